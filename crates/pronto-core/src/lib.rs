@@ -1,0 +1,18 @@
+//! Pronto's pure core: the domain types and the responsiveness engine.
+//!
+//! Nothing here does IO, reads a clock or spawns a task: every function takes what it
+//! needs (including `now`) as arguments, which is what makes the engine exact,
+//! fast and testable.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod analysis;
+pub mod event;
+pub mod jsonl;
+pub mod report;
+pub mod time;
+
+pub use analysis::{Analysis, Exclusion, Opportunity, Status};
+pub use event::{Author, ConvId, Event, EventKind, EventLog, Folder, Presence, Sender, Stream};
+pub use report::{Label, Report, Settings, Threshold};
+pub use time::{Date, Timestamp};
