@@ -6,7 +6,9 @@
 //! [`crate::live::LiveEngine`] computes the same report incrementally and is tested
 //! against this one.
 
-use crate::event::{AgentId, Author, ConvId, Event, EventKind, Folder, MessageRef, Presence, Sender, Stream};
+use crate::event::{
+    AgentId, Author, ConvId, Event, EventKind, Folder, MessageRef, Presence, Sender, Stream,
+};
 use crate::report::{Counts, FastestSum, Report, Settings, WindowSpan};
 use crate::time::{DAY, HOUR, Timestamp};
 
@@ -135,6 +137,12 @@ impl Analysis {
             opportunities,
             report,
         }
+    }
+
+    /// Recomputes the window and the report after statuses were changed.
+    pub(crate) fn resummarize(&mut self) -> Report {
+        self.report = summarize(&mut self.opportunities, self.now, self.settings);
+        self.report
     }
 
     /// The report if every pending opportunity were missed.

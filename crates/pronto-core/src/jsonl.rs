@@ -73,7 +73,10 @@ struct Fields<'a> {
 /// the wrong type.
 fn fields_from_value(value: &Value) -> Result<Fields<'_>, String> {
     let Value::Object(map) = value else {
-        return Err(format!("expected a JSON object, found {}", type_name(value)));
+        return Err(format!(
+            "expected a JSON object, found {}",
+            type_name(value)
+        ));
     };
     let get = |name: &'static str| -> Result<Option<Cow<'_, str>>, String> {
         match map.get(name) {
@@ -124,10 +127,9 @@ fn push(log: &mut EventLog, f: &Fields<'_>) -> Result<(), String> {
         .as_deref()
         .ok_or_else(|| "missing field \"kind\"".to_owned())?;
     let at = || -> Result<Timestamp, String> {
-        let text = f
-            .at
-            .as_deref()
-            .ok_or_else(|| "missing field \"at\"".to_owned())?;
+        let text =
+            f.at.as_deref()
+                .ok_or_else(|| "missing field \"at\"".to_owned())?;
         Timestamp::parse(text).map_err(|e| format!("field \"at\": {e}"))
     };
     let event_kind = match kind {
@@ -251,7 +253,10 @@ mod tests {
         assert!(parse(r#"{"kind":"folder","conversation":"a","at":"2026-03-01T10:00:00Z","folder":"spam"}"#).is_ok());
         assert_eq!(parse("   ").unwrap().len(), 0);
         // A wrongly typed field that this kind does not use is an unknown extra field.
-        assert!(parse(r#"{"kind":"status","at":"2026-03-01T10:00:00Z","status":"away","folder":3}"#).is_ok());
+        assert!(
+            parse(r#"{"kind":"status","at":"2026-03-01T10:00:00Z","status":"away","folder":3}"#)
+                .is_ok()
+        );
         // Escapes in strings are decoded.
         assert!(parse(r#"{"kind":"message","conversation":"caf\u00e9","at":"2026-03-01T10:00:00Z","from":"customer"}"#).is_ok());
     }
@@ -261,22 +266,58 @@ mod tests {
         let cases = [
             ("{not json", "line 7: not valid JSON"),
             ("[1]", "line 7: expected a JSON object, found an array"),
-            (r#"{"at":"2026-03-01T10:00:00Z"}"#, "line 7: missing field \"kind\""),
+            (
+                r#"{"at":"2026-03-01T10:00:00Z"}"#,
+                "line 7: missing field \"kind\"",
+            ),
             (r#"{"kind":"nope"}"#, "line 7: unknown kind \"nope\""),
-            (r#"{"kind":"message","conversation":"a","at":"2026-03-01T10:00:00Z"}"#, "line 7: missing field \"from\""),
-            (r#"{"kind":"message","conversation":null,"at":"2026-03-01T10:00:00Z","from":"customer"}"#, "line 7: missing field \"conversation\""),
-            (r#"{"kind":"message","conversation":5,"at":"2026-03-01T10:00:00Z","from":"customer"}"#, "line 7: field \"conversation\" must be a string, found a number"),
-            (r#"{"kind":"message","conversation":"a","at":"yesterday","from":"customer"}"#, "line 7: field \"at\": bad timestamp"),
-            (r#"{"kind":"message","conversation":"a","at":"2026-03-01T10:00:00Z","from":"customer","author":"agent"}"#, "line 7: a customer message cannot have an \"author\""),
-            (r#"{"kind":"message","conversation":"a","at":"2026-03-01T10:00:00Z","from":"business","author":"intern"}"#, "line 7: unknown author \"intern\""),
-            (r#"{"kind":"message","conversation":"a","at":"2026-03-01T10:00:00Z","from":"shop"}"#, "line 7: unknown \"from\" value \"shop\""),
-            (r#"{"kind":"status","at":"2026-03-01T10:00:00Z","status":"busy"}"#, "line 7: unknown status \"busy\""),
-            (r#"{"kind":"folder","conversation":"a","at":"2026-03-01T10:00:00Z","folder":"trash"}"#, "line 7: unknown folder \"trash\""),
-            (r#"{"kind":"status","at":"2026-03-01T10:00:00Z","status":true}"#, "line 7: field \"status\" must be a string, found a boolean"),
+            (
+                r#"{"kind":"message","conversation":"a","at":"2026-03-01T10:00:00Z"}"#,
+                "line 7: missing field \"from\"",
+            ),
+            (
+                r#"{"kind":"message","conversation":null,"at":"2026-03-01T10:00:00Z","from":"customer"}"#,
+                "line 7: missing field \"conversation\"",
+            ),
+            (
+                r#"{"kind":"message","conversation":5,"at":"2026-03-01T10:00:00Z","from":"customer"}"#,
+                "line 7: field \"conversation\" must be a string, found a number",
+            ),
+            (
+                r#"{"kind":"message","conversation":"a","at":"yesterday","from":"customer"}"#,
+                "line 7: field \"at\": bad timestamp",
+            ),
+            (
+                r#"{"kind":"message","conversation":"a","at":"2026-03-01T10:00:00Z","from":"customer","author":"agent"}"#,
+                "line 7: a customer message cannot have an \"author\"",
+            ),
+            (
+                r#"{"kind":"message","conversation":"a","at":"2026-03-01T10:00:00Z","from":"business","author":"intern"}"#,
+                "line 7: unknown author \"intern\"",
+            ),
+            (
+                r#"{"kind":"message","conversation":"a","at":"2026-03-01T10:00:00Z","from":"shop"}"#,
+                "line 7: unknown \"from\" value \"shop\"",
+            ),
+            (
+                r#"{"kind":"status","at":"2026-03-01T10:00:00Z","status":"busy"}"#,
+                "line 7: unknown status \"busy\"",
+            ),
+            (
+                r#"{"kind":"folder","conversation":"a","at":"2026-03-01T10:00:00Z","folder":"trash"}"#,
+                "line 7: unknown folder \"trash\"",
+            ),
+            (
+                r#"{"kind":"status","at":"2026-03-01T10:00:00Z","status":true}"#,
+                "line 7: field \"status\" must be a string, found a boolean",
+            ),
         ];
         for (line, expected) in cases {
             let err = parse(line).unwrap_err();
-            assert!(err.starts_with(expected), "{line}: got {err:?}, expected {expected:?}");
+            assert!(
+                err.starts_with(expected),
+                "{line}: got {err:?}, expected {expected:?}"
+            );
         }
     }
 }

@@ -7,12 +7,17 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod daily;
 pub mod event;
+pub mod forecast;
 pub mod jsonl;
+pub mod live;
+pub mod multiset;
 pub mod report;
 pub mod time;
 
 pub use analysis::{Analysis, Exclusion, Opportunity, Status};
 pub use event::{Author, ConvId, Event, EventKind, EventLog, Folder, Presence, Sender, Stream};
+pub use live::LiveEngine;
 pub use report::{Label, Report, Settings, Threshold};
 pub use time::{Date, Timestamp};

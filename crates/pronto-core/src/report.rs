@@ -234,8 +234,8 @@ impl Report {
         fastest: Option<FastestSum>,
         threshold: Threshold,
     ) -> Self {
-        let rate_ok = opportunities.counted > 0
-            && 10 * opportunities.answered >= 9 * opportunities.counted;
+        let rate_ok =
+            opportunities.counted > 0 && 10 * opportunities.answered >= 9 * opportunities.counted;
         let time_ok = fastest.is_some_and(|f| threshold.admits(f.sum_us, f.k));
         Report {
             as_of,
@@ -289,11 +289,28 @@ mod tests {
         assert!(!t.admits(899_400_001, 1));
         assert!(!t.admits(9 * 900_000_000, 9));
         assert!(Threshold::DEFAULT.admits(9 * 900_000_000, 9));
-        assert_eq!(Threshold::parse_minutes("15.000").unwrap(), Threshold::DEFAULT);
+        assert_eq!(
+            Threshold::parse_minutes("15.000").unwrap(),
+            Threshold::DEFAULT
+        );
         assert_eq!(Threshold::parse_minutes("015").unwrap(), Threshold::DEFAULT);
         assert_eq!(t.micros_floor(), 899_400_000);
-        assert_eq!(Threshold::parse_minutes(".5").unwrap().micros_floor(), 30_000_000);
-        for bad in ["", "0", "0.0", "-1", "1e3", "abc", "1.", ".", "15 ", "1234567890123456789"] {
+        assert_eq!(
+            Threshold::parse_minutes(".5").unwrap().micros_floor(),
+            30_000_000
+        );
+        for bad in [
+            "",
+            "0",
+            "0.0",
+            "-1",
+            "1e3",
+            "abc",
+            "1.",
+            ".",
+            "15 ",
+            "1234567890123456789",
+        ] {
             assert!(Threshold::parse_minutes(bad).is_err(), "{bad:?}");
         }
     }

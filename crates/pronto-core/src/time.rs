@@ -371,7 +371,10 @@ mod tests {
             ts("2026-03-01T11:00:00+01:00").to_string(),
             "2026-03-01T10:00:00Z"
         );
-        assert_eq!(Timestamp::from_micros(-1).to_string(), "1969-12-31T23:59:59.999999Z");
+        assert_eq!(
+            Timestamp::from_micros(-1).to_string(),
+            "1969-12-31T23:59:59.999999Z"
+        );
     }
 
     #[test]
@@ -390,6 +393,9 @@ mod tests {
         let d = Date::parse("2026-03-01").unwrap();
         assert_eq!(d.start(), ts("2026-03-01T00:00:00Z"));
         assert_eq!(d.end(), ts("2026-03-01T23:59:59.999999Z"));
-        assert_eq!(Date::parse("2024-02-28").unwrap().succ().to_string(), "2024-02-29");
+        assert_eq!(
+            Date::parse("2024-02-28").unwrap().succ().to_string(),
+            "2024-02-29"
+        );
     }
 }
