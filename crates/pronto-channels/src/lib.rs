@@ -1,14 +1,10 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! Pronto's channels: how each messaging platform talks to us and how we talk back.
+//!
+//! One module per channel holds its wire types, its webhook parsing and the readers
+//! that turn captured traffic into the core's [`pronto_core::EventLog`]. Nothing here
+//! does IO: callers hand in bytes, so the same parsing serves the live webhook
+//! endpoint, the report command and the tests.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub mod messenger;

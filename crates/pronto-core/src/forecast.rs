@@ -100,7 +100,7 @@ impl Analysis {
                 };
                 let without = |j: usize| if j < pos { times[j] } else { times[j + 1] };
                 let others_k_minus_1 = sum_without(k - 1);
-                let limit = if n - 1 >= k && others_k_minus_1 + without(k - 1) <= max_sum {
+                let limit = if n > k && others_k_minus_1 + without(k - 1) <= max_sum {
                     // The k fastest of the others already keep the mean low enough:
                     // any reply within 24 h keeps the badge.
                     Some(u64::MAX)

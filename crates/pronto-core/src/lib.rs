@@ -15,6 +15,7 @@ pub mod live;
 pub mod multiset;
 pub mod report;
 pub mod time;
+pub mod view;
 
 pub use analysis::{Analysis, Exclusion, Opportunity, Status};
 pub use event::{Author, ConvId, Event, EventKind, EventLog, Folder, Presence, Sender, Stream};

@@ -127,7 +127,7 @@ fn daily_series_ends_with_the_case_report() {
         let stream = stream_from_lines(&case.lines);
         let day = case.now.date();
         let from = pronto_core::Date::from_days(day.days_since_epoch() - 40);
-        let series = pronto_core::daily::daily(&stream, from, day, case.settings);
+        let series = pronto_core::daily::daily(&stream, from, day, day.end(), case.settings);
         assert_eq!(series.len(), 41);
         let last = series.last().unwrap();
         let plain = Analysis::new(&stream, day.end(), case.settings).report;

@@ -232,7 +232,7 @@ proptest! {
         let stream = stream_from_lines(&lines(&specs));
         let from = at(0.0).date();
         let to = pronto_core::Date::from_days(from.days_since_epoch() + days - 1);
-        let series = pronto_core::daily::daily(&stream, from, to, settings);
+        let series = pronto_core::daily::daily(&stream, from, to, to.end(), settings);
         prop_assert_eq!(series.len() as i64, days);
         for point in &series {
             prop_assert_eq!(point.report, Analysis::new(&stream, point.date.end(), settings).report);

@@ -1,0 +1,22 @@
+//! Messenger and Instagram Messaging, which share Meta's webhook format.
+//!
+//! - [`parse_body`] reads a webhook POST body into the wire types of [`webhook`]; the
+//!   live endpoint and the capture reader both use it.
+//! - [`SendMetadata`] is what Pronto puts in a send's `metadata` so that the echo
+//!   says who wrote the message.
+//! - [`CaptureReader`] turns a capture file (one body per line) into the core's
+//!   event log.
+
+mod capture;
+mod de;
+mod metadata;
+mod parse;
+pub mod webhook;
+
+pub use capture::{CaptureReader, PAGE_INBOX_APP_ID};
+pub use metadata::SendMetadata;
+pub use parse::{WebhookError, parse_body};
+pub use webhook::WebhookBody;
+
+#[cfg(test)]
+mod proptests;

@@ -1,0 +1,4 @@
+//! `pronto` driven as a user drives it: the built binary, its arguments, its output.
+
+mod report;
+mod support;
