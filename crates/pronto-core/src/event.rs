@@ -22,6 +22,15 @@ pub enum Author {
 }
 
 impl Author {
+    /// The spec's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Author::Agent => "agent",
+            Author::Bot => "bot",
+            Author::Automation => "automation",
+        }
+    }
+
     /// Parses the spec's spelling.
     pub fn parse(text: &str) -> Option<Self> {
         match text {
@@ -55,6 +64,15 @@ pub enum Folder {
 }
 
 impl Folder {
+    /// The spec's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Folder::Inbox => "inbox",
+            Folder::Done => "done",
+            Folder::Spam => "spam",
+        }
+    }
+
     /// Parses the spec's spelling.
     pub fn parse(text: &str) -> Option<Self> {
         match text {
@@ -77,6 +95,14 @@ pub enum Presence {
 }
 
 impl Presence {
+    /// The spec's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Presence::Away => "away",
+            Presence::Available => "available",
+        }
+    }
+
     /// Parses the spec's spelling.
     pub fn parse(text: &str) -> Option<Self> {
         match text {

@@ -4,6 +4,7 @@
 //! can say where it is (`entry 0, messaging 1: ...`) and so that a bad event is
 //! confined to that event (see [`EventKind::Invalid`]).
 
+use pronto_core::jsonl::type_name;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
@@ -215,17 +216,6 @@ fn take<T: DeserializeOwned>(map: &mut Map<String, Value>, key: &str) -> Result<
         Some(value) => serde_json::from_value(value)
             .map(Some)
             .map_err(|e| format!("\"{key}\": {e}")),
-    }
-}
-
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

@@ -250,7 +250,7 @@ proptest! {
         let base: Vec<String> = stream
             .until(now)
             .iter()
-            .map(|e| event_line(&stream, e))
+            .map(|e| pronto_core::jsonl::to_line(&stream, e))
             .collect();
         let reply = |conv: &str, t: Timestamp| format!(
             r#"{{"kind":"message","conversation":"{conv}","at":"{t}","from":"business","author":"agent"}}"#
@@ -276,47 +276,5 @@ proptest! {
                 None => prop_assert!(!badge_with(d, now), "no deadline: even a reply now misses the badge"),
             }
         }
-    }
-}
-
-/// Writes an event back as a JSON line (for tests that extend a stream).
-fn event_line(stream: &pronto_core::Stream, e: &pronto_core::Event) -> String {
-    use pronto_core::{Author, EventKind, Sender};
-    let t = e.at;
-    match e.kind {
-        EventKind::Message {
-            conversation,
-            sender,
-            ..
-        } => {
-            let c = stream.conversation_name(conversation);
-            match sender {
-                Sender::Customer => format!(
-                    r#"{{"kind":"message","conversation":"{c}","at":"{t}","from":"customer"}}"#
-                ),
-                Sender::Business(a) => {
-                    let a = match a {
-                        Author::Agent => "agent",
-                        Author::Bot => "bot",
-                        Author::Automation => "automation",
-                    };
-                    format!(
-                        r#"{{"kind":"message","conversation":"{c}","at":"{t}","from":"business","author":"{a}"}}"#
-                    )
-                }
-            }
-        }
-        EventKind::Status(p) => format!(
-            r#"{{"kind":"status","at":"{t}","status":"{}"}}"#,
-            serde_json::to_value(p).unwrap().as_str().unwrap()
-        ),
-        EventKind::Folder {
-            conversation,
-            folder,
-        } => format!(
-            r#"{{"kind":"folder","conversation":"{}","at":"{t}","folder":"{}"}}"#,
-            stream.conversation_name(conversation),
-            serde_json::to_value(folder).unwrap().as_str().unwrap()
-        ),
     }
 }

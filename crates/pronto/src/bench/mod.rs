@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
-use pronto_core::{Analysis, Date, EventKind, LiveEngine, Sender, Settings, Stream, Timestamp};
+use pronto_core::{Analysis, Date, EventKind, LiveEngine, Settings, Stream, Timestamp};
 
 use generate::Shape;
 
@@ -185,41 +185,7 @@ fn write_jsonl(stream: &Stream, path: &std::path::Path) -> anyhow::Result<u64> {
     let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
     for e in stream.events() {
-        let at = e.at;
-        match e.kind {
-            EventKind::Message {
-                conversation,
-                sender,
-                ..
-            } => {
-                let c = stream.conversation_name(conversation);
-                match sender {
-                    Sender::Customer => writeln!(
-                        out,
-                        r#"{{"kind":"message","conversation":"{c}","at":"{at}","from":"customer"}}"#
-                    )?,
-                    Sender::Business(author) => writeln!(
-                        out,
-                        r#"{{"kind":"message","conversation":"{c}","at":"{at}","from":"business","author":"{}"}}"#,
-                        serde_json::to_value(author)?.as_str().unwrap_or("agent")
-                    )?,
-                }
-            }
-            EventKind::Status(p) => writeln!(
-                out,
-                r#"{{"kind":"status","at":"{at}","status":"{}"}}"#,
-                serde_json::to_value(p)?.as_str().unwrap_or("away")
-            )?,
-            EventKind::Folder {
-                conversation,
-                folder,
-            } => writeln!(
-                out,
-                r#"{{"kind":"folder","conversation":"{}","at":"{at}","folder":"{}"}}"#,
-                stream.conversation_name(conversation),
-                serde_json::to_value(folder)?.as_str().unwrap_or("done")
-            )?,
-        }
+        writeln!(out, "{}", pronto_core::jsonl::to_line(stream, e))?;
     }
     out.flush()?;
     Ok(std::fs::metadata(path)?.len())
