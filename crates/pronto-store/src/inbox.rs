@@ -1,0 +1,604 @@
+//! Channels, contacts, conversations, labels, notes and saved replies.
+
+use pronto_core::{Folder, Presence};
+use serde_json::{Value, json};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::events::append;
+use crate::model::{Channel, Contact, Conversation, ConversationQuery, Micros, Note, SavedReply};
+use crate::{Result, Store, StoreError, conflict};
+
+/// The list key of a conversation nobody is waiting on: the latest activity first.
+pub(crate) fn idle_key(last_message_at: Option<Micros>) -> i64 {
+    i64::MAX - last_message_at.unwrap_or(0).max(0)
+}
+
+fn channel(row: &AnyRow) -> Result<Channel> {
+    let config: String = row.try_get("config")?;
+    Ok(Channel {
+        id: row.try_get("id")?,
+        workspace_id: row.try_get("workspace_id")?,
+        kind: row.try_get("kind")?,
+        name: row.try_get("name")?,
+        config: serde_json::from_str(&config).unwrap_or(Value::Null),
+        state: row.try_get("state")?,
+    })
+}
+
+const CONVERSATION_COLUMNS: &str = "c.id, c.channel_id, c.contact_id, k.name AS contact_name, \
+     c.folder, c.assignee_id, c.priority, c.waiting_since, c.last_message_at, c.list_key";
+
+fn conversation(row: &AnyRow) -> Result<Conversation> {
+    let folder: String = row.try_get("folder")?;
+    Ok(Conversation {
+        id: row.try_get("id")?,
+        channel_id: row.try_get("channel_id")?,
+        contact_id: row.try_get("contact_id")?,
+        contact_name: row.try_get("contact_name")?,
+        folder: Folder::parse(&folder).unwrap_or(Folder::Inbox),
+        assignee_id: row.try_get("assignee_id")?,
+        priority: row.try_get("priority")?,
+        waiting_since: row.try_get("waiting_since")?,
+        last_message_at: row.try_get("last_message_at")?,
+        labels: Vec::new(),
+    })
+}
+
+/// A value bound to a dynamically built query.
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+impl Store {
+    /// Adds a channel to a workspace.
+    pub async fn create_channel(
+        &self,
+        workspace_id: i64,
+        kind: &str,
+        name: &str,
+        config: &Value,
+        now: Micros,
+    ) -> Result<Channel> {
+        let row = sqlx::query(
+            "INSERT INTO channels (workspace_id, kind, name, config, created_at) VALUES ($1, $2, $3, $4, $5)
+             RETURNING id, workspace_id, kind, name, config, state",
+        )
+        .bind(workspace_id)
+        .bind(kind)
+        .bind(name)
+        .bind(config.to_string())
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        channel(&row)
+    }
+
+    /// A channel of the workspace.
+    pub async fn channel(&self, workspace_id: i64, id: i64) -> Result<Channel> {
+        let row = sqlx::query(
+            "SELECT id, workspace_id, kind, name, config, state FROM channels WHERE id = $1 AND workspace_id = $2",
+        )
+        .bind(id)
+        .bind(workspace_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound("channel"))?;
+        channel(&row)
+    }
+
+    /// A channel by id alone, for workers that act for every workspace.
+    pub async fn channel_any_workspace(&self, id: i64) -> Result<Channel> {
+        let row = sqlx::query(
+            "SELECT id, workspace_id, kind, name, config, state FROM channels WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound("channel"))?;
+        channel(&row)
+    }
+
+    /// The workspace's channels.
+    pub async fn channels(&self, workspace_id: i64) -> Result<Vec<Channel>> {
+        let rows = sqlx::query(
+            "SELECT id, workspace_id, kind, name, config, state FROM channels WHERE workspace_id = $1 ORDER BY id",
+        )
+        .bind(workspace_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(channel).collect()
+    }
+
+    /// Sets a channel away or available, for the engine and the live events.
+    pub async fn set_channel_status(
+        &self,
+        workspace_id: i64,
+        channel_id: i64,
+        status: Presence,
+        now: Micros,
+    ) -> Result<()> {
+        self.channel(workspace_id, channel_id).await?;
+        let mut tx = self.write_tx().await?;
+        sqlx::query("INSERT INTO channel_status (channel_id, status, at) VALUES ($1, $2, $3)")
+            .bind(channel_id)
+            .bind(status.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        let payload = json!({"channel_id": channel_id, "status": status.as_str(), "at": now});
+        append(
+            &mut tx,
+            self.backend,
+            workspace_id,
+            "channel.status",
+            &payload,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The channel's latest status change, if any.
+    pub async fn channel_status(
+        &self,
+        workspace_id: i64,
+        channel_id: i64,
+    ) -> Result<Option<(Presence, Micros)>> {
+        self.channel(workspace_id, channel_id).await?;
+        let row = sqlx::query(
+            "SELECT status, at FROM channel_status WHERE channel_id = $1 ORDER BY at DESC, id DESC LIMIT 1",
+        )
+        .bind(channel_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            let status: String = r.try_get("status")?;
+            Ok((
+                Presence::parse(&status).unwrap_or(Presence::Available),
+                r.try_get("at")?,
+            ))
+        })
+        .transpose()
+    }
+
+    /// A contact of the workspace.
+    pub async fn contact(&self, workspace_id: i64, id: i64) -> Result<Contact> {
+        let row = sqlx::query(
+            "SELECT id, name, locale, timezone, attributes FROM contacts WHERE id = $1 AND workspace_id = $2",
+        )
+        .bind(id)
+        .bind(workspace_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound("contact"))?;
+        let attributes: String = row.try_get("attributes")?;
+        Ok(Contact {
+            id: row.try_get("id")?,
+            name: row.try_get("name")?,
+            locale: row.try_get("locale")?,
+            timezone: row.try_get("timezone")?,
+            attributes: serde_json::from_str(&attributes).unwrap_or(Value::Null),
+        })
+    }
+
+    /// Lists conversations, waiting longest first, then the most recently active.
+    pub async fn conversations(
+        &self,
+        workspace_id: i64,
+        q: &ConversationQuery,
+    ) -> Result<Vec<Conversation>> {
+        let mut sql = format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations c JOIN contacts k ON k.id = c.contact_id
+             WHERE c.workspace_id = $1"
+        );
+        let mut binds = vec![Bind::Int(workspace_id)];
+        let mut push = |sql: &mut String, clause: &str, values: Vec<Bind>| {
+            let mut clause = clause.to_owned();
+            for (i, v) in values.into_iter().enumerate() {
+                binds.push(v);
+                clause = clause.replace(&format!("${{{i}}}"), &format!("${}", binds.len()));
+            }
+            sql.push_str(" AND ");
+            sql.push_str(&clause);
+        };
+        if let Some(folder) = q.folder {
+            push(
+                &mut sql,
+                "c.folder = ${0}",
+                vec![Bind::Text(folder.as_str().to_owned())],
+            );
+        }
+        if let Some(assignee) = q.assignee {
+            push(&mut sql, "c.assignee_id = ${0}", vec![Bind::Int(assignee)]);
+        }
+        if q.unassigned {
+            sql.push_str(" AND c.assignee_id IS NULL");
+        }
+        if let Some(channel) = q.channel {
+            push(&mut sql, "c.channel_id = ${0}", vec![Bind::Int(channel)]);
+        }
+        if let Some(label) = &q.label {
+            push(
+                &mut sql,
+                "EXISTS (SELECT 1 FROM conversation_labels l WHERE l.conversation_id = c.id AND l.label = ${0})",
+                vec![Bind::Text(label.clone())],
+            );
+        }
+        if q.waiting {
+            sql.push_str(" AND c.waiting_since IS NOT NULL");
+        }
+        if let Some(after) = q.after {
+            push(
+                &mut sql,
+                "(c.list_key > ${0} OR (c.list_key = ${1} AND c.id > ${2}))",
+                vec![
+                    Bind::Int(after.key),
+                    Bind::Int(after.key),
+                    Bind::Int(after.id),
+                ],
+            );
+        }
+        binds.push(Bind::Int(q.limit.clamp(1, 500)));
+        sql.push_str(&format!(
+            " ORDER BY c.list_key, c.id LIMIT ${}",
+            binds.len()
+        ));
+        let mut query = sqlx::query(&sql);
+        for b in binds {
+            query = match b {
+                Bind::Int(v) => query.bind(v),
+                Bind::Text(v) => query.bind(v),
+            };
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        let mut list = rows.iter().map(conversation).collect::<Result<Vec<_>>>()?;
+        self.fill_labels(&mut list).await?;
+        Ok(list)
+    }
+
+    async fn fill_labels(&self, list: &mut [Conversation]) -> Result<()> {
+        if list.is_empty() {
+            return Ok(());
+        }
+        let placeholders: Vec<String> = (1..=list.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT conversation_id, label FROM conversation_labels WHERE conversation_id IN ({}) ORDER BY label",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for c in list.iter() {
+            query = query.bind(c.id);
+        }
+        for row in query.fetch_all(&self.pool).await? {
+            let id: i64 = row.try_get("conversation_id")?;
+            if let Some(c) = list.iter_mut().find(|c| c.id == id) {
+                c.labels.push(row.try_get("label")?);
+            }
+        }
+        Ok(())
+    }
+
+    /// The list position of a conversation (for the next page's cursor).
+    pub async fn list_key(&self, workspace_id: i64, id: i64) -> Result<i64> {
+        sqlx::query_scalar("SELECT list_key FROM conversations WHERE id = $1 AND workspace_id = $2")
+            .bind(id)
+            .bind(workspace_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound("conversation"))
+    }
+
+    /// A conversation of the workspace.
+    pub async fn conversation(&self, workspace_id: i64, id: i64) -> Result<Conversation> {
+        let row = sqlx::query(&format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations c JOIN contacts k ON k.id = c.contact_id
+             WHERE c.id = $1 AND c.workspace_id = $2"
+        ))
+        .bind(id)
+        .bind(workspace_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound("conversation"))?;
+        let mut list = vec![conversation(&row)?];
+        self.fill_labels(&mut list).await?;
+        Ok(list.remove(0))
+    }
+
+    /// Assigns a conversation to a member of the workspace (or nobody).
+    pub async fn assign(
+        &self,
+        workspace_id: i64,
+        id: i64,
+        assignee: Option<i64>,
+        now: Micros,
+    ) -> Result<Conversation> {
+        if let Some(user) = assignee {
+            self.member(workspace_id, user).await?;
+        }
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query(
+            "UPDATE conversations SET assignee_id = $1 WHERE id = $2 AND workspace_id = $3",
+        )
+        .bind(assignee)
+        .bind(id)
+        .bind(workspace_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("conversation"));
+        }
+        let payload = json!({"conversation_id": id, "assignee_id": assignee});
+        append(
+            &mut tx,
+            self.backend,
+            workspace_id,
+            "conversation.assigned",
+            &payload,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.conversation(workspace_id, id).await
+    }
+
+    /// Moves a conversation to a folder (recorded for the responsiveness engine).
+    pub async fn move_to(
+        &self,
+        workspace_id: i64,
+        id: i64,
+        folder: Folder,
+        now: Micros,
+    ) -> Result<Conversation> {
+        let mut tx = self.write_tx().await?;
+        let done =
+            sqlx::query("UPDATE conversations SET folder = $1 WHERE id = $2 AND workspace_id = $3")
+                .bind(folder.as_str())
+                .bind(id)
+                .bind(workspace_id)
+                .execute(&mut *tx)
+                .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("conversation"));
+        }
+        record_move(&mut tx, id, folder, now).await?;
+        let payload = json!({"conversation_id": id, "folder": folder.as_str()});
+        append(
+            &mut tx,
+            self.backend,
+            workspace_id,
+            "conversation.moved",
+            &payload,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.conversation(workspace_id, id).await
+    }
+
+    /// Adds and removes labels.
+    pub async fn label(
+        &self,
+        workspace_id: i64,
+        id: i64,
+        add: &[String],
+        remove: &[String],
+        now: Micros,
+    ) -> Result<Conversation> {
+        self.conversation(workspace_id, id).await?;
+        let mut tx = self.write_tx().await?;
+        for label in add {
+            sqlx::query(
+                "INSERT INTO conversation_labels (conversation_id, label) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(label)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for label in remove {
+            sqlx::query(
+                "DELETE FROM conversation_labels WHERE conversation_id = $1 AND label = $2",
+            )
+            .bind(id)
+            .bind(label)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let payload = json!({"conversation_id": id, "added": add, "removed": remove});
+        append(
+            &mut tx,
+            self.backend,
+            workspace_id,
+            "conversation.labeled",
+            &payload,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.conversation(workspace_id, id).await
+    }
+
+    /// Adds an internal note.
+    pub async fn add_note(
+        &self,
+        workspace_id: i64,
+        id: i64,
+        author: i64,
+        text: &str,
+        now: Micros,
+    ) -> Result<Note> {
+        self.conversation(workspace_id, id).await?;
+        let mut tx = self.write_tx().await?;
+        let note_id: i64 = sqlx::query_scalar(
+            "INSERT INTO notes (workspace_id, conversation_id, author_id, text, created_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(workspace_id)
+        .bind(id)
+        .bind(author)
+        .bind(text)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let note = Note {
+            id: note_id,
+            author_id: author,
+            text: text.to_owned(),
+            created_at: now,
+        };
+        let payload = json!({"conversation_id": id, "note": note});
+        append(
+            &mut tx,
+            self.backend,
+            workspace_id,
+            "note.created",
+            &payload,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(note)
+    }
+
+    /// A conversation's notes, oldest first.
+    pub async fn notes(&self, workspace_id: i64, id: i64) -> Result<Vec<Note>> {
+        let rows = sqlx::query(
+            "SELECT id, author_id, text, created_at FROM notes WHERE conversation_id = $1 AND workspace_id = $2
+             ORDER BY id",
+        )
+        .bind(id)
+        .bind(workspace_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Note {
+                    id: r.try_get("id")?,
+                    author_id: r.try_get("author_id")?,
+                    text: r.try_get("text")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Creates a saved reply; its shortcut must be new in the workspace.
+    pub async fn create_saved_reply(
+        &self,
+        workspace_id: i64,
+        name: &str,
+        shortcut: &str,
+        text: &str,
+        now: Micros,
+    ) -> Result<SavedReply> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO saved_replies (workspace_id, name, shortcut, text, created_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(workspace_id)
+        .bind(name)
+        .bind(shortcut)
+        .bind(text)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| conflict(e, "a saved reply with this shortcut already exists"))?;
+        Ok(SavedReply {
+            id,
+            name: name.to_owned(),
+            shortcut: shortcut.to_owned(),
+            text: text.to_owned(),
+        })
+    }
+
+    /// The workspace's saved replies, by shortcut.
+    pub async fn saved_replies(&self, workspace_id: i64) -> Result<Vec<SavedReply>> {
+        let rows = sqlx::query(
+            "SELECT id, name, shortcut, text FROM saved_replies WHERE workspace_id = $1 ORDER BY shortcut",
+        )
+        .bind(workspace_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(saved_reply).collect()
+    }
+
+    /// One saved reply.
+    pub async fn saved_reply(&self, workspace_id: i64, id: i64) -> Result<SavedReply> {
+        let row = sqlx::query(
+            "SELECT id, name, shortcut, text FROM saved_replies WHERE id = $1 AND workspace_id = $2",
+        )
+        .bind(id)
+        .bind(workspace_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound("saved reply"))?;
+        saved_reply(&row)
+    }
+
+    /// Changes a saved reply.
+    pub async fn update_saved_reply(
+        &self,
+        workspace_id: i64,
+        id: i64,
+        name: &str,
+        shortcut: &str,
+        text: &str,
+    ) -> Result<SavedReply> {
+        let done = sqlx::query(
+            "UPDATE saved_replies SET name = $1, shortcut = $2, text = $3 WHERE id = $4 AND workspace_id = $5",
+        )
+        .bind(name)
+        .bind(shortcut)
+        .bind(text)
+        .bind(id)
+        .bind(workspace_id)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| conflict(e, "a saved reply with this shortcut already exists"))?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("saved reply"));
+        }
+        self.saved_reply(workspace_id, id).await
+    }
+
+    /// Deletes a saved reply.
+    pub async fn delete_saved_reply(&self, workspace_id: i64, id: i64) -> Result<()> {
+        let done = sqlx::query("DELETE FROM saved_replies WHERE id = $1 AND workspace_id = $2")
+            .bind(id)
+            .bind(workspace_id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("saved reply"));
+        }
+        Ok(())
+    }
+}
+
+fn saved_reply(r: &AnyRow) -> Result<SavedReply> {
+    Ok(SavedReply {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        shortcut: r.try_get("shortcut")?,
+        text: r.try_get("text")?,
+    })
+}
+
+/// Records a folder move for the responsiveness engine.
+pub(crate) async fn record_move(
+    conn: &mut AnyConnection,
+    conversation_id: i64,
+    folder: Folder,
+    at: Micros,
+) -> Result<()> {
+    sqlx::query("INSERT INTO folder_moves (conversation_id, folder, at) VALUES ($1, $2, $3)")
+        .bind(conversation_id)
+        .bind(folder.as_str())
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,182 @@
+//! Pronto's storage: one schema on SQLite (the default, one file) or PostgreSQL (for
+//! several nodes), behind one `Store`.
+//!
+//! Queries are written once, in SQL that both backends accept (`$1` parameters,
+//! `RETURNING`, `ON CONFLICT`), and run through sqlx's `Any` driver; each backend has
+//! its own migrations folder for the DDL that differs. What only PostgreSQL can do
+//! (`pg_notify`, `LISTEN`) is guarded by [`Backend::Postgres`].
+//!
+//! Every query that reads tenant data takes the workspace id and filters on it.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod accounts;
+mod engine;
+mod events;
+mod inbox;
+mod messages;
+pub mod model;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+pub use events::EVENTS_CHANNEL;
+pub use model::*;
+
+/// Which database is behind the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// An embedded SQLite file (WAL mode).
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// What went wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The row does not exist (or belongs to another workspace).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A uniqueness rule was broken.
+    #[error("{0}")]
+    Conflict(String),
+    /// The URL names no database Pronto can use.
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://...")]
+    UnsupportedUrl(String),
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+}
+
+/// A short alias for the store's results.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The store: a connection pool and the backend it talks to.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://path/to/file.db` or `postgres://...`) and applies
+    /// the backend's migrations. A SQLite file is created if missing.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let store = Store::connect_unmigrated(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects without touching the schema (for tools that prepare a database).
+    pub async fn connect_unmigrated(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_owned()));
+        };
+        let url = match backend {
+            Backend::Sqlite if !url.contains("mode=") => {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{sep}mode=rwc")
+            }
+            _ => url.to_owned(),
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let pool = match backend {
+            Backend::Sqlite => {
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            for pragma in [
+                                "PRAGMA journal_mode = WAL",
+                                "PRAGMA synchronous = NORMAL",
+                                "PRAGMA foreign_keys = ON",
+                                "PRAGMA busy_timeout = 10000",
+                            ] {
+                                conn.execute(pragma).await?;
+                            }
+                            Ok(())
+                        })
+                    })
+                    .connect_with(options)
+                    .await?
+            }
+            Backend::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await?
+            }
+        };
+        Ok(Store { pool, backend })
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => {
+                sqlx::migrate!("./migrations/sqlite")
+                    .run(&self.pool)
+                    .await?
+            }
+            Backend::Postgres => {
+                sqlx::migrate!("./migrations/postgres")
+                    .run(&self.pool)
+                    .await?
+            }
+        }
+        Ok(())
+    }
+
+    /// The backend.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool, for backend-specific work (PostgreSQL's `LISTEN`).
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock at
+    /// once (`BEGIN IMMEDIATE`), so that concurrent writers wait for each other (up
+    /// to the busy timeout) instead of failing when a read lock cannot be upgraded.
+    pub(crate) async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes the pool, waiting for connections to be returned.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Maps a unique-constraint violation to [`StoreError::Conflict`] with `what`.
+fn conflict(e: sqlx::Error, what: &str) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Conflict(what.to_owned())
+        }
+        _ => StoreError::Database(e),
+    }
+}

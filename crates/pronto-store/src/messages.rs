@@ -1,0 +1,452 @@
+//! Messages in and out, and the outbox that delivers replies.
+//!
+//! A reply and its outbox entry are written in one transaction, so a reply that was
+//! stored is delivered (eventually, and at least once: receivers deduplicate on the
+//! message id Pronto sends along).
+
+use pronto_core::Folder;
+use serde_json::json;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::events::append;
+use crate::inbox::{idle_key, record_move};
+use crate::model::{Inbound, Message, MessageAuthor, Micros, Outbound, OutboxJob, Stored};
+use crate::{Result, Store, StoreError};
+
+const MESSAGE_COLUMNS: &str = "id, conversation_id, channel_id, author, agent_id, text, attachments, external_id, status, error, at";
+
+fn message(row: &AnyRow) -> Result<Message> {
+    let author: String = row.try_get("author")?;
+    let attachments: String = row.try_get("attachments")?;
+    Ok(Message {
+        id: row.try_get("id")?,
+        conversation_id: row.try_get("conversation_id")?,
+        channel_id: row.try_get("channel_id")?,
+        author: MessageAuthor::parse(&author).unwrap_or(MessageAuthor::Customer),
+        agent_id: row.try_get("agent_id")?,
+        text: row.try_get("text")?,
+        attachments: serde_json::from_str(&attachments).unwrap_or_default(),
+        external_id: row.try_get("external_id")?,
+        status: row.try_get("status")?,
+        error: row.try_get("error")?,
+        at: row.try_get("at")?,
+    })
+}
+
+async fn message_by_id(conn: &mut AnyConnection, id: i64) -> Result<Message> {
+    let row = sqlx::query(&format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    message(&row)
+}
+
+impl Store {
+    /// Stores a customer message: finds or creates the contact and the conversation,
+    /// moves a conversation in done back to the inbox (one in spam stays there),
+    /// and publishes `message.created`. The same `external_id` twice is stored once.
+    pub async fn receive(
+        &self,
+        workspace_id: i64,
+        inbound: &Inbound,
+        now: Micros,
+    ) -> Result<Stored> {
+        self.channel(workspace_id, inbound.channel_id).await?;
+        // Two deliveries of one message may race: the unique index lets one win, and
+        // the other then finds it.
+        for _ in 0..3 {
+            if let Some(existing) = self.existing_inbound(inbound).await? {
+                return Ok(Stored {
+                    message: existing,
+                    created: false,
+                });
+            }
+            match self.try_receive(workspace_id, inbound, now).await {
+                Err(StoreError::Database(sqlx::Error::Database(db)))
+                    if db.is_unique_violation() =>
+                {
+                    continue;
+                }
+                other => return other,
+            }
+        }
+        Err(StoreError::Conflict(
+            "the message could not be stored; try again".into(),
+        ))
+    }
+
+    async fn existing_inbound(&self, inbound: &Inbound) -> Result<Option<Message>> {
+        let Some(external) = &inbound.external_id else {
+            return Ok(None);
+        };
+        let row = sqlx::query(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE channel_id = $1 AND external_id = $2"
+        ))
+        .bind(inbound.channel_id)
+        .bind(external)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(message).transpose()
+    }
+
+    async fn try_receive(&self, workspace_id: i64, m: &Inbound, now: Micros) -> Result<Stored> {
+        let mut tx = self.write_tx().await?;
+        let contact: Option<i64> = sqlx::query_scalar(
+            "SELECT contact_id FROM contact_identities WHERE channel_id = $1 AND external_id = $2",
+        )
+        .bind(m.channel_id)
+        .bind(&m.contact_external_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let contact = match contact {
+            Some(id) => id,
+            None => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO contacts (workspace_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(workspace_id)
+                .bind(m.contact_name.as_deref().unwrap_or(""))
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO contact_identities (contact_id, channel_id, external_id) VALUES ($1, $2, $3)",
+                )
+                .bind(id)
+                .bind(m.channel_id)
+                .bind(&m.contact_external_id)
+                .execute(&mut *tx)
+                .await?;
+                id
+            }
+        };
+        let found = sqlx::query(
+            "SELECT id, folder, waiting_since, last_message_at FROM conversations
+             WHERE channel_id = $1 AND contact_id = $2",
+        )
+        .bind(m.channel_id)
+        .bind(contact)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (conversation, folder, waiting, last) = match found {
+            Some(r) => {
+                let folder: String = r.try_get("folder")?;
+                (
+                    r.try_get::<i64, _>("id")?,
+                    Folder::parse(&folder).unwrap_or(Folder::Inbox),
+                    r.try_get::<Option<i64>, _>("waiting_since")?,
+                    r.try_get::<Option<i64>, _>("last_message_at")?,
+                )
+            }
+            None => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO conversations (workspace_id, channel_id, contact_id, list_key, created_at)
+                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(workspace_id)
+                .bind(m.channel_id)
+                .bind(contact)
+                .bind(m.at)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                (id, Folder::Inbox, None, None)
+            }
+        };
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO messages (workspace_id, channel_id, conversation_id, direction, author, text,
+                                   attachments, external_id, status, at, created_at)
+             VALUES ($1, $2, $3, 'in', 'customer', $4, $5, $6, 'received', $7, $8) RETURNING id",
+        )
+        .bind(workspace_id)
+        .bind(m.channel_id)
+        .bind(conversation)
+        .bind(&m.text)
+        .bind(m.attachments.to_string())
+        .bind(m.external_id.as_deref())
+        .bind(m.at)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let waiting = waiting.map_or(m.at, |w| w.min(m.at));
+        let last = last.map_or(m.at, |l| l.max(m.at));
+        let new_folder = if folder == Folder::Done {
+            Folder::Inbox
+        } else {
+            folder
+        };
+        sqlx::query(
+            "UPDATE conversations SET waiting_since = $1, last_message_at = $2, list_key = $3, folder = $4
+             WHERE id = $5",
+        )
+        .bind(waiting)
+        .bind(last)
+        .bind(waiting)
+        .bind(new_folder.as_str())
+        .bind(conversation)
+        .execute(&mut *tx)
+        .await?;
+        if new_folder != folder {
+            record_move(&mut tx, conversation, new_folder, m.at).await?;
+        }
+        let stored = message_by_id(&mut tx, id).await?;
+        let payload = json!({"conversation_id": conversation, "message": stored});
+        append(
+            &mut tx,
+            self.backend,
+            workspace_id,
+            "message.created",
+            &payload,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Stored {
+            message: stored,
+            created: true,
+        })
+    }
+
+    /// Stores a reply with its outbox entry and publishes `message.created`. The same
+    /// idempotency key twice is stored once.
+    pub async fn send(&self, workspace_id: i64, out: &Outbound, now: Micros) -> Result<Stored> {
+        if let Some(key) = &out.idempotency_key
+            && let Some(existing) = self.by_idempotency_key(workspace_id, key).await?
+        {
+            return Ok(Stored {
+                message: existing,
+                created: false,
+            });
+        }
+        let conversation = self.conversation(workspace_id, out.conversation_id).await?;
+        let mut tx = self.write_tx().await?;
+        let inserted = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO messages (workspace_id, channel_id, conversation_id, direction, author, agent_id,
+                                   text, attachments, idempotency_key, status, at, created_at)
+             VALUES ($1, $2, $3, 'out', $4, $5, $6, $7, $8, 'queued', $9, $9) RETURNING id",
+        )
+        .bind(workspace_id)
+        .bind(conversation.channel_id)
+        .bind(conversation.id)
+        .bind(out.author.as_str())
+        .bind(out.agent_id)
+        .bind(&out.text)
+        .bind(out.attachments.to_string())
+        .bind(out.idempotency_key.as_deref())
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await;
+        let id = match inserted {
+            Ok(id) => id,
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                drop(tx);
+                let key = out.idempotency_key.as_deref().unwrap_or_default();
+                let existing = self
+                    .by_idempotency_key(workspace_id, key)
+                    .await?
+                    .ok_or_else(|| StoreError::Conflict("duplicate reply".into()))?;
+                return Ok(Stored {
+                    message: existing,
+                    created: false,
+                });
+            }
+            Err(e) => return Err(e.into()),
+        };
+        sqlx::query(
+            "INSERT INTO outbox (workspace_id, channel_id, message_id, next_attempt_at, created_at)
+             VALUES ($1, $2, $3, $4, $4)",
+        )
+        .bind(workspace_id)
+        .bind(conversation.channel_id)
+        .bind(id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        // An agent's or a bot's reply answers the customer; an automated one does not.
+        let answers = matches!(out.author, MessageAuthor::Agent | MessageAuthor::Bot);
+        let last = conversation.last_message_at.map_or(now, |l| l.max(now));
+        let waiting = if answers {
+            None
+        } else {
+            conversation.waiting_since
+        };
+        sqlx::query(
+            "UPDATE conversations SET waiting_since = $1, last_message_at = $2, list_key = $3 WHERE id = $4",
+        )
+        .bind(waiting)
+        .bind(last)
+        .bind(waiting.unwrap_or_else(|| idle_key(Some(last))))
+        .bind(conversation.id)
+        .execute(&mut *tx)
+        .await?;
+        let stored = message_by_id(&mut tx, id).await?;
+        let payload = json!({"conversation_id": conversation.id, "message": stored});
+        append(
+            &mut tx,
+            self.backend,
+            workspace_id,
+            "message.created",
+            &payload,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Stored {
+            message: stored,
+            created: true,
+        })
+    }
+
+    async fn by_idempotency_key(&self, workspace_id: i64, key: &str) -> Result<Option<Message>> {
+        let row = sqlx::query(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE workspace_id = $1 AND idempotency_key = $2"
+        ))
+        .bind(workspace_id)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(message).transpose()
+    }
+
+    /// A conversation's messages in time order, at most `limit` of the latest.
+    pub async fn messages(
+        &self,
+        workspace_id: i64,
+        conversation_id: i64,
+        limit: i64,
+    ) -> Result<Vec<Message>> {
+        self.conversation(workspace_id, conversation_id).await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND workspace_id = $2
+             ORDER BY at DESC, id DESC LIMIT $3"
+        ))
+        .bind(conversation_id)
+        .bind(workspace_id)
+        .bind(limit.clamp(1, 1000))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut list = rows.iter().map(message).collect::<Result<Vec<_>>>()?;
+        list.reverse();
+        Ok(list)
+    }
+
+    /// Claims the next due delivery for `lease` microseconds: nobody else gets it
+    /// until it is finished or the lease runs out (a crashed worker's job comes back).
+    pub async fn claim_delivery(&self, now: Micros, lease: Micros) -> Result<Option<OutboxJob>> {
+        // The outer conditions are checked again on the claimed row, so two nodes
+        // racing for one job cannot both win it.
+        let row = sqlx::query(
+            "UPDATE outbox SET locked_until = $1, attempts = attempts + 1
+             WHERE id = (SELECT id FROM outbox
+                         WHERE done_at IS NULL AND next_attempt_at <= $2
+                           AND (locked_until IS NULL OR locked_until <= $2)
+                         ORDER BY next_attempt_at, id LIMIT 1)
+               AND done_at IS NULL AND (locked_until IS NULL OR locked_until <= $2)
+             RETURNING id, workspace_id, channel_id, message_id, attempts",
+        )
+        .bind(now + lease)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let mut conn = self.pool.acquire().await?;
+        let message = message_by_id(&mut conn, row.try_get("message_id")?).await?;
+        Ok(Some(OutboxJob {
+            id: row.try_get("id")?,
+            workspace_id: row.try_get("workspace_id")?,
+            channel_id: row.try_get("channel_id")?,
+            message,
+            attempts: row.try_get("attempts")?,
+        }))
+    }
+
+    /// Records a delivery: the message is sent (with the platform's id, if any).
+    pub async fn delivered(
+        &self,
+        job: &OutboxJob,
+        external_id: Option<&str>,
+        now: Micros,
+    ) -> Result<()> {
+        self.finish(job, "sent", external_id, None, now).await
+    }
+
+    /// Records a failure that will not be retried: the message failed with `error`.
+    pub async fn failed(&self, job: &OutboxJob, error: &str, now: Micros) -> Result<()> {
+        self.finish(job, "failed", None, Some(error), now).await
+    }
+
+    async fn finish(
+        &self,
+        job: &OutboxJob,
+        status: &str,
+        external_id: Option<&str>,
+        error: Option<&str>,
+        now: Micros,
+    ) -> Result<()> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "UPDATE outbox SET done_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3",
+        )
+        .bind(now)
+        .bind(error)
+        .bind(job.id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE messages SET status = $1, error = $2, external_id = COALESCE($3, external_id) WHERE id = $4",
+        )
+        .bind(status)
+        .bind(error)
+        .bind(external_id)
+        .bind(job.message.id)
+        .execute(&mut *tx)
+        .await?;
+        let payload = json!({
+            "conversation_id": job.message.conversation_id,
+            "message_id": job.message.id,
+            "status": status,
+            "error": error,
+        });
+        append(
+            &mut tx,
+            self.backend,
+            job.workspace_id,
+            "message.status",
+            &payload,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records a failure to retry at `next_attempt_at`.
+    pub async fn retry_later(
+        &self,
+        job: &OutboxJob,
+        error: &str,
+        next_attempt_at: Micros,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE outbox SET locked_until = NULL, next_attempt_at = $1, last_error = $2 WHERE id = $3",
+        )
+        .bind(next_attempt_at)
+        .bind(error)
+        .bind(job.id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Deliveries not finished yet (for tests and the admin's view).
+    pub async fn pending_deliveries(&self) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE done_at IS NULL")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+}

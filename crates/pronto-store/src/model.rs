@@ -1,0 +1,341 @@
+//! The stored things, as the rest of Pronto sees them.
+
+use pronto_core::Folder;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Microseconds since the Unix epoch (UTC).
+pub type Micros = i64;
+
+/// What a person or token may do in a workspace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Manages channels, users and settings, and works conversations.
+    Admin,
+    /// Works conversations.
+    Agent,
+}
+
+impl Role {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Agent => "agent",
+        }
+    }
+
+    /// Reads the stored spelling.
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "admin" => Some(Role::Admin),
+            "agent" => Some(Role::Agent),
+            _ => None,
+        }
+    }
+}
+
+/// A person who signs in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct User {
+    /// Its id.
+    pub id: i64,
+    /// Its email address, lowercased.
+    pub email: String,
+    /// Its display name.
+    pub name: String,
+    /// Its preferred language, if chosen.
+    pub locale: Option<String>,
+    /// When it was deactivated; a deactivated user cannot sign in.
+    pub deactivated_at: Option<Micros>,
+}
+
+/// A user's place in a workspace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Member {
+    /// The user.
+    #[serde(flatten)]
+    pub user: User,
+    /// Its role there.
+    pub role: Role,
+}
+
+/// Who is making a request: a signed-in user, or an API token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Principal {
+    /// The workspace it acts in.
+    pub workspace_id: i64,
+    /// The user, for a session.
+    pub user_id: Option<i64>,
+    /// The token, for an API token.
+    pub token_id: Option<i64>,
+    /// What it may do.
+    pub role: Role,
+}
+
+/// An API token's public description (never its secret).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ApiToken {
+    /// Its id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// What it may do.
+    pub role: Role,
+    /// When it was made.
+    pub created_at: Micros,
+    /// When it was last used.
+    pub last_used_at: Option<Micros>,
+    /// When it was revoked.
+    pub revoked_at: Option<Micros>,
+}
+
+/// A channel: a Messenger Page, an Instagram account, an `api` channel...
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Channel {
+    /// Its id.
+    pub id: i64,
+    /// Its workspace.
+    pub workspace_id: i64,
+    /// `api`, `messenger`, `instagram`, `whatsapp`, `webchat`, `email`, `sandbox`.
+    pub kind: String,
+    /// Its display name.
+    pub name: String,
+    /// Kind-specific settings (secrets are kept out of API output by the server).
+    pub config: Value,
+    /// `receiving`, or why it is not (`needs_token`).
+    pub state: String,
+}
+
+/// A person writing to the business.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Contact {
+    /// Its id.
+    pub id: i64,
+    /// Its name, as the channel gave it.
+    pub name: String,
+    /// Its locale (`fr_FR`), when known.
+    pub locale: Option<String>,
+    /// Its IANA timezone, when known.
+    pub timezone: Option<String>,
+    /// Free-form attributes.
+    pub attributes: Value,
+}
+
+/// A conversation as the inbox lists it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Conversation {
+    /// Its id.
+    pub id: i64,
+    /// Its channel.
+    pub channel_id: i64,
+    /// Its contact.
+    pub contact_id: i64,
+    /// The contact's name.
+    pub contact_name: String,
+    /// Its folder.
+    pub folder: Folder,
+    /// The user it is assigned to.
+    pub assignee_id: Option<i64>,
+    /// Higher comes first where priority matters.
+    pub priority: i64,
+    /// The oldest customer message not yet followed by a reply.
+    pub waiting_since: Option<Micros>,
+    /// The latest message.
+    pub last_message_at: Option<Micros>,
+    /// Its labels, sorted.
+    pub labels: Vec<String>,
+}
+
+/// Who wrote a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MessageAuthor {
+    /// The customer.
+    Customer,
+    /// A person on the team.
+    Agent,
+    /// A program through the API.
+    Bot,
+    /// An automated reply: never a response.
+    Automation,
+}
+
+impl MessageAuthor {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageAuthor::Customer => "customer",
+            MessageAuthor::Agent => "agent",
+            MessageAuthor::Bot => "bot",
+            MessageAuthor::Automation => "automation",
+        }
+    }
+
+    /// Reads the stored spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "customer" => Some(MessageAuthor::Customer),
+            "agent" => Some(MessageAuthor::Agent),
+            "bot" => Some(MessageAuthor::Bot),
+            "automation" => Some(MessageAuthor::Automation),
+            _ => None,
+        }
+    }
+}
+
+/// A stored message.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Message {
+    /// Its id.
+    pub id: i64,
+    /// Its conversation.
+    pub conversation_id: i64,
+    /// Its channel.
+    pub channel_id: i64,
+    /// Who wrote it.
+    pub author: MessageAuthor,
+    /// The agent who wrote it.
+    pub agent_id: Option<i64>,
+    /// Its text.
+    pub text: String,
+    /// Its attachments, as the channel describes them.
+    pub attachments: Value,
+    /// The platform's (or integrator's) id.
+    pub external_id: Option<String>,
+    /// `received`, `queued`, `sent`, `delivered`, `read` or `failed`.
+    pub status: String,
+    /// Why it failed.
+    pub error: Option<String>,
+    /// When it was written (the platform's time for inbound messages).
+    pub at: Micros,
+}
+
+/// An internal note on a conversation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Note {
+    /// Its id.
+    pub id: i64,
+    /// Who wrote it.
+    pub author_id: i64,
+    /// Its text.
+    pub text: String,
+    /// When.
+    pub created_at: Micros,
+}
+
+/// A saved reply with variables such as `{first_name}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SavedReply {
+    /// Its id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// What an agent types after `/` to find it.
+    pub shortcut: String,
+    /// Its text, with variables.
+    pub text: String,
+}
+
+/// A customer message arriving on a channel.
+#[derive(Clone, Debug)]
+pub struct Inbound {
+    /// The channel.
+    pub channel_id: i64,
+    /// The contact's id on the channel (a PSID, a phone number, the integrator's id).
+    pub contact_external_id: String,
+    /// The contact's name, when the channel gives it.
+    pub contact_name: Option<String>,
+    /// The message's id on the channel: the same id twice is stored once.
+    pub external_id: Option<String>,
+    /// Its text.
+    pub text: String,
+    /// Its attachments.
+    pub attachments: Value,
+    /// When the customer wrote it.
+    pub at: Micros,
+}
+
+/// A reply written in Pronto, to be delivered through the outbox.
+#[derive(Clone, Debug)]
+pub struct Outbound {
+    /// The conversation.
+    pub conversation_id: i64,
+    /// Who wrote it (not `customer`).
+    pub author: MessageAuthor,
+    /// The agent, for `agent`.
+    pub agent_id: Option<i64>,
+    /// Its text.
+    pub text: String,
+    /// Its attachments.
+    pub attachments: Value,
+    /// The caller's idempotency key: the same key twice is stored once.
+    pub idempotency_key: Option<String>,
+}
+
+/// What storing a message did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stored {
+    /// The message.
+    pub message: Message,
+    /// False when it was already there (a duplicate delivery or a retried request).
+    pub created: bool,
+}
+
+/// A delivery job claimed from the outbox.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutboxJob {
+    /// The job's id.
+    pub id: i64,
+    /// The workspace.
+    pub workspace_id: i64,
+    /// The channel to send through.
+    pub channel_id: i64,
+    /// The message to send.
+    pub message: Message,
+    /// Attempts so far, this one included.
+    pub attempts: i64,
+}
+
+/// A live event as clients receive it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LiveEvent {
+    /// Its number in the workspace: the SSE id.
+    pub seq: i64,
+    /// `message.created`, `message.status`, `conversation.updated`,
+    /// `channel.status`, `responsiveness.changed`...
+    pub kind: String,
+    /// Its data.
+    pub payload: Value,
+}
+
+/// Which conversations to list.
+#[derive(Clone, Debug, Default)]
+pub struct ConversationQuery {
+    /// Only this folder.
+    pub folder: Option<Folder>,
+    /// Only assigned to this user.
+    pub assignee: Option<i64>,
+    /// Only unassigned ones.
+    pub unassigned: bool,
+    /// Only this channel.
+    pub channel: Option<i64>,
+    /// Only with this label.
+    pub label: Option<String>,
+    /// Only those waiting for a reply.
+    pub waiting: bool,
+    /// Continue after this position (from the previous page).
+    pub after: Option<ListCursor>,
+    /// At most this many.
+    pub limit: i64,
+}
+
+/// A position in the conversation list: waiting longest first, then by id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ListCursor {
+    /// The sort key: `waiting_since`, or `i64::MAX` for those not waiting.
+    pub key: i64,
+    /// The conversation id.
+    pub id: i64,
+}

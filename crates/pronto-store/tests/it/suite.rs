@@ -1,0 +1,589 @@
+//! The storage contract, on every backend.
+
+use pronto_core::{Analysis, Folder, Presence, Settings, Timestamp};
+use pronto_store::{
+    ConversationQuery, Inbound, ListCursor, MessageAuthor, Outbound, Role, Store, StoreError,
+};
+use serde_json::json;
+
+use crate::db::backends;
+
+const MIN: i64 = 60_000_000;
+const T0: i64 = 1_772_355_600_000_000; // 2026-03-01T09:00:00Z
+
+async fn workspace_with_channel(store: &Store) -> (i64, i64) {
+    let ws = store.create_workspace("Acme", T0).await.unwrap();
+    let channel = store
+        .create_channel(
+            ws,
+            "api",
+            "Website",
+            &json!({"url": "http://127.0.0.1:9/hook"}),
+            T0,
+        )
+        .await
+        .unwrap();
+    (ws, channel.id)
+}
+
+fn inbound(channel: i64, contact: &str, id: Option<&str>, at: i64) -> Inbound {
+    Inbound {
+        channel_id: channel,
+        contact_external_id: contact.to_owned(),
+        contact_name: Some(format!("Customer {contact}")),
+        external_id: id.map(str::to_owned),
+        text: "hello".to_owned(),
+        attachments: json!([]),
+        at,
+    }
+}
+
+fn reply(conversation: i64, author: MessageAuthor, key: Option<&str>) -> Outbound {
+    Outbound {
+        conversation_id: conversation,
+        author,
+        agent_id: None,
+        text: "hi!".to_owned(),
+        attachments: json!([]),
+        idempotency_key: key.map(str::to_owned),
+    }
+}
+
+#[tokio::test]
+async fn accounts_sessions_and_tokens() {
+    for db in backends().await {
+        let s = &db.store;
+        let ws = s.create_workspace("Acme", T0).await.unwrap();
+        let ana = s
+            .create_user("Ana@Example.com ", "Ana", Some("hash"), T0)
+            .await
+            .unwrap();
+        assert_eq!(ana.email, "ana@example.com");
+        let again = s.create_user("ana@example.com", "Ana 2", None, T0).await;
+        assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+        s.set_member(ws, ana.id, Role::Admin).await.unwrap();
+        let (user, hash) = s.user_for_login("ANA@example.com").await.unwrap().unwrap();
+        assert_eq!((user.id, hash.as_deref()), (ana.id, Some("hash")));
+        assert_eq!(
+            s.memberships(ana.id).await.unwrap(),
+            vec![(ws, Role::Admin)]
+        );
+
+        s.create_session("sess", ana.id, ws, T0, T0 + 60 * MIN)
+            .await
+            .unwrap();
+        let p = s
+            .session_principal("sess", T0 + MIN)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (p.workspace_id, p.user_id, p.role),
+            (ws, Some(ana.id), Role::Admin)
+        );
+        assert!(
+            s.session_principal("sess", T0 + 61 * MIN)
+                .await
+                .unwrap()
+                .is_none(),
+            "expired"
+        );
+        assert!(s.session_principal("other", T0).await.unwrap().is_none());
+
+        let t = s
+            .create_api_token(ws, "zapier", "tok", Role::Agent, T0)
+            .await
+            .unwrap();
+        let p = s.token_principal("tok", T0 + MIN).await.unwrap().unwrap();
+        assert_eq!((p.token_id, p.role), (Some(t.id), Role::Agent));
+        assert_eq!(
+            s.api_tokens(ws).await.unwrap()[0].last_used_at,
+            Some(T0 + MIN)
+        );
+        s.revoke_api_token(ws, t.id, T0 + 2 * MIN).await.unwrap();
+        assert!(
+            s.token_principal("tok", T0 + 3 * MIN)
+                .await
+                .unwrap()
+                .is_none(),
+            "revoked"
+        );
+
+        s.deactivate_member(ws, ana.id, T0 + MIN).await.unwrap();
+        s.create_session("sess2", ana.id, ws, T0, T0 + 60 * MIN)
+            .await
+            .unwrap();
+        assert!(
+            s.session_principal("sess2", T0 + 2 * MIN)
+                .await
+                .unwrap()
+                .is_none(),
+            "deactivated"
+        );
+
+        s.create_setup_link("setup", T0).await.unwrap();
+        assert!(s.use_setup_link("setup", T0).await.unwrap());
+        assert!(!s.use_setup_link("setup", T0).await.unwrap(), "only once");
+    }
+}
+
+#[tokio::test]
+async fn inbound_messages_are_stored_once_and_open_conversations() {
+    for db in backends().await {
+        let s = &db.store;
+        let (ws, ch) = workspace_with_channel(s).await;
+        let first = s
+            .receive(ws, &inbound(ch, "psid-1", Some("m1"), T0), T0)
+            .await
+            .unwrap();
+        assert!(first.created);
+        let dup = s
+            .receive(ws, &inbound(ch, "psid-1", Some("m1"), T0), T0 + 1)
+            .await
+            .unwrap();
+        assert!(!dup.created);
+        assert_eq!(dup.message.id, first.message.id);
+        let c = s
+            .conversation(ws, first.message.conversation_id)
+            .await
+            .unwrap();
+        assert_eq!(c.waiting_since, Some(T0));
+        assert_eq!(c.contact_name, "Customer psid-1");
+        let msgs = s.messages(ws, c.id, 50).await.unwrap();
+        assert_eq!(msgs.len(), 1);
+        assert_eq!(msgs[0].author, MessageAuthor::Customer);
+
+        // Done goes back to the inbox on a new customer message; spam stays.
+        s.move_to(ws, c.id, Folder::Done, T0 + MIN).await.unwrap();
+        s.receive(
+            ws,
+            &inbound(ch, "psid-1", Some("m2"), T0 + 2 * MIN),
+            T0 + 2 * MIN,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            s.conversation(ws, c.id).await.unwrap().folder,
+            Folder::Inbox
+        );
+        s.move_to(ws, c.id, Folder::Spam, T0 + 3 * MIN)
+            .await
+            .unwrap();
+        s.receive(
+            ws,
+            &inbound(ch, "psid-1", Some("m3"), T0 + 4 * MIN),
+            T0 + 4 * MIN,
+        )
+        .await
+        .unwrap();
+        assert_eq!(s.conversation(ws, c.id).await.unwrap().folder, Folder::Spam);
+    }
+}
+
+#[tokio::test]
+async fn concurrent_deliveries_of_one_message_store_it_once() {
+    for db in backends().await {
+        let s = db.store.clone();
+        let (ws, ch) = workspace_with_channel(&s).await;
+        let mut tasks = Vec::new();
+        for _ in 0..8 {
+            let s = s.clone();
+            tasks.push(tokio::spawn(async move {
+                s.receive(ws, &inbound(ch, "psid-9", Some("same"), T0), T0)
+                    .await
+                    .unwrap()
+                    .created
+            }));
+        }
+        let mut created = 0;
+        for t in tasks {
+            created += usize::from(t.await.unwrap());
+        }
+        assert_eq!(created, 1);
+        let list = s
+            .conversations(
+                ws,
+                &ConversationQuery {
+                    limit: 10,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(list.len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn replies_go_through_the_outbox_once() {
+    for db in backends().await {
+        let s = &db.store;
+        let (ws, ch) = workspace_with_channel(s).await;
+        let m = s
+            .receive(ws, &inbound(ch, "p", Some("m1"), T0), T0)
+            .await
+            .unwrap()
+            .message;
+        let c = m.conversation_id;
+
+        // An automated reply does not stop the customer's wait; an agent's does.
+        s.send(ws, &reply(c, MessageAuthor::Automation, None), T0 + 1)
+            .await
+            .unwrap();
+        assert_eq!(s.conversation(ws, c).await.unwrap().waiting_since, Some(T0));
+        let sent = s
+            .send(ws, &reply(c, MessageAuthor::Agent, Some("k1")), T0 + MIN)
+            .await
+            .unwrap();
+        assert!(sent.created);
+        assert_eq!(sent.message.status, "queued");
+        let again = s
+            .send(ws, &reply(c, MessageAuthor::Agent, Some("k1")), T0 + MIN)
+            .await
+            .unwrap();
+        assert!(!again.created);
+        assert_eq!(again.message.id, sent.message.id);
+        assert_eq!(s.conversation(ws, c).await.unwrap().waiting_since, None);
+        assert_eq!(s.pending_deliveries().await.unwrap(), 2);
+
+        // Claims: a leased job is nobody else's until the lease ends.
+        let now = T0 + 2 * MIN;
+        let a = s.claim_delivery(now, MIN).await.unwrap().unwrap();
+        let b = s.claim_delivery(now, MIN).await.unwrap().unwrap();
+        assert_ne!(a.id, b.id);
+        assert!(s.claim_delivery(now, MIN).await.unwrap().is_none());
+        s.retry_later(&a, "receiver said 503", now + 5 * MIN)
+            .await
+            .unwrap();
+        assert!(
+            s.claim_delivery(now + MIN / 2, MIN)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        // b's worker died: its lease runs out and the job comes back.
+        let b2 = s.claim_delivery(now + MIN, MIN).await.unwrap().unwrap();
+        assert_eq!((b2.id, b2.attempts), (b.id, 2));
+        s.delivered(&b2, Some("ext-1"), now + MIN).await.unwrap();
+        let a2 = s.claim_delivery(now + 5 * MIN, MIN).await.unwrap().unwrap();
+        assert_eq!((a2.id, a2.attempts), (a.id, 2));
+        s.failed(&a2, "gave up", now + 5 * MIN).await.unwrap();
+        assert_eq!(s.pending_deliveries().await.unwrap(), 0);
+        let msgs = s.messages(ws, c, 10).await.unwrap();
+        let statuses: Vec<_> = msgs.iter().map(|m| m.status.as_str()).collect();
+        assert!(
+            statuses.contains(&"sent") && statuses.contains(&"failed"),
+            "{statuses:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn conversation_list_filters_and_pages_by_waiting_time() {
+    for db in backends().await {
+        let s = &db.store;
+        let (ws, ch) = workspace_with_channel(s).await;
+        let ana = s
+            .create_user(&format!("ana{ws}@x.test"), "Ana", None, T0)
+            .await
+            .unwrap();
+        s.set_member(ws, ana.id, Role::Agent).await.unwrap();
+        // Ten conversations; customer 0 has waited longest.
+        let mut ids = Vec::new();
+        for i in 0..10 {
+            let m = s
+                .receive(
+                    ws,
+                    &inbound(ch, &format!("c{i}"), None, T0 + i * MIN),
+                    T0 + i * MIN,
+                )
+                .await
+                .unwrap();
+            ids.push(m.message.conversation_id);
+        }
+        // Answer 3: it is no longer waiting and goes after the waiting ones.
+        s.send(
+            ws,
+            &reply(ids[3], MessageAuthor::Agent, None),
+            T0 + 20 * MIN,
+        )
+        .await
+        .unwrap();
+        s.assign(ws, ids[5], Some(ana.id), T0).await.unwrap();
+        s.label(ws, ids[7], &["vip".into()], &[], T0).await.unwrap();
+
+        let all: Vec<i64> = page_through(s, ws, ConversationQuery::default()).await;
+        let mut expected: Vec<i64> = ids.iter().copied().filter(|&i| i != ids[3]).collect();
+        expected.push(ids[3]);
+        assert_eq!(all, expected);
+        let waiting = page_through(
+            s,
+            ws,
+            ConversationQuery {
+                waiting: true,
+                ..Default::default()
+            },
+        )
+        .await;
+        assert_eq!(waiting.len(), 9);
+        let mine = page_through(
+            s,
+            ws,
+            ConversationQuery {
+                assignee: Some(ana.id),
+                ..Default::default()
+            },
+        )
+        .await;
+        assert_eq!(mine, vec![ids[5]]);
+        let unassigned = page_through(
+            s,
+            ws,
+            ConversationQuery {
+                unassigned: true,
+                ..Default::default()
+            },
+        )
+        .await;
+        assert_eq!(unassigned.len(), 9);
+        let vip = page_through(
+            s,
+            ws,
+            ConversationQuery {
+                label: Some("vip".into()),
+                ..Default::default()
+            },
+        )
+        .await;
+        assert_eq!(vip, vec![ids[7]]);
+        assert_eq!(
+            s.conversation(ws, ids[7]).await.unwrap().labels,
+            vec!["vip".to_owned()]
+        );
+        s.move_to(ws, ids[0], Folder::Done, T0 + 30 * MIN)
+            .await
+            .unwrap();
+        let inbox = page_through(
+            s,
+            ws,
+            ConversationQuery {
+                folder: Some(Folder::Inbox),
+                ..Default::default()
+            },
+        )
+        .await;
+        assert_eq!(inbox.len(), 9);
+    }
+}
+
+/// Reads every page of three.
+async fn page_through(s: &Store, ws: i64, mut q: ConversationQuery) -> Vec<i64> {
+    q.limit = 3;
+    let mut out = Vec::new();
+    loop {
+        let page = s.conversations(ws, &q).await.unwrap();
+        let Some(last) = page.last() else { break };
+        q.after = Some(ListCursor {
+            key: s.list_key(ws, last.id).await.unwrap(),
+            id: last.id,
+        });
+        out.extend(page.iter().map(|c| c.id));
+    }
+    out
+}
+
+#[tokio::test]
+async fn one_workspace_cannot_reach_another() {
+    for db in backends().await {
+        let s = &db.store;
+        let (a, ch_a) = workspace_with_channel(s).await;
+        let (b, _) = workspace_with_channel(s).await;
+        let m = s
+            .receive(a, &inbound(ch_a, "p", None, T0), T0)
+            .await
+            .unwrap()
+            .message;
+        let c = m.conversation_id;
+        assert!(matches!(
+            s.conversation(b, c).await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(matches!(
+            s.messages(b, c, 10).await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(matches!(
+            s.channel(b, ch_a).await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(matches!(
+            s.move_to(b, c, Folder::Spam, T0).await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(matches!(
+            s.assign(b, c, None, T0).await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(matches!(
+            s.send(b, &reply(c, MessageAuthor::Agent, None), T0).await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(matches!(
+            s.receive(b, &inbound(ch_a, "q", None, T0), T0).await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(
+            s.conversations(
+                b,
+                &ConversationQuery {
+                    limit: 50,
+                    ..Default::default()
+                }
+            )
+            .await
+            .unwrap()
+            .is_empty()
+        );
+        assert!(s.events_after(b, 0, 100).await.unwrap().is_empty());
+        assert_eq!(s.conversation(a, c).await.unwrap().id, c);
+    }
+}
+
+#[tokio::test]
+async fn live_events_are_numbered_in_commit_order() {
+    for db in backends().await {
+        let s = &db.store;
+        let (ws, ch) = workspace_with_channel(s).await;
+        assert_eq!(s.latest_event(ws).await.unwrap(), 0);
+        let m = s
+            .receive(ws, &inbound(ch, "p", Some("m1"), T0), T0)
+            .await
+            .unwrap()
+            .message;
+        s.send(
+            ws,
+            &reply(m.conversation_id, MessageAuthor::Agent, None),
+            T0 + MIN,
+        )
+        .await
+        .unwrap();
+        s.set_channel_status(ws, ch, Presence::Away, T0 + 2 * MIN)
+            .await
+            .unwrap();
+        let events = s.events_after(ws, 0, 100).await.unwrap();
+        let kinds: Vec<_> = events.iter().map(|e| (e.seq, e.kind.as_str())).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (1, "message.created"),
+                (2, "message.created"),
+                (3, "channel.status")
+            ]
+        );
+        assert_eq!(events[0].payload["message"]["text"], "hello");
+        assert_eq!(s.events_after(ws, 2, 100).await.unwrap().len(), 1);
+        assert_eq!(s.latest_event(ws).await.unwrap(), 3);
+    }
+}
+
+#[tokio::test]
+async fn the_engine_reads_a_channel_history() {
+    for db in backends().await {
+        let s = &db.store;
+        let (ws, ch) = workspace_with_channel(s).await;
+        // Answered in 4 minutes; a second conversation moved to done unanswered; a
+        // third arriving while away.
+        let m = s
+            .receive(ws, &inbound(ch, "a", None, T0), T0)
+            .await
+            .unwrap()
+            .message;
+        s.send(
+            ws,
+            &reply(m.conversation_id, MessageAuthor::Automation, None),
+            T0,
+        )
+        .await
+        .unwrap();
+        s.send(
+            ws,
+            &reply(m.conversation_id, MessageAuthor::Agent, None),
+            T0 + 4 * MIN,
+        )
+        .await
+        .unwrap();
+        let b = s
+            .receive(ws, &inbound(ch, "b", None, T0 + 10 * MIN), T0 + 10 * MIN)
+            .await
+            .unwrap()
+            .message;
+        s.move_to(ws, b.conversation_id, Folder::Done, T0 + 15 * MIN)
+            .await
+            .unwrap();
+        s.set_channel_status(ws, ch, Presence::Away, T0 + 20 * MIN)
+            .await
+            .unwrap();
+        s.receive(ws, &inbound(ch, "c", None, T0 + 30 * MIN), T0 + 30 * MIN)
+            .await
+            .unwrap();
+        let stream = s.engine_stream(ws, ch).await.unwrap();
+        let report = Analysis::new(
+            &stream,
+            Timestamp::from_micros(T0 + 2 * 24 * 60 * MIN),
+            Settings::default(),
+        )
+        .report;
+        let c = report.opportunities;
+        assert_eq!((c.counted, c.answered, c.excluded), (1, 1, 2));
+        assert_eq!(report.response_time_seconds(), Some(240.0));
+        assert_eq!(
+            s.channel_status(ws, ch).await.unwrap().map(|x| x.0),
+            Some(Presence::Away)
+        );
+    }
+}
+
+#[tokio::test]
+async fn saved_replies_and_notes() {
+    for db in backends().await {
+        let s = &db.store;
+        let (ws, ch) = workspace_with_channel(s).await;
+        let r = s
+            .create_saved_reply(ws, "Hours", "hours", "Hi {first_name}, we open at 9.", T0)
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.create_saved_reply(ws, "Other", "hours", "x", T0).await,
+            Err(StoreError::Conflict(_))
+        ));
+        let r2 = s
+            .update_saved_reply(ws, r.id, "Hours", "open", "We open at 9.")
+            .await
+            .unwrap();
+        assert_eq!(r2.shortcut, "open");
+        assert_eq!(s.saved_replies(ws).await.unwrap().len(), 1);
+        s.delete_saved_reply(ws, r.id).await.unwrap();
+        assert!(matches!(
+            s.delete_saved_reply(ws, r.id).await,
+            Err(StoreError::NotFound(_))
+        ));
+
+        let ana = s
+            .create_user(&format!("ana-notes{ws}@x.test"), "Ana", None, T0)
+            .await
+            .unwrap();
+        s.set_member(ws, ana.id, Role::Agent).await.unwrap();
+        let m = s
+            .receive(ws, &inbound(ch, "p", None, T0), T0)
+            .await
+            .unwrap()
+            .message;
+        s.add_note(ws, m.conversation_id, ana.id, "VIP, be nice", T0)
+            .await
+            .unwrap();
+        assert_eq!(
+            s.notes(ws, m.conversation_id).await.unwrap()[0].text,
+            "VIP, be nice"
+        );
+    }
+}
