@@ -10,7 +10,7 @@ use std::num::NonZeroU32;
 use crate::time::Timestamp;
 
 /// Who wrote a business message. Only `Agent` and `Bot` can answer an opportunity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Author {
     /// A person on the team.
@@ -52,7 +52,7 @@ pub enum Sender {
 }
 
 /// A conversation's folder.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Folder {
     /// The default folder.
@@ -85,7 +85,7 @@ impl Folder {
 }
 
 /// The channel's away status.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Presence {
     /// New messages are excluded for up to 12 hours.

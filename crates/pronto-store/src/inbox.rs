@@ -352,6 +352,7 @@ impl Store {
         folder: Folder,
         now: Micros,
     ) -> Result<Conversation> {
+        let before = self.conversation(workspace_id, id).await?;
         let mut tx = self.write_tx().await?;
         let done =
             sqlx::query("UPDATE conversations SET folder = $1 WHERE id = $2 AND workspace_id = $3")
@@ -364,7 +365,12 @@ impl Store {
             return Err(StoreError::NotFound("conversation"));
         }
         record_move(&mut tx, id, folder, now).await?;
-        let payload = json!({"conversation_id": id, "folder": folder.as_str()});
+        let payload = json!({
+            "conversation_id": id,
+            "channel_id": before.channel_id,
+            "folder": folder.as_str(),
+            "at": now,
+        });
         append(
             &mut tx,
             self.backend,

@@ -5,6 +5,7 @@ mod bench;
 mod clock;
 mod render;
 mod report_cmd;
+mod serve_cmd;
 
 use std::process::ExitCode;
 
@@ -23,6 +24,14 @@ enum Command {
     /// Compute a channel's responsiveness (Meta's response rate, response time and
     /// badge) from a file of events.
     Report(report_cmd::ReportArgs),
+    /// Run the server: the API (and, soon, the web inbox) on SQLite or PostgreSQL.
+    Serve(serve_cmd::ServeArgs),
+    /// Manage users.
+    #[command(subcommand)]
+    User(serve_cmd::UserCommand),
+    /// Configuration helpers.
+    #[command(subcommand)]
+    Config(serve_cmd::ConfigCommand),
     /// Measure Pronto's speed and memory (the figures in BENCHMARKS.md).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -32,6 +41,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Report(args) => report_cmd::run(args),
+        Command::Serve(args) => fail_with(serve_cmd::serve(args), "pronto serve"),
+        Command::User(command) => fail_with(serve_cmd::user(command), "pronto user"),
+        Command::Config(command) => {
+            serve_cmd::config(command);
+            ExitCode::SUCCESS
+        }
         Command::Bench(command) => match bench::run(command) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -39,5 +54,15 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+    }
+}
+
+fn fail_with(result: anyhow::Result<()>, what: &str) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{what}: {e:#}");
+            ExitCode::FAILURE
+        }
     }
 }

@@ -1,0 +1,270 @@
+//! Configuration, layered: defaults, then `pronto.toml`, then `PRONTO_*` environment
+//! variables, then command-line flags (applied by the binary).
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Pronto's settings.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Where to listen for the API and the web UI.
+    pub listen: SocketAddr,
+    /// The database: `sqlite://FILE` or `postgres://...`; empty: SQLite in `data_dir`.
+    pub database_url: String,
+    /// Where the embedded SQLite database lives.
+    pub data_dir: PathBuf,
+    /// The address people and Meta reach Pronto at (for links and callback URLs);
+    /// empty: `http://` plus `listen`.
+    pub public_url: String,
+    /// Where to serve Prometheus metrics (a separate listener); empty: off.
+    pub metrics_listen: String,
+    /// How long a sign-in lasts, in hours.
+    pub session_hours: u32,
+    /// The largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Failed sign-ins allowed per address and per account in 15 minutes.
+    pub login_attempts: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: String::new(),
+            data_dir: PathBuf::from("pronto-data"),
+            public_url: String::new(),
+            metrics_listen: String::new(),
+            session_hours: 24 * 14,
+            max_body_bytes: 1 << 20,
+            login_attempts: 10,
+        }
+    }
+}
+
+/// The database URL is secret (it may hold a password): `Debug` hides it.
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("data_dir", &self.data_dir)
+            .field("public_url", &self.public_url)
+            .field("metrics_listen", &self.metrics_listen)
+            .field("session_hours", &self.session_hours)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("login_attempts", &self.login_attempts)
+            .finish()
+    }
+}
+
+/// A URL with its password replaced by `***`.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// A configuration problem, naming the key.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid.
+    #[error("{path}: {message}")]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, with the key.
+        message: String,
+    },
+    /// An environment variable is not valid.
+    #[error("{name}: {message}")]
+    Env {
+        /// The variable.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Config {
+    /// Defaults, then `file` if it exists (or if it was named explicitly), then the
+    /// environment.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        let mut config = match file {
+            Some(path) => Config::from_file(path)?,
+            None if Path::new("pronto.toml").exists() => {
+                Config::from_file(Path::new("pronto.toml"))?
+            }
+            None => Config::default(),
+        };
+        config.apply_env(env)?;
+        Ok(config)
+    }
+
+    fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|e| ConfigError::File {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Applies `PRONTO_LISTEN`, `PRONTO_DATABASE_URL` and the others.
+    pub fn apply_env(
+        &mut self,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<(), ConfigError> {
+        for (name, value) in env {
+            let Some(key) = name.strip_prefix("PRONTO_") else {
+                continue;
+            };
+            let bad = |message: String| ConfigError::Env {
+                name: name.clone(),
+                message,
+            };
+            match key {
+                "LISTEN" => {
+                    self.listen = value
+                        .parse()
+                        .map_err(|e| bad(format!("{e}: expected HOST:PORT")))?
+                }
+                "DATABASE_URL" => self.database_url = value,
+                "DATA_DIR" => self.data_dir = PathBuf::from(value),
+                "PUBLIC_URL" => self.public_url = value,
+                "METRICS_LISTEN" => self.metrics_listen = value,
+                "SESSION_HOURS" => {
+                    self.session_hours = value.parse().map_err(|e| bad(format!("{e}")))?
+                }
+                "MAX_BODY_BYTES" => {
+                    self.max_body_bytes = value.parse().map_err(|e| bad(format!("{e}")))?
+                }
+                "LOGIN_ATTEMPTS" => {
+                    self.login_attempts = value.parse().map_err(|e| bad(format!("{e}")))?
+                }
+                // Variables for other parts (tests, tools) are not ours to refuse.
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The database URL to use: the configured one, or the SQLite file in `data_dir`.
+    pub fn database(&self) -> String {
+        if self.database_url.is_empty() {
+            format!("sqlite://{}", self.data_dir.join("pronto.db").display())
+        } else {
+            self.database_url.clone()
+        }
+    }
+
+    /// The public base URL, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        if self.public_url.is_empty() {
+            format!("http://{}", self.listen)
+        } else {
+            self.public_url.trim_end_matches('/').to_owned()
+        }
+    }
+}
+
+/// The commented template that `pronto config default` prints.
+pub const TEMPLATE: &str = r#"# pronto.toml: Pronto's settings. Every key is optional; the values shown are the
+# defaults. Each key can also be set with an environment variable (PRONTO_ and the
+# key in capitals, such as PRONTO_DATABASE_URL) or a flag of `pronto serve`, which
+# win over this file.
+
+# Where to listen for the API and the web inbox.
+listen = "127.0.0.1:8080"
+
+# The database. Empty: an embedded SQLite file in data_dir. For several Pronto nodes,
+# PostgreSQL: "postgres://USER:PASSWORD@HOST:5432/DATABASE".
+database_url = ""
+
+# Where the embedded SQLite database lives.
+data_dir = "pronto-data"
+
+# The address people and Meta reach Pronto at, for links and webhook callback URLs.
+# Empty: http:// plus listen.
+public_url = ""
+
+# Where to serve Prometheus metrics, on a listener of its own ("127.0.0.1:9090").
+# Empty: off.
+metrics_listen = ""
+
+# How long a sign-in lasts, in hours.
+session_hours = 336
+
+# The largest request body accepted, in bytes.
+max_body_bytes = 1048576
+
+# Failed sign-ins allowed per address and per account in 15 minutes.
+login_attempts = 10
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_template_is_the_defaults() {
+        let parsed: Config = toml::from_str(TEMPLATE).unwrap();
+        let d = Config::default();
+        assert_eq!(format!("{parsed:?}"), format!("{d:?}"));
+    }
+
+    #[test]
+    fn layers_apply_in_order_and_errors_name_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("pronto.toml");
+        std::fs::write(&file, "listen = \"127.0.0.1:9000\"\nsession_hours = 1\n").unwrap();
+        let c = Config::load(
+            Some(&file),
+            [("PRONTO_SESSION_HOURS".to_owned(), "2".to_owned())],
+        )
+        .unwrap();
+        assert_eq!(c.listen.port(), 9000);
+        assert_eq!(c.session_hours, 2);
+        std::fs::write(&file, "listne = \"x\"\n").unwrap();
+        let err = Config::load(Some(&file), []).unwrap_err().to_string();
+        assert!(err.contains("listne"), "{err}");
+        let err = Config::load(None, [("PRONTO_LISTEN".to_owned(), "nope".to_owned())])
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("PRONTO_LISTEN"), "{err}");
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug_output() {
+        let c = Config {
+            database_url: "postgres://pronto:hunter2@db:5432/pronto".into(),
+            ..Config::default()
+        };
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("pronto:***@db"), "{shown}");
+    }
+}

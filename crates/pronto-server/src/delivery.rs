@@ -1,0 +1,177 @@
+//! The outbox worker: delivers stored replies through their channel, retrying what
+//! can succeed later and failing, with the reason, what cannot.
+//!
+//! One step at a time ([`deliver_next`]) so that tests drain the outbox without
+//! sleeping; [`run`] loops over it until shutdown.
+
+use std::time::Duration;
+
+use hmac::{Hmac, KeyInit, Mac};
+use pronto_store::{Channel, OutboxJob};
+use serde_json::json;
+use sha2::Sha256;
+use tokio::sync::watch;
+
+use crate::state::AppState;
+
+/// How long a claimed job is ours before another worker may take it.
+pub const LEASE: i64 = 60_000_000;
+/// Attempts before a delivery is given up.
+pub const MAX_ATTEMPTS: i64 = 10;
+
+/// What one step did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing was due.
+    Idle,
+    /// A message was delivered.
+    Delivered(i64),
+    /// A delivery failed and will be tried again at the given time.
+    Retrying(i64, i64),
+    /// A delivery failed for good.
+    Failed(i64, String),
+}
+
+/// The wait before attempt `n + 1`: 2^(n-1) seconds, at most an hour.
+pub fn backoff(attempts: i64) -> i64 {
+    let seconds = 1i64 << (attempts - 1).clamp(0, 12);
+    seconds.min(3600) * 1_000_000
+}
+
+/// Claims and delivers the next due message.
+pub async fn deliver_next(state: &AppState) -> Result<Outcome, pronto_store::StoreError> {
+    let now = state.now();
+    let Some(job) = state.store.claim_delivery(now, LEASE).await? else {
+        return Ok(Outcome::Idle);
+    };
+    let channel = state.store.channel_any_workspace(job.channel_id).await?;
+    let result = match channel.kind.as_str() {
+        "api" => post_webhook(state, &channel, &job).await,
+        other => Err(Failure::Final(format!(
+            "no sender for {other} channels yet"
+        ))),
+    };
+    let now = state.now();
+    let outcome = match result {
+        Ok(()) => {
+            state.store.delivered(&job, None, now).await?;
+            state.count("delivered");
+            Outcome::Delivered(job.message.id)
+        }
+        Err(Failure::Retry(reason)) if job.attempts < MAX_ATTEMPTS => {
+            let next = now + backoff(job.attempts);
+            state.store.retry_later(&job, &reason, next).await?;
+            state.count("delivery_retried");
+            Outcome::Retrying(job.message.id, next)
+        }
+        Err(Failure::Retry(reason) | Failure::Final(reason)) => {
+            state.store.failed(&job, &reason, now).await?;
+            state.count("delivery_failed");
+            Outcome::Failed(job.message.id, reason)
+        }
+    };
+    state.hub.notify(job.workspace_id);
+    Ok(outcome)
+}
+
+enum Failure {
+    Retry(String),
+    Final(String),
+}
+
+/// Signs `body` as the `X-Pronto-Signature-256` header value.
+pub fn sign(secret: &str, body: &[u8]) -> String {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// An `api` channel's reply: a signed POST to its URL. The `Idempotency-Key` is the
+/// message's id, the same on every attempt, so the receiver can drop repeats.
+async fn post_webhook(state: &AppState, channel: &Channel, job: &OutboxJob) -> Result<(), Failure> {
+    let url = channel.config["url"].as_str().unwrap_or_default();
+    let secret = channel.config["signing_secret"]
+        .as_str()
+        .unwrap_or_default();
+    let body = json!({
+        "type": "message.outbound",
+        "channel_id": channel.id,
+        "conversation_id": job.message.conversation_id,
+        "message": job.message,
+    })
+    .to_string();
+    let response = state
+        .http
+        .post(url)
+        .header("content-type", "application/json")
+        .header("x-pronto-signature-256", sign(secret, body.as_bytes()))
+        .header(
+            "idempotency-key",
+            format!("pronto-message-{}", job.message.id),
+        )
+        .header("x-pronto-attempt", job.attempts.to_string())
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| Failure::Retry(format!("could not reach {url}: {e}")))?;
+    let status = response.status();
+    if status.is_success() {
+        Ok(())
+    } else if status.is_server_error() || status.as_u16() == 408 || status.as_u16() == 429 {
+        Err(Failure::Retry(format!("the receiver answered {status}")))
+    } else {
+        Err(Failure::Final(format!(
+            "the receiver refused the message: {status}"
+        )))
+    }
+}
+
+/// Delivers until `shutdown` turns true, resting a little when nothing is due.
+pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
+    let mut wake = state.hub.subscribe();
+    loop {
+        if *shutdown.borrow() {
+            return;
+        }
+        match deliver_next(&state).await {
+            Ok(Outcome::Idle) => {
+                tokio::select! {
+                    _ = shutdown.changed() => {}
+                    _ = wake.recv() => {}
+                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!("outbox: {e}");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_an_hour() {
+        assert_eq!(backoff(1), 1_000_000);
+        assert_eq!(backoff(2), 2_000_000);
+        assert_eq!(backoff(5), 16_000_000);
+        assert_eq!(backoff(40), 3_600_000_000);
+    }
+
+    #[test]
+    fn signatures_are_hmac_sha256_hex() {
+        // RFC 4231 test case 2.
+        let mut mac = Hmac::<Sha256>::new_from_slice(b"Jefe").unwrap();
+        mac.update(b"what do ya want for nothing?");
+        assert_eq!(
+            hex::encode(mac.finalize().into_bytes()),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        assert!(sign("k", b"body").starts_with("sha256="));
+    }
+}

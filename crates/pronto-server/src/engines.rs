@@ -1,0 +1,168 @@
+//! The live responsiveness engine of each channel, kept up to date from the
+//! workspace's event log rather than by re-reading the channel's history.
+//!
+//! An engine is built once from the stored history; after that, each request first
+//! applies the workspace events it has not seen (messages, folder moves, status
+//! changes: the same log every node reads, so nodes agree). An event older than the
+//! engine's latest (a platform timestamp that arrived late) makes it rebuild.
+
+use std::collections::HashMap;
+
+use pronto_core::{
+    Author, ConvId, Event, EventKind, Folder, LiveEngine, Presence, Report, Sender, Settings,
+    Timestamp,
+};
+use pronto_store::{Result, Store};
+use serde_json::Value;
+use tokio::sync::Mutex;
+
+/// One channel's engine and where it is in the workspace's event log.
+struct Entry {
+    engine: LiveEngine,
+    applied: i64,
+    conversations: HashMap<i64, ConvId>,
+}
+
+/// Engines by (channel, settings).
+#[derive(Default)]
+pub struct Engines {
+    map: Mutex<HashMap<(i64, bool, String), Entry>>,
+}
+
+impl Engines {
+    /// The channel's report at `now`, bringing its engine up to date first.
+    pub async fn report(
+        &self,
+        store: &Store,
+        workspace_id: i64,
+        channel_id: i64,
+        settings: Settings,
+        threshold_key: String,
+        now: i64,
+    ) -> Result<Report> {
+        let mut map = self.map.lock().await;
+        let key = (channel_id, settings.human_only, threshold_key);
+        if !map.contains_key(&key) {
+            map.insert(
+                key.clone(),
+                build(store, workspace_id, channel_id, settings).await?,
+            );
+        }
+        let entry = map.get_mut(&key).expect("just inserted");
+        loop {
+            let events = store
+                .events_after(workspace_id, entry.applied, 1000)
+                .await?;
+            let done = events.len() < 1000;
+            for e in &events {
+                entry.applied = e.seq;
+                let Some(event) =
+                    engine_event(channel_id, &e.kind, &e.payload, &mut entry.conversations)
+                else {
+                    continue;
+                };
+                if entry.engine.push(&event).is_err() {
+                    // A late event: start again from the stored history.
+                    *entry = build(store, workspace_id, channel_id, settings).await?;
+                    break;
+                }
+            }
+            if done {
+                break;
+            }
+        }
+        Ok(entry.engine.report_at(Timestamp::from_micros(now)))
+    }
+}
+
+async fn build(
+    store: &Store,
+    workspace_id: i64,
+    channel_id: i64,
+    settings: Settings,
+) -> Result<Entry> {
+    // The history and the event number must describe the same moment: read the
+    // number before and after, and try again if an event slipped in between.
+    loop {
+        let before = store.latest_event(workspace_id).await?;
+        let stream = store.engine_stream(workspace_id, channel_id).await?;
+        let after = store.latest_event(workspace_id).await?;
+        if before != after {
+            continue;
+        }
+        let mut engine = LiveEngine::new(settings);
+        for event in stream.events() {
+            engine.push(event).expect("a stream is in order");
+        }
+        let conversations = (0..stream.conversation_count() as u32)
+            .filter_map(|i| {
+                let id = ConvId(i);
+                stream.conversation_name(id).parse().ok().map(|n| (n, id))
+            })
+            .collect();
+        return Ok(Entry {
+            engine,
+            applied: after,
+            conversations,
+        });
+    }
+}
+
+/// The engine event carried by a live event of `channel_id`, if any.
+fn engine_event(
+    channel_id: i64,
+    kind: &str,
+    payload: &Value,
+    conversations: &mut HashMap<i64, ConvId>,
+) -> Option<Event> {
+    let mut conv = |id: i64| {
+        // Stream conversations are numbered densely from 0; new ones continue.
+        let next = ConvId(conversations.len() as u32);
+        *conversations.entry(id).or_insert(next)
+    };
+    match kind {
+        "message.created" => {
+            let m = &payload["message"];
+            if m["channel_id"].as_i64()? != channel_id {
+                return None;
+            }
+            let sender = match m["author"].as_str()? {
+                "customer" => Sender::Customer,
+                "agent" => Sender::Business(Author::Agent),
+                "bot" => Sender::Business(Author::Bot),
+                _ => Sender::Business(Author::Automation),
+            };
+            Some(Event {
+                at: Timestamp::from_micros(m["at"].as_i64()?),
+                kind: EventKind::Message {
+                    conversation: conv(m["conversation_id"].as_i64()?),
+                    sender,
+                    agent: None,
+                    id: None,
+                },
+            })
+        }
+        "conversation.moved" => {
+            if payload["channel_id"].as_i64()? != channel_id {
+                return None;
+            }
+            Some(Event {
+                at: Timestamp::from_micros(payload["at"].as_i64()?),
+                kind: EventKind::Folder {
+                    conversation: conv(payload["conversation_id"].as_i64()?),
+                    folder: Folder::parse(payload["folder"].as_str()?)?,
+                },
+            })
+        }
+        "channel.status" => {
+            if payload["channel_id"].as_i64()? != channel_id {
+                return None;
+            }
+            Some(Event {
+                at: Timestamp::from_micros(payload["at"].as_i64()?),
+                kind: EventKind::Status(Presence::parse(payload["status"].as_str()?)?),
+            })
+        }
+        _ => None,
+    }
+}

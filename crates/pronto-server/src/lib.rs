@@ -1,0 +1,150 @@
+//! Pronto's server: the HTTP API, live events, and the workers behind them.
+//!
+//! Only this crate knows HTTP. Handlers parse requests into store calls and map
+//! failures to the API's one error shape; workers (the outbox) do one step at a
+//! time so that tests can drive them.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod auth;
+pub mod config;
+pub mod delivery;
+pub mod engines;
+pub mod error;
+pub mod extract;
+pub mod routes;
+pub mod state;
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use pronto_store::{Backend, Store};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+pub use config::Config;
+pub use state::{AppState, Clock, system_clock};
+
+/// Opens the store that `config` names (creating the SQLite data folder if needed)
+/// and applies its migrations.
+pub async fn open_store(config: &Config) -> Result<Store, pronto_store::StoreError> {
+    if config.database_url.is_empty() {
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+            pronto_store::StoreError::Conflict(format!(
+                "cannot create {}: {e}",
+                config.data_dir.display()
+            ))
+        })?;
+    }
+    Store::connect(&config.database()).await
+}
+
+/// On a database with no user yet: the default workspace and a one-time setup link.
+pub async fn first_run(state: &AppState) -> Result<Option<String>, pronto_store::StoreError> {
+    if state.store.user_count().await? > 0 {
+        return Ok(None);
+    }
+    if state.store.first_workspace().await?.is_none() {
+        state
+            .store
+            .create_workspace("My business", state.now())
+            .await?;
+    }
+    let token = auth::random_token(24);
+    state
+        .store
+        .create_setup_link(&auth::hash_secret(&token), state.now())
+        .await?;
+    Ok(Some(format!(
+        "{}/setup?token={token}",
+        state.config.base_url()
+    )))
+}
+
+/// Serves the API on `listener` until `shutdown` completes, then stops accepting,
+/// lets in-flight requests finish, stops the workers and closes the database.
+pub async fn serve(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let worker = tokio::spawn(delivery::run(state.clone(), stop_rx.clone()));
+    let listener_task = (state.store.backend() == Backend::Postgres)
+        .then(|| tokio::spawn(listen_postgres(state.clone(), stop_rx.clone())));
+    let metrics = if state.config.metrics_listen.is_empty() {
+        None
+    } else {
+        let addr: SocketAddr = state.config.metrics_listen.parse().map_err(|e| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("metrics_listen: {e}"),
+            )
+        })?;
+        let l = TcpListener::bind(addr).await?;
+        let app = axum::Router::new()
+            .route("/metrics", axum::routing::get(routes::health::metrics))
+            .with_state(state.clone());
+        let mut stop = stop_rx.clone();
+        Some(tokio::spawn(async move {
+            let _ = axum::serve(l, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stop.changed().await;
+                })
+                .await;
+        }))
+    };
+    let app = routes::router(state.clone());
+    let result = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
+    let _ = stop_tx.send(true);
+    let _ = worker.await;
+    if let Some(t) = listener_task {
+        t.abort();
+    }
+    if let Some(t) = metrics {
+        let _ = t.await;
+    }
+    state.store.close().await;
+    result
+}
+
+/// Wakes this node's event streams when any node commits an event (PostgreSQL).
+async fn listen_postgres(state: AppState, mut stop: watch::Receiver<bool>) {
+    let url = state.config.database();
+    loop {
+        match sqlx::postgres::PgListener::connect(&url).await {
+            Ok(mut listener) => {
+                if let Err(e) = listener.listen(pronto_store::EVENTS_CHANNEL).await {
+                    tracing::warn!("LISTEN failed: {e}");
+                } else {
+                    loop {
+                        tokio::select! {
+                            _ = stop.changed() => return,
+                            n = listener.recv() => match n {
+                                Ok(n) => {
+                                    if let Ok(ws) = n.payload().parse() {
+                                        state.hub.notify(ws);
+                                    }
+                                }
+                                Err(e) => {
+                                    tracing::warn!("LISTEN connection lost: {e}");
+                                    break;
+                                }
+                            },
+                        }
+                    }
+                }
+            }
+            Err(e) => tracing::warn!("cannot LISTEN on PostgreSQL: {e}"),
+        }
+        tokio::select! {
+            _ = stop.changed() => return,
+            _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! What admins manage: users, API tokens, channels.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use pronto_core::Presence;
+use pronto_store::{Channel, Role};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::auth::{self, Auth, hash_secret, random_token};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiPath};
+use crate::routes::session::{validate_email, validate_password};
+use crate::state::AppState;
+
+/// An away status ends by itself this long after it was set.
+pub const AWAY_LIMIT_MICROS: i64 = 12 * 3_600_000_000;
+
+/// `GET /api/v1/users`.
+pub async fn list_users(State(state): State<AppState>, auth: Auth) -> ApiResult<impl IntoResponse> {
+    Ok(Json(state.store.members(auth.workspace()).await?))
+}
+
+/// The request body.
+#[derive(Deserialize)]
+pub struct NewUser {
+    email: String,
+    name: String,
+    role: Role,
+    password: String,
+}
+
+/// `POST /api/v1/users` (admins): adds a person to the workspace.
+pub async fn create_user(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<NewUser>,
+) -> ApiResult<impl IntoResponse> {
+    auth.require_admin()?;
+    validate_email(&body.email)?;
+    validate_password(&body.password)?;
+    let hash = auth::hash_password(body.password).await?;
+    let user = state
+        .store
+        .create_user(&body.email, &body.name, Some(&hash), state.now())
+        .await?;
+    state
+        .store
+        .set_member(auth.workspace(), user.id, body.role)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(state.store.member(auth.workspace(), user.id).await?),
+    ))
+}
+
+/// `POST /api/v1/users/{id}/deactivate` (admins).
+pub async fn deactivate_user(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<impl IntoResponse> {
+    auth.require_admin()?;
+    if auth.0.user_id == Some(id) {
+        return Err(ApiError::invalid("you cannot deactivate yourself"));
+    }
+    state
+        .store
+        .deactivate_member(auth.workspace(), id, state.now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/v1/tokens` (admins).
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> ApiResult<impl IntoResponse> {
+    auth.require_admin()?;
+    Ok(Json(state.store.api_tokens(auth.workspace()).await?))
+}
+
+/// The request body.
+#[derive(Deserialize)]
+pub struct NewToken {
+    name: String,
+    #[serde(default = "agent")]
+    role: Role,
+}
+
+fn agent() -> Role {
+    Role::Agent
+}
+
+/// `POST /api/v1/tokens` (admins): the secret is in this answer and nowhere else.
+pub async fn create_token(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<NewToken>,
+) -> ApiResult<impl IntoResponse> {
+    auth.require_admin()?;
+    if body.name.trim().is_empty() {
+        return Err(ApiError::invalid("a token needs a name"));
+    }
+    let secret = format!("pronto_{}", random_token(24));
+    let token = state
+        .store
+        .create_api_token(
+            auth.workspace(),
+            body.name.trim(),
+            &hash_secret(&secret),
+            body.role,
+            state.now(),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"token": token, "secret": secret})),
+    ))
+}
+
+/// `DELETE /api/v1/tokens/{id}` (admins).
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<impl IntoResponse> {
+    auth.require_admin()?;
+    state
+        .store
+        .revoke_api_token(auth.workspace(), id, state.now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A channel as the API shows it: secrets left out, the away status explained.
+pub async fn channel_view(state: &AppState, channel: &Channel) -> ApiResult<Value> {
+    let now = state.now();
+    let status = state
+        .store
+        .channel_status(channel.workspace_id, channel.id)
+        .await?;
+    let (presence, since, ends_at) = match status {
+        Some((Presence::Away, at)) if now < at + AWAY_LIMIT_MICROS => {
+            ("away", Some(at), Some(at + AWAY_LIMIT_MICROS))
+        }
+        Some((_, at)) => ("available", Some(at), None),
+        None => ("available", None, None),
+    };
+    let mut config = channel.config.clone();
+    if let Some(map) = config.as_object_mut() {
+        map.retain(|k, _| !k.contains("secret") && !k.contains("token"));
+    }
+    Ok(json!({
+        "id": channel.id,
+        "kind": channel.kind,
+        "name": channel.name,
+        "state": channel.state,
+        "config": config,
+        "status": {"status": presence, "since": since, "away_ends_at": ends_at},
+    }))
+}
+
+/// `GET /api/v1/channels`.
+pub async fn list_channels(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> ApiResult<impl IntoResponse> {
+    let mut out = Vec::new();
+    for c in state.store.channels(auth.workspace()).await? {
+        out.push(channel_view(&state, &c).await?);
+    }
+    Ok(Json(out))
+}
+
+/// `GET /api/v1/channels/{id}`.
+pub async fn get_channel(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<impl IntoResponse> {
+    let channel = state.store.channel(auth.workspace(), id).await?;
+    Ok(Json(channel_view(&state, &channel).await?))
+}
+
+/// The request body.
+#[derive(Deserialize)]
+pub struct NewChannel {
+    kind: String,
+    name: String,
+    #[serde(default)]
+    config: Value,
+}
+
+/// `POST /api/v1/channels` (admins). An `api` channel needs `config.url`, where
+/// replies are delivered as signed webhooks; its signing secret is made here and
+/// shown once.
+pub async fn create_channel(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<NewChannel>,
+) -> ApiResult<impl IntoResponse> {
+    auth.require_admin()?;
+    let mut config = match body.config {
+        Value::Null => json!({}),
+        Value::Object(map) => Value::Object(map),
+        _ => return Err(ApiError::invalid("config must be an object")),
+    };
+    let shown_secret;
+    match body.kind.as_str() {
+        "api" => {
+            let url = config["url"].as_str().unwrap_or_default();
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(ApiError::invalid(
+                    "an api channel needs config.url, the http(s) URL that receives its replies",
+                ));
+            }
+            let secret = random_token(24);
+            config["signing_secret"] = json!(secret);
+            shown_secret = Some(secret);
+        }
+        other => {
+            return Err(ApiError::invalid(format!(
+                "unknown channel kind {other:?}: this server supports \"api\" (the Messenger channel comes next)"
+            )));
+        }
+    }
+    let channel = state
+        .store
+        .create_channel(
+            auth.workspace(),
+            &body.kind,
+            body.name.trim(),
+            &config,
+            state.now(),
+        )
+        .await?;
+    let mut view = channel_view(&state, &channel).await?;
+    view["signing_secret"] = json!(shown_secret);
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// The request body.
+#[derive(Deserialize)]
+pub struct StatusChange {
+    status: Presence,
+}
+
+/// `PUT /api/v1/channels/{id}/status`: away or available. Away ends by itself after
+/// 12 hours.
+pub async fn set_status(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<StatusChange>,
+) -> ApiResult<impl IntoResponse> {
+    state
+        .store
+        .set_channel_status(auth.workspace(), id, body.status, state.now())
+        .await?;
+    state.hub.notify(auth.workspace());
+    let channel = state.store.channel(auth.workspace(), id).await?;
+    Ok(Json(channel_view(&state, &channel).await?))
+}

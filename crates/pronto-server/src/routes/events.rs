@@ -1,0 +1,90 @@
+//! `GET /api/v1/events`: the workspace's live events as Server-Sent Events.
+//!
+//! Every event has its number as the SSE id. A client that reconnects with
+//! `Last-Event-ID` (browsers do it by themselves) gets everything after that number
+//! from the event log, so it never sits on a stale inbox; a new client starts from
+//! now. The stream reads the log when woken (an event committed here or on another
+//! node) and every few seconds in any case.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::stream::{self, Stream};
+use tokio::sync::broadcast;
+
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// How often a stream looks at the log without being woken.
+const POLL: Duration = Duration::from_secs(5);
+
+struct Cursor {
+    state: AppState,
+    workspace: i64,
+    after: i64,
+    wake: broadcast::Receiver<i64>,
+    buffer: std::collections::VecDeque<pronto_store::LiveEvent>,
+}
+
+/// The stream.
+pub async fn stream(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let workspace = auth.workspace();
+    let after = match headers.get("last-event-id") {
+        Some(v) => v
+            .to_str()
+            .ok()
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .ok_or_else(|| ApiError::invalid("Last-Event-ID must be the number of an event"))?,
+        None => state.store.latest_event(workspace).await?,
+    };
+    let cursor = Cursor {
+        wake: state.hub.subscribe(),
+        state,
+        workspace,
+        after,
+        buffer: Default::default(),
+    };
+    let events = stream::unfold(cursor, |mut c| async move {
+        loop {
+            if let Some(e) = c.buffer.pop_front() {
+                c.after = e.seq;
+                let event = Event::default()
+                    .id(e.seq.to_string())
+                    .event(e.kind)
+                    .data(e.payload.to_string());
+                return Some((Ok(event), c));
+            }
+            match c.state.store.events_after(c.workspace, c.after, 200).await {
+                Ok(list) if !list.is_empty() => {
+                    c.buffer.extend(list);
+                    continue;
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!("event stream: {e}"),
+            }
+            // Wait for a wake-up for this workspace, or poll anyway.
+            let _ = tokio::time::timeout(POLL, async {
+                loop {
+                    match c.wake.recv().await {
+                        Ok(ws) if ws == c.workspace => break,
+                        Ok(_) => continue,
+                        Err(broadcast::error::RecvError::Lagged(_)) => break,
+                        Err(broadcast::error::RecvError::Closed) => {
+                            std::future::pending::<()>().await;
+                        }
+                    }
+                }
+            })
+            .await;
+        }
+    });
+    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}

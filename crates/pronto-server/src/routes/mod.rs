@@ -1,0 +1,66 @@
+//! The HTTP API, versioned under `/api/v1`.
+
+pub mod admin;
+pub mod conversations;
+pub mod events;
+pub mod health;
+pub mod inbound;
+pub mod responsiveness;
+pub mod saved_replies;
+pub mod session;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post, put};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Every route of the API.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/auth/login", post(session::login))
+        .route("/auth/logout", post(session::logout))
+        .route("/setup", post(session::setup))
+        .route("/me", get(session::me))
+        .route("/users", get(admin::list_users).post(admin::create_user))
+        .route("/users/{id}/deactivate", post(admin::deactivate_user))
+        .route("/tokens", get(admin::list_tokens).post(admin::create_token))
+        .route("/tokens/{id}", axum::routing::delete(admin::revoke_token))
+        .route(
+            "/channels",
+            get(admin::list_channels).post(admin::create_channel),
+        )
+        .route("/channels/{id}", get(admin::get_channel))
+        .route("/channels/{id}/status", put(admin::set_status))
+        .route("/channels/{id}/inbound", post(inbound::receive))
+        .route("/channels/{id}/responsiveness", get(responsiveness::get))
+        .route("/conversations", get(conversations::list))
+        .route("/conversations/{id}", get(conversations::get))
+        .route("/conversations/{id}/assign", post(conversations::assign))
+        .route("/conversations/{id}/move", post(conversations::move_to))
+        .route("/conversations/{id}/labels", post(conversations::labels))
+        .route("/conversations/{id}/notes", post(conversations::add_note))
+        .route("/conversations/{id}/messages", post(conversations::reply))
+        .route(
+            "/saved-replies",
+            get(saved_replies::list).post(saved_replies::create),
+        )
+        .route(
+            "/saved-replies/{id}",
+            put(saved_replies::update).delete(saved_replies::delete),
+        )
+        .route(
+            "/saved-replies/{id}/render",
+            post(saved_replies::render_for),
+        )
+        .route("/events", get(events::stream))
+        .fallback(|| async { ApiError::not_found("route") });
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .fallback(|| async { ApiError::not_found("page") })
+        .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .with_state(state)
+}

@@ -1,0 +1,166 @@
+//! Saved replies, and their text filled in for a conversation.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiPath};
+use crate::state::AppState;
+
+/// The request body.
+#[derive(Deserialize)]
+pub struct SavedReplyBody {
+    name: String,
+    shortcut: String,
+    text: String,
+}
+
+fn check(body: &SavedReplyBody) -> ApiResult<()> {
+    if body.name.trim().is_empty() || body.text.trim().is_empty() {
+        return Err(ApiError::invalid("a saved reply needs a name and a text"));
+    }
+    let s = &body.shortcut;
+    if s.is_empty()
+        || s.len() > 32
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(ApiError::invalid(
+            "a shortcut has 1 to 32 letters, digits, - or _",
+        ));
+    }
+    if let Some(unknown) = variables(&body.text).find(|v| !VARIABLES.contains(v)) {
+        return Err(ApiError::invalid(format!(
+            "unknown variable {{{unknown}}}; known: {}",
+            VARIABLES
+                .iter()
+                .map(|v| format!("{{{v}}}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// The variables a saved reply may use.
+pub const VARIABLES: &[&str] = &["first_name", "name", "agent_name"];
+
+/// The `{names}` in a text.
+fn variables(text: &str) -> impl Iterator<Item = &str> {
+    text.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+}
+
+/// Fills `{first_name}`, `{name}` and `{agent_name}`.
+pub fn render(text: &str, contact_name: &str, agent_name: &str) -> String {
+    let first = contact_name.split_whitespace().next().unwrap_or("");
+    text.replace("{first_name}", first)
+        .replace("{name}", contact_name)
+        .replace("{agent_name}", agent_name)
+}
+
+/// `GET /api/v1/saved-replies`.
+pub async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<impl IntoResponse> {
+    Ok(Json(state.store.saved_replies(auth.workspace()).await?))
+}
+
+/// `POST /api/v1/saved-replies`.
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<SavedReplyBody>,
+) -> ApiResult<impl IntoResponse> {
+    check(&body)?;
+    let r = state
+        .store
+        .create_saved_reply(
+            auth.workspace(),
+            body.name.trim(),
+            &body.shortcut,
+            &body.text,
+            state.now(),
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(r)))
+}
+
+/// `PUT /api/v1/saved-replies/{id}`.
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<SavedReplyBody>,
+) -> ApiResult<impl IntoResponse> {
+    check(&body)?;
+    Ok(Json(
+        state
+            .store
+            .update_saved_reply(
+                auth.workspace(),
+                id,
+                body.name.trim(),
+                &body.shortcut,
+                &body.text,
+            )
+            .await?,
+    ))
+}
+
+/// `DELETE /api/v1/saved-replies/{id}`.
+pub async fn delete(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<impl IntoResponse> {
+    state.store.delete_saved_reply(auth.workspace(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The request body.
+#[derive(Deserialize)]
+pub struct RenderBody {
+    conversation_id: i64,
+}
+
+/// `POST /api/v1/saved-replies/{id}/render`: the text with the conversation's
+/// variables filled in, for the agent to edit before sending.
+pub async fn render_for(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<RenderBody>,
+) -> ApiResult<impl IntoResponse> {
+    let ws = auth.workspace();
+    let reply = state.store.saved_reply(ws, id).await?;
+    let conversation = state.store.conversation(ws, body.conversation_id).await?;
+    let agent = match auth.0.user_id {
+        Some(u) => state.store.member(ws, u).await?.user.name,
+        None => String::new(),
+    };
+    Ok(Json(
+        json!({"text": render(&reply.text, &conversation.contact_name, &agent)}),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variables_fill_in() {
+        assert_eq!(
+            render("Hi {first_name}, {agent_name} here.", "Marie Curie", "Ana"),
+            "Hi Marie, Ana here."
+        );
+        assert_eq!(render("{name}", "", ""), "");
+        let names: Vec<_> = variables("a {x} b {y}").collect();
+        assert_eq!(names, vec!["x", "y"]);
+    }
+}

@@ -1,0 +1,110 @@
+//! The state every handler and worker shares, passed explicitly.
+
+use std::collections::HashMap;
+use std::ops::Deref;
+use std::sync::{Arc, Mutex};
+
+use pronto_store::Store;
+use tokio::sync::broadcast;
+
+use crate::auth::LoginLimiter;
+use crate::config::Config;
+use crate::engines::Engines;
+
+/// The current time in microseconds; tests inject their own.
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+/// The wall clock.
+pub fn system_clock() -> Clock {
+    Arc::new(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+    })
+}
+
+/// Wakes the event streams of a workspace when an event was committed, on this node
+/// (after the handler's transaction) or on another (through PostgreSQL's NOTIFY).
+#[derive(Clone, Debug)]
+pub struct Hub {
+    tx: broadcast::Sender<i64>,
+}
+
+impl Hub {
+    fn new() -> Self {
+        Hub {
+            tx: broadcast::channel(1024).0,
+        }
+    }
+
+    /// Says that workspace `id` has new events.
+    pub fn notify(&self, workspace_id: i64) {
+        let _ = self.tx.send(workspace_id);
+    }
+
+    /// Listens for new events.
+    pub fn subscribe(&self) -> broadcast::Receiver<i64> {
+        self.tx.subscribe()
+    }
+}
+
+/// Everything a handler needs.
+pub struct Inner {
+    /// The database.
+    pub store: Store,
+    /// The settings.
+    pub config: Config,
+    /// Live-event wake-ups.
+    pub hub: Hub,
+    /// The live responsiveness engines, one per channel.
+    pub engines: Engines,
+    /// Failed sign-ins.
+    pub limiter: Mutex<LoginLimiter>,
+    /// The client for outgoing webhooks.
+    pub http: reqwest::Client,
+    /// Requests handled, by status class, for `/metrics`.
+    pub counters: Mutex<HashMap<&'static str, u64>>,
+    clock: Clock,
+}
+
+/// A cheap handle on [`Inner`].
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+impl Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// State over `store` with `config`, reading time from `clock`.
+    pub fn new(store: Store, config: Config, clock: Clock) -> Self {
+        AppState(Arc::new(Inner {
+            store,
+            config,
+            hub: Hub::new(),
+            engines: Engines::default(),
+            limiter: Mutex::new(LoginLimiter::default()),
+            http: reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(10))
+                .build()
+                .expect("an HTTP client with default TLS builds"),
+            counters: Mutex::new(HashMap::new()),
+            clock,
+        }))
+    }
+
+    /// The current time, in microseconds since the epoch.
+    pub fn now(&self) -> i64 {
+        (self.clock)()
+    }
+
+    /// Counts one occurrence of `what` for `/metrics`.
+    pub fn count(&self, what: &'static str) {
+        if let Ok(mut c) = self.counters.lock() {
+            *c.entry(what).or_default() += 1;
+        }
+    }
+}
