@@ -68,8 +68,19 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(state, listener, shutdown, true).await
+}
+
+/// [`serve`], with the background workers (the outbox) on or off: tests that drive
+/// the outbox one step at a time turn them off.
+pub async fn serve_with(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    workers: bool,
+) -> std::io::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
-    let worker = tokio::spawn(delivery::run(state.clone(), stop_rx.clone()));
+    let worker = workers.then(|| tokio::spawn(delivery::run(state.clone(), stop_rx.clone())));
     let listener_task = (state.store.backend() == Backend::Postgres)
         .then(|| tokio::spawn(listen_postgres(state.clone(), stop_rx.clone())));
     let metrics = if state.config.metrics_listen.is_empty() {
@@ -102,7 +113,9 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     let _ = stop_tx.send(true);
-    let _ = worker.await;
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
     if let Some(t) = listener_task {
         t.abort();
     }

@@ -16,6 +16,7 @@ mod events;
 mod inbox;
 mod messages;
 pub mod model;
+pub mod testing;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -6,7 +6,7 @@ use pronto_store::{
 };
 use serde_json::json;
 
-use crate::db::backends;
+use pronto_store::testing::backends;
 
 const MIN: i64 = 60_000_000;
 const T0: i64 = 1_772_355_600_000_000; // 2026-03-01T09:00:00Z

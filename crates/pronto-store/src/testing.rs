@@ -1,12 +1,17 @@
-//! Fresh databases for tests.
+//! Fresh databases for tests: a temporary SQLite file, and PostgreSQL in a schema of
+//! its own when `PRONTO_TEST_DATABASE_URL` is set. Used by the tests of this crate
+//! and of the server.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use pronto_store::Store;
+use crate::Store;
 
 /// A store on a database of its own, and what keeps that database alive.
 pub struct TestDb {
+    /// The store.
     pub store: Store,
+    /// The URL it was opened with (another process can open it too).
+    pub url: String,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -21,17 +26,20 @@ pub async fn backends() -> Vec<TestDb> {
     dbs
 }
 
-async fn sqlite() -> TestDb {
+/// A temporary SQLite database.
+pub async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let url = format!("sqlite://{}", dir.path().join("pronto.db").display());
     TestDb {
         store: Store::connect(&url).await.expect("SQLite opens"),
+        url,
         _dir: Some(dir),
     }
 }
 
-/// PostgreSQL, in a new schema so that tests never share tables or migrations.
-async fn postgres() -> Option<TestDb> {
+/// PostgreSQL, in a new schema so that tests never share tables or migrations;
+/// `None` when `PRONTO_TEST_DATABASE_URL` is not set.
+pub async fn postgres() -> Option<TestDb> {
     let url = std::env::var("PRONTO_TEST_DATABASE_URL").ok()?;
     let schema = format!(
         "pronto_test_{}_{}",
@@ -69,6 +77,7 @@ async fn postgres() -> Option<TestDb> {
     let url = format!("{url}{sep}options=-c%20search_path%3D{schema}");
     Some(TestDb {
         store: Store::connect(&url).await.expect("PostgreSQL opens"),
+        url,
         _dir: None,
     })
 }

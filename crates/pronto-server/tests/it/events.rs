@@ -1,0 +1,117 @@
+//! Live events over SSE: resume with Last-Event-ID, and across two nodes.
+
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use futures_util::StreamExt;
+use serde_json::Value;
+
+use crate::support::{Client, Receiver, TestApp, api_channel, customer_says};
+
+/// An open event stream.
+struct Events {
+    body: std::pin::Pin<Box<dyn futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
+    buffer: String,
+}
+
+impl Events {
+    async fn open(client: &Client, last_event_id: Option<i64>) -> Events {
+        let mut r = client.request(reqwest::Method::GET, "/api/v1/events");
+        if let Some(id) = last_event_id {
+            r = r.header("last-event-id", id.to_string());
+        }
+        let response = r.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        Events {
+            body: Box::pin(response.bytes_stream()),
+            buffer: String::new(),
+        }
+    }
+
+    /// The next event as (id, kind, data), waiting at most 10 s.
+    async fn next(&mut self) -> (i64, String, Value) {
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let (mut id, mut kind, mut data) = (None, String::new(), String::new());
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id:") {
+                        id = v.trim().parse().ok();
+                    } else if let Some(v) = line.strip_prefix("event:") {
+                        kind = v.trim().to_owned();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        data.push_str(v.trim());
+                    }
+                }
+                if let Some(id) = id {
+                    return (id, kind, serde_json::from_str(&data).unwrap());
+                }
+                continue;
+            }
+            let chunk = tokio::time::timeout(Duration::from_secs(10), self.body.next())
+                .await
+                .expect("an event within 10 s")
+                .expect("the stream is open")
+                .unwrap();
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_client_that_reconnects_gets_what_it_missed() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let receiver = Receiver::spawn(vec![]).await;
+    let channel = api_channel(&admin, &receiver).await;
+    let mut events = Events::open(&admin, None).await;
+    customer_says(&admin, channel, "c1", "m1", "first").await;
+    let (id1, kind, data) = events.next().await;
+    assert_eq!(kind, "message.created");
+    assert_eq!(data["message"]["text"], "first");
+    drop(events);
+
+    // While disconnected: two more messages.
+    customer_says(&admin, channel, "c2", "m2", "second").await;
+    customer_says(&admin, channel, "c3", "m3", "third").await;
+    let mut events = Events::open(&admin, Some(id1)).await;
+    let (id2, _, d2) = events.next().await;
+    let (id3, _, d3) = events.next().await;
+    assert_eq!((id2, id3), (id1 + 1, id1 + 2));
+    assert_eq!(
+        (
+            d2["message"]["text"].as_str(),
+            d3["message"]["text"].as_str()
+        ),
+        (Some("second"), Some("third"))
+    );
+}
+
+#[tokio::test]
+async fn an_event_on_one_node_reaches_a_client_of_the_other() {
+    let Some(a) = TestApp::spawn_postgres().await else {
+        eprintln!(
+            "PRONTO_TEST_DATABASE_URL is not set: the two-node test needs PostgreSQL (see README)"
+        );
+        return;
+    };
+    let b = TestApp::start(a.db_url.clone(), None, false).await;
+    let admin_a = a.admin().await;
+    let admin_b = b.login("admin@acme.test", "correct horse battery").await;
+    let receiver = Receiver::spawn(vec![]).await;
+    let channel = api_channel(&admin_a, &receiver).await;
+    let mut on_b = Events::open(&admin_b, None).await;
+    // Give B's LISTEN connection a moment to be up before A writes.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    customer_says(&admin_a, channel, "c1", "m1", "posted on A").await;
+    let started = std::time::Instant::now();
+    let (_, kind, data) = on_b.next().await;
+    assert_eq!(kind, "message.created");
+    assert_eq!(data["message"]["text"], "posted on A");
+    // Woken by NOTIFY, not by B's 5-second poll.
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "took {:?}",
+        started.elapsed()
+    );
+}

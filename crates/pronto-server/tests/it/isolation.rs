@@ -1,0 +1,118 @@
+//! No workspace can read or change another's data: every endpoint with a foreign id,
+//! and a foreign token.
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::support::{Receiver, TestApp, api_channel, customer_says};
+
+#[tokio::test]
+async fn every_endpoint_refuses_foreign_ids_and_tokens() {
+    let app = TestApp::spawn().await;
+    let admin_a = app.admin().await;
+    let receiver = Receiver::spawn(vec![]).await;
+    let channel_a = api_channel(&admin_a, &receiver).await;
+    let (_, m) = customer_says(&admin_a, channel_a, "c1", "m1", "secret of A").await;
+    let conv_a = m["conversation_id"].as_i64().unwrap();
+    let (_, reply) = admin_a
+        .post(
+            "/api/v1/saved-replies",
+            json!({"name": "A", "shortcut": "a", "text": "A"}),
+        )
+        .await;
+    let reply_a = reply["id"].as_i64().unwrap();
+    let (_, tok) = admin_a.post("/api/v1/tokens", json!({"name": "a"})).await;
+    let token_a = tok["token"]["id"].as_i64().unwrap();
+
+    // Workspace B, with its own admin and token.
+    let now = app.state.now();
+    let ws_b = app
+        .state
+        .store
+        .create_workspace("Other", now)
+        .await
+        .unwrap();
+    let hash = pronto_server::auth::hash_password("another long password".into())
+        .await
+        .unwrap();
+    let bob = app
+        .state
+        .store
+        .create_user("bob@other.test", "Bob", Some(&hash), now)
+        .await
+        .unwrap();
+    app.state
+        .store
+        .set_member(ws_b, bob.id, pronto_store::Role::Admin)
+        .await
+        .unwrap();
+    let admin_b = app.login("bob@other.test", "another long password").await;
+    let (_, tok_b) = admin_b
+        .post("/api/v1/tokens", json!({"name": "b", "role": "admin"}))
+        .await;
+    let token_b = admin_b.with_token(tok_b["secret"].as_str().unwrap());
+
+    for b in [&admin_b, &token_b] {
+        let c = format!("/api/v1/conversations/{conv_a}");
+        let ch = format!("/api/v1/channels/{channel_a}");
+        let r = format!("/api/v1/saved-replies/{reply_a}");
+        let checks = [
+            b.get(&c).await,
+            b.post(&format!("{c}/assign"), json!({"user_id": null}))
+                .await,
+            b.post(&format!("{c}/move"), json!({"folder": "spam"}))
+                .await,
+            b.post(&format!("{c}/labels"), json!({"add": ["x"]})).await,
+            b.post(
+                &format!("{c}/messages"),
+                json!({"text": "hi", "author": "bot"}),
+            )
+            .await,
+            b.get(&ch).await,
+            b.put(&format!("{ch}/status"), json!({"status": "away"}))
+                .await,
+            b.post(
+                &format!("{ch}/inbound"),
+                json!({"message_id": "x", "contact_id": "y", "text": "z"}),
+            )
+            .await,
+            b.get(&format!("{ch}/responsiveness")).await,
+            b.put(&r, json!({"name": "B", "shortcut": "b", "text": "B"}))
+                .await,
+            b.delete(&r).await,
+            b.post(&format!("{r}/render"), json!({"conversation_id": conv_a}))
+                .await,
+            b.delete(&format!("/api/v1/tokens/{token_a}")).await,
+        ];
+        for (i, (status, body)) in checks.iter().enumerate() {
+            assert_eq!(*status, StatusCode::NOT_FOUND, "check {i}: {body}");
+        }
+        let (_, list) = b.get("/api/v1/conversations").await;
+        assert_eq!(list["items"], json!([]));
+        let (_, channels) = b.get("/api/v1/channels").await;
+        assert_eq!(channels, json!([]));
+        let (_, replies) = b.get("/api/v1/saved-replies").await;
+        assert_eq!(replies, json!([]));
+        assert!(
+            !b.get("/api/v1/users")
+                .await
+                .1
+                .to_string()
+                .contains("admin@acme.test")
+        );
+    }
+    // A's conversation is untouched.
+    let (_, c) = admin_a
+        .get(&format!("/api/v1/conversations/{conv_a}"))
+        .await;
+    assert_eq!(c["conversation"]["folder"], "inbox");
+    assert_eq!(c["messages"].as_array().unwrap().len(), 1);
+    // A user's deactivation cannot cross workspaces either.
+    assert_eq!(
+        admin_b
+            .post(&format!("/api/v1/users/{}/deactivate", 1), json!({}))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+}
