@@ -23,10 +23,13 @@ struct Entry {
     conversations: HashMap<i64, ConvId>,
 }
 
-/// Engines by (channel, settings).
+/// Engines by (workspace, channel, settings). The workspace is part of the key so
+/// that an engine built for one workspace is never found by another's request.
 #[derive(Default)]
 pub struct Engines {
-    map: Mutex<HashMap<(i64, bool, String), Entry>>,
+    map: Mutex<HashMap<(i64, i64, bool, String), Entry>>,
+    /// The last report announced per channel (default settings), `as_of` aside.
+    announced: Mutex<HashMap<i64, Report>>,
 }
 
 impl Engines {
@@ -41,8 +44,13 @@ impl Engines {
         now: i64,
     ) -> Result<Report> {
         let mut map = self.map.lock().await;
-        let key = (channel_id, settings.human_only, threshold_key);
+        let key = (workspace_id, channel_id, settings.human_only, threshold_key);
         if !map.contains_key(&key) {
+            // Each distinct setting keeps its own engine; a client varying them
+            // endlessly must not grow this without bound.
+            if map.len() >= 256 {
+                map.clear();
+            }
             map.insert(
                 key.clone(),
                 build(store, workspace_id, channel_id, settings).await?,
@@ -72,6 +80,39 @@ impl Engines {
             }
         }
         Ok(entry.engine.report_at(Timestamp::from_micros(now)))
+    }
+}
+
+impl Engines {
+    /// The channel's report with the default settings if it differs from the last
+    /// one announced (the moment aside), and remembers it; `None` if unchanged.
+    pub async fn changed(
+        &self,
+        store: &Store,
+        workspace_id: i64,
+        channel_id: i64,
+        now: i64,
+    ) -> Result<Option<Report>> {
+        let report = self
+            .report(
+                store,
+                workspace_id,
+                channel_id,
+                Settings::default(),
+                "15".to_owned(),
+                now,
+            )
+            .await?;
+        let mut announced = self.announced.lock().await;
+        let comparable = Report {
+            as_of: Timestamp::from_micros(0),
+            ..report
+        };
+        if announced.get(&channel_id) == Some(&comparable) {
+            return Ok(None);
+        }
+        announced.insert(channel_id, comparable);
+        Ok(Some(report))
     }
 }
 

@@ -101,6 +101,35 @@ impl AppState {
         (self.clock)()
     }
 
+    /// After a change on a channel: announces `responsiveness.changed` to the
+    /// workspace's live clients if the channel's figures moved. Runs in the
+    /// background so that the request that made the change does not wait for it.
+    pub fn after_change(&self, workspace_id: i64, channel_id: i64) {
+        let state = self.clone();
+        tokio::spawn(async move {
+            let now = state.now();
+            match state
+                .engines
+                .changed(&state.store, workspace_id, channel_id, now)
+                .await
+            {
+                Ok(Some(report)) => {
+                    let payload = serde_json::json!({"channel_id": channel_id, "report": report});
+                    match state
+                        .store
+                        .publish(workspace_id, "responsiveness.changed", &payload, now)
+                        .await
+                    {
+                        Ok(_) => state.hub.notify(workspace_id),
+                        Err(e) => tracing::warn!("announcing responsiveness: {e}"),
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!("computing responsiveness: {e}"),
+            }
+        });
+    }
+
     /// Counts one occurrence of `what` for `/metrics`.
     pub fn count(&self, what: &'static str) {
         if let Ok(mut c) = self.counters.lock() {

@@ -92,7 +92,7 @@ pub struct ApiToken {
 }
 
 /// A channel: a Messenger Page, an Instagram account, an `api` channel...
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, PartialEq, Serialize)]
 pub struct Channel {
     /// Its id.
     pub id: i64,
@@ -106,6 +106,28 @@ pub struct Channel {
     pub config: Value,
     /// `receiving`, or why it is not (`needs_token`).
     pub state: String,
+}
+
+/// Secrets in a channel's settings (tokens, signing secrets) stay out of logs.
+impl std::fmt::Debug for Channel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut config = self.config.clone();
+        if let Some(map) = config.as_object_mut() {
+            for (key, value) in map.iter_mut() {
+                if key.contains("secret") || key.contains("token") {
+                    *value = Value::String("***".into());
+                }
+            }
+        }
+        f.debug_struct("Channel")
+            .field("id", &self.id)
+            .field("workspace_id", &self.workspace_id)
+            .field("kind", &self.kind)
+            .field("name", &self.name)
+            .field("config", &config)
+            .field("state", &self.state)
+            .finish()
+    }
 }
 
 /// A person writing to the business.
@@ -338,4 +360,27 @@ pub struct ListCursor {
     pub key: i64,
     /// The conversation id.
     pub id: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channel_secrets_stay_out_of_debug_output() {
+        let c = Channel {
+            id: 1,
+            workspace_id: 1,
+            kind: "api".into(),
+            name: "x".into(),
+            config: serde_json::json!({"url": "http://x", "signing_secret": "hunter2", "page_token": "EAAB"}),
+            state: "receiving".into(),
+        };
+        let shown = format!("{c:?}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("EAAB"),
+            "{shown}"
+        );
+        assert!(shown.contains("http://x"));
+    }
 }

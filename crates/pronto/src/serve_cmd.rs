@@ -89,6 +89,9 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("listening on {} (is another program using it? try --listen)", config.listen))?;
+        // With port 0 the system picks one: say the real address.
+        let mut config = config;
+        config.listen = listener.local_addr()?;
         let state = AppState::new(store, config, system_clock());
         let url = state.config.base_url();
         println!("Pronto is running at {url}");

@@ -261,6 +261,7 @@ pub async fn set_status(
         .set_channel_status(auth.workspace(), id, body.status, state.now())
         .await?;
     state.hub.notify(auth.workspace());
+    state.after_change(auth.workspace(), id);
     let channel = state.store.channel(auth.workspace(), id).await?;
     Ok(Json(channel_view(&state, &channel).await?))
 }

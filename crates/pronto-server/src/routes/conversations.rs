@@ -135,6 +135,7 @@ pub async fn move_to(
         .move_to(auth.workspace(), id, body.folder, state.now())
         .await?;
     state.hub.notify(auth.workspace());
+    state.after_change(auth.workspace(), c.channel_id);
     Ok(Json(c))
 }
 
@@ -257,6 +258,9 @@ pub async fn reply(
         .send(auth.workspace(), &out, state.now())
         .await?;
     state.hub.notify(auth.workspace());
+    if stored.created {
+        state.after_change(auth.workspace(), stored.message.channel_id);
+    }
     let status = if stored.created {
         StatusCode::CREATED
     } else {

@@ -89,6 +89,9 @@ pub async fn receive(
         )
         .await?;
     state.hub.notify(auth.workspace());
+    if stored.created {
+        state.after_change(auth.workspace(), channel_id);
+    }
     let status = if stored.created {
         StatusCode::CREATED
     } else {

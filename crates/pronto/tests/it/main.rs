@@ -1,4 +1,5 @@
 //! `pronto` driven as a user drives it: the built binary, its arguments, its output.
 
 mod report;
+mod serve;
 mod support;
