@@ -13,6 +13,7 @@ pub mod forecast;
 pub mod jsonl;
 pub mod live;
 pub mod multiset;
+pub mod policy;
 pub mod report;
 pub mod time;
 pub mod view;

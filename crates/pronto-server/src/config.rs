@@ -28,6 +28,8 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Failed sign-ins allowed per address and per account in 15 minutes.
     pub login_attempts: u32,
+    /// Meta's Graph API, with its version (tests and staging point it elsewhere).
+    pub graph_base_url: String,
 }
 
 impl Default for Config {
@@ -41,6 +43,7 @@ impl Default for Config {
             session_hours: 24 * 14,
             max_body_bytes: 1 << 20,
             login_attempts: 10,
+            graph_base_url: "https://graph.facebook.com/v25.0".to_owned(),
         }
     }
 }
@@ -57,6 +60,7 @@ impl fmt::Debug for Config {
             .field("session_hours", &self.session_hours)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("login_attempts", &self.login_attempts)
+            .field("graph_base_url", &self.graph_base_url)
             .finish()
     }
 }
@@ -165,6 +169,7 @@ impl Config {
                 "LOGIN_ATTEMPTS" => {
                     self.login_attempts = value.parse().map_err(|e| bad(format!("{e}")))?
                 }
+                "GRAPH_BASE_URL" => self.graph_base_url = value,
                 // Variables for other parts (tests, tools) are not ours to refuse.
                 _ => {}
             }
@@ -223,6 +228,10 @@ max_body_bytes = 1048576
 
 # Failed sign-ins allowed per address and per account in 15 minutes.
 login_attempts = 10
+
+# Meta's Graph API, with its version. Point it at `pronto sandbox` or a test server
+# to try Pronto without a real Page.
+graph_base_url = "https://graph.facebook.com/v25.0"
 "#;
 
 #[cfg(test)]

@@ -16,6 +16,9 @@ use crate::state::AppState;
 
 /// How long a claimed job is ours before another worker may take it.
 pub const LEASE: i64 = 60_000_000;
+/// How long a channel whose token was refused waits before its queue is looked at
+/// again.
+pub const TOKEN_WAIT: i64 = 5 * 60_000_000;
 /// Attempts before a delivery is given up.
 pub const MAX_ATTEMPTS: i64 = 10;
 
@@ -45,16 +48,44 @@ pub async fn deliver_next(state: &AppState) -> Result<Outcome, pronto_store::Sto
         return Ok(Outcome::Idle);
     };
     let channel = state.store.channel_any_workspace(job.channel_id).await?;
+    if channel.state == "needs_token" {
+        // Sending stops until an admin gives the channel a new token.
+        let next = now + TOKEN_WAIT;
+        state
+            .store
+            .retry_later(&job, "the channel needs a new Page token", next)
+            .await?;
+        return Ok(Outcome::Retrying(job.message.id, next));
+    }
     let result = match channel.kind.as_str() {
-        "api" => post_webhook(state, &channel, &job).await,
+        "api" => post_webhook(state, &channel, &job).await.map(|()| None),
+        "messenger" | "instagram" => match crate::graph::send(state, &channel, &job).await {
+            Ok(mid) => Ok(Some(mid)),
+            Err(crate::graph::SendError::Retry(r)) => Err(Failure::Retry(r)),
+            Err(crate::graph::SendError::Final(r)) => Err(Failure::Final(r)),
+            Err(crate::graph::SendError::TokenInvalid(r)) => {
+                tracing::warn!(channel = channel.id, "Page token refused: {r}");
+                state
+                    .store
+                    .set_channel_state(channel.id, "needs_token")
+                    .await?;
+                let next = state.now() + TOKEN_WAIT;
+                state.store.retry_later(&job, &r, next).await?;
+                state.hub.notify(job.workspace_id);
+                return Ok(Outcome::Retrying(job.message.id, next));
+            }
+        },
         other => Err(Failure::Final(format!(
             "no sender for {other} channels yet"
         ))),
     };
     let now = state.now();
     let outcome = match result {
-        Ok(()) => {
-            state.store.delivered(&job, None, now).await?;
+        Ok(platform_id) => {
+            state
+                .store
+                .delivered(&job, platform_id.as_deref(), now)
+                .await?;
             state.count("delivered");
             Outcome::Delivered(job.message.id)
         }

@@ -127,3 +127,17 @@ impl From<PathRejection> for ApiError {
 
 /// The API's results.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_say_an_id_and_nothing_else() {
+        let e = ApiError::internal(&"connection refused to db.internal:5432");
+        assert_eq!(e.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(e.code, "internal");
+        assert!(!e.message.contains("db.internal"), "{}", e.message);
+        assert!(e.message.contains("error id "), "{}", e.message);
+    }
+}

@@ -12,6 +12,9 @@ pub mod delivery;
 pub mod engines;
 pub mod error;
 pub mod extract;
+pub mod graph;
+pub mod meta;
+pub mod openapi;
 pub mod routes;
 pub mod state;
 
@@ -81,6 +84,7 @@ pub async fn serve_with(
 ) -> std::io::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let worker = workers.then(|| tokio::spawn(delivery::run(state.clone(), stop_rx.clone())));
+    let webhooks = workers.then(|| tokio::spawn(meta::run(state.clone(), stop_rx.clone())));
     let listener_task = (state.store.backend() == Backend::Postgres)
         .then(|| tokio::spawn(listen_postgres(state.clone(), stop_rx.clone())));
     let metrics = if state.config.metrics_listen.is_empty() {
@@ -113,8 +117,8 @@ pub async fn serve_with(
     .with_graceful_shutdown(shutdown)
     .await;
     let _ = stop_tx.send(true);
-    if let Some(worker) = worker {
-        let _ = worker.await;
+    for task in [worker, webhooks].into_iter().flatten() {
+        let _ = task.await;
     }
     if let Some(t) = listener_task {
         t.abort();

@@ -88,6 +88,33 @@ impl Store {
         channel(&row)
     }
 
+    /// Sets a channel's state (`receiving`, `needs_token`...).
+    pub async fn set_channel_state(&self, channel_id: i64, state: &str) -> Result<()> {
+        sqlx::query("UPDATE channels SET state = $1 WHERE id = $2")
+            .bind(state)
+            .bind(channel_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The customer's id on the channel and the time of their latest message in a
+    /// conversation: whom a reply goes to, and when its window opened.
+    pub async fn reply_target(&self, conversation_id: i64) -> Result<(String, Option<Micros>)> {
+        let row = sqlx::query(
+            "SELECT i.external_id,
+                    (SELECT MAX(m.at) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'in') AS last_in
+             FROM conversations c
+             JOIN contact_identities i ON i.contact_id = c.contact_id AND i.channel_id = c.channel_id
+             WHERE c.id = $1",
+        )
+        .bind(conversation_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound("conversation"))?;
+        Ok((row.try_get("external_id")?, row.try_get("last_in")?))
+    }
+
     /// A channel by id alone, for workers that act for every workspace.
     pub async fn channel_any_workspace(&self, id: i64) -> Result<Channel> {
         let row = sqlx::query(

@@ -17,6 +17,7 @@ mod inbox;
 mod messages;
 pub mod model;
 pub mod testing;
+mod webhooks;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -26,6 +27,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use events::EVENTS_CHANNEL;
 pub use model::*;
+pub use webhooks::{DeadLetter, PlatformReply, WebhookBody};
 
 /// Which database is behind the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -311,6 +311,19 @@ impl Store {
         row.as_ref().map(message).transpose()
     }
 
+    /// One message of the workspace.
+    pub async fn message(&self, workspace_id: i64, id: i64) -> Result<Message> {
+        let row = sqlx::query(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = $1 AND workspace_id = $2"
+        ))
+        .bind(id)
+        .bind(workspace_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound("message"))?;
+        message(&row)
+    }
+
     /// A conversation's messages in time order, at most `limit` of the latest.
     pub async fn messages(
         &self,

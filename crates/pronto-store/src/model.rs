@@ -4,11 +4,11 @@ use pronto_core::Folder;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// Microseconds since the Unix epoch (UTC).
+/// Microseconds since the Unix epoch (UTC): every time the store keeps.
 pub type Micros = i64;
 
 /// What a person or token may do in a workspace.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Manages channels, users and settings, and works conversations.
@@ -37,7 +37,7 @@ impl Role {
 }
 
 /// A person who signs in.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct User {
     /// Its id.
     pub id: i64,
@@ -48,11 +48,11 @@ pub struct User {
     /// Its preferred language, if chosen.
     pub locale: Option<String>,
     /// When it was deactivated; a deactivated user cannot sign in.
-    pub deactivated_at: Option<Micros>,
+    pub deactivated_at: Option<i64>,
 }
 
 /// A user's place in a workspace.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Member {
     /// The user.
     #[serde(flatten)]
@@ -75,7 +75,7 @@ pub struct Principal {
 }
 
 /// An API token's public description (never its secret).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ApiToken {
     /// Its id.
     pub id: i64,
@@ -84,15 +84,15 @@ pub struct ApiToken {
     /// What it may do.
     pub role: Role,
     /// When it was made.
-    pub created_at: Micros,
+    pub created_at: i64,
     /// When it was last used.
-    pub last_used_at: Option<Micros>,
+    pub last_used_at: Option<i64>,
     /// When it was revoked.
-    pub revoked_at: Option<Micros>,
+    pub revoked_at: Option<i64>,
 }
 
 /// A channel: a Messenger Page, an Instagram account, an `api` channel...
-#[derive(Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Channel {
     /// Its id.
     pub id: i64,
@@ -103,6 +103,7 @@ pub struct Channel {
     /// Its display name.
     pub name: String,
     /// Kind-specific settings (secrets are kept out of API output by the server).
+    #[schema(value_type = Object)]
     pub config: Value,
     /// `receiving`, or why it is not (`needs_token`).
     pub state: String,
@@ -131,7 +132,7 @@ impl std::fmt::Debug for Channel {
 }
 
 /// A person writing to the business.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Contact {
     /// Its id.
     pub id: i64,
@@ -142,11 +143,12 @@ pub struct Contact {
     /// Its IANA timezone, when known.
     pub timezone: Option<String>,
     /// Free-form attributes.
+    #[schema(value_type = Object)]
     pub attributes: Value,
 }
 
 /// A conversation as the inbox lists it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Conversation {
     /// Its id.
     pub id: i64,
@@ -156,22 +158,23 @@ pub struct Conversation {
     pub contact_id: i64,
     /// The contact's name.
     pub contact_name: String,
-    /// Its folder.
+    /// Its folder: `inbox`, `done` or `spam`.
+    #[schema(value_type = String)]
     pub folder: Folder,
     /// The user it is assigned to.
     pub assignee_id: Option<i64>,
     /// Higher comes first where priority matters.
     pub priority: i64,
     /// The oldest customer message not yet followed by a reply.
-    pub waiting_since: Option<Micros>,
+    pub waiting_since: Option<i64>,
     /// The latest message.
-    pub last_message_at: Option<Micros>,
+    pub last_message_at: Option<i64>,
     /// Its labels, sorted.
     pub labels: Vec<String>,
 }
 
 /// Who wrote a message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum MessageAuthor {
     /// The customer.
@@ -208,7 +211,7 @@ impl MessageAuthor {
 }
 
 /// A stored message.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Message {
     /// Its id.
     pub id: i64,
@@ -223,6 +226,7 @@ pub struct Message {
     /// Its text.
     pub text: String,
     /// Its attachments, as the channel describes them.
+    #[schema(value_type = Vec<Object>)]
     pub attachments: Value,
     /// The platform's (or integrator's) id.
     pub external_id: Option<String>,
@@ -231,11 +235,11 @@ pub struct Message {
     /// Why it failed.
     pub error: Option<String>,
     /// When it was written (the platform's time for inbound messages).
-    pub at: Micros,
+    pub at: i64,
 }
 
 /// An internal note on a conversation.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Note {
     /// Its id.
     pub id: i64,
@@ -244,11 +248,11 @@ pub struct Note {
     /// Its text.
     pub text: String,
     /// When.
-    pub created_at: Micros,
+    pub created_at: i64,
 }
 
 /// A saved reply with variables such as `{first_name}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct SavedReply {
     /// Its id.
     pub id: i64,
@@ -276,7 +280,7 @@ pub struct Inbound {
     /// Its attachments.
     pub attachments: Value,
     /// When the customer wrote it.
-    pub at: Micros,
+    pub at: i64,
 }
 
 /// A reply written in Pronto, to be delivered through the outbox.
@@ -321,7 +325,7 @@ pub struct OutboxJob {
 }
 
 /// A live event as clients receive it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct LiveEvent {
     /// Its number in the workspace: the SSE id.
     pub seq: i64,
@@ -329,6 +333,7 @@ pub struct LiveEvent {
     /// `channel.status`, `responsiveness.changed`...
     pub kind: String,
     /// Its data.
+    #[schema(value_type = Object)]
     pub payload: Value,
 }
 

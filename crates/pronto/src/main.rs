@@ -32,6 +32,8 @@ enum Command {
     /// Configuration helpers.
     #[command(subcommand)]
     Config(serve_cmd::ConfigCommand),
+    /// Print the API's OpenAPI document (the one served at /api/openapi.json).
+    Openapi,
     /// Measure Pronto's speed and memory (the figures in BENCHMARKS.md).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -45,6 +47,10 @@ fn main() -> ExitCode {
         Command::User(command) => fail_with(serve_cmd::user(command), "pronto user"),
         Command::Config(command) => {
             serve_cmd::config(command);
+            ExitCode::SUCCESS
+        }
+        Command::Openapi => {
+            print!("{}", pronto_server::openapi::json());
             ExitCode::SUCCESS
         }
         Command::Bench(command) => match bench::run(command) {

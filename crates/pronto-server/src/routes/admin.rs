@@ -19,12 +19,13 @@ use crate::state::AppState;
 pub const AWAY_LIMIT_MICROS: i64 = 12 * 3_600_000_000;
 
 /// `GET /api/v1/users`.
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", responses((status = 200, description = "The workspace's members", body = Vec<pronto_store::Member>)))]
 pub async fn list_users(State(state): State<AppState>, auth: Auth) -> ApiResult<impl IntoResponse> {
     Ok(Json(state.store.members(auth.workspace()).await?))
 }
 
 /// The request body.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewUser {
     email: String,
     name: String,
@@ -33,6 +34,7 @@ pub struct NewUser {
 }
 
 /// `POST /api/v1/users` (admins): adds a person to the workspace.
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUser, responses((status = 201, description = "The new member", body = pronto_store::Member), (status = 403, description = "Not an admin", body = crate::openapi::ErrorBody), (status = 409, description = "The email is taken", body = crate::openapi::ErrorBody)))]
 pub async fn create_user(
     State(state): State<AppState>,
     auth: Auth,
@@ -57,6 +59,7 @@ pub async fn create_user(
 }
 
 /// `POST /api/v1/users/{id}/deactivate` (admins).
+#[utoipa::path(post, path = "/api/v1/users/{id}/deactivate", tag = "users", params(("id" = i64, Path, description = "The user")), responses((status = 204, description = "Deactivated; their sessions ended"), (status = 404, description = "No such member", body = crate::openapi::ErrorBody)))]
 pub async fn deactivate_user(
     State(state): State<AppState>,
     auth: Auth,
@@ -74,6 +77,7 @@ pub async fn deactivate_user(
 }
 
 /// `GET /api/v1/tokens` (admins).
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens", responses((status = 200, description = "The workspace's API tokens (never their secrets)", body = Vec<pronto_store::ApiToken>)))]
 pub async fn list_tokens(
     State(state): State<AppState>,
     auth: Auth,
@@ -83,7 +87,7 @@ pub async fn list_tokens(
 }
 
 /// The request body.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewToken {
     name: String,
     #[serde(default = "agent")]
@@ -95,6 +99,7 @@ fn agent() -> Role {
 }
 
 /// `POST /api/v1/tokens` (admins): the secret is in this answer and nowhere else.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", request_body = NewToken, responses((status = 201, description = "The token and its secret, shown this once", body = crate::openapi::CreatedToken)))]
 pub async fn create_token(
     State(state): State<AppState>,
     auth: Auth,
@@ -122,6 +127,7 @@ pub async fn create_token(
 }
 
 /// `DELETE /api/v1/tokens/{id}` (admins).
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens", params(("id" = i64, Path, description = "The token")), responses((status = 204, description = "Revoked"), (status = 404, description = "No such token", body = crate::openapi::ErrorBody)))]
 pub async fn revoke_token(
     State(state): State<AppState>,
     auth: Auth,
@@ -164,6 +170,7 @@ pub async fn channel_view(state: &AppState, channel: &Channel) -> ApiResult<Valu
 }
 
 /// `GET /api/v1/channels`.
+#[utoipa::path(get, path = "/api/v1/channels", tag = "channels", responses((status = 200, description = "The workspace's channels", body = Vec<crate::openapi::ChannelView>)))]
 pub async fn list_channels(
     State(state): State<AppState>,
     auth: Auth,
@@ -176,6 +183,7 @@ pub async fn list_channels(
 }
 
 /// `GET /api/v1/channels/{id}`.
+#[utoipa::path(get, path = "/api/v1/channels/{id}", tag = "channels", params(("id" = i64, Path, description = "The channel")), responses((status = 200, description = "The channel, secrets left out", body = crate::openapi::ChannelView), (status = 404, description = "No such channel", body = crate::openapi::ErrorBody)))]
 pub async fn get_channel(
     State(state): State<AppState>,
     auth: Auth,
@@ -186,17 +194,21 @@ pub async fn get_channel(
 }
 
 /// The request body.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewChannel {
+    /// `api` (more kinds come with their channels).
     kind: String,
     name: String,
+    /// For `api`: `{"url": "https://..."}`, where replies are delivered.
     #[serde(default)]
+    #[schema(value_type = Object)]
     config: Value,
 }
 
 /// `POST /api/v1/channels` (admins). An `api` channel needs `config.url`, where
 /// replies are delivered as signed webhooks; its signing secret is made here and
 /// shown once.
+#[utoipa::path(post, path = "/api/v1/channels", tag = "channels", request_body = NewChannel, responses((status = 201, description = "The channel; for an api channel, its signing secret, shown this once", body = crate::openapi::ChannelView), (status = 400, description = "Bad kind or settings", body = crate::openapi::ErrorBody)))]
 pub async fn create_channel(
     State(state): State<AppState>,
     auth: Auth,
@@ -221,9 +233,23 @@ pub async fn create_channel(
             config["signing_secret"] = json!(secret);
             shown_secret = Some(secret);
         }
+        "messenger" | "instagram" => {
+            for key in ["page_id", "app_id", "app_secret", "page_access_token"] {
+                if config[key].as_str().is_none_or(str::is_empty) {
+                    return Err(ApiError::invalid(format!(
+                        "a {} channel needs config.{key} (from Meta's app dashboard)",
+                        body.kind
+                    )));
+                }
+            }
+            if config["verify_token"].as_str().is_none_or(str::is_empty) {
+                config["verify_token"] = json!(random_token(16));
+            }
+            shown_secret = None;
+        }
         other => {
             return Err(ApiError::invalid(format!(
-                "unknown channel kind {other:?}: this server supports \"api\" (the Messenger channel comes next)"
+                "unknown channel kind {other:?}: use \"api\", \"messenger\" or \"instagram\""
             )));
         }
     }
@@ -239,17 +265,29 @@ pub async fn create_channel(
         .await?;
     let mut view = channel_view(&state, &channel).await?;
     view["signing_secret"] = json!(shown_secret);
+    if crate::meta::is_meta(&channel.kind) {
+        // What to paste into Meta's dashboard, shown once.
+        view["callback_url"] = json!(format!(
+            "{}/webhooks/meta/{}",
+            state.config.base_url(),
+            channel.id
+        ));
+        view["verify_token"] = channel.config["verify_token"].clone();
+    }
     Ok((StatusCode::CREATED, Json(view)))
 }
 
 /// The request body.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct StatusChange {
+    /// away or available.
+    #[schema(value_type = String)]
     status: Presence,
 }
 
 /// `PUT /api/v1/channels/{id}/status`: away or available. Away ends by itself after
 /// 12 hours.
+#[utoipa::path(put, path = "/api/v1/channels/{id}/status", tag = "channels", params(("id" = i64, Path, description = "The channel")), request_body = StatusChange, responses((status = 200, description = "The channel with its status", body = crate::openapi::ChannelView)))]
 pub async fn set_status(
     State(state): State<AppState>,
     auth: Auth,
@@ -264,4 +302,24 @@ pub async fn set_status(
     state.after_change(auth.workspace(), id);
     let channel = state.store.channel(auth.workspace(), id).await?;
     Ok(Json(channel_view(&state, &channel).await?))
+}
+
+/// `GET /api/v1/channels/{id}/dead-letters` (admins): webhook bodies that could not
+/// be processed (malformed JSON with a valid signature), newest first.
+#[utoipa::path(get, path = "/api/v1/channels/{id}/dead-letters", tag = "channels", params(("id" = i64, Path, description = "The channel")), responses((status = 200, description = "The dead letters", body = Vec<pronto_store::DeadLetter>)))]
+pub async fn dead_letters(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<impl IntoResponse> {
+    auth.require_admin()?;
+    state.store.channel(auth.workspace(), id).await?;
+    let letters: Vec<_> = state
+        .store
+        .dead_letters(auth.workspace(), 200)
+        .await?
+        .into_iter()
+        .filter(|d| d.channel_id == id)
+        .collect();
+    Ok(Json(letters))
 }

@@ -5,8 +5,10 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use pronto_core::Folder;
-use pronto_store::{ConversationQuery, ListCursor, MessageAuthor, Outbound};
-use serde::Deserialize;
+use pronto_store::{
+    Contact, Conversation, ConversationQuery, ListCursor, Message, MessageAuthor, Note, Outbound,
+};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::auth::Auth;
@@ -18,9 +20,12 @@ use crate::state::AppState;
 pub const MAX_TEXT: usize = 20_000;
 
 /// The query string.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
+    /// Only this folder: inbox, done or spam.
+    #[param(value_type = Option<String>)]
     folder: Option<Folder>,
     assignee: Option<i64>,
     #[serde(default)]
@@ -31,6 +36,25 @@ pub struct ListParams {
     waiting: bool,
     cursor: Option<String>,
     limit: Option<i64>,
+}
+
+/// A page of the conversation list.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ConversationPage {
+    /// The conversations, longest waiting first.
+    items: Vec<Conversation>,
+    /// Pass it as `cursor` for the next page; absent on the last one.
+    next_cursor: Option<String>,
+}
+
+/// One conversation with what an agent needs to answer it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ConversationDetail {
+    conversation: Conversation,
+    contact: Contact,
+    /// The latest 500 messages, oldest first.
+    messages: Vec<Message>,
+    notes: Vec<Note>,
 }
 
 fn parse_cursor(text: &str) -> ApiResult<ListCursor> {
@@ -47,6 +71,7 @@ fn parse_cursor(text: &str) -> ApiResult<ListCursor> {
 }
 
 /// `GET /api/v1/conversations`: waiting longest first, a page at a time.
+#[utoipa::path(get, path = "/api/v1/conversations", tag = "conversations", params(ListParams), responses((status = 200, description = "A page, longest waiting first", body = ConversationPage), (status = 400, description = "A bad filter or cursor", body = crate::openapi::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     auth: Auth,
@@ -74,10 +99,14 @@ pub async fn list(
         }
         _ => None,
     };
-    Ok(Json(json!({"items": items, "next_cursor": next})))
+    Ok(Json(ConversationPage {
+        items,
+        next_cursor: next,
+    }))
 }
 
 /// `GET /api/v1/conversations/{id}`: with its messages, notes and contact.
+#[utoipa::path(get, path = "/api/v1/conversations/{id}", tag = "conversations", params(("id" = i64, Path, description = "The conversation")), responses((status = 200, description = "The conversation with its messages, notes and contact", body = ConversationDetail), (status = 404, description = "No such conversation", body = crate::openapi::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     auth: Auth,
@@ -88,21 +117,22 @@ pub async fn get(
     let messages = state.store.messages(ws, id, 500).await?;
     let notes = state.store.notes(ws, id).await?;
     let contact = state.store.contact(ws, conversation.contact_id).await?;
-    Ok(Json(json!({
-        "conversation": conversation,
-        "contact": contact,
-        "messages": messages,
-        "notes": notes,
-    })))
+    Ok(Json(ConversationDetail {
+        conversation,
+        contact,
+        messages,
+        notes,
+    }))
 }
 
 /// The request body.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct Assign {
     user_id: Option<i64>,
 }
 
 /// `POST /api/v1/conversations/{id}/assign`: to a member, or to nobody (`null`).
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/assign", tag = "conversations", params(("id" = i64, Path, description = "The conversation")), request_body = Assign, responses((status = 200, description = "The conversation", body = pronto_store::Conversation)))]
 pub async fn assign(
     State(state): State<AppState>,
     auth: Auth,
@@ -118,12 +148,15 @@ pub async fn assign(
 }
 
 /// The request body.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct Move {
+    /// inbox, done or spam.
+    #[schema(value_type = String)]
     folder: Folder,
 }
 
 /// `POST /api/v1/conversations/{id}/move`: to inbox, done or spam.
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/move", tag = "conversations", params(("id" = i64, Path, description = "The conversation")), request_body = Move, responses((status = 200, description = "The conversation", body = pronto_store::Conversation)))]
 pub async fn move_to(
     State(state): State<AppState>,
     auth: Auth,
@@ -140,7 +173,7 @@ pub async fn move_to(
 }
 
 /// The request body.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct Labels {
     #[serde(default)]
     add: Vec<String>,
@@ -149,6 +182,7 @@ pub struct Labels {
 }
 
 /// `POST /api/v1/conversations/{id}/labels`.
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/labels", tag = "conversations", params(("id" = i64, Path, description = "The conversation")), request_body = Labels, responses((status = 200, description = "The conversation", body = pronto_store::Conversation)))]
 pub async fn labels(
     State(state): State<AppState>,
     auth: Auth,
@@ -169,12 +203,13 @@ pub async fn labels(
 }
 
 /// The request body.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewNote {
     text: String,
 }
 
 /// `POST /api/v1/conversations/{id}/notes`: an internal note (people only).
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/notes", tag = "conversations", params(("id" = i64, Path, description = "The conversation")), request_body = NewNote, responses((status = 201, description = "The note", body = pronto_store::Note)))]
 pub async fn add_note(
     State(state): State<AppState>,
     auth: Auth,
@@ -192,11 +227,12 @@ pub async fn add_note(
 }
 
 /// The request body.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Reply {
     text: String,
     #[serde(default)]
+    #[schema(value_type = Option<Vec<Object>>)]
     attachments: Option<Value>,
     /// `agent` (a person; the default for a signed-in user), `bot` (the default for an
     /// API token) or `automation` (never counts as a response).
@@ -206,6 +242,7 @@ pub struct Reply {
 /// `POST /api/v1/conversations/{id}/messages`: a reply, stored with its outbox entry
 /// and delivered by the channel's worker. An `Idempotency-Key` header makes retries
 /// safe: the same key twice stores one message.
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/messages", tag = "conversations", params(("id" = i64, Path, description = "The conversation"), ("Idempotency-Key" = Option<String>, Header, description = "The same key twice stores one message")), request_body = Reply, responses((status = 201, description = "The reply, queued for delivery", body = pronto_store::Message), (status = 200, description = "The reply already stored under this Idempotency-Key", body = pronto_store::Message)))]
 pub async fn reply(
     State(state): State<AppState>,
     auth: Auth,
@@ -241,6 +278,29 @@ pub async fn reply(
         ),
         None => None,
     };
+    // Refuse before storing what the platform would refuse, and say why.
+    let conversation = state.store.conversation(auth.workspace(), id).await?;
+    let channel = state
+        .store
+        .channel(auth.workspace(), conversation.channel_id)
+        .await?;
+    if crate::meta::is_meta(&channel.kind) {
+        let (_, last_in) = state.store.reply_target(id).await?;
+        let facts = pronto_core::policy::ReplyFacts {
+            platform: crate::graph::platform(&channel.kind),
+            capabilities: crate::graph::capabilities(&channel),
+            last_customer_action: last_in.map(pronto_core::Timestamp::from_micros),
+            author: crate::graph::author(author),
+            now: pronto_core::Timestamp::from_micros(state.now()),
+        };
+        if let Err(refusal) = pronto_core::policy::decide_reply(&facts, &body.text) {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                refusal.code(),
+                refusal.to_string(),
+            ));
+        }
+    }
     let out = Outbound {
         conversation_id: id,
         author,

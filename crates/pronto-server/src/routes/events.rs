@@ -31,6 +31,7 @@ struct Cursor {
 }
 
 /// The stream.
+#[utoipa::path(get, path = "/api/v1/events", tag = "events", params(("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event")), responses((status = 200, description = "Server-Sent Events: each has its number as id, its kind as event (message.created, message.status, conversation.assigned, conversation.moved, conversation.labeled, note.created, channel.status, responsiveness.changed) and JSON data", content_type = "text/event-stream", body = String)))]
 pub async fn stream(
     State(state): State<AppState>,
     auth: Auth,

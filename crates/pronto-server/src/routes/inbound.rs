@@ -16,7 +16,7 @@ use crate::routes::conversations::MAX_TEXT;
 use crate::state::AppState;
 
 /// The request body.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InboundBody {
     /// The caller's id of the message: the same id twice stores one message.
@@ -27,12 +27,14 @@ pub struct InboundBody {
     #[serde(default)]
     text: String,
     #[serde(default)]
+    #[schema(value_type = Option<Vec<Object>>)]
     attachments: Option<Value>,
     /// When the customer wrote it (RFC 3339); default: now.
     at: Option<String>,
 }
 
 /// Stores the message; 201 the first time, 200 with the same message after.
+#[utoipa::path(post, path = "/api/v1/channels/{id}/inbound", tag = "channels", params(("id" = i64, Path, description = "An api channel")), request_body = InboundBody, responses((status = 201, description = "Stored", body = pronto_store::Message), (status = 200, description = "Already stored under this message_id", body = pronto_store::Message)))]
 pub async fn receive(
     State(state): State<AppState>,
     auth: Auth,

@@ -35,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         .route("/channels/{id}/status", put(admin::set_status))
         .route("/channels/{id}/inbound", post(inbound::receive))
         .route("/channels/{id}/responsiveness", get(responsiveness::get))
+        .route("/channels/{id}/dead-letters", get(admin::dead_letters))
         .route("/conversations", get(conversations::list))
         .route("/conversations/{id}", get(conversations::get))
         .route("/conversations/{id}/assign", post(conversations::assign))
@@ -58,6 +59,11 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { ApiError::not_found("route") });
     Router::new()
         .nest("/api/v1", api)
+        .route("/api/openapi.json", get(crate::openapi::serve))
+        .route(
+            "/webhooks/meta/{id}",
+            get(crate::meta::verify).post(crate::meta::receive),
+        )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .fallback(|| async { ApiError::not_found("page") })

@@ -14,7 +14,8 @@ use crate::extract::{ApiPath, ApiQuery};
 use crate::state::AppState;
 
 /// The query string.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Params {
     /// Present (`?explain`): every opportunity explained.
@@ -36,6 +37,7 @@ fn flag(v: &Option<String>) -> bool {
 }
 
 /// The report, and what was asked for beside it.
+#[utoipa::path(get, path = "/api/v1/channels/{id}/responsiveness", tag = "responsiveness", params(("id" = i64, Path, description = "The channel"), Params), responses((status = 200, description = "The spec's report, live; with explain, forecast, agents and daily when asked for", body = crate::openapi::ResponsivenessReport)))]
 pub async fn get(
     State(state): State<AppState>,
     auth: Auth,

@@ -13,7 +13,7 @@ use crate::extract::{ApiJson, ApiPath};
 use crate::state::AppState;
 
 /// The request body.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct SavedReplyBody {
     name: String,
     shortcut: String,
@@ -67,11 +67,13 @@ pub fn render(text: &str, contact_name: &str, agent_name: &str) -> String {
 }
 
 /// `GET /api/v1/saved-replies`.
+#[utoipa::path(get, path = "/api/v1/saved-replies", tag = "saved replies", responses((status = 200, description = "The saved replies", body = Vec<pronto_store::SavedReply>)))]
 pub async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<impl IntoResponse> {
     Ok(Json(state.store.saved_replies(auth.workspace()).await?))
 }
 
 /// `POST /api/v1/saved-replies`.
+#[utoipa::path(post, path = "/api/v1/saved-replies", tag = "saved replies", request_body = SavedReplyBody, responses((status = 201, description = "The saved reply", body = pronto_store::SavedReply), (status = 409, description = "The shortcut is taken", body = crate::openapi::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     auth: Auth,
@@ -92,6 +94,7 @@ pub async fn create(
 }
 
 /// `PUT /api/v1/saved-replies/{id}`.
+#[utoipa::path(put, path = "/api/v1/saved-replies/{id}", tag = "saved replies", params(("id" = i64, Path, description = "The saved reply")), request_body = SavedReplyBody, responses((status = 200, description = "The saved reply", body = pronto_store::SavedReply)))]
 pub async fn update(
     State(state): State<AppState>,
     auth: Auth,
@@ -114,6 +117,7 @@ pub async fn update(
 }
 
 /// `DELETE /api/v1/saved-replies/{id}`.
+#[utoipa::path(delete, path = "/api/v1/saved-replies/{id}", tag = "saved replies", params(("id" = i64, Path, description = "The saved reply")), responses((status = 204, description = "Deleted")))]
 pub async fn delete(
     State(state): State<AppState>,
     auth: Auth,
@@ -124,13 +128,14 @@ pub async fn delete(
 }
 
 /// The request body.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct RenderBody {
     conversation_id: i64,
 }
 
 /// `POST /api/v1/saved-replies/{id}/render`: the text with the conversation's
 /// variables filled in, for the agent to edit before sending.
+#[utoipa::path(post, path = "/api/v1/saved-replies/{id}/render", tag = "saved replies", params(("id" = i64, Path, description = "The saved reply")), request_body = RenderBody, responses((status = 200, description = "The text with the conversation's variables filled in", body = crate::openapi::RenderedText)))]
 pub async fn render_for(
     State(state): State<AppState>,
     auth: Auth,

@@ -18,13 +18,14 @@ use crate::extract::ApiJson;
 use crate::state::AppState;
 
 /// The request body.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct Login {
     email: String,
     password: String,
 }
 
 /// `POST /api/v1/auth/login`: a session cookie for a right email and password.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "session", request_body = Login, responses((status = 200, description = "Signed in; the session is in the pronto_session cookie", body = Object), (status = 401, description = "Wrong email or password", body = crate::openapi::ErrorBody), (status = 429, description = "Too many failed sign-ins", body = crate::openapi::ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -94,6 +95,7 @@ pub async fn login(
 }
 
 /// `POST /api/v1/auth/logout`: ends the session.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "session", responses((status = 204, description = "Signed out")))]
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
     if let Some(token) = auth::cookie(&headers, SESSION_COOKIE) {
         state.store.delete_session(&hash_secret(token)).await?;
@@ -107,6 +109,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiRes
 }
 
 /// `GET /api/v1/me`: the caller.
+#[utoipa::path(get, path = "/api/v1/me", tag = "session", responses((status = 200, description = "The caller", body = Object), (status = 401, description = "Not signed in", body = crate::openapi::ErrorBody)))]
 pub async fn me(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<serde_json::Value>> {
     let p = auth.0;
     let user = match p.user_id {
@@ -122,7 +125,7 @@ pub async fn me(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<ser
 }
 
 /// The request body.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct Setup {
     token: String,
     email: String,
@@ -131,6 +134,7 @@ pub struct Setup {
 }
 
 /// `POST /api/v1/setup`: the first admin, through the one-time link printed at start.
+#[utoipa::path(post, path = "/api/v1/setup", tag = "session", request_body = Setup, responses((status = 201, description = "The first admin", body = Object), (status = 403, description = "The setup link was used or never existed", body = crate::openapi::ErrorBody)))]
 pub async fn setup(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<Setup>,

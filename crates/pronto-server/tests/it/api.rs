@@ -359,3 +359,73 @@ async fn bad_input_gets_the_error_shape() {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn the_openapi_document_is_served_and_committed() {
+    let app = TestApp::spawn().await;
+    let response = reqwest::get(app.url("/api/openapi.json")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let served = response.text().await.unwrap();
+    assert_eq!(served, pronto_server::openapi::json());
+    let doc: serde_json::Value = serde_json::from_str(&served).unwrap();
+    for path in [
+        "/api/v1/conversations",
+        "/api/v1/conversations/{id}/messages",
+        "/api/v1/events",
+        "/api/v1/channels/{id}/responsiveness",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} is documented");
+    }
+    let committed =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
+    if std::env::var_os("PRONTO_UPDATE_OPENAPI").is_some() {
+        std::fs::write(&committed, &served).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(&committed).unwrap_or_default();
+    assert!(
+        on_disk == served,
+        "docs/openapi.json differs from the code's document: run `cargo run -- openapi > docs/openapi.json` (or the tests with PRONTO_UPDATE_OPENAPI=1) and commit it"
+    );
+}
+
+#[tokio::test]
+async fn metrics_are_served_on_their_own_listener() {
+    let db = pronto_store::testing::sqlite().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let config = pronto_server::Config {
+        database_url: db.url.clone(),
+        metrics_listen: format!("127.0.0.1:{port}"),
+        ..pronto_server::Config::default()
+    };
+    let store = pronto_server::open_store(&config).await.unwrap();
+    let state = pronto_server::AppState::new(store, config, pronto_server::system_clock());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let api = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(pronto_server::serve_with(
+        state,
+        listener,
+        async move {
+            let _ = stopped.await;
+        },
+        false,
+    ));
+    let mut text = String::new();
+    for _ in 0..50 {
+        if let Ok(r) = reqwest::get(format!("http://127.0.0.1:{port}/metrics")).await {
+            text = r.text().await.unwrap();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(text.contains("pronto_outbox_pending 0"), "{text}");
+    // Not on the API's listener.
+    let r = reqwest::get(format!("http://{api}/metrics")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+}

@@ -2,6 +2,8 @@
 
 mod api;
 mod events;
+mod graph;
 mod isolation;
+mod meta;
 mod outbox;
 mod support;

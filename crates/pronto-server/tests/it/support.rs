@@ -45,12 +45,31 @@ impl TestApp {
 
     /// Another server on the same database (a second node, or a restart).
     pub async fn start(db_url: String, db: Option<TestDb>, workers: bool) -> TestApp {
-        let config = Config {
+        Self::start_with(db_url, db, workers, |_| {}).await
+    }
+
+    /// On a fresh SQLite database, with Meta's Graph API at `graph`.
+    pub async fn spawn_with_graph(graph: &str) -> TestApp {
+        let db = testing::sqlite().await;
+        let url = db.url.clone();
+        let graph = graph.to_owned();
+        Self::start_with(url, Some(db), false, move |c| c.graph_base_url = graph).await
+    }
+
+    /// A server with settings changed by `configure`.
+    pub async fn start_with(
+        db_url: String,
+        db: Option<TestDb>,
+        workers: bool,
+        configure: impl FnOnce(&mut Config),
+    ) -> TestApp {
+        let mut config = Config {
             database_url: db_url.clone(),
             login_attempts: 5,
             max_body_bytes: 64 * 1024,
             ..Config::default()
         };
+        configure(&mut config);
         let store = pronto_server::open_store(&config)
             .await
             .expect("the test database opens");

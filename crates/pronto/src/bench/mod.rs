@@ -4,6 +4,7 @@
 //! it on a stated machine and the figures are recorded with the command that made them.
 
 mod generate;
+mod server;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -21,6 +22,11 @@ use generate::Shape;
 pub enum BenchCommand {
     /// The responsiveness engine and `pronto report` on a generated channel.
     Report(ReportBench),
+    /// `pronto serve` in a child process: inbound messages per second through the API
+    /// beside the database's raw insert rate, the conversation list at 1 million
+    /// conversations, and the server's memory. SQLite by default; PostgreSQL with
+    /// --database-url.
+    Server(server::ServerBench),
 }
 
 #[derive(Args, Debug)]
@@ -45,6 +51,7 @@ pub struct ReportBench {
 pub fn run(command: BenchCommand) -> anyhow::Result<()> {
     match command {
         BenchCommand::Report(args) => report(args),
+        BenchCommand::Server(args) => server::run(args),
     }
 }
 

@@ -1,0 +1,189 @@
+//! Meta's Send API for Messenger and Instagram channels: the window policy checked
+//! again at send time, the request with `appsecret_proof` and Pronto's metadata, and
+//! Meta's errors sorted into retry, fail, or stop the channel.
+
+use hmac::{Hmac, KeyInit, Mac};
+use pronto_channels::messenger::SendMetadata;
+use pronto_core::policy::{self, Capabilities, Platform, ReplyFacts};
+use pronto_core::{Author, Timestamp};
+use pronto_store::{Channel, MessageAuthor, OutboxJob};
+use serde_json::{Value, json};
+use sha2::Sha256;
+
+use crate::state::AppState;
+
+/// Why a send did not go through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendError {
+    /// Worth trying again later (Meta's transient codes, 5xx, timeouts).
+    Retry(String),
+    /// Will not succeed (outside the window, the person is unavailable, bad request).
+    Final(String),
+    /// The Page token is no longer valid (code 190): the channel needs a new one.
+    TokenInvalid(String),
+}
+
+/// `appsecret_proof`: the HMAC-SHA256 of the access token, keyed with the app secret.
+pub fn appsecret_proof(app_secret: &str, token: &str) -> String {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(app_secret.as_bytes()).expect("HMAC takes any key length");
+    mac.update(token.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// The platform of a Meta channel.
+pub fn platform(kind: &str) -> Platform {
+    match kind {
+        "messenger" => Platform::Messenger,
+        "instagram" => Platform::Instagram,
+        _ => Platform::Open,
+    }
+}
+
+/// What the channel may do beyond the window.
+pub fn capabilities(channel: &Channel) -> Capabilities {
+    Capabilities {
+        human_agent: channel.config["human_agent"].as_bool().unwrap_or(false),
+    }
+}
+
+/// The engine's author for a stored author (customers never send).
+pub fn author(a: MessageAuthor) -> Author {
+    match a {
+        MessageAuthor::Agent | MessageAuthor::Customer => Author::Agent,
+        MessageAuthor::Bot => Author::Bot,
+        MessageAuthor::Automation => Author::Automation,
+    }
+}
+
+/// Sends a reply through the Send API; returns Meta's message id.
+pub async fn send(
+    state: &AppState,
+    channel: &Channel,
+    job: &OutboxJob,
+) -> Result<String, SendError> {
+    let m = &job.message;
+    let (psid, last_in) = state
+        .store
+        .reply_target(m.conversation_id)
+        .await
+        .map_err(|e| SendError::Retry(e.to_string()))?;
+    let facts = ReplyFacts {
+        platform: platform(&channel.kind),
+        capabilities: capabilities(channel),
+        last_customer_action: last_in.map(Timestamp::from_micros),
+        author: author(m.author),
+        now: Timestamp::from_micros(state.now()),
+    };
+    let messaging =
+        policy::decide_reply(&facts, &m.text).map_err(|r| SendError::Final(r.to_string()))?;
+    let (messaging_type, tag) = messaging.wire();
+    let metadata = SendMetadata {
+        author: author(m.author),
+        agent: m.agent_id.map(|a| a.to_string()),
+        message: Some(m.id.to_string()),
+    };
+    let mut body = json!({
+        "recipient": {"id": psid},
+        "messaging_type": messaging_type,
+        "message": {"text": m.text, "metadata": metadata.encode()},
+    });
+    if let Some(tag) = tag {
+        body["tag"] = json!(tag);
+    }
+    let page = channel.config["page_id"].as_str().unwrap_or_default();
+    let token = channel.config["page_access_token"]
+        .as_str()
+        .unwrap_or_default();
+    let secret = channel.config["app_secret"].as_str().unwrap_or_default();
+    let url = format!(
+        "{}/{page}/messages",
+        state.config.graph_base_url.trim_end_matches('/')
+    );
+    let response = state
+        .http
+        .post(&url)
+        .query(&[
+            ("access_token", token),
+            ("appsecret_proof", &appsecret_proof(secret, token)),
+        ])
+        .json(&body)
+        .send()
+        .await
+        .map_err(|e| SendError::Retry(format!("could not reach Meta: {e}")))?;
+    let status = response.status();
+    let answer: Value = response.json().await.unwrap_or(Value::Null);
+    if status.is_success() {
+        return answer["message_id"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| SendError::Retry("Meta answered without a message_id".into()));
+    }
+    Err(classify(status.as_u16(), &answer))
+}
+
+/// Sorts a Graph API error (`{"error": {"code", "error_subcode", "message"}}`).
+pub fn classify(status: u16, answer: &Value) -> SendError {
+    let e = &answer["error"];
+    let code = e["code"].as_i64().unwrap_or(0);
+    let subcode = e["error_subcode"].as_i64().unwrap_or(0);
+    let message = e["message"].as_str().unwrap_or("no message");
+    let said = format!("Meta error {code}/{subcode}: {message}");
+    match (code, subcode) {
+        (190, _) => SendError::TokenInvalid(said),
+        (10, 2_018_278) | (10, 2_534_022) => {
+            SendError::Final(format!("outside the messaging window ({said})"))
+        }
+        (551, _) | (200, 1_545_041) | (10, 2_018_108) => {
+            SendError::Final(format!("this person is not available right now ({said})"))
+        }
+        (1 | 2 | 4 | 17 | 32 | 613, _) => SendError::Retry(said),
+        _ if status >= 500 || e["is_transient"].as_bool() == Some(true) => SendError::Retry(said),
+        _ if code == 0 => SendError::Retry(format!("Meta answered {status} without an error body")),
+        _ => SendError::Final(said),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(code: i64, subcode: i64) -> Value {
+        json!({"error": {"message": "m", "type": "OAuthException", "code": code, "error_subcode": subcode}})
+    }
+
+    #[test]
+    fn meta_errors_sort_into_retry_fail_and_stop() {
+        for code in [1, 2, 4, 17, 32, 613] {
+            assert!(
+                matches!(classify(400, &err(code, 0)), SendError::Retry(_)),
+                "{code}"
+            );
+        }
+        assert!(matches!(classify(500, &json!({})), SendError::Retry(_)));
+        assert!(
+            matches!(classify(400, &err(10, 2_018_278)), SendError::Final(m) if m.contains("window"))
+        );
+        assert!(
+            matches!(classify(400, &err(10, 2_534_022)), SendError::Final(m) if m.contains("window"))
+        );
+        assert!(
+            matches!(classify(400, &err(551, 0)), SendError::Final(m) if m.contains("not available"))
+        );
+        assert!(matches!(
+            classify(400, &err(190, 460)),
+            SendError::TokenInvalid(_)
+        ));
+        assert!(matches!(
+            classify(400, &err(100, 2_018_001)),
+            SendError::Final(_)
+        ));
+    }
+
+    #[test]
+    fn the_proof_is_an_hmac_of_the_token() {
+        let p = appsecret_proof("secret", "token");
+        assert_eq!(p.len(), 64);
+        assert_ne!(p, appsecret_proof("secret", "other"));
+    }
+}

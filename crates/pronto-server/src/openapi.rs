@@ -1,0 +1,184 @@
+//! The OpenAPI document, generated from the handlers' annotations and the types they
+//! take and return. `GET /api/openapi.json` serves it; a test keeps the committed copy
+//! (`docs/openapi.json`) equal to it.
+
+use serde::Serialize;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+use crate::routes::{
+    admin, conversations, events, health, inbound, responsiveness, saved_replies, session,
+};
+
+/// Every error: a stable machine code and a sentence for a person.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// `invalid_request`, `invalid_json`, `invalid_query`, `unauthenticated`,
+    /// `forbidden`, `not_found`, `conflict`, `rate_limited`, `body_too_large`,
+    /// `internal`...
+    pub code: String,
+    /// What went wrong and what to do.
+    pub message: String,
+}
+
+/// A new API token.
+#[derive(Serialize, ToSchema)]
+pub struct CreatedToken {
+    /// The token's description.
+    pub token: pronto_store::ApiToken,
+    /// The secret to send as `Authorization: Bearer SECRET`; shown only here.
+    pub secret: String,
+}
+
+/// The away status of a channel.
+#[derive(Serialize, ToSchema)]
+pub struct ChannelStatusView {
+    /// `away` or `available`.
+    pub status: String,
+    /// When it was last set.
+    pub since: Option<i64>,
+    /// When an away status ends by itself (12 hours after it was set).
+    pub away_ends_at: Option<i64>,
+}
+
+/// A channel as the API shows it (secrets left out).
+#[derive(Serialize, ToSchema)]
+pub struct ChannelView {
+    /// Its id.
+    pub id: i64,
+    /// `api`, `messenger`...
+    pub kind: String,
+    /// Its name.
+    pub name: String,
+    /// `receiving`, or why it is not.
+    pub state: String,
+    /// Its settings, without secrets.
+    #[schema(value_type = Object)]
+    pub config: serde_json::Value,
+    /// Its away status.
+    pub status: ChannelStatusView,
+    /// Only when an api channel is created: the key of its webhook signatures.
+    pub signing_secret: Option<String>,
+    /// Only when a Messenger or Instagram channel is created: the callback URL to
+    /// paste into Meta's dashboard.
+    pub callback_url: Option<String>,
+    /// Only when a Messenger or Instagram channel is created: the verify token to
+    /// paste beside it.
+    pub verify_token: Option<String>,
+}
+
+/// A saved reply's text for a conversation.
+#[derive(Serialize, ToSchema)]
+pub struct RenderedText {
+    /// The text, variables filled in.
+    pub text: String,
+}
+
+/// The window of counted opportunities.
+#[derive(Serialize, ToSchema)]
+pub struct WindowView {
+    /// The earliest counted opportunity in it (RFC 3339, UTC).
+    pub start: String,
+    /// The latest counted opportunity (RFC 3339, UTC).
+    pub end: String,
+}
+
+/// The spec's counts.
+#[derive(Serialize, ToSchema)]
+pub struct CountsView {
+    /// Answered and missed in the window.
+    pub counted: u64,
+    /// Answered in the window.
+    pub answered: u64,
+    /// Missed in the window.
+    pub missed: u64,
+    /// Under 24 h old and not answered (all).
+    pub pending: u64,
+    /// Excluded: away, spam, moved to done (all).
+    pub excluded: u64,
+}
+
+/// The responsiveness report of `spec/responsiveness.md`, with what was asked for.
+#[derive(Serialize, ToSchema)]
+pub struct ResponsivenessReport {
+    /// The moment of evaluation.
+    pub as_of: String,
+    /// The window; null when nothing is counted.
+    pub window: Option<WindowView>,
+    /// The counts.
+    pub opportunities: CountsView,
+    /// Answered / counted in the window.
+    pub response_rate: Option<f64>,
+    /// The mean of the fastest 90% of response times, in seconds.
+    pub response_time_seconds: Option<f64>,
+    /// Whether "Very responsive to messages" is earned.
+    pub badge: bool,
+    /// "Typically replies within minutes" and the like.
+    pub label: Option<String>,
+    /// With `?explain`: every opportunity, its status and why.
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub explain: Option<serde_json::Value>,
+    /// With `?forecast`: the pending opportunities' deadlines.
+    #[schema(value_type = Option<Object>)]
+    pub forecast: Option<serde_json::Value>,
+    /// With `?agents`: each responder's figures.
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub agents: Option<serde_json::Value>,
+    /// With `?daily=FROM..TO`: the report at the end of each day.
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub daily: Option<serde_json::Value>,
+}
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::auth::SESSION_COOKIE,
+            ))),
+        );
+    }
+}
+
+/// The document.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Pronto API", description = "Pronto's HTTP API: conversations, replies, channels, live events and Meta-exact responsiveness. Every error is {\"code\", \"message\"}."),
+    paths(
+        session::login, session::logout, session::me, session::setup,
+        admin::list_users, admin::create_user, admin::deactivate_user,
+        admin::list_tokens, admin::create_token, admin::revoke_token,
+        admin::list_channels, admin::get_channel, admin::create_channel, admin::set_status,
+        admin::dead_letters,
+        inbound::receive, responsiveness::get,
+        conversations::list, conversations::get, conversations::assign, conversations::move_to,
+        conversations::labels, conversations::add_note, conversations::reply,
+        saved_replies::list, saved_replies::create, saved_replies::update, saved_replies::delete,
+        saved_replies::render_for,
+        events::stream, health::healthz, health::readyz,
+    ),
+    modifiers(&Security),
+    security(("token" = []), ("session" = [])),
+)]
+pub struct ApiDoc;
+
+/// The document as pretty JSON, with a final line break (as committed).
+pub fn json() -> String {
+    let mut s = ApiDoc::openapi()
+        .to_pretty_json()
+        .expect("the document serializes");
+    s.push('\n');
+    s
+}
+
+/// `GET /api/openapi.json`.
+pub async fn serve() -> impl axum::response::IntoResponse {
+    ([("content-type", "application/json")], json())
+}

@@ -1,0 +1,334 @@
+//! Meta's webhooks: bodies kept durably before the acknowledgement, claimed by a
+//! worker afterwards; and what the worker records from them besides customer
+//! messages (business messages seen as echoes, deliveries, reads).
+
+use serde_json::json;
+use sqlx::Row;
+
+use crate::events::append;
+use crate::inbox::idle_key;
+use crate::model::{MessageAuthor, Micros, Stored};
+use crate::{Result, Store, StoreError};
+
+/// A webhook body waiting to be processed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WebhookBody {
+    /// Its id in the inbox.
+    pub id: i64,
+    /// The channel whose callback URL received it.
+    pub channel_id: i64,
+    /// The bytes as received.
+    pub body: Vec<u8>,
+}
+
+/// A body that could not be processed.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct DeadLetter {
+    /// Its id.
+    pub id: i64,
+    /// The channel.
+    pub channel_id: i64,
+    /// When it arrived.
+    pub received_at: i64,
+    /// Why it could not be processed.
+    pub error: String,
+    /// The body, as text (invalid UTF-8 replaced).
+    pub body: String,
+}
+
+/// A business message seen on the platform (an echo) that Pronto did not send.
+#[derive(Clone, Debug)]
+pub struct PlatformReply {
+    /// The channel.
+    pub channel_id: i64,
+    /// The customer's id on the channel.
+    pub contact_external_id: String,
+    /// The platform's message id.
+    pub external_id: String,
+    /// Who wrote it.
+    pub author: MessageAuthor,
+    /// Its text.
+    pub text: String,
+    /// When it was sent.
+    pub at: Micros,
+}
+
+impl Store {
+    /// Keeps a webhook body; returns its id. The caller acknowledges only after this.
+    pub async fn accept_webhook(&self, channel_id: i64, body: &[u8], now: Micros) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO webhook_inbox (channel_id, body, received_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(channel_id)
+        .bind(body.to_vec())
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Claims the oldest unprocessed body for `lease` microseconds.
+    pub async fn claim_webhook(&self, now: Micros, lease: Micros) -> Result<Option<WebhookBody>> {
+        let row = sqlx::query(
+            "UPDATE webhook_inbox SET locked_until = $1
+             WHERE id = (SELECT id FROM webhook_inbox
+                         WHERE processed_at IS NULL AND (locked_until IS NULL OR locked_until <= $2)
+                         ORDER BY id LIMIT 1)
+               AND processed_at IS NULL AND (locked_until IS NULL OR locked_until <= $2)
+             RETURNING id, channel_id, body",
+        )
+        .bind(now + lease)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(WebhookBody {
+                id: r.try_get("id")?,
+                channel_id: r.try_get("channel_id")?,
+                body: r.try_get("body")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Marks a body processed; with `error`, it stays readable as a dead letter.
+    pub async fn finish_webhook(&self, id: i64, now: Micros, error: Option<&str>) -> Result<()> {
+        sqlx::query("UPDATE webhook_inbox SET processed_at = $1, error = $2, locked_until = NULL WHERE id = $3")
+            .bind(now)
+            .bind(error)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Bodies not processed yet.
+    pub async fn unprocessed_webhooks(&self) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM webhook_inbox WHERE processed_at IS NULL")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// The workspace's dead letters, newest first.
+    pub async fn dead_letters(&self, workspace_id: i64, limit: i64) -> Result<Vec<DeadLetter>> {
+        let rows = sqlx::query(
+            "SELECT w.id, w.channel_id, w.received_at, w.error, w.body FROM webhook_inbox w
+             JOIN channels c ON c.id = w.channel_id
+             WHERE c.workspace_id = $1 AND w.error IS NOT NULL ORDER BY w.id DESC LIMIT $2",
+        )
+        .bind(workspace_id)
+        .bind(limit.clamp(1, 500))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let body: Vec<u8> = r.try_get("body")?;
+                Ok(DeadLetter {
+                    id: r.try_get("id")?,
+                    channel_id: r.try_get("channel_id")?,
+                    received_at: r.try_get("received_at")?,
+                    error: r.try_get("error")?,
+                    body: String::from_utf8_lossy(&body).into_owned(),
+                })
+            })
+            .collect()
+    }
+
+    /// Gives one of Pronto's own messages its platform id (from the Send API's answer
+    /// or from its echo, whichever comes first) and marks it sent. Returns false if
+    /// the message is unknown on this channel.
+    pub async fn attach_platform_id(
+        &self,
+        channel_id: i64,
+        message_id: i64,
+        external_id: &str,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE messages SET external_id = $1,
+                    status = CASE WHEN status IN ('queued', 'failed') THEN 'sent' ELSE status END
+             WHERE id = $2 AND channel_id = $3 AND direction = 'out'
+               AND (external_id IS NULL OR external_id = $1)",
+        )
+        .bind(external_id)
+        .bind(message_id)
+        .bind(channel_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Whether a message with this platform id is stored on the channel.
+    pub async fn has_platform_message(&self, channel_id: i64, external_id: &str) -> Result<bool> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM messages WHERE channel_id = $1 AND external_id = $2",
+        )
+        .bind(channel_id)
+        .bind(external_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some())
+    }
+
+    /// Stores a business message sent outside Pronto (Meta's Page Inbox, another
+    /// app), once per platform id. It answers the customer when a person or a bot
+    /// wrote it.
+    pub async fn record_platform_reply(
+        &self,
+        workspace_id: i64,
+        reply: &PlatformReply,
+        now: Micros,
+    ) -> Result<Stored> {
+        let channel = self.channel(workspace_id, reply.channel_id).await?;
+        let conversation: Option<(i64, Option<i64>)> = sqlx::query(
+            "SELECT c.id, c.last_message_at FROM conversations c
+             JOIN contact_identities i ON i.contact_id = c.contact_id AND i.channel_id = c.channel_id
+             WHERE c.channel_id = $1 AND i.external_id = $2",
+        )
+        .bind(channel.id)
+        .bind(&reply.contact_external_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|r| Ok::<_, StoreError>((r.try_get("id")?, r.try_get("last_message_at")?)))
+        .transpose()?;
+        let Some((conversation_id, last)) = conversation else {
+            return Err(StoreError::NotFound("conversation with this customer"));
+        };
+        let mut tx = self.write_tx().await?;
+        let inserted = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO messages (workspace_id, channel_id, conversation_id, direction, author, text,
+                                   external_id, status, at, created_at)
+             VALUES ($1, $2, $3, 'out', $4, $5, $6, 'sent', $7, $8) RETURNING id",
+        )
+        .bind(workspace_id)
+        .bind(channel.id)
+        .bind(conversation_id)
+        .bind(reply.author.as_str())
+        .bind(&reply.text)
+        .bind(&reply.external_id)
+        .bind(reply.at)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await;
+        let id = match inserted {
+            Ok(id) => id,
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                drop(tx);
+                let row = sqlx::query(
+                    "SELECT id FROM messages WHERE channel_id = $1 AND external_id = $2",
+                )
+                .bind(channel.id)
+                .bind(&reply.external_id)
+                .fetch_one(&self.pool)
+                .await?;
+                let message = self.message(workspace_id, row.try_get("id")?).await?;
+                return Ok(Stored {
+                    message,
+                    created: false,
+                });
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let last = last.map_or(reply.at, |l| l.max(reply.at));
+        if matches!(reply.author, MessageAuthor::Agent | MessageAuthor::Bot) {
+            sqlx::query(
+                "UPDATE conversations SET waiting_since = NULL, last_message_at = $1, list_key = $2 WHERE id = $3",
+            )
+            .bind(last)
+            .bind(idle_key(Some(last)))
+            .bind(conversation_id)
+            .execute(&mut *tx)
+            .await?;
+        } else {
+            sqlx::query("UPDATE conversations SET last_message_at = $1 WHERE id = $2")
+                .bind(last)
+                .bind(conversation_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        let message = self.message(workspace_id, id).await?;
+        let payload = json!({"conversation_id": conversation_id, "message": message});
+        self.publish(workspace_id, "message.created", &payload, now)
+            .await?;
+        Ok(Stored {
+            message,
+            created: true,
+        })
+    }
+
+    /// Marks Pronto's messages to a customer up to `watermark` as `delivered` or
+    /// `read` (a read implies delivered); a watermark already applied does nothing.
+    /// Returns how many messages changed.
+    pub async fn apply_watermark(
+        &self,
+        workspace_id: i64,
+        channel_id: i64,
+        contact_external_id: &str,
+        kind: &str,
+        watermark: Micros,
+        now: Micros,
+    ) -> Result<u64> {
+        let previous: Option<i64> = sqlx::query_scalar(
+            "SELECT watermark FROM webhook_watermarks WHERE channel_id = $1 AND contact = $2 AND kind = $3",
+        )
+        .bind(channel_id)
+        .bind(contact_external_id)
+        .bind(kind)
+        .fetch_optional(&self.pool)
+        .await?;
+        if previous.is_some_and(|p| p >= watermark) {
+            return Ok(0);
+        }
+        let statuses: &[&str] = if kind == "read" {
+            &["queued", "sent", "delivered"]
+        } else {
+            &["queued", "sent"]
+        };
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "INSERT INTO webhook_watermarks (channel_id, contact, kind, watermark) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (channel_id, contact, kind) DO UPDATE SET watermark = excluded.watermark",
+        )
+        .bind(channel_id)
+        .bind(contact_external_id)
+        .bind(kind)
+        .bind(watermark)
+        .execute(&mut *tx)
+        .await?;
+        let changed = sqlx::query(&format!(
+            "UPDATE messages SET status = $1
+             WHERE channel_id = $2 AND direction = 'out' AND at <= $3 AND status IN ({})
+               AND conversation_id IN (SELECT c.id FROM conversations c
+                                       JOIN contact_identities i ON i.contact_id = c.contact_id
+                                        AND i.channel_id = c.channel_id
+                                       WHERE c.channel_id = $2 AND i.external_id = $4)",
+            statuses
+                .iter()
+                .map(|s| format!("'{s}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .bind(kind)
+        .bind(channel_id)
+        .bind(watermark)
+        .bind(contact_external_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed > 0 {
+            let payload = json!({"channel_id": channel_id, "contact": contact_external_id, "status": kind, "watermark": watermark});
+            append(
+                &mut tx,
+                self.backend,
+                workspace_id,
+                "message.status",
+                &payload,
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+}
