@@ -62,18 +62,21 @@ impl Engines {
                 .events_after(workspace_id, entry.applied, 1000)
                 .await?;
             let done = events.len() < 1000;
-            for e in &events {
-                entry.applied = e.seq;
-                let Some(event) =
+            let Some(last) = events.last() else { break };
+            entry.applied = last.seq;
+            // Events commit in number order, not always in time order (a platform's
+            // timestamps, concurrent writers): a batch is put in time order first,
+            // and only an event older than the engine's past makes it rebuild.
+            let mut batch: Vec<Event> = events
+                .iter()
+                .filter_map(|e| {
                     engine_event(channel_id, &e.kind, &e.payload, &mut entry.conversations)
-                else {
-                    continue;
-                };
-                if entry.engine.push(&event).is_err() {
-                    // A late event: start again from the stored history.
-                    *entry = build(store, workspace_id, channel_id, settings).await?;
-                    break;
-                }
+                })
+                .collect();
+            batch.sort_by_key(|e| e.at);
+            if batch.iter().any(|e| entry.engine.push(e).is_err()) {
+                *entry = build(store, workspace_id, channel_id, settings).await?;
+                break;
             }
             if done {
                 break;
@@ -122,31 +125,23 @@ async fn build(
     channel_id: i64,
     settings: Settings,
 ) -> Result<Entry> {
-    // The history and the event number must describe the same moment: read the
-    // number before and after, and try again if an event slipped in between.
-    loop {
-        let before = store.latest_event(workspace_id).await?;
-        let stream = store.engine_stream(workspace_id, channel_id).await?;
-        let after = store.latest_event(workspace_id).await?;
-        if before != after {
-            continue;
-        }
-        let mut engine = LiveEngine::new(settings);
-        for event in stream.events() {
-            engine.push(event).expect("a stream is in order");
-        }
-        let conversations = (0..stream.conversation_count() as u32)
-            .filter_map(|i| {
-                let id = ConvId(i);
-                stream.conversation_name(id).parse().ok().map(|n| (n, id))
-            })
-            .collect();
-        return Ok(Entry {
-            engine,
-            applied: after,
-            conversations,
-        });
+    // One snapshot: the history holds every event up to `applied`, none after.
+    let (stream, applied) = store.engine_snapshot(workspace_id, channel_id).await?;
+    let mut engine = LiveEngine::new(settings);
+    for event in stream.events() {
+        engine.push(event).expect("a stream is in order");
     }
+    let conversations = (0..stream.conversation_count() as u32)
+        .filter_map(|i| {
+            let id = ConvId(i);
+            stream.conversation_name(id).parse().ok().map(|n| (n, id))
+        })
+        .collect();
+    Ok(Entry {
+        engine,
+        applied,
+        conversations,
+    })
 }
 
 /// The engine event carried by a live event of `channel_id`, if any.

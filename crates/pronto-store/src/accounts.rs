@@ -306,29 +306,37 @@ impl Store {
         Ok(())
     }
 
-    /// Who an API token belongs to, marking it used.
+    /// Who an API token belongs to. Its `last_used_at` is refreshed at most once a
+    /// minute: a write on every request would make each call of an integration a
+    /// second commit on one row.
     pub async fn token_principal(
         &self,
         token_hash: &str,
         now: Micros,
     ) -> Result<Option<Principal>> {
         let row = sqlx::query(
-            "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL
-             RETURNING id, workspace_id, role",
+            "SELECT id, workspace_id, role, last_used_at FROM api_tokens
+             WHERE token_hash = $1 AND revoked_at IS NULL",
         )
-        .bind(now)
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| {
-            Ok(Principal {
-                workspace_id: r.try_get("workspace_id")?,
-                user_id: None,
-                token_id: Some(r.try_get("id")?),
-                role: role(&r)?,
-            })
-        })
-        .transpose()
+        let Some(r) = row else { return Ok(None) };
+        let id: i64 = r.try_get("id")?;
+        let last: Option<i64> = r.try_get("last_used_at")?;
+        if last.is_none_or(|l| now - l >= 60_000_000) {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(Some(Principal {
+            workspace_id: r.try_get("workspace_id")?,
+            user_id: None,
+            token_id: Some(id),
+            role: role(&r)?,
+        }))
     }
 
     /// Records a one-time setup link.

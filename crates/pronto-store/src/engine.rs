@@ -6,7 +6,7 @@ use pronto_core::{
 use sqlx::Row;
 
 use crate::model::MessageAuthor;
-use crate::{Result, Store};
+use crate::{Backend, Result, Store};
 
 impl Store {
     /// Every message, folder move and away/available change of a channel, as an
@@ -14,7 +14,30 @@ impl Store {
     /// user ids, messages by their ids. Ties in time keep the order in which the rows
     /// were written.
     pub async fn engine_stream(&self, workspace_id: i64, channel_id: i64) -> Result<Stream> {
+        Ok(self.engine_snapshot(workspace_id, channel_id).await?.0)
+    }
+
+    /// The channel's engine stream and the workspace's latest event number, read in
+    /// one snapshot: every event up to that number is in the stream, none after it.
+    pub async fn engine_snapshot(
+        &self,
+        workspace_id: i64,
+        channel_id: i64,
+    ) -> Result<(Stream, i64)> {
         self.channel(workspace_id, channel_id).await?;
+        let mut tx = match self.backend {
+            Backend::Postgres => {
+                self.pool
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?
+            }
+            // A SQLite read transaction sees one snapshot from its first read on.
+            Backend::Sqlite => self.pool.begin().await?,
+        };
+        let seq: i64 = sqlx::query_scalar("SELECT event_seq FROM workspaces WHERE id = $1")
+            .bind(workspace_id)
+            .fetch_one(&mut *tx)
+            .await?;
         // (at, written order, source, event)
         let mut rows: Vec<(i64, i64, u8, Event)> = Vec::new();
         let mut log = EventLog::new();
@@ -22,7 +45,7 @@ impl Store {
             "SELECT id, conversation_id, author, agent_id, at, created_at FROM messages WHERE channel_id = $1",
         )
         .bind(channel_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *tx)
         .await?;
         for r in &messages {
             let author: String = r.try_get("author")?;
@@ -59,7 +82,7 @@ impl Store {
              JOIN conversations c ON c.id = f.conversation_id WHERE c.channel_id = $1",
         )
         .bind(channel_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *tx)
         .await?;
         for r in &moves {
             let folder: String = r.try_get("folder")?;
@@ -82,8 +105,9 @@ impl Store {
         let statuses =
             sqlx::query("SELECT id, status, at FROM channel_status WHERE channel_id = $1")
                 .bind(channel_id)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *tx)
                 .await?;
+        tx.commit().await?;
         for r in &statuses {
             let status: String = r.try_get("status")?;
             let at: i64 = r.try_get("at")?;
@@ -103,6 +127,6 @@ impl Store {
         for (_, _, _, event) in rows {
             log.push(event);
         }
-        Ok(log.into_stream())
+        Ok((log.into_stream(), seq))
     }
 }

@@ -260,7 +260,8 @@ impl Store {
         if let Some(after) = q.after {
             push(
                 &mut sql,
-                "(c.list_key > ${0} OR (c.list_key = ${1} AND c.id > ${2}))",
+                // A row comparison, so that both databases use it as an index bound.
+                "(c.list_key, c.id) > (${0}, ${1})",
                 vec![
                     Bind::Int(after.key),
                     Bind::Int(after.key),

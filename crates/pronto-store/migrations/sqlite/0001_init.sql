@@ -108,6 +108,10 @@ CREATE TABLE conversations (
 );
 CREATE UNIQUE INDEX conversations_contact ON conversations (channel_id, contact_id);
 CREATE INDEX conversations_list ON conversations (workspace_id, folder, list_key, id);
+-- The list across folders, and the customers still waiting, in the same order.
+CREATE INDEX conversations_all ON conversations (workspace_id, list_key, id);
+CREATE INDEX conversations_waiting ON conversations (workspace_id, list_key, id)
+    WHERE waiting_since IS NOT NULL;
 
 CREATE TABLE conversation_labels (
     conversation_id BIGINT NOT NULL REFERENCES conversations(id),

@@ -76,13 +76,16 @@ pub fn run(args: ServerBench) -> anyhow::Result<()> {
 
 /// Resolves on SIGINT or SIGTERM, naming it.
 async fn interrupted() -> &'static str {
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate());
+    #[cfg(unix)]
     let term = async {
-        match &mut term {
-            Ok(t) => t.recv().await,
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut t) => t.recv().await,
             Err(_) => std::future::pending().await,
         }
     };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
     tokio::select! {
         _ = tokio::signal::ctrl_c() => "SIGINT",
         _ = term => "SIGTERM",
