@@ -429,3 +429,28 @@ async fn metrics_are_served_on_their_own_listener() {
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();
 }
+
+#[tokio::test]
+async fn the_setup_link_opens_a_page_that_creates_the_first_admin() {
+    let app = TestApp::spawn().await;
+    let link = pronto_server::first_run(&app.state).await.unwrap().unwrap();
+    let path = link
+        .split_once("127.0.0.1:8080")
+        .map(|(_, p)| p.to_owned())
+        .unwrap();
+    let page = reqwest::get(app.url(&path)).await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = page.text().await.unwrap();
+    assert!(html.contains("/api/v1/setup") && html.contains("Create the admin"));
+    let token = path.split("token=").nth(1).unwrap();
+    assert!(
+        !html.contains(token),
+        "the token is never written into the page"
+    );
+}
