@@ -30,6 +30,9 @@ pub struct Config {
     pub login_attempts: u32,
     /// Meta's Graph API, with its version (tests and staging point it elsewhere).
     pub graph_base_url: String,
+    /// The key that encrypts channel secrets at rest (64 hex characters); empty: one
+    /// is made and kept in `data_dir/secret.key`.
+    pub secret_key: String,
 }
 
 impl Default for Config {
@@ -44,6 +47,7 @@ impl Default for Config {
             max_body_bytes: 1 << 20,
             login_attempts: 10,
             graph_base_url: "https://graph.facebook.com/v25.0".to_owned(),
+            secret_key: String::new(),
         }
     }
 }
@@ -61,6 +65,14 @@ impl fmt::Debug for Config {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("login_attempts", &self.login_attempts)
             .field("graph_base_url", &self.graph_base_url)
+            .field(
+                "secret_key",
+                &if self.secret_key.is_empty() {
+                    ""
+                } else {
+                    "***"
+                },
+            )
             .finish()
     }
 }
@@ -170,6 +182,7 @@ impl Config {
                     self.login_attempts = value.parse().map_err(|e| bad(format!("{e}")))?
                 }
                 "GRAPH_BASE_URL" => self.graph_base_url = value,
+                "SECRET_KEY" => self.secret_key = value,
                 // Variables for other parts (tests, tools) are not ours to refuse.
                 _ => {}
             }
@@ -232,6 +245,11 @@ login_attempts = 10
 # Meta's Graph API, with its version. Point it at `pronto sandbox` or a test server
 # to try Pronto without a real Page.
 graph_base_url = "https://graph.facebook.com/v25.0"
+
+# The key that encrypts channel secrets (Meta app secrets, Page tokens) in the
+# database: 64 hexadecimal characters. Empty: one is made on first use and kept in
+# data_dir/secret.key. Several nodes on one PostgreSQL need the same key.
+secret_key = ""
 "#;
 
 #[cfg(test)]
@@ -272,8 +290,13 @@ mod tests {
             database_url: "postgres://pronto:hunter2@db:5432/pronto".into(),
             ..Config::default()
         };
+        let c = Config {
+            secret_key: "ab".repeat(32),
+            ..c
+        };
         let shown = format!("{c:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(!shown.contains("abab"), "{shown}");
         assert!(shown.contains("pronto:***@db"), "{shown}");
     }
 }

@@ -92,10 +92,13 @@ pub async fn send(
         body["tag"] = json!(tag);
     }
     let page = channel.config["page_id"].as_str().unwrap_or_default();
-    let token = channel.config["page_access_token"]
-        .as_str()
-        .unwrap_or_default();
-    let secret = channel.config["app_secret"].as_str().unwrap_or_default();
+    let token = state
+        .channel_secret(channel, "page_access_token")
+        .map_err(SendError::Retry)?;
+    let secret = state
+        .channel_secret(channel, "app_secret")
+        .map_err(SendError::Retry)?;
+    let (token, secret) = (token.as_str(), secret.as_str());
     let url = format!(
         "{}/{page}/messages",
         state.config.graph_base_url.trim_end_matches('/')

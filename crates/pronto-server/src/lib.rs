@@ -16,6 +16,7 @@ pub mod graph;
 pub mod meta;
 pub mod openapi;
 pub mod routes;
+pub mod secrets;
 pub mod state;
 
 use std::future::Future;

@@ -81,7 +81,10 @@ pub async fn receive(
     body: Bytes,
 ) -> ApiResult<impl IntoResponse> {
     let channel = meta_channel(&state, id).await?;
-    let secret = channel.config["app_secret"].as_str().unwrap_or_default();
+    let secret = state
+        .channel_secret(&channel, "app_secret")
+        .map_err(|e| ApiError::internal(&e))?;
+    let secret = secret.as_str();
     let signature = headers
         .get("x-hub-signature-256")
         .and_then(|v| v.to_str().ok())

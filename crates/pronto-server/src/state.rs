@@ -62,6 +62,9 @@ pub struct Inner {
     pub limiter: Mutex<LoginLimiter>,
     /// The client for outgoing webhooks.
     pub http: reqwest::Client,
+    /// The channel secrets' key, loaded on first use (an install without Meta
+    /// channels never needs it).
+    sealer: std::sync::OnceLock<Result<crate::secrets::Sealer, String>>,
     /// Requests handled, by status class, for `/metrics`.
     pub counters: Mutex<HashMap<&'static str, u64>>,
     clock: Clock,
@@ -92,8 +95,30 @@ impl AppState {
                 .build()
                 .expect("an HTTP client with default TLS builds"),
             counters: Mutex::new(HashMap::new()),
+            sealer: std::sync::OnceLock::new(),
             clock,
         }))
+    }
+
+    /// The sealer of channel secrets.
+    pub fn sealer(&self) -> Result<&crate::secrets::Sealer, String> {
+        self.sealer
+            .get_or_init(|| {
+                crate::secrets::Sealer::load(&self.config.secret_key, &self.config.data_dir)
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// A channel secret from the channel's config, opened.
+    pub fn channel_secret(
+        &self,
+        channel: &pronto_store::Channel,
+        key: &str,
+    ) -> Result<String, String> {
+        let stored = channel.config[key].as_str().unwrap_or_default();
+        self.sealer()?.open(stored).map_err(|e| e.to_string())
     }
 
     /// The current time, in microseconds since the epoch.

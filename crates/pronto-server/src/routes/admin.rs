@@ -245,6 +245,12 @@ pub async fn create_channel(
             if config["verify_token"].as_str().is_none_or(str::is_empty) {
                 config["verify_token"] = json!(random_token(16));
             }
+            // Secrets are kept encrypted; only the workers open them.
+            let sealer = state.sealer().map_err(|e| ApiError::internal(&e))?;
+            for key in ["app_secret", "page_access_token"] {
+                let plain = config[key].as_str().unwrap_or_default().to_owned();
+                config[key] = json!(sealer.seal(&plain));
+            }
             shown_secret = None;
         }
         other => {

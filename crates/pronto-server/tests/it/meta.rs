@@ -11,7 +11,7 @@ const SECRET: &str = "app-secret-123";
 const PAGE: &str = "PAGE_1";
 const APP: u64 = 555_000;
 
-async fn messenger_channel(admin: &Client) -> (i64, String) {
+async fn messenger_channel(app: &TestApp, admin: &Client) -> (i64, String) {
     let (status, c) = admin
         .post(
             "/api/v1/channels",
@@ -31,6 +31,16 @@ async fn messenger_channel(admin: &Client) -> (i64, String) {
         !c["config"].to_string().contains(SECRET),
         "secrets stay out of the API"
     );
+    // And they are encrypted at rest.
+    let id = c["id"].as_i64().unwrap();
+    let stored = app.state.store.channel_any_workspace(id).await.unwrap();
+    for key in ["app_secret", "page_access_token"] {
+        let v = stored.config[key].as_str().unwrap();
+        assert!(
+            v.starts_with("enc:v1:") && !v.contains(SECRET) && !v.contains("EAAB"),
+            "{key}: {v}"
+        );
+    }
     (
         c["id"].as_i64().unwrap(),
         c["verify_token"].as_str().unwrap().to_owned(),
@@ -92,7 +102,7 @@ const MS0: i64 = T0 / 1000;
 async fn the_handshake_echoes_the_challenge_only_for_the_right_token() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let (channel, token) = messenger_channel(&admin).await;
+    let (channel, token) = messenger_channel(&app, &admin).await;
     let url = |t: &str| {
         app.url(&format!("/webhooks/meta/{channel}?hub.mode=subscribe&hub.verify_token={t}&hub.challenge=1158201444"))
     };
@@ -116,7 +126,7 @@ async fn the_handshake_echoes_the_challenge_only_for_the_right_token() {
 async fn only_signed_bodies_are_kept() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let (channel, _) = messenger_channel(&admin).await;
+    let (channel, _) = messenger_channel(&app, &admin).await;
     let b = body(&[customer("psid-1", MS0, "m1", "h\u{e4}llo")]);
     let tampered = b.replace("m1", "m2");
     let sig = pronto_server::delivery::sign(SECRET, b.as_bytes());
@@ -164,7 +174,7 @@ async fn only_signed_bodies_are_kept() {
 async fn duplicate_and_reordered_deliveries_store_each_message_once_in_time_order() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let (channel, _) = messenger_channel(&admin).await;
+    let (channel, _) = messenger_channel(&app, &admin).await;
     let second = body(&[customer("psid-1", MS0 + 60_000, "m2", "second")]);
     let first = body(&[customer("psid-1", MS0, "m1", "first")]);
     for b in [&second, &first, &second, &first] {
@@ -201,7 +211,7 @@ async fn duplicate_and_reordered_deliveries_store_each_message_once_in_time_orde
 async fn echoes_attach_to_our_messages_and_count_other_replies() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let (channel, _) = messenger_channel(&admin).await;
+    let (channel, _) = messenger_channel(&app, &admin).await;
     post_signed(&app, channel, &body(&[customer("psid-1", MS0, "m1", "hi")])).await;
     drain(&app).await;
     let (_, list) = admin.get("/api/v1/conversations").await;
@@ -281,7 +291,7 @@ async fn echoes_attach_to_our_messages_and_count_other_replies() {
 async fn reads_mark_our_messages_and_repeat_harmlessly() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let (channel, _) = messenger_channel(&admin).await;
+    let (channel, _) = messenger_channel(&app, &admin).await;
     post_signed(&app, channel, &body(&[customer("psid-1", MS0, "m1", "hi")])).await;
     drain(&app).await;
     let (_, list) = admin.get("/api/v1/conversations").await;
@@ -307,7 +317,7 @@ async fn reads_mark_our_messages_and_repeat_harmlessly() {
 async fn malformed_json_with_a_good_signature_is_acknowledged_and_kept_as_a_dead_letter() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let (channel, _) = messenger_channel(&admin).await;
+    let (channel, _) = messenger_channel(&app, &admin).await;
     assert_eq!(
         post_signed(&app, channel, "{\"object\":\"page\",\"entry\":[").await,
         StatusCode::OK
@@ -331,7 +341,7 @@ async fn malformed_json_with_a_good_signature_is_acknowledged_and_kept_as_a_dead
 async fn a_crash_after_the_acknowledgement_loses_nothing() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let (channel, _) = messenger_channel(&admin).await;
+    let (channel, _) = messenger_channel(&app, &admin).await;
     assert_eq!(
         post_signed(
             &app,
@@ -369,7 +379,7 @@ async fn a_crash_after_the_acknowledgement_loses_nothing() {
 async fn webhook_messages_feed_the_responsiveness_engine() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let (channel, _) = messenger_channel(&admin).await;
+    let (channel, _) = messenger_channel(&app, &admin).await;
     post_signed(&app, channel, &body(&[customer("psid-1", MS0, "m1", "hi")])).await;
     post_signed(
         &app,

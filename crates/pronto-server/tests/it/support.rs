@@ -67,6 +67,7 @@ impl TestApp {
             database_url: db_url.clone(),
             login_attempts: 5,
             max_body_bytes: 64 * 1024,
+            secret_key: "42".repeat(32),
             ..Config::default()
         };
         configure(&mut config);
