@@ -180,34 +180,45 @@ async fn apply(
     let at = event.timestamp.map_or(now, |ms| ms.saturating_mul(1000));
     match &event.kind {
         EventKind::Message(m) if !m.is_echo && !m.is_deleted => {
-            let (Some(mid), contact) = (m.mid.clone(), party(&event.sender)) else {
+            let Some(mid) = m.mid.clone() else {
                 return Ok(0);
             };
-            let attachments: Vec<Value> = m
+            let mut attachments: Vec<Value> = m
                 .attachments
                 .iter()
                 .map(|a| json!({"type": a.kind, "payload": a.payload}))
                 .collect();
-            let stored = state
-                .store
-                .receive(
-                    ws,
-                    &Inbound {
-                        channel_id: channel.id,
-                        contact_external_id: contact,
-                        contact_name: None,
-                        external_id: Some(mid),
-                        text: m.text.clone().unwrap_or_default(),
-                        attachments: Value::Array(attachments),
-                        at,
-                    },
-                    now,
-                )
-                .await?;
-            if stored.created {
-                state.after_change(ws, channel.id);
+            if let Some(q) = &m.quick_reply {
+                attachments.push(json!({"type": "quick_reply", "payload": q.payload}));
             }
-            Ok(usize::from(stored.created))
+            if let Some(r) = &m.referral {
+                attachments.push(referral(r));
+            }
+            let text = m.text.clone().unwrap_or_default();
+            customer_action(
+                state,
+                channel,
+                party(&event.sender),
+                mid,
+                text,
+                attachments,
+                at,
+            )
+            .await
+        }
+        // A button tap: the customer's action, shown as its title; it opens the window.
+        EventKind::Postback(p) => {
+            let sender = party(&event.sender);
+            let mid = p
+                .mid
+                .clone()
+                .unwrap_or_else(|| format!("postback:{sender}:{at}"));
+            let mut attachments = vec![json!({"type": "postback", "payload": p.payload})];
+            if let Some(r) = &p.referral {
+                attachments.push(referral(r));
+            }
+            let text = p.title.clone().unwrap_or_default();
+            customer_action(state, channel, sender, mid, text, attachments, at).await
         }
         EventKind::Message(m) if m.is_echo => {
             let Some(mid) = m.mid.clone() else {
@@ -261,18 +272,17 @@ async fn apply(
             }
         }
         EventKind::Read(r) => {
-            if let Some(w) = r.watermark {
+            // Messenger gives a watermark; Instagram's `messaging_seen` the message read.
+            let watermark = match (r.watermark, &r.mid) {
+                (Some(w), _) => Some(w.saturating_mul(1000)),
+                (None, Some(mid)) => state.store.platform_message_at(channel.id, mid).await?,
+                (None, None) => None,
+            };
+            if let Some(w) = watermark {
                 let contact = party(&event.sender);
                 state
                     .store
-                    .apply_watermark(
-                        ws,
-                        channel.id,
-                        &contact,
-                        "read",
-                        w.saturating_mul(1000),
-                        now,
-                    )
+                    .apply_watermark(ws, channel.id, &contact, "read", w, now)
                     .await?;
             }
             Ok(0)
@@ -297,6 +307,49 @@ async fn apply(
         // Other kinds are kept in the inbox body and ignored here.
         _ => Ok(0),
     }
+}
+
+/// Stores a customer's message or button tap (deduplicated by its id).
+async fn customer_action(
+    state: &AppState,
+    channel: &Channel,
+    contact: String,
+    external_id: String,
+    text: String,
+    attachments: Vec<Value>,
+    at: i64,
+) -> Result<usize, StoreError> {
+    let stored = state
+        .store
+        .receive(
+            channel.workspace_id,
+            &Inbound {
+                channel_id: channel.id,
+                contact_external_id: contact,
+                contact_name: None,
+                external_id: Some(external_id),
+                text,
+                attachments: Value::Array(attachments),
+                at,
+            },
+            state.now(),
+        )
+        .await?;
+    if stored.created {
+        state.after_change(channel.workspace_id, channel.id);
+    }
+    Ok(usize::from(stored.created))
+}
+
+/// The ad or link that brought the customer, kept with the message for the agent.
+fn referral(r: &pronto_channels::messenger::webhook::Referral) -> Value {
+    json!({
+        "type": "referral",
+        "ref": r.reference,
+        "source": r.source,
+        "ad_id": r.ad_id,
+        "ads_context_data": r.ads_context_data,
+    })
 }
 
 /// Processes webhook bodies until `shutdown` turns true.

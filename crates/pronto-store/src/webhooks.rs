@@ -158,6 +158,23 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// When the message with this platform id was written, if it is stored.
+    pub async fn platform_message_at(
+        &self,
+        channel_id: i64,
+        external_id: &str,
+    ) -> Result<Option<Micros>> {
+        Ok(
+            sqlx::query_scalar(
+                "SELECT at FROM messages WHERE channel_id = $1 AND external_id = $2",
+            )
+            .bind(channel_id)
+            .bind(external_id)
+            .fetch_optional(&self.pool)
+            .await?,
+        )
+    }
+
     /// Whether a message with this platform id is stored on the channel.
     pub async fn has_platform_message(&self, channel_id: i64, external_id: &str) -> Result<bool> {
         let found: Option<i64> = sqlx::query_scalar(

@@ -401,3 +401,82 @@ async fn webhook_messages_feed_the_responsiveness_engine() {
     assert_eq!(r["opportunities"]["answered"], 1, "{r}");
     assert_eq!(r["response_time_seconds"], 240.0);
 }
+
+#[tokio::test]
+async fn button_taps_quick_replies_and_ad_referrals_reach_the_agent() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let (channel, _) = messenger_channel(&app, &admin).await;
+    let tap = json!({"sender": {"id": "psid-1"}, "recipient": {"id": PAGE}, "timestamp": MS0,
+        "postback": {"mid": "m-tap", "title": "Get Started", "payload": "START",
+                     "referral": {"ref": "spring", "source": "ADS", "type": "OPEN_THREAD", "ad_id": "ad-9"}}});
+    let quick = json!({"sender": {"id": "psid-1"}, "recipient": {"id": PAGE}, "timestamp": MS0 + 1000,
+        "message": {"mid": "m-quick", "text": "Red", "quick_reply": {"payload": "COLOR_RED"}}});
+    post_signed(&app, channel, &body(std::slice::from_ref(&tap))).await;
+    post_signed(&app, channel, &body(&[tap, quick])).await;
+    assert_eq!(
+        drain(&app).await,
+        vec![Processed::Done(1), Processed::Done(1)]
+    );
+    let (_, list) = admin.get("/api/v1/conversations").await;
+    let (_, c) = admin
+        .get(&format!("/api/v1/conversations/{}", list["items"][0]["id"]))
+        .await;
+    let m = &c["messages"];
+    assert_eq!(m[0]["text"], "Get Started");
+    assert_eq!(
+        m[0]["attachments"][0],
+        json!({"type": "postback", "payload": "START"})
+    );
+    assert_eq!(m[0]["attachments"][1]["ad_id"], "ad-9");
+    assert_eq!(
+        m[1]["attachments"][0],
+        json!({"type": "quick_reply", "payload": "COLOR_RED"})
+    );
+}
+
+#[tokio::test]
+async fn instagram_seen_marks_the_message_read() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let (channel, _) = messenger_channel(&app, &admin).await;
+    post_signed(
+        &app,
+        channel,
+        &body(&[customer("igsid-1", MS0, "m1", "hi")]),
+    )
+    .await;
+    drain(&app).await;
+    let (_, list) = admin.get("/api/v1/conversations").await;
+    let conversation = list["items"][0]["id"].as_i64().unwrap();
+    app.advance(60_000_123);
+    let (_, ours) = admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"text": "hello"}),
+        )
+        .await;
+    let metadata = format!(
+        r#"{{"pronto":1,"author":"agent","message":"{}"}}"#,
+        ours["id"]
+    );
+    post_signed(
+        &app,
+        channel,
+        &body(&[echo(
+            "igsid-1",
+            MS0 + 61_000,
+            "m-ours",
+            Some(APP),
+            Some(&metadata),
+        )]),
+    )
+    .await;
+    let seen = json!({"sender": {"id": "igsid-1"}, "recipient": {"id": PAGE}, "timestamp": MS0 + 70_000, "read": {"mid": "m-ours"}});
+    post_signed(&app, channel, &body(&[seen])).await;
+    drain(&app).await;
+    let (_, c) = admin
+        .get(&format!("/api/v1/conversations/{conversation}"))
+        .await;
+    assert_eq!(c["messages"][1]["status"], "read", "{}", c["messages"]);
+}
