@@ -44,6 +44,34 @@ async fn message_by_id(conn: &mut AnyConnection, id: i64) -> Result<Message> {
     message(&row)
 }
 
+/// Publishes `message.created` for a message written in `tx`, in that same
+/// transaction, and commits.
+pub(crate) async fn commit_created(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    backend: crate::Backend,
+    workspace_id: i64,
+    conversation_id: i64,
+    message_id: i64,
+    now: Micros,
+) -> Result<Stored> {
+    let message = message_by_id(&mut tx, message_id).await?;
+    let payload = json!({"conversation_id": conversation_id, "message": message});
+    append(
+        &mut tx,
+        backend,
+        workspace_id,
+        "message.created",
+        &payload,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Stored {
+        message,
+        created: true,
+    })
+}
+
 impl Store {
     /// Stores a customer message: finds or creates the contact and the conversation,
     /// moves a conversation in done back to the inbox (one in spam stays there),
@@ -192,22 +220,7 @@ impl Store {
         if new_folder != folder {
             record_move(&mut tx, conversation, new_folder, m.at).await?;
         }
-        let stored = message_by_id(&mut tx, id).await?;
-        let payload = json!({"conversation_id": conversation, "message": stored});
-        append(
-            &mut tx,
-            self.backend,
-            workspace_id,
-            "message.created",
-            &payload,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Stored {
-            message: stored,
-            created: true,
-        })
+        commit_created(tx, self.backend, workspace_id, conversation, id, now).await
     }
 
     /// Stores a reply with its outbox entry and publishes `message.created`. The same
@@ -282,22 +295,7 @@ impl Store {
         .bind(conversation.id)
         .execute(&mut *tx)
         .await?;
-        let stored = message_by_id(&mut tx, id).await?;
-        let payload = json!({"conversation_id": conversation.id, "message": stored});
-        append(
-            &mut tx,
-            self.backend,
-            workspace_id,
-            "message.created",
-            &payload,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Stored {
-            message: stored,
-            created: true,
-        })
+        commit_created(tx, self.backend, workspace_id, conversation.id, id, now).await
     }
 
     async fn by_idempotency_key(&self, workspace_id: i64, key: &str) -> Result<Option<Message>> {

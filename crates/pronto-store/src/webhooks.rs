@@ -7,6 +7,7 @@ use sqlx::Row;
 
 use crate::events::append;
 use crate::inbox::idle_key;
+use crate::messages::commit_created;
 use crate::model::{MessageAuthor, Micros, Stored};
 use crate::{Result, Store, StoreError};
 
@@ -263,15 +264,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        tx.commit().await?;
-        let message = self.message(workspace_id, id).await?;
-        let payload = json!({"conversation_id": conversation_id, "message": message});
-        self.publish(workspace_id, "message.created", &payload, now)
-            .await?;
-        Ok(Stored {
-            message,
-            created: true,
-        })
+        // The event is written in the message's own transaction.
+        commit_created(tx, self.backend, workspace_id, conversation_id, id, now).await
     }
 
     /// Marks Pronto's messages to a customer up to `watermark` as `delivered` or
