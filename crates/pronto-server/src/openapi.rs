@@ -156,7 +156,7 @@ impl Modify for Security {
         admin::list_users, admin::create_user, admin::deactivate_user,
         admin::list_tokens, admin::create_token, admin::revoke_token,
         admin::list_channels, admin::get_channel, admin::create_channel, admin::set_status,
-        admin::dead_letters,
+        admin::dead_letters, admin::replace_token,
         inbound::receive, responsiveness::get,
         conversations::list, conversations::get, conversations::assign, conversations::move_to,
         conversations::labels, conversations::add_note, conversations::reply,

@@ -88,6 +88,26 @@ impl Store {
         channel(&row)
     }
 
+    /// Replaces a channel's settings (within its workspace).
+    pub async fn set_channel_config(
+        &self,
+        workspace_id: i64,
+        channel_id: i64,
+        config: &Value,
+    ) -> Result<()> {
+        let done =
+            sqlx::query("UPDATE channels SET config = $1 WHERE id = $2 AND workspace_id = $3")
+                .bind(config.to_string())
+                .bind(channel_id)
+                .bind(workspace_id)
+                .execute(&self.pool)
+                .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("channel"));
+        }
+        Ok(())
+    }
+
     /// Sets a channel's state (`receiving`, `needs_token`...).
     pub async fn set_channel_state(&self, channel_id: i64, state: &str) -> Result<()> {
         sqlx::query("UPDATE channels SET state = $1 WHERE id = $2")

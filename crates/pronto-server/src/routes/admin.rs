@@ -329,3 +329,39 @@ pub async fn dead_letters(
         .collect();
     Ok(Json(letters))
 }
+
+/// The request body.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct NewPageToken {
+    /// A new Page (or Instagram) access token.
+    page_access_token: String,
+}
+
+/// `PUT /api/v1/channels/{id}/token` (admins): a new Page token for a Meta channel,
+/// for instance after Meta refused the old one (error 190); sending resumes.
+#[utoipa::path(put, path = "/api/v1/channels/{id}/token", tag = "channels", params(("id" = i64, Path, description = "A Messenger or Instagram channel")), request_body = NewPageToken, responses((status = 200, description = "The channel, receiving again", body = crate::openapi::ChannelView), (status = 400, description = "Not a Meta channel, or an empty token", body = crate::openapi::ErrorBody)))]
+pub async fn replace_token(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<NewPageToken>,
+) -> ApiResult<impl IntoResponse> {
+    auth.require_admin()?;
+    let channel = state.store.channel(auth.workspace(), id).await?;
+    if !crate::meta::is_meta(&channel.kind) || body.page_access_token.trim().is_empty() {
+        return Err(ApiError::invalid(
+            "a Messenger or Instagram channel takes a non-empty page_access_token",
+        ));
+    }
+    let sealer = state.sealer().map_err(|e| ApiError::internal(&e))?;
+    let mut config = channel.config.clone();
+    config["page_access_token"] = json!(sealer.seal(body.page_access_token.trim()));
+    state
+        .store
+        .set_channel_config(auth.workspace(), id, &config)
+        .await?;
+    state.store.set_channel_state(id, "receiving").await?;
+    state.hub.notify(auth.workspace());
+    let channel = state.store.channel(auth.workspace(), id).await?;
+    Ok(Json(channel_view(&state, &channel).await?))
+}

@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/channels/{id}", get(admin::get_channel))
         .route("/channels/{id}/status", put(admin::set_status))
+        .route("/channels/{id}/token", put(admin::replace_token))
         .route("/channels/{id}/inbound", post(inbound::receive))
         .route("/channels/{id}/responsiveness", get(responsiveness::get))
         .route("/channels/{id}/dead-letters", get(admin::dead_letters))
