@@ -29,18 +29,32 @@ use tokio::sync::watch;
 pub use config::Config;
 pub use state::{AppState, Clock, system_clock};
 
+/// Why the database could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The SQLite data folder could not be created.
+    #[error("cannot create the data folder {path}: {source}")]
+    DataDir {
+        /// The folder.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The database refused or failed.
+    #[error(transparent)]
+    Store(#[from] pronto_store::StoreError),
+}
+
 /// Opens the store that `config` names (creating the SQLite data folder if needed)
 /// and applies its migrations.
-pub async fn open_store(config: &Config) -> Result<Store, pronto_store::StoreError> {
+pub async fn open_store(config: &Config) -> Result<Store, OpenError> {
     if config.database_url.is_empty() {
-        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-            pronto_store::StoreError::Conflict(format!(
-                "cannot create {}: {e}",
-                config.data_dir.display()
-            ))
+        std::fs::create_dir_all(&config.data_dir).map_err(|source| OpenError::DataDir {
+            path: config.data_dir.display().to_string(),
+            source,
         })?;
     }
-    Store::connect(&config.database()).await
+    Ok(Store::connect(&config.database()).await?)
 }
 
 /// On a database with no user yet: the default workspace and a one-time setup link.

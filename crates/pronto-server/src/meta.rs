@@ -239,7 +239,12 @@ async fn apply(
             {
                 return Ok(0);
             }
-            if state.store.has_platform_message(channel.id, &mid).await? {
+            if state
+                .store
+                .platform_message_at(channel.id, &mid)
+                .await?
+                .is_some()
+            {
                 return Ok(0);
             }
             let author = match (m.app_id, metadata) {

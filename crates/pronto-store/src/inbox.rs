@@ -26,6 +26,8 @@ fn channel(row: &AnyRow) -> Result<Channel> {
     })
 }
 
+const CHANNEL_COLUMNS: &str = "id, workspace_id, kind, name, config, state";
+
 const CONVERSATION_COLUMNS: &str = "c.id, c.channel_id, c.contact_id, k.name AS contact_name, \
      c.folder, c.assignee_id, c.priority, c.waiting_since, c.last_message_at, c.list_key";
 
@@ -61,10 +63,10 @@ impl Store {
         config: &Value,
         now: Micros,
     ) -> Result<Channel> {
-        let row = sqlx::query(
+        let row = sqlx::query(&format!(
             "INSERT INTO channels (workspace_id, kind, name, config, created_at) VALUES ($1, $2, $3, $4, $5)
-             RETURNING id, workspace_id, kind, name, config, state",
-        )
+             RETURNING {CHANNEL_COLUMNS}"
+        ))
         .bind(workspace_id)
         .bind(kind)
         .bind(name)
@@ -77,9 +79,9 @@ impl Store {
 
     /// A channel of the workspace.
     pub async fn channel(&self, workspace_id: i64, id: i64) -> Result<Channel> {
-        let row = sqlx::query(
-            "SELECT id, workspace_id, kind, name, config, state FROM channels WHERE id = $1 AND workspace_id = $2",
-        )
+        let row = sqlx::query(&format!(
+            "SELECT {CHANNEL_COLUMNS} FROM channels WHERE id = $1 AND workspace_id = $2"
+        ))
         .bind(id)
         .bind(workspace_id)
         .fetch_optional(&self.pool)
@@ -137,9 +139,9 @@ impl Store {
 
     /// A channel by id alone, for workers that act for every workspace.
     pub async fn channel_any_workspace(&self, id: i64) -> Result<Channel> {
-        let row = sqlx::query(
-            "SELECT id, workspace_id, kind, name, config, state FROM channels WHERE id = $1",
-        )
+        let row = sqlx::query(&format!(
+            "SELECT {CHANNEL_COLUMNS} FROM channels WHERE id = $1"
+        ))
         .bind(id)
         .fetch_optional(&self.pool)
         .await?
@@ -149,9 +151,9 @@ impl Store {
 
     /// The workspace's channels.
     pub async fn channels(&self, workspace_id: i64) -> Result<Vec<Channel>> {
-        let rows = sqlx::query(
-            "SELECT id, workspace_id, kind, name, config, state FROM channels WHERE workspace_id = $1 ORDER BY id",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT {CHANNEL_COLUMNS} FROM channels WHERE workspace_id = $1 ORDER BY id"
+        ))
         .bind(workspace_id)
         .fetch_all(&self.pool)
         .await?;

@@ -111,14 +111,21 @@ impl Store {
         )
     }
 
-    /// The workspace's dead letters, newest first.
-    pub async fn dead_letters(&self, workspace_id: i64, limit: i64) -> Result<Vec<DeadLetter>> {
+    /// A channel's dead letters, newest first.
+    pub async fn dead_letters(
+        &self,
+        workspace_id: i64,
+        channel_id: i64,
+        limit: i64,
+    ) -> Result<Vec<DeadLetter>> {
         let rows = sqlx::query(
             "SELECT w.id, w.channel_id, w.received_at, w.error, w.body FROM webhook_inbox w
              JOIN channels c ON c.id = w.channel_id
-             WHERE c.workspace_id = $1 AND w.error IS NOT NULL ORDER BY w.id DESC LIMIT $2",
+             WHERE c.workspace_id = $1 AND w.channel_id = $2 AND w.error IS NOT NULL
+             ORDER BY w.id DESC LIMIT $3",
         )
         .bind(workspace_id)
+        .bind(channel_id)
         .bind(limit.clamp(1, 500))
         .fetch_all(&self.pool)
         .await?;
@@ -174,18 +181,6 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?,
         )
-    }
-
-    /// Whether a message with this platform id is stored on the channel.
-    pub async fn has_platform_message(&self, channel_id: i64, external_id: &str) -> Result<bool> {
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM messages WHERE channel_id = $1 AND external_id = $2",
-        )
-        .bind(channel_id)
-        .bind(external_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(found.is_some())
     }
 
     /// Stores a business message sent outside Pronto (Meta's Page Inbox, another

@@ -15,9 +15,6 @@ use crate::extract::{ApiJson, ApiPath};
 use crate::routes::session::{validate_email, validate_password};
 use crate::state::AppState;
 
-/// An away status ends by itself this long after it was set.
-pub const AWAY_LIMIT_MICROS: i64 = 12 * 3_600_000_000;
-
 /// `GET /api/v1/users`.
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", responses((status = 200, description = "The workspace's members", body = Vec<pronto_store::Member>)))]
 pub async fn list_users(State(state): State<AppState>, auth: Auth) -> ApiResult<impl IntoResponse> {
@@ -149,9 +146,11 @@ pub async fn channel_view(state: &AppState, channel: &Channel) -> ApiResult<Valu
         .channel_status(channel.workspace_id, channel.id)
         .await?;
     let (presence, since, ends_at) = match status {
-        Some((Presence::Away, at)) if now < at + AWAY_LIMIT_MICROS => {
-            ("away", Some(at), Some(at + AWAY_LIMIT_MICROS))
-        }
+        Some((Presence::Away, at)) if now < at + pronto_core::analysis::AWAY_LIMIT => (
+            "away",
+            Some(at),
+            Some(at + pronto_core::analysis::AWAY_LIMIT),
+        ),
         Some((_, at)) => ("available", Some(at), None),
         None => ("available", None, None),
     };
@@ -320,14 +319,9 @@ pub async fn dead_letters(
 ) -> ApiResult<impl IntoResponse> {
     auth.require_admin()?;
     state.store.channel(auth.workspace(), id).await?;
-    let letters: Vec<_> = state
-        .store
-        .dead_letters(auth.workspace(), 200)
-        .await?
-        .into_iter()
-        .filter(|d| d.channel_id == id)
-        .collect();
-    Ok(Json(letters))
+    Ok(Json(
+        state.store.dead_letters(auth.workspace(), id, 200).await?,
+    ))
 }
 
 /// The request body.
