@@ -83,10 +83,21 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
             b.post(&format!("{r}/render"), json!({"conversation_id": conv_a}))
                 .await,
             b.delete(&format!("/api/v1/tokens/{token_a}")).await,
+            b.get(&format!("{ch}/dead-letters")).await,
+            b.put(&format!("{ch}/token"), json!({"page_access_token": "x"}))
+                .await,
         ];
         for (i, (status, body)) in checks.iter().enumerate() {
             assert_eq!(*status, StatusCode::NOT_FOUND, "check {i}: {body}");
         }
+        // Notes are for people: a token is refused before the id is looked at.
+        let (status, _) = b.post(&format!("{c}/notes"), json!({"text": "peek"})).await;
+        let expected = if std::ptr::eq(b, &admin_b) {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(status, expected, "notes");
         let (_, list) = b.get("/api/v1/conversations").await;
         assert_eq!(list["items"], json!([]));
         let (_, channels) = b.get("/api/v1/channels").await;
