@@ -3,7 +3,7 @@
 //! Meta's errors sorted into retry, fail, or stop the channel.
 
 use hmac::{Hmac, KeyInit, Mac};
-use pronto_channels::messenger::SendMetadata;
+use pronto_channels::messenger::{Outgoing, SendMetadata};
 use pronto_core::policy::{self, Capabilities, Platform, ReplyFacts};
 use pronto_core::{Author, Timestamp};
 use pronto_store::{Channel, MessageAuthor, OutboxJob};
@@ -56,6 +56,10 @@ pub fn author(a: MessageAuthor) -> Author {
     }
 }
 
+/// The prefix of a Messenger commenter's id: a Facebook user id, which is not a PSID,
+/// so such a contact can be answered only privately, through their comment.
+pub const COMMENTER_PREFIX: &str = "fb:";
+
 /// Sends a reply through the Send API; returns Meta's message id.
 pub async fn send(
     state: &AppState,
@@ -63,34 +67,107 @@ pub async fn send(
     job: &OutboxJob,
 ) -> Result<String, SendError> {
     let m = &job.message;
-    let (psid, last_in) = state
-        .store
-        .reply_target(m.conversation_id)
-        .await
-        .map_err(|e| SendError::Retry(e.to_string()))?;
-    let facts = ReplyFacts {
-        platform: platform(&channel.kind),
-        capabilities: capabilities(channel),
-        last_customer_action: last_in.map(Timestamp::from_micros),
-        author: author(m.author),
-        now: Timestamp::from_micros(state.now()),
-    };
-    let messaging =
-        policy::decide_reply(&facts, &m.text).map_err(|r| SendError::Final(r.to_string()))?;
-    let (messaging_type, tag) = messaging.wire();
+    let now = Timestamp::from_micros(state.now());
+    let platform = platform(&channel.kind);
+    let content = Outgoing::from_reply(&m.text, &m.attachments)
+        .map_err(|e| SendError::Final(e.to_string()))?;
     let metadata = SendMetadata {
         author: author(m.author),
         agent: m.agent_id.map(|a| a.to_string()),
         message: Some(m.id.to_string()),
-    };
-    let mut body = json!({
-        "recipient": {"id": psid},
-        "messaging_type": messaging_type,
-        "message": {"text": m.text, "metadata": metadata.encode()},
-    });
-    if let Some(tag) = tag {
-        body["tag"] = json!(tag);
     }
+    .encode();
+    let body = if let Some(comment_id) = &content.private_reply_to {
+        let comment = state
+            .store
+            .comment_of_reply(m.id)
+            .await
+            .map_err(|e| SendError::Retry(e.to_string()))?
+            .ok_or_else(|| {
+                SendError::Final("the comment this reply answers is not stored".into())
+            })?;
+        // This message is the comment's one reply; the policy checks the seven days.
+        policy::decide_private_reply(
+            Timestamp::from_micros(comment.at),
+            false,
+            now,
+            platform,
+            &m.text,
+        )
+        .map_err(|r| SendError::Final(r.to_string()))?;
+        json!({
+            "recipient": {"comment_id": comment_id},
+            "messaging_type": "RESPONSE",
+            "message": content.message_json(&metadata),
+        })
+    } else {
+        let (psid, last_in) = state
+            .store
+            .reply_target(m.conversation_id)
+            .await
+            .map_err(|e| SendError::Retry(e.to_string()))?;
+        if psid.starts_with(COMMENTER_PREFIX) {
+            return Err(SendError::Final(
+                "this person has only commented on a post; answer their comment privately".into(),
+            ));
+        }
+        let facts = ReplyFacts {
+            platform,
+            capabilities: capabilities(channel),
+            last_customer_action: last_in.map(Timestamp::from_micros),
+            author: author(m.author),
+            now,
+        };
+        let messaging =
+            policy::decide_reply(&facts, &m.text).map_err(|r| SendError::Final(r.to_string()))?;
+        let (messaging_type, tag) = messaging.wire();
+        let mut body = json!({
+            "recipient": {"id": psid},
+            "messaging_type": messaging_type,
+            "message": content.message_json(&metadata),
+        });
+        if let Some(tag) = tag {
+            body["tag"] = json!(tag);
+        }
+        body
+    };
+    let answer = post_messages(state, channel, &body).await?;
+    answer["message_id"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| SendError::Retry("Meta answered without a message_id".into()))
+}
+
+/// Shows the customer a sender action (`typing_on`, `mark_seen`) in a conversation.
+/// Returns false, sending nothing, when the window is closed or the customer has
+/// only commented: Meta would refuse it.
+pub async fn sender_action(
+    state: &AppState,
+    channel: &Channel,
+    conversation_id: i64,
+    action: &str,
+) -> Result<bool, SendError> {
+    let (psid, last_in) = state
+        .store
+        .reply_target(conversation_id)
+        .await
+        .map_err(|e| SendError::Retry(e.to_string()))?;
+    let open = last_in.is_some_and(|at| state.now() - at < pronto_core::time::DAY);
+    if !open || psid.starts_with(COMMENTER_PREFIX) {
+        return Ok(false);
+    }
+    let body = json!({"recipient": {"id": psid}, "sender_action": action});
+    post_messages(state, channel, &body).await?;
+    Ok(true)
+}
+
+/// `POST /{page-id}/messages` with the channel's token and `appsecret_proof`;
+/// Meta's answer on success.
+async fn post_messages(
+    state: &AppState,
+    channel: &Channel,
+    body: &Value,
+) -> Result<Value, SendError> {
     let page = channel.config["page_id"].as_str().unwrap_or_default();
     let token = state
         .channel_secret(channel, "page_access_token")
@@ -110,17 +187,14 @@ pub async fn send(
             ("access_token", token),
             ("appsecret_proof", &appsecret_proof(secret, token)),
         ])
-        .json(&body)
+        .json(body)
         .send()
         .await
         .map_err(|e| SendError::Retry(format!("could not reach Meta: {e}")))?;
     let status = response.status();
     let answer: Value = response.json().await.unwrap_or(Value::Null);
     if status.is_success() {
-        return answer["message_id"]
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| SendError::Retry("Meta answered without a message_id".into()));
+        return Ok(answer);
     }
     Err(classify(status.as_u16(), &answer))
 }
@@ -134,6 +208,9 @@ pub fn classify(status: u16, answer: &Value) -> SendError {
     let said = format!("Meta error {code}/{subcode}: {message}");
     match (code, subcode) {
         (190, _) => SendError::TokenInvalid(said),
+        (10_900, _) => {
+            SendError::Final(format!("this comment already has a private reply ({said})"))
+        }
         (10, 2_018_278) | (10, 2_534_022) => {
             SendError::Final(format!("outside the messaging window ({said})"))
         }

@@ -12,10 +12,12 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use hmac::{Hmac, KeyInit, Mac};
-use pronto_channels::messenger::webhook::{EventKind, MessagingEvent};
+use pronto_channels::messenger::webhook::{ChangeKind, Comment, EventKind, MessagingEvent};
 use pronto_channels::messenger::{PAGE_INBOX_APP_ID, SendMetadata, parse_body};
 use pronto_core::Author;
-use pronto_store::{Channel, Inbound, MessageAuthor, PlatformReply, StoreError};
+use pronto_store::{
+    Channel, Inbound, InboundComment, MessageAuthor, MessageChange, PlatformReply, StoreError,
+};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use sha2::Sha256;
@@ -157,6 +159,13 @@ pub async fn process_next(state: &AppState) -> Result<Processed, StoreError> {
         for (_, _, event) in entry.events() {
             stored += apply(state, &channel, event).await?;
         }
+        for change in &entry.changes {
+            if let ChangeKind::Comment(comment) = &change.kind {
+                let fallback = entry.time.map_or(now, |ms| ms.saturating_mul(1000));
+                stored +=
+                    apply_comment(state, &channel, entry.id.as_deref(), comment, fallback).await?;
+            }
+        }
     }
     state
         .store
@@ -179,7 +188,15 @@ async fn apply(
     };
     let at = event.timestamp.map_or(now, |ms| ms.saturating_mul(1000));
     match &event.kind {
-        EventKind::Message(m) if !m.is_echo && !m.is_deleted => {
+        // Instagram: the customer deleted a message; its stored copy goes too.
+        EventKind::Message(m) if m.is_deleted => {
+            if let Some(mid) = &m.mid {
+                let change = MessageChange::Delete { at };
+                changed(state, channel, mid, change).await?;
+            }
+            Ok(0)
+        }
+        EventKind::Message(m) if !m.is_echo => {
             let Some(mid) = m.mid.clone() else {
                 return Ok(0);
             };
@@ -191,20 +208,70 @@ async fn apply(
             if let Some(q) = &m.quick_reply {
                 attachments.push(json!({"type": "quick_reply", "payload": q.payload}));
             }
+            if let Some(r) = &m.reply_to {
+                attachments.push(match &r.story {
+                    Some(story) => {
+                        json!({"type": "story_reply", "story_id": story.id, "url": story.url})
+                    }
+                    None => json!({"type": "reply_to", "mid": r.mid}),
+                });
+            }
+            if m.is_unsupported {
+                attachments.push(json!({"type": "unsupported"}));
+            }
             if let Some(r) = &m.referral {
                 attachments.push(referral(r));
             }
             let text = m.text.clone().unwrap_or_default();
-            customer_action(
-                state,
-                channel,
-                party(&event.sender),
-                mid,
-                text,
-                attachments,
-                at,
-            )
-            .await
+            let sender = party(&event.sender);
+            let stored =
+                customer_action(state, channel, sender.clone(), mid, text, attachments, at).await?;
+            if let Some(r) = &m.referral {
+                remember_referral(state, channel, &sender, r, at).await?;
+            }
+            Ok(stored)
+        }
+        EventKind::MessageEdit(e) => {
+            if let (Some(mid), Some(text)) = (&e.mid, &e.text) {
+                changed(state, channel, mid, MessageChange::Edit { text, at }).await?;
+            }
+            Ok(0)
+        }
+        // A reaction is shown on the message and opens the window like a message.
+        EventKind::Reaction(r) => {
+            let Some(mid) = &r.mid else { return Ok(0) };
+            let react = r.action.as_deref() != Some("unreact");
+            let emoji = r.emoji.clone().or_else(|| r.reaction.clone());
+            let change = MessageChange::Reaction(if react { emoji.as_deref() } else { None });
+            changed(state, channel, mid, change).await?;
+            if react {
+                state
+                    .store
+                    .customer_acted(channel.id, &party(&event.sender), at)
+                    .await?;
+            }
+            Ok(0)
+        }
+        // A known customer re-entered the thread from a link or an ad: the agent sees
+        // where from, and the window opens.
+        EventKind::Referral(r) => {
+            let sender = party(&event.sender);
+            remember_referral(state, channel, &sender, r, at).await?;
+            state.store.customer_acted(channel.id, &sender, at).await?;
+            Ok(0)
+        }
+        // What the customer agreed to, for the agent to see. The marketing token is
+        // not kept: Pronto does not send marketing messages.
+        EventKind::Optin(o) => {
+            let value = json!({
+                "type": o.kind, "payload": o.payload, "title": o.title,
+                "status": o.notification_messages_status, "at": at,
+            });
+            state
+                .store
+                .set_contact_attribute(ws, channel.id, &party(&event.sender), "optin", value, now)
+                .await?;
+            Ok(0)
         }
         // A button tap: the customer's action, shown as its title; it opens the window.
         EventKind::Postback(p) => {
@@ -312,6 +379,110 @@ async fn apply(
         // Other kinds are kept in the inbox body and ignored here.
         _ => Ok(0),
     }
+}
+
+/// Applies a change to a stored message and announces it.
+async fn changed(
+    state: &AppState,
+    channel: &Channel,
+    mid: &str,
+    change: MessageChange<'_>,
+) -> Result<(), StoreError> {
+    let ws = channel.workspace_id;
+    if state
+        .store
+        .change_message(ws, channel.id, mid, change, state.now())
+        .await?
+        .is_some()
+    {
+        state.hub.notify(ws);
+    }
+    Ok(())
+}
+
+/// Keeps the ad or link that brought a customer on their contact card.
+async fn remember_referral(
+    state: &AppState,
+    channel: &Channel,
+    contact: &str,
+    r: &pronto_channels::messenger::webhook::Referral,
+    at: i64,
+) -> Result<(), StoreError> {
+    let mut value = referral(r);
+    value["at"] = json!(at);
+    state
+        .store
+        .set_contact_attribute(
+            channel.workspace_id,
+            channel.id,
+            contact,
+            "referral",
+            value,
+            state.now(),
+        )
+        .await?;
+    Ok(())
+}
+
+/// Stores a comment on one of the channel's posts (or marks it removed). A Page
+/// commenter is known by a Facebook user id, not a PSID, so it is kept apart from
+/// Messenger identities; an Instagram commenter's id is their IGSID.
+async fn apply_comment(
+    state: &AppState,
+    channel: &Channel,
+    account: Option<&str>,
+    c: &Comment,
+    fallback_at: i64,
+) -> Result<usize, StoreError> {
+    let ws = channel.workspace_id;
+    let (Some(id), Some(from)) = (&c.id, c.from.as_ref().and_then(|f| f.id.clone())) else {
+        return Ok(0);
+    };
+    // The business's own comments (answers under its posts) are not the customer's.
+    if Some(from.as_str()) == account || channel.config["page_id"].as_str() == Some(&from) {
+        return Ok(0);
+    }
+    let at = c
+        .created_time
+        .map_or(fallback_at, |s| s.saturating_mul(1_000_000));
+    if c.verb == "remove" {
+        state
+            .store
+            .remove_comment(ws, channel.id, id, at, state.now())
+            .await?;
+        state.hub.notify(ws);
+        return Ok(0);
+    }
+    if c.verb != "add" {
+        return Ok(0);
+    }
+    let contact = if channel.kind == "messenger" {
+        format!("{}{from}", crate::graph::COMMENTER_PREFIX)
+    } else {
+        from
+    };
+    let name = c
+        .from
+        .as_ref()
+        .and_then(|f| f.name.clone().or_else(|| f.username.clone()));
+    let inbound = InboundComment {
+        channel_id: channel.id,
+        external_id: id.clone(),
+        post_id: c.post_id.clone(),
+        parent_id: c.parent_id.clone(),
+        contact_external_id: contact,
+        contact_name: name,
+        text: c.text.clone().unwrap_or_default(),
+        at,
+    };
+    let (_, created) = state
+        .store
+        .receive_comment(ws, &inbound, state.now())
+        .await?;
+    if created {
+        state.hub.notify(ws);
+    }
+    Ok(usize::from(created))
 }
 
 /// Stores a customer's message or button tap (deduplicated by its id).

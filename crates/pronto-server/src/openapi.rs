@@ -7,7 +7,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::routes::{
-    admin, conversations, events, health, inbound, responsiveness, saved_replies, session,
+    admin, comments, conversations, events, health, inbound, responsiveness, saved_replies, session,
 };
 
 /// Every error: a stable machine code and a sentence for a person.
@@ -160,6 +160,7 @@ impl Modify for Security {
         inbound::receive, responsiveness::get,
         conversations::list, conversations::get, conversations::assign, conversations::move_to,
         conversations::labels, conversations::add_note, conversations::reply,
+        conversations::typing, comments::list, comments::private_reply,
         saved_replies::list, saved_replies::create, saved_replies::update, saved_replies::delete,
         saved_replies::render_for,
         events::stream, health::healthz, health::readyz,

@@ -124,17 +124,21 @@ impl Store {
     /// conversation: whom a reply goes to, and when its window opened.
     pub async fn reply_target(&self, conversation_id: i64) -> Result<(String, Option<Micros>)> {
         let row = sqlx::query(
-            "SELECT i.external_id,
+            "SELECT i.external_id, c.last_action_at,
                     (SELECT MAX(m.at) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'in') AS last_in
              FROM conversations c
              JOIN contact_identities i ON i.contact_id = c.contact_id AND i.channel_id = c.channel_id
-             WHERE c.id = $1",
+             WHERE c.id = $1
+             ORDER BY i.external_id
+             LIMIT 1",
         )
         .bind(conversation_id)
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound("conversation"))?;
-        Ok((row.try_get("external_id")?, row.try_get("last_in")?))
+        let last_in: Option<Micros> = row.try_get("last_in")?;
+        let last_action: Option<Micros> = row.try_get("last_action_at")?;
+        Ok((row.try_get("external_id")?, last_in.max(last_action)))
     }
 
     /// A channel by id alone, for workers that act for every workspace.

@@ -11,6 +11,8 @@
 #![warn(missing_docs)]
 
 mod accounts;
+mod actions;
+mod comments;
 mod engine;
 mod events;
 mod inbox;
@@ -25,6 +27,8 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub use actions::MessageChange;
+pub use comments::private_reply_marker;
 pub use events::EVENTS_CHANNEL;
 pub use model::*;
 pub use webhooks::{DeadLetter, PlatformReply, WebhookBody};

@@ -14,7 +14,7 @@ use crate::inbox::{idle_key, record_move};
 use crate::model::{Inbound, Message, MessageAuthor, Micros, Outbound, OutboxJob, Stored};
 use crate::{Result, Store, StoreError};
 
-const MESSAGE_COLUMNS: &str = "id, conversation_id, channel_id, author, agent_id, text, attachments, external_id, status, error, at";
+const MESSAGE_COLUMNS: &str = "id, conversation_id, channel_id, author, agent_id, text, attachments, external_id, status, error, at, reaction, edited_at, deleted_at";
 
 fn message(row: &AnyRow) -> Result<Message> {
     let author: String = row.try_get("author")?;
@@ -31,6 +31,9 @@ fn message(row: &AnyRow) -> Result<Message> {
         status: row.try_get("status")?,
         error: row.try_get("error")?,
         at: row.try_get("at")?,
+        reaction: row.try_get("reaction")?,
+        edited_at: row.try_get("edited_at")?,
+        deleted_at: row.try_get("deleted_at")?,
     })
 }
 
@@ -70,6 +73,96 @@ pub(crate) async fn commit_created(
         message,
         created: true,
     })
+}
+
+/// The contact with `external_id` on the channel, created (with `name`) if new.
+pub(crate) async fn contact_for(
+    conn: &mut AnyConnection,
+    workspace_id: i64,
+    channel_id: i64,
+    external_id: &str,
+    name: Option<&str>,
+    now: Micros,
+) -> Result<i64> {
+    let contact: Option<i64> = sqlx::query_scalar(
+        "SELECT contact_id FROM contact_identities WHERE channel_id = $1 AND external_id = $2",
+    )
+    .bind(channel_id)
+    .bind(external_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(id) = contact {
+        // A contact first known without a name (Instagram DMs carry none) learns it.
+        if let Some(name) = name.filter(|n| !n.is_empty()) {
+            sqlx::query("UPDATE contacts SET name = $1 WHERE id = $2 AND name = ''")
+                .bind(name)
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        return Ok(id);
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO contacts (workspace_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(workspace_id)
+    .bind(name.unwrap_or(""))
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO contact_identities (contact_id, channel_id, external_id) VALUES ($1, $2, $3)",
+    )
+    .bind(id)
+    .bind(channel_id)
+    .bind(external_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// Writes a reply and its outbox entry; the caller updates the conversation and
+/// publishes. A unique violation means the idempotency key was used already.
+pub(crate) async fn insert_reply(
+    conn: &mut AnyConnection,
+    workspace_id: i64,
+    channel_id: i64,
+    conversation_id: i64,
+    out: &Outbound,
+    now: Micros,
+) -> std::result::Result<i64, sqlx::Error> {
+    let id = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO messages (workspace_id, channel_id, conversation_id, direction, author, agent_id,
+                               text, attachments, idempotency_key, status, at, created_at)
+         VALUES ($1, $2, $3, 'out', $4, $5, $6, $7, $8, 'queued', $9, $9) RETURNING id",
+    )
+    .bind(workspace_id)
+    .bind(channel_id)
+    .bind(conversation_id)
+    .bind(out.author.as_str())
+    .bind(out.agent_id)
+    .bind(&out.text)
+    .bind(out.attachments.to_string())
+    .bind(out.idempotency_key.as_deref())
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO outbox (workspace_id, channel_id, message_id, next_attempt_at, created_at)
+         VALUES ($1, $2, $3, $4, $4)",
+    )
+    .bind(workspace_id)
+    .bind(channel_id)
+    .bind(id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// The message with `id`, read in `conn`.
+pub(crate) async fn message_in(conn: &mut AnyConnection, id: i64) -> Result<Message> {
+    message_by_id(conn, id).await
 }
 
 impl Store {
@@ -122,35 +215,15 @@ impl Store {
 
     async fn try_receive(&self, workspace_id: i64, m: &Inbound, now: Micros) -> Result<Stored> {
         let mut tx = self.write_tx().await?;
-        let contact: Option<i64> = sqlx::query_scalar(
-            "SELECT contact_id FROM contact_identities WHERE channel_id = $1 AND external_id = $2",
+        let contact = contact_for(
+            &mut tx,
+            workspace_id,
+            m.channel_id,
+            &m.contact_external_id,
+            m.contact_name.as_deref(),
+            now,
         )
-        .bind(m.channel_id)
-        .bind(&m.contact_external_id)
-        .fetch_optional(&mut *tx)
         .await?;
-        let contact = match contact {
-            Some(id) => id,
-            None => {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO contacts (workspace_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",
-                )
-                .bind(workspace_id)
-                .bind(m.contact_name.as_deref().unwrap_or(""))
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "INSERT INTO contact_identities (contact_id, channel_id, external_id) VALUES ($1, $2, $3)",
-                )
-                .bind(id)
-                .bind(m.channel_id)
-                .bind(&m.contact_external_id)
-                .execute(&mut *tx)
-                .await?;
-                id
-            }
-        };
         let found = sqlx::query(
             "SELECT id, folder, waiting_since, last_message_at FROM conversations
              WHERE channel_id = $1 AND contact_id = $2",
@@ -236,21 +309,14 @@ impl Store {
         }
         let conversation = self.conversation(workspace_id, out.conversation_id).await?;
         let mut tx = self.write_tx().await?;
-        let inserted = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO messages (workspace_id, channel_id, conversation_id, direction, author, agent_id,
-                                   text, attachments, idempotency_key, status, at, created_at)
-             VALUES ($1, $2, $3, 'out', $4, $5, $6, $7, $8, 'queued', $9, $9) RETURNING id",
+        let inserted = insert_reply(
+            &mut tx,
+            workspace_id,
+            conversation.channel_id,
+            conversation.id,
+            out,
+            now,
         )
-        .bind(workspace_id)
-        .bind(conversation.channel_id)
-        .bind(conversation.id)
-        .bind(out.author.as_str())
-        .bind(out.agent_id)
-        .bind(&out.text)
-        .bind(out.attachments.to_string())
-        .bind(out.idempotency_key.as_deref())
-        .bind(now)
-        .fetch_one(&mut *tx)
         .await;
         let id = match inserted {
             Ok(id) => id,
@@ -268,16 +334,6 @@ impl Store {
             }
             Err(e) => return Err(e.into()),
         };
-        sqlx::query(
-            "INSERT INTO outbox (workspace_id, channel_id, message_id, next_attempt_at, created_at)
-             VALUES ($1, $2, $3, $4, $4)",
-        )
-        .bind(workspace_id)
-        .bind(conversation.channel_id)
-        .bind(id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
         // An agent's or a bot's reply answers the customer; an automated one does not.
         let answers = matches!(out.author, MessageAuthor::Agent | MessageAuthor::Bot);
         let last = conversation.last_message_at.map_or(now, |l| l.max(now));
@@ -298,7 +354,12 @@ impl Store {
         commit_created(tx, self.backend, workspace_id, conversation.id, id, now).await
     }
 
-    async fn by_idempotency_key(&self, workspace_id: i64, key: &str) -> Result<Option<Message>> {
+    /// The reply stored under an idempotency key, if any.
+    pub async fn by_idempotency_key(
+        &self,
+        workspace_id: i64,
+        key: &str,
+    ) -> Result<Option<Message>> {
         let row = sqlx::query(&format!(
             "SELECT {MESSAGE_COLUMNS} FROM messages WHERE workspace_id = $1 AND idempotency_key = $2"
         ))

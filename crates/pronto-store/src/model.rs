@@ -236,6 +236,61 @@ pub struct Message {
     pub error: Option<String>,
     /// When it was written (the platform's time for inbound messages).
     pub at: i64,
+    /// The customer's reaction to it (an emoji), if any.
+    pub reaction: Option<String>,
+    /// When the customer last edited it.
+    pub edited_at: Option<i64>,
+    /// When the customer deleted it (its text and attachments are gone).
+    pub deleted_at: Option<i64>,
+}
+
+/// A comment on one of the channel's posts, which an agent may answer once,
+/// privately.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Comment {
+    /// Its id.
+    pub id: i64,
+    /// Its channel.
+    pub channel_id: i64,
+    /// Who wrote it.
+    pub contact_id: i64,
+    /// The commenter's name, as the platform gave it.
+    pub contact_name: String,
+    /// The platform's id of the comment.
+    pub external_id: String,
+    /// The post or media commented on.
+    pub post_id: Option<String>,
+    /// The comment replied to, or the post.
+    pub parent_id: Option<String>,
+    /// Its text.
+    pub text: String,
+    /// When it was written.
+    pub at: i64,
+    /// When the commenter removed it.
+    pub deleted_at: Option<i64>,
+    /// The private reply, once written.
+    pub reply_message_id: Option<i64>,
+}
+
+/// A comment as a platform delivers it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InboundComment {
+    /// The channel.
+    pub channel_id: i64,
+    /// The platform's id of the comment (unique per channel).
+    pub external_id: String,
+    /// The post or media commented on.
+    pub post_id: Option<String>,
+    /// The comment replied to, or the post.
+    pub parent_id: Option<String>,
+    /// The commenter's id on the channel.
+    pub contact_external_id: String,
+    /// The commenter's name.
+    pub contact_name: Option<String>,
+    /// The text.
+    pub text: String,
+    /// When it was written.
+    pub at: i64,
 }
 
 /// An internal note on a conversation.

@@ -4,17 +4,21 @@
 //!   live endpoint and the capture reader both use it.
 //! - [`SendMetadata`] is what Pronto puts in a send's `metadata` so that the echo
 //!   says who wrote the message.
+//! - [`Outgoing`] is a reply as the Send API takes it, checked against Meta's
+//!   content rules.
 //! - [`CaptureReader`] turns a capture file (one body per line) into the core's
 //!   event log.
 
 mod capture;
 mod de;
 mod metadata;
+pub mod outgoing;
 mod parse;
 pub mod webhook;
 
 pub use capture::{CaptureReader, PAGE_INBOX_APP_ID};
 pub use metadata::SendMetadata;
+pub use outgoing::{ContentError, Outgoing};
 pub use parse::{WebhookError, parse_body};
 pub use webhook::WebhookBody;
 

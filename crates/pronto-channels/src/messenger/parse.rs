@@ -9,7 +9,10 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::de::LooseId;
-use super::webhook::{Entry, EventKind, MessagingEvent, Object, Party, WebhookBody};
+use super::webhook::{
+    Change, ChangeKind, Comment, CommentAuthor, Entry, EventKind, MessagingEvent, Object, Party,
+    WebhookBody,
+};
 
 /// Why a webhook body could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -137,12 +140,112 @@ fn parse_entry(index: usize, value: Value) -> Result<Entry, WebhookError> {
     };
     let messaging = lane("messaging")?;
     let standby = lane("standby")?;
+    let changes = match map.remove("changes") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .enumerate()
+            .map(|(j, item)| match item {
+                Value::Object(change) => Ok(parse_change(change)),
+                other => Err(WebhookError::Malformed(format!(
+                    "{}, changes {j}: expected an object, found {}",
+                    at(),
+                    type_name(&other)
+                ))),
+            })
+            .collect::<Result<_, _>>()?,
+        Some(other) => {
+            return Err(WebhookError::Malformed(format!(
+                "{}: \"changes\" must be an array, found {}",
+                at(),
+                type_name(&other)
+            )));
+        }
+    };
     Ok(Entry {
         id,
         time,
         messaging,
         standby,
+        changes,
     })
+}
+
+/// A Page `feed` change's value, as far as comments need it.
+#[derive(serde::Deserialize)]
+struct FeedValue {
+    verb: Option<String>,
+    #[serde(default, deserialize_with = "super::de::opt_id")]
+    comment_id: Option<String>,
+    #[serde(default, deserialize_with = "super::de::opt_id")]
+    post_id: Option<String>,
+    #[serde(default, deserialize_with = "super::de::opt_id")]
+    parent_id: Option<String>,
+    from: Option<CommentAuthor>,
+    message: Option<String>,
+    created_time: Option<i64>,
+}
+
+/// An Instagram `comments` change's value.
+#[derive(serde::Deserialize)]
+struct IgCommentValue {
+    #[serde(default, deserialize_with = "super::de::opt_id")]
+    id: Option<String>,
+    from: Option<CommentAuthor>,
+    text: Option<String>,
+    #[serde(default, deserialize_with = "super::de::opt_id")]
+    parent_id: Option<String>,
+    media: Option<IgMedia>,
+}
+
+#[derive(serde::Deserialize)]
+struct IgMedia {
+    #[serde(default, deserialize_with = "super::de::opt_id")]
+    id: Option<String>,
+}
+
+/// Reads one change; never fails, since a bad comment is reported in its `kind`.
+fn parse_change(mut map: Map<String, Value>) -> Change {
+    let field = match map.remove("field") {
+        Some(Value::String(s)) => s,
+        _ => String::new(),
+    };
+    let value = map.remove("value").unwrap_or(Value::Null);
+    let comment = match field.as_str() {
+        "feed" if value.get("item").and_then(Value::as_str) == Some("comment") => {
+            read_payload::<FeedValue>("value", &value).map(|v| Comment {
+                id: v.comment_id,
+                verb: v.verb.unwrap_or_else(|| "add".to_owned()),
+                post_id: v.post_id,
+                parent_id: v.parent_id,
+                from: v.from,
+                text: v.message,
+                created_time: v.created_time,
+            })
+        }
+        "comments" | "live_comments" => {
+            read_payload::<IgCommentValue>("value", &value).map(|v| Comment {
+                id: v.id,
+                verb: "add".to_owned(),
+                post_id: v.media.and_then(|m| m.id),
+                parent_id: v.parent_id,
+                from: v.from,
+                text: v.text,
+                created_time: None,
+            })
+        }
+        _ => {
+            return Change {
+                field,
+                kind: ChangeKind::Other(value),
+            };
+        }
+    };
+    let kind = match comment {
+        Ok(c) => ChangeKind::Comment(Box::new(c)),
+        Err(error) => ChangeKind::Invalid { error },
+    };
+    Change { field, kind }
 }
 
 /// Reads one event; never fails, since a bad event is reported in its `kind`.

@@ -43,6 +43,9 @@ pub struct Entry {
     pub messaging: Vec<MessagingEvent>,
     /// Copies of events in threads that another app owns.
     pub standby: Vec<MessagingEvent>,
+    /// Changes to the Page's or account's objects: Page `feed` items, Instagram
+    /// `comments`, and fields Pronto does not model.
+    pub changes: Vec<Change>,
 }
 
 impl Entry {
@@ -317,4 +320,58 @@ pub struct Optin {
     pub user_ref: Option<String>,
     /// `accept` when a customer-matching request was accepted.
     pub message_request: Option<String>,
+}
+
+/// One item of an entry's `changes` list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// The subscribed field: `feed` (Page), `comments` (Instagram), ...
+    pub field: String,
+    /// What changed.
+    pub kind: ChangeKind,
+}
+
+/// What a change is about.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChangeKind {
+    /// A comment on a Page post or an Instagram media.
+    Comment(Box<Comment>),
+    /// A change Pronto does not model (other feed items, mentions, ...): its `value`.
+    Other(Value),
+    /// A comment whose documented fields have the wrong type.
+    Invalid {
+        /// What was wrong, for a person.
+        error: String,
+    },
+}
+
+/// A comment, in one shape for Page `feed` comments and Instagram `comments`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Comment {
+    /// The comment's id, the key for deduplication and for a private reply.
+    pub id: Option<String>,
+    /// `add`, `edited` or `remove` (Instagram sends only new comments: `add`).
+    pub verb: String,
+    /// The post (Page) or media (Instagram) commented on.
+    pub post_id: Option<String>,
+    /// The comment replied to, or the post for a top-level Page comment.
+    pub parent_id: Option<String>,
+    /// Who wrote it.
+    pub from: Option<CommentAuthor>,
+    /// The comment's text.
+    pub text: Option<String>,
+    /// When it was written, in epoch seconds (Page comments only).
+    pub created_time: Option<i64>,
+}
+
+/// The author of a comment.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+pub struct CommentAuthor {
+    /// A Facebook user id (not a PSID) or an IGSID.
+    #[serde(default, deserialize_with = "opt_id")]
+    pub id: Option<String>,
+    /// The Facebook name.
+    pub name: Option<String>,
+    /// The Instagram username.
+    pub username: Option<String>,
 }

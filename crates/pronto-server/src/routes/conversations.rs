@@ -117,12 +117,57 @@ pub async fn get(
     let messages = state.store.messages(ws, id, 500).await?;
     let notes = state.store.notes(ws, id).await?;
     let contact = state.store.contact(ws, conversation.contact_id).await?;
+    // An agent opened it: the customer sees it seen, if the channel wants that.
+    if auth.0.user_id.is_some() {
+        let channel = state.store.channel(ws, conversation.channel_id).await?;
+        if crate::meta::is_meta(&channel.kind)
+            && channel.config["mark_seen"].as_bool() == Some(true)
+        {
+            sender_action(&state, channel, id, "mark_seen");
+        }
+    }
     Ok(Json(ConversationDetail {
         conversation,
         contact,
         messages,
         notes,
     }))
+}
+
+/// Sends a sender action in the background: it is a courtesy to the customer, and
+/// a failure must not fail the agent's request.
+fn sender_action(state: &AppState, channel: pronto_store::Channel, id: i64, action: &'static str) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = crate::graph::sender_action(&state, &channel, id, action).await {
+            tracing::debug!(conversation = id, "{action} not shown: {e:?}");
+        }
+    });
+}
+
+/// `POST /api/v1/conversations/{id}/typing`: the caller is writing a reply. Other
+/// agents see a `conversation.typing` event; on Messenger and Instagram the customer
+/// sees the typing indicator (Meta turns it off after 20 seconds or at the reply).
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/typing", tag = "conversations", params(("id" = i64, Path, description = "The conversation")), responses((status = 202, description = "Announced")))]
+pub async fn typing(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<impl IntoResponse> {
+    let ws = auth.workspace();
+    let conversation = state.store.conversation(ws, id).await?;
+    let now = state.now();
+    let payload = json!({"conversation_id": id, "user_id": auth.0.user_id, "at": now});
+    state
+        .store
+        .publish(ws, "conversation.typing", &payload, now)
+        .await?;
+    state.hub.notify(ws);
+    let channel = state.store.channel(ws, conversation.channel_id).await?;
+    if crate::meta::is_meta(&channel.kind) {
+        sender_action(&state, channel, id, "typing_on");
+    }
+    Ok(StatusCode::ACCEPTED)
 }
 
 /// The request body.
@@ -250,7 +295,6 @@ pub async fn reply(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<Reply>,
 ) -> ApiResult<impl IntoResponse> {
-    check_text(&body.text)?;
     let author = match (body.author, auth.0.user_id) {
         (Some(MessageAuthor::Customer), _) => {
             return Err(ApiError::invalid(
@@ -284,7 +328,23 @@ pub async fn reply(
         .store
         .channel(auth.workspace(), conversation.channel_id)
         .await?;
+    let attachments = body.attachments.unwrap_or_else(|| json!([]));
     if crate::meta::is_meta(&channel.kind) {
+        // Text or one attachment, quick replies: Meta's content rules, checked first.
+        let content = pronto_channels::messenger::Outgoing::from_reply(&body.text, &attachments)
+            .map_err(|e| {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "content_refused",
+                    e.to_string(),
+                )
+            })?;
+        if content.private_reply_to.is_some() {
+            return Err(ApiError::invalid(
+                "a private reply is written with POST /api/v1/comments/{id}/private-reply",
+            ));
+        }
+        check_length(&body.text)?;
         let (_, last_in) = state.store.reply_target(id).await?;
         let facts = pronto_core::policy::ReplyFacts {
             platform: crate::graph::platform(&channel.kind),
@@ -300,6 +360,8 @@ pub async fn reply(
                 refusal.to_string(),
             ));
         }
+    } else {
+        check_text(&body.text)?;
     }
     let out = Outbound {
         conversation_id: id,
@@ -310,7 +372,7 @@ pub async fn reply(
             None
         },
         text: body.text,
-        attachments: body.attachments.unwrap_or_else(|| json!([])),
+        attachments,
         idempotency_key: key,
     };
     let stored = state
@@ -333,6 +395,10 @@ fn check_text(text: &str) -> ApiResult<()> {
     if text.trim().is_empty() {
         return Err(ApiError::invalid("the text is empty"));
     }
+    check_length(text)
+}
+
+fn check_length(text: &str) -> ApiResult<()> {
     let n = text.chars().count();
     if n > MAX_TEXT {
         return Err(ApiError::invalid(format!(

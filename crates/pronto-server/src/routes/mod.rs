@@ -1,6 +1,7 @@
 //! The HTTP API, versioned under `/api/v1`.
 
 pub mod admin;
+pub mod comments;
 pub mod conversations;
 pub mod events;
 pub mod health;
@@ -44,6 +45,12 @@ pub fn router(state: AppState) -> Router {
         .route("/conversations/{id}/labels", post(conversations::labels))
         .route("/conversations/{id}/notes", post(conversations::add_note))
         .route("/conversations/{id}/messages", post(conversations::reply))
+        .route("/conversations/{id}/typing", post(conversations::typing))
+        .route("/comments", get(comments::list))
+        .route(
+            "/comments/{id}/private-reply",
+            post(comments::private_reply),
+        )
         .route(
             "/saved-replies",
             get(saved_replies::list).post(saved_replies::create),

@@ -7,11 +7,11 @@ use serde_json::{Value, json};
 
 use crate::support::{Client, T0, TestApp};
 
-const SECRET: &str = "app-secret-123";
-const PAGE: &str = "PAGE_1";
-const APP: u64 = 555_000;
+pub(crate) const SECRET: &str = "app-secret-123";
+pub(crate) const PAGE: &str = "PAGE_1";
+pub(crate) const APP: u64 = 555_000;
 
-async fn messenger_channel(app: &TestApp, admin: &Client) -> (i64, String) {
+pub(crate) async fn messenger_channel(app: &TestApp, admin: &Client) -> (i64, String) {
     let (status, c) = admin
         .post(
             "/api/v1/channels",
@@ -47,15 +47,21 @@ async fn messenger_channel(app: &TestApp, admin: &Client) -> (i64, String) {
     )
 }
 
-fn body(events: &[Value]) -> String {
+pub(crate) fn body(events: &[Value]) -> String {
     json!({"object": "page", "entry": [{"id": PAGE, "time": 1, "messaging": events}]}).to_string()
 }
 
-fn customer(psid: &str, ms: i64, mid: &str, text: &str) -> Value {
+pub(crate) fn customer(psid: &str, ms: i64, mid: &str, text: &str) -> Value {
     json!({"sender": {"id": psid}, "recipient": {"id": PAGE}, "timestamp": ms, "message": {"mid": mid, "text": text}})
 }
 
-fn echo(psid: &str, ms: i64, mid: &str, app: Option<u64>, metadata: Option<&str>) -> Value {
+pub(crate) fn echo(
+    psid: &str,
+    ms: i64,
+    mid: &str,
+    app: Option<u64>,
+    metadata: Option<&str>,
+) -> Value {
     let mut m = json!({"is_echo": true, "mid": mid, "text": "our reply"});
     if let Some(a) = app {
         m["app_id"] = json!(a);
@@ -76,7 +82,7 @@ async fn post(app: &TestApp, channel: i64, body: &str, signature: Option<String>
     r.send().await.unwrap().status()
 }
 
-async fn post_signed(app: &TestApp, channel: i64, body: &str) -> StatusCode {
+pub(crate) async fn post_signed(app: &TestApp, channel: i64, body: &str) -> StatusCode {
     post(
         app,
         channel,
@@ -86,7 +92,7 @@ async fn post_signed(app: &TestApp, channel: i64, body: &str) -> StatusCode {
     .await
 }
 
-async fn drain(app: &TestApp) -> Vec<Processed> {
+pub(crate) async fn drain(app: &TestApp) -> Vec<Processed> {
     let mut out = Vec::new();
     loop {
         match process_next(&app.state).await.unwrap() {
@@ -96,7 +102,7 @@ async fn drain(app: &TestApp) -> Vec<Processed> {
     }
 }
 
-const MS0: i64 = T0 / 1000;
+pub(crate) const MS0: i64 = T0 / 1000;
 
 #[tokio::test]
 async fn the_handshake_echoes_the_challenge_only_for_the_right_token() {

@@ -587,3 +587,158 @@ async fn saved_replies_and_notes() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_comment_is_stored_once_and_gets_one_private_reply_even_when_two_race() {
+    for db in backends().await {
+        let s = db.store.clone();
+        let (ws, ch) = workspace_with_channel(&s).await;
+        let comment = pronto_store::InboundComment {
+            channel_id: ch,
+            external_id: "C_1".into(),
+            post_id: Some("POST".into()),
+            parent_id: None,
+            contact_external_id: "fb:9001".into(),
+            contact_name: Some("Ana".into()),
+            text: "price?".into(),
+            at: T0,
+        };
+        let (first, created) = s.receive_comment(ws, &comment, T0).await.unwrap();
+        assert!(created);
+        let (again, created) = s.receive_comment(ws, &comment, T0).await.unwrap();
+        assert!(!created);
+        assert_eq!(first, again);
+        assert_eq!(first.contact_name, "Ana");
+
+        let mut tasks = Vec::new();
+        for i in 0..6 {
+            let s = s.clone();
+            let id = first.id;
+            tasks.push(tokio::spawn(async move {
+                let mut out = reply(0, MessageAuthor::Agent, None);
+                out.text = format!("answer {i}");
+                s.private_reply(ws, id, out, T0 + MIN).await
+            }));
+        }
+        let mut written = Vec::new();
+        for t in tasks {
+            match t.await.unwrap() {
+                Ok(stored) => written.push(stored.message),
+                Err(StoreError::Conflict(_)) => {}
+                Err(e) => panic!("{e}"),
+            }
+        }
+        assert_eq!(written.len(), 1, "one private reply per comment");
+        let m = &written[0];
+        assert_eq!(
+            m.attachments,
+            json!([{"type": "private_reply", "comment_id": "C_1"}])
+        );
+        assert_eq!(
+            s.comment_of_reply(m.id).await.unwrap().unwrap().id,
+            first.id
+        );
+        assert_eq!(
+            s.comment(ws, first.id).await.unwrap().reply_message_id,
+            Some(m.id)
+        );
+        assert!(s.comments(ws, Some(ch), true, 10).await.unwrap().is_empty());
+        assert_eq!(s.comments(ws, None, false, 10).await.unwrap().len(), 1);
+        // Another workspace sees none of it.
+        let other = s.create_workspace("Other", T0).await.unwrap();
+        assert!(s.comments(other, None, false, 10).await.unwrap().is_empty());
+        assert!(matches!(
+            s.comment(other, first.id).await,
+            Err(StoreError::NotFound(_))
+        ));
+    }
+}
+
+#[tokio::test]
+async fn reactions_edits_and_deletions_change_the_stored_message() {
+    use pronto_store::MessageChange;
+    for db in backends().await {
+        let s = db.store.clone();
+        let (ws, ch) = workspace_with_channel(&s).await;
+        let m = s
+            .receive(ws, &inbound(ch, "psid-1", Some("m1"), T0), T0)
+            .await
+            .unwrap()
+            .message;
+        let (_, window) = s.reply_target(m.conversation_id).await.unwrap();
+        assert_eq!(window, Some(T0));
+        // A reaction a day later moves the window's start; an older action does not.
+        assert!(
+            s.customer_acted(ch, "psid-1", T0 + 1440 * MIN)
+                .await
+                .unwrap()
+        );
+        assert!(!s.customer_acted(ch, "psid-1", T0 + MIN).await.unwrap());
+        assert!(!s.customer_acted(ch, "nobody", T0).await.unwrap());
+        assert_eq!(
+            s.reply_target(m.conversation_id).await.unwrap().1,
+            Some(T0 + 1440 * MIN)
+        );
+        let changed = s
+            .change_message(ws, ch, "m1", MessageChange::Reaction(Some("👍")), T0)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(changed.reaction.as_deref(), Some("👍"));
+        let edit = MessageChange::Edit {
+            text: "hello again",
+            at: T0 + MIN,
+        };
+        let changed = s
+            .change_message(ws, ch, "m1", edit, T0)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (changed.text.as_str(), changed.edited_at),
+            ("hello again", Some(T0 + MIN))
+        );
+        let delete = MessageChange::Delete { at: T0 + 2 * MIN };
+        let changed = s
+            .change_message(ws, ch, "m1", delete, T0)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (changed.text.as_str(), changed.deleted_at),
+            ("", Some(T0 + 2 * MIN))
+        );
+        assert!(
+            s.change_message(ws, ch, "unknown", delete, T0)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        // A customer cannot edit what the business wrote.
+        let ours = s
+            .send(
+                ws,
+                &reply(m.conversation_id, MessageAuthor::Agent, None),
+                T0,
+            )
+            .await
+            .unwrap()
+            .message;
+        s.attach_platform_id(ch, ours.id, "r1").await.unwrap();
+        let edit = MessageChange::Edit { text: "x", at: T0 };
+        assert!(
+            s.change_message(ws, ch, "r1", edit, T0)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let events = s.events_after(ws, 0, 100).await.unwrap();
+        assert_eq!(
+            events
+                .iter()
+                .filter(|e| e.kind == "message.updated")
+                .count(),
+            3
+        );
+    }
+}

@@ -255,3 +255,57 @@ fn a_body_without_entries_is_empty() {
     let body = parse_body(br#"{"object":"instagram"}"#).unwrap();
     assert!(body.entries.is_empty());
 }
+
+#[test]
+fn reads_page_and_instagram_comments_from_changes() {
+    use crate::messenger::webhook::{ChangeKind, Comment};
+    let page = r#"{"object":"page","entry":[{"id":"PAGE","time":1700000000000,"changes":[
+        {"field":"feed","value":{"item":"comment","verb":"add","comment_id":"POST_1_C1","post_id":"PAGE_POST_1","parent_id":"PAGE_POST_1","from":{"id":"4455","name":"Ana Rossi"},"message":"Is this in stock?","created_time":1700000000}},
+        {"field":"feed","value":{"item":"reaction","verb":"add","reaction_type":"like"}},
+        {"field":"feed","value":{"item":"comment","comment_id":{"bad":1}}}
+    ]}]}"#;
+    let body = parse_body(page.as_bytes()).unwrap();
+    let changes = &body.entries[0].changes;
+    assert_eq!(changes.len(), 3);
+    let ChangeKind::Comment(c) = &changes[0].kind else {
+        panic!("{:?}", changes[0])
+    };
+    assert_eq!(
+        **c,
+        Comment {
+            id: Some("POST_1_C1".into()),
+            verb: "add".into(),
+            post_id: Some("PAGE_POST_1".into()),
+            parent_id: Some("PAGE_POST_1".into()),
+            from: Some(crate::messenger::webhook::CommentAuthor {
+                id: Some("4455".into()),
+                name: Some("Ana Rossi".into()),
+                username: None
+            }),
+            text: Some("Is this in stock?".into()),
+            created_time: Some(1700000000),
+        }
+    );
+    assert!(matches!(changes[1].kind, ChangeKind::Other(_)));
+    match &changes[2].kind {
+        ChangeKind::Invalid { error } => assert!(error.contains("comment_id"), "{error}"),
+        other => panic!("{other:?}"),
+    }
+
+    let ig = r#"{"object":"instagram","entry":[{"id":"IG","time":1700000000000,"changes":[
+        {"field":"comments","value":{"id":"17865","from":{"id":"IGSID_1","username":"ana"},"text":"Love it","media":{"id":"MEDIA_9","media_product_type":"FEED"}}}
+    ]}]}"#;
+    let body = parse_body(ig.as_bytes()).unwrap();
+    let ChangeKind::Comment(c) = &body.entries[0].changes[0].kind else {
+        panic!()
+    };
+    assert_eq!(c.id.as_deref(), Some("17865"));
+    assert_eq!(c.post_id.as_deref(), Some("MEDIA_9"));
+    assert_eq!(c.from.as_ref().unwrap().username.as_deref(), Some("ana"));
+    assert_eq!(c.text.as_deref(), Some("Love it"));
+
+    let bad = r#"{"object":"page","entry":[{"id":"PAGE","changes":{"field":"feed"}}]}"#;
+    assert!(
+        matches!(parse_body(bad.as_bytes()), Err(WebhookError::Malformed(m)) if m.contains("changes"))
+    );
+}
