@@ -30,6 +30,8 @@ pub struct Config {
     pub login_attempts: u32,
     /// Meta's Graph API, with its version (tests and staging point it elsewhere).
     pub graph_base_url: String,
+    /// The Instagram Platform API (Instagram-login accounts), with its version.
+    pub instagram_base_url: String,
     /// The key that encrypts channel secrets at rest (64 hex characters); empty: one
     /// is made and kept in `data_dir/secret.key`.
     pub secret_key: String,
@@ -47,6 +49,7 @@ impl Default for Config {
             max_body_bytes: 1 << 20,
             login_attempts: 10,
             graph_base_url: "https://graph.facebook.com/v25.0".to_owned(),
+            instagram_base_url: "https://graph.instagram.com/v25.0".to_owned(),
             secret_key: String::new(),
         }
     }
@@ -65,6 +68,7 @@ impl fmt::Debug for Config {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("login_attempts", &self.login_attempts)
             .field("graph_base_url", &self.graph_base_url)
+            .field("instagram_base_url", &self.instagram_base_url)
             .field(
                 "secret_key",
                 &if self.secret_key.is_empty() {
@@ -182,6 +186,7 @@ impl Config {
                     self.login_attempts = value.parse().map_err(|e| bad(format!("{e}")))?
                 }
                 "GRAPH_BASE_URL" => self.graph_base_url = value,
+                "INSTAGRAM_BASE_URL" => self.instagram_base_url = value,
                 "SECRET_KEY" => self.secret_key = value,
                 // Variables for other parts (tests, tools) are not ours to refuse.
                 _ => {}
@@ -245,6 +250,10 @@ login_attempts = 10
 # Meta's Graph API, with its version. Point it at `pronto sandbox` or a test server
 # to try Pronto without a real Page.
 graph_base_url = "https://graph.facebook.com/v25.0"
+
+# The Instagram Platform API, for Instagram accounts connected with Instagram
+# login (no Facebook Page).
+instagram_base_url = "https://graph.instagram.com/v25.0"
 
 # The key that encrypts channel secrets (Meta app secrets, Page tokens) in the
 # database: 64 hexadecimal characters. Empty: one is made on first use and kept in

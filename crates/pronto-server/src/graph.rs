@@ -161,6 +161,17 @@ pub async fn sender_action(
     Ok(true)
 }
 
+/// Where a channel's Send API is: the Graph API for Pages (and Instagram accounts
+/// linked to one), the Instagram Platform API for Instagram-login accounts.
+pub fn base_url<'a>(state: &'a AppState, channel: &Channel) -> &'a str {
+    let base = if channel.config["login"] == "instagram" {
+        &state.config.instagram_base_url
+    } else {
+        &state.config.graph_base_url
+    };
+    base.trim_end_matches('/')
+}
+
 /// `POST /{page-id}/messages` with the channel's token and `appsecret_proof`;
 /// Meta's answer on success.
 async fn post_messages(
@@ -176,10 +187,7 @@ async fn post_messages(
         .channel_secret(channel, "app_secret")
         .map_err(SendError::Retry)?;
     let (token, secret) = (token.as_str(), secret.as_str());
-    let url = format!(
-        "{}/{page}/messages",
-        state.config.graph_base_url.trim_end_matches('/')
-    );
+    let url = format!("{}/{page}/messages", base_url(state, channel));
     let response = state
         .http
         .post(&url)

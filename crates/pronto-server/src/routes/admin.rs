@@ -233,8 +233,31 @@ pub async fn create_channel(
             shown_secret = Some(secret);
         }
         "messenger" | "instagram" => {
+            // An Instagram account connected with Instagram login has no Page: its
+            // account id and Instagram user token take the Page's places.
+            let instagram_login = body.kind == "instagram" && config["login"] == "instagram";
+            if instagram_login {
+                for (from, to) in [
+                    ("account_id", "page_id"),
+                    ("access_token", "page_access_token"),
+                ] {
+                    if let Some(v) = config.get(from).cloned() {
+                        config[to] = v;
+                        config.as_object_mut().map(|m| m.remove(from));
+                    }
+                }
+            } else if !matches!(config["login"].as_str(), None | Some("facebook")) {
+                return Err(ApiError::invalid(
+                    "config.login is \"facebook\" (a Page, the default) or, for an instagram channel, \"instagram\"",
+                ));
+            }
             for key in ["page_id", "app_id", "app_secret", "page_access_token"] {
                 if config[key].as_str().is_none_or(str::is_empty) {
+                    let key = match (instagram_login, key) {
+                        (true, "page_id") => "account_id",
+                        (true, "page_access_token") => "access_token",
+                        _ => key,
+                    };
                     return Err(ApiError::invalid(format!(
                         "a {} channel needs config.{key} (from Meta's app dashboard)",
                         body.kind

@@ -373,3 +373,56 @@ async fn reply_content_is_checked_against_metas_rules_before_storing() {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{m}");
 }
+
+#[tokio::test]
+async fn an_instagram_login_account_is_connected_without_a_page() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let (status, e) = admin
+        .post(
+            "/api/v1/channels",
+            json!({"kind": "instagram", "name": "IG", "config": {"login": "instagram", "app_id": "1", "app_secret": "s", "account_id": "IG_9"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("config.access_token"),
+        "{e}"
+    );
+    let (status, e) = admin
+        .post(
+            "/api/v1/channels",
+            json!({"kind": "messenger", "name": "P", "config": {"login": "instagram"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+    let (status, c) = admin
+        .post(
+            "/api/v1/channels",
+            json!({"kind": "instagram", "name": "IG", "config": {"login": "instagram", "app_id": "1", "app_secret": "s",
+                   "account_id": "IG_9", "access_token": "IGAA-user-token"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    let stored = app
+        .state
+        .store
+        .channel_any_workspace(c["id"].as_i64().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(stored.config["page_id"], "IG_9");
+    assert!(
+        stored.config["page_access_token"]
+            .as_str()
+            .unwrap()
+            .starts_with("enc:v1:")
+    );
+    assert!(stored.config.get("access_token").is_none());
+    assert_eq!(
+        pronto_server::graph::base_url(&app.state, &stored),
+        "https://graph.instagram.com/v25.0"
+    );
+}
