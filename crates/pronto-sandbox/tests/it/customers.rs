@@ -10,11 +10,14 @@ use sha2::Sha256;
 
 use crate::support::{Graph, IG_TOKEN, SECRET, T0, TOKEN};
 
+/// A delivery: its `X-Hub-Signature-256` and its body.
+type Delivery = (String, Vec<u8>);
+
 #[derive(Clone, Default)]
-struct Received(Arc<Mutex<Vec<(String, Vec<u8>)>>>);
+struct Received(Arc<Mutex<Vec<Delivery>>>);
 
 impl Received {
-    fn all(&self) -> Vec<(String, Vec<u8>)> {
+    fn all(&self) -> Vec<Delivery> {
         self.0.lock().unwrap().clone()
     }
 }
