@@ -5,6 +5,7 @@ mod bench;
 mod clock;
 mod render;
 mod report_cmd;
+mod sandbox_cmd;
 mod serve_cmd;
 
 use std::process::ExitCode;
@@ -34,6 +35,10 @@ enum Command {
     Config(serve_cmd::ConfigCommand),
     /// Print the API's OpenAPI document (the one served at /api/openapi.json).
     Openapi,
+    /// Play Meta's side on loopback: a fake Graph API and simulated customers, to try
+    /// Pronto's Messenger channel without Meta (start Pronto with
+    /// PRONTO_GRAPH_BASE_URL pointing at it).
+    Sandbox(sandbox_cmd::SandboxArgs),
     /// Measure Pronto's speed and memory (the figures in BENCHMARKS.md).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -49,6 +54,7 @@ fn main() -> ExitCode {
             serve_cmd::config(command);
             ExitCode::SUCCESS
         }
+        Command::Sandbox(args) => fail_with(sandbox_cmd::run(args), "pronto sandbox"),
         Command::Openapi => {
             print!("{}", pronto_server::openapi::json());
             ExitCode::SUCCESS

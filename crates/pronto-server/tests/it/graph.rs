@@ -1,9 +1,10 @@
-//! Replies to Messenger through a fake Graph API that speaks Meta's wire format:
-//! the window and tag decisions, `appsecret_proof`, metadata, and each error class.
-
-use std::sync::{Arc, Mutex};
+//! Replies to Messenger through the sandbox (`pronto-sandbox`), which plays Meta's
+//! Graph API with its rules: the window and tag decisions, `appsecret_proof`,
+//! metadata, and each error class. Where Pronto refuses a reply itself, the sandbox
+//! must see nothing; where Pronto sends, the sandbox's own rules must accept it.
 
 use axum::http::StatusCode;
+use pronto_sandbox::{Event, GraphError, PageConfig, Platform, Sandbox};
 use pronto_server::delivery::{Outcome, deliver_next};
 use serde_json::{Value, json};
 
@@ -13,61 +14,21 @@ const SECRET: &str = "graph-app-secret";
 const TOKEN: &str = "EAAB-page-token";
 const DAY: i64 = 24 * 60 * MIN;
 
-/// A fake Graph API: records each Send API call and answers from a script (then
-/// succeeds), checking `appsecret_proof` as Meta does.
-struct FakeGraph {
-    url: String,
-    calls: Arc<Mutex<Vec<Value>>>,
-}
-
-impl FakeGraph {
-    async fn spawn(script: Vec<(u16, Value)>) -> FakeGraph {
-        use axum::extract::{Path, Query};
-        let calls: Arc<Mutex<Vec<Value>>> = Arc::default();
-        let plan = Arc::new(Mutex::new(script.into_iter()));
-        let c2 = calls.clone();
-        let app = axum::Router::new().route(
-            "/{page}/messages",
-            axum::routing::post(
-                move |Path(page): Path<String>, Query(q): Query<std::collections::HashMap<String, String>>, axum::Json(body): axum::Json<Value>| {
-                    let (calls, plan) = (c2.clone(), plan.clone());
-                    async move {
-                        let token = q.get("access_token").cloned().unwrap_or_default();
-                        let proof_ok = q.get("appsecret_proof") == Some(&pronto_server::graph::appsecret_proof(SECRET, &token));
-                        let n = {
-                            let mut calls = calls.lock().unwrap();
-                            calls.push(json!({"page": page, "token": token, "proof_ok": proof_ok, "body": body}));
-                            calls.len()
-                        };
-                        if !proof_ok {
-                            return (StatusCode::BAD_REQUEST, axum::Json(json!({"error": {"message": "Invalid appsecret_proof", "type": "GraphMethodException", "code": 100}})));
-                        }
-                        let (status, answer) = plan.lock().unwrap().next().unwrap_or((200, json!({"recipient_id": body["recipient"]["id"], "message_id": format!("mid.{n}")})));
-                        (StatusCode::from_u16(status).unwrap(), axum::Json(answer))
-                    }
-                },
-            ),
-        );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        FakeGraph {
-            url: format!("http://{addr}"),
-            calls,
-        }
-    }
-
-    fn calls(&self) -> Vec<Value> {
-        self.calls.lock().unwrap().clone()
-    }
-}
-
 fn meta_error(code: i64, subcode: i64) -> Value {
-    json!({"error": {"message": "(#x) refused", "type": "OAuthException", "code": code, "error_subcode": subcode, "fbtrace_id": "Ax"}})
+    GraphError::new(code, Some(subcode).filter(|s| *s != 0), "refused").body(0)
 }
 
-/// A Messenger channel with a customer who wrote at T0; returns (channel, conversation).
-async fn setup(app: &TestApp, admin: &Client, human_agent: bool) -> (i64, i64) {
+/// A sandbox and a server on SQLite.
+async fn spawn() -> (TestApp, Sandbox) {
+    TestApp::spawn_with_sandbox(pronto_store::testing::sqlite().await).await
+}
+
+/// A Messenger channel with a customer who wrote at T0, both in the sandbox and in
+/// Pronto (through a signed webhook); returns (channel, conversation).
+async fn setup(app: &TestApp, sandbox: &Sandbox, admin: &Client, human_agent: bool) -> (i64, i64) {
+    let mut page = PageConfig::new(Platform::Messenger, "PAGE_1", "555", SECRET, TOKEN);
+    page.human_agent = human_agent;
+    sandbox.add_page(page);
     let (status, c) = admin
         .post(
             "/api/v1/channels",
@@ -78,16 +39,16 @@ async fn setup(app: &TestApp, admin: &Client, human_agent: bool) -> (i64, i64) {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{c}");
     let channel = c["id"].as_i64().unwrap();
-    let body = json!({"object": "page", "entry": [{"id": "PAGE_1", "time": 1, "messaging": [
-        {"sender": {"id": "PSID_1"}, "recipient": {"id": "PAGE_1"}, "timestamp": T0 / 1000, "message": {"mid": "m.in", "text": "hello?"}}
-    ]}]})
-    .to_string();
+    let mid = sandbox.customer_message("PAGE_1", "PSID_1", "Ana", "hello?", T0);
+    let event = Event::Text {
+        from: "PSID_1".into(),
+        mid,
+        text: "hello?".into(),
+    };
+    let body = pronto_sandbox::build(Platform::Messenger, "PAGE_1", &event, T0);
     let r = reqwest::Client::new()
         .post(app.url(&format!("/webhooks/meta/{channel}")))
-        .header(
-            "x-hub-signature-256",
-            pronto_server::delivery::sign(SECRET, body.as_bytes()),
-        )
+        .header("x-hub-signature-256", pronto_sandbox::sign(SECRET, &body))
         .body(body)
         .send()
         .await
@@ -113,10 +74,9 @@ async fn reply(client: &Client, conversation: i64, author: Option<&str>) -> (Sta
 
 #[tokio::test]
 async fn a_reply_inside_the_window_goes_out_with_proof_and_metadata() {
-    let graph = FakeGraph::spawn(vec![]).await;
-    let app = TestApp::spawn_with_graph(&graph.url).await;
+    let (app, graph) = spawn().await;
     let admin = app.admin().await;
-    let (_, conversation) = setup(&app, &admin, false).await;
+    let (_, conversation) = setup(&app, &graph, &admin, false).await;
     app.clock
         .store(T0 + DAY - 1_000_000, std::sync::atomic::Ordering::SeqCst); // 23:59:59 later
     let (status, m) = reply(&admin, conversation, None).await;
@@ -126,16 +86,21 @@ async fn a_reply_inside_the_window_goes_out_with_proof_and_metadata() {
         deliver_next(&app.state).await.unwrap(),
         Outcome::Delivered(id)
     );
-    let calls = graph.calls();
+    let calls = graph.sends();
     assert_eq!(calls.len(), 1);
     let call = &calls[0];
-    assert_eq!(call["page"], "PAGE_1");
-    assert_eq!(call["proof_ok"], true);
-    assert_eq!(call["body"]["recipient"]["id"], "PSID_1");
-    assert_eq!(call["body"]["messaging_type"], "RESPONSE");
-    assert!(call["body"].get("tag").is_none());
+    assert_eq!(call.path, "/v25.0/PAGE_1/messages");
+    assert!(call.proof_ok);
+    assert_eq!(
+        call.status, 200,
+        "the sandbox's rules accept it: {}",
+        call.response
+    );
+    assert_eq!(call.body["recipient"]["id"], "PSID_1");
+    assert_eq!(call.body["messaging_type"], "RESPONSE");
+    assert!(call.body.get("tag").is_none());
     let metadata = pronto_channels::messenger::SendMetadata::decode(
-        call["body"]["message"]["metadata"].as_str().unwrap(),
+        call.body["message"]["metadata"].as_str().unwrap(),
     )
     .unwrap();
     assert_eq!(metadata.message.as_deref(), Some(id.to_string().as_str()));
@@ -143,17 +108,16 @@ async fn a_reply_inside_the_window_goes_out_with_proof_and_metadata() {
         .get(&format!("/api/v1/conversations/{conversation}"))
         .await;
     assert_eq!(c["messages"][1]["status"], "sent");
-    assert_eq!(c["messages"][1]["external_id"], "mid.1");
+    assert_eq!(c["messages"][1]["external_id"], call.response["message_id"]);
 }
 
 #[tokio::test]
 async fn after_24_hours_only_a_person_may_reply_with_the_human_agent_tag_for_7_days() {
-    let graph = FakeGraph::spawn(vec![]).await;
-    let app = TestApp::spawn_with_graph(&graph.url).await;
+    let (app, graph) = spawn().await;
     let admin = app.admin().await;
     let (_, tok) = admin.post("/api/v1/tokens", json!({"name": "bot"})).await;
     let bot = admin.with_token(tok["secret"].as_str().unwrap());
-    let (_, conversation) = setup(&app, &admin, true).await;
+    let (_, conversation) = setup(&app, &graph, &admin, true).await;
 
     app.clock
         .store(T0 + DAY, std::sync::atomic::Ordering::SeqCst); // exactly 24:00:00
@@ -186,9 +150,14 @@ async fn after_24_hours_only_a_person_may_reply_with_the_human_agent_tag_for_7_d
         deliver_next(&app.state).await.unwrap(),
         Outcome::Delivered(_)
     ));
-    let call = &graph.calls()[0];
-    assert_eq!(call["body"]["messaging_type"], "MESSAGE_TAG");
-    assert_eq!(call["body"]["tag"], "HUMAN_AGENT");
+    let call = &graph.sends()[0];
+    assert_eq!(call.body["messaging_type"], "MESSAGE_TAG");
+    assert_eq!(call.body["tag"], "HUMAN_AGENT");
+    assert_eq!(
+        call.status, 200,
+        "the sandbox accepts HUMAN_AGENT on day 2: {}",
+        call.response
+    );
 
     app.clock
         .store(T0 + 7 * DAY, std::sync::atomic::Ordering::SeqCst);
@@ -204,10 +173,9 @@ async fn after_24_hours_only_a_person_may_reply_with_the_human_agent_tag_for_7_d
 
 #[tokio::test]
 async fn without_the_human_agent_feature_the_window_is_final() {
-    let graph = FakeGraph::spawn(vec![]).await;
-    let app = TestApp::spawn_with_graph(&graph.url).await;
+    let (app, graph) = spawn().await;
     let admin = app.admin().await;
-    let (_, conversation) = setup(&app, &admin, false).await;
+    let (_, conversation) = setup(&app, &graph, &admin, false).await;
     app.clock
         .store(T0 + DAY, std::sync::atomic::Ordering::SeqCst);
     let (status, body) = reply(&admin, conversation, None).await;
@@ -232,20 +200,17 @@ async fn without_the_human_agent_feature_the_window_is_final() {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("text_too_long"))
     );
     assert!(body["message"].as_str().unwrap().contains("1999"));
-    assert!(graph.calls().is_empty(), "nothing refused reaches Meta");
+    assert!(graph.requests().is_empty(), "nothing refused reaches Meta");
 }
 
 #[tokio::test]
 async fn meta_errors_retry_fail_or_stop_the_channel() {
-    let graph = FakeGraph::spawn(vec![
-        (400, meta_error(2, 0)),          // transient: retried
-        (400, meta_error(10, 2_018_278)), // outside the window: failed
-        (400, meta_error(190, 460)),      // token invalid: the channel stops
-    ])
-    .await;
-    let app = TestApp::spawn_with_graph(&graph.url).await;
+    let (app, graph) = spawn().await;
+    graph.push_error(400, meta_error(2, 0)); // transient: retried
+    graph.push_error(400, meta_error(10, 2_018_278)); // outside the window: failed
+    graph.push_error(400, meta_error(190, 460)); // token invalid: the channel stops
     let admin = app.admin().await;
-    let (channel, conversation) = setup(&app, &admin, false).await;
+    let (channel, conversation) = setup(&app, &graph, &admin, false).await;
     app.clock
         .store(T0 + MIN, std::sync::atomic::Ordering::SeqCst);
     let (_, first) = reply(&admin, conversation, None).await;
@@ -274,7 +239,7 @@ async fn meta_errors_retry_fail_or_stop_the_channel() {
         deliver_next(&app.state).await.unwrap(),
         Outcome::Retrying(..)
     ));
-    assert_eq!(graph.calls().len(), 3);
+    assert_eq!(graph.sends().len(), 3);
     assert_eq!(app.state.store.pending_deliveries().await.unwrap(), 1);
     // A revoked token mid-outbox never loses the reply: it is still queued.
     let (_, conv) = admin

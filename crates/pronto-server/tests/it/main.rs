@@ -7,4 +7,5 @@ mod graph;
 mod isolation;
 mod meta;
 mod outbox;
+mod sandbox;
 mod support;

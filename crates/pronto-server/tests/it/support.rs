@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::http::StatusCode;
+use pronto_sandbox::Sandbox;
 use pronto_server::{AppState, Config};
 use pronto_store::testing::{self, TestDb};
 use reqwest::header::{COOKIE, SET_COOKIE};
@@ -48,12 +49,17 @@ impl TestApp {
         Self::start_with(db_url, db, workers, |_| {}).await
     }
 
-    /// On a fresh SQLite database, with Meta's Graph API at `graph`.
-    pub async fn spawn_with_graph(graph: &str) -> TestApp {
-        let db = testing::sqlite().await;
+    /// On `db`, with Meta's side played by a sandbox on port 0 that shares the
+    /// server's clock (so both judge the 24-hour window at the same instant).
+    pub async fn spawn_with_sandbox(db: TestDb) -> (TestApp, Sandbox) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let graph = format!("http://{}/v25.0", listener.local_addr().unwrap());
         let url = db.url.clone();
-        let graph = graph.to_owned();
-        Self::start_with(url, Some(db), false, move |c| c.graph_base_url = graph).await
+        let app = Self::start_with(url, Some(db), false, move |c| c.graph_base_url = graph).await;
+        let c = app.clock.clone();
+        let sandbox = Sandbox::new(Arc::new(move || c.load(Ordering::SeqCst)));
+        sandbox.serve(listener);
+        (app, sandbox)
     }
 
     /// A server with settings changed by `configure`.

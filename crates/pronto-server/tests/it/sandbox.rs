@@ -1,0 +1,108 @@
+//! End to end against the sandbox: a simulated customer's signed webhook reaches the
+//! real server over HTTP, an agent replies through the API, the Send API call
+//! carries Pronto's metadata, and the echo Meta sends back is matched to the reply
+//! instead of being stored twice. On SQLite, and on PostgreSQL when configured.
+
+use axum::http::StatusCode;
+use pronto_sandbox::{EventKind, PageConfig, Platform, Simulator};
+use pronto_server::delivery::{Outcome, deliver_next};
+use pronto_server::meta::{Processed, process_next};
+use pronto_store::testing::{self, TestDb};
+use serde_json::json;
+
+use crate::support::TestApp;
+
+/// On SQLite, and on PostgreSQL when `PRONTO_TEST_DATABASE_URL` is set (as the
+/// storage suite does).
+#[tokio::test]
+async fn a_simulated_customer_gets_a_reply_and_its_echo_is_matched() {
+    for db in testing::backends().await {
+        round_trip(db).await;
+    }
+}
+
+async fn round_trip(db: TestDb) {
+    let (app, sandbox) = TestApp::spawn_with_sandbox(db).await;
+    let admin = app.admin().await;
+    sandbox.add_page(PageConfig::new(
+        Platform::Messenger,
+        "PAGE_E2E",
+        "777",
+        "e2e-secret",
+        "EAAB-e2e",
+    ));
+    let (status, c) = admin
+        .post(
+            "/api/v1/channels",
+            json!({"kind": "messenger", "name": "Shop", "config": {
+                "page_id": "PAGE_E2E", "app_id": "777", "app_secret": "e2e-secret", "page_access_token": "EAAB-e2e"
+            }}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    let channel = c["id"].as_i64().unwrap();
+    assert!(
+        c["callback_url"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/webhooks/meta/{channel}"))
+    );
+    // The server's listen address in the test is port 0's, so use the real one.
+    sandbox
+        .set_callback(
+            "PAGE_E2E",
+            Some(app.url(&format!("/webhooks/meta/{channel}"))),
+        )
+        .unwrap();
+
+    let mut customers = Simulator::new(&sandbox, "PAGE_E2E", 2026).unwrap();
+    let sent = customers.step_kind(EventKind::Text).await.unwrap();
+    assert_eq!(sent.status, 200, "the signed webhook is acknowledged");
+    assert_eq!(process_next(&app.state).await.unwrap(), Processed::Done(1));
+
+    let (_, list) = admin.get("/api/v1/conversations").await;
+    let conversation = list["items"][0]["id"].as_i64().unwrap();
+    let (status, reply) = admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"text": "Hello from the shop"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{reply}");
+    let reply_id = reply["id"].as_i64().unwrap();
+    assert_eq!(
+        deliver_next(&app.state).await.unwrap(),
+        Outcome::Delivered(reply_id)
+    );
+
+    let sends = sandbox.sends();
+    assert_eq!(sends.len(), 1);
+    let call = &sends[0];
+    assert!(call.proof_ok);
+    assert_eq!(call.status, 200, "{}", call.response);
+    assert_eq!(
+        call.body["recipient"]["id"],
+        pronto_sandbox::webhook::sender(&sent.event)
+    );
+    let metadata = pronto_channels::messenger::SendMetadata::decode(
+        call.body["message"]["metadata"].as_str().unwrap(),
+    )
+    .unwrap();
+    assert_eq!(metadata.message, Some(reply_id.to_string()));
+    let mid = call.response["message_id"].as_str().unwrap().to_owned();
+
+    // Meta's echo of the reply: delivered, acknowledged, recognised as Pronto's own.
+    assert_eq!(sandbox.pending(), 1);
+    let d = sandbox.deliver_pending().await;
+    assert_eq!((d.ok, d.failed), (1, 0));
+    assert_eq!(process_next(&app.state).await.unwrap(), Processed::Done(0));
+
+    let (_, conv) = admin
+        .get(&format!("/api/v1/conversations/{conversation}"))
+        .await;
+    let messages = conv["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 2, "no second copy of the reply: {conv}");
+    assert_eq!(messages[1]["id"], reply_id);
+    assert_eq!(messages[1]["external_id"], mid.as_str());
+    assert_eq!(messages[1]["status"], "sent");
+}
