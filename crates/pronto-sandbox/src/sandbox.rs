@@ -268,8 +268,18 @@ impl Sandbox {
     }
 
     /// Records a comment by customer `from` at `at`, which may get one private reply
-    /// within 7 days.
+    /// within 7 days. On Instagram the commenter's id is their IGSID, and a comment
+    /// is among the actions that open the messaging window (reference §2.2); a Page
+    /// commenter is known by a user id that is not a PSID, so nothing opens there.
     pub fn add_comment(&self, page: &str, comment_id: &str, from: &str, at: i64) {
+        let instagram = self
+            .lock()
+            .pages
+            .get(page)
+            .is_some_and(|p| p.platform == Platform::Instagram);
+        if instagram {
+            self.customer_acted(page, from, at);
+        }
         self.lock().comments.insert(
             comment_id.to_owned(),
             Comment {

@@ -307,3 +307,18 @@ async fn scripted_errors_answer_the_next_calls_in_order_then_the_rules_resume() 
         (10, 2_534_022)
     );
 }
+
+#[tokio::test]
+async fn an_instagram_comment_opens_the_commenters_window_a_page_comment_does_not() {
+    let g = Graph::spawn().await;
+    g.sandbox.customer_message("IG", "IGSID", "ana", "hi", T0);
+    g.sandbox.customer_message("PAGE", "PSID", "Ana", "hi", T0);
+    g.sandbox.add_comment("IG", "IG_C1", "IGSID", T0 + 2 * DAY);
+    g.sandbox.add_comment("PAGE", "FB_C1", "PSID", T0 + 2 * DAY);
+    g.set_time(T0 + 2 * DAY + 60_000_000);
+    assert_eq!(g.send("IG", IG_TOKEN, text("IGSID", "a")).await.0, 200);
+    assert_eq!(
+        code(&g.send("PAGE", TOKEN, text("PSID", "x")).await.1),
+        (10, 2_018_278)
+    );
+}

@@ -345,7 +345,14 @@ pub async fn reply(
             ));
         }
         check_length(&body.text)?;
-        let (_, last_in) = state.store.reply_target(id).await?;
+        let (recipient, last_in) = state.store.reply_target(id).await?;
+        if recipient.starts_with(crate::graph::COMMENTER_PREFIX) {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "commenter_only",
+                "this person has only commented on a post; answer their comment privately (POST /api/v1/comments/{id}/private-reply)",
+            ));
+        }
         let facts = pronto_core::policy::ReplyFacts {
             platform: crate::graph::platform(&channel.kind),
             capabilities: crate::graph::capabilities(&channel),

@@ -8,4 +8,5 @@ mod isolation;
 mod meta;
 mod outbox;
 mod sandbox;
+mod send_side;
 mod support;
