@@ -20,6 +20,15 @@ pub const AWAY_LIMIT: i64 = 12 * HOUR;
 /// the latest this many instead.
 pub const MIN_WINDOW: usize = 10;
 
+/// Whether a customer message at `at` is an opportunity (a "new message"): the first
+/// message of its conversation, or one after at least 24 h of silence since the
+/// conversation's previous message (`previous`, from either side, automated included).
+///
+/// Both engines and the automations (the instant reply) decide with this one function.
+pub fn opens_opportunity(previous: Option<Timestamp>, at: Timestamp) -> bool {
+    previous.is_none_or(|last| at.micros_since(last) >= DAY)
+}
+
 /// Why an opportunity is left out of the figures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -217,10 +226,7 @@ fn classify(stream: &Stream, now: Timestamp, settings: Settings) -> Vec<Opportun
                 let conv = &mut convs[conversation.0 as usize];
                 match sender {
                     Sender::Customer => {
-                        let new = conv
-                            .last_message
-                            .is_none_or(|last| at.micros_since(last) >= DAY);
-                        if new {
+                        if opens_opportunity(conv.last_message, at) {
                             let away = away_since.is_some_and(|a| at.micros_since(a) < AWAY_LIMIT);
                             conv.open = found.len() as u32;
                             found.push((at, conversation, index, away, Resolution::Open));

@@ -7,14 +7,18 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod automation;
 pub mod daily;
 pub mod event;
 pub mod forecast;
+pub mod hours;
 pub mod jsonl;
 pub mod live;
 pub mod multiset;
 pub mod policy;
+pub mod presence;
 pub mod report;
+pub mod template;
 pub mod time;
 pub mod view;
 

@@ -13,7 +13,7 @@
 
 use std::collections::VecDeque;
 
-use crate::analysis::{AWAY_LIMIT, MIN_WINDOW, WINDOW, counts_as_response};
+use crate::analysis::{AWAY_LIMIT, MIN_WINDOW, WINDOW, counts_as_response, opens_opportunity};
 use crate::event::{ConvId, Event, EventKind, Folder, Presence, Sender};
 use crate::multiset::SumMultiset;
 use crate::report::{Counts, FastestSum, Report, Settings, WindowSpan};
@@ -147,10 +147,7 @@ impl LiveEngine {
                 let c = self.conv(conversation);
                 match sender {
                     Sender::Customer => {
-                        let new = self.convs[c]
-                            .last_message
-                            .is_none_or(|last| at.micros_since(last) >= DAY);
-                        if new {
+                        if opens_opportunity(self.convs[c].last_message, at) {
                             self.open_opportunity(c, at);
                         }
                     }

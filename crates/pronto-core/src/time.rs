@@ -140,6 +140,21 @@ impl Date {
         Date::new(year, month, day)
     }
 
+    /// The year.
+    pub fn year(self) -> i32 {
+        self.year
+    }
+
+    /// The month, 1 to 12.
+    pub fn month(self) -> u8 {
+        self.month
+    }
+
+    /// The day of the month, from 1.
+    pub fn day(self) -> u8 {
+        self.day
+    }
+
     /// Days since 1970-01-01 of this date.
     pub fn days_since_epoch(self) -> i64 {
         days_from_civil(self.year as i64, self.month as i64, self.day as i64)

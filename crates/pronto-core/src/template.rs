@@ -1,0 +1,242 @@
+//! The text of automated messages: templates with variables, checked when saved and
+//! rendered when sent.
+//!
+//! `{first_name}`, `{hours}` (today's opening hours), `{wait}` (the expected wait) and
+//! `{back_at}` (when the team is back) are the variables; `{{` and `}}` write a brace.
+//! Any other `{name}` is refused at save time, so a typo never reaches a customer. A
+//! value that is unknown when sending renders as nothing, and the space before it goes
+//! too when punctuation or the end follows: `Hi {first_name}!` becomes `Hi!`.
+
+use std::fmt;
+
+use crate::hours::{BackAt, DayHours};
+use crate::time::{DAY, HOUR, MINUTE};
+
+/// A variable a template may use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Variable {
+    /// The customer's first name.
+    FirstName,
+    /// Today's opening hours in the business's time zone.
+    Hours,
+    /// The expected wait for a person's answer.
+    Wait,
+    /// When the team is back, in the customer's time zone when known.
+    BackAt,
+}
+
+impl Variable {
+    /// Every variable.
+    pub const ALL: [Variable; 4] = [
+        Variable::FirstName,
+        Variable::Hours,
+        Variable::Wait,
+        Variable::BackAt,
+    ];
+
+    /// Its name between braces.
+    pub fn name(self) -> &'static str {
+        match self {
+            Variable::FirstName => "first_name",
+            Variable::Hours => "hours",
+            Variable::Wait => "wait",
+            Variable::BackAt => "back_at",
+        }
+    }
+
+    fn parse(name: &str) -> Option<Self> {
+        Variable::ALL.into_iter().find(|v| v.name() == name)
+    }
+}
+
+/// Why a template is refused. Positions count characters from 1.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateError {
+    /// `{something}` that is not a variable.
+    #[error(
+        "unknown variable {{{name}}} at character {position}; the variables are {{first_name}}, {{hours}}, {{wait}} and {{back_at}}"
+    )]
+    UnknownVariable {
+        /// What was between the braces.
+        name: String,
+        /// Where the `{` is.
+        position: usize,
+    },
+    /// A `{` without its `}`.
+    #[error("the {{ at character {position} is not closed; write {{{{ for a brace")]
+    Unclosed {
+        /// Where the `{` is.
+        position: usize,
+    },
+    /// A `}` without a `{`.
+    #[error("the }} at character {position} closes nothing; write }}}} for a brace")]
+    Unmatched {
+        /// Where the `}` is.
+        position: usize,
+    },
+    /// Nothing to send.
+    #[error("the message is empty")]
+    Empty,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Part {
+    Text(String),
+    Var(Variable),
+}
+
+/// A checked template.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Template {
+    source: String,
+    parts: Vec<Part>,
+}
+
+/// Checks a template when it is saved; the error says what to fix.
+pub fn validate_template(text: &str) -> Result<Template, TemplateError> {
+    Template::parse(text)
+}
+
+/// The values of the variables when a message is sent; `None` when unknown.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Values {
+    /// The customer's first name.
+    pub first_name: Option<String>,
+    /// Today's hours.
+    pub hours: Option<DayHours>,
+    /// The expected wait, in microseconds.
+    pub wait: Option<i64>,
+    /// When the team is back.
+    pub back_at: Option<BackAt>,
+}
+
+impl Template {
+    /// Parses a template (see [`validate_template`]).
+    pub fn parse(text: &str) -> Result<Self, TemplateError> {
+        if text.trim().is_empty() {
+            return Err(TemplateError::Empty);
+        }
+        let mut parts = Vec::new();
+        let mut literal = String::new();
+        let mut chars = text.chars().enumerate().peekable();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '{' if chars.peek().is_some_and(|&(_, n)| n == '{') => {
+                    chars.next();
+                    literal.push('{');
+                }
+                '}' if chars.peek().is_some_and(|&(_, n)| n == '}') => {
+                    chars.next();
+                    literal.push('}');
+                }
+                '}' => return Err(TemplateError::Unmatched { position: i + 1 }),
+                '{' => {
+                    let mut name = String::new();
+                    loop {
+                        match chars.next() {
+                            Some((_, '}')) => break,
+                            Some((_, '{')) | None => {
+                                return Err(TemplateError::Unclosed { position: i + 1 });
+                            }
+                            Some((_, n)) => name.push(n),
+                        }
+                    }
+                    let var =
+                        Variable::parse(name.trim()).ok_or(TemplateError::UnknownVariable {
+                            name,
+                            position: i + 1,
+                        })?;
+                    if !literal.is_empty() {
+                        parts.push(Part::Text(std::mem::take(&mut literal)));
+                    }
+                    parts.push(Part::Var(var));
+                }
+                _ => literal.push(c),
+            }
+        }
+        if !literal.is_empty() {
+            parts.push(Part::Text(literal));
+        }
+        Ok(Template {
+            source: text.to_owned(),
+            parts,
+        })
+    }
+
+    /// The text as saved.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// The variables it uses, in order of appearance.
+    pub fn variables(&self) -> impl Iterator<Item = Variable> + '_ {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Var(v) => Some(*v),
+            Part::Text(_) => None,
+        })
+    }
+
+    /// The message, with unknown values left out (see the module's documentation).
+    pub fn render(&self, values: &Values) -> String {
+        let mut out = String::new();
+        for (i, part) in self.parts.iter().enumerate() {
+            match part {
+                Part::Text(t) => out.push_str(t),
+                Part::Var(v) => {
+                    let value = match v {
+                        Variable::FirstName => values
+                            .first_name
+                            .as_deref()
+                            .map(str::trim)
+                            .map(str::to_owned),
+                        Variable::Hours => values.hours.as_ref().map(ToString::to_string),
+                        Variable::Wait => values.wait.map(|w| WaitText(w).to_string()),
+                        Variable::BackAt => values.back_at.as_ref().map(ToString::to_string),
+                    }
+                    .unwrap_or_default();
+                    if value.is_empty() {
+                        let next = match self.parts.get(i + 1) {
+                            Some(Part::Text(t)) => t.chars().next(),
+                            _ => None,
+                        };
+                        let punctuation_or_end = next.is_none_or(|c| {
+                            c.is_whitespace() || (c.is_ascii_punctuation() && c != '(')
+                        });
+                        if punctuation_or_end && out.ends_with(' ') {
+                            out.pop();
+                        }
+                    }
+                    out.push_str(&value);
+                }
+            }
+        }
+        out
+    }
+}
+
+impl fmt::Display for Template {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.source)
+    }
+}
+
+/// An expected wait in English words: "less than a minute", "about 5 minutes",
+/// "about 2 hours", "about 3 days" (rounded up to the unit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WaitText(pub i64);
+
+impl fmt::Display for WaitText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let us = self.0.max(0);
+        let (n, unit) = if us < MINUTE {
+            return f.write_str("less than a minute");
+        } else if us < HOUR {
+            ((us + MINUTE - 1) / MINUTE, "minute")
+        } else if us < DAY {
+            ((us + HOUR - 1) / HOUR, "hour")
+        } else {
+            ((us + DAY - 1) / DAY, "day")
+        };
+        write!(f, "about {n} {unit}{}", if n == 1 { "" } else { "s" })
+    }
+}
