@@ -27,6 +27,10 @@ pub enum BenchCommand {
     /// conversations, and the server's memory. SQLite by default; PostgreSQL with
     /// --database-url.
     Server(server::ServerBench),
+    /// Signed Meta webhook deliveries: acknowledged per second, acknowledgement
+    /// latency, and the time until each is a stored message. SQLite by default;
+    /// PostgreSQL with --database-url.
+    Webhooks(server::webhooks::WebhookBench),
 }
 
 #[derive(Args, Debug)]
@@ -52,6 +56,7 @@ pub fn run(command: BenchCommand) -> anyhow::Result<()> {
     match command {
         BenchCommand::Report(args) => report(args),
         BenchCommand::Server(args) => server::run(args),
+        BenchCommand::Webhooks(args) => server::webhooks::run(args),
     }
 }
 

@@ -8,6 +8,7 @@
 
 mod harness;
 mod load;
+pub mod webhooks;
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 

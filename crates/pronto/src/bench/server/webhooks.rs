@@ -1,0 +1,189 @@
+//! `pronto bench webhooks`: Meta's signed webhook deliveries against `pronto serve`,
+//! as Meta sends them: how many are acknowledged per second, how long each waits
+//! for its `200`, and how long the worker then takes to turn them into messages.
+//!
+//! An acknowledgement is one durable insert of the body after the signature check,
+//! so its limit is the raw insert rate of the same database, measured in the same run.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::Args;
+use pronto_sandbox::{Event, Platform};
+use pronto_store::Store;
+use reqwest::StatusCode;
+use reqwest::header::COOKIE;
+use serde_json::json;
+
+use super::harness::{Database, Server, add_admin, cpu_of};
+use super::load::{expect, load};
+use super::{TIME_LIMIT, call, interrupted, login, ms, raw_inserts, status};
+
+#[derive(Args, Debug)]
+pub struct WebhookBench {
+    /// Signed deliveries to post (one customer message each).
+    #[arg(long, default_value_t = 20_000)]
+    deliveries: u64,
+    /// Deliveries in flight at once (Meta sends several at a time).
+    #[arg(long, default_value_t = 32)]
+    concurrency: usize,
+    /// PostgreSQL instead of SQLite: postgres://... (or PRONTO_BENCH_DATABASE_URL).
+    #[arg(long, value_name = "URL")]
+    database_url: Option<String>,
+}
+
+const APP_SECRET: &str = "bench-app-secret";
+const PAGE: &str = "BENCH_PAGE";
+/// How long the worker may take to process what was acknowledged.
+const PROCESS_LIMIT: Duration = Duration::from_secs(180);
+
+pub fn run(args: WebhookBench) -> anyhow::Result<()> {
+    if args.deliveries == 0 || args.concurrency == 0 {
+        bail!("--deliveries and --concurrency must be positive");
+    }
+    let url = (args.database_url.clone())
+        .or_else(|| std::env::var("PRONTO_BENCH_DATABASE_URL").ok())
+        .filter(|u| !u.is_empty());
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async {
+        let db = Database::create(url.as_deref()).await?;
+        let result = tokio::select! {
+            result = measure(&args, &db) => result,
+            signal = interrupted() => Err(anyhow::anyhow!("stopped by {signal}")),
+        };
+        db.remove().await;
+        result
+    })
+}
+
+async fn measure(args: &WebhookBench, db: &Database) -> anyhow::Result<()> {
+    let (n, concurrency) = (args.deliveries, args.concurrency);
+    println!("# pronto bench webhooks");
+    println!();
+    println!("machine: {}", super::super::machine());
+    println!("database: {}", db.describe().await?);
+    println!("{n} signed Messenger deliveries, one message each, {concurrency} in flight");
+    println!();
+    println!("| what | measured |");
+    println!("| --- | --- |");
+
+    status("raw inserts, one row per transaction");
+    let raw = raw_inserts(db, n, concurrency).await?;
+    println!(
+        "| raw insert, one row per transaction, {concurrency} in flight (the limit) | {} |",
+        raw.summary("rows")
+    );
+
+    status("starting pronto serve");
+    let server = Server::start(db).await?;
+    tokio::task::block_in_place(|| add_admin(db))?;
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()?;
+    let (cookie, _) = login(&http, &server.base).await?;
+    let channel = call(
+        http.post(format!("{}/api/v1/channels", server.base))
+            .header(COOKIE, &cookie)
+            .json(&json!({"kind": "messenger", "name": "bench", "config": {
+                "page_id": PAGE, "app_id": "1", "app_secret": APP_SECRET,
+                "page_access_token": "bench-token"}})),
+        StatusCode::CREATED,
+    )
+    .await?["id"]
+        .as_i64()
+        .context("the channel's id")?;
+
+    status("signing the deliveries");
+    // Built and signed before the clock starts: the load generator only sends.
+    let start_ms = super::now_micros() / 1000;
+    let bodies: Vec<(Vec<u8>, String)> = (0..n)
+        .map(|i| {
+            let event = Event::Text {
+                from: format!("psid-{}", i % 2_000),
+                mid: format!("m_bench_{i}"),
+                text: format!("Bonjour, où en est ma commande ? #{i}"),
+            };
+            let at = (start_ms + i as i64) * 1000;
+            let body = pronto_sandbox::build(Platform::Messenger, PAGE, &event, at);
+            let signature = pronto_sandbox::sign(APP_SECRET, &body);
+            (body, signature)
+        })
+        .collect();
+    let bodies = std::sync::Arc::new(bodies);
+
+    status("posting signed deliveries");
+    let (cpu_before, own_before) = (server.cpu(), cpu_of("self"));
+    let url = format!("{}/webhooks/meta/{channel}", server.base);
+    let (h, b) = (http.clone(), bodies.clone());
+    let started = Instant::now();
+    let acks = load(n, concurrency, TIME_LIMIT, move |i| {
+        let (body, signature) = &b[i as usize];
+        let request = h
+            .post(&url)
+            .header("content-type", "application/json")
+            .header("x-hub-signature-256", signature)
+            .body(body.clone());
+        async move { expect(request, StatusCode::OK).await }
+    })
+    .await;
+    acks.check(n, "deliveries")?;
+    println!(
+        "| signed deliveries acknowledged (`POST /webhooks/meta/{{id}}`, signature checked, body stored) | {} |",
+        acks.summary("deliveries")
+    );
+    println!(
+        "| acknowledgement latency p50 / p99 / max | {} / {} / {} |",
+        ms(acks.percentile(50)),
+        ms(acks.percentile(99)),
+        ms(acks.percentile(100))
+    );
+    println!(
+        "| acknowledged / raw insert rate | {:.2} |",
+        acks.rate() / raw.rate().max(f64::MIN_POSITIVE)
+    );
+
+    status("waiting for the worker to process every delivery");
+    let store = Store::connect_unmigrated(&db.url()).await?;
+    let deadline = Instant::now() + PROCESS_LIMIT;
+    let stored = loop {
+        let waiting: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM webhook_inbox WHERE processed_at IS NULL")
+                .fetch_one(store.pool())
+                .await?;
+        if waiting == 0 || Instant::now() >= deadline {
+            let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages")
+                .fetch_one(store.pool())
+                .await?;
+            if waiting > 0 {
+                status(&format!("{waiting} deliveries still waiting at the limit"));
+            }
+            break stored;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let all = started.elapsed();
+    if stored != acks.ok as i64 {
+        bail!(
+            "{} deliveries were acknowledged but {stored} messages are stored",
+            acks.ok
+        );
+    }
+    let _ = server.quiet().await;
+    let cpu = server.cpu().saturating_sub(cpu_before);
+    println!(
+        "| from the first delivery until every one is a stored message | {:.0} messages/s ({stored} in {:.1?}) |",
+        stored as f64 / all.as_secs_f64(),
+        all
+    );
+    println!(
+        "| CPU per delivery: the server (acknowledging and processing) / the load generator | {:.0} µs / {:.0} µs |",
+        cpu.as_secs_f64() * 1e6 / acks.ok as f64,
+        cpu_of("self").saturating_sub(own_before).as_secs_f64() * 1e6 / acks.ok as f64
+    );
+    let memory = server.memory();
+    println!(
+        "| server resident memory after / peak | {} / {} |",
+        memory.rss, memory.peak
+    );
+    Ok(())
+}
