@@ -4,11 +4,14 @@
 //!   live endpoint and the capture reader both use it.
 //! - [`SendMetadata`] is what Pronto puts in a send's `metadata` so that the echo
 //!   says who wrote the message.
+//! - [`history`] reads Meta's Conversations API (pages of conversations with their
+//!   messages), the source of a history import.
 //! - [`CaptureReader`] turns a capture file (one body per line) into the core's
 //!   event log.
 
 mod capture;
 mod de;
+pub mod history;
 mod metadata;
 mod parse;
 pub mod webhook;
