@@ -13,6 +13,7 @@
 mod accounts;
 mod engine;
 mod events;
+mod imports;
 mod inbox;
 mod messages;
 pub mod model;
@@ -26,6 +27,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use events::EVENTS_CHANNEL;
+pub use imports::ImportProgress;
 pub use model::*;
 pub use webhooks::{DeadLetter, PlatformReply, WebhookBody};
 
