@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use sqlx::Row;
 
+use crate::messages::find_or_open;
 use crate::model::Micros;
 use crate::{Result, Store};
 
@@ -79,6 +80,34 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    /// The conversation with a customer, opened without a message when missing: an
+    /// imported history can begin with the business's message, which
+    /// `record_platform_reply` only stores in an existing conversation.
+    pub async fn open_conversation(
+        &self,
+        workspace_id: i64,
+        channel_id: i64,
+        contact_external_id: &str,
+        contact_name: Option<&str>,
+        at: Micros,
+        now: Micros,
+    ) -> Result<i64> {
+        self.channel(workspace_id, channel_id).await?;
+        let mut tx = self.write_tx().await?;
+        let (id, ..) = find_or_open(
+            &mut tx,
+            workspace_id,
+            channel_id,
+            contact_external_id,
+            contact_name,
+            at,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// Forgets the channel's import progress (a finished import, or a fresh start).
