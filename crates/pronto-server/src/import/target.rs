@@ -41,7 +41,7 @@ impl Target {
         };
         if !matches!(channel.kind.as_str(), "messenger" | "instagram") {
             return Err(ImportError::Channel(format!(
-                "channel {channel_id} is a {} channel; history import reads Messenger and Instagram channels",
+                "channel {channel_id} is of kind {}; history import reads Messenger and Instagram channels",
                 channel.kind
             )));
         }

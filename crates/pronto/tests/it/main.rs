@@ -1,5 +1,6 @@
 //! `pronto` driven as a user drives it: the built binary, its arguments, its output.
 
+mod import;
 mod nodes;
 mod report;
 mod serve;
