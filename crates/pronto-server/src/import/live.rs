@@ -382,3 +382,76 @@ fn describe(e: &reqwest::Error) -> &'static str {
         "request failed"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn err(code: i64) -> Value {
+        json!({"error": {"code": code, "message": "m"}})
+    }
+
+    #[test]
+    fn meta_errors_sort_into_retry_stop_and_skip() {
+        for code in [1, 2, 4, 17, 32, 613] {
+            assert!(
+                matches!(classify(400, Some(&err(code))), Verdict::Retry),
+                "{code}"
+            );
+        }
+        assert!(matches!(classify(503, Some(&json!({}))), Verdict::Retry));
+        assert!(matches!(classify(502, None), Verdict::Retry), "not JSON");
+        assert!(matches!(
+            classify(200, Some(&json!({"data": []}))),
+            Verdict::Done
+        ));
+        assert!(matches!(
+            classify(400, Some(&err(190))),
+            Verdict::Fail(Failure::Token(_))
+        ));
+        for code in [10, 200, 299] {
+            assert!(matches!(
+                classify(403, Some(&err(code))),
+                Verdict::Fail(Failure::Permission(_))
+            ));
+        }
+        assert!(matches!(
+            classify(400, Some(&err(9_000_001))),
+            Verdict::Fail(Failure::Deleted(_))
+        ));
+        assert!(matches!(
+            classify(400, Some(&err(100))),
+            Verdict::Fail(Failure::Refused(_))
+        ));
+    }
+
+    #[test]
+    fn next_urls_must_stay_on_the_graph_api() {
+        let g = Graph::new(&LiveOptions {
+            base_url: "https://graph.facebook.com/v25.0/".into(),
+            platform: "messenger".into(),
+            token: "t".into(),
+            app_secret: "s".into(),
+            page_size: 25,
+            pace: Duration::ZERO,
+            retries: 0,
+            backoff: Duration::ZERO,
+            resume: false,
+        })
+        .unwrap();
+        let u = g
+            .url("PAGE/conversations", &[("fields", "messages{id}")])
+            .unwrap();
+        assert_eq!(
+            u.as_str(),
+            "https://graph.facebook.com/v25.0/PAGE/conversations?fields=messages%7Bid%7D"
+        );
+        assert!(
+            g.follow("https://graph.facebook.com/v25.0/x?after=A")
+                .is_ok()
+        );
+        assert!(g.follow("https://evil.example/v25.0/x").is_err());
+    }
+}
