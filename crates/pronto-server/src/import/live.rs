@@ -46,6 +46,13 @@ pub async fn import_live(
     progress: &dyn Progress,
 ) -> Result<Tally, ImportError> {
     let mut graph = Graph::new(options)?;
+    let learnt;
+    let target = if target.needs_instagram_account() {
+        learnt = graph.with_instagram_account(target).await?;
+        &learnt
+    } else {
+        target
+    };
     let (ws, channel) = (target.channel.workspace_id, target.channel.id);
     let store = &target.store;
     let kept = if options.resume {
@@ -294,6 +301,24 @@ impl Graph {
             tokio::time::sleep(wait).await;
             wait = wait.saturating_mul(2);
         }
+    }
+
+    /// The target with its Instagram account, asked of the Page
+    /// (`instagram_business_account`), for a channel whose config names only the Page.
+    async fn with_instagram_account(&mut self, target: &Target) -> Result<Target, ImportError> {
+        let page = target.channel.config["page_id"]
+            .as_str()
+            .unwrap_or_default();
+        let url = self.url(page, &[("fields", "instagram_business_account")])?;
+        let v = self.get(url).await.map_err(Failure::into_error)?;
+        let Some(id) = v["instagram_business_account"]["id"].as_str() else {
+            return Err(ImportError::Channel(format!(
+                "Page {page} has no Instagram account linked; set ig_account_id in the channel's config"
+            )));
+        };
+        let mut t = target.clone();
+        t.add_business(id);
+        Ok(t)
     }
 
     /// A conversation's messages, every page of them, with details fetched for the

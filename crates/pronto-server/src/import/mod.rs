@@ -12,10 +12,13 @@
 mod live;
 mod target;
 
+use std::collections::HashSet;
+
 use pronto_channels::messenger::history::{
     Conversation, MessageError, parse_export, parse_message,
 };
 use pronto_store::StoreError;
+use serde_json::Value;
 
 pub use live::{LiveOptions, import_live};
 pub use target::Target;
@@ -121,6 +124,13 @@ pub async fn import_file(
             reason: e.reason,
         });
     }
+    let learnt;
+    let target = if target.needs_instagram_account() {
+        learnt = with_instagram_account(target, &pages)?;
+        &learnt
+    } else {
+        target
+    };
     for (p, page) in pages.iter().enumerate() {
         let items = page["data"]
             .as_array()
@@ -165,4 +175,32 @@ pub async fn import_file(
         }
     }
     Ok(tally)
+}
+
+/// The export of an Instagram channel whose config names only the Page: the business
+/// is the one participant of every conversation.
+fn with_instagram_account(target: &Target, pages: &[Value]) -> Result<Target, ImportError> {
+    let mut common: Option<HashSet<String>> = None;
+    for conv in pages
+        .iter()
+        .flat_map(|p| p["data"].as_array().into_iter().flatten())
+        .filter_map(Conversation::of)
+    {
+        let ids: HashSet<String> = conv.participants.into_iter().map(|p| p.id).collect();
+        common = Some(match common {
+            None => ids,
+            Some(c) => c.intersection(&ids).cloned().collect(),
+        });
+    }
+    match common.map(|c| c.into_iter().collect::<Vec<_>>()).as_deref() {
+        Some([id]) => {
+            let mut t = target.clone();
+            t.add_business(id);
+            Ok(t)
+        }
+        _ => Err(ImportError::Channel(format!(
+            "channel {} is an Instagram channel without config.ig_account_id, and the export does not show which participant is the business; set ig_account_id in the channel's config",
+            target.channel.id
+        ))),
+    }
 }

@@ -67,6 +67,22 @@ impl Target {
         })
     }
 
+    /// Whether the business's Instagram account is still unknown: an Instagram
+    /// channel whose config names only its Page.
+    pub fn needs_instagram_account(&self) -> bool {
+        self.channel.kind == "instagram"
+            && ["ig_account_id", "instagram_account_id"]
+                .iter()
+                .all(|k| self.channel.config[*k].as_str().is_none_or(str::is_empty))
+    }
+
+    /// Adds an id of the business (the Instagram account, once learnt).
+    pub fn add_business(&mut self, id: &str) {
+        if !self.is_business(id) {
+            self.business.push(id.to_owned());
+        }
+    }
+
     /// Whether `id` is the business (a message from it is a reply).
     pub fn is_business(&self, id: &str) -> bool {
         self.business.iter().any(|b| b == id)

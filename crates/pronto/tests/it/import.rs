@@ -307,3 +307,67 @@ async fn an_unreadable_file_fails_and_says_why() {
         run.stderr
     );
 }
+
+/// An Instagram channel whose config names only the Page: the business account is
+/// the participant every conversation shares; names come from `username`.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_instagram_export_finds_the_business_account() {
+    let db = pronto_store::testing::sqlite().await;
+    let s = &db.store;
+    let ws = s.create_workspace("Acme", T0).await.unwrap();
+    let sealer = Sealer::new(hex_key());
+    let channel = s
+        .create_channel(
+            ws,
+            "instagram",
+            "Acme IG",
+            &json!({"page_id": "PAGE", "app_id": "APP",
+            "app_secret": sealer.seal(APP_SECRET), "page_access_token": sealer.seal(TOKEN)}),
+            T0,
+        )
+        .await
+        .unwrap();
+    let ig = |id: &str, t: i64, from: &str, text: &str| json!({"id": id, "created_time": meta_time(t), "from": {"id": from, "username": from.to_lowercase()}, "message": text});
+    let conv = |id: &str, customer: &str, msgs: Vec<Value>| {
+        json!({"id": id, "participants": {"data": [{"id": "IGBIZ", "username": "acme"}, {"id": customer, "username": customer.to_lowercase()}]},
+               "messages": {"data": msgs}})
+    };
+    let export = json!([{"data": [
+        conv("t_a", "KITTY", vec![ig("k2", T0 + MIN, "IGBIZ", "Hi Kitty!"), ig("k1", T0, "KITTY", "Hello")]),
+        conv("t_b", "TOM", vec![ig("o1", T0 + DAY, "TOM", "Open?")]),
+    ]}]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ig.json");
+    std::fs::write(&file, export.to_string()).unwrap();
+    let run = import(
+        &db.url,
+        "http://127.0.0.1:9",
+        &[
+            "--channel",
+            &channel.id.to_string(),
+            "--file",
+            file.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert!(run.ok, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("imported 2 conversations: 3 messages stored"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        count(
+            s,
+            "SELECT COUNT(*) FROM messages WHERE direction = 'out' AND external_id = 'k2'"
+        )
+        .await,
+        1
+    );
+    let names: Vec<String> = sqlx::query_scalar("SELECT name FROM contacts ORDER BY name")
+        .fetch_all(s.pool())
+        .await
+        .unwrap();
+    assert_eq!(names, ["kitty", "tom"]);
+}
