@@ -9,6 +9,7 @@
 //! `message.created` to the workspace's event log in the message's transaction, which
 //! is what the engines read.
 
+mod client;
 mod live;
 mod target;
 
