@@ -13,6 +13,7 @@ pub mod engines;
 pub mod error;
 pub mod extract;
 pub mod graph;
+pub mod import;
 pub mod meta;
 pub mod openapi;
 pub mod routes;

@@ -15,6 +15,7 @@ mod actions;
 mod comments;
 mod engine;
 mod events;
+mod imports;
 mod inbox;
 mod messages;
 pub mod model;
@@ -30,6 +31,7 @@ use sqlx::{AnyPool, Executor};
 pub use actions::MessageChange;
 pub use comments::private_reply_marker;
 pub use events::EVENTS_CHANNEL;
+pub use imports::ImportProgress;
 pub use model::*;
 pub use webhooks::{DeadLetter, PlatformReply, WebhookBody};
 

@@ -215,48 +215,16 @@ impl Store {
 
     async fn try_receive(&self, workspace_id: i64, m: &Inbound, now: Micros) -> Result<Stored> {
         let mut tx = self.write_tx().await?;
-        let contact = contact_for(
+        let (conversation, folder, waiting, last) = find_or_open(
             &mut tx,
             workspace_id,
             m.channel_id,
             &m.contact_external_id,
             m.contact_name.as_deref(),
+            m.at,
             now,
         )
         .await?;
-        let found = sqlx::query(
-            "SELECT id, folder, waiting_since, last_message_at FROM conversations
-             WHERE channel_id = $1 AND contact_id = $2",
-        )
-        .bind(m.channel_id)
-        .bind(contact)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let (conversation, folder, waiting, last) = match found {
-            Some(r) => {
-                let folder: String = r.try_get("folder")?;
-                (
-                    r.try_get::<i64, _>("id")?,
-                    Folder::parse(&folder).unwrap_or(Folder::Inbox),
-                    r.try_get::<Option<i64>, _>("waiting_since")?,
-                    r.try_get::<Option<i64>, _>("last_message_at")?,
-                )
-            }
-            None => {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO conversations (workspace_id, channel_id, contact_id, list_key, created_at)
-                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                )
-                .bind(workspace_id)
-                .bind(m.channel_id)
-                .bind(contact)
-                .bind(m.at)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-                (id, Folder::Inbox, None, None)
-            }
-        };
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO messages (workspace_id, channel_id, conversation_id, direction, author, text,
                                    attachments, external_id, status, at, created_at)
@@ -521,4 +489,59 @@ impl Store {
                 .await?,
         )
     }
+}
+
+/// The conversation with a customer on a channel (its id, folder, waiting-since and
+/// last-message times), creating the contact and the conversation when missing.
+pub(crate) async fn find_or_open(
+    tx: &mut AnyConnection,
+    workspace_id: i64,
+    channel_id: i64,
+    contact_external_id: &str,
+    contact_name: Option<&str>,
+    at: Micros,
+    now: Micros,
+) -> Result<(i64, Folder, Option<Micros>, Option<Micros>)> {
+    let contact = contact_for(
+        &mut *tx,
+        workspace_id,
+        channel_id,
+        contact_external_id,
+        contact_name,
+        now,
+    )
+    .await?;
+    let found = sqlx::query(
+        "SELECT id, folder, waiting_since, last_message_at FROM conversations
+             WHERE channel_id = $1 AND contact_id = $2",
+    )
+    .bind(channel_id)
+    .bind(contact)
+    .fetch_optional(&mut *tx)
+    .await?;
+    Ok(match found {
+        Some(r) => {
+            let folder: String = r.try_get("folder")?;
+            (
+                r.try_get::<i64, _>("id")?,
+                Folder::parse(&folder).unwrap_or(Folder::Inbox),
+                r.try_get::<Option<i64>, _>("waiting_since")?,
+                r.try_get::<Option<i64>, _>("last_message_at")?,
+            )
+        }
+        None => {
+            let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO conversations (workspace_id, channel_id, contact_id, list_key, created_at)
+                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(workspace_id)
+                .bind(channel_id)
+                .bind(contact)
+                .bind(at)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+            (id, Folder::Inbox, None, None)
+        }
+    })
 }

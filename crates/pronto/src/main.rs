@@ -3,6 +3,7 @@
 
 mod bench;
 mod clock;
+mod import_cmd;
 mod render;
 mod report_cmd;
 mod sandbox_cmd;
@@ -30,6 +31,9 @@ enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(serve_cmd::UserCommand),
+    /// Import history from another system.
+    #[command(subcommand)]
+    Import(import_cmd::ImportCommand),
     /// Configuration helpers.
     #[command(subcommand)]
     Config(serve_cmd::ConfigCommand),
@@ -50,6 +54,7 @@ fn main() -> ExitCode {
         Command::Report(args) => report_cmd::run(args),
         Command::Serve(args) => fail_with(serve_cmd::serve(args), "pronto serve"),
         Command::User(command) => fail_with(serve_cmd::user(command), "pronto user"),
+        Command::Import(command) => fail_with(import_cmd::run(command), "pronto import"),
         Command::Config(command) => {
             serve_cmd::config(command);
             ExitCode::SUCCESS

@@ -31,7 +31,7 @@ pub struct Common {
 }
 
 impl Common {
-    fn load(&self) -> anyhow::Result<Config> {
+    pub(crate) fn load(&self) -> anyhow::Result<Config> {
         let mut c = Config::load(self.config.as_deref(), std::env::vars())?;
         if let Some(url) = &self.database_url {
             c.database_url = url.clone();

@@ -6,11 +6,14 @@
 //!   says who wrote the message.
 //! - [`Outgoing`] is a reply as the Send API takes it, checked against Meta's
 //!   content rules.
+//! - [`history`] reads Meta's Conversations API (pages of conversations with their
+//!   messages), the source of a history import.
 //! - [`CaptureReader`] turns a capture file (one body per line) into the core's
 //!   event log.
 
 mod capture;
 mod de;
+pub mod history;
 mod metadata;
 pub mod outgoing;
 mod parse;

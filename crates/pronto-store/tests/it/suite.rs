@@ -742,3 +742,40 @@ async fn reactions_edits_and_deletions_change_the_stored_message() {
         );
     }
 }
+
+#[tokio::test]
+async fn import_progress_is_kept_per_channel_and_forgotten() {
+    for db in backends().await {
+        let s = &db.store;
+        let (ws, channel) = workspace_with_channel(s).await;
+        let other = s.create_workspace("Other", T0).await.unwrap();
+        assert_eq!(
+            s.import_progress(ws, channel).await.unwrap(),
+            Default::default()
+        );
+        s.import_conversation_done(ws, channel, "t_1")
+            .await
+            .unwrap();
+        s.import_conversation_done(ws, channel, "t_1")
+            .await
+            .unwrap();
+        s.import_page_done(ws, channel, Some("AFTER1"), T0)
+            .await
+            .unwrap();
+        s.import_page_done(ws, channel, Some("AFTER2"), T0)
+            .await
+            .unwrap();
+        let p = s.import_progress(ws, channel).await.unwrap();
+        assert_eq!(p.after.as_deref(), Some("AFTER2"));
+        assert_eq!(p.done.into_iter().collect::<Vec<_>>(), ["t_1"]);
+        assert!(matches!(
+            s.import_progress(other, channel).await,
+            Err(StoreError::NotFound(_))
+        ));
+        s.import_forget(ws, channel).await.unwrap();
+        assert_eq!(
+            s.import_progress(ws, channel).await.unwrap(),
+            Default::default()
+        );
+    }
+}

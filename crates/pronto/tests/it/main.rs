@@ -1,5 +1,7 @@
 //! `pronto` driven as a user drives it: the built binary, its arguments, its output.
 
+mod import;
+mod import_live;
 mod nodes;
 mod report;
 mod serve;

@@ -1,0 +1,191 @@
+//! Where an import writes: a Meta channel of the store, and how one conversation's
+//! messages are stored there.
+
+use pronto_channels::messenger::history::{Conversation, HistoryMessage, oldest_first};
+use pronto_core::Timestamp;
+use pronto_store::{Channel, Inbound, MessageAuthor, PlatformReply, Store, StoreError};
+use serde_json::json;
+
+use super::{ImportError, Progress, Skip, Tally};
+
+/// A Messenger or Instagram channel to import into.
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// The store.
+    pub store: Store,
+    /// The channel.
+    pub channel: Channel,
+    /// Messages (and conversations) older than this are left out.
+    pub since: Option<Timestamp>,
+    /// When the import runs (the stored rows' `created_at`; the messages keep
+    /// their own times).
+    pub now: i64,
+    business: Vec<String>,
+}
+
+impl Target {
+    /// The channel `channel_id`, which must be a Messenger or Instagram channel.
+    pub async fn new(
+        store: Store,
+        channel_id: i64,
+        since: Option<Timestamp>,
+        now: i64,
+    ) -> Result<Target, ImportError> {
+        let channel = match store.channel_any_workspace(channel_id).await {
+            Err(StoreError::NotFound(_)) => {
+                return Err(ImportError::Channel(format!(
+                    "there is no channel {channel_id} (the channels are listed by GET /api/v1/channels)"
+                )));
+            }
+            other => other?,
+        };
+        if !matches!(channel.kind.as_str(), "messenger" | "instagram") {
+            return Err(ImportError::Channel(format!(
+                "channel {channel_id} is of kind {}; history import reads Messenger and Instagram channels",
+                channel.kind
+            )));
+        }
+        // The business's ids: the Page, and for Instagram the account, which is what
+        // `from.id` holds on its messages.
+        let business: Vec<String> = ["page_id", "ig_account_id", "instagram_account_id"]
+            .iter()
+            .filter_map(|k| channel.config[*k].as_str())
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if business.is_empty() {
+            return Err(ImportError::Channel(format!(
+                "channel {channel_id} has no config.page_id"
+            )));
+        }
+        Ok(Target {
+            store,
+            channel,
+            since,
+            now,
+            business,
+        })
+    }
+
+    /// Whether the business's Instagram account is still unknown: an Instagram
+    /// channel whose config names only its Page.
+    pub fn needs_instagram_account(&self) -> bool {
+        self.channel.kind == "instagram"
+            && ["ig_account_id", "instagram_account_id"]
+                .iter()
+                .all(|k| self.channel.config[*k].as_str().is_none_or(str::is_empty))
+    }
+
+    /// Adds an id of the business (the Instagram account, once learnt).
+    pub fn add_business(&mut self, id: &str) {
+        if !self.is_business(id) {
+            self.business.push(id.to_owned());
+        }
+    }
+
+    /// Whether `id` is the business (a message from it is a reply).
+    pub fn is_business(&self, id: &str) -> bool {
+        self.business.iter().any(|b| b == id)
+    }
+
+    /// Stores one conversation's messages, oldest first. Items that cannot be stored
+    /// are added to `tally.skipped`; only a database failure is an error.
+    pub(crate) async fn store_conversation(
+        &self,
+        conv: &Conversation,
+        messages: Vec<HistoryMessage>,
+        tally: &mut Tally,
+        progress: &dyn Progress,
+    ) -> Result<(), StoreError> {
+        let skip = |tally: &mut Tally, m: Option<&str>, reason: String| {
+            let at = match m {
+                Some(m) => format!("conversation {} message {m}", conv.id),
+                None => format!("conversation {}", conv.id),
+            };
+            tally.skipped.push(Skip { at, reason });
+        };
+        let Some(customer) = conv.customer(&messages, |id| self.is_business(id)) else {
+            if !messages.is_empty() {
+                skip(
+                    tally,
+                    None,
+                    "no customer among its participants or messages".into(),
+                );
+            }
+            return Ok(());
+        };
+        let name = customer.name.clone().or_else(|| {
+            messages
+                .iter()
+                .find(|m| m.from.id == customer.id)
+                .and_then(|m| m.from.name.clone())
+        });
+        let ws = self.channel.workspace_id;
+        for m in oldest_first(messages) {
+            if self.since.is_some_and(|s| m.at < s) {
+                tally.before_since += 1;
+                continue;
+            }
+            let stored = if self.is_business(&m.from.id) {
+                let reply = PlatformReply {
+                    channel_id: self.channel.id,
+                    contact_external_id: customer.id.clone(),
+                    external_id: m.id.clone(),
+                    // The export does not say which app or person wrote a business
+                    // message; a person (Agent) is the likeliest, and it counts as a
+                    // response, as Meta counts it. Automated replies sent long ago
+                    // cannot be told apart.
+                    author: MessageAuthor::Agent,
+                    text: m.text.clone(),
+                    at: m.at.micros(),
+                };
+                match self.store.record_platform_reply(ws, &reply, self.now).await {
+                    // The business wrote first: open the conversation, then store.
+                    Err(StoreError::NotFound(_)) => {
+                        self.store
+                            .open_conversation(
+                                ws,
+                                self.channel.id,
+                                &customer.id,
+                                name.as_deref(),
+                                m.at.micros(),
+                                self.now,
+                            )
+                            .await?;
+                        self.store
+                            .record_platform_reply(ws, &reply, self.now)
+                            .await?
+                    }
+                    other => other?,
+                }
+            } else if m.from.id == customer.id {
+                let inbound = Inbound {
+                    channel_id: self.channel.id,
+                    contact_external_id: customer.id.clone(),
+                    contact_name: name.clone(),
+                    external_id: Some(m.id.clone()),
+                    text: m.text.clone(),
+                    attachments: json!([]),
+                    at: m.at.micros(),
+                };
+                self.store.receive(ws, &inbound, self.now).await?
+            } else {
+                let reason = format!(
+                    "from {}, who is neither the business nor the customer {}",
+                    m.from.id, customer.id
+                );
+                skip(tally, Some(&m.id), reason);
+                continue;
+            };
+            if stored.created {
+                tally.stored += 1;
+            } else {
+                tally.already += 1;
+            }
+            progress.update(tally);
+        }
+        tally.conversations += 1;
+        progress.update(tally);
+        Ok(())
+    }
+}
