@@ -15,6 +15,7 @@ pub mod live;
 pub mod multiset;
 pub mod policy;
 pub mod report;
+pub mod routing;
 pub mod time;
 pub mod view;
 

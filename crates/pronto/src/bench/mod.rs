@@ -4,6 +4,7 @@
 //! it on a stated machine and the figures are recorded with the command that made them.
 
 mod generate;
+mod routing;
 mod server;
 
 use std::fs::File;
@@ -27,6 +28,9 @@ pub enum BenchCommand {
     /// conversations, and the server's memory. SQLite by default; PostgreSQL with
     /// --database-url.
     Server(server::ServerBench),
+    /// The router (`pronto_core::routing`): routing decisions per second in each mode
+    /// with 1,000 agents and 100,000 waiting conversations.
+    Routing(routing::RoutingBench),
 }
 
 #[derive(Args, Debug)]
@@ -52,6 +56,7 @@ pub fn run(command: BenchCommand) -> anyhow::Result<()> {
     match command {
         BenchCommand::Report(args) => report(args),
         BenchCommand::Server(args) => server::run(args),
+        BenchCommand::Routing(args) => routing::run(args),
     }
 }
 
