@@ -18,6 +18,7 @@ pub mod multiset;
 pub mod policy;
 pub mod presence;
 pub mod report;
+pub mod routing;
 pub mod template;
 pub mod time;
 pub mod view;
