@@ -45,16 +45,7 @@ async fn setup(app: &TestApp, sandbox: &Sandbox, admin: &Client, human_agent: bo
         mid,
         text: "hello?".into(),
     };
-    let body = pronto_sandbox::build(Platform::Messenger, "PAGE_1", &event, T0);
-    let r = reqwest::Client::new()
-        .post(app.url(&format!("/webhooks/meta/{channel}")))
-        .header("x-hub-signature-256", pronto_sandbox::sign(SECRET, &body))
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    pronto_server::meta::process_next(&app.state).await.unwrap();
+    crate::send_side::deliver_to(app, channel, Platform::Messenger, "PAGE_1", &event, T0).await;
     let (_, list) = admin.get("/api/v1/conversations").await;
     (channel, list["items"][0]["id"].as_i64().unwrap())
 }

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use crate::support::{Client, MIN, T0, TestApp};
 
-const SECRET: &str = "graph-app-secret";
+pub(crate) const SECRET: &str = "graph-app-secret";
 const TOKEN: &str = "EAAB-page-token";
 
 /// A server whose Graph and Instagram APIs are both one sandbox.
@@ -53,8 +53,17 @@ async fn channel(admin: &Client, sandbox: &Sandbox, kind: &str, extra: Value) ->
     c["id"].as_i64().unwrap()
 }
 
-async fn deliver(app: &TestApp, channel: i64, platform: Platform, event: &Event, at: i64) {
-    let body = pronto_sandbox::build(platform, "PAGE_1", event, at);
+/// Posts `event` as Meta would (signed with the test app secret) to the channel's
+/// webhook and processes everything waiting.
+pub(crate) async fn deliver_to(
+    app: &TestApp,
+    channel: i64,
+    platform: Platform,
+    account: &str,
+    event: &Event,
+    at: i64,
+) {
+    let body = pronto_sandbox::build(platform, account, event, at);
     let r = reqwest::Client::new()
         .post(app.url(&format!("/webhooks/meta/{channel}")))
         .header("x-hub-signature-256", pronto_sandbox::sign(SECRET, &body))
@@ -66,6 +75,10 @@ async fn deliver(app: &TestApp, channel: i64, platform: Platform, event: &Event,
     while pronto_server::meta::process_next(&app.state).await.unwrap()
         != pronto_server::meta::Processed::Idle
     {}
+}
+
+async fn deliver(app: &TestApp, channel: i64, platform: Platform, event: &Event, at: i64) {
+    deliver_to(app, channel, platform, "PAGE_1", event, at).await;
 }
 
 /// A customer who wrote at T0; returns the conversation.
@@ -317,15 +330,7 @@ async fn an_instagram_login_account_replies_through_the_instagram_api() {
         mid,
         text: "ciao".into(),
     };
-    let body = pronto_sandbox::build(Platform::Instagram, "IG_9", &event, T0);
-    reqwest::Client::new()
-        .post(app.url(&format!("/webhooks/meta/{channel}")))
-        .header("x-hub-signature-256", pronto_sandbox::sign(SECRET, &body))
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    pronto_server::meta::process_next(&app.state).await.unwrap();
+    deliver_to(&app, channel, Platform::Instagram, "IG_9", &event, T0).await;
     let (_, list) = admin.get("/api/v1/conversations").await;
     let conversation = &list["items"][0]["id"];
     let (status, m) = admin

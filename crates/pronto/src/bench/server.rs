@@ -58,16 +58,28 @@ pub fn run(args: ServerBench) -> anyhow::Result<()> {
     {
         bail!("--messages, --conversations, --concurrency and --requests must be positive");
     }
-    let url = (args.database_url.clone())
+    on_fresh_database(args.database_url.clone(), async |db| {
+        measure(&args, db).await
+    })
+}
+
+/// Runs `measure` on a fresh database: SQLite in a temporary folder, or a schema of
+/// its own in the PostgreSQL at `url` (or PRONTO_BENCH_DATABASE_URL), removed after
+/// the run whatever happened, Ctrl-C and SIGTERM included.
+fn on_fresh_database(
+    url: Option<String>,
+    measure: impl AsyncFnOnce(&Database) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let url = url
         .or_else(|| std::env::var("PRONTO_BENCH_DATABASE_URL").ok())
         .filter(|u| !u.is_empty());
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
         let db = Database::create(url.as_deref()).await?;
-        // The server child is killed by `Server`'s drop when `measure` returns or is
-        // abandoned (Ctrl-C, SIGTERM); the schema is dropped after, whatever happened.
+        // A server child is killed by `Server`'s drop when `measure` returns or is
+        // abandoned; the database is removed after, whatever happened.
         let result = tokio::select! {
-            result = measure(&args, &db) => result,
+            result = measure(&db) => result,
             signal = interrupted() => Err(anyhow::anyhow!("stopped by {signal}")),
         };
         db.remove().await;

@@ -18,7 +18,7 @@ use serde_json::json;
 use super::harness::{Database, Server, add_admin, cpu_of};
 use super::load::Load;
 use super::load::{expect, load};
-use super::{TIME_LIMIT, call, interrupted, login, ms, now_micros, raw_inserts, status};
+use super::{TIME_LIMIT, call, login, ms, now_micros, raw_inserts, status};
 use pronto_store::Backend;
 
 #[derive(Args, Debug)]
@@ -43,18 +43,8 @@ pub fn run(args: WebhookBench) -> anyhow::Result<()> {
     if args.deliveries == 0 || args.concurrency == 0 {
         bail!("--deliveries and --concurrency must be positive");
     }
-    let url = (args.database_url.clone())
-        .or_else(|| std::env::var("PRONTO_BENCH_DATABASE_URL").ok())
-        .filter(|u| !u.is_empty());
-    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    runtime.block_on(async {
-        let db = Database::create(url.as_deref()).await?;
-        let result = tokio::select! {
-            result = measure(&args, &db) => result,
-            signal = interrupted() => Err(anyhow::anyhow!("stopped by {signal}")),
-        };
-        db.remove().await;
-        result
+    super::on_fresh_database(args.database_url.clone(), async |db| {
+        measure(&args, db).await
     })
 }
 
