@@ -14,7 +14,7 @@ use pronto_core::automation::{self as core, Decision, Facts, KeywordRules};
 use pronto_core::event::Author;
 use pronto_core::hours::{Schedule, ScheduleSpec, Zone};
 use pronto_core::presence::{Availability, ManualAway};
-use pronto_core::template::Template;
+use pronto_core::template::{Template, Variable};
 use pronto_core::time::Timestamp;
 use pronto_store::{
     Automated, Channel, Message, MessageAuthor, Outbound, StatusChange, StatusSource, StoreError,
@@ -123,6 +123,43 @@ pub struct Automations {
     pub away_message: Option<Template>,
     /// Keyword rules and hand-over words, when any is set.
     pub keywords: Option<KeywordRules>,
+}
+
+impl Automations {
+    /// Whether the instant reply or the away message says `{wait}` (keyword replies
+    /// are answers, not promises of a wait, and are rendered without it when asked).
+    fn uses_wait(&self) -> bool {
+        [&self.instant_reply, &self.away_message]
+            .into_iter()
+            .flatten()
+            .any(|t| t.variables().any(|v| v == Variable::Wait))
+    }
+}
+
+/// The channel's current response time (the mean of its fastest 90%, as the badge
+/// reads it), for `{wait}`; none while nothing in the window was answered.
+async fn expected_wait(state: &AppState, channel: &Channel, now: i64) -> Option<i64> {
+    let report = state
+        .engines
+        .report(
+            &state.store,
+            channel.workspace_id,
+            channel.id,
+            pronto_core::Settings::default(),
+            "15".to_owned(),
+            now,
+        )
+        .await;
+    match report {
+        Ok(r) => r
+            .fastest
+            .filter(|f| f.k > 0)
+            .and_then(|f| i64::try_from(f.sum_us / f.k).ok()),
+        Err(e) => {
+            tracing::warn!("response time for {{wait}}: {e}");
+            None
+        }
+    }
 }
 
 impl AutomationSettings {
@@ -265,7 +302,11 @@ async fn decide_and_send(
             .contact_timezone
             .as_deref()
             .and_then(|z| Zone::parse(z).ok()),
-        expected_wait: None,
+        expected_wait: if auto.uses_wait() {
+            expected_wait(state, channel, now).await
+        } else {
+            None
+        },
     };
     let schedule = auto.schedule.as_ref();
     let ctx = Context {

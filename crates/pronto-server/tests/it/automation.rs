@@ -63,7 +63,7 @@ async fn instant_reply_once_per_opportunity_and_never_a_response_on(app: TestApp
     set_automation(
         &admin,
         channel,
-        json!({"instant_reply": {"enabled": true, "text": "Hi {first_name}, a person answers soon."}}),
+        json!({"instant_reply": {"enabled": true, "text": "Hi {first_name}, a person answers soon. Usual wait: {wait}"}}),
     )
     .await;
 
@@ -73,7 +73,8 @@ async fn instant_reply_once_per_opportunity_and_never_a_response_on(app: TestApp
     let all = messages(&admin, &conversation).await;
     assert_eq!(
         texts_by(&all, "automation"),
-        ["Hi Marie, a person answers soon."]
+        ["Hi Marie, a person answers soon. Usual wait:"],
+        "nothing answered yet: no wait to promise"
     );
 
     // The same opportunity: no second instant reply.
@@ -105,9 +106,12 @@ async fn instant_reply_once_per_opportunity_and_never_a_response_on(app: TestApp
     // A day later the customer's message is a new opportunity: a new instant reply.
     app.advance(25 * HOUR);
     customer_says(&admin, channel, "c1", "m3", "Me again").await;
+    let automated = texts_by(&messages(&admin, &conversation).await, "automation");
+    assert_eq!(automated.len(), 2, "{automated:?}");
+    // {wait} is now the channel's response time: the 5 minutes above.
     assert_eq!(
-        texts_by(&messages(&admin, &conversation).await, "automation").len(),
-        2
+        automated[1],
+        "Hi Marie, a person answers soon. Usual wait: about 5 minutes"
     );
 }
 
@@ -370,10 +374,20 @@ async fn settings_are_checked_and_errors_name_the_field() {
         let message = err["message"].as_str().unwrap();
         assert!(message.contains(names), "{message} names {names}");
     }
-    // Nothing was saved; a good body is, and reads back.
+    // Nothing was saved; a good body is, by an admin only, and reads back.
     let (_, saved) = admin.get(&path).await;
     assert_eq!(saved["instant_reply"]["enabled"], false);
     let good = json!({"instant_reply": {"enabled": true, "text": "Hi {first_name}"}});
+    let (_, created) = admin
+        .post("/api/v1/tokens", json!({"name": "agent", "role": "agent"}))
+        .await;
+    let agent = admin.with_token(created["secret"].as_str().unwrap());
+    let (status, err) = agent.put(&path, good.clone()).await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("forbidden"))
+    );
+    assert_eq!(agent.get(&path).await.0, StatusCode::OK);
     set_automation(&admin, channel, good).await;
     assert_eq!(
         admin.get(&path).await.1["instant_reply"]["text"],
