@@ -152,6 +152,11 @@ async fn away_message_outside_hours_says_when_back_once_a_day() {
         texts_by(&messages(&admin, &conversation).await, "automation").len(),
         1
     );
+
+    // Without hours, the away the hours had set ends.
+    set_automation(&admin, channel, json!({})).await;
+    let (_, view) = admin.get(&format!("/api/v1/channels/{channel}")).await;
+    assert_eq!(view["status"]["status"], "available", "{view}");
 }
 
 #[tokio::test]
