@@ -7,7 +7,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::routes::{
-    admin, comments, conversations, events, health, inbound, responsiveness, saved_replies, session,
+    admin, automation, comments, conversations, events, health, inbound, responsiveness,
+    saved_replies, session,
 };
 
 /// Every error: a stable machine code and a sentence for a person.
@@ -156,7 +157,7 @@ impl Modify for Security {
         admin::list_users, admin::create_user, admin::deactivate_user,
         admin::list_tokens, admin::create_token, admin::revoke_token,
         admin::list_channels, admin::get_channel, admin::create_channel, admin::set_status,
-        admin::dead_letters, admin::replace_token,
+        admin::dead_letters, admin::replace_token, automation::get, automation::put,
         inbound::receive, responsiveness::get,
         conversations::list, conversations::get, conversations::assign, conversations::move_to,
         conversations::labels, conversations::add_note, conversations::reply,

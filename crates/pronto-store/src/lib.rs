@@ -12,6 +12,7 @@
 
 mod accounts;
 mod actions;
+mod automation;
 mod comments;
 mod engine;
 mod events;
@@ -29,6 +30,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use actions::MessageChange;
+pub use automation::{Automated, AutomatedChannel, ConversationFacts, StatusChange, StatusSource};
 pub use comments::private_reply_marker;
 pub use events::EVENTS_CHANNEL;
 pub use imports::ImportProgress;

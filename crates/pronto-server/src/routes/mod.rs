@@ -1,6 +1,7 @@
 //! The HTTP API, versioned under `/api/v1`.
 
 pub mod admin;
+pub mod automation;
 pub mod comments;
 pub mod conversations;
 pub mod events;
@@ -34,6 +35,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/channels/{id}", get(admin::get_channel))
         .route("/channels/{id}/status", put(admin::set_status))
+        .route(
+            "/channels/{id}/automation",
+            get(automation::get).put(automation::put),
+        )
         .route("/channels/{id}/token", put(admin::replace_token))
         .route("/channels/{id}/inbound", post(inbound::receive))
         .route("/channels/{id}/responsiveness", get(responsiveness::get))

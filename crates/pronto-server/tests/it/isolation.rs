@@ -86,6 +86,12 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
             b.get(&format!("{ch}/dead-letters")).await,
             b.put(&format!("{ch}/token"), json!({"page_access_token": "x"}))
                 .await,
+            b.get(&format!("{ch}/automation")).await,
+            b.put(
+                &format!("{ch}/automation"),
+                json!({"instant_reply": {"enabled": true, "text": "Hi"}}),
+            )
+            .await,
         ];
         for (i, (status, body)) in checks.iter().enumerate() {
             assert_eq!(*status, StatusCode::NOT_FOUND, "check {i}: {body}");

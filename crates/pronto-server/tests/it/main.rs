@@ -1,6 +1,7 @@
 //! The server through HTTP on a real port: one integration test binary.
 
 mod api;
+mod automation;
 mod customer_actions;
 mod events;
 mod graph;

@@ -16,7 +16,7 @@ pub(crate) const SECRET: &str = "graph-app-secret";
 const TOKEN: &str = "EAAB-page-token";
 
 /// A server whose Graph and Instagram APIs are both one sandbox.
-async fn spawn() -> (TestApp, Sandbox) {
+pub(crate) async fn spawn() -> (TestApp, Sandbox) {
     let db = pronto_store::testing::sqlite().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}/v25.0", listener.local_addr().unwrap());
@@ -32,7 +32,7 @@ async fn spawn() -> (TestApp, Sandbox) {
     (app, sandbox)
 }
 
-async fn channel(admin: &Client, sandbox: &Sandbox, kind: &str, extra: Value) -> i64 {
+pub(crate) async fn channel(admin: &Client, sandbox: &Sandbox, kind: &str, extra: Value) -> i64 {
     let platform = if kind == "messenger" {
         Platform::Messenger
     } else {
@@ -77,7 +77,13 @@ pub(crate) async fn deliver_to(
     {}
 }
 
-async fn deliver(app: &TestApp, channel: i64, platform: Platform, event: &Event, at: i64) {
+pub(crate) async fn deliver(
+    app: &TestApp,
+    channel: i64,
+    platform: Platform,
+    event: &Event,
+    at: i64,
+) {
     deliver_to(app, channel, platform, "PAGE_1", event, at).await;
 }
 
@@ -101,7 +107,7 @@ async fn customer_wrote(
 }
 
 /// Waits (bounded) until the sandbox has seen `n` Send API calls.
-async fn sends(sandbox: &Sandbox, n: usize) -> Vec<pronto_sandbox::LoggedRequest> {
+pub(crate) async fn sends(sandbox: &Sandbox, n: usize) -> Vec<pronto_sandbox::LoggedRequest> {
     for _ in 0..200 {
         let s = sandbox.sends();
         if s.len() >= n {
