@@ -14,9 +14,11 @@ pub mod error;
 pub mod extract;
 pub mod graph;
 pub mod import;
+pub mod integrations;
 pub mod meta;
 pub mod openapi;
 pub mod routes;
+pub mod rules;
 pub mod secrets;
 pub mod state;
 
@@ -90,7 +92,8 @@ pub async fn serve(
     serve_with(state, listener, shutdown, true).await
 }
 
-/// [`serve`], with the background workers (the outbox) on or off: tests that drive
+/// [`serve`], with the background workers (the outbox, Meta's webhooks, outgoing
+/// webhooks) on or off: tests that drive
 /// the outbox one step at a time turn them off.
 pub async fn serve_with(
     state: AppState,
@@ -101,6 +104,7 @@ pub async fn serve_with(
     let (stop_tx, stop_rx) = watch::channel(false);
     let worker = workers.then(|| tokio::spawn(delivery::run(state.clone(), stop_rx.clone())));
     let webhooks = workers.then(|| tokio::spawn(meta::run(state.clone(), stop_rx.clone())));
+    let outgoing = workers.then(|| tokio::spawn(integrations::run(state.clone(), stop_rx.clone())));
     let listener_task = (state.store.backend() == Backend::Postgres)
         .then(|| tokio::spawn(listen_postgres(state.clone(), stop_rx.clone())));
     let metrics = if state.config.metrics_listen.is_empty() {
@@ -133,7 +137,7 @@ pub async fn serve_with(
     .with_graceful_shutdown(shutdown)
     .await;
     let _ = stop_tx.send(true);
-    for task in [worker, webhooks].into_iter().flatten() {
+    for task in [worker, webhooks, outgoing].into_iter().flatten() {
         let _ = task.await;
     }
     if let Some(t) = listener_task {

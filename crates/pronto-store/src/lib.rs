@@ -17,6 +17,7 @@ mod engine;
 mod events;
 mod imports;
 mod inbox;
+mod integrations;
 mod messages;
 pub mod model;
 pub mod testing;
@@ -32,6 +33,7 @@ pub use actions::MessageChange;
 pub use comments::private_reply_marker;
 pub use events::EVENTS_CHANNEL;
 pub use imports::ImportProgress;
+pub use integrations::{StoredRule, Subscription, TimedEvent};
 pub use model::*;
 pub use webhooks::{DeadLetter, PlatformReply, WebhookBody};
 

@@ -93,6 +93,7 @@ pub async fn receive(
     state.hub.notify(auth.workspace());
     if stored.created {
         state.after_change(auth.workspace(), channel_id);
+        crate::rules::after_customer_message(&state, auth.workspace(), &stored).await;
     }
     let status = if stored.created {
         StatusCode::CREATED

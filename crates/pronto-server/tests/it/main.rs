@@ -4,6 +4,7 @@ mod api;
 mod customer_actions;
 mod events;
 mod graph;
+mod integrations;
 mod isolation;
 mod meta;
 mod outbox;
