@@ -281,3 +281,46 @@ async fn rules_that_move_a_conversation_back_and_forth_stop() {
     // "close" once, "reopen" once; "reopen"'s own move does not set it off again.
     assert_eq!(moves, 2);
 }
+
+#[tokio::test]
+async fn only_admins_manage_webhooks_and_rules() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let (_, tok) = admin
+        .post("/api/v1/tokens", json!({"name": "zapier", "role": "agent"}))
+        .await;
+    let agent = admin.with_token(tok["secret"].as_str().unwrap());
+    for (status, body) in [
+        agent.get("/api/v1/webhooks").await,
+        agent
+            .post("/api/v1/webhooks", json!({"url": "https://x.test", "kinds": ["message.created"]}))
+            .await,
+        agent.get("/api/v1/rules").await,
+        agent
+            .post("/api/v1/rules", json!({"name": "x", "when": {"type": "customer_message"}, "then": [{"type": "label", "label": "a"}]}))
+            .await,
+    ] {
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    }
+}
+
+#[tokio::test]
+async fn the_background_worker_delivers_events() {
+    let db = pronto_store::testing::sqlite().await;
+    let url = db.url.clone();
+    let app = TestApp::start(url, Some(db), true).await;
+    let admin = app.admin().await;
+    let channel = api_channel(&admin, &Receiver::spawn(vec![]).await).await;
+    let receiver = Receiver::spawn(vec![]).await;
+    subscribe(&admin, &receiver, json!(["message.created"])).await;
+    customer_says(&admin, channel, "c1", "m1", "hello").await;
+    for _ in 0..100 {
+        if !receiver.seen().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let seen = receiver.seen();
+    assert_eq!(seen.len(), 1, "the worker spawned by serve_with delivers");
+    assert!(seen[0].signature_ok);
+}
