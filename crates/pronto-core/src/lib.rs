@@ -19,6 +19,7 @@ pub mod policy;
 pub mod presence;
 pub mod report;
 pub mod routing;
+pub mod rules;
 pub mod template;
 pub mod time;
 pub mod view;

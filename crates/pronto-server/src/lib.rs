@@ -15,9 +15,11 @@ pub mod error;
 pub mod extract;
 pub mod graph;
 pub mod import;
+pub mod integrations;
 pub mod meta;
 pub mod openapi;
 pub mod routes;
+pub mod rules;
 pub mod secrets;
 pub mod state;
 
@@ -91,7 +93,8 @@ pub async fn serve(
     serve_with(state, listener, shutdown, true).await
 }
 
-/// [`serve`], with the background workers (the outbox, the schedule) on or off: tests that drive
+/// [`serve`], with the background workers (the outbox, Meta's webhooks, the
+/// schedule, outgoing webhooks) on or off: tests that drive
 /// the outbox one step at a time turn them off.
 pub async fn serve_with(
     state: AppState,
@@ -103,6 +106,7 @@ pub async fn serve_with(
     let worker = workers.then(|| tokio::spawn(delivery::run(state.clone(), stop_rx.clone())));
     let webhooks = workers.then(|| tokio::spawn(meta::run(state.clone(), stop_rx.clone())));
     let schedule = workers.then(|| tokio::spawn(automation::run(state.clone(), stop_rx.clone())));
+    let outgoing = workers.then(|| tokio::spawn(integrations::run(state.clone(), stop_rx.clone())));
     let listener_task = (state.store.backend() == Backend::Postgres)
         .then(|| tokio::spawn(listen_postgres(state.clone(), stop_rx.clone())));
     let metrics = if state.config.metrics_listen.is_empty() {
@@ -135,7 +139,7 @@ pub async fn serve_with(
     .with_graceful_shutdown(shutdown)
     .await;
     let _ = stop_tx.send(true);
-    for task in [worker, webhooks, schedule].into_iter().flatten() {
+    for task in [worker, webhooks, schedule, outgoing].into_iter().flatten() {
         let _ = task.await;
     }
     if let Some(t) = listener_task {

@@ -513,6 +513,7 @@ async fn customer_action(
         .await?;
     if stored.created {
         state.after_change(channel.workspace_id, channel.id);
+        crate::rules::after_customer_message(state, channel.workspace_id, &stored).await;
         crate::automation::after_customer_message(state, channel, &stored.message).await;
     }
     Ok(usize::from(stored.created))

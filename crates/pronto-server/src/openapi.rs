@@ -68,6 +68,20 @@ pub struct ChannelView {
     pub verify_token: Option<String>,
 }
 
+/// An automation rule (`pronto_core::rules::Rule`): `{"name", "enabled", "when":
+/// {"type": "customer_message"}, "if": [{"type": "text_contains", "text": "refund"}],
+/// "then": [{"type": "label", "label": "billing"}]}`; answers add its `id`. Triggers:
+/// `conversation_opened`, `customer_message`, `no_reply_for` (`minutes`),
+/// `badge_at_risk`, `conversation_moved`. Conditions: `channel` (`id`),
+/// `text_contains` (`text`), `text_matches` (`pattern`), `contact_attribute`
+/// (`name`, `value`), `locale`, `has_label` (`label`), `within_business_hours`
+/// (`open`). Actions: `assign` (`user`), `label`, `set_priority` (`priority`),
+/// `send_saved_reply` (`id`), `move` (`folder`), `notify` (`user`), `call_webhook`
+/// (`url`).
+#[derive(Serialize, ToSchema)]
+#[schema(value_type = Object)]
+pub struct RuleBody(pub serde_json::Value);
+
 /// A saved reply's text for a conversation.
 #[derive(Serialize, ToSchema)]
 pub struct RenderedText {
@@ -165,6 +179,8 @@ impl Modify for Security {
         saved_replies::list, saved_replies::create, saved_replies::update, saved_replies::delete,
         saved_replies::render_for,
         events::stream, health::healthz, health::readyz,
+        crate::integrations::create, crate::integrations::list, crate::integrations::delete,
+        crate::rules::list, crate::rules::create, crate::rules::update, crate::rules::delete,
     ),
     modifiers(&Security),
     security(("token" = []), ("session" = [])),

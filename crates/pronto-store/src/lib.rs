@@ -18,6 +18,7 @@ mod engine;
 mod events;
 mod imports;
 mod inbox;
+mod integrations;
 mod messages;
 pub mod model;
 pub mod testing;
@@ -34,6 +35,7 @@ pub use automation::{Automated, AutomatedChannel, ConversationFacts, StatusChang
 pub use comments::private_reply_marker;
 pub use events::EVENTS_CHANNEL;
 pub use imports::ImportProgress;
+pub use integrations::{StoredRule, Subscription, TimedEvent};
 pub use model::*;
 pub use webhooks::{DeadLetter, PlatformReply, WebhookBody};
 

@@ -93,6 +93,7 @@ pub async fn receive(
     state.hub.notify(auth.workspace());
     if stored.created {
         state.after_change(auth.workspace(), channel_id);
+        crate::rules::after_customer_message(&state, auth.workspace(), &stored).await;
         crate::automation::after_customer_message(&state, &channel, &stored.message).await;
     }
     let status = if stored.created {

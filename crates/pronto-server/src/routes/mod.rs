@@ -68,6 +68,19 @@ pub fn router(state: AppState) -> Router {
             "/saved-replies/{id}/render",
             post(saved_replies::render_for),
         )
+        .route(
+            "/webhooks",
+            get(crate::integrations::list).post(crate::integrations::create),
+        )
+        .route(
+            "/webhooks/{id}",
+            axum::routing::delete(crate::integrations::delete),
+        )
+        .route("/rules", get(crate::rules::list).post(crate::rules::create))
+        .route(
+            "/rules/{id}",
+            put(crate::rules::update).delete(crate::rules::delete),
+        )
         .route("/events", get(events::stream))
         .fallback(|| async { ApiError::not_found("route") });
     Router::new()

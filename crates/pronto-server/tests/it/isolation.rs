@@ -23,6 +23,16 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
     let reply_a = reply["id"].as_i64().unwrap();
     let (_, tok) = admin_a.post("/api/v1/tokens", json!({"name": "a"})).await;
     let token_a = tok["token"]["id"].as_i64().unwrap();
+    let (_, hook) = admin_a
+        .post(
+            "/api/v1/webhooks",
+            json!({"url": receiver.url, "kinds": ["message.created"]}),
+        )
+        .await;
+    let hook_a = hook["id"].as_i64().unwrap();
+    let rule = json!({"name": "A", "when": {"type": "customer_message"}, "then": [{"type": "label", "label": "a"}]});
+    let (_, created) = admin_a.post("/api/v1/rules", rule.clone()).await;
+    let rule_a = created["id"].as_i64().unwrap();
 
     // Workspace B, with its own admin and token.
     let now = app.state.now();
@@ -92,6 +102,10 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
                 json!({"instant_reply": {"enabled": true, "text": "Hi"}}),
             )
             .await,
+            b.delete(&format!("/api/v1/webhooks/{hook_a}")).await,
+            b.put(&format!("/api/v1/rules/{rule_a}"), rule.clone())
+                .await,
+            b.delete(&format!("/api/v1/rules/{rule_a}")).await,
         ];
         for (i, (status, body)) in checks.iter().enumerate() {
             assert_eq!(*status, StatusCode::NOT_FOUND, "check {i}: {body}");
@@ -110,6 +124,8 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
         assert_eq!(channels, json!([]));
         let (_, replies) = b.get("/api/v1/saved-replies").await;
         assert_eq!(replies, json!([]));
+        assert_eq!(b.get("/api/v1/webhooks").await.1, json!([]));
+        assert_eq!(b.get("/api/v1/rules").await.1, json!([]));
         assert!(
             !b.get("/api/v1/users")
                 .await
@@ -124,6 +140,8 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
         .await;
     assert_eq!(c["conversation"]["folder"], "inbox");
     assert_eq!(c["messages"].as_array().unwrap().len(), 1);
+    assert_eq!(admin_a.get("/api/v1/webhooks").await.1[0]["id"], hook_a);
+    assert_eq!(admin_a.get("/api/v1/rules").await.1[0]["id"], rule_a);
     // A user's deactivation cannot cross workspaces either.
     assert_eq!(
         admin_b

@@ -5,6 +5,7 @@ mod automation;
 mod customer_actions;
 mod events;
 mod graph;
+mod integrations;
 mod isolation;
 mod meta;
 mod outbox;

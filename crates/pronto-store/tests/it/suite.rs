@@ -779,3 +779,82 @@ async fn import_progress_is_kept_per_channel_and_forgotten() {
         );
     }
 }
+
+#[tokio::test]
+async fn webhook_subscriptions_keep_their_cursor_and_attempts() {
+    for db in backends().await {
+        let s = &db.store;
+        let (ws, ch) = workspace_with_channel(s).await;
+        s.receive(ws, &inbound(ch, "p", Some("m0"), T0), T0)
+            .await
+            .unwrap();
+        let kinds = vec!["message.created".to_owned()];
+        let sub = s
+            .create_subscription(ws, "http://x.test/hook", &kinds, "sealed", T0)
+            .await
+            .unwrap();
+        // From the next event on.
+        assert_eq!(sub.last_seq, 1);
+        assert!(s.claim_subscription(T0, MIN).await.unwrap().is_none());
+        s.receive(ws, &inbound(ch, "p", Some("m1"), T0), T0)
+            .await
+            .unwrap();
+        let (claimed, secret) = s.claim_subscription(T0, MIN).await.unwrap().unwrap();
+        assert_eq!((claimed.id, secret.as_str()), (sub.id, "sealed"));
+        // Leased: not claimed twice.
+        assert!(s.claim_subscription(T0, MIN).await.unwrap().is_none());
+        s.subscription_failed(sub.id, 1, T0 + 10, "503", false)
+            .await
+            .unwrap();
+        assert!(s.claim_subscription(T0 + 9, MIN).await.unwrap().is_none());
+        let events = s
+            .timed_events_after(ws, claimed.last_seq, 10)
+            .await
+            .unwrap();
+        assert_eq!((events[0].seq, events[0].at), (2, T0));
+        let (again, _) = s.claim_subscription(T0 + 10, MIN).await.unwrap().unwrap();
+        assert_eq!(
+            (again.attempts, again.last_error.as_deref()),
+            (1, Some("503"))
+        );
+        s.subscription_advanced(sub.id, 2).await.unwrap();
+        assert!(s.claim_subscription(T0 + 10, MIN).await.unwrap().is_none());
+        let listed = s.subscriptions(ws).await.unwrap();
+        assert_eq!((listed[0].last_seq, listed[0].attempts), (2, 0));
+        // Another workspace sees none of it.
+        let other = s.create_workspace("Other", T0).await.unwrap();
+        assert!(s.subscriptions(other).await.unwrap().is_empty());
+        assert!(s.delete_subscription(other, sub.id, T0).await.is_err());
+        s.delete_subscription(ws, sub.id, T0).await.unwrap();
+        assert!(s.subscriptions(ws).await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn rules_are_kept_in_order_per_workspace() {
+    for db in backends().await {
+        let s = &db.store;
+        let (ws, _) = workspace_with_channel(s).await;
+        let a = s.create_rule(ws, &json!({"name": "a"}), T0).await.unwrap();
+        let b = s.create_rule(ws, &json!({"name": "b"}), T0).await.unwrap();
+        s.update_rule(ws, a.id, &json!({"name": "a2"}), T0)
+            .await
+            .unwrap();
+        let names: Vec<_> = s
+            .rules(ws)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.body["name"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(names, vec!["a2", "b"]);
+        let other = s.create_workspace("Other", T0).await.unwrap();
+        assert!(s.rules(other).await.unwrap().is_empty());
+        assert!(matches!(
+            s.delete_rule(other, b.id).await,
+            Err(StoreError::NotFound("rule"))
+        ));
+        s.delete_rule(ws, b.id).await.unwrap();
+        assert_eq!(s.rules(ws).await.unwrap().len(), 1);
+    }
+}

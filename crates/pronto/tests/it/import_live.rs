@@ -245,13 +245,16 @@ async fn a_live_import_walks_every_page_paced_and_signed() {
             0,
             "every call carries the token and appsecret_proof"
         );
-        for pair in calls.windows(2) {
-            assert!(
-                pair[1].1 - pair[0].1 >= Duration::from_millis(95),
-                "calls are paced: {calls:?}"
-            );
-        }
-        assert!(started.elapsed() >= Duration::from_millis(500));
+        // The pacer spaces the sends: the last call cannot leave before (calls - 1)
+        // intervals after the start. (Arrival times at the fake can bunch up on a
+        // loaded machine, so they are not compared pairwise.)
+        let floor = Duration::from_millis(100) * (calls.len() as u32 - 1);
+        assert!(
+            started.elapsed() >= floor,
+            "{} calls in {:?}: not paced",
+            calls.len(),
+            started.elapsed()
+        );
 
         let s = &db.store;
         assert_eq!(

@@ -1,0 +1,230 @@
+//! Automation rules in the server: their API (admins; checked by
+//! `pronto_core::rules::validate` on save) and [`after_customer_message`], the one
+//! hook that evaluates them when a customer message is stored and carries out what
+//! fired.
+//!
+//! Carried out so far: `assign`, `label`, `move` and `send_saved_reply` (authored
+//! `automation`, so it never counts as a response). `set_priority`, `notify` and
+//! `call_webhook` are accepted and evaluated but only logged, as are the triggers
+//! other than `customer_message` (and the `conversation_moved` rules that a `move`
+//! sets off, which the cascade evaluates).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use pronto_core::Folder;
+use pronto_core::rules::{self, Action, Facts, Fired, Rule, Trigger, When};
+use pronto_store::{MessageAuthor, Outbound, StoreError, Stored, StoredRule};
+use serde_json::{Value, json};
+
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiPath};
+use crate::state::AppState;
+
+/// Evaluates the workspace's rules for a customer message just stored, and carries
+/// out the actions that fired. A failed action is logged and the others go on: the
+/// message is stored whatever the rules do.
+pub async fn after_customer_message(state: &AppState, workspace_id: i64, stored: &Stored) {
+    if !stored.created {
+        return;
+    }
+    if let Err(e) = evaluate_and_apply(state, workspace_id, stored).await {
+        tracing::warn!(workspace_id, message = stored.message.id, "rules: {e}");
+    }
+    state.hub.notify(workspace_id);
+}
+
+async fn evaluate_and_apply(state: &AppState, ws: i64, stored: &Stored) -> Result<(), StoreError> {
+    let rules: Vec<Rule> = state
+        .store
+        .rules(ws)
+        .await?
+        .into_iter()
+        .filter_map(|r| parse(&r).ok())
+        .collect();
+    if rules.is_empty() {
+        return Ok(());
+    }
+    let message = &stored.message;
+    let conversation = state
+        .store
+        .conversation(ws, message.conversation_id)
+        .await?;
+    let contact = state.store.contact(ws, conversation.contact_id).await?;
+    let attributes = contact
+        .attributes
+        .as_object()
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let facts = Facts {
+        channel_id: message.channel_id,
+        text: message.text.clone(),
+        attributes,
+        locale: contact.locale.clone(),
+        labels: conversation.labels.clone(),
+        // The server keeps no business hours per channel yet.
+        within_business_hours: false,
+    };
+    let fired = rules::cascade(&rules, &Trigger::new(When::CustomerMessage), &facts);
+    for (i, f) in fired.iter().enumerate() {
+        if let Err(e) = apply(state, ws, stored, &contact.name, i, f).await {
+            tracing::warn!(rule = f.rule_id, "rule action {:?} failed: {e}", f.action);
+        }
+    }
+    Ok(())
+}
+
+async fn apply(
+    state: &AppState,
+    ws: i64,
+    stored: &Stored,
+    contact_name: &str,
+    index: usize,
+    fired: &Fired,
+) -> Result<(), StoreError> {
+    let conversation = stored.message.conversation_id;
+    let now = state.now();
+    match &fired.action {
+        Action::Assign { user } => {
+            state
+                .store
+                .assign(ws, conversation, Some(*user), now)
+                .await?;
+        }
+        Action::Label { label } => {
+            state
+                .store
+                .label(ws, conversation, std::slice::from_ref(label), &[], now)
+                .await?;
+        }
+        Action::Move { folder } => {
+            let folder = Folder::parse(folder).unwrap_or(Folder::Inbox);
+            state.store.move_to(ws, conversation, folder, now).await?;
+        }
+        Action::SendSavedReply { id } => {
+            let reply = state.store.saved_reply(ws, *id).await?;
+            let text = crate::routes::saved_replies::render(&reply.text, contact_name, "");
+            // Keyed by the message and the rule, so that a message processed twice
+            // (a worker's lease ran out) sends once.
+            let key = format!(
+                "rule-{}-message-{}-{index}",
+                fired.rule_id, stored.message.id
+            );
+            let sent = state
+                .store
+                .send(
+                    ws,
+                    &Outbound {
+                        conversation_id: conversation,
+                        author: MessageAuthor::Automation,
+                        agent_id: None,
+                        text,
+                        attachments: json!([]),
+                        idempotency_key: Some(key),
+                    },
+                    now,
+                )
+                .await?;
+            if sent.created {
+                state.after_change(ws, sent.message.channel_id);
+            }
+        }
+        other => {
+            tracing::info!(
+                rule = fired.rule_id,
+                "rule action {other:?} is not carried out yet"
+            );
+        }
+    }
+    Ok(())
+}
+
+fn parse(stored: &StoredRule) -> Result<Rule, serde_json::Error> {
+    let mut rule: Rule = serde_json::from_value(stored.body.clone())?;
+    rule.id = stored.id;
+    Ok(rule)
+}
+
+/// Reads and checks a rule from a request body; 400 says which part is wrong.
+fn check(body: Value) -> ApiResult<Value> {
+    let rule: Rule =
+        serde_json::from_value(body).map_err(|e| ApiError::invalid(format!("not a rule: {e}")))?;
+    rules::validate(&rule).map_err(|e| ApiError::invalid(e.to_string()))?;
+    let mut value = serde_json::to_value(&rule).map_err(|e| ApiError::internal(&e))?;
+    if let Some(o) = value.as_object_mut() {
+        o.remove("id");
+    }
+    Ok(value)
+}
+
+fn view(stored: StoredRule) -> Value {
+    let mut v = stored.body;
+    if let Some(o) = v.as_object_mut() {
+        o.insert("id".into(), json!(stored.id));
+    }
+    v
+}
+
+/// `GET /api/v1/rules` (admins): in evaluation order.
+#[utoipa::path(get, path = "/api/v1/rules", tag = "rules", responses((status = 200, description = "The rules, in the order they are evaluated", body = Vec<crate::openapi::RuleBody>)))]
+pub async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<impl IntoResponse> {
+    auth.require_admin()?;
+    let rules = state.store.rules(auth.workspace()).await?;
+    Ok(Json(rules.into_iter().map(view).collect::<Vec<_>>()))
+}
+
+/// `POST /api/v1/rules` (admins): added after the others.
+#[utoipa::path(post, path = "/api/v1/rules", tag = "rules", request_body = crate::openapi::RuleBody, responses((status = 201, description = "The rule", body = crate::openapi::RuleBody), (status = 400, description = "Which part of the rule is wrong", body = crate::openapi::ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<Value>,
+) -> ApiResult<impl IntoResponse> {
+    auth.require_admin()?;
+    let body = check(body)?;
+    let stored = state
+        .store
+        .create_rule(auth.workspace(), &body, state.now())
+        .await?;
+    Ok((StatusCode::CREATED, Json(view(stored))))
+}
+
+/// `PUT /api/v1/rules/{id}` (admins): replaces the rule, keeping its place.
+#[utoipa::path(put, path = "/api/v1/rules/{id}", tag = "rules", params(("id" = i64, Path, description = "The rule")), request_body = crate::openapi::RuleBody, responses((status = 200, description = "The rule", body = crate::openapi::RuleBody), (status = 400, description = "Which part of the rule is wrong", body = crate::openapi::ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<Value>,
+) -> ApiResult<impl IntoResponse> {
+    auth.require_admin()?;
+    let body = check(body)?;
+    let stored = state
+        .store
+        .update_rule(auth.workspace(), id, &body, state.now())
+        .await?;
+    Ok(Json(view(stored)))
+}
+
+/// `DELETE /api/v1/rules/{id}` (admins).
+#[utoipa::path(delete, path = "/api/v1/rules/{id}", tag = "rules", params(("id" = i64, Path, description = "The rule")), responses((status = 204, description = "Deleted"), (status = 404, description = "No such rule", body = crate::openapi::ErrorBody)))]
+pub async fn delete(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<impl IntoResponse> {
+    auth.require_admin()?;
+    state.store.delete_rule(auth.workspace(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

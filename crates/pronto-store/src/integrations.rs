@@ -1,0 +1,310 @@
+//! Outgoing webhook subscriptions (a cursor over the workspace's event log, with
+//! the attempt state kept here so that restarts lose nothing) and automation rules
+//! (kept as JSON; `pronto_core::rules` reads them).
+
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::model::Micros;
+use crate::{Result, Store, StoreError};
+
+/// An outgoing webhook subscription as admins see it (the secret left out).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Subscription {
+    /// Its id.
+    pub id: i64,
+    /// Where events are posted.
+    pub url: String,
+    /// The event kinds it receives.
+    pub kinds: Vec<String>,
+    /// `active`, or `failing` once an event could not be delivered after many
+    /// attempts (delivery stops until it is created again).
+    pub state: String,
+    /// The last event number delivered or skipped.
+    pub last_seq: i64,
+    /// Failed attempts at the next event.
+    pub attempts: i64,
+    /// When the next attempt is due.
+    pub next_attempt_at: i64,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+    /// When it was created.
+    pub created_at: i64,
+    #[serde(skip)]
+    #[schema(ignore)]
+    /// Its workspace.
+    pub workspace_id: i64,
+}
+
+/// A log event with its time, for outgoing webhooks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimedEvent {
+    /// Its number in the workspace.
+    pub seq: i64,
+    /// Its kind.
+    pub kind: String,
+    /// Its data.
+    pub payload: Value,
+    /// When it was written.
+    pub at: Micros,
+}
+
+/// An automation rule as stored: its id, position and JSON.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredRule {
+    /// Its id.
+    pub id: i64,
+    /// The rule, without its id.
+    pub body: Value,
+}
+
+const SUB_COLUMNS: &str = "id, workspace_id, url, kinds, state, last_seq, attempts, next_attempt_at, last_error, created_at";
+
+fn subscription(r: &AnyRow) -> Result<Subscription> {
+    let kinds: String = r.try_get("kinds")?;
+    Ok(Subscription {
+        id: r.try_get("id")?,
+        workspace_id: r.try_get("workspace_id")?,
+        url: r.try_get("url")?,
+        kinds: serde_json::from_str(&kinds).unwrap_or_default(),
+        state: r.try_get("state")?,
+        last_seq: r.try_get("last_seq")?,
+        attempts: r.try_get("attempts")?,
+        next_attempt_at: r.try_get("next_attempt_at")?,
+        last_error: r.try_get("last_error")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+impl Store {
+    /// Subscribes `url` to `kinds`, from the next event on. `secret` is stored as
+    /// given (the caller seals it).
+    pub async fn create_subscription(
+        &self,
+        workspace_id: i64,
+        url: &str,
+        kinds: &[String],
+        secret: &str,
+        now: Micros,
+    ) -> Result<Subscription> {
+        let row = sqlx::query(&format!(
+            "INSERT INTO webhook_subscriptions (workspace_id, url, kinds, secret, last_seq, created_at)
+             VALUES ($1, $2, $3, $4, (SELECT event_seq FROM workspaces WHERE id = $1), $5)
+             RETURNING {SUB_COLUMNS}"
+        ))
+        .bind(workspace_id)
+        .bind(url)
+        .bind(serde_json::to_string(kinds).unwrap_or_default())
+        .bind(secret)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        subscription(&row)
+    }
+
+    /// The workspace's subscriptions, oldest first.
+    pub async fn subscriptions(&self, workspace_id: i64) -> Result<Vec<Subscription>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {SUB_COLUMNS} FROM webhook_subscriptions
+             WHERE workspace_id = $1 AND deleted_at IS NULL ORDER BY id"
+        ))
+        .bind(workspace_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(subscription).collect()
+    }
+
+    /// Ends a subscription.
+    pub async fn delete_subscription(&self, workspace_id: i64, id: i64, now: Micros) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE webhook_subscriptions SET deleted_at = $1
+             WHERE id = $2 AND workspace_id = $3 AND deleted_at IS NULL",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(workspace_id)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("webhook subscription"));
+        }
+        Ok(())
+    }
+
+    /// Claims, for `lease`, an active subscription that is due and has events past
+    /// its cursor; returns it with its stored secret.
+    pub async fn claim_subscription(
+        &self,
+        now: Micros,
+        lease: Micros,
+    ) -> Result<Option<(Subscription, String)>> {
+        let due = "deleted_at IS NULL AND state = 'active' AND next_attempt_at <= $2
+                   AND (locked_until IS NULL OR locked_until <= $2)
+                   AND last_seq < (SELECT w.event_seq FROM workspaces w WHERE w.id = workspace_id)";
+        let row = sqlx::query(&format!(
+            "UPDATE webhook_subscriptions SET locked_until = $1
+             WHERE id = (SELECT id FROM webhook_subscriptions WHERE {due}
+                         ORDER BY next_attempt_at, id LIMIT 1)
+               AND {due}
+             RETURNING {SUB_COLUMNS}, secret"
+        ))
+        .bind(now + lease)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok((subscription(&r)?, r.try_get("secret")?)))
+            .transpose()
+    }
+
+    /// Moves the cursor past `seq` and clears the attempt state.
+    pub async fn subscription_advanced(&self, id: i64, seq: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE webhook_subscriptions SET last_seq = $1, attempts = 0, next_attempt_at = 0,
+                    last_error = NULL, locked_until = NULL WHERE id = $2 AND last_seq < $1",
+        )
+        .bind(seq)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Records a failed attempt: due again at `next`, or, with `failing`, given up.
+    pub async fn subscription_failed(
+        &self,
+        id: i64,
+        attempts: i64,
+        next: Micros,
+        error: &str,
+        failing: bool,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE webhook_subscriptions SET attempts = $1, next_attempt_at = $2, last_error = $3,
+                    state = $4, locked_until = NULL WHERE id = $5",
+        )
+        .bind(attempts)
+        .bind(next)
+        .bind(error)
+        .bind(if failing { "failing" } else { "active" })
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// [`Store::events_after`] with each event's time.
+    pub async fn timed_events_after(
+        &self,
+        workspace_id: i64,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<TimedEvent>> {
+        let rows = sqlx::query(
+            "SELECT seq, kind, payload, created_at FROM events WHERE workspace_id = $1 AND seq > $2
+             ORDER BY seq LIMIT $3",
+        )
+        .bind(workspace_id)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let payload: String = r.try_get("payload")?;
+                Ok(TimedEvent {
+                    seq: r.try_get("seq")?,
+                    kind: r.try_get("kind")?,
+                    payload: serde_json::from_str(&payload).unwrap_or(Value::Null),
+                    at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The workspace's rules, in evaluation order.
+    pub async fn rules(&self, workspace_id: i64) -> Result<Vec<StoredRule>> {
+        let rows =
+            sqlx::query("SELECT id, body FROM rules WHERE workspace_id = $1 ORDER BY position, id")
+                .bind(workspace_id)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(stored_rule).collect()
+    }
+
+    /// One rule.
+    pub async fn rule(&self, workspace_id: i64, id: i64) -> Result<StoredRule> {
+        let row = sqlx::query("SELECT id, body FROM rules WHERE workspace_id = $1 AND id = $2")
+            .bind(workspace_id)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound("rule"))?;
+        stored_rule(&row)
+    }
+
+    /// Adds a rule after the others.
+    pub async fn create_rule(
+        &self,
+        workspace_id: i64,
+        body: &Value,
+        now: Micros,
+    ) -> Result<StoredRule> {
+        let row = sqlx::query(
+            "INSERT INTO rules (workspace_id, position, body, created_at, updated_at)
+             VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM rules WHERE workspace_id = $1), $2, $3, $3)
+             RETURNING id, body",
+        )
+        .bind(workspace_id)
+        .bind(body.to_string())
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        stored_rule(&row)
+    }
+
+    /// Replaces a rule, keeping its place.
+    pub async fn update_rule(
+        &self,
+        workspace_id: i64,
+        id: i64,
+        body: &Value,
+        now: Micros,
+    ) -> Result<StoredRule> {
+        let done = sqlx::query(
+            "UPDATE rules SET body = $1, updated_at = $2 WHERE id = $3 AND workspace_id = $4",
+        )
+        .bind(body.to_string())
+        .bind(now)
+        .bind(id)
+        .bind(workspace_id)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("rule"));
+        }
+        self.rule(workspace_id, id).await
+    }
+
+    /// Deletes a rule.
+    pub async fn delete_rule(&self, workspace_id: i64, id: i64) -> Result<()> {
+        let done = sqlx::query("DELETE FROM rules WHERE id = $1 AND workspace_id = $2")
+            .bind(id)
+            .bind(workspace_id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("rule"));
+        }
+        Ok(())
+    }
+}
+
+fn stored_rule(r: &AnyRow) -> Result<StoredRule> {
+    let body: String = r.try_get("body")?;
+    Ok(StoredRule {
+        id: r.try_get("id")?,
+        body: serde_json::from_str(&body).unwrap_or(Value::Null),
+    })
+}
