@@ -67,14 +67,19 @@ async fn evaluate_and_apply(state: &AppState, ws: i64, stored: &Stored) -> Resul
                 .collect()
         })
         .unwrap_or_default();
+    // A channel without business hours is open whenever a message comes.
+    let within_business_hours =
+        crate::automation::channel_automations(state, ws, message.channel_id)
+            .await?
+            .and_then(|a| a.schedule)
+            .is_none_or(|s| s.is_open(pronto_core::Timestamp::from_micros(message.at)));
     let facts = Facts {
         channel_id: message.channel_id,
         text: message.text.clone(),
         attributes,
         locale: contact.locale.clone(),
         labels: conversation.labels.clone(),
-        // The server keeps no business hours per channel yet.
-        within_business_hours: false,
+        within_business_hours,
     };
     let fired = rules::cascade(&rules, &Trigger::new(When::CustomerMessage), &facts);
     for (i, f) in fired.iter().enumerate() {

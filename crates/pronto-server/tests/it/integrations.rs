@@ -324,3 +324,42 @@ async fn the_background_worker_delivers_events() {
     assert_eq!(seen.len(), 1, "the worker spawned by serve_with delivers");
     assert!(seen[0].signature_ok);
 }
+
+#[tokio::test]
+async fn a_rule_can_ask_whether_the_channel_is_within_its_hours() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let channel = api_channel(&admin, &Receiver::spawn(vec![]).await).await;
+    let (status, body) = admin
+        .put(
+            &format!("/api/v1/channels/{channel}/automation"),
+            json!({"hours": {"timezone": "Europe/Paris", "weekly": {
+                "monday": ["09:00-18:00"], "tuesday": ["09:00-18:00"], "wednesday": ["09:00-18:00"],
+                "thursday": ["09:00-18:00"], "friday": ["09:00-18:00"]}}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    add_rule(
+        &admin,
+        json!({"name": "After hours", "when": {"type": "customer_message"},
+               "if": [{"type": "within_business_hours", "open": false}],
+               "then": [{"type": "label", "label": "after-hours"}]}),
+    )
+    .await;
+    let labels = |m: Value| {
+        let admin = admin.clone();
+        async move {
+            let (_, c) = admin
+                .get(&format!("/api/v1/conversations/{}", m["conversation_id"]))
+                .await;
+            c["conversation"]["labels"].clone()
+        }
+    };
+    // T0 is Sunday 2026-03-01, 10:00 in Paris: closed.
+    let (_, m) = customer_says(&admin, channel, "c1", "m1", "hello?").await;
+    assert_eq!(labels(m).await, json!(["after-hours"]));
+    // Monday 10:00 in Paris: open.
+    app.advance(24 * 60 * crate::support::MIN);
+    let (_, m) = customer_says(&admin, channel, "c2", "m2", "hello?").await;
+    assert_eq!(labels(m).await, json!([]));
+}
