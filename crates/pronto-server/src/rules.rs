@@ -3,11 +3,14 @@
 //! hook that evaluates them when a customer message is stored and carries out what
 //! fired.
 //!
-//! Carried out so far: `assign`, `label`, `move` and `send_saved_reply` (authored
-//! `automation`, so it never counts as a response). `set_priority`, `notify` and
-//! `call_webhook` are accepted and evaluated but only logged, as are the triggers
-//! other than `customer_message` (and the `conversation_moved` rules that a `move`
-//! sets off, which the cascade evaluates).
+//! Carried out: `assign`, `label`, `move`, `set_priority`, `send_saved_reply`
+//! (authored `automation`, so it never counts as a response), `notify` (an
+//! `agent.notified` live event for that user) and `call_webhook` (a best-effort POST,
+//! retried three times in the background; outgoing webhook subscriptions are the
+//! durable, signed way). Triggers evaluated: `customer_message`,
+//! `conversation_opened` (a conversation's first message), and the
+//! `conversation_moved` rules that a `move` sets off. `no_reply_for` and
+//! `badge_at_risk` need a timer and are accepted but not fired yet.
 
 use axum::Json;
 use axum::extract::State;
@@ -81,7 +84,26 @@ async fn evaluate_and_apply(state: &AppState, ws: i64, stored: &Stored) -> Resul
         labels: conversation.labels.clone(),
         within_business_hours,
     };
-    let fired = rules::cascade(&rules, &Trigger::new(When::CustomerMessage), &facts);
+    let mut fired = Vec::new();
+    // A conversation's first message opens it: those rules come first.
+    if state
+        .store
+        .messages(ws, message.conversation_id, 2)
+        .await?
+        .len()
+        == 1
+    {
+        fired.extend(rules::cascade(
+            &rules,
+            &Trigger::new(When::ConversationOpened),
+            &facts,
+        ));
+    }
+    fired.extend(rules::cascade(
+        &rules,
+        &Trigger::new(When::CustomerMessage),
+        &facts,
+    ));
     for (i, f) in fired.iter().enumerate() {
         if let Err(e) = apply(state, ws, stored, &contact.name, i, f).await {
             tracing::warn!(rule = f.rule_id, "rule action {:?} failed: {e}", f.action);
@@ -145,11 +167,33 @@ async fn apply(
                 state.after_change(ws, sent.message.channel_id);
             }
         }
-        other => {
-            tracing::info!(
-                rule = fired.rule_id,
-                "rule action {other:?} is not carried out yet"
-            );
+        Action::SetPriority { priority } => {
+            state
+                .store
+                .set_priority(ws, conversation, *priority, now)
+                .await?;
+        }
+        Action::Notify { user } => {
+            let payload =
+                json!({"user_id": user, "conversation_id": conversation, "rule_id": fired.rule_id});
+            state
+                .store
+                .publish(ws, "agent.notified", &payload, now)
+                .await?;
+        }
+        Action::CallWebhook { url } => {
+            let body = json!({"rule_id": fired.rule_id, "conversation_id": conversation, "message": stored.message});
+            let (http, url, rule) = (state.http.clone(), url.clone(), fired.rule_id);
+            tokio::spawn(async move {
+                for attempt in 0..3u32 {
+                    match http.post(&url).json(&body).send().await {
+                        Ok(r) if r.status().is_success() => return,
+                        Ok(r) => tracing::warn!(rule, "rule webhook {url}: {}", r.status()),
+                        Err(e) => tracing::warn!(rule, "rule webhook {url}: {e}"),
+                    }
+                    tokio::time::sleep(std::time::Duration::from_secs(1 << attempt)).await;
+                }
+            });
         }
     }
     Ok(())

@@ -398,6 +398,41 @@ impl Store {
         self.conversation(workspace_id, id).await
     }
 
+    /// Sets a conversation's priority (higher comes first) and publishes
+    /// `conversation.priority`.
+    pub async fn set_priority(
+        &self,
+        workspace_id: i64,
+        id: i64,
+        priority: i64,
+        now: Micros,
+    ) -> Result<()> {
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query(
+            "UPDATE conversations SET priority = $1 WHERE id = $2 AND workspace_id = $3",
+        )
+        .bind(priority)
+        .bind(id)
+        .bind(workspace_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("conversation"));
+        }
+        let payload = json!({"conversation_id": id, "priority": priority});
+        append(
+            &mut tx,
+            self.backend,
+            workspace_id,
+            "conversation.priority",
+            &payload,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Moves a conversation to a folder (recorded for the responsiveness engine).
     pub async fn move_to(
         &self,

@@ -363,3 +363,50 @@ async fn a_rule_can_ask_whether_the_channel_is_within_its_hours() {
     let (_, m) = customer_says(&admin, channel, "c2", "m2", "hello?").await;
     assert_eq!(labels(m).await, json!([]));
 }
+
+#[tokio::test]
+async fn opening_rules_set_priority_notify_and_call_a_url_once_per_conversation() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let channel = api_channel(&admin, &Receiver::spawn(vec![]).await).await;
+    let hook = Receiver::spawn(vec![]).await;
+    let (_, me) = admin.get("/api/v1/me").await;
+    let user = me["user"]["id"].as_i64().or(me["id"].as_i64()).unwrap();
+    add_rule(
+        &admin,
+        json!({"name": "New ones", "when": {"type": "conversation_opened"}, "if": [],
+               "then": [{"type": "set_priority", "priority": 5},
+                        {"type": "notify", "user": user},
+                        {"type": "call_webhook", "url": hook.url}]}),
+    )
+    .await;
+    let (_, m) = customer_says(&admin, channel, "c1", "m1", "hello").await;
+    customer_says(&admin, channel, "c1", "m2", "anyone?").await;
+    let conversation = m["conversation_id"].as_i64().unwrap();
+    let (_, c) = admin
+        .get(&format!("/api/v1/conversations/{conversation}"))
+        .await;
+    assert_eq!(c["conversation"]["priority"], 5, "{c}");
+    let events = app.state.store.events_after(1, 0, 500).await.unwrap();
+    let notified: Vec<_> = events
+        .iter()
+        .filter(|e| e.kind == "agent.notified")
+        .collect();
+    assert_eq!(
+        notified.len(),
+        1,
+        "the second message does not open it again"
+    );
+    assert_eq!(notified[0].payload["user_id"], user);
+    // The URL is called in the background: wait for it, bounded.
+    for _ in 0..200 {
+        if !hook.seen().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let seen = hook.seen();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].body["conversation_id"], conversation);
+    assert_eq!(seen[0].body["message"]["text"], "hello");
+}
