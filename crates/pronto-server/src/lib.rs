@@ -94,7 +94,7 @@ pub async fn serve(
 }
 
 /// [`serve`], with the background workers (the outbox, Meta's webhooks, the
-/// schedule, outgoing webhooks) on or off: tests that drive
+/// schedule, outgoing webhooks, rule timers) on or off: tests that drive
 /// the outbox one step at a time turn them off.
 pub async fn serve_with(
     state: AppState,
@@ -139,7 +139,11 @@ pub async fn serve_with(
     .with_graceful_shutdown(shutdown)
     .await;
     let _ = stop_tx.send(true);
-    for task in [worker, webhooks, schedule, outgoing].into_iter().flatten() {
+    let rule_timers = workers.then(|| tokio::spawn(rules::run(state.clone(), stop_rx.clone())));
+    for task in [worker, webhooks, schedule, outgoing, rule_timers]
+        .into_iter()
+        .flatten()
+    {
         let _ = task.await;
     }
     if let Some(t) = listener_task {

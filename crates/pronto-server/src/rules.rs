@@ -9,8 +9,8 @@
 //! retried three times in the background; outgoing webhook subscriptions are the
 //! durable, signed way). Triggers evaluated: `customer_message`,
 //! `conversation_opened` (a conversation's first message), and the
-//! `conversation_moved` rules that a `move` sets off. `no_reply_for` and
-//! `badge_at_risk` need a timer and are accepted but not fired yet.
+//! `conversation_moved` rules that a `move` sets off. `no_reply_for` fires from
+//! [`timer_step`]; `badge_at_risk` is accepted but not fired yet.
 
 use axum::Json;
 use axum::extract::State;
@@ -39,18 +39,14 @@ pub async fn after_customer_message(state: &AppState, workspace_id: i64, stored:
     state.hub.notify(workspace_id);
 }
 
-async fn evaluate_and_apply(state: &AppState, ws: i64, stored: &Stored) -> Result<(), StoreError> {
-    let rules: Vec<Rule> = state
-        .store
-        .rules(ws)
-        .await?
-        .into_iter()
-        .filter_map(|r| parse(&r).ok())
-        .collect();
-    if rules.is_empty() {
-        return Ok(());
-    }
-    let message = &stored.message;
+/// What the rules' conditions look at for a conversation, from its latest message
+/// and the channel's hours at `at`; with the contact's name for saved replies.
+async fn facts_for(
+    state: &AppState,
+    ws: i64,
+    message: &pronto_store::Message,
+    at: i64,
+) -> Result<(Facts, String), StoreError> {
     let conversation = state
         .store
         .conversation(ws, message.conversation_id)
@@ -75,7 +71,7 @@ async fn evaluate_and_apply(state: &AppState, ws: i64, stored: &Stored) -> Resul
         crate::automation::channel_automations(state, ws, message.channel_id)
             .await?
             .and_then(|a| a.schedule)
-            .is_none_or(|s| s.is_open(pronto_core::Timestamp::from_micros(message.at)));
+            .is_none_or(|s| s.is_open(pronto_core::Timestamp::from_micros(at)));
     let facts = Facts {
         channel_id: message.channel_id,
         text: message.text.clone(),
@@ -84,6 +80,108 @@ async fn evaluate_and_apply(state: &AppState, ws: i64, stored: &Stored) -> Resul
         labels: conversation.labels.clone(),
         within_business_hours,
     };
+    Ok((facts, contact.name))
+}
+
+/// Fires the `no_reply_for` rules whose wait has passed: once per rule, conversation
+/// and wait (a new customer message after a reply starts a new wait). Returns how
+/// many rules fired. The firing is recorded before its actions run, so a crash in
+/// between skips them rather than repeating them.
+pub async fn timer_step(state: &AppState) -> Result<usize, StoreError> {
+    const MINUTE: i64 = 60_000_000;
+    let now = state.now();
+    let mut count = 0;
+    for ws in state.store.workspaces_with_rules().await? {
+        let rules: Vec<Rule> = state
+            .store
+            .rules(ws)
+            .await?
+            .into_iter()
+            .filter_map(|r| parse(&r).ok())
+            .filter(|r| r.enabled && matches!(r.when, When::NoReplyFor { .. }))
+            .collect();
+        let Some(shortest) = rules
+            .iter()
+            .filter_map(|r| match r.when {
+                When::NoReplyFor { minutes } => Some(i64::from(minutes)),
+                _ => None,
+            })
+            .min()
+        else {
+            continue;
+        };
+        for waiting in state
+            .store
+            .waiting_since(ws, now - shortest * MINUTE, 500)
+            .await?
+        {
+            let waited = u32::try_from((now - waiting.since) / MINUTE).unwrap_or(u32::MAX);
+            let Some(latest) = state
+                .store
+                .messages(ws, waiting.conversation_id, 1)
+                .await?
+                .pop()
+            else {
+                continue;
+            };
+            let (facts, contact_name) = facts_for(state, ws, &latest, now).await?;
+            let trigger = Trigger::new(When::NoReplyFor { minutes: waited });
+            for rule in &rules {
+                let fired = rules::cascade(std::slice::from_ref(rule), &trigger, &facts);
+                if fired.is_empty()
+                    || !state
+                        .store
+                        .claim_rule_firing(rule.id, waiting.conversation_id, waiting.since, now)
+                        .await?
+                {
+                    continue;
+                }
+                count += 1;
+                let stored = Stored {
+                    message: latest.clone(),
+                    created: true,
+                };
+                for (i, f) in fired.iter().enumerate() {
+                    if let Err(e) = apply(state, ws, &stored, &contact_name, i, f).await {
+                        tracing::warn!(rule = f.rule_id, "rule action {:?} failed: {e}", f.action);
+                    }
+                }
+            }
+        }
+        state.hub.notify(ws);
+    }
+    Ok(count)
+}
+
+/// Runs [`timer_step`] every 30 seconds until `shutdown` turns true.
+pub async fn run(state: AppState, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if *shutdown.borrow() {
+            return;
+        }
+        if let Err(e) = timer_step(&state).await {
+            tracing::warn!("rule timers: {e}");
+        }
+        tokio::select! {
+            _ = shutdown.changed() => {}
+            _ = tokio::time::sleep(std::time::Duration::from_secs(30)) => {}
+        }
+    }
+}
+
+async fn evaluate_and_apply(state: &AppState, ws: i64, stored: &Stored) -> Result<(), StoreError> {
+    let rules: Vec<Rule> = state
+        .store
+        .rules(ws)
+        .await?
+        .into_iter()
+        .filter_map(|r| parse(&r).ok())
+        .collect();
+    if rules.is_empty() {
+        return Ok(());
+    }
+    let message = &stored.message;
+    let (facts, contact_name) = facts_for(state, ws, message, message.at).await?;
     let mut fired = Vec::new();
     // A conversation's first message opens it: those rules come first.
     if state
@@ -105,7 +203,7 @@ async fn evaluate_and_apply(state: &AppState, ws: i64, stored: &Stored) -> Resul
         &facts,
     ));
     for (i, f) in fired.iter().enumerate() {
-        if let Err(e) = apply(state, ws, stored, &contact.name, i, f).await {
+        if let Err(e) = apply(state, ws, stored, &contact_name, i, f).await {
             tracing::warn!(rule = f.rule_id, "rule action {:?} failed: {e}", f.action);
         }
     }

@@ -308,3 +308,77 @@ fn stored_rule(r: &AnyRow) -> Result<StoredRule> {
         body: serde_json::from_str(&body).unwrap_or(Value::Null),
     })
 }
+
+/// A conversation whose customer waits for a reply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Waiting {
+    /// The conversation.
+    pub conversation_id: i64,
+    /// Its channel.
+    pub channel_id: i64,
+    /// Since when the customer waits.
+    pub since: i64,
+}
+
+impl Store {
+    /// The workspaces that have rules.
+    pub async fn workspaces_with_rules(&self) -> Result<Vec<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT DISTINCT workspace_id FROM rules ORDER BY workspace_id")
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Conversations in the inbox whose customer has waited since `waiting_since` or
+    /// earlier, longest first.
+    pub async fn waiting_since(
+        &self,
+        workspace_id: i64,
+        waiting_since: i64,
+        limit: i64,
+    ) -> Result<Vec<Waiting>> {
+        let rows = sqlx::query(
+            "SELECT id, channel_id, waiting_since FROM conversations
+             WHERE workspace_id = $1 AND waiting_since IS NOT NULL AND waiting_since <= $2
+               AND folder = 'inbox'
+             ORDER BY list_key, id LIMIT $3",
+        )
+        .bind(workspace_id)
+        .bind(waiting_since)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Waiting {
+                    conversation_id: r.try_get("id")?,
+                    channel_id: r.try_get("channel_id")?,
+                    since: r.try_get("waiting_since")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Records that `rule` fired for the wait that began at `since`; false if it
+    /// had already (then it must not fire again).
+    pub async fn claim_rule_firing(
+        &self,
+        rule_id: i64,
+        conversation_id: i64,
+        since: i64,
+        now: i64,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO rule_firings (rule_id, conversation_id, since, fired_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (rule_id, conversation_id, since) DO NOTHING",
+        )
+        .bind(rule_id)
+        .bind(conversation_id)
+        .bind(since)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}

@@ -35,7 +35,7 @@ pub use automation::{Automated, AutomatedChannel, ConversationFacts, StatusChang
 pub use comments::private_reply_marker;
 pub use events::EVENTS_CHANNEL;
 pub use imports::ImportProgress;
-pub use integrations::{StoredRule, Subscription, TimedEvent};
+pub use integrations::{StoredRule, Subscription, TimedEvent, Waiting};
 pub use model::*;
 pub use webhooks::{DeadLetter, PlatformReply, WebhookBody};
 

@@ -410,3 +410,72 @@ async fn opening_rules_set_priority_notify_and_call_a_url_once_per_conversation(
     assert_eq!(seen[0].body["conversation_id"], conversation);
     assert_eq!(seen[0].body["message"]["text"], "hello");
 }
+
+#[tokio::test]
+async fn a_no_reply_rule_fires_once_per_wait() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let channel = api_channel(&admin, &Receiver::spawn(vec![]).await).await;
+    add_rule(
+        &admin,
+        json!({"name": "Slow", "when": {"type": "no_reply_for", "minutes": 10}, "if": [],
+               "then": [{"type": "label", "label": "slow"}, {"type": "set_priority", "priority": 3}]}),
+    )
+    .await;
+    let (_, m) = customer_says(&admin, channel, "c1", "m1", "hello").await;
+    let conversation = m["conversation_id"].as_i64().unwrap();
+    let labels = || async {
+        let (_, c) = admin
+            .get(&format!("/api/v1/conversations/{conversation}"))
+            .await;
+        (
+            c["conversation"]["labels"].clone(),
+            c["conversation"]["priority"].clone(),
+        )
+    };
+    let min = crate::support::MIN;
+    app.advance(9 * min);
+    assert_eq!(
+        pronto_server::rules::timer_step(&app.state).await.unwrap(),
+        0
+    );
+    assert_eq!(labels().await, (json!([]), json!(0)));
+    app.advance(min);
+    assert_eq!(
+        pronto_server::rules::timer_step(&app.state).await.unwrap(),
+        1
+    );
+    assert_eq!(labels().await, (json!(["slow"]), json!(3)));
+    app.advance(30 * min);
+    assert_eq!(
+        pronto_server::rules::timer_step(&app.state).await.unwrap(),
+        0,
+        "once per wait"
+    );
+    // Answered, then a new wait: the rule may fire again for it.
+    admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/labels"),
+            json!({"remove": ["slow"]}),
+        )
+        .await;
+    admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"text": "sorry for the wait"}),
+        )
+        .await;
+    app.advance(min);
+    customer_says(&admin, channel, "c1", "m2", "thanks, and?").await;
+    app.advance(5 * min);
+    assert_eq!(
+        pronto_server::rules::timer_step(&app.state).await.unwrap(),
+        0
+    );
+    app.advance(5 * min);
+    assert_eq!(
+        pronto_server::rules::timer_step(&app.state).await.unwrap(),
+        1
+    );
+    assert_eq!(labels().await.0, json!(["slow"]));
+}

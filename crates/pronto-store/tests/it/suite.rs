@@ -858,3 +858,55 @@ async fn rules_are_kept_in_order_per_workspace() {
         assert_eq!(s.rules(ws).await.unwrap().len(), 1);
     }
 }
+
+#[tokio::test]
+async fn waiting_conversations_and_rule_firings() {
+    for db in backends().await {
+        let s = db.store.clone();
+        let (ws, ch) = workspace_with_channel(&s).await;
+        let a = s
+            .receive(ws, &inbound(ch, "a", Some("a1"), T0), T0)
+            .await
+            .unwrap()
+            .message;
+        s.receive(ws, &inbound(ch, "b", Some("b1"), T0 + 5 * MIN), T0)
+            .await
+            .unwrap();
+        let waiting = s.waiting_since(ws, T0 + MIN, 10).await.unwrap();
+        assert_eq!(waiting.len(), 1);
+        assert_eq!(
+            (
+                waiting[0].conversation_id,
+                waiting[0].channel_id,
+                waiting[0].since
+            ),
+            (a.conversation_id, ch, T0)
+        );
+        assert_eq!(
+            s.waiting_since(ws, T0 + 9 * MIN, 10).await.unwrap().len(),
+            2
+        );
+        assert!(
+            s.claim_rule_firing(7, a.conversation_id, T0, T0)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !s.claim_rule_firing(7, a.conversation_id, T0, T0)
+                .await
+                .unwrap()
+        );
+        assert!(
+            s.claim_rule_firing(7, a.conversation_id, T0 + MIN, T0)
+                .await
+                .unwrap()
+        );
+        let other = s.create_workspace("Other", T0).await.unwrap();
+        assert!(
+            s.waiting_since(other, T0 + 9 * MIN, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
