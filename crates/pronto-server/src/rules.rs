@@ -9,8 +9,8 @@
 //! retried three times in the background; outgoing webhook subscriptions are the
 //! durable, signed way). Triggers evaluated: `customer_message`,
 //! `conversation_opened` (a conversation's first message), and the
-//! `conversation_moved` rules that a `move` sets off. `no_reply_for` fires from
-//! [`timer_step`]; `badge_at_risk` is accepted but not fired yet.
+//! `conversation_moved` rules that a `move` sets off. `no_reply_for` and
+//! `badge_at_risk` fire from [`timer_step`].
 
 use axum::Json;
 use axum::extract::State;
@@ -83,7 +83,8 @@ async fn facts_for(
     Ok((facts, contact.name))
 }
 
-/// Fires the `no_reply_for` rules whose wait has passed: once per rule, conversation
+/// Fires the `badge_at_risk` rules (see [`badge_at_risk`]) and the `no_reply_for`
+/// rules whose wait has passed: once per rule, conversation
 /// and wait (a new customer message after a reply starts a new wait). Returns how
 /// many rules fired. The firing is recorded before its actions run, so a crash in
 /// between skips them rather than repeating them.
@@ -98,8 +99,12 @@ pub async fn timer_step(state: &AppState) -> Result<usize, StoreError> {
             .await?
             .into_iter()
             .filter_map(|r| parse(&r).ok())
-            .filter(|r| r.enabled && matches!(r.when, When::NoReplyFor { .. }))
+            .filter(|r| r.enabled && matches!(r.when, When::NoReplyFor { .. } | When::BadgeAtRisk))
             .collect();
+        if rules.iter().any(|r| r.when == When::BadgeAtRisk) {
+            count += badge_at_risk(state, ws, &rules, now).await?;
+            state.hub.notify(ws);
+        }
         let Some(shortest) = rules
             .iter()
             .filter_map(|r| match r.when {
@@ -116,39 +121,97 @@ pub async fn timer_step(state: &AppState) -> Result<usize, StoreError> {
             .await?
         {
             let waited = u32::try_from((now - waiting.since) / MINUTE).unwrap_or(u32::MAX);
-            let Some(latest) = state
-                .store
-                .messages(ws, waiting.conversation_id, 1)
-                .await?
-                .pop()
-            else {
-                continue;
-            };
-            let (facts, contact_name) = facts_for(state, ws, &latest, now).await?;
             let trigger = Trigger::new(When::NoReplyFor { minutes: waited });
-            for rule in &rules {
-                let fired = rules::cascade(std::slice::from_ref(rule), &trigger, &facts);
-                if fired.is_empty()
-                    || !state
-                        .store
-                        .claim_rule_firing(rule.id, waiting.conversation_id, waiting.since, now)
-                        .await?
-                {
-                    continue;
-                }
-                count += 1;
-                let stored = Stored {
-                    message: latest.clone(),
-                    created: true,
-                };
-                for (i, f) in fired.iter().enumerate() {
-                    if let Err(e) = apply(state, ws, &stored, &contact_name, i, f).await {
-                        tracing::warn!(rule = f.rule_id, "rule action {:?} failed: {e}", f.action);
-                    }
-                }
-            }
+            count += fire_once(
+                state,
+                ws,
+                &rules,
+                &trigger,
+                waiting.conversation_id,
+                waiting.since,
+            )
+            .await?;
         }
         state.hub.notify(ws);
+    }
+    Ok(count)
+}
+
+/// How close to its deadline a pending message puts the badge at risk.
+const AT_RISK: i64 = 5 * 60_000_000;
+
+/// Fires the `badge_at_risk` rules for each pending customer message that the badge
+/// needs answered within the next 5 minutes (the forecast's deadline, the others
+/// answered at once), once per rule and message. Reads each channel's history in a
+/// batch analysis, so its cost grows with the history (about 0.3 s at 10 million
+/// messages); fine every 30 seconds, worth an incremental forecast later.
+async fn badge_at_risk(
+    state: &AppState,
+    ws: i64,
+    rules: &[Rule],
+    now: i64,
+) -> Result<usize, StoreError> {
+    let mut count = 0;
+    let trigger = Trigger::new(When::BadgeAtRisk);
+    for channel in state.store.channels(ws).await? {
+        let stream = state.store.engine_stream(ws, channel.id).await?;
+        let analysis = pronto_core::Analysis::new(
+            &stream,
+            pronto_core::Timestamp::from_micros(now),
+            pronto_core::Settings::default(),
+        );
+        for d in analysis.forecast().deadlines {
+            let Some(deadline) = d.deadline else { continue };
+            if d.badge_if_missed
+                || deadline.micros_since(pronto_core::Timestamp::from_micros(now)) > AT_RISK
+            {
+                continue;
+            }
+            let Ok(conversation) = stream.conversation_name(d.conversation).parse::<i64>() else {
+                continue;
+            };
+            count += fire_once(state, ws, rules, &trigger, conversation, d.at.micros()).await?;
+        }
+    }
+    Ok(count)
+}
+
+/// Evaluates `trigger` for a conversation (facts from its latest message) and
+/// carries out each rule that fires, once per rule, conversation and `since`.
+async fn fire_once(
+    state: &AppState,
+    ws: i64,
+    rules: &[Rule],
+    trigger: &Trigger,
+    conversation: i64,
+    since: i64,
+) -> Result<usize, StoreError> {
+    let now = state.now();
+    let Some(latest) = state.store.messages(ws, conversation, 1).await?.pop() else {
+        return Ok(0);
+    };
+    let (facts, contact_name) = facts_for(state, ws, &latest, now).await?;
+    let mut count = 0;
+    for rule in rules {
+        let fired = rules::cascade(std::slice::from_ref(rule), trigger, &facts);
+        if fired.is_empty()
+            || !state
+                .store
+                .claim_rule_firing(rule.id, conversation, since, now)
+                .await?
+        {
+            continue;
+        }
+        count += 1;
+        let stored = Stored {
+            message: latest.clone(),
+            created: true,
+        };
+        for (i, f) in fired.iter().enumerate() {
+            if let Err(e) = apply(state, ws, &stored, &contact_name, i, f).await {
+                tracing::warn!(rule = f.rule_id, "rule action {:?} failed: {e}", f.action);
+            }
+        }
     }
     Ok(count)
 }

@@ -479,3 +479,47 @@ async fn a_no_reply_rule_fires_once_per_wait() {
     );
     assert_eq!(labels().await.0, json!(["slow"]));
 }
+
+#[tokio::test]
+async fn a_badge_at_risk_rule_fires_when_a_pending_message_nears_its_deadline() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let channel = api_channel(&admin, &Receiver::spawn(vec![]).await).await;
+    add_rule(
+        &admin,
+        json!({"name": "Hurry", "when": {"type": "badge_at_risk"}, "if": [],
+               "then": [{"type": "label", "label": "hurry"}]}),
+    )
+    .await;
+    let (_, m) = customer_says(&admin, channel, "c1", "m1", "hello").await;
+    let conversation = m["conversation_id"].as_i64().unwrap();
+    let (_, r) = admin
+        .get(&format!(
+            "/api/v1/channels/{channel}/responsiveness?forecast=true"
+        ))
+        .await;
+    assert_eq!(
+        r["forecast"]["at_risk"][0]["deadline"], "2026-03-01T09:15:00Z",
+        "a reply within 15 minutes wins the badge: {r}"
+    );
+    let min = crate::support::MIN;
+    // 15-minute target: more than 5 minutes left until 10 minutes have passed.
+    app.advance(9 * min);
+    assert_eq!(
+        pronto_server::rules::timer_step(&app.state).await.unwrap(),
+        0
+    );
+    app.advance(min);
+    assert_eq!(
+        pronto_server::rules::timer_step(&app.state).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        pronto_server::rules::timer_step(&app.state).await.unwrap(),
+        0
+    );
+    let (_, c) = admin
+        .get(&format!("/api/v1/conversations/{conversation}"))
+        .await;
+    assert_eq!(c["conversation"]["labels"], json!(["hurry"]));
+}
