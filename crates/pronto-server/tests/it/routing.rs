@@ -328,3 +328,21 @@ async fn routing_settings_are_checked_and_for_admins() {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_server_dispatches_by_itself_when_workers_run() {
+    let db = pronto_store::testing::sqlite().await;
+    let url = db.url.clone();
+    let app = TestApp::start(url, Some(db), true).await;
+    let (admin, channel, _r) = setup(&app, json!({"mode": "least_loaded"})).await;
+    let (ana, _) = agent(&app, &admin, "Ana", json!({"capacity": 5})).await;
+    let (c1, _) = arrives(&app, &admin, channel, "c1").await;
+    // Woken by the new message's event; polled here with a generous limit.
+    for _ in 0..100 {
+        if assignee(&admin, c1).await.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(assignee(&admin, c1).await, Some(ana));
+}
