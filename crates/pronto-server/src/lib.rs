@@ -19,6 +19,7 @@ pub mod integrations;
 pub mod meta;
 pub mod openapi;
 pub mod routes;
+pub mod routing;
 pub mod rules;
 pub mod secrets;
 pub mod state;
@@ -94,7 +95,7 @@ pub async fn serve(
 }
 
 /// [`serve`], with the background workers (the outbox, Meta's webhooks, the
-/// schedule, outgoing webhooks, rule timers) on or off: tests that drive
+/// schedule, outgoing webhooks, rule timers, the routing dispatcher) on or off: tests that drive
 /// the outbox one step at a time turn them off.
 pub async fn serve_with(
     state: AppState,
@@ -107,6 +108,8 @@ pub async fn serve_with(
     let webhooks = workers.then(|| tokio::spawn(meta::run(state.clone(), stop_rx.clone())));
     let schedule = workers.then(|| tokio::spawn(automation::run(state.clone(), stop_rx.clone())));
     let outgoing = workers.then(|| tokio::spawn(integrations::run(state.clone(), stop_rx.clone())));
+    let rule_timers = workers.then(|| tokio::spawn(rules::run(state.clone(), stop_rx.clone())));
+    let dispatcher = workers.then(|| tokio::spawn(routing::run(state.clone(), stop_rx.clone())));
     let listener_task = (state.store.backend() == Backend::Postgres)
         .then(|| tokio::spawn(listen_postgres(state.clone(), stop_rx.clone())));
     let metrics = if state.config.metrics_listen.is_empty() {
@@ -139,10 +142,16 @@ pub async fn serve_with(
     .with_graceful_shutdown(shutdown)
     .await;
     let _ = stop_tx.send(true);
-    let rule_timers = workers.then(|| tokio::spawn(rules::run(state.clone(), stop_rx.clone())));
-    for task in [worker, webhooks, schedule, outgoing, rule_timers]
-        .into_iter()
-        .flatten()
+    for task in [
+        worker,
+        webhooks,
+        schedule,
+        outgoing,
+        rule_timers,
+        dispatcher,
+    ]
+    .into_iter()
+    .flatten()
     {
         let _ = task.await;
     }

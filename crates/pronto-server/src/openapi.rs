@@ -7,7 +7,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::routes::{
-    admin, automation, comments, conversations, events, health, inbound, responsiveness,
+    admin, automation, comments, conversations, events, health, inbound, responsiveness, routing,
     saved_replies, session,
 };
 
@@ -181,6 +181,8 @@ impl Modify for Security {
         events::stream, health::healthz, health::readyz,
         crate::integrations::create, crate::integrations::list, crate::integrations::delete,
         crate::rules::list, crate::rules::create, crate::rules::update, crate::rules::delete,
+        routing::get_channel, routing::put_channel, routing::put_member, routing::put_away,
+        routing::put_contact, routing::assignments,
     ),
     modifiers(&Security),
     security(("token" = []), ("session" = [])),

@@ -21,6 +21,7 @@ mod inbox;
 mod integrations;
 mod messages;
 pub mod model;
+mod routing;
 pub mod testing;
 mod webhooks;
 
@@ -37,6 +38,9 @@ pub use events::EVENTS_CHANNEL;
 pub use imports::ImportProgress;
 pub use integrations::{StoredRule, Subscription, TimedEvent, Waiting};
 pub use model::*;
+pub use routing::{
+    AssignmentLogEntry, HeldConversation, RoutingAgent, RoutingRow, WaitingConversation,
+};
 pub use webhooks::{DeadLetter, PlatformReply, WebhookBody};
 
 /// Which database is behind the store.

@@ -68,6 +68,12 @@ impl Router {
         }
     }
 
+    /// Round robin continues after `agent`, as if it had just served them: a pool
+    /// rebuilt from the store resumes the turn where the last one left it.
+    pub fn resume_after(&mut self, agent: AgentId) {
+        self.cursor = Some(agent);
+    }
+
     /// The pool's settings.
     pub fn settings(&self) -> Settings {
         self.settings

@@ -349,3 +349,24 @@ fn unknown_ids_change_nothing() {
     );
     assert_eq!(r.waiting(), 0);
 }
+
+#[test]
+fn round_robin_resumes_after_the_agent_served_last() {
+    let agents = || {
+        vec![
+            agent(1, "Ana", 9, &[], &[]),
+            agent(2, "Bo", 9, &[], &[]),
+            agent(3, "Cy", 9, &[], &[]),
+        ]
+    };
+    let mut r = router(Mode::RoundRobin, false, agents());
+    r.resume_after(AgentId(2));
+    arrive(&mut r, conv(10, 0, false, None, &[]));
+    arrive(&mut r, conv(11, 1, false, None, &[]));
+    assert_eq!(pairs(&r.dispatch(at(2))), [(10, 3), (11, 1)]);
+    // After the last agent, the turn wraps to the first.
+    let mut r = router(Mode::RoundRobin, false, agents());
+    r.resume_after(AgentId(3));
+    arrive(&mut r, conv(10, 0, false, None, &[]));
+    assert_eq!(pairs(&r.dispatch(at(2))), [(10, 1)]);
+}

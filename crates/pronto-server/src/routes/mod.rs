@@ -8,6 +8,7 @@ pub mod events;
 pub mod health;
 pub mod inbound;
 pub mod responsiveness;
+pub mod routing;
 pub mod saved_replies;
 pub mod session;
 
@@ -27,6 +28,14 @@ pub fn router(state: AppState) -> Router {
         .route("/me", get(session::me))
         .route("/users", get(admin::list_users).post(admin::create_user))
         .route("/users/{id}/deactivate", post(admin::deactivate_user))
+        .route("/users/{id}/routing", put(routing::put_member))
+        .route("/me/away", put(routing::put_away))
+        .route("/contacts/{id}/routing", put(routing::put_contact))
+        .route(
+            "/channels/{id}/routing",
+            get(routing::get_channel).put(routing::put_channel),
+        )
+        .route("/conversations/{id}/assignments", get(routing::assignments))
         .route("/tokens", get(admin::list_tokens).post(admin::create_token))
         .route("/tokens/{id}", axum::routing::delete(admin::revoke_token))
         .route(

@@ -9,6 +9,7 @@ mod integrations;
 mod isolation;
 mod meta;
 mod outbox;
+mod routing;
 mod sandbox;
 mod send_side;
 mod support;

@@ -1,0 +1,112 @@
+//! Routing's storage, on every backend: settings, profiles, the pool's reads, the
+//! guarded assignment and the hand-back.
+
+use pronto_store::testing::backends;
+use pronto_store::{Inbound, Role, RoutingRow};
+use serde_json::json;
+
+const T0: i64 = 1_772_355_600_000_000; // 2026-03-01T09:00:00Z
+const HOUR: i64 = 3_600_000_000;
+
+#[tokio::test]
+async fn routing_reads_and_guarded_writes() {
+    for db in backends().await {
+        let s = &db.store;
+        let ws = s.create_workspace("Acme", T0).await.unwrap();
+        let ch = s
+            .create_channel(
+                ws,
+                "api",
+                "Website",
+                &json!({"url": "http://127.0.0.1:9/h"}),
+                T0,
+            )
+            .await
+            .unwrap()
+            .id;
+        assert_eq!(s.channel_routing(ws, ch).await.unwrap(), None);
+        let row = RoutingRow {
+            mode: "least_loaded".to_owned(),
+            fallback: false,
+            reassign_on_away: true,
+        };
+        s.set_channel_routing(ws, ch, &row, T0).await.unwrap();
+        assert_eq!(s.channel_routing(ws, ch).await.unwrap(), Some(row.clone()));
+        assert_eq!(s.routed_channels().await.unwrap(), [(ws, ch, row)]);
+
+        let ana = s
+            .create_user("ana@acme.test", "Ana", None, T0)
+            .await
+            .unwrap();
+        s.set_member(ws, ana.id, Role::Agent).await.unwrap();
+        s.set_member_routing(ws, ana.id, 3, &["fr".to_owned()], &["billing".to_owned()])
+            .await
+            .unwrap();
+        s.create_session("h", ana.id, ws, T0, T0 + HOUR)
+            .await
+            .unwrap();
+        let agents = s.routing_agents(ws, T0).await.unwrap();
+        assert_eq!(agents.len(), 1);
+        assert!(agents[0].signed_in && !agents[0].away);
+        assert_eq!(
+            (agents[0].capacity, agents[0].languages.clone()),
+            (3, vec!["fr".to_owned()])
+        );
+        assert!(!s.routing_agents(ws, T0 + 2 * HOUR).await.unwrap()[0].signed_in);
+
+        let received = s
+            .receive(
+                ws,
+                &Inbound {
+                    channel_id: ch,
+                    contact_external_id: "marie".to_owned(),
+                    contact_name: Some("Marie".to_owned()),
+                    external_id: Some("m1".to_owned()),
+                    text: "bonjour".to_owned(),
+                    attachments: json!([]),
+                    at: T0,
+                },
+                T0,
+            )
+            .await
+            .unwrap();
+        let conv = received.message.conversation_id;
+        let contact = s.conversation(ws, conv).await.unwrap().contact_id;
+        s.set_contact_routing(ws, contact, true, Some("fr_FR"))
+            .await
+            .unwrap();
+        let waiting = s.routing_waiting(ws, ch).await.unwrap();
+        assert_eq!(waiting.len(), 1);
+        assert!(waiting[0].vip);
+        assert_eq!(waiting[0].locale.as_deref(), Some("fr_FR"));
+
+        assert!(
+            s.route_assign(ws, ch, conv, ana.id, "least_loaded", "assigned to Ana", T0)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !s.route_assign(ws, ch, conv, ana.id, "least_loaded", "again", T0)
+                .await
+                .unwrap()
+        );
+        assert_eq!(s.last_routed_agent(ch).await.unwrap(), Some(ana.id));
+        assert_eq!(s.routing_held(ws).await.unwrap().len(), 1);
+        assert!(s.routing_waiting(ws, ch).await.unwrap().is_empty());
+        assert_eq!(
+            s.routing_agents(ws, T0).await.unwrap()[0].last_assigned,
+            Some(T0)
+        );
+
+        s.set_away(ws, ana.id, true).await.unwrap();
+        assert_eq!(
+            s.hand_back(ws, ana.id, "Ana", T0 + 1).await.unwrap(),
+            [conv]
+        );
+        assert_eq!(s.conversation(ws, conv).await.unwrap().assignee_id, None);
+        let log = s.assignment_log(ws, conv).await.unwrap();
+        let codes: Vec<_> = log.iter().map(|e| e.reason_code.as_str()).collect();
+        assert_eq!(codes, ["least_loaded", "agent_away"]);
+        assert!(s.assignment_log(ws + 1, conv).await.unwrap().is_empty());
+    }
+}
