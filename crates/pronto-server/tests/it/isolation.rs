@@ -62,6 +62,12 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
         .await;
     let token_b = admin_b.with_token(tok_b["secret"].as_str().unwrap());
 
+    let (_, me_a) = admin_a.get("/api/v1/me").await;
+    let user_a = me_a["user"]["id"].as_i64().or(me_a["id"].as_i64()).unwrap();
+    let (_, detail_a) = admin_a
+        .get(&format!("/api/v1/conversations/{conv_a}"))
+        .await;
+    let contact_a = detail_a["conversation"]["contact_id"].as_i64().unwrap();
     for b in [&admin_b, &token_b] {
         let c = format!("/api/v1/conversations/{conv_a}");
         let ch = format!("/api/v1/channels/{channel_a}");
@@ -106,6 +112,21 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
             b.put(&format!("/api/v1/rules/{rule_a}"), rule.clone())
                 .await,
             b.delete(&format!("/api/v1/rules/{rule_a}")).await,
+            b.get(&format!("{ch}/routing")).await,
+            b.put(&format!("{ch}/routing"), json!({"mode": "round_robin"}))
+                .await,
+            b.put(
+                &format!("/api/v1/users/{user_a}/routing"),
+                json!({"capacity": 1, "languages": [], "labels": []}),
+            )
+            .await,
+            b.put(
+                &format!("/api/v1/contacts/{contact_a}/routing"),
+                json!({"vip": true}),
+            )
+            .await,
+            b.get(&format!("{c}/assignments")).await,
+            b.post(&format!("{c}/typing"), json!({})).await,
         ];
         for (i, (status, body)) in checks.iter().enumerate() {
             assert_eq!(*status, StatusCode::NOT_FOUND, "check {i}: {body}");
