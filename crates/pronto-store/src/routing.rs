@@ -363,6 +363,31 @@ impl Store {
         now: Micros,
     ) -> Result<bool> {
         let mut tx = self.write_tx().await?;
+        // The agent's row is locked first, so that dispatchers on several nodes
+        // assigning to one agent at once take turns, and each sees the others'
+        // assignments when it counts: capacity holds whatever the number of nodes.
+        let capacity: Option<i64> = sqlx::query_scalar(
+            "UPDATE memberships SET capacity = capacity
+             WHERE workspace_id = $1 AND user_id = $2 RETURNING capacity",
+        )
+        .bind(workspace_id)
+        .bind(agent_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(capacity) = capacity else {
+            return Ok(false);
+        };
+        let open: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM conversations
+             WHERE workspace_id = $1 AND assignee_id = $2 AND folder = 'inbox'",
+        )
+        .bind(workspace_id)
+        .bind(agent_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if open >= capacity {
+            return Ok(false);
+        }
         let done = sqlx::query(
             "UPDATE conversations SET assignee_id = $1
              WHERE id = $2 AND workspace_id = $3 AND assignee_id IS NULL AND folder = 'inbox'",

@@ -110,3 +110,65 @@ async fn routing_reads_and_guarded_writes() {
         assert!(s.assignment_log(ws + 1, conv).await.unwrap().is_empty());
     }
 }
+
+#[tokio::test]
+async fn dispatchers_racing_on_one_agent_never_exceed_its_capacity() {
+    for db in backends().await {
+        let s = db.store.clone();
+        let ws = s.create_workspace("Acme", T0).await.unwrap();
+        let ch = s
+            .create_channel(
+                ws,
+                "api",
+                "Web",
+                &json!({"url": "http://127.0.0.1:9/h"}),
+                T0,
+            )
+            .await
+            .unwrap()
+            .id;
+        let ana = s
+            .create_user("ana@acme.test", "Ana", None, T0)
+            .await
+            .unwrap();
+        s.set_member(ws, ana.id, Role::Agent).await.unwrap();
+        s.set_member_routing(ws, ana.id, 2, &[], &[]).await.unwrap();
+        let mut conversations = Vec::new();
+        for i in 0..6 {
+            let m = s
+                .receive(
+                    ws,
+                    &Inbound {
+                        channel_id: ch,
+                        contact_external_id: format!("c{i}"),
+                        contact_name: None,
+                        external_id: Some(format!("m{i}")),
+                        text: "hi".to_owned(),
+                        attachments: json!([]),
+                        at: T0,
+                    },
+                    T0,
+                )
+                .await
+                .unwrap();
+            conversations.push(m.message.conversation_id);
+        }
+        // Six dispatchers (as on six nodes) each give Ana a different conversation.
+        let tasks: Vec<_> = conversations
+            .into_iter()
+            .map(|conv| {
+                let s = s.clone();
+                tokio::spawn(async move {
+                    s.route_assign(ws, ch, conv, ana.id, "least_loaded", "to Ana", T0)
+                        .await
+                        .unwrap()
+                })
+            })
+            .collect();
+        let mut assigned = 0;
+        for t in tasks {
+            assigned += usize::from(t.await.unwrap());
+        }
+        assert_eq!(assigned, 2, "capacity 2");
+    }
+}
