@@ -372,29 +372,17 @@ impl Store {
         if let Some(user) = assignee {
             self.member(workspace_id, user).await?;
         }
-        let mut tx = self.write_tx().await?;
-        let done = sqlx::query(
-            "UPDATE conversations SET assignee_id = $1 WHERE id = $2 AND workspace_id = $3",
-        )
-        .bind(assignee)
-        .bind(id)
-        .bind(workspace_id)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("conversation"));
-        }
         let payload = json!({"conversation_id": id, "assignee_id": assignee});
-        append(
-            &mut tx,
-            self.backend,
+        self.set_conversation_column(
             workspace_id,
+            id,
+            "assignee_id",
+            assignee,
             "conversation.assigned",
             &payload,
             now,
         )
         .await?;
-        tx.commit().await?;
         self.conversation(workspace_id, id).await
     }
 
@@ -407,11 +395,37 @@ impl Store {
         priority: i64,
         now: Micros,
     ) -> Result<()> {
-        let mut tx = self.write_tx().await?;
-        let done = sqlx::query(
-            "UPDATE conversations SET priority = $1 WHERE id = $2 AND workspace_id = $3",
+        let payload = json!({"conversation_id": id, "priority": priority});
+        self.set_conversation_column(
+            workspace_id,
+            id,
+            "priority",
+            Some(priority),
+            "conversation.priority",
+            &payload,
+            now,
         )
-        .bind(priority)
+        .await
+    }
+
+    /// Sets one column of a conversation and publishes `kind` with `payload`, in one
+    /// transaction; `NotFound` if the workspace has no such conversation.
+    #[allow(clippy::too_many_arguments)]
+    async fn set_conversation_column(
+        &self,
+        workspace_id: i64,
+        id: i64,
+        column: &'static str,
+        value: Option<i64>,
+        kind: &str,
+        payload: &serde_json::Value,
+        now: Micros,
+    ) -> Result<()> {
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query(&format!(
+            "UPDATE conversations SET {column} = $1 WHERE id = $2 AND workspace_id = $3"
+        ))
+        .bind(value)
         .bind(id)
         .bind(workspace_id)
         .execute(&mut *tx)
@@ -419,16 +433,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("conversation"));
         }
-        let payload = json!({"conversation_id": id, "priority": priority});
-        append(
-            &mut tx,
-            self.backend,
-            workspace_id,
-            "conversation.priority",
-            &payload,
-            now,
-        )
-        .await?;
+        append(&mut tx, self.backend, workspace_id, kind, payload, now).await?;
         tx.commit().await?;
         Ok(())
     }
