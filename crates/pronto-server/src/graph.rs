@@ -152,7 +152,14 @@ pub async fn sender_action(
         .reply_target(conversation_id)
         .await
         .map_err(|e| SendError::Retry(e.to_string()))?;
-    let open = last_in.is_some_and(|at| state.now() - at < pronto_core::time::DAY);
+    // The policy's window, so the two never disagree on when it closes.
+    let window = policy::window(
+        platform(&channel.kind),
+        capabilities(channel),
+        last_in.map(Timestamp::from_micros),
+    );
+    let now = Timestamp::from_micros(state.now());
+    let open = window.open_until.is_some_and(|end| now < end);
     if !open || psid.starts_with(COMMENTER_PREFIX) {
         return Ok(false);
     }

@@ -246,13 +246,16 @@ async fn evaluate_and_apply(state: &AppState, ws: i64, stored: &Stored) -> Resul
     let message = &stored.message;
     let (facts, contact_name) = facts_for(state, ws, message, message.at).await?;
     let mut fired = Vec::new();
-    // A conversation's first message opens it: those rules come first.
-    if state
-        .store
-        .messages(ws, message.conversation_id, 2)
-        .await?
-        .len()
-        == 1
+    // A conversation's first message opens it: those rules come first. The
+    // messages are read only when such a rule exists (this runs on every message).
+    let opening = rules.iter().any(|r| r.when == When::ConversationOpened);
+    if opening
+        && state
+            .store
+            .messages(ws, message.conversation_id, 2)
+            .await?
+            .len()
+            == 1
     {
         fired.extend(rules::cascade(
             &rules,
