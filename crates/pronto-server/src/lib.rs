@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod automation;
+pub mod clocks;
 pub mod config;
 pub mod delivery;
 pub mod engines;
@@ -23,6 +24,7 @@ pub mod routing;
 pub mod rules;
 pub mod secrets;
 pub mod state;
+pub mod ui;
 
 use std::future::Future;
 use std::net::SocketAddr;

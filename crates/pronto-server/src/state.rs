@@ -58,6 +58,8 @@ pub struct Inner {
     pub hub: Hub,
     /// The live responsiveness engines, one per channel.
     pub engines: Engines,
+    /// The inbox's clocks, from each channel's forecast.
+    pub clocks: crate::clocks::ClockCache,
     /// Failed sign-ins.
     pub limiter: Mutex<LoginLimiter>,
     /// The client for outgoing webhooks.
@@ -89,6 +91,7 @@ impl AppState {
             config,
             hub: Hub::new(),
             engines: Engines::default(),
+            clocks: Default::default(),
             limiter: Mutex::new(LoginLimiter::default()),
             http: reqwest::Client::builder()
                 .timeout(std::time::Duration::from_secs(10))

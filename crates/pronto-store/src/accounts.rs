@@ -97,6 +97,16 @@ impl Store {
         Ok(())
     }
 
+    /// Sets the language a user's pages are written in (`None`: the browser's).
+    pub async fn set_user_locale(&self, user_id: i64, locale: Option<&str>) -> Result<()> {
+        sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
+            .bind(locale)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Gives a user a role in a workspace (or changes it).
     pub async fn set_member(&self, workspace_id: i64, user_id: i64, role: Role) -> Result<()> {
         sqlx::query(

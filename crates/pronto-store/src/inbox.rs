@@ -217,6 +217,26 @@ impl Store {
         .transpose()
     }
 
+    /// Where a contact of the workspace is known: (channel id, their id there).
+    pub async fn contact_identities(
+        &self,
+        workspace_id: i64,
+        contact_id: i64,
+    ) -> Result<Vec<(i64, String)>> {
+        let rows = sqlx::query(
+            "SELECT i.channel_id, i.external_id FROM contact_identities i
+             JOIN contacts k ON k.id = i.contact_id
+             WHERE i.contact_id = $1 AND k.workspace_id = $2 ORDER BY i.channel_id",
+        )
+        .bind(contact_id)
+        .bind(workspace_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("channel_id")?, r.try_get("external_id")?)))
+            .collect()
+    }
+
     /// A contact of the workspace.
     pub async fn contact(&self, workspace_id: i64, id: i64) -> Result<Contact> {
         let row = sqlx::query(

@@ -373,6 +373,88 @@ impl Store {
         Ok(list)
     }
 
+    /// The latest message of each of `ids` (conversations of the workspace), for the
+    /// inbox list's previews. One query whatever the number of conversations.
+    pub async fn last_messages(
+        &self,
+        workspace_id: i64,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, Message>> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let placeholders: Vec<String> = (2..ids.len() + 2).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE id IN (
+                 SELECT (SELECT m.id FROM messages m WHERE m.conversation_id = c.id
+                         ORDER BY m.at DESC, m.id DESC LIMIT 1)
+                 FROM conversations c WHERE c.workspace_id = $1 AND c.id IN ({}))",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(workspace_id);
+        for id in ids {
+            query = query.bind(*id);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| message(r).map(|m| (m.conversation_id, m)))
+            .collect()
+    }
+
+    /// Sends a failed reply again: its outbox entry is due now with a fresh count of
+    /// attempts. Only a failed message of the workspace can be retried.
+    pub async fn retry_message(
+        &self,
+        workspace_id: i64,
+        message_id: i64,
+        now: Micros,
+    ) -> Result<Message> {
+        let mut tx = self.write_tx().await?;
+        let status: Option<String> =
+            sqlx::query_scalar("SELECT status FROM messages WHERE id = $1 AND workspace_id = $2")
+                .bind(message_id)
+                .bind(workspace_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        match status.as_deref() {
+            None => return Err(StoreError::NotFound("message")),
+            Some("failed") => {}
+            Some(other) => {
+                return Err(StoreError::Conflict(format!(
+                    "only a failed message can be sent again; this one is {other}"
+                )));
+            }
+        }
+        let updated = sqlx::query(
+            "UPDATE outbox SET done_at = NULL, locked_until = NULL, attempts = 0, last_error = NULL,
+                    next_attempt_at = $1 WHERE message_id = $2 AND workspace_id = $3",
+        )
+        .bind(now)
+        .bind(message_id)
+        .bind(workspace_id)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::Conflict(
+                "this message has no delivery to retry".to_owned(),
+            ));
+        }
+        sqlx::query("UPDATE messages SET status = 'queued', error = NULL WHERE id = $1")
+            .bind(message_id)
+            .execute(&mut *tx)
+            .await?;
+        let message = message_by_id(&mut tx, message_id).await?;
+        let payload = json!({
+            "conversation_id": message.conversation_id,
+            "message_id": message_id,
+            "status": "queued",
+            "error": null,
+        });
+        append(&mut tx, self.backend, workspace_id, "message.status", &payload, now).await?;
+        tx.commit().await?;
+        Ok(message)
+    }
+
     /// Claims the next due delivery for `lease` microseconds: nobody else gets it
     /// until it is finished or the lease runs out (a crashed worker's job comes back).
     pub async fn claim_delivery(&self, now: Micros, lease: Micros) -> Result<Option<OutboxJob>> {

@@ -170,6 +170,68 @@ pub async fn typing(
     Ok(StatusCode::ACCEPTED)
 }
 
+/// What Meta's policy needs to decide a reply by `author` in conversation `id` of
+/// a Messenger or Instagram channel; refused at once when the person has only
+/// commented on a post (they have no messaging id to write to).
+pub(crate) async fn meta_reply_facts(
+    state: &AppState,
+    id: i64,
+    channel: &pronto_store::Channel,
+    author: MessageAuthor,
+) -> ApiResult<pronto_core::policy::ReplyFacts> {
+    let (recipient, last_in) = state.store.reply_target(id).await?;
+    if recipient.starts_with(crate::graph::COMMENTER_PREFIX) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "commenter_only",
+            "this person has only commented on a post; answer their comment privately (POST /api/v1/comments/{id}/private-reply)",
+        ));
+    }
+    Ok(pronto_core::policy::ReplyFacts {
+        platform: crate::graph::platform(&channel.kind),
+        capabilities: crate::graph::capabilities(channel),
+        last_customer_action: last_in.map(pronto_core::Timestamp::from_micros),
+        author: crate::graph::author(author),
+        now: pronto_core::Timestamp::from_micros(state.now()),
+    })
+}
+
+/// `POST /api/v1/conversations/{id}/viewing`: the caller has the conversation open.
+/// The page repeats it while open; other agents see a `conversation.viewing` event
+/// ("Ana is viewing") so two people do not answer the same customer.
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/viewing", tag = "conversations", params(("id" = i64, Path, description = "The conversation")), responses((status = 202, description = "Others are told")))]
+pub async fn viewing(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<impl IntoResponse> {
+    let ws = auth.workspace();
+    let user = auth.user()?;
+    state.store.conversation(ws, id).await?;
+    let now = state.now();
+    let payload = json!({"conversation_id": id, "user_id": user, "at": now});
+    state
+        .store
+        .publish(ws, "conversation.viewing", &payload, now)
+        .await?;
+    state.hub.notify(ws);
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// `POST /api/v1/messages/{id}/retry`: sends a failed reply again (the policy is
+/// checked again at sending, so a reply refused for the window stays refused).
+#[utoipa::path(post, path = "/api/v1/messages/{id}/retry", tag = "conversations", params(("id" = i64, Path, description = "The failed message")), responses((status = 200, description = "The message, queued again", body = pronto_store::Message), (status = 409, description = "The message did not fail", body = crate::openapi::ErrorBody)))]
+pub async fn retry(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<impl IntoResponse> {
+    let ws = auth.workspace();
+    let message = state.store.retry_message(ws, id, state.now()).await?;
+    state.hub.notify(ws);
+    Ok(Json(message))
+}
+
 /// The request body.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct Assign {
@@ -345,21 +407,7 @@ pub async fn reply(
             ));
         }
         check_length(&body.text)?;
-        let (recipient, last_in) = state.store.reply_target(id).await?;
-        if recipient.starts_with(crate::graph::COMMENTER_PREFIX) {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "commenter_only",
-                "this person has only commented on a post; answer their comment privately (POST /api/v1/comments/{id}/private-reply)",
-            ));
-        }
-        let facts = pronto_core::policy::ReplyFacts {
-            platform: crate::graph::platform(&channel.kind),
-            capabilities: crate::graph::capabilities(&channel),
-            last_customer_action: last_in.map(pronto_core::Timestamp::from_micros),
-            author: crate::graph::author(author),
-            now: pronto_core::Timestamp::from_micros(state.now()),
-        };
+        let facts = meta_reply_facts(&state, id, &channel, author).await?;
         if let Err(refusal) = pronto_core::policy::decide_reply(&facts, &body.text) {
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -25,7 +25,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/login", post(session::login))
         .route("/auth/logout", post(session::logout))
         .route("/setup", post(session::setup))
-        .route("/me", get(session::me))
+        .route("/me", get(session::me).put(session::update_me))
         .route("/users", get(admin::list_users).post(admin::create_user))
         .route("/users/{id}/deactivate", post(admin::deactivate_user))
         .route("/users/{id}/routing", put(routing::put_member))
@@ -60,6 +60,8 @@ pub fn router(state: AppState) -> Router {
         .route("/conversations/{id}/notes", post(conversations::add_note))
         .route("/conversations/{id}/messages", post(conversations::reply))
         .route("/conversations/{id}/typing", post(conversations::typing))
+        .route("/conversations/{id}/viewing", post(conversations::viewing))
+        .route("/messages/{id}/retry", post(conversations::retry))
         .route("/comments", get(comments::list))
         .route(
             "/comments/{id}/private-reply",
@@ -94,6 +96,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { ApiError::not_found("route") });
     Router::new()
         .nest("/api/v1", api)
+        .merge(crate::ui::router())
         .route("/api/openapi.json", get(crate::openapi::serve))
         .route(
             "/webhooks/meta/{id}",

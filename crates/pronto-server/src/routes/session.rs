@@ -126,6 +126,40 @@ pub async fn me(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<ser
 
 /// The request body.
 #[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeUpdate {
+    /// The language of the caller's pages: `en`, `fr`, `it`, or `""` for the
+    /// browser's.
+    locale: Option<String>,
+}
+
+/// `PUT /api/v1/me`: the signed-in user's own preferences.
+#[utoipa::path(put, path = "/api/v1/me", tag = "session", request_body = MeUpdate, responses((status = 200, description = "The caller", body = Object), (status = 400, description = "A language the UI does not speak", body = crate::openapi::ErrorBody)))]
+pub async fn update_me(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<MeUpdate>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let user = auth.user()?;
+    if let Some(locale) = body.locale {
+        let locale = match Some(locale).filter(|l| !l.is_empty()) {
+            Some(l) => Some(
+                crate::ui::i18n::Lang::parse(&l)
+                    .filter(|_| l.len() <= 10)
+                    .ok_or_else(|| {
+                        ApiError::invalid(format!("locale {l:?}: the UI speaks en, fr and it"))
+                    })?
+                    .code(),
+            ),
+            None => None,
+        };
+        state.store.set_user_locale(user, locale).await?;
+    }
+    me(State(state), auth).await
+}
+
+/// The request body.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct Setup {
     token: String,
     email: String,

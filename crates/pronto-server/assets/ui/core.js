@@ -1,0 +1,195 @@
+// Pronto's pages: what every page shares. The server renders the HTML; this script
+// calls the JSON API, listens to the live event stream and swaps in fragments the
+// server renders. Text from the server is only ever set with textContent or as
+// server-rendered (escaped) HTML, never built into HTML here.
+"use strict";
+
+const Pronto = (() => {
+  const readJson = (id) => {
+    const el = document.getElementById(id);
+    return el ? JSON.parse(el.textContent) : null;
+  };
+  const texts = readJson("texts") || { common: {} };
+  const me = readJson("me");
+
+  // `{name}` placeholders filled from `values`.
+  const fill = (text, values) =>
+    String(text).replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m));
+
+  const duration = (micros) => {
+    const c = texts.common;
+    const s = Math.max(0, Math.floor(micros / 1e6));
+    if (s < 60) return fill(c.seconds, { n: s });
+    if (s < 3600) return fill(c.minutes, { n: Math.floor(s / 60) });
+    if (s < 86400) {
+      const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
+      return m === 0 || h >= 10 ? fill(c.hours, { n: h })
+        : fill(c.hours, { n: h }) + " " + fill(c.minutes, { n: m });
+    }
+    return fill(c.days, { n: Math.floor(s / 86400) });
+  };
+
+  // The live banner (role=status): connection trouble and errors.
+  const say = (text, kind) => {
+    const el = document.getElementById("live-status");
+    if (!el) return;
+    el.textContent = text || "";
+    el.className = kind || "";
+  };
+
+  // Calls the JSON API with the session cookie. Errors are shown and rethrown.
+  const api = async (method, path, body, headers) => {
+    const init = { method, headers: Object.assign({}, headers || {}), credentials: "same-origin" };
+    if (body !== undefined) {
+      init.headers["content-type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    const res = await fetch("/api/v1" + path, init);
+    if (res.status === 401) {
+      location.href = "/login?next=" + encodeURIComponent(location.pathname + location.search);
+      throw new Error("signed out");
+    }
+    const data = res.status === 204 ? null : await res.json().catch(() => null);
+    if (!res.ok) {
+      const message = (data && data.message) || res.statusText;
+      say(fill(texts.common.error, { message }), "error");
+      const err = new Error(message);
+      err.code = data && data.code;
+      throw err;
+    }
+    return data;
+  };
+
+  // Fetches server-rendered HTML (a fragment under /ui/).
+  const fragment = async (path) => {
+    const res = await fetch(path, { credentials: "same-origin" });
+    if (res.status === 401) {
+      location.href = "/login?next=" + encodeURIComponent(location.pathname + location.search);
+      throw new Error("signed out");
+    }
+    if (!res.ok) throw new Error(res.status + " " + path);
+    return res.text();
+  };
+
+  // Replaces an element's content with server-rendered HTML.
+  const swap = (el, html) => {
+    const tpl = document.createElement("template");
+    tpl.innerHTML = html;
+    el.replaceChildren(tpl.content);
+    localise(el);
+  };
+
+  // <time datetime> in the browser's zone and language.
+  const localise = (root) => {
+    const lang = document.documentElement.lang || "en";
+    const fmt = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
+    root.querySelectorAll("time[data-local]").forEach((t) => {
+      const d = new Date(t.getAttribute("datetime"));
+      if (!isNaN(d)) t.textContent = fmt.format(d);
+    });
+    root.querySelectorAll("[data-tz]").forEach((el) => {
+      try {
+        const f = new Intl.DateTimeFormat(lang, { timeStyle: "short", timeZone: el.dataset.tz });
+        el.textContent = f.format(new Date()) + " (" + el.dataset.tz + ")";
+      } catch (e) { /* an unknown zone stays as its name */ }
+    });
+  };
+
+  // The live stream. Handlers get (kind, data); `reconnected` handlers run when the
+  // stream comes back after a break, so pages re-read what they show (the browser
+  // resends Last-Event-ID, and a fresh read covers anything older).
+  const handlers = [];
+  const reconnected = [];
+  let source = null, broken = false, retry = 1000;
+  const KINDS = ["message.created", "message.status", "message.updated", "conversation.assigned",
+    "conversation.moved", "conversation.labeled", "conversation.priority", "note.created",
+    "channel.status", "responsiveness.changed", "conversation.typing", "conversation.viewing",
+    "contact.updated", "comment.created", "comment.removed", "agent.notified"];
+  const connect = () => {
+    source = new EventSource("/api/v1/events");
+    source.onopen = () => {
+      retry = 1000;
+      if (broken) {
+        broken = false;
+        say(texts.common.online, "ok");
+        setTimeout(() => say(""), 4000);
+        reconnected.forEach((f) => f());
+      }
+    };
+    source.onerror = () => {
+      if (!broken) say(texts.common.offline, "warn");
+      broken = true;
+      // The browser retries by itself unless the stream is closed for good.
+      if (source.readyState === EventSource.CLOSED) {
+        source = null;
+        setTimeout(connect, retry);
+        retry = Math.min(retry * 2, 15000);
+      }
+    };
+    KINDS.forEach((kind) =>
+      source.addEventListener(kind, (e) => {
+        let data = {};
+        try { data = JSON.parse(e.data); } catch (_) { /* keep {} */ }
+        handlers.forEach((f) => f(kind, data));
+      }));
+  };
+  const live = (f) => {
+    handlers.push(f);
+    if (!source) connect();
+  };
+  const onReconnect = (f) => reconnected.push(f);
+
+  // Whether a key press is meant for a text field rather than a shortcut.
+  const typing = (e) => {
+    const t = e.target;
+    return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+  };
+
+  document.addEventListener("DOMContentLoaded", () => {
+    localise(document);
+    const lang = document.getElementById("language");
+    if (lang) lang.addEventListener("change", async () => {
+      await api("PUT", "/me", { locale: lang.value });
+      location.reload();
+    });
+    const out = document.getElementById("sign-out");
+    if (out) out.addEventListener("click", async () => {
+      await api("POST", "/auth/logout");
+      location.href = "/login";
+    });
+    const help = document.getElementById("help");
+    const helpOpen = document.getElementById("help-open");
+    if (help && helpOpen) helpOpen.addEventListener("click", () => help.showModal());
+    document.addEventListener("keydown", (e) => {
+      if (e.key === "?" && !typing(e) && help && !help.open) {
+        e.preventDefault();
+        help.showModal();
+      }
+    });
+    const login = document.getElementById("login");
+    if (login) login.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const error = document.getElementById("login-error");
+      error.textContent = "";
+      const button = login.querySelector("button");
+      button.disabled = true;
+      try {
+        const res = await fetch("/api/v1/auth/login", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ email: login.email.value, password: login.password.value }),
+        });
+        if (res.ok) {
+          location.href = login.dataset.next || "/inbox";
+          return;
+        }
+        const data = await res.json().catch(() => ({}));
+        error.textContent = data.message || res.statusText;
+      } finally {
+        button.disabled = false;
+      }
+    });
+  });
+
+  return { texts, me, fill, duration, say, api, fragment, swap, localise, live, onReconnect, typing, readJson };
+})();

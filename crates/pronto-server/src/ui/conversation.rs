@@ -1,0 +1,533 @@
+//! One conversation: its header and actions, the messages, the contact card with
+//! the messaging window, the notes and the composer. `GET /ui/conversations/{id}`
+//! renders the same pane for the script, which swaps in every part but the
+//! composer (so a draft survives live updates).
+
+use axum::extract::State;
+use maud::{Markup, html};
+use pronto_core::policy::{self, MessagingType, Refusal};
+use pronto_core::{Presence, Timestamp};
+use pronto_store::{
+    Channel, Contact, Conversation, Member, Message, MessageAuthor, Note, StatusSource,
+};
+use serde_json::{Value, json};
+
+use super::Viewer;
+use super::format::{duration, json_script, time};
+use super::i18n::{Texts, fill};
+use super::inbox::author_label;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::ApiPath;
+use crate::state::AppState;
+
+/// `GET /ui/conversations/{id}`.
+pub async fn fragment(
+    State(state): State<AppState>,
+    v: Viewer,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Markup> {
+    let ws = v.workspace();
+    let channels = state.store.channels(ws).await?;
+    let members = state.store.members(ws).await?;
+    pane(&state, &v, id, &channels, &members).await
+}
+
+/// Whether an agent's reply may go now, and if not, why (in the viewer's words).
+struct ReplyState {
+    allowed: bool,
+    reason: Option<String>,
+    tagged: bool,
+}
+
+/// Everything the pane shows.
+struct PaneData<'a> {
+    conversation: Conversation,
+    channel: &'a Channel,
+    contact: Contact,
+    identities: Vec<(i64, String)>,
+    messages: Vec<Message>,
+    notes: Vec<Note>,
+    window: Option<policy::WindowState>,
+    reply: ReplyState,
+    away: Option<(Presence, i64, StatusSource)>,
+}
+
+/// The pane of conversation `id`.
+pub async fn pane(
+    state: &AppState,
+    v: &Viewer,
+    id: i64,
+    channels: &[Channel],
+    members: &[Member],
+) -> ApiResult<Markup> {
+    let ws = v.workspace();
+    let conversation = state.store.conversation(ws, id).await?;
+    let channel = channels
+        .iter()
+        .find(|c| c.id == conversation.channel_id)
+        .ok_or_else(|| ApiError::not_found("channel"))?;
+    let contact = state.store.contact(ws, conversation.contact_id).await?;
+    let identities = state.store.contact_identities(ws, contact.id).await?;
+    let messages = state.store.messages(ws, id, 200).await?;
+    let notes = state.store.notes(ws, id).await?;
+    let (reply, window) = reply_state(state, v.t(), id, channel).await?;
+    let away = state
+        .store
+        .latest_status(channel.id)
+        .await?
+        .map(|s| (s.status, s.at, s.source));
+    let data = PaneData {
+        conversation,
+        channel,
+        contact,
+        identities,
+        messages,
+        notes,
+        window,
+        reply,
+        away,
+    };
+    Ok(render(v, &data, channels, members, state.now()))
+}
+
+async fn reply_state(
+    state: &AppState,
+    t: &Texts,
+    id: i64,
+    channel: &Channel,
+) -> ApiResult<(ReplyState, Option<policy::WindowState>)> {
+    if !crate::meta::is_meta(&channel.kind) {
+        let open = ReplyState {
+            allowed: true,
+            reason: None,
+            tagged: false,
+        };
+        return Ok((open, None));
+    }
+    let facts = match crate::routes::conversations::meta_reply_facts(
+        state,
+        id,
+        channel,
+        MessageAuthor::Agent,
+    )
+    .await
+    {
+        Ok(f) => f,
+        Err(e) if e.code == "commenter_only" => {
+            let refused = ReplyState {
+                allowed: false,
+                reason: Some(t.inbox.refused_commenter_only.to_owned()),
+                tagged: false,
+            };
+            return Ok((refused, None));
+        }
+        Err(e) => return Err(e),
+    };
+    let window = policy::window(
+        facts.platform,
+        facts.capabilities,
+        facts.last_customer_action,
+    );
+    // An empty text: the question is the window and the tag, not the length.
+    let reply = match policy::decide_reply(&facts, "") {
+        Ok(kind) => ReplyState {
+            allowed: true,
+            reason: None,
+            tagged: matches!(kind, MessagingType::MessageTag(_)),
+        },
+        Err(refusal) => ReplyState {
+            allowed: false,
+            reason: Some(refusal_text(t, refusal)),
+            tagged: false,
+        },
+    };
+    Ok((reply, Some(window)))
+}
+
+/// A policy refusal in the viewer's words.
+fn refusal_text(t: &Texts, r: Refusal) -> String {
+    let i = &t.inbox;
+    match r {
+        Refusal::NoCustomerMessage => i.refused_no_customer_message.to_owned(),
+        Refusal::AutomatedOutsideWindow { .. } => i.refused_window_closed.to_owned(),
+        Refusal::HumanAgentNotEnabled { .. } => i.refused_no_human_agent.to_owned(),
+        Refusal::HumanAgentExpired { .. } => i.refused_human_agent_expired.to_owned(),
+        Refusal::TemplateRequired { .. } => i.refused_template_required.to_owned(),
+        Refusal::TextTooLong { .. } => i.refused_text_too_long.to_owned(),
+        other => fill(i.refused_other, &[("reason", &other.to_string())]),
+    }
+}
+
+fn render(
+    v: &Viewer,
+    d: &PaneData<'_>,
+    channels: &[Channel],
+    members: &[Member],
+    now: i64,
+) -> Markup {
+    let t = v.t();
+    let i = &t.inbox;
+    let c = &d.conversation;
+    let name_of = |id: i64| {
+        members
+            .iter()
+            .find(|m| m.user.id == id)
+            .map(|m| m.user.name.clone())
+    };
+    html! {
+        article.conversation data-id=(c.id) data-channel=(c.channel_id) data-folder=(c.folder.as_str()) {
+            div id="conv-head" {
+                header.conv-head {
+                    a.back href="/inbox" { "← " (i.back) }
+                    h2 id="conv-title" { (c.contact_name) }
+                    span.channel { (d.channel.name) }
+                    p.presence id="presence" aria-live="polite" {}
+                }
+                (actions(v, d, members, now))
+                div id="reply-state" hidden
+                    data-allowed=(d.reply.allowed)
+                    data-reason=(d.reply.reason.clone().unwrap_or_default())
+                    data-tagged=(d.reply.tagged) {}
+            }
+            div.conv-body {
+                div.thread id="thread" tabindex="0" aria-label=(i.history) {
+                    ol.messages {
+                        @for m in &d.messages {
+                            (message(t, m, &c.contact_name, &name_of))
+                        }
+                    }
+                }
+                aside.side id="side" {
+                    (contact_card(t, &d.contact, &d.identities, channels))
+                    (window_card(t, d.window.as_ref(), now))
+                    (notes(t, &d.notes, &name_of))
+                }
+            }
+            (composer(v, d))
+        }
+    }
+}
+
+fn actions(v: &Viewer, d: &PaneData<'_>, members: &[Member], now: i64) -> Markup {
+    let t = v.t();
+    let i = &t.inbox;
+    let c = &d.conversation;
+    let folder_name = match c.folder.as_str() {
+        "done" => i.folder_done,
+        "spam" => i.folder_spam,
+        _ => i.folder_inbox,
+    };
+    html! {
+        div.actions role="group" aria-label=(i.actions) {
+            span.folder { (fill(i.in_folder, &[("folder", folder_name)])) }
+            label.assign {
+                span { (i.assign_to) }
+                select data-action="assign" {
+                    option value="" selected[c.assignee_id.is_none()] { (i.assign_nobody) }
+                    @for m in members.iter().filter(|m| m.user.deactivated_at.is_none()) {
+                        option value=(m.user.id) selected[c.assignee_id == Some(m.user.id)] { (m.user.name) }
+                    }
+                }
+            }
+            @if c.assignee_id != Some(v.user.id) {
+                button type="button" data-action="assign-me" { (i.assign_me) }
+            }
+            @if c.folder.as_str() != "done" {
+                button type="button" data-action="move" data-folder="done" aria-keyshortcuts="e" { (i.move_done) }
+            }
+            @if c.folder.as_str() != "spam" {
+                button type="button" data-action="move" data-folder="spam" { (i.move_spam) }
+            }
+            @if c.folder.as_str() != "inbox" {
+                button type="button" data-action="move" data-folder="inbox" { (i.move_inbox) }
+            }
+            div.labels {
+                span.visually-hidden { (i.labels) }
+                @for label in &c.labels {
+                    span.label {
+                        (label)
+                        button type="button" data-action="unlabel" data-label=(label)
+                            aria-label=(fill(i.remove_label, &[("label", label)])) { "×" }
+                    }
+                }
+                form.add-label data-action="label" {
+                    label.visually-hidden for="new-label" { (i.add_label) }
+                    input id="new-label" name="label" maxlength="50" placeholder=(i.add_label);
+                }
+            }
+            (status(t, d, now))
+        }
+    }
+}
+
+fn status(t: &Texts, d: &PaneData<'_>, now: i64) -> Markup {
+    let i = &t.inbox;
+    let away = matches!(d.away, Some((Presence::Away, _, _)));
+    html! {
+        div.status data-channel=(d.channel.id) {
+            span.visually-hidden { (i.channel_status) ": " }
+            @if away {
+                span.away { (i.away) }
+                @if let Some((_, at, StatusSource::Manual)) = d.away {
+                    @let ends = at + pronto_core::analysis::AWAY_LIMIT;
+                    @if ends > now {
+                        " " span.until { (fill(i.away_ends, &[("date", &super::format::instant(ends))])) }
+                    }
+                }
+                button type="button" data-action="status" data-status="available" { (i.set_available) }
+            } @else {
+                span.available { (i.available) }
+                button type="button" data-action="status" data-status="away" { (i.set_away) }
+            }
+        }
+    }
+}
+
+fn message(
+    t: &Texts,
+    m: &Message,
+    contact: &str,
+    name_of: &dyn Fn(i64) -> Option<String>,
+) -> Markup {
+    let i = &t.inbox;
+    let who = match m.author {
+        MessageAuthor::Customer => contact.to_owned(),
+        MessageAuthor::Agent => m
+            .agent_id
+            .and_then(name_of)
+            .unwrap_or_else(|| i.author_agent.to_owned()),
+        _ => author_label(t, m).to_owned(),
+    };
+    let status = match m.status.as_str() {
+        "queued" => Some(i.status_queued),
+        "sent" => Some(i.status_sent),
+        "delivered" => Some(i.status_delivered),
+        "read" => Some(i.status_read),
+        "failed" => Some(i.status_failed),
+        _ => None,
+    };
+    html! {
+        li class={"msg " (m.author.as_str())} data-id=(m.id) {
+            div.msg-head {
+                span.author { (who) }
+                @if m.author != MessageAuthor::Customer && m.author != MessageAuthor::Agent {
+                    " " span.kind { (author_label(t, m)) }
+                }
+                " " (time(m.at))
+            }
+            @if m.deleted_at.is_some() {
+                p.text.deleted { (i.deleted) }
+            } @else {
+                @if !m.text.is_empty() {
+                    p.text { (m.text) }
+                }
+                (attachments(t, &m.attachments))
+            }
+            div.msg-foot {
+                @if m.edited_at.is_some() { span.edited { (i.edited) } }
+                @if let Some(r) = &m.reaction {
+                    span.reaction { (fill(i.reaction, &[("reaction", r)])) }
+                }
+                @if m.author != MessageAuthor::Customer {
+                    @if let Some(s) = status {
+                        span class={"state " (m.status)} { (s) }
+                    }
+                }
+                @if m.status == "failed" {
+                    span.failed role="note" {
+                        (fill(i.failed_reason, &[("reason", m.error.as_deref().unwrap_or("?"))]))
+                    }
+                    button type="button" data-action="retry" data-message=(m.id) { (i.retry) }
+                }
+            }
+        }
+    }
+}
+
+/// Links only to the web: a `javascript:` or `data:` address never becomes a link.
+fn web_url(v: &Value) -> Option<&str> {
+    v.as_str()
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+}
+
+fn attachments(t: &Texts, list: &Value) -> Markup {
+    let i = &t.inbox;
+    let items = list.as_array().map(Vec::as_slice).unwrap_or_default();
+    html! {
+        @for a in items {
+            @match a["type"].as_str() {
+                Some("referral") => {
+                    p.came-from { (fill(i.came_from, &[("source", &referral_text(a))])) }
+                }
+                Some("quick_replies") => {
+                    ul.quick-replies {
+                        @for o in a["options"].as_array().map(Vec::as_slice).unwrap_or_default() {
+                            li { (o["title"].as_str().unwrap_or("")) }
+                        }
+                    }
+                }
+                _ => {
+                    @let url = web_url(&a["url"]).or_else(|| web_url(&a["payload"]["url"]));
+                    p.attachment {
+                        @match url {
+                            Some(u) => a href=(u) rel="noopener noreferrer" target="_blank" { (i.open_attachment) " (" (a["type"].as_str().unwrap_or("file")) ")" },
+                            None => span { (i.attachment) " (" (a["type"].as_str().unwrap_or("file")) ")" },
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn referral_text(r: &Value) -> String {
+    let parts: Vec<&str> = ["source", "ref", "ad_id"]
+        .iter()
+        .filter_map(|k| r[*k].as_str())
+        .filter(|s| !s.is_empty())
+        .collect();
+    parts.join(" · ")
+}
+
+fn contact_card(
+    t: &Texts,
+    contact: &Contact,
+    identities: &[(i64, String)],
+    channels: &[Channel],
+) -> Markup {
+    let i = &t.inbox;
+    let attributes: Vec<(&String, &Value)> = contact
+        .attributes
+        .as_object()
+        .map(|o| o.iter().filter(|(k, _)| *k != "referral").collect())
+        .unwrap_or_default();
+    html! {
+        section.card aria-labelledby="contact-title" {
+            h3 id="contact-title" { (i.contact) }
+            p.contact-name { (contact.name) }
+            dl {
+                dt { (i.identities) }
+                dd {
+                    ul.identities {
+                        @for (channel, external) in identities {
+                            li {
+                                (channels.iter().find(|c| c.id == *channel).map_or("?", |c| c.name.as_str()))
+                                ": " code { (external) }
+                            }
+                        }
+                    }
+                }
+                dt { (i.locale) }
+                dd { (contact.locale.as_deref().unwrap_or(i.unknown)) }
+                dt { (i.local_time) }
+                dd {
+                    @match &contact.timezone {
+                        Some(tz) => span.local-time data-tz=(tz) { (tz) },
+                        None => (i.unknown),
+                    }
+                }
+                @if let Some(r) = contact.attributes.get("referral") {
+                    dt { (fill(i.came_from, &[("source", "")]).trim_end_matches([' ', ':'])) }
+                    dd { (referral_text(r)) }
+                }
+                @for (k, val) in attributes {
+                    dt { (k) }
+                    dd { (val.as_str().map_or_else(|| val.to_string(), str::to_owned)) }
+                }
+            }
+        }
+    }
+}
+
+fn window_card(t: &Texts, w: Option<&policy::WindowState>, now: i64) -> Markup {
+    let i = &t.inbox;
+    html! {
+        section.card.window aria-labelledby="window-title" {
+            h3 id="window-title" { (i.window) }
+            @match w {
+                None => p { (i.window_always) },
+                Some(w) => {
+                    @match w.open_until.map(Timestamp::micros) {
+                        None => p { (i.window_none) },
+                        Some(until) if until > now => {
+                            p.open data-until=(until) { (fill(i.window_open, &[("time", &duration(t, until - now))])) }
+                        }
+                        Some(until) => {
+                            p.closed { (fill(i.window_closed, &[("date", &super::format::instant(until))])) }
+                            @match w.human_agent_until.map(Timestamp::micros) {
+                                Some(h) if h > now => p.human { (fill(i.human_agent_until, &[("date", &super::format::instant(h))])) },
+                                Some(_) => p { (i.human_agent_over) },
+                                None => p { (i.human_agent_off) },
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn notes(t: &Texts, notes: &[Note], name_of: &dyn Fn(i64) -> Option<String>) -> Markup {
+    let i = &t.inbox;
+    html! {
+        section.card.notes aria-labelledby="notes-title" {
+            h3 id="notes-title" { (i.notes) }
+            p.hint { (i.notes_help) }
+            @if notes.is_empty() {
+                p.empty { (i.no_notes) }
+            }
+            ol {
+                @for n in notes {
+                    li {
+                        span.author { (name_of(n.author_id).unwrap_or_default()) }
+                        " " (time(n.created_at))
+                        p.text { (n.text) }
+                    }
+                }
+            }
+            form id="note-form" {
+                label for="note-text" { (i.add_note) }
+                textarea id="note-text" rows="2" placeholder=(i.note_placeholder) {}
+                button type="submit" { (i.add_note) }
+            }
+        }
+    }
+}
+
+fn composer(v: &Viewer, d: &PaneData<'_>) -> Markup {
+    let t = v.t();
+    let i = &t.inbox;
+    let meta = crate::meta::is_meta(&d.channel.kind);
+    html! {
+        form.composer id="composer" data-conversation=(d.conversation.id) {
+            label.visually-hidden for="reply-text" { (i.composer_label) }
+            div.suggest id="saved-suggest" role="listbox" aria-label=(i.saved_replies) hidden {}
+            textarea id="reply-text" rows="3" placeholder=(i.composer_placeholder)
+                aria-describedby="reply-why long-hint" aria-keyshortcuts="r" {}
+            p.hint id="long-hint" hidden { (i.long_hint) }
+            p.why id="reply-why" role="status" {}
+            @if meta {
+                fieldset.quick {
+                    legend { (i.quick_replies) }
+                    ul id="quick-list" {}
+                    label.visually-hidden for="quick-title" { (i.quick_reply_title) }
+                    input id="quick-title" maxlength="20" placeholder=(i.quick_reply_title);
+                    button type="button" id="quick-add" { (i.quick_reply_add) }
+                }
+            }
+            div.send-row {
+                label.signature {
+                    input type="checkbox" id="signature";
+                    " " (i.signature)
+                }
+                p.tagged id="tagged" hidden { (i.human_agent_tag) }
+                button type="submit" id="send" { (i.send) }
+            }
+            (json_script("conversation-data", &json!({
+                "id": d.conversation.id,
+                "channel": d.channel.id,
+                "meta": meta,
+            })))
+        }
+    }
+}

@@ -1,0 +1,525 @@
+//! Texts of the inbox, the conversation and the composer.
+
+use serde::Serialize;
+
+/// Texts of the inbox, the conversation and the composer, in one language.
+#[derive(Serialize)]
+pub struct Inbox {
+    /// Inbox
+    pub title: &'static str,
+    /// Folders
+    pub folders: &'static str,
+    /// Inbox
+    pub folder_inbox: &'static str,
+    /// Mine
+    pub folder_mine: &'static str,
+    /// Unassigned
+    pub folder_unassigned: &'static str,
+    /// Done
+    pub folder_done: &'static str,
+    /// Spam
+    pub folder_spam: &'static str,
+    /// Conversations
+    pub list_label: &'static str,
+    /// No conversations here.
+    pub empty_list: &'static str,
+    /// Show more
+    pub more: &'static str,
+    /// waiting {time}
+    pub waiting: &'static str,
+    /// answered
+    pub answered: &'static str,
+    /// {time} to answer
+    pub clock_left: &'static str,
+    /// late by {time}
+    pub clock_late: &'static str,
+    /// counts as missed in {time}
+    pub clock_expires: &'static str,
+    /// Time left before this conversation hurts the response time or the response rate
+    pub clock_help: &'static str,
+    /// Unassigned
+    pub unassigned: &'static str,
+    /// No messages yet
+    pub no_messages: &'static str,
+    /// Choose a conversation on the left, or press j.
+    pub choose: &'static str,
+    /// Back to the list
+    pub back: &'static str,
+    /// Messages
+    pub history: &'static str,
+    /// Customer
+    pub author_customer: &'static str,
+    /// Agent
+    pub author_agent: &'static str,
+    /// Bot
+    pub author_bot: &'static str,
+    /// Automated reply
+    pub author_automation: &'static str,
+    /// Sending…
+    pub status_queued: &'static str,
+    /// Sent
+    pub status_sent: &'static str,
+    /// Delivered
+    pub status_delivered: &'static str,
+    /// Read
+    pub status_read: &'static str,
+    /// Not sent
+    pub status_failed: &'static str,
+    /// Received
+    pub status_received: &'static str,
+    /// Not sent: {reason}
+    pub failed_reason: &'static str,
+    /// Try again
+    pub retry: &'static str,
+    /// edited
+    pub edited: &'static str,
+    /// The customer deleted this message.
+    pub deleted: &'static str,
+    /// Reaction: {reaction}
+    pub reaction: &'static str,
+    /// Attachment
+    pub attachment: &'static str,
+    /// Open the attachment
+    pub open_attachment: &'static str,
+    /// Came from: {source}
+    pub came_from: &'static str,
+    /// Internal notes
+    pub notes: &'static str,
+    /// Only your team sees notes.
+    pub notes_help: &'static str,
+    /// Add note
+    pub add_note: &'static str,
+    /// Write a note for your team
+    pub note_placeholder: &'static str,
+    /// No notes yet.
+    pub no_notes: &'static str,
+    /// Contact
+    pub contact: &'static str,
+    /// On channels
+    pub identities: &'static str,
+    /// Language
+    pub locale: &'static str,
+    /// Local time
+    pub local_time: &'static str,
+    /// Details
+    pub attributes: &'static str,
+    /// not known
+    pub unknown: &'static str,
+    /// Messaging window
+    pub window: &'static str,
+    /// Open: {time} left of 24 hours
+    pub window_open: &'static str,
+    /// Closed since {date}
+    pub window_closed: &'static str,
+    /// The customer has not written yet.
+    pub window_none: &'static str,
+    /// A person may still reply with the Human Agent tag until {date}.
+    pub human_agent_until: &'static str,
+    /// The Human Agent period is over too.
+    pub human_agent_over: &'static str,
+    /// This channel does not have the Human Agent feature.
+    pub human_agent_off: &'static str,
+    /// No 24-hour window on this channel.
+    pub window_always: &'static str,
+    /// Reply
+    pub composer_label: &'static str,
+    /// Write a reply. Enter sends, Shift+Enter starts a new line, / opens saved replies.
+    pub composer_placeholder: &'static str,
+    /// Send
+    pub send: &'static str,
+    /// Sending…
+    pub sending: &'static str,
+    /// Sign with my name
+    pub signature: &'static str,
+    /// This reply runs past three sentences; short messages get read and answered faster.
+    pub long_hint: &'static str,
+    /// Quick-reply buttons
+    pub quick_replies: &'static str,
+    /// Add a button
+    pub quick_reply_add: &'static str,
+    /// Button text
+    pub quick_reply_title: &'static str,
+    /// Remove the button {title}
+    pub quick_reply_remove: &'static str,
+    /// Saved replies
+    pub saved_replies: &'static str,
+    /// No saved reply starts with that shortcut.
+    pub saved_none: &'static str,
+    /// The customer has not written on this channel yet.
+    pub refused_no_customer_message: &'static str,
+    /// The 24-hour window is closed.
+    pub refused_window_closed: &'static str,
+    /// The 24-hour window is closed and this channel cannot use the Human Agent tag.
+    pub refused_no_human_agent: &'static str,
+    /// The 24-hour window and the 7 days of the Human Agent tag are over.
+    pub refused_human_agent_expired: &'static str,
+    /// Outside the 24-hour window WhatsApp only takes an approved template.
+    pub refused_template_required: &'static str,
+    /// The reply is longer than the platform accepts.
+    pub refused_text_too_long: &'static str,
+    /// This person only commented on a post: answer their comment privately.
+    pub refused_commenter_only: &'static str,
+    /// The platform would refuse this reply: {reason}
+    pub refused_other: &'static str,
+    /// Sent with the Human Agent tag (outside the 24-hour window).
+    pub human_agent_tag: &'static str,
+    /// Actions
+    pub actions: &'static str,
+    /// Assign to me
+    pub assign_me: &'static str,
+    /// Assign to
+    pub assign_to: &'static str,
+    /// Nobody
+    pub assign_nobody: &'static str,
+    /// Assigned to {name}
+    pub assigned_to: &'static str,
+    /// Labels
+    pub labels: &'static str,
+    /// Add a label
+    pub add_label: &'static str,
+    /// Remove the label {label}
+    pub remove_label: &'static str,
+    /// Done
+    pub move_done: &'static str,
+    /// Spam
+    pub move_spam: &'static str,
+    /// Back to inbox
+    pub move_inbox: &'static str,
+    /// In {folder}
+    pub in_folder: &'static str,
+    /// Channel status
+    pub channel_status: &'static str,
+    /// Away
+    pub away: &'static str,
+    /// Available
+    pub available: &'static str,
+    /// Set away
+    pub set_away: &'static str,
+    /// Set available
+    pub set_available: &'static str,
+    /// Away until {date} (ends by itself)
+    pub away_ends: &'static str,
+    /// {name} is viewing
+    pub viewing: &'static str,
+    /// {name} is typing
+    pub typing: &'static str,
+    /// Comments
+    pub comments: &'static str,
+    /// Sent by {name}
+    pub sent_by: &'static str,
+}
+
+/// In English.
+pub const EN: Inbox = Inbox {
+    title: "Inbox",
+    folders: "Folders",
+    folder_inbox: "Inbox",
+    folder_mine: "Mine",
+    folder_unassigned: "Unassigned",
+    folder_done: "Done",
+    folder_spam: "Spam",
+    list_label: "Conversations",
+    empty_list: "No conversations here.",
+    more: "Show more",
+    waiting: "waiting {time}",
+    answered: "answered",
+    clock_left: "{time} to answer",
+    clock_late: "late by {time}",
+    clock_expires: "counts as missed in {time}",
+    clock_help: "Time left before this conversation hurts the response time or the response rate",
+    unassigned: "Unassigned",
+    no_messages: "No messages yet",
+    choose: "Choose a conversation on the left, or press j.",
+    back: "Back to the list",
+    history: "Messages",
+    author_customer: "Customer",
+    author_agent: "Agent",
+    author_bot: "Bot",
+    author_automation: "Automated reply",
+    status_queued: "Sending…",
+    status_sent: "Sent",
+    status_delivered: "Delivered",
+    status_read: "Read",
+    status_failed: "Not sent",
+    status_received: "Received",
+    failed_reason: "Not sent: {reason}",
+    retry: "Try again",
+    edited: "edited",
+    deleted: "The customer deleted this message.",
+    reaction: "Reaction: {reaction}",
+    attachment: "Attachment",
+    open_attachment: "Open the attachment",
+    came_from: "Came from: {source}",
+    notes: "Internal notes",
+    notes_help: "Only your team sees notes.",
+    add_note: "Add note",
+    note_placeholder: "Write a note for your team",
+    no_notes: "No notes yet.",
+    contact: "Contact",
+    identities: "On channels",
+    locale: "Language",
+    local_time: "Local time",
+    attributes: "Details",
+    unknown: "not known",
+    window: "Messaging window",
+    window_open: "Open: {time} left of 24 hours",
+    window_closed: "Closed since {date}",
+    window_none: "The customer has not written yet.",
+    human_agent_until: "A person may still reply with the Human Agent tag until {date}.",
+    human_agent_over: "The Human Agent period is over too.",
+    human_agent_off: "This channel does not have the Human Agent feature.",
+    window_always: "No 24-hour window on this channel.",
+    composer_label: "Reply",
+    composer_placeholder: "Write a reply. Enter sends, Shift+Enter starts a new line, / opens saved replies.",
+    send: "Send",
+    sending: "Sending…",
+    signature: "Sign with my name",
+    long_hint: "This reply runs past three sentences; short messages get read and answered faster.",
+    quick_replies: "Quick-reply buttons",
+    quick_reply_add: "Add a button",
+    quick_reply_title: "Button text",
+    quick_reply_remove: "Remove the button {title}",
+    saved_replies: "Saved replies",
+    saved_none: "No saved reply starts with that shortcut.",
+    refused_no_customer_message: "The customer has not written on this channel yet.",
+    refused_window_closed: "The 24-hour window is closed.",
+    refused_no_human_agent: "The 24-hour window is closed and this channel cannot use the Human Agent tag.",
+    refused_human_agent_expired: "The 24-hour window and the 7 days of the Human Agent tag are over.",
+    refused_template_required: "Outside the 24-hour window WhatsApp only takes an approved template.",
+    refused_text_too_long: "The reply is longer than the platform accepts.",
+    refused_commenter_only: "This person only commented on a post: answer their comment privately.",
+    refused_other: "The platform would refuse this reply: {reason}",
+    human_agent_tag: "Sent with the Human Agent tag (outside the 24-hour window).",
+    actions: "Actions",
+    assign_me: "Assign to me",
+    assign_to: "Assign to",
+    assign_nobody: "Nobody",
+    assigned_to: "Assigned to {name}",
+    labels: "Labels",
+    add_label: "Add a label",
+    remove_label: "Remove the label {label}",
+    move_done: "Done",
+    move_spam: "Spam",
+    move_inbox: "Back to inbox",
+    in_folder: "In {folder}",
+    channel_status: "Channel status",
+    away: "Away",
+    available: "Available",
+    set_away: "Set away",
+    set_available: "Set available",
+    away_ends: "Away until {date} (ends by itself)",
+    viewing: "{name} is viewing",
+    typing: "{name} is typing",
+    comments: "Comments",
+    sent_by: "Sent by {name}",
+};
+
+/// In French.
+pub const FR: Inbox = Inbox {
+    title: "Boîte de réception",
+    folders: "Dossiers",
+    folder_inbox: "À traiter",
+    folder_mine: "Les miennes",
+    folder_unassigned: "Non attribuées",
+    folder_done: "Traitées",
+    folder_spam: "Indésirables",
+    list_label: "Conversations",
+    empty_list: "Aucune conversation ici.",
+    more: "Afficher plus",
+    waiting: "en attente depuis {time}",
+    answered: "répondu",
+    clock_left: "{time} pour répondre",
+    clock_late: "en retard de {time}",
+    clock_expires: "comptée comme manquée dans {time}",
+    clock_help: "Temps restant avant que cette conversation ne pèse sur le temps ou le taux de réponse",
+    unassigned: "Non attribuée",
+    no_messages: "Pas encore de messages",
+    choose: "Choisissez une conversation à gauche, ou appuyez sur j.",
+    back: "Retour à la liste",
+    history: "Messages",
+    author_customer: "Client",
+    author_agent: "Conseiller",
+    author_bot: "Robot",
+    author_automation: "Réponse automatique",
+    status_queued: "Envoi…",
+    status_sent: "Envoyé",
+    status_delivered: "Distribué",
+    status_read: "Lu",
+    status_failed: "Non envoyé",
+    status_received: "Reçu",
+    failed_reason: "Non envoyé : {reason}",
+    retry: "Réessayer",
+    edited: "modifié",
+    deleted: "Le client a supprimé ce message.",
+    reaction: "Réaction : {reaction}",
+    attachment: "Pièce jointe",
+    open_attachment: "Ouvrir la pièce jointe",
+    came_from: "Arrivé par : {source}",
+    notes: "Notes internes",
+    notes_help: "Seule votre équipe voit les notes.",
+    add_note: "Ajouter la note",
+    note_placeholder: "Écrivez une note pour votre équipe",
+    no_notes: "Pas encore de notes.",
+    contact: "Contact",
+    identities: "Sur les canaux",
+    locale: "Langue",
+    local_time: "Heure locale",
+    attributes: "Informations",
+    unknown: "inconnu",
+    window: "Fenêtre de messagerie",
+    window_open: "Ouverte : encore {time} sur 24 heures",
+    window_closed: "Fermée depuis le {date}",
+    window_none: "Le client n'a pas encore écrit.",
+    human_agent_until: "Une personne peut encore répondre avec le tag Human Agent jusqu'au {date}.",
+    human_agent_over: "La période Human Agent est aussi terminée.",
+    human_agent_off: "Ce canal n'a pas la fonction Human Agent.",
+    window_always: "Pas de fenêtre de 24 heures sur ce canal.",
+    composer_label: "Réponse",
+    composer_placeholder: "Écrivez une réponse. Entrée envoie, Maj+Entrée va à la ligne, / ouvre les réponses enregistrées.",
+    send: "Envoyer",
+    sending: "Envoi…",
+    signature: "Signer avec mon nom",
+    long_hint: "Cette réponse dépasse trois phrases ; les messages courts sont lus et traités plus vite.",
+    quick_replies: "Boutons de réponse rapide",
+    quick_reply_add: "Ajouter un bouton",
+    quick_reply_title: "Texte du bouton",
+    quick_reply_remove: "Retirer le bouton {title}",
+    saved_replies: "Réponses enregistrées",
+    saved_none: "Aucune réponse enregistrée ne commence par ce raccourci.",
+    refused_no_customer_message: "Le client n'a pas encore écrit sur ce canal.",
+    refused_window_closed: "La fenêtre de 24 heures est fermée.",
+    refused_no_human_agent: "La fenêtre de 24 heures est fermée et ce canal ne peut pas utiliser le tag Human Agent.",
+    refused_human_agent_expired: "La fenêtre de 24 heures et les 7 jours du tag Human Agent sont passés.",
+    refused_template_required: "Hors de la fenêtre de 24 heures, WhatsApp n'accepte qu'un modèle approuvé.",
+    refused_text_too_long: "La réponse est plus longue que ce que la plateforme accepte.",
+    refused_commenter_only: "Cette personne a seulement commenté une publication : répondez à son commentaire en privé.",
+    refused_other: "La plateforme refuserait cette réponse : {reason}",
+    human_agent_tag: "Envoyé avec le tag Human Agent (hors de la fenêtre de 24 heures).",
+    actions: "Actions",
+    assign_me: "M'attribuer",
+    assign_to: "Attribuer à",
+    assign_nobody: "Personne",
+    assigned_to: "Attribuée à {name}",
+    labels: "Étiquettes",
+    add_label: "Ajouter une étiquette",
+    remove_label: "Retirer l'étiquette {label}",
+    move_done: "Traitée",
+    move_spam: "Indésirable",
+    move_inbox: "Remettre à traiter",
+    in_folder: "Dans {folder}",
+    channel_status: "État du canal",
+    away: "Absent",
+    available: "Disponible",
+    set_away: "Passer en absent",
+    set_available: "Passer en disponible",
+    away_ends: "Absent jusqu'au {date} (fin automatique)",
+    viewing: "{name} consulte",
+    typing: "{name} écrit",
+    comments: "Commentaires",
+    sent_by: "Envoyé par {name}",
+};
+
+/// In Italian.
+pub const IT: Inbox = Inbox {
+    title: "Posta in arrivo",
+    folders: "Cartelle",
+    folder_inbox: "Da gestire",
+    folder_mine: "Mie",
+    folder_unassigned: "Non assegnate",
+    folder_done: "Completate",
+    folder_spam: "Spam",
+    list_label: "Conversazioni",
+    empty_list: "Nessuna conversazione qui.",
+    more: "Mostra altre",
+    waiting: "in attesa da {time}",
+    answered: "risposto",
+    clock_left: "{time} per rispondere",
+    clock_late: "in ritardo di {time}",
+    clock_expires: "conteggiata come persa tra {time}",
+    clock_help: "Tempo rimasto prima che questa conversazione peggiori il tempo o il tasso di risposta",
+    unassigned: "Non assegnata",
+    no_messages: "Ancora nessun messaggio",
+    choose: "Scegli una conversazione a sinistra o premi j.",
+    back: "Torna all'elenco",
+    history: "Messaggi",
+    author_customer: "Cliente",
+    author_agent: "Operatore",
+    author_bot: "Bot",
+    author_automation: "Risposta automatica",
+    status_queued: "Invio…",
+    status_sent: "Inviato",
+    status_delivered: "Consegnato",
+    status_read: "Letto",
+    status_failed: "Non inviato",
+    status_received: "Ricevuto",
+    failed_reason: "Non inviato: {reason}",
+    retry: "Riprova",
+    edited: "modificato",
+    deleted: "Il cliente ha eliminato questo messaggio.",
+    reaction: "Reazione: {reaction}",
+    attachment: "Allegato",
+    open_attachment: "Apri l'allegato",
+    came_from: "Arrivato da: {source}",
+    notes: "Note interne",
+    notes_help: "Solo il tuo team vede le note.",
+    add_note: "Aggiungi nota",
+    note_placeholder: "Scrivi una nota per il tuo team",
+    no_notes: "Ancora nessuna nota.",
+    contact: "Contatto",
+    identities: "Sui canali",
+    locale: "Lingua",
+    local_time: "Ora locale",
+    attributes: "Dettagli",
+    unknown: "sconosciuto",
+    window: "Finestra di messaggistica",
+    window_open: "Aperta: ancora {time} su 24 ore",
+    window_closed: "Chiusa dal {date}",
+    window_none: "Il cliente non ha ancora scritto.",
+    human_agent_until: "Una persona può ancora rispondere con il tag Human Agent fino al {date}.",
+    human_agent_over: "Anche il periodo Human Agent è terminato.",
+    human_agent_off: "Questo canale non ha la funzione Human Agent.",
+    window_always: "Nessuna finestra di 24 ore su questo canale.",
+    composer_label: "Risposta",
+    composer_placeholder: "Scrivi una risposta. Invio invia, Maiusc+Invio va a capo, / apre le risposte salvate.",
+    send: "Invia",
+    sending: "Invio…",
+    signature: "Firma con il mio nome",
+    long_hint: "Questa risposta supera tre frasi; i messaggi brevi vengono letti e gestiti più in fretta.",
+    quick_replies: "Pulsanti di risposta rapida",
+    quick_reply_add: "Aggiungi un pulsante",
+    quick_reply_title: "Testo del pulsante",
+    quick_reply_remove: "Rimuovi il pulsante {title}",
+    saved_replies: "Risposte salvate",
+    saved_none: "Nessuna risposta salvata inizia con questa scorciatoia.",
+    refused_no_customer_message: "Il cliente non ha ancora scritto su questo canale.",
+    refused_window_closed: "La finestra di 24 ore è chiusa.",
+    refused_no_human_agent: "La finestra di 24 ore è chiusa e questo canale non può usare il tag Human Agent.",
+    refused_human_agent_expired: "La finestra di 24 ore e i 7 giorni del tag Human Agent sono finiti.",
+    refused_template_required: "Fuori dalla finestra di 24 ore WhatsApp accetta solo un modello approvato.",
+    refused_text_too_long: "La risposta è più lunga di quanto la piattaforma accetti.",
+    refused_commenter_only: "Questa persona ha solo commentato un post: rispondi al suo commento in privato.",
+    refused_other: "La piattaforma rifiuterebbe questa risposta: {reason}",
+    human_agent_tag: "Inviato con il tag Human Agent (fuori dalla finestra di 24 ore).",
+    actions: "Azioni",
+    assign_me: "Assegna a me",
+    assign_to: "Assegna a",
+    assign_nobody: "Nessuno",
+    assigned_to: "Assegnata a {name}",
+    labels: "Etichette",
+    add_label: "Aggiungi un'etichetta",
+    remove_label: "Rimuovi l'etichetta {label}",
+    move_done: "Completata",
+    move_spam: "Spam",
+    move_inbox: "Rimetti da gestire",
+    in_folder: "In {folder}",
+    channel_status: "Stato del canale",
+    away: "Assente",
+    available: "Disponibile",
+    set_away: "Imposta assente",
+    set_available: "Imposta disponibile",
+    away_ends: "Assente fino al {date} (termina da solo)",
+    viewing: "{name} sta guardando",
+    typing: "{name} sta scrivendo",
+    comments: "Commenti",
+    sent_by: "Inviato da {name}",
+};

@@ -1,0 +1,128 @@
+//! The frame every signed-in page shares: the menu, the live-connection banner,
+//! the shortcut help and the texts the script needs.
+
+use maud::{DOCTYPE, Markup, html};
+use serde_json::json;
+
+use super::Viewer;
+use super::format::json_script;
+use super::i18n::LANGS;
+
+/// Which menu entry is the current page.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Nav {
+    /// The inbox.
+    Inbox,
+    /// The responsiveness dashboard.
+    Dashboard,
+    /// The settings.
+    Settings,
+}
+
+impl Nav {
+    fn name(self) -> &'static str {
+        match self {
+            Nav::Inbox => "inbox",
+            Nav::Dashboard => "dashboard",
+            Nav::Settings => "settings",
+        }
+    }
+}
+
+/// The document head shared by every page, signed in or not.
+pub fn head(title: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            meta name="referrer" content="same-origin";
+            title { (title) " · Pronto" }
+            link rel="stylesheet" href="/assets/app.css";
+            script src="/assets/app.js" defer {}
+        }
+    }
+}
+
+/// A whole signed-in page around `body`.
+pub fn page(v: &Viewer, title: &str, nav: Nav, body: Markup) -> Markup {
+    let t = v.t();
+    let c = &t.common;
+    let texts = json!({"common": &t.common, "inbox": &t.inbox, "dashboard": &t.dashboard});
+    let me = json!({"id": v.user.id, "name": &v.user.name, "lang": v.lang.code()});
+    html! {
+        (DOCTYPE)
+        html lang=(v.lang.code()) {
+            (head(title))
+            body data-page=(nav.name()) {
+                a.skip href="#main" { (c.skip_to_content) }
+                header.top {
+                    a.brand href="/inbox" { (c.app_name) }
+                    nav aria-label=(c.nav_label) {
+                        ul {
+                            (item(nav, Nav::Inbox, "/inbox", c.nav_inbox))
+                            (item(nav, Nav::Dashboard, "/dashboard", c.nav_dashboard))
+                            @if v.is_admin() {
+                                (item(nav, Nav::Settings, "/settings", c.nav_settings))
+                            }
+                        }
+                    }
+                    div.me {
+                        label.lang {
+                            span.visually-hidden { (c.language) }
+                            select id="language" title=(c.language) {
+                                @for l in LANGS {
+                                    option value=(l.code()) selected[l == v.lang] { (l.name()) }
+                                }
+                            }
+                        }
+                        button.linkish type="button" id="help-open" aria-keyshortcuts="?" { (c.help_open) }
+                        span.who { (v.user.name) }
+                        button type="button" id="sign-out" { (c.sign_out) }
+                    }
+                }
+                div id="live-status" role="status" aria-live="polite" {}
+                main id="main" tabindex="-1" { (body) }
+                (help(v))
+                (json_script("texts", &texts))
+                (json_script("me", &me))
+            }
+        }
+    }
+}
+
+fn item(current: Nav, this: Nav, href: &str, label: &str) -> Markup {
+    html! {
+        li {
+            @if current == this {
+                a href=(href) aria-current="page" { (label) }
+            } @else {
+                a href=(href) { (label) }
+            }
+        }
+    }
+}
+
+fn help(v: &Viewer) -> Markup {
+    let c = &v.t().common;
+    let keys = [
+        ("j", c.key_next),
+        ("k", c.key_previous),
+        ("r", c.key_reply),
+        ("e", c.key_done),
+        ("/", c.key_saved),
+        ("?", c.key_help),
+        ("Esc", c.key_escape),
+    ];
+    html! {
+        dialog id="help" aria-labelledby="help-title" {
+            h2 id="help-title" { (c.help_title) }
+            dl.keys {
+                @for (key, what) in keys {
+                    dt { kbd { (key) } }
+                    dd { (what) }
+                }
+            }
+            form method="dialog" { button { (c.close) } }
+        }
+    }
+}
