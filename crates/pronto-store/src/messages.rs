@@ -450,7 +450,15 @@ impl Store {
             "status": "queued",
             "error": null,
         });
-        append(&mut tx, self.backend, workspace_id, "message.status", &payload, now).await?;
+        append(
+            &mut tx,
+            self.backend,
+            workspace_id,
+            "message.status",
+            &payload,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(message)
     }

@@ -1,1 +1,419 @@
-// inbox.js
+// inbox.js: the list, the open conversation, the composer, shortcuts and presence.
+if (document.body.dataset.page === "inbox") (() => {
+  const T = Pronto.texts.inbox;
+  const me = Pronto.me;
+  const saved = Pronto.readJson("saved-replies") || [];
+  const members = new Map((Pronto.readJson("members") || []).map((m) => [m.id, m.name]));
+  const listEl = document.getElementById("list");
+  const paneEl = document.getElementById("conversation");
+  const params = new URLSearchParams(location.search);
+  let openId = params.get("c") ? Number(params.get("c")) : null;
+
+  // ---- the list ----------------------------------------------------------
+  const listUrl = () => "/ui/list?" + listEl.dataset.query + (openId ? "&c=" + openId : "");
+  const refreshList = async () => {
+    Pronto.swap(listEl, await Pronto.fragment(listUrl()));
+    tick();
+  };
+  const rows = () => Array.from(listEl.querySelectorAll("li.row"));
+  const markOpen = () => rows().forEach((r) => {
+    if (Number(r.dataset.id) === openId) r.setAttribute("aria-current", "true");
+    else r.removeAttribute("aria-current");
+  });
+
+  // ---- the open conversation -----------------------------------------------
+  const viewers = new Map(); // user id -> until (ms)
+  const typers = new Map();
+  const showPresence = () => {
+    const el = document.getElementById("presence");
+    if (!el) return;
+    const now = Date.now();
+    const parts = [];
+    typers.forEach((until, uid) => {
+      if (until > now) parts.push(Pronto.fill(T.typing, { name: members.get(uid) || "?" }));
+    });
+    viewers.forEach((until, uid) => {
+      if (until > now && !(typers.get(uid) > now)) {
+        parts.push(Pronto.fill(T.viewing, { name: members.get(uid) || "?" }));
+      }
+    });
+    el.textContent = parts.join(" · ");
+  };
+
+  const open = async (id, push) => {
+    const html = await Pronto.fragment("/ui/conversations/" + id);
+    openId = id;
+    viewers.clear();
+    typers.clear();
+    Pronto.swap(paneEl, html);
+    document.querySelector(".inbox").dataset.open = id;
+    if (push) {
+      const u = new URL(location.href);
+      u.searchParams.set("c", id);
+      history.pushState({ c: id }, "", u);
+    }
+    markOpen();
+    setupComposer();
+    applyReplyState();
+    viewing();
+    tick();
+    const thread = document.getElementById("thread");
+    if (thread) thread.scrollTop = thread.scrollHeight;
+  };
+
+  // Everything but the composer, so a draft survives live updates.
+  const refreshPane = async () => {
+    if (!openId) return;
+    const tpl = document.createElement("template");
+    tpl.innerHTML = await Pronto.fragment("/ui/conversations/" + openId);
+    ["conv-head", "thread", "side"].forEach((id) => {
+      const fresh = tpl.content.getElementById(id);
+      const old = document.getElementById(id);
+      if (fresh && old) {
+        const atBottom = id === "thread" && old.scrollHeight - old.scrollTop - old.clientHeight < 40;
+        old.replaceWith(fresh);
+        Pronto.localise(fresh);
+        if (atBottom) fresh.scrollTop = fresh.scrollHeight;
+      }
+    });
+    applyReplyState();
+    showPresence();
+    tick();
+  };
+
+  // ---- live updates --------------------------------------------------------
+  let listTimer = null, paneTimer = null;
+  const soon = (which) => {
+    if (which === "list") {
+      clearTimeout(listTimer);
+      listTimer = setTimeout(() => refreshList().catch(() => {}), 150);
+    } else {
+      clearTimeout(paneTimer);
+      paneTimer = setTimeout(() => refreshPane().catch(() => {}), 150);
+    }
+  };
+  const conversationOf = (kind, d) =>
+    kind === "message.created" ? d.message && d.message.conversation_id : d.conversation_id;
+  Pronto.live((kind, d) => {
+    const conv = conversationOf(kind, d);
+    if (kind === "conversation.typing" || kind === "conversation.viewing") {
+      if (conv !== openId || d.user_id === me.id) return;
+      (kind === "conversation.typing" ? typers : viewers)
+        .set(d.user_id, Date.now() + (kind === "conversation.typing" ? 6000 : 45000));
+      showPresence();
+      return;
+    }
+    if (kind === "responsiveness.changed" || kind === "agent.notified") return;
+    soon("list");
+    if (openId && (conv === openId || kind === "channel.status" || kind === "contact.updated")) {
+      soon("pane");
+    }
+  });
+  Pronto.onReconnect(() => {
+    refreshList().catch(() => {});
+    refreshPane().catch(() => {});
+  });
+
+  // ---- clocks ---------------------------------------------------------------
+  const tick = () => {
+    const now = Date.now() * 1000;
+    document.querySelectorAll(".clock").forEach((el) => {
+      const deadline = el.dataset.deadline ? Number(el.dataset.deadline) : null;
+      const expires = Number(el.dataset.expires);
+      if (deadline !== null && deadline > now) {
+        el.className = "clock ok";
+        el.textContent = Pronto.fill(T.clock_left, { time: Pronto.duration(deadline - now) });
+      } else if (deadline !== null) {
+        el.className = "clock late";
+        el.textContent = Pronto.fill(T.clock_late, { time: Pronto.duration(now - deadline) });
+      } else {
+        el.className = "clock late";
+        el.textContent = Pronto.fill(T.clock_expires, { time: Pronto.duration(expires - now) });
+      }
+    });
+    document.querySelectorAll(".waiting[data-since]").forEach((el) => {
+      el.textContent = Pronto.fill(T.waiting, { time: Pronto.duration(now - Number(el.dataset.since)) });
+    });
+    document.querySelectorAll(".window .open[data-until]").forEach((el) => {
+      const left = Number(el.dataset.until) - now;
+      if (left > 0) el.textContent = Pronto.fill(T.window_open, { time: Pronto.duration(left) });
+      else soon("pane");
+    });
+    showPresence();
+  };
+  setInterval(tick, 10000);
+
+  // ---- presence: viewing and typing ------------------------------------------
+  let viewingTimer = null;
+  const viewing = () => {
+    clearInterval(viewingTimer);
+    const ping = () => {
+      if (openId && document.visibilityState === "visible") {
+        Pronto.api("POST", "/conversations/" + openId + "/viewing").catch(() => {});
+      }
+    };
+    ping();
+    viewingTimer = setInterval(ping, 20000);
+  };
+  let lastTyping = 0;
+  const typed = () => {
+    if (!openId || Date.now() - lastTyping < 4000) return;
+    lastTyping = Date.now();
+    Pronto.api("POST", "/conversations/" + openId + "/typing").catch(() => {});
+  };
+
+  // ---- the composer -----------------------------------------------------------
+  let quick = [];
+  const sentences = (text) => (text.match(/[^.!?…]+([.!?…]+|$)/g) || [])
+    .filter((s) => s.trim().length > 1).length;
+
+  const applyReplyState = () => {
+    const state = document.getElementById("reply-state");
+    const send = document.getElementById("send");
+    const why = document.getElementById("reply-why");
+    const tagged = document.getElementById("tagged");
+    if (!state || !send) return;
+    const allowed = state.dataset.allowed === "true";
+    send.disabled = !allowed;
+    why.textContent = allowed ? "" : state.dataset.reason;
+    if (tagged) tagged.hidden = state.dataset.tagged !== "true";
+  };
+
+  const renderQuick = () => {
+    const list = document.getElementById("quick-list");
+    if (!list) return;
+    list.replaceChildren();
+    quick.forEach((title, i) => {
+      const li = document.createElement("li");
+      li.textContent = title + " ";
+      const rm = document.createElement("button");
+      rm.type = "button";
+      rm.textContent = "×";
+      rm.setAttribute("aria-label", Pronto.fill(T.quick_reply_remove, { title }));
+      rm.addEventListener("click", () => { quick.splice(i, 1); renderQuick(); });
+      li.appendChild(rm);
+      list.appendChild(li);
+    });
+  };
+
+  // Saved replies: typing `/` and a shortcut lists the matches.
+  let choices = [], chosen = 0;
+  const suggest = () => {
+    const box = document.getElementById("saved-suggest");
+    const area = document.getElementById("reply-text");
+    const m = /^\/(\S*)$/.exec(area.value);
+    if (!m) { box.hidden = true; choices = []; return; }
+    const q = m[1].toLowerCase();
+    choices = saved.filter((r) => r.shortcut.toLowerCase().replace(/^\//, "").startsWith(q));
+    chosen = Math.min(chosen, Math.max(0, choices.length - 1));
+    box.replaceChildren();
+    if (!choices.length) {
+      const p = document.createElement("p");
+      p.textContent = T.saved_none;
+      box.appendChild(p);
+    }
+    choices.forEach((r, i) => {
+      const opt = document.createElement("div");
+      opt.setAttribute("role", "option");
+      opt.id = "saved-" + r.id;
+      opt.setAttribute("aria-selected", String(i === chosen));
+      const key = document.createElement("strong");
+      key.textContent = "/" + r.shortcut.replace(/^\//, "");
+      const name = document.createElement("span");
+      name.textContent = " " + r.name;
+      opt.append(key, name);
+      opt.addEventListener("mousedown", (e) => { e.preventDefault(); pick(i); });
+      box.appendChild(opt);
+    });
+    box.hidden = false;
+    area.setAttribute("aria-activedescendant", choices.length ? "saved-" + choices[chosen].id : "");
+  };
+  const pick = async (i) => {
+    const r = choices[i];
+    const area = document.getElementById("reply-text");
+    document.getElementById("saved-suggest").hidden = true;
+    choices = [];
+    if (!r) return;
+    const out = await Pronto.api("POST", "/saved-replies/" + r.id + "/render", { conversation_id: openId });
+    area.value = out.text;
+    area.focus();
+    area.setSelectionRange(area.value.length, area.value.length);
+    hint();
+  };
+  const hint = () => {
+    const area = document.getElementById("reply-text");
+    document.getElementById("long-hint").hidden = sentences(area.value) <= 3;
+  };
+
+  const send = async () => {
+    const area = document.getElementById("reply-text");
+    const button = document.getElementById("send");
+    if (button.disabled) return;
+    let text = area.value.trim();
+    if (!text) return;
+    if (document.getElementById("signature").checked) text += "\n\n— " + me.name;
+    const attachments = quick.length
+      ? [{ type: "quick_replies", options: quick.map((title) => ({ title, payload: title })) }]
+      : [];
+    button.disabled = true;
+    button.textContent = T.sending;
+    try {
+      await Pronto.api("POST", "/conversations/" + openId + "/messages", { text, attachments },
+        { "idempotency-key": area.dataset.key || (area.dataset.key = crypto.randomUUID()) });
+      area.value = "";
+      delete area.dataset.key;
+      quick = [];
+      renderQuick();
+      hint();
+      Pronto.say("");
+      await refreshPane();
+    } catch (e) {
+      document.getElementById("reply-why").textContent = e.message;
+    } finally {
+      button.textContent = T.send;
+      applyReplyState();
+    }
+  };
+
+  const setupComposer = () => {
+    const form = document.getElementById("composer");
+    if (!form) return;
+    const area = document.getElementById("reply-text");
+    const sig = document.getElementById("signature");
+    quick = [];
+    sig.checked = localStorage.getItem("pronto.signature") === "1";
+    sig.addEventListener("change", () => localStorage.setItem("pronto.signature", sig.checked ? "1" : "0"));
+    form.addEventListener("submit", (e) => { e.preventDefault(); send(); });
+    area.addEventListener("input", () => {
+      delete area.dataset.key;
+      suggest();
+      hint();
+      typed();
+    });
+    area.addEventListener("keydown", (e) => {
+      if (choices.length) {
+        if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+          e.preventDefault();
+          chosen = (chosen + (e.key === "ArrowDown" ? 1 : choices.length - 1)) % choices.length;
+          suggest();
+          return;
+        }
+        if (e.key === "Enter" || e.key === "Tab") {
+          e.preventDefault();
+          pick(chosen);
+          return;
+        }
+      }
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        send();
+      } else if (e.key === "Escape") {
+        document.getElementById("saved-suggest").hidden = true;
+        area.blur();
+      }
+    });
+    const add = document.getElementById("quick-add");
+    if (add) add.addEventListener("click", () => {
+      const input = document.getElementById("quick-title");
+      const title = input.value.trim();
+      if (title && quick.length < 13) quick.push(title.slice(0, 20));
+      input.value = "";
+      renderQuick();
+    });
+  };
+
+  // ---- actions ------------------------------------------------------------------
+  const act = async (el) => {
+    const id = openId;
+    const a = el.dataset.action;
+    if (a === "assign-me") await Pronto.api("POST", "/conversations/" + id + "/assign", { user_id: me.id });
+    else if (a === "move") await Pronto.api("POST", "/conversations/" + id + "/move", { folder: el.dataset.folder });
+    else if (a === "unlabel") await Pronto.api("POST", "/conversations/" + id + "/labels", { remove: [el.dataset.label] });
+    else if (a === "retry") await Pronto.api("POST", "/messages/" + el.dataset.message + "/retry");
+    else if (a === "status") {
+      const ch = el.closest(".status").dataset.channel;
+      await Pronto.api("PUT", "/channels/" + ch + "/status", { status: el.dataset.status });
+    } else return;
+    await Promise.all([refreshPane(), refreshList()]);
+  };
+  paneEl.addEventListener("click", (e) => {
+    const el = e.target.closest("button[data-action]");
+    if (el) act(el).catch(() => {});
+  });
+  paneEl.addEventListener("change", (e) => {
+    const el = e.target.closest("select[data-action=assign]");
+    if (!el) return;
+    const user = el.value ? Number(el.value) : null;
+    Pronto.api("POST", "/conversations/" + openId + "/assign", { user_id: user })
+      .then(() => Promise.all([refreshPane(), refreshList()])).catch(() => {});
+  });
+  paneEl.addEventListener("submit", (e) => {
+    const form = e.target;
+    if (form.matches("form[data-action=label]")) {
+      e.preventDefault();
+      const label = form.label.value.trim();
+      if (!label) return;
+      Pronto.api("POST", "/conversations/" + openId + "/labels", { add: [label] })
+        .then(() => refreshPane()).catch(() => {});
+    } else if (form.id === "note-form") {
+      e.preventDefault();
+      const text = document.getElementById("note-text").value.trim();
+      if (!text) return;
+      Pronto.api("POST", "/conversations/" + openId + "/notes", { text })
+        .then(() => refreshPane()).catch(() => {});
+    }
+  });
+
+  // ---- navigation and shortcuts ----------------------------------------------------
+  listEl.addEventListener("click", (e) => {
+    const a = e.target.closest("a[data-conversation]");
+    if (!a || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    e.preventDefault();
+    open(Number(a.dataset.conversation), true).catch(() => { location.href = a.href; });
+  });
+  window.addEventListener("popstate", () => {
+    const c = new URLSearchParams(location.search).get("c");
+    if (c) open(Number(c), false).catch(() => {});
+  });
+  const filter = document.getElementById("channel-filter");
+  if (filter) filter.addEventListener("change", () => filter.form.submit());
+
+  const step = (delta) => {
+    const list = rows();
+    if (!list.length) return;
+    let i = list.findIndex((r) => Number(r.dataset.id) === openId);
+    i = i < 0 ? 0 : Math.min(list.length - 1, Math.max(0, i + delta));
+    const id = Number(list[i].dataset.id);
+    open(id, true).then(() => list[i].querySelector("a").focus({ preventScroll: false })).catch(() => {});
+  };
+  document.addEventListener("keydown", (e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey || Pronto.typing(e)) return;
+    if (document.querySelector("dialog[open]")) return;
+    const area = document.getElementById("reply-text");
+    if (e.key === "j") { e.preventDefault(); step(1); }
+    else if (e.key === "k") { e.preventDefault(); step(-1); }
+    else if (e.key === "r" && area) { e.preventDefault(); area.focus(); }
+    else if (e.key === "/" && area) {
+      e.preventDefault();
+      area.focus();
+      area.value = "/";
+      suggest();
+    } else if (e.key === "e" && openId) {
+      const done = paneEl.querySelector('button[data-action=move][data-folder=done]');
+      if (done) { e.preventDefault(); act(done).catch(() => {}); }
+    }
+  });
+
+  // ---- start ------------------------------------------------------------------------
+  document.addEventListener("DOMContentLoaded", () => {
+    markOpen();
+    if (openId) {
+      setupComposer();
+      applyReplyState();
+      viewing();
+      const thread = document.getElementById("thread");
+      if (thread) thread.scrollTop = thread.scrollHeight;
+    }
+    tick();
+  });
+})();

@@ -267,8 +267,10 @@ pub fn list(
                         span.preview {
                             @match data.last.get(&c.id) {
                                 Some(m) => {
-                                    @if m.author != pronto_store::MessageAuthor::Customer {
-                                        span.who { (author_label(t, m)) ": " }
+                                    @match (m.author, m.agent_id) {
+                                        (pronto_store::MessageAuthor::Customer, _) => {}
+                                        (pronto_store::MessageAuthor::Agent, Some(a)) => span.who { (member_name(a)) ": " },
+                                        _ => span.who { (author_label(t, m)) ": " },
                                     }
                                     (preview(&m.text, m.deleted_at.is_some(), t))
                                 }
@@ -307,11 +309,20 @@ pub fn list(
 pub fn clock_badge(t: &Texts, clock: &Clock, now: i64) -> Markup {
     let i = &t.inbox;
     let (class, text) = match clock.deadline {
-        Some(d) if d > now => ("clock ok", fill(i.clock_left, &[("time", &duration(t, d - now))])),
-        Some(d) => ("clock late", fill(i.clock_late, &[("time", &duration(t, now - d))])),
+        Some(d) if d > now => (
+            "clock ok",
+            fill(i.clock_left, &[("time", &duration(t, d - now))]),
+        ),
+        Some(d) => (
+            "clock late",
+            fill(i.clock_late, &[("time", &duration(t, now - d))]),
+        ),
         None => (
             "clock late",
-            fill(i.clock_expires, &[("time", &duration(t, clock.expires - now))]),
+            fill(
+                i.clock_expires,
+                &[("time", &duration(t, clock.expires - now))],
+            ),
         ),
     };
     html! {

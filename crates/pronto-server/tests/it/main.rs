@@ -13,3 +13,4 @@ mod routing;
 mod sandbox;
 mod send_side;
 mod support;
+mod ui;

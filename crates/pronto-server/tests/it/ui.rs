@@ -1,0 +1,279 @@
+//! The inbox pages over HTTP: sign-in redirects, escaping, languages, clocks,
+//! folders, and the endpoints the page's script uses (viewing, retry, language).
+
+use axum::http::StatusCode;
+use pronto_server::delivery::{Outcome, deliver_next};
+use serde_json::json;
+
+use crate::support::{Client, Receiver, TestApp, api_channel, customer_says};
+
+const SCRIPT_NAME: &str = "<script>alert('name')</script>";
+const IMG_TEXT: &str = "<img src=x onerror=alert('text')> & \"quotes\"";
+
+async fn html(client: &Client, path: &str, lang: Option<&str>) -> (StatusCode, String) {
+    let mut r = client.request(reqwest::Method::GET, path);
+    if let Some(l) = lang {
+        r = r.header("accept-language", l);
+    }
+    let response = r.send().await.unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
+async fn message_from(admin: &Client, channel: i64, contact: &str, name: &str, text: &str) -> i64 {
+    let (status, m) = admin
+        .post(
+            &format!("/api/v1/channels/{channel}/inbound"),
+            json!({"message_id": format!("m-{contact}-{}", text.len()), "contact_id": contact, "contact_name": name, "text": text}),
+        )
+        .await;
+    assert!(status.is_success(), "{m}");
+    m["conversation_id"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn pages_need_a_session_and_send_people_to_sign_in() {
+    let app = TestApp::spawn().await;
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(app.url("/inbox?folder=mine"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers()["location"],
+        "/login?next=/inbox%3Ffolder%3Dmine"
+    );
+    let (status, page) = html(&app.anonymous(), "/login", Some("it-IT,it;q=0.9")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<html lang=\"it\">"), "{page}");
+    assert!(page.contains("Accedi a Pronto"));
+    // A fragment answers 401, so the script can send the page to sign in.
+    let (status, _) = html(&app.anonymous(), "/ui/list?folder=inbox", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // The sign-in page only sends people to our own paths afterwards.
+    let (_, page) = html(&app.anonymous(), "/login?next=//evil.test/x", None).await;
+    assert!(page.contains("data-next=\"/inbox\""), "{page}");
+}
+
+#[tokio::test]
+async fn names_and_messages_render_as_text_everywhere() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let receiver = Receiver::spawn(vec![]).await;
+    let channel = api_channel(&admin, &receiver).await;
+    let conversation = message_from(&admin, channel, "x1", SCRIPT_NAME, IMG_TEXT).await;
+    let (_, note) = admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/notes"),
+            json!({"text": "</textarea><script>alert('note')</script>"}),
+        )
+        .await;
+    assert!(note.is_object(), "{note}");
+    for path in [
+        "/inbox".to_owned(),
+        format!("/inbox?c={conversation}"),
+        format!("/ui/conversations/{conversation}"),
+        "/ui/list?folder=inbox".to_owned(),
+    ] {
+        let (status, page) = html(&admin, &path, None).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(!page.contains("<script>alert"), "{path}: {page}");
+        assert!(!page.contains("<img src=x"), "{path}: {page}");
+        assert!(
+            page.contains("&lt;script&gt;alert('name')&lt;/script&gt;"),
+            "{path}: {page}"
+        );
+    }
+    let (_, pane) = html(&admin, &format!("/ui/conversations/{conversation}"), None).await;
+    assert!(pane.contains("&lt;img src=x onerror=alert('text')&gt; &amp; &quot;quotes&quot;"));
+    assert!(pane.contains("&lt;/textarea&gt;&lt;script&gt;alert('note')"));
+}
+
+#[tokio::test]
+async fn the_language_follows_the_user_then_the_browser() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let (_, page) = html(&admin, "/inbox", Some("fr-CH, fr;q=0.9, en;q=0.5")).await;
+    assert!(page.contains("<html lang=\"fr\">"));
+    assert!(page.contains("Boîte de réception"));
+    let (status, me) = admin.put("/api/v1/me", json!({"locale": "it"})).await;
+    assert_eq!(status, StatusCode::OK, "{me}");
+    assert_eq!(me["user"]["locale"], "it");
+    let (_, page) = html(&admin, "/inbox", Some("fr")).await;
+    assert!(page.contains("<html lang=\"it\">"));
+    assert!(page.contains("Posta in arrivo"));
+    let (status, e) = admin.put("/api/v1/me", json!({"locale": "de"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+    assert!(e["message"].as_str().unwrap().contains("en, fr and it"));
+    admin.put("/api/v1/me", json!({"locale": ""})).await;
+    let (_, page) = html(&admin, "/inbox", Some("en-GB")).await;
+    assert!(page.contains("<html lang=\"en\">"));
+}
+
+#[tokio::test]
+async fn a_waiting_conversation_shows_its_clock_and_an_answer_clears_it() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let receiver = Receiver::spawn(vec![]).await;
+    let channel = api_channel(&admin, &receiver).await;
+    let (_, m) = customer_says(&admin, channel, "c1", "m1", "hello?").await;
+    let conversation = m["conversation_id"].as_i64().unwrap();
+    app.advance(3 * 60 * 1_000_000);
+    let (_, list) = html(&admin, "/ui/list?folder=inbox", None).await;
+    assert!(list.contains("class=\"clock ok\""), "{list}");
+    // Three minutes gone of the fifteen the badge allows.
+    assert!(list.contains("12 min to answer"), "{list}");
+    assert!(list.contains("waiting 3 min"), "{list}");
+    app.advance(13 * 60 * 1_000_000);
+    let (_, list) = html(&admin, "/ui/list?folder=inbox", None).await;
+    assert!(list.contains("class=\"clock late\""), "{list}");
+    let (status, _) = admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"text": "Hi!"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, list) = html(&admin, "/ui/list?folder=inbox", None).await;
+    assert!(!list.contains("class=\"clock"), "{list}");
+    assert!(
+        list.contains("Ada Admin"),
+        "the last message's author: {list}"
+    );
+}
+
+#[tokio::test]
+async fn folders_filter_the_list() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let receiver = Receiver::spawn(vec![]).await;
+    let channel = api_channel(&admin, &receiver).await;
+    let mine = message_from(&admin, channel, "a", "Alice Mine", "one").await;
+    let _free = message_from(&admin, channel, "b", "Bruno Free", "two").await;
+    let done = message_from(&admin, channel, "c", "Chloe Done", "three").await;
+    let (_, me) = admin.get("/api/v1/me").await;
+    let my_id = me["user"]["id"].as_i64().unwrap();
+    admin
+        .post(
+            &format!("/api/v1/conversations/{mine}/assign"),
+            json!({"user_id": my_id}),
+        )
+        .await;
+    admin
+        .post(
+            &format!("/api/v1/conversations/{done}/move"),
+            json!({"folder": "done"}),
+        )
+        .await;
+    let names = |page: &str| {
+        ["Alice Mine", "Bruno Free", "Chloe Done"]
+            .into_iter()
+            .filter(|n| page.contains(n))
+            .collect::<Vec<_>>()
+    };
+    for (folder, expected) in [
+        ("inbox", vec!["Alice Mine", "Bruno Free"]),
+        ("mine", vec!["Alice Mine"]),
+        ("unassigned", vec!["Bruno Free"]),
+        ("done", vec!["Chloe Done"]),
+        ("spam", vec![]),
+    ] {
+        let (_, list) = html(&admin, &format!("/ui/list?folder={folder}"), None).await;
+        assert_eq!(names(&list), expected, "{folder}");
+    }
+    let (_, list) = html(
+        &admin,
+        &format!("/ui/list?folder=inbox&channel={}", channel + 1000),
+        None,
+    )
+    .await;
+    assert_eq!(names(&list), Vec::<&str>::new());
+}
+
+#[tokio::test]
+async fn a_failed_reply_shows_its_reason_and_can_be_retried() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let receiver = Receiver::spawn(vec![400]).await;
+    let channel = api_channel(&admin, &receiver).await;
+    let conversation = message_from(&admin, channel, "r", "Rita", "hi").await;
+    let (_, m) = admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"text": "Hello Rita"}),
+        )
+        .await;
+    let id = m["id"].as_i64().unwrap();
+    // Not failed yet: nothing to retry.
+    let (status, e) = admin
+        .post(&format!("/api/v1/messages/{id}/retry"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{e}");
+    let outcome = deliver_next(&app.state).await.unwrap();
+    assert!(matches!(outcome, Outcome::Failed(..)), "{outcome:?}");
+    let (_, pane) = html(&admin, &format!("/ui/conversations/{conversation}"), None).await;
+    assert!(pane.contains("Not sent: "), "{pane}");
+    assert!(pane.contains(&format!("data-action=\"retry\" data-message=\"{id}\"")));
+    let (status, m) = admin
+        .post(&format!("/api/v1/messages/{id}/retry"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{m}");
+    assert_eq!(m["status"], "queued");
+    let outcome = deliver_next(&app.state).await.unwrap();
+    assert!(
+        matches!(outcome, Outcome::Delivered(i) if i == id),
+        "{outcome:?}"
+    );
+    let (_, pane) = html(&admin, &format!("/ui/conversations/{conversation}"), None).await;
+    assert!(!pane.contains("Not sent: "), "{pane}");
+    assert_eq!(receiver.seen().len(), 2, "the refused try and the retry");
+}
+
+#[tokio::test]
+async fn viewing_is_announced_to_the_workspace() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let receiver = Receiver::spawn(vec![]).await;
+    let channel = api_channel(&admin, &receiver).await;
+    let conversation = message_from(&admin, channel, "v", "Vera", "hi").await;
+    let (status, _) = admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/viewing"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let (status, _) = admin
+        .post("/api/v1/conversations/999999/viewing", json!({}))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let ws = pronto_store::Store::first_workspace(&app.state.store)
+        .await
+        .unwrap()
+        .unwrap();
+    let events = app.state.store.events_after(ws, 0, 1000).await.unwrap();
+    let seen = events
+        .iter()
+        .find(|e| e.kind == "conversation.viewing")
+        .expect("a viewing event");
+    assert_eq!(seen.payload["conversation_id"], conversation);
+}
+
+#[tokio::test]
+async fn the_window_and_the_send_state_come_from_the_policy() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let receiver = Receiver::spawn(vec![]).await;
+    let channel = api_channel(&admin, &receiver).await;
+    let conversation = message_from(&admin, channel, "w", "Wes", "hi").await;
+    // An api channel has no 24-hour window: replies are always allowed.
+    let (_, pane) = html(&admin, &format!("/ui/conversations/{conversation}"), None).await;
+    assert!(
+        pane.contains("No 24-hour window on this channel."),
+        "{pane}"
+    );
+    assert!(pane.contains("data-allowed=\"true\""));
+}
