@@ -35,6 +35,10 @@ pub enum BenchCommand {
     /// The router (`pronto_core::routing`): routing decisions per second in each mode
     /// with 1,000 agents and 100,000 waiting conversations.
     Routing(routing::RoutingBench),
+    /// The inbox page (`GET /inbox`) from `pronto serve` with 100,000 conversations
+    /// and their messages in the workspace. SQLite by default; PostgreSQL with
+    /// --database-url.
+    Inbox(server::inbox::InboxBench),
 }
 
 #[derive(Args, Debug)]
@@ -61,6 +65,7 @@ pub fn run(command: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Report(args) => report(args),
         BenchCommand::Server(args) => server::run(args),
         BenchCommand::Webhooks(args) => server::webhooks::run(args),
+        BenchCommand::Inbox(args) => server::inbox::run(args),
         BenchCommand::Routing(args) => routing::run(args),
     }
 }

@@ -1,0 +1,299 @@
+//! `pronto bench inbox`: the inbox page as an agent loads it, from `pronto serve` in
+//! a child process, with a workspace of 100,000 conversations and their messages.
+//!
+//! Each figure is the time from the request to the last byte of the page's HTML
+//! (the server's work: session, list query, previews, clocks, the open conversation,
+//! rendering). The page's CSS and script are static and cached by the browser.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::Args;
+use pronto_store::Store;
+use reqwest::StatusCode;
+use reqwest::header::{AUTHORIZATION, COOKIE};
+use serde_json::json;
+use sqlx::AnyPool;
+
+use super::harness::{Database, Server, add_admin};
+use super::load::{expect, load};
+use super::{DAY, Rng, call, login, ms, now_micros, status};
+
+#[derive(Args, Debug)]
+pub struct InboxBench {
+    /// Conversations in the workspace (each with its customer's messages and, for
+    /// most, an agent's reply).
+    #[arg(long, default_value_t = 100_000)]
+    conversations: u64,
+    /// Page loads per measurement (each also stops after 15 s).
+    #[arg(long, default_value_t = 200)]
+    requests: u64,
+    /// PostgreSQL instead of SQLite: postgres://... (or PRONTO_BENCH_DATABASE_URL).
+    #[arg(long, value_name = "URL")]
+    database_url: Option<String>,
+}
+
+const LIMIT: Duration = Duration::from_secs(15);
+const MINUTE: i64 = 60_000_000;
+
+pub fn run(args: InboxBench) -> anyhow::Result<()> {
+    if args.conversations == 0 || args.requests == 0 {
+        bail!("--conversations and --requests must be positive");
+    }
+    super::on_fresh_database(args.database_url.clone(), async |db| {
+        measure(&args, db).await
+    })
+}
+
+async fn measure(args: &InboxBench, db: &Database) -> anyhow::Result<()> {
+    println!("# pronto bench inbox");
+    println!();
+    println!("machine: {}", crate::bench::machine());
+    println!("database: {}", db.describe().await?);
+    println!(
+        "workspace: {} conversations on one channel; {} page loads per line",
+        args.conversations, args.requests
+    );
+    println!();
+    println!("| page | measured |");
+    println!("| --- | --- |");
+
+    status("starting pronto serve");
+    let server = Server::start(db).await?;
+    tokio::task::block_in_place(|| add_admin(db))?;
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .build()?;
+    let (cookie, workspace) = login(&http, &server.base).await?;
+    let channel = call(
+        http.post(format!("{}/api/v1/channels", server.base))
+            .header(COOKIE, &cookie)
+            .json(&json!({"kind": "api", "name": "bench", "config": {"url": "http://127.0.0.1:9/unused"}})),
+        StatusCode::CREATED,
+    )
+    .await?["id"]
+        .as_i64()
+        .context("the channel's id")?;
+    let token = call(
+        http.post(format!("{}/api/v1/tokens", server.base))
+            .header(COOKIE, &cookie)
+            .json(&json!({"name": "bench"})),
+        StatusCode::CREATED,
+    )
+    .await?["secret"]
+        .as_str()
+        .context("the token's secret")?
+        .to_owned();
+
+    status(&format!(
+        "seeding {} conversations with messages",
+        args.conversations
+    ));
+    let t = Instant::now();
+    let store = Store::connect_unmigrated(&db.url()).await?;
+    let (messages, waiting) = seed(store.pool(), workspace, channel, args.conversations).await?;
+    status(&format!(
+        "seeded {messages} messages ({waiting} customers waiting) in {:.1?}",
+        t.elapsed()
+    ));
+    store.close().await;
+    // The server's engines were built before the seeding: a restart is what a real
+    // workspace of this size looks like when an agent opens it.
+    drop(server);
+    let server = Server::start(db).await?;
+    let open: i64 = {
+        let store = Store::connect_unmigrated(&db.url()).await?;
+        let id = sqlx::query_scalar(
+            "SELECT id FROM conversations WHERE workspace_id = $1 ORDER BY list_key, id LIMIT 1",
+        )
+        .bind(workspace)
+        .fetch_one(store.pool())
+        .await?;
+        store.close().await;
+        id
+    };
+
+    let page = |path: &str| format!("{}{path}", server.base);
+    let first = Instant::now();
+    expect(
+        http.get(page("/inbox")).header(COOKIE, &cookie),
+        StatusCode::OK,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("the first /inbox: {e:?}"))?;
+    println!(
+        "| `GET /inbox`, the first load after a start (reads the channel's history for the clocks) | {} |",
+        ms(first.elapsed())
+    );
+    let cases = [
+        ("`GET /inbox`: the inbox folder, 50 rows", "/inbox".to_owned()),
+        (
+            "`GET /inbox?c=…`: with the longest-waiting conversation open",
+            format!("/inbox?c={open}"),
+        ),
+        (
+            "`GET /inbox?folder=done`: done, 50 rows",
+            "/inbox?folder=done".to_owned(),
+        ),
+        (
+            "`GET /ui/list?folder=inbox`: the list alone (what live updates fetch)",
+            "/ui/list?folder=inbox".to_owned(),
+        ),
+    ];
+    for (what, path) in cases {
+        status(&format!("GET {path}"));
+        let (url, cookie) = (page(&path), cookie.clone());
+        let http = http.clone();
+        let l = load(args.requests, 1, LIMIT, move |_| {
+            let request = http.get(&url).header(COOKIE, &cookie);
+            async move { expect(request, StatusCode::OK).await }
+        })
+        .await;
+        l.check(1, "page loads")?;
+        println!(
+            "| {what} | p50 {}, p99 {} over {} loads |",
+            ms(l.percentile(50)),
+            ms(l.percentile(99)),
+            l.ok
+        );
+    }
+
+    // Every new message moves the event log, so the next load recomputes the clocks
+    // (at most every 5 s): the worst case for a busy inbox.
+    status("GET /inbox after a new message each time");
+    let inbound = page(&format!("/api/v1/channels/{channel}/inbound"));
+    let mut times = Vec::new();
+    let started = Instant::now();
+    for i in 0..args.requests.min(20) {
+        call(
+            http.post(&inbound)
+                .header(AUTHORIZATION, format!("Bearer {token}"))
+                .json(&json!({"message_id": format!("live-{i}"), "contact_id": format!("live-{i}"), "text": "Hello?"})),
+            StatusCode::CREATED,
+        )
+        .await?;
+        // Past the reuse period, so that this load really recomputes.
+        tokio::time::sleep(Duration::from_millis(5_100)).await;
+        let t = Instant::now();
+        expect(
+            http.get(page("/inbox")).header(COOKIE, &cookie),
+            StatusCode::OK,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("/inbox after a message: {e:?}"))?;
+        times.push(t.elapsed());
+        if started.elapsed() > Duration::from_secs(120) {
+            break;
+        }
+    }
+    times.sort();
+    println!(
+        "| `GET /inbox` right after a new message (the clocks recomputed from the history) | p50 {}, max {} over {} loads |",
+        ms(times[times.len() / 2]),
+        ms(*times.last().context("at least one load")?),
+        times.len()
+    );
+    let memory = server.memory();
+    println!(
+        "| server resident memory after the loads (VmRSS / VmHWM) | {} / {} |",
+        memory.rss, memory.peak
+    );
+    Ok(())
+}
+
+/// Seeds `count` conversations on `channel`, shaped like a busy inbox: each has a
+/// contact and a customer's message; 95% were answered by the agent after one to
+/// sixty minutes (85% of those are done, the rest in the inbox) and 5% have the
+/// customer waiting since within the last day, in the inbox. Multi-row INSERTs of
+/// literals: preparation, not measured. Returns (messages, waiting).
+async fn seed(
+    pool: &AnyPool,
+    workspace: i64,
+    channel: i64,
+    count: u64,
+) -> anyhow::Result<(u64, u64)> {
+    const ROWS: u64 = 1_000;
+    let now = now_micros();
+    let agent: i64 = sqlx::query_scalar("SELECT MIN(id) FROM users")
+        .fetch_one(pool)
+        .await?;
+    let mut rng = Rng(0x2026_0005);
+    let (mut done, mut messages, mut waiting_total) = (0, 0, 0);
+    while done < count {
+        let rows = ROWS.min(count - done);
+        let mut tx = pool.begin().await?;
+        let contacts: Vec<String> = (done..done + rows)
+            .map(|k| format!("({workspace}, 'Customer {k}', {})", now - 100 * DAY))
+            .collect();
+        let mut ids: Vec<i64> = sqlx::query_scalar(&format!(
+            "INSERT INTO contacts (workspace_id, name, created_at) VALUES {} RETURNING id",
+            contacts.join(", ")
+        ))
+        .persistent(false)
+        .fetch_all(&mut *tx)
+        .await?;
+        ids.sort_unstable();
+        let mut plans = Vec::with_capacity(ids.len());
+        let conversations: Vec<String> = ids
+            .iter()
+            .map(|contact| {
+                let waiting = rng.below(100) < 5;
+                let asked = if waiting {
+                    now - rng.below(DAY)
+                } else {
+                    now - rng.below(90 * DAY)
+                };
+                let answered = (!waiting).then(|| asked + MINUTE + rng.below(59 * MINUTE));
+                let folder = if waiting || rng.below(100) >= 85 {
+                    "inbox"
+                } else {
+                    "done"
+                };
+                let last = answered.unwrap_or(asked);
+                let key = if waiting { asked } else { i64::MAX - last };
+                let waiting_since = if waiting {
+                    asked.to_string()
+                } else {
+                    "NULL".to_owned()
+                };
+                plans.push((asked, answered));
+                format!(
+                    "({workspace}, {channel}, {contact}, '{folder}', {waiting_since}, {last}, {key}, {asked})"
+                )
+            })
+            .collect();
+        let conversation_ids: Vec<i64> = sqlx::query_scalar(&format!(
+            "INSERT INTO conversations (workspace_id, channel_id, contact_id, folder, waiting_since,
+                 last_message_at, list_key, created_at) VALUES {} RETURNING id",
+            conversations.join(", ")
+        ))
+        .persistent(false)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut values = Vec::with_capacity(rows as usize * 2);
+        for (conversation, (asked, answered)) in conversation_ids.iter().zip(&plans) {
+            values.push(format!(
+                "({workspace}, {channel}, {conversation}, 'in', 'customer', NULL, 'Hello, where is my order? It has not arrived yet.', 'received', {asked}, {asked})"
+            ));
+            if let Some(a) = answered {
+                values.push(format!(
+                    "({workspace}, {channel}, {conversation}, 'out', 'agent', {agent}, 'Sorry about that! It ships tomorrow.', 'sent', {a}, {a})"
+                ));
+            } else {
+                waiting_total += 1;
+            }
+        }
+        messages += values.len() as u64;
+        sqlx::query(&format!(
+            "INSERT INTO messages (workspace_id, channel_id, conversation_id, direction, author, agent_id,
+                 text, status, at, created_at) VALUES {}",
+            values.join(", ")
+        ))
+        .persistent(false)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        done += rows;
+    }
+    Ok((messages, waiting_total))
+}
