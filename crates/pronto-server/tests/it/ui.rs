@@ -277,3 +277,59 @@ async fn the_window_and_the_send_state_come_from_the_policy() {
     );
     assert!(pane.contains("data-allowed=\"true\""));
 }
+
+#[tokio::test]
+async fn a_closed_window_disables_sending_with_the_reason_in_the_viewers_language() {
+    use crate::send_side::{channel, deliver, spawn};
+    use crate::support::T0;
+    use pronto_sandbox::{Event, Platform};
+
+    let (app, sandbox) = spawn().await;
+    let admin = app.admin().await;
+    let ch = channel(&admin, &sandbox, "messenger", json!({"human_agent": true})).await;
+    let mid = sandbox.customer_message("PAGE_1", "PSID_9", "Zoé", "Bonjour ?", T0);
+    let event = Event::Text {
+        from: "PSID_9".into(),
+        mid,
+        text: "Bonjour ?".into(),
+    };
+    deliver(&app, ch, Platform::Messenger, &event, T0).await;
+    let (_, list) = admin.get("/api/v1/conversations").await;
+    let conversation = list["items"][0]["id"].as_i64().unwrap();
+    let pane = |lang: &'static str| {
+        let admin = admin.clone();
+        async move {
+            html(
+                &admin,
+                &format!("/ui/conversations/{conversation}"),
+                Some(lang),
+            )
+            .await
+            .1
+        }
+    };
+    // Inside the window: open, with the time left.
+    let p = pane("en").await;
+    assert!(p.contains("data-allowed=\"true\""), "{p}");
+    assert!(
+        p.contains("Open: 24 h left of 24 hours") || p.contains("left of 24 hours"),
+        "{p}"
+    );
+    // A day later: only a person with the Human Agent tag, until T0 + 7 days.
+    app.advance(25 * 60 * 60 * 1_000_000);
+    let p = pane("en").await;
+    assert!(p.contains("data-allowed=\"true\""), "{p}");
+    assert!(p.contains("data-tagged=\"true\""), "{p}");
+    assert!(
+        p.contains("A person may still reply with the Human Agent tag until"),
+        "{p}"
+    );
+    // After 7 days nobody may: the send button says why, in French here.
+    app.advance(7 * 24 * 60 * 60 * 1_000_000);
+    let p = pane("fr").await;
+    assert!(p.contains("data-allowed=\"false\""), "{p}");
+    assert!(
+        p.contains("La fenêtre de 24 heures et les 7 jours du tag Human Agent sont passés."),
+        "{p}"
+    );
+}

@@ -126,7 +126,10 @@ async fn measure(args: &InboxBench, db: &Database) -> anyhow::Result<()> {
         ms(first.elapsed())
     );
     let cases = [
-        ("`GET /inbox`: the inbox folder, 50 rows", "/inbox".to_owned()),
+        (
+            "`GET /inbox`: the inbox folder, 50 rows",
+            "/inbox".to_owned(),
+        ),
         (
             "`GET /inbox?c=…`: with the longest-waiting conversation open",
             format!("/inbox?c={open}"),
