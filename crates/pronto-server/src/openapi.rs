@@ -167,7 +167,7 @@ impl Modify for Security {
 #[openapi(
     info(title = "Pronto API", description = "Pronto's HTTP API: conversations, replies, channels, live events and Meta-exact responsiveness. Every error is {\"code\", \"message\"}."),
     paths(
-        session::login, session::logout, session::me, session::setup,
+        session::login, session::logout, session::me, session::update_me, session::setup,
         admin::list_users, admin::create_user, admin::deactivate_user,
         admin::list_tokens, admin::create_token, admin::revoke_token,
         admin::list_channels, admin::get_channel, admin::create_channel, admin::set_status,
@@ -175,7 +175,7 @@ impl Modify for Security {
         inbound::receive, responsiveness::get,
         conversations::list, conversations::get, conversations::assign, conversations::move_to,
         conversations::labels, conversations::add_note, conversations::reply,
-        conversations::typing, comments::list, comments::private_reply,
+        conversations::typing, conversations::viewing, conversations::retry, comments::list, comments::private_reply,
         saved_replies::list, saved_replies::create, saved_replies::update, saved_replies::delete,
         saved_replies::render_for,
         events::stream, health::healthz, health::readyz,

@@ -68,6 +68,26 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
         .get(&format!("/api/v1/conversations/{conv_a}"))
         .await;
     let contact_a = detail_a["conversation"]["contact_id"].as_i64().unwrap();
+    let message_a = detail_a["messages"][0]["id"].as_i64().unwrap();
+    // The pages: B's person cannot open A's conversation or see it listed.
+    for page in [
+        format!("/ui/conversations/{conv_a}"),
+        format!("/inbox?c={conv_a}"),
+    ] {
+        let (status, _) = admin_b.get(&page).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{page}");
+    }
+    let (_, list) = admin_b
+        .get(&format!("/ui/list?folder=inbox&channel={channel_a}"))
+        .await;
+    assert!(!list.to_string().contains("data-conversation"), "{list}");
+    let (status, _) = admin_b
+        .post(
+            &format!("/api/v1/conversations/{conv_a}/viewing"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "viewing");
     for b in [&admin_b, &token_b] {
         let c = format!("/api/v1/conversations/{conv_a}");
         let ch = format!("/api/v1/channels/{channel_a}");
@@ -127,6 +147,8 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
             .await,
             b.get(&format!("{c}/assignments")).await,
             b.post(&format!("{c}/typing"), json!({})).await,
+            b.post(&format!("/api/v1/messages/{message_a}/retry"), json!({}))
+                .await,
         ];
         for (i, (status, body)) in checks.iter().enumerate() {
             assert_eq!(*status, StatusCode::NOT_FOUND, "check {i}: {body}");
