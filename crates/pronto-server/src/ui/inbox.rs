@@ -259,7 +259,7 @@ pub fn list(
                 li.row data-id=(c.id) aria-current=[(p.c == Some(c.id)).then_some("true")] {
                     a href=(p.href(Some(c.id))) data-conversation=(c.id) {
                         span.line1 {
-                            span.name { (c.contact_name) }
+                            span.name { (display_name(t, &c.contact_name)) }
                             @if let Some(clock) = data.clocks.get(&c.id) {
                                 (clock_badge(t, clock, now))
                             }
@@ -330,6 +330,15 @@ pub fn clock_badge(t: &Texts, clock: &Clock, now: i64) -> Markup {
             data-deadline=[clock.deadline] data-expires=(clock.expires) {
             (text)
         }
+    }
+}
+
+/// A contact's name, or words saying it has none (Messenger does not send names).
+pub fn display_name<'a>(t: &'a Texts, name: &'a str) -> &'a str {
+    if name.trim().is_empty() {
+        t.inbox.unnamed
+    } else {
+        name
     }
 }
 

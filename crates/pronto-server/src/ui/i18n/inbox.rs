@@ -207,6 +207,8 @@ pub struct Inbox {
     pub comments: &'static str,
     /// Sent by {name}
     pub sent_by: &'static str,
+    /// Customer without a name
+    pub unnamed: &'static str,
 }
 
 /// In English.
@@ -312,6 +314,7 @@ pub const EN: Inbox = Inbox {
     typing: "{name} is typing",
     comments: "Comments",
     sent_by: "Sent by {name}",
+    unnamed: "Customer without a name",
 };
 
 /// In French.
@@ -417,6 +420,7 @@ pub const FR: Inbox = Inbox {
     typing: "{name} écrit",
     comments: "Commentaires",
     sent_by: "Envoyé par {name}",
+    unnamed: "Client sans nom",
 };
 
 /// In Italian.
@@ -522,4 +526,5 @@ pub const IT: Inbox = Inbox {
     typing: "{name} sta scrivendo",
     comments: "Commenti",
     sent_by: "Inviato da {name}",
+    unnamed: "Cliente senza nome",
 };
