@@ -393,22 +393,18 @@ impl Browser {
 }
 
 impl Drop for Browser {
-    /// After a panic, ends the session on a thread of its own (the test's runtime
-    /// may be going away), so that its Chromium does not wait for the binary's end.
+    /// After a panic, ends the session before the next test (and before the binary
+    /// ends): a short blocking request, as the test's runtime may be going away.
     fn drop(&mut self) {
-        let profile = self.profile.take();
-        let Some(session) = self.session.take() else {
-            return;
-        };
-        let port = self.driver_port;
-        std::thread::spawn(move || {
+        if let Some(session) = self.session.take() {
             let _ = driver::http(
-                port,
+                self.driver_port,
                 "DELETE",
                 &format!("/session/{session}"),
                 Duration::from_secs(30),
             );
-            drop(profile);
-        });
+        }
+        // Chromium is gone by now, so its profile can go.
+        drop(self.profile.take());
     }
 }
