@@ -2,6 +2,7 @@
 
 mod api;
 mod automation;
+mod browser;
 mod customer_actions;
 mod events;
 mod graph;
