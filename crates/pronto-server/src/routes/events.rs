@@ -12,7 +12,7 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use futures_util::stream::{self, Stream};
+use futures_util::stream::{self, Stream, StreamExt};
 use tokio::sync::broadcast;
 
 use crate::auth::Auth;
@@ -21,6 +21,9 @@ use crate::state::AppState;
 
 /// How often a stream looks at the log without being woken.
 const POLL: Duration = Duration::from_secs(5);
+
+/// How soon a browser reconnects after the stream breaks.
+const RECONNECT: Duration = Duration::from_secs(1);
 
 struct Cursor {
     state: AppState,
@@ -53,6 +56,11 @@ pub async fn stream(
         after,
         buffer: Default::default(),
     };
+    // The first event only tells the browser to come back after one second (not
+    // its default three) when the stream breaks.
+    let hello = stream::once(async {
+        Ok::<_, Infallible>(Event::default().retry(RECONNECT).comment("pronto"))
+    });
     let events = stream::unfold(cursor, |mut c| async move {
         loop {
             if let Some(e) = c.buffer.pop_front() {
@@ -87,5 +95,5 @@ pub async fn stream(
             .await;
         }
     });
-    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+    Ok(Sse::new(hello.chain(events)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

@@ -20,6 +20,7 @@
 mod axe;
 mod driver;
 mod proxy;
+mod inbox;
 mod smoke;
 
 use std::path::PathBuf;
