@@ -12,4 +12,5 @@ mod outbox;
 mod routing;
 mod sandbox;
 mod send_side;
+mod settings_ui;
 mod support;
