@@ -110,7 +110,8 @@
             Object.assign(config, { page_id: value(f, "page_id"),
               page_access_token: value(f, "page_access_token") });
           }
-          body = { kind: kind === "api" ? kind : kind.replace("-login", ""), name, config };
+          // Instagram login is an instagram channel with `login: "instagram"`.
+          body = { kind: kind.replace("-login", ""), name, config };
         }
         const channel = await Pronto.api("POST", "/channels", body);
         f.reset();

@@ -83,6 +83,31 @@ async fn settings_show_every_section_with_what_exists() {
     );
     assert!(page.contains(verify), "verify token on the page");
     assert!(page.contains("Webhooks"), "with the instruction");
+    // Every field of the settings has its label, and the saved replies' variables
+    // are explained.
+    let settings = page.split("id=\"settings\"").nth(1).unwrap();
+    for input in settings
+        .split("<input ")
+        .skip(1)
+        .chain(settings.split("<select ").skip(1))
+        .chain(settings.split("<textarea ").skip(1))
+    {
+        if input.contains("type=\"hidden\"") {
+            continue;
+        }
+        let id = input
+            .split("id=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        assert!(
+            page.contains(&format!("<label for=\"{id}\"")),
+            "{id} has a label"
+        );
+    }
+    assert!(page.contains("<code>{first_name}</code>"));
     // Secrets are never on the page.
     assert!(!page.contains(token["secret"].as_str().unwrap()));
     assert!(!page.contains("app-secret-123") && !page.contains("EAAB-token"));
