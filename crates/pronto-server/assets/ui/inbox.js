@@ -98,6 +98,9 @@ if (document.body.dataset.page === "inbox") (() => {
     const conv = conversationOf(kind, d);
     if (kind === "conversation.typing" || kind === "conversation.viewing") {
       if (conv !== openId || d.user_id === me.id) return;
+      // Someone new opened it: say at once that we are here too, so they do not
+      // wait for our next ping to learn it.
+      if (kind === "conversation.viewing" && !(viewers.get(d.user_id) > Date.now())) viewingNow();
       (kind === "conversation.typing" ? typers : viewers)
         .set(d.user_id, Date.now() + (kind === "conversation.typing" ? 6000 : 45000));
       showPresence();
@@ -144,16 +147,17 @@ if (document.body.dataset.page === "inbox") (() => {
   setInterval(tick, 10000);
 
   // ---- presence: viewing and typing ------------------------------------------
-  let viewingTimer = null;
+  let viewingTimer = null, lastViewing = 0;
+  const viewingNow = () => {
+    if (!openId || document.visibilityState !== "visible" || Date.now() - lastViewing < 2000) return;
+    lastViewing = Date.now();
+    Pronto.api("POST", "/conversations/" + openId + "/viewing").catch(() => {});
+  };
   const viewing = () => {
     clearInterval(viewingTimer);
-    const ping = () => {
-      if (openId && document.visibilityState === "visible") {
-        Pronto.api("POST", "/conversations/" + openId + "/viewing").catch(() => {});
-      }
-    };
-    ping();
-    viewingTimer = setInterval(ping, 20000);
+    lastViewing = 0;
+    viewingNow();
+    viewingTimer = setInterval(viewingNow, 20000);
   };
   let lastTyping = 0;
   const typed = () => {

@@ -1,1 +1,224 @@
-// settings.js
+// settings.js: the admins' settings. Forms go to the JSON API; after a change the
+// section's list is fetched again as server-rendered HTML. What the API shows once
+// (secrets, webhook settings, a temporary password) is written with textContent
+// into boxes the server rendered; nothing here builds HTML from data.
+(() => {
+  const $ = (id) => document.getElementById(id);
+
+  // A temporary password of 16 letters and digits, without look-alikes.
+  const temporaryPassword = () => {
+    const alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    const r = new Uint32Array(16);
+    crypto.getRandomValues(r);
+    return Array.from(r, (x) => alphabet[x % alphabet.length]).join("");
+  };
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const root = $("settings");
+    if (!root) return;
+    const st = Pronto.readJson("settings-texts") || {};
+
+    const refresh = async (section) => {
+      const list = $(section + "-list");
+      if (list) Pronto.swap(list, await Pronto.fragment("/ui/settings/" + section));
+    };
+
+    // Fills a once-box from the API's answer and moves focus to it.
+    const showOnce = (id, values) => {
+      const box = $(id);
+      if (!box) return;
+      box.querySelectorAll("[data-field]").forEach((el) => {
+        const value = values[el.dataset.field];
+        el.textContent = value == null ? "" : String(value);
+        const row = el.closest("[data-row]");
+        if (row) row.hidden = value == null || value === "";
+      });
+      box.hidden = false;
+      box.focus();
+    };
+    const hideOnce = (box) => {
+      box.querySelectorAll("[data-field]").forEach((el) => { el.textContent = ""; });
+      box.hidden = true;
+    };
+
+    // Channel kinds: only the fieldsets of the chosen kind are shown and sent.
+    const channelForm = $("channel-form");
+    const showKind = () => {
+      const kind = channelForm.elements.kind.value;
+      channelForm.querySelectorAll("fieldset[data-kinds]").forEach((fs) => {
+        const on = fs.dataset.kinds.split(" ").includes(kind);
+        fs.hidden = !on;
+        fs.disabled = !on;
+      });
+    };
+    if (channelForm) {
+      channelForm.elements.kind.addEventListener("change", showKind);
+      showKind();
+    }
+
+    // Saved replies: the preview, and the form switching between adding and editing.
+    const replyForm = $("reply-form");
+    const preview = () => {
+      const customer = replyForm.dataset.customer || "";
+      const values = {
+        first_name: customer.split(/\s+/)[0] || "",
+        name: customer,
+        agent_name: (Pronto.me && Pronto.me.name) || "",
+      };
+      $("reply-preview").textContent = replyForm.elements.text.value
+        .replace(/\{(first_name|name|agent_name)\}/g, (m, k) => values[k]);
+    };
+    const addMode = () => {
+      replyForm.reset();
+      replyForm.elements.id.value = "";
+      $("reply-form-title").textContent = st.reply_add;
+      $("reply-cancel").hidden = true;
+      preview();
+    };
+    if (replyForm) {
+      replyForm.elements.text.addEventListener("input", preview);
+      $("reply-cancel").addEventListener("click", () => {
+        addMode();
+        replyForm.elements.name.focus();
+      });
+    }
+
+    const value = (form, name) => {
+      const el = form.elements[name];
+      return el ? el.value.trim() : "";
+    };
+
+    // What each form sends, and what follows.
+    const senders = {
+      channel: async (f) => {
+        const kind = f.elements.kind.value;
+        const name = value(f, "name");
+        let body;
+        if (kind === "api") {
+          body = { kind, name, config: { url: value(f, "url") } };
+        } else {
+          const config = {
+            app_id: value(f, "app_id"),
+            app_secret: value(f, "app_secret"),
+            human_agent: f.elements.human_agent.checked,
+            mark_seen: f.elements.mark_seen.checked,
+          };
+          if (kind === "instagram-login") {
+            Object.assign(config, { login: "instagram", account_id: value(f, "account_id"),
+              access_token: value(f, "access_token") });
+          } else {
+            Object.assign(config, { page_id: value(f, "page_id"),
+              page_access_token: value(f, "page_access_token") });
+          }
+          // Instagram login is an instagram channel with `login: "instagram"`.
+          body = { kind: kind.replace("-login", ""), name, config };
+        }
+        const channel = await Pronto.api("POST", "/channels", body);
+        f.reset();
+        showKind();
+        await refresh("channels");
+        ["channel-created", "channel-created-api"].forEach((id) => hideOnce($(id)));
+        showOnce(channel.signing_secret ? "channel-created-api" : "channel-created", channel);
+      },
+      "page-token": async (f) => {
+        await Pronto.api("PUT", "/channels/" + f.dataset.id + "/token",
+          { page_access_token: value(f, "page_access_token") });
+        await refresh("channels");
+        Pronto.say(st.token_saved, "ok");
+      },
+      user: async (f) => {
+        const password = f.elements.password.value || temporaryPassword();
+        const body = { name: value(f, "name"), email: value(f, "email"),
+          role: f.elements.role.value, password };
+        await Pronto.api("POST", "/users", body);
+        f.reset();
+        await refresh("users");
+        showOnce("user-created", { email: body.email, password });
+      },
+      token: async (f) => {
+        const made = await Pronto.api("POST", "/tokens",
+          { name: value(f, "name"), role: f.elements.role.value });
+        f.reset();
+        await refresh("tokens");
+        showOnce("token-created", { secret: made.secret });
+      },
+      reply: async (f) => {
+        const id = f.elements.id.value;
+        const body = { name: value(f, "name"), shortcut: value(f, "shortcut"),
+          text: f.elements.text.value };
+        if (id) await Pronto.api("PUT", "/saved-replies/" + id, body);
+        else await Pronto.api("POST", "/saved-replies", body);
+        addMode();
+        await refresh("replies");
+        Pronto.say(st.saved, "ok");
+      },
+    };
+
+    // Forms, including those inside lists the script swaps in.
+    root.addEventListener("submit", async (e) => {
+      const form = e.target;
+      const send = senders[form.dataset.form];
+      if (!send) return;
+      e.preventDefault();
+      const error = form.querySelector(".form-error");
+      if (error) error.textContent = "";
+      const button = form.querySelector("button[type=submit]");
+      if (button) button.disabled = true;
+      try {
+        await send(form);
+      } catch (err) {
+        // The form says what went wrong, next to what to fix.
+        Pronto.say("");
+        if (error) error.textContent = err.message;
+      } finally {
+        if (button) button.disabled = false;
+      }
+    });
+
+    root.addEventListener("click", async (e) => {
+      const button = e.target.closest("button");
+      if (!button || !root.contains(button)) return;
+      const d = button.dataset;
+      if (d.action === "call") {
+        if (d.confirm && !window.confirm(d.confirm)) return;
+        const error = $("settings-error");
+        error.textContent = "";
+        button.disabled = true;
+        try {
+          await Pronto.api(d.method, d.path);
+          await refresh(d.section);
+          const heading = $(d.section + "-title");
+          if (heading) heading.scrollIntoView({ block: "nearest" });
+          const list = $(d.section + "-list");
+          if (list) { list.tabIndex = -1; list.focus(); }
+        } catch (err) {
+          Pronto.say("");
+          error.textContent = err.message;
+          button.disabled = false;
+        }
+      } else if (d.edit) {
+        replyForm.elements.id.value = d.edit;
+        replyForm.elements.name.value = d.name || "";
+        replyForm.elements.shortcut.value = d.shortcut || "";
+        replyForm.elements.text.value = d.text || "";
+        $("reply-form-title").textContent = st.reply_edit;
+        $("reply-cancel").hidden = false;
+        preview();
+        replyForm.scrollIntoView({ block: "start" });
+        replyForm.elements.name.focus();
+      } else if (button.classList.contains("copy")) {
+        const code = button.parentElement.querySelector("code");
+        try {
+          await navigator.clipboard.writeText(code ? code.textContent : "");
+          Pronto.say(st.copied, "ok");
+        } catch (_) {
+          Pronto.say(st.copy_failed, "warn");
+        }
+        setTimeout(() => Pronto.say(""), 3000);
+      } else if (button.classList.contains("dismiss")) {
+        const box = button.closest(".once");
+        if (box) hideOnce(box);
+      }
+    });
+  });
+})();

@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/ui/conversations/{id}", get(conversation::fragment))
         .route("/dashboard", get(dashboard::page))
         .route("/settings", get(settings::page))
+        .route("/ui/settings/{section}", get(settings::fragment))
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))
 }

@@ -13,5 +13,6 @@ mod outbox;
 mod routing;
 mod sandbox;
 mod send_side;
+mod settings_ui;
 mod support;
 mod ui;

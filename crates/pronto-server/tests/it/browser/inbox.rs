@@ -150,11 +150,7 @@ fn list(violations: &[Violation]) -> String {
 
 async fn assert_accessible(browser: &Browser, page: &str) {
     let violations = browser.axe_violations().await;
-    assert!(
-        violations.is_empty(),
-        "axe on {page}:{}",
-        list(&violations)
-    );
+    assert!(violations.is_empty(), "axe on {page}:{}", list(&violations));
 }
 
 #[tokio::test]
@@ -164,7 +160,9 @@ async fn browser_a_customer_message_arrives_live_and_a_saved_reply_reaches_meta(
     };
     let live = Live::start().await;
     live.sign_in(&browser, &live.app.url("")).await;
-    browser.wait_for_text("#list", "No conversations here.").await;
+    browser
+        .wait_for_text("#list", "No conversations here.")
+        .await;
     assert_accessible(&browser, "the empty inbox").await;
 
     // A signed webhook: the row appears without reloading.
@@ -175,7 +173,9 @@ async fn browser_a_customer_message_arrives_live_and_a_saved_reply_reaches_meta(
         .wait_for_text("#list li.row", "Where is my order #1234?")
         .await;
     assert_eq!(
-        browser.execute("return window.__sameDocument === true").await,
+        browser
+            .execute("return window.__sameDocument === true")
+            .await,
         json!(true),
         "the row came without a reload"
     );
@@ -199,7 +199,9 @@ async fn browser_a_customer_message_arrives_live_and_a_saved_reply_reaches_meta(
         .execute("return document.getElementById('reply-text').value")
         .await;
     assert!(
-        text.as_str().unwrap().contains("thanks for writing! Let me check."),
+        text.as_str()
+            .unwrap()
+            .contains("thanks for writing! Let me check."),
         "{text}"
     );
     browser.type_into("#reply-text", " It ships today.").await;
@@ -214,7 +216,9 @@ async fn browser_a_customer_message_arrives_live_and_a_saved_reply_reaches_meta(
     let sent = body["message"]["text"].as_str().unwrap();
     assert!(sent.starts_with("Hello "), "{sent}");
     assert!(sent.ends_with("Let me check. It ships today."), "{sent}");
-    browser.wait_for_text("#thread .msg.agent", "It ships today.").await;
+    browser
+        .wait_for_text("#thread .msg.agent", "It ships today.")
+        .await;
     browser
         .wait_for_text("#thread .msg.agent .state", "Sent")
         .await;
@@ -228,7 +232,11 @@ async fn browser_a_customer_message_arrives_live_and_a_saved_reply_reaches_meta(
 
     // The dashboard shows the answered opportunity and its response time.
     browser
-        .goto(&live.app.url(&format!("/dashboard?channel={}", live.channel)))
+        .goto(
+            &live
+                .app
+                .url(&format!("/dashboard?channel={}", live.channel)),
+        )
         .await;
     browser.wait_for_text("main", "answered").await;
     browser.screenshot("dashboard").await;
@@ -270,12 +278,15 @@ async fn browser_the_page_catches_up_after_the_connection_drops() {
         .wait_for_text("#live-status", "Connected again")
         .await;
     assert_eq!(
-        browser.execute("return window.__sameDocument === true").await,
+        browser
+            .execute("return window.__sameDocument === true")
+            .await,
         json!(true),
         "caught up without a reload"
     );
     // And it stays live after the break.
-    live.customer_says("PSID_C", "Carla", "Third question").await;
+    live.customer_says("PSID_C", "Carla", "Third question")
+        .await;
     browser.wait_for_text("#list", "Third question").await;
     browser.close().await;
 }
@@ -292,7 +303,14 @@ async fn browser_html_in_messages_and_names_renders_as_text() {
     let conversation = live.conversation_of(text).await;
     // A name and an attribute with markup too (a name from a comment or an
     // import; attributes from the API).
-    let workspace = live.app.state.store.first_workspace().await.unwrap().unwrap();
+    let workspace = live
+        .app
+        .state
+        .store
+        .first_workspace()
+        .await
+        .unwrap()
+        .unwrap();
     live.app
         .state
         .store
@@ -366,7 +384,9 @@ async fn browser_keyboard_only_and_two_agents_see_each_other() {
     // j opens the first conversation, j the next, k goes back; ? shows the help.
     ana.press_key(Key::Char('j')).await;
     ana.wait_for("#composer").await;
-    let first = ana.execute("return document.querySelector('article.conversation').dataset.id").await;
+    let first = ana
+        .execute("return document.querySelector('article.conversation').dataset.id")
+        .await;
     ana.press_key(Key::Char('j')).await;
     ana.wait_until(&format!(
         "document.querySelector('article.conversation').dataset.id !== {first}"
@@ -381,7 +401,8 @@ async fn browser_keyboard_only_and_two_agents_see_each_other() {
     ana.wait_until("document.getElementById('help').open").await;
     ana.screenshot("keyboard-help").await;
     ana.press_key(Key::Escape).await;
-    ana.wait_until("!document.getElementById('help').open").await;
+    ana.wait_until("!document.getElementById('help').open")
+        .await;
 
     // A second agent opens the same conversation: each sees the other.
     let Some(bo) = Browser::open_with(Options::desktop().lang("it")).await else {
@@ -392,20 +413,28 @@ async fn browser_keyboard_only_and_two_agents_see_each_other() {
     bo.type_into("#password", "another long password").await;
     bo.press_key(Key::Enter).await;
     bo.wait_for("#list").await;
-    bo.goto(&live.app.url(&format!("/inbox?c={}", first.as_str().unwrap())))
-        .await;
+    bo.goto(
+        &live
+            .app
+            .url(&format!("/inbox?c={}", first.as_str().unwrap())),
+    )
+    .await;
     bo.wait_for("#composer").await;
     ana.wait_for_text("#presence", "Bo Agent is viewing").await;
-    bo.wait_for_text("#presence", "Ada Admin sta guardando").await;
+    bo.wait_for_text("#presence", "Ada Admin sta guardando")
+        .await;
     // r goes to the composer; typing there tells the other.
     ana.press_key(Key::Char('r')).await;
-    ana.wait_until("document.activeElement.id === 'reply-text'").await;
+    ana.wait_until("document.activeElement.id === 'reply-text'")
+        .await;
     ana.type_into("#reply-text", "Looking into it").await;
-    bo.wait_for_text("#presence", "Ada Admin sta scrivendo").await;
+    bo.wait_for_text("#presence", "Ada Admin sta scrivendo")
+        .await;
     // Shift+Enter is a new line, not a send; Escape leaves the composer, e is done.
     ana.press_key(Key::ShiftEnter).await;
     assert_eq!(
-        ana.execute("return document.getElementById('reply-text').value").await,
+        ana.execute("return document.getElementById('reply-text').value")
+            .await,
         json!("Looking into it\n")
     );
     assert!(live.sandbox.sends().is_empty(), "Shift+Enter sent nothing");
@@ -423,7 +452,8 @@ async fn browser_phone_width_shows_the_list_then_the_conversation() {
         return;
     };
     let live = Live::start().await;
-    live.customer_says("PSID_P", "Paul", "Bonjour, une question").await;
+    live.customer_says("PSID_P", "Paul", "Bonjour, une question")
+        .await;
     live.conversation_of("Bonjour, une question").await;
     live.sign_in(&phone, &live.app.url("")).await;
     phone.wait_for_text("#list", "Bonjour, une question").await;
@@ -433,7 +463,9 @@ async fn browser_phone_width_shows_the_list_then_the_conversation() {
     assert_accessible(&phone, "the inbox on a phone").await;
     phone.click("#list li.row a").await;
     phone.wait_for("#composer").await;
-    phone.wait_until("getComputedStyle(document.querySelector('.list-pane')).display === 'none'").await;
+    phone
+        .wait_until("getComputedStyle(document.querySelector('.list-pane')).display === 'none'")
+        .await;
     phone.wait_until(fits).await;
     phone.wait_for_text(".conv-head", "Retour à la liste").await;
     phone.screenshot("phone-conversation").await;

@@ -19,8 +19,8 @@
 
 mod axe;
 mod driver;
-mod proxy;
 mod inbox;
+mod proxy;
 mod smoke;
 
 use std::path::PathBuf;

@@ -1,0 +1,174 @@
+//! Channels: the connected Messenger Pages, Instagram accounts and API channels,
+//! each with its state in words, the webhook settings to paste into Meta's
+//! dashboard, and a form for a new access token when Meta refused the old one.
+
+use maud::{Markup, html};
+use pronto_store::Channel;
+
+use super::{Viewer, field, fill, form_error, once_box, section as frame};
+use crate::error::ApiResult;
+use crate::meta::is_meta;
+use crate::state::AppState;
+
+/// The section.
+pub async fn section(state: &AppState, v: &Viewer) -> ApiResult<Markup> {
+    let s = &v.t().settings;
+    let rest = html! {
+        (once_box(v, "channel-created", s.channel_created_title, s.paste_in_meta,
+            &[(s.callback_url, "callback_url"), (s.verify_token, "verify_token")]))
+        (once_box(v, "channel-created-api", s.channel_created_title, s.signing_secret_hint,
+            &[(s.signing_secret, "signing_secret")]))
+        (form(v))
+    };
+    Ok(frame(
+        "channels",
+        s.channels_title,
+        s.channels_intro,
+        list(state, v).await?,
+        rest,
+    ))
+}
+
+/// The channels.
+pub async fn list(state: &AppState, v: &Viewer) -> ApiResult<Markup> {
+    let s = &v.t().settings;
+    let channels = state.store.channels(v.workspace()).await?;
+    let base = state.config.base_url();
+    Ok(html! {
+        @if channels.is_empty() {
+            p.empty { (s.channels_empty) }
+        } @else {
+            ul.cards {
+                @for c in &channels {
+                    li.card { (channel(v, &base, c)) }
+                }
+            }
+        }
+    })
+}
+
+fn kind_label(v: &Viewer, c: &Channel) -> &'static str {
+    let s = &v.t().settings;
+    match c.kind.as_str() {
+        "messenger" => s.kind_messenger,
+        "instagram" => s.kind_instagram,
+        "api" => s.kind_api,
+        _ => s.kind_other,
+    }
+}
+
+fn channel(v: &Viewer, base: &str, c: &Channel) -> Markup {
+    let s = &v.t().settings;
+    let name = if c.name.trim().is_empty() {
+        kind_label(v, c)
+    } else {
+        c.name.as_str()
+    };
+    let text = |key: &str| c.config[key].as_str().unwrap_or_default().to_owned();
+    let token_input = format!("channel-{}-token", c.id);
+    html! {
+        h3 { (name) }
+        p.meta {
+            span.kind { (kind_label(v, c)) }
+            @if is_meta(&c.kind) && !text("page_id").is_empty() {
+                " · " (s.page_or_account_id) " " code { (text("page_id")) }
+            }
+        }
+        @match c.state.as_str() {
+            "receiving" => p.state.ok { (s.state_receiving) },
+            "needs_token" => {
+                p.state.bad { (s.state_needs_token) }
+                p.hint { (s.needs_token_help) }
+                form.inline-form data-form="page-token" data-id=(c.id) {
+                    (field(&token_input, s.new_token, None, html! {
+                        input id=(token_input) name="page_access_token" type="password"
+                            autocomplete="off" spellcheck="false" required;
+                    }))
+                    button type="submit" { (s.save_token) }
+                    (form_error())
+                }
+            },
+            other => p.state { (fill(s.state_other, &[("state", other)])) },
+        }
+        @if is_meta(&c.kind) {
+            details {
+                summary { (s.webhook_settings) }
+                p.hint { (s.paste_in_meta) }
+                dl {
+                    dt { (s.callback_url) }
+                    dd { code { (base) "/webhooks/meta/" (c.id) } }
+                    dt { (s.verify_token) }
+                    dd { code { (text("verify_token")) } }
+                }
+            }
+        } @else if c.kind == "api" {
+            p { (s.api_delivers_to) " " code { (text("url")) } }
+        }
+    }
+}
+
+fn form(v: &Viewer) -> Markup {
+    let s = &v.t().settings;
+    let meta = "messenger instagram instagram-login";
+    html! {
+        form.settings-form id="channel-form" data-form="channel" aria-labelledby="channel-form-title" {
+            h3 id="channel-form-title" { (s.channel_add) }
+            (field("channel-kind", s.channel_kind, None, html! {
+                select id="channel-kind" name="kind" {
+                    option value="messenger" { (s.kind_messenger_page) }
+                    option value="instagram" { (s.kind_instagram_page) }
+                    option value="instagram-login" { (s.kind_instagram_login) }
+                    option value="api" { (s.kind_api_long) }
+                }
+            }))
+            (field("channel-name", s.channel_name, None, html! {
+                input id="channel-name" name="name" type="text" required autocomplete="off";
+            }))
+            fieldset data-kinds="messenger instagram" {
+                legend { (s.page_legend) }
+                (field("channel-page-id", s.page_id, None, html! {
+                    input id="channel-page-id" name="page_id" type="text" required autocomplete="off" spellcheck="false";
+                }))
+                (field("channel-page-token", s.page_access_token, None, html! {
+                    input id="channel-page-token" name="page_access_token" type="password" required autocomplete="off";
+                }))
+            }
+            fieldset data-kinds="instagram-login" hidden disabled {
+                legend { (s.instagram_legend) }
+                (field("channel-account-id", s.account_id, None, html! {
+                    input id="channel-account-id" name="account_id" type="text" required autocomplete="off" spellcheck="false";
+                }))
+                (field("channel-access-token", s.access_token, None, html! {
+                    input id="channel-access-token" name="access_token" type="password" required autocomplete="off";
+                }))
+            }
+            fieldset data-kinds=(meta) {
+                legend { (s.app_legend) }
+                (field("channel-app-id", s.app_id, None, html! {
+                    input id="channel-app-id" name="app_id" type="text" required autocomplete="off" spellcheck="false";
+                }))
+                (field("channel-app-secret", s.app_secret, None, html! {
+                    input id="channel-app-secret" name="app_secret" type="password" required autocomplete="off";
+                }))
+                div.check {
+                    input id="channel-human-agent" name="human_agent" type="checkbox";
+                    label for="channel-human-agent" { (s.human_agent) }
+                }
+                div.check {
+                    input id="channel-mark-seen" name="mark_seen" type="checkbox";
+                    label for="channel-mark-seen" { (s.mark_seen) }
+                }
+                p.hint { (s.meta_hint) }
+            }
+            fieldset data-kinds="api" hidden disabled {
+                legend { (s.api_legend) }
+                (field("channel-url", s.api_url, Some(s.api_url_hint), html! {
+                    input id="channel-url" name="url" type="url" required autocomplete="off"
+                        aria-describedby="channel-url-hint" placeholder="https://";
+                }))
+            }
+            (form_error())
+            button type="submit" { (s.channel_create) }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! Saved replies: texts agents insert with `/shortcut`, with variables filled in
+//! for the conversation. Each shows a preview for an example customer.
+
+use maud::{Markup, html};
+use pronto_store::SavedReply;
+
+use super::{Viewer, field, fill, form_error, section as frame};
+use crate::error::ApiResult;
+use crate::routes::saved_replies::{VARIABLES, render};
+use crate::state::AppState;
+
+/// The customer the previews are written for.
+pub const EXAMPLE_CUSTOMER: &str = "Marie Curie";
+
+/// The section.
+pub async fn section(state: &AppState, v: &Viewer) -> ApiResult<Markup> {
+    let s = &v.t().settings;
+    Ok(frame(
+        "replies",
+        s.replies_title,
+        s.replies_intro,
+        list(state, v).await?,
+        form(v),
+    ))
+}
+
+/// The saved replies.
+pub async fn list(state: &AppState, v: &Viewer) -> ApiResult<Markup> {
+    let s = &v.t().settings;
+    let replies = state.store.saved_replies(v.workspace()).await?;
+    Ok(html! {
+        @if replies.is_empty() {
+            p.empty { (s.replies_empty) }
+        } @else {
+            ul.cards {
+                @for r in &replies {
+                    li.card { (reply(v, r)) }
+                }
+            }
+        }
+    })
+}
+
+fn reply(v: &Viewer, r: &SavedReply) -> Markup {
+    let s = &v.t().settings;
+    html! {
+        h3 { (r.name) }
+        p.meta { code { "/" (r.shortcut) } }
+        p.reply-text { (r.text) }
+        p.preview {
+            span.muted { (s.preview) ": " }
+            (render(&r.text, EXAMPLE_CUSTOMER, &v.user.name))
+        }
+        div.actions {
+            button.secondary type="button" data-edit=(r.id) data-name=(r.name)
+                data-shortcut=(r.shortcut) data-text=(r.text)
+                aria-label=(fill(s.edit_named, &[("name", &r.name)])) {
+                (s.edit)
+            }
+            button.secondary type="button" data-action="call" data-method="DELETE"
+                data-path={ "/saved-replies/" (r.id) } data-section="replies"
+                data-confirm=(fill(s.confirm_delete_reply, &[("name", &r.name)]))
+                aria-label=(fill(s.delete_named, &[("name", &r.name)])) {
+                (v.t().common.delete)
+            }
+        }
+    }
+}
+
+fn variable_meaning(v: &Viewer, name: &str) -> &'static str {
+    let s = &v.t().settings;
+    match name {
+        "first_name" => s.var_first_name,
+        "name" => s.var_name,
+        _ => s.var_agent_name,
+    }
+}
+
+fn form(v: &Viewer) -> Markup {
+    let s = &v.t().settings;
+    let c = &v.t().common;
+    html! {
+        form.settings-form id="reply-form" data-form="reply" aria-labelledby="reply-form-title"
+            data-customer=(EXAMPLE_CUSTOMER) {
+            h3 id="reply-form-title" { (s.reply_add) }
+            input type="hidden" name="id" value="";
+            (field("reply-name", s.reply_name, None, html! {
+                input id="reply-name" name="name" type="text" required autocomplete="off";
+            }))
+            (field("reply-shortcut", s.shortcut, Some(s.shortcut_hint), html! {
+                input id="reply-shortcut" name="shortcut" type="text" required autocomplete="off"
+                    spellcheck="false" maxlength="32" pattern="[A-Za-z0-9_\\-]{1,32}"
+                    aria-describedby="reply-shortcut-hint";
+            }))
+            (field("reply-text", s.reply_text, None, html! {
+                textarea id="reply-text" name="text" rows="4" required
+                    aria-describedby="reply-variables" {}
+            }))
+            div.variables id="reply-variables" {
+                p.hint { (s.variables_help) }
+                ul {
+                    @for name in VARIABLES {
+                        li { code { "{" (name) "}" } " " (variable_meaning(v, name)) }
+                    }
+                }
+            }
+            div.preview-box {
+                p.muted id="reply-preview-label" {
+                    (fill(s.preview_for, &[("customer", EXAMPLE_CUSTOMER)]))
+                }
+                output id="reply-preview" for="reply-text" aria-labelledby="reply-preview-label" {}
+            }
+            (form_error())
+            div.actions {
+                button type="submit" { (c.save) }
+                button.secondary type="button" id="reply-cancel" hidden { (c.cancel) }
+            }
+        }
+    }
+}
