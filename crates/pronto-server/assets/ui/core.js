@@ -100,13 +100,17 @@ const Pronto = (() => {
   // resends Last-Event-ID, and a fresh read covers anything older).
   const handlers = [];
   const reconnected = [];
-  let source = null, broken = false, retry = 1000;
+  let source = null, broken = false, retry = 1000, lastSeq = null;
   const KINDS = ["message.created", "message.status", "message.updated", "conversation.assigned",
     "conversation.moved", "conversation.labeled", "conversation.priority", "note.created",
     "channel.status", "responsiveness.changed", "conversation.typing", "conversation.viewing",
     "contact.updated", "comment.created", "comment.removed", "agent.notified"];
   const connect = () => {
-    source = new EventSource("/api/v1/events");
+    // From the event the page was rendered with; the browser itself resumes from
+    // the last event it received (Last-Event-ID) after a break.
+    if (lastSeq === null && me && typeof me.seq === "number") lastSeq = me.seq;
+    const after = lastSeq === null ? "" : "?after=" + lastSeq;
+    source = new EventSource("/api/v1/events" + after);
     source.onopen = () => {
       retry = 1000;
       if (broken) {
@@ -130,6 +134,7 @@ const Pronto = (() => {
       source.addEventListener(kind, (e) => {
         let data = {};
         try { data = JSON.parse(e.data); } catch (_) { /* keep {} */ }
+        if (e.lastEventId) lastSeq = Number(e.lastEventId);
         handlers.forEach((f) => f(kind, data));
       }));
   };

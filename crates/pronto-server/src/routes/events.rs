@@ -17,6 +17,7 @@ use tokio::sync::broadcast;
 
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::ApiQuery;
 use crate::state::AppState;
 
 /// How often a stream looks at the log without being woken.
@@ -33,12 +34,24 @@ struct Cursor {
     buffer: std::collections::VecDeque<pronto_store::LiveEvent>,
 }
 
+/// The query string.
+#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct StreamParams {
+    /// Start after this event (a page passes the last event it was rendered
+    /// with, so nothing between its rendering and its stream is missed);
+    /// `Last-Event-ID` wins when both are given.
+    after: Option<i64>,
+}
+
 /// The stream.
-#[utoipa::path(get, path = "/api/v1/events", tag = "events", params(("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event")), responses((status = 200, description = "Server-Sent Events: each has its number as id, its kind as event (message.created, message.status, conversation.assigned, conversation.moved, conversation.labeled, note.created, channel.status, responsiveness.changed) and JSON data", content_type = "text/event-stream", body = String)))]
+#[utoipa::path(get, path = "/api/v1/events", tag = "events", params(("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event"), StreamParams), responses((status = 200, description = "Server-Sent Events: each has its number as id, its kind as event (message.created, message.status, conversation.assigned, conversation.moved, conversation.labeled, note.created, channel.status, responsiveness.changed) and JSON data", content_type = "text/event-stream", body = String)))]
 pub async fn stream(
     State(state): State<AppState>,
     auth: Auth,
     headers: HeaderMap,
+    ApiQuery(q): ApiQuery<StreamParams>,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let workspace = auth.workspace();
     let after = match headers.get("last-event-id") {
@@ -47,7 +60,10 @@ pub async fn stream(
             .ok()
             .and_then(|s| s.trim().parse::<i64>().ok())
             .ok_or_else(|| ApiError::invalid("Last-Event-ID must be the number of an event"))?,
-        None => state.store.latest_event(workspace).await?,
+        None => match q.after {
+            Some(after) => after,
+            None => state.store.latest_event(workspace).await?,
+        },
     };
     let cursor = Cursor {
         wake: state.hub.subscribe(),

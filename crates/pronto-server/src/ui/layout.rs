@@ -48,7 +48,7 @@ pub fn page(v: &Viewer, title: &str, nav: Nav, body: Markup) -> Markup {
     let t = v.t();
     let c = &t.common;
     let texts = json!({"common": &t.common, "inbox": &t.inbox, "dashboard": &t.dashboard});
-    let me = json!({"id": v.user.id, "name": &v.user.name, "lang": v.lang.code()});
+    let me = json!({"id": v.user.id, "name": &v.user.name, "lang": v.lang.code(), "seq": v.seq});
     html! {
         (DOCTYPE)
         html lang=(v.lang.code()) {

@@ -52,6 +52,9 @@ pub struct Viewer {
     pub role: Role,
     /// The language pages are written in.
     pub lang: Lang,
+    /// The workspace's latest event when the page was made: the page's event
+    /// stream starts there, so nothing that happens in between is missed.
+    pub seq: i64,
 }
 
 impl Viewer {
@@ -101,7 +104,13 @@ impl FromRequestParts<AppState> for Viewer {
             .as_deref()
             .and_then(Lang::parse)
             .unwrap_or_else(|| browser_lang(parts));
+        let seq = state
+            .store
+            .latest_event(auth.workspace())
+            .await
+            .map_err(|e| crate::error::ApiError::from(e).into_response())?;
         Ok(Viewer {
+            seq,
             auth,
             user: member.user,
             role: member.role,

@@ -210,8 +210,14 @@ async fn browser_a_customer_message_arrives_live_and_a_saved_reply_reaches_meta(
     browser.press_key(Key::Enter).await;
 
     // The sandbox's Graph API receives it, signed with the page's token.
-    let sends = crate::send_side::sends(&live.sandbox, 1).await;
-    let body = &sends[0].body;
+    // Typing indicators go to the Send API too: the reply is the one with a message.
+    let body = loop {
+        let sent = live.sandbox.sends();
+        if let Some(r) = sent.iter().find(|r| r.body.get("message").is_some()) {
+            break r.body.clone();
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
     assert_eq!(body["recipient"]["id"], "PSID_LIA", "{body}");
     let sent = body["message"]["text"].as_str().unwrap();
     assert!(sent.starts_with("Hello "), "{sent}");
