@@ -277,10 +277,10 @@ async fn load(state: &AppState, v: &Viewer, channel: &Channel, p: &Params) -> Ap
         .map(|c| (c.id, c.contact_name))
         .collect();
     for id in at_risk.iter().filter_map(|r| r.conversation).take(100) {
-        if !names.contains_key(&id) {
-            if let Ok(c) = state.store.conversation(ws, id).await {
-                names.insert(id, c.contact_name);
-            }
+        if let std::collections::hash_map::Entry::Vacant(e) = names.entry(id)
+            && let Ok(c) = state.store.conversation(ws, id).await
+        {
+            e.insert(c.contact_name);
         }
     }
     Ok(Data {
@@ -416,12 +416,12 @@ fn badge(v: &Viewer, data: &Data) -> Markup {
         section.badge-card aria-labelledby="badge-title" {
             h2 id="badge-title" { (d.summary) " · " (data.channel.name) }
             @if r.badge {
-                p.badge.earned { span aria-hidden="true" { "✓ " } (d.badge_earned) }
+                p.verdict-line.earned { span aria-hidden="true" { "✓ " } (d.badge_earned) }
             } @else {
-                p.badge.missed { span aria-hidden="true" { "✗ " } (d.badge_missed) }
+                p.verdict-line.missed { span aria-hidden="true" { "✗ " } (d.badge_missed) }
             }
             @if let Some(l) = r.label() {
-                p.label { (label_text(t, l)) }
+                p.meta-label { (label_text(t, l)) }
             }
             dl.figures {
                 div.figure {
@@ -574,7 +574,7 @@ fn at_risk(v: &Viewer, data: &Data) -> Markup {
                                                 (time(dl)) " "
                                                 span.left data-deadline=(dl) { "(" (duration(t, dl - data.now)) ")" }
                                             }
-                                            None => span.late { (d.no_deadline) },
+                                            None => span.too-late { (d.no_deadline) },
                                         }
                                     }
                                     td { (time(r.expires)) }
@@ -652,7 +652,7 @@ fn explain(v: &Viewer, data: &Data, p: &Params) -> Markup {
                 }
                 button type="submit" { (d.filter) }
             }
-            p.count role="status" {
+            p.row-count role="status" {
                 (fill(d.explain_total, &[("shown", &data.rows.len().to_string()), ("total", &data.matching.to_string())]))
                 @if data.matching > data.rows.len() {
                     " " (fill(d.explain_capped, &[("shown", &data.rows.len().to_string())]))
@@ -675,16 +675,16 @@ fn explain(v: &Viewer, data: &Data, p: &Params) -> Markup {
                         tbody {
                             @for r in &data.rows {
                                 tr data-status=(r.status) data-reason=[r.reason] {
-                                    td { (time(r.at)) }
-                                    td { (conversation_link(t, data, r.conversation)) }
-                                    td { span class=(format!("status {}", r.status)) { (status_text(t, r.status)) } }
-                                    td { (why(t, data, r)) }
-                                    td {
+                                    td data-label=(d.col_arrived) { (time(r.at)) }
+                                    td data-label=(d.col_conversation) { (conversation_link(t, data, r.conversation)) }
+                                    td data-label=(d.col_status) { span class=(format!("status-word {}", r.status)) { (status_text(t, r.status)) } }
+                                    td data-label=(d.col_why) { (why(t, data, r)) }
+                                    td data-label=(d.col_reply) {
                                         @if let Some((at, who)) = &r.reply {
                                             (fill_markup(d.reply_by, &[("who", html! { (who) }), ("time", time(*at))]))
                                         } @else { "—" }
                                     }
-                                    td { (if r.in_window { d.yes } else { d.no }) }
+                                    td data-label=(d.col_in_window) { (if r.in_window { d.yes } else { d.no }) }
                                 }
                             }
                         }

@@ -3,6 +3,7 @@
 mod api;
 mod automation;
 mod customer_actions;
+mod dashboard;
 mod events;
 mod graph;
 mod integrations;
