@@ -117,7 +117,8 @@ pub struct Chart<'a> {
     pub format: &'a dyn Fn(f64) -> String,
 }
 
-/// The chart as an SVG image with its title and description.
+/// The chart as an SVG image with its title and description. The threshold's label
+/// sits at the left, where the oldest (often empty) days are.
 pub fn render(c: &Chart) -> Markup {
     let x = x_scale(c.values.len());
     let y = y_scale(c.max);
@@ -149,7 +150,7 @@ pub fn render(c: &Chart) -> Markup {
                 }
             }
             line.threshold x1=(LEFT) x2=(WIDTH - RIGHT) y1=(fmt(threshold_y)) y2=(fmt(threshold_y)) {}
-            text.threshold-label x=(WIDTH - RIGHT - 4.0) y=(fmt(threshold_y - 4.0)) text-anchor="end" {
+            text.threshold-label x=(LEFT + 4.0) y=(fmt(threshold_y - 4.0)) text-anchor="start" {
                 (c.threshold_label)
             }
             path.series d=(path(c.values, x, y)) {}

@@ -553,9 +553,10 @@ fn at_risk(v: &Viewer, data: &Data) -> Markup {
             @if data.at_risk.is_empty() {
                 p.empty { (d.at_risk_empty) }
             } @else {
+                p.help { (d.at_risk_help) }
                 div.table-scroll tabindex="0" role="region" aria-labelledby="at-risk-title" {
                     table.data {
-                        caption { (d.at_risk_help) }
+                        caption.visually-hidden { (d.at_risk_help) }
                         thead { tr {
                             th scope="col" { (d.col_conversation) }
                             th scope="col" { (d.col_arrived) }
@@ -601,13 +602,14 @@ fn agents(v: &Viewer, data: &Data) -> Markup {
             @if data.agents.is_empty() {
                 p.empty { (d.agents_empty) }
             } @else {
+                p.help { (d.agents_help) }
                 div.table-scroll tabindex="0" role="region" aria-labelledby="agents-title" {
                     table.data {
-                        caption { (d.agents_help) }
+                        caption.visually-hidden { (d.agents_help) }
                         thead { tr {
                             th scope="col" { (d.col_responder) }
-                            th scope="col" { (d.col_answered_first) }
-                            th scope="col" { (d.col_mean_time) }
+                            th.num scope="col" { (d.col_answered_first) }
+                            th.num scope="col" { (d.col_mean_time) }
                         } }
                         tbody {
                             @for (who, answered, mean) in &data.agents {

@@ -98,6 +98,23 @@ async fn the_dashboard_shows_the_figures_the_risks_and_every_new_message() {
     assert!(page.contains("<desc id=\"rate-chart-desc\">"));
     assert!(page.contains("target 90 %") && page.contains("target 15 min"));
 
+    // Only people's replies: the admin's reply still counts, and the box stays ticked.
+    let (status, human) = html(
+        &admin,
+        &format!("/dashboard?channel={channel}&human_only=1"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        human.contains(r#"name="human_only" value="1" checked"#),
+        "{human}"
+    );
+    assert!(human.contains("answered in 4 min"));
+    assert!(human.contains(&format!(
+        r#"data-query="channel={channel}&amp;human_only=1""#
+    )));
+
     // The first channel is the default.
     let (status, default) = html(&admin, "/dashboard", None).await;
     assert_eq!(status, StatusCode::OK);
