@@ -307,20 +307,11 @@ pub fn list(
 pub fn clock_badge(t: &Texts, clock: &Clock, now: i64) -> Markup {
     let i = &t.inbox;
     let (class, text) = match clock.deadline {
-        Some(d) if d > now => (
-            "clock ok",
-            fill(i.clock_left, &[("time", &duration(t, d - now))]),
-        ),
-        Some(d) => (
-            "clock late",
-            fill(i.clock_late, &[("time", &duration(t, now - d))]),
-        ),
+        Some(d) if d > now => ("clock ok", fill(i.clock_left, &[("time", &duration(t, d - now))])),
+        Some(d) => ("clock late", fill(i.clock_late, &[("time", &duration(t, now - d))])),
         None => (
             "clock late",
-            fill(
-                i.clock_expires,
-                &[("time", &duration(t, clock.expires - now))],
-            ),
+            fill(i.clock_expires, &[("time", &duration(t, clock.expires - now))]),
         ),
     };
     html! {

@@ -204,22 +204,13 @@ mod tests {
 
     #[test]
     fn the_browser_language_is_read_from_accept_language() {
-        assert_eq!(
-            Lang::from_accept_language("fr-CH, fr;q=0.9, en;q=0.8"),
-            Lang::Fr
-        );
-        assert_eq!(
-            Lang::from_accept_language("de-DE,it;q=0.5,en;q=0.4"),
-            Lang::It
-        );
+        assert_eq!(Lang::from_accept_language("fr-CH, fr;q=0.9, en;q=0.8"), Lang::Fr);
+        assert_eq!(Lang::from_accept_language("de-DE,it;q=0.5,en;q=0.4"), Lang::It);
         assert_eq!(Lang::from_accept_language("en;q=0.2, it;q=0.7"), Lang::It);
         assert_eq!(Lang::from_accept_language("de, ja"), Lang::En);
         assert_eq!(Lang::from_accept_language(""), Lang::En);
         assert_eq!(Lang::from_accept_language("fr;q=0, it"), Lang::It);
         assert_eq!(Lang::parse("it_IT"), Some(Lang::It));
-        assert_eq!(
-            fill("{name} is typing", &[("name", "Ana")]),
-            "Ana is typing"
-        );
+        assert_eq!(fill("{name} is typing", &[("name", "Ana")]), "Ana is typing");
     }
 }

@@ -10,7 +10,9 @@ pub struct Settings {
 }
 
 /// In English.
-pub const EN: Settings = Settings { title: "Settings" };
+pub const EN: Settings = Settings {
+    title: "Settings",
+};
 
 /// In French.
 pub const FR: Settings = Settings {
