@@ -6,6 +6,7 @@
 //! the script fetches live under `/ui/`. Every page answers in the signed-in user's
 //! language, or the browser's when the user chose none.
 
+pub mod chart;
 pub mod conversation;
 pub mod dashboard;
 pub mod format;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/ui/list", get(inbox::list_fragment))
         .route("/ui/conversations/{id}", get(conversation::fragment))
         .route("/dashboard", get(dashboard::page))
+        .route("/ui/dashboard", get(dashboard::fragment))
         .route("/settings", get(settings::page))
         .route("/ui/settings/{section}", get(settings::fragment))
         .route("/assets/app.css", get(css))

@@ -4,6 +4,7 @@ mod api;
 mod automation;
 mod browser;
 mod customer_actions;
+mod dashboard;
 mod events;
 mod graph;
 mod integrations;
