@@ -271,18 +271,19 @@ async fn load(state: &AppState, v: &Viewer, channel: &Channel, p: &Params) -> Ap
         limit: 500,
         ..Default::default()
     };
+    let named = |n: String| super::inbox::display_name(t, &n).to_owned();
     let mut names: HashMap<i64, String> = state
         .store
         .conversations(ws, &query)
         .await?
         .into_iter()
-        .map(|c| (c.id, c.contact_name))
+        .map(|c| (c.id, named(c.contact_name)))
         .collect();
     for id in at_risk.iter().filter_map(|r| r.conversation).take(100) {
         if let std::collections::hash_map::Entry::Vacant(e) = names.entry(id)
             && let Ok(c) = state.store.conversation(ws, id).await
         {
-            e.insert(c.contact_name);
+            e.insert(named(c.contact_name));
         }
     }
     Ok(Data {
