@@ -25,6 +25,7 @@ pub async fn customers(sandbox: Sandbox, page: PageConfig, seed: u64) {
         }
     };
     let mut rng = Rng::new(seed ^ 0x5eed);
+    let http = reqwest::Client::new();
     let mut bot_replies = 0u64;
     loop {
         tokio::time::sleep(Duration::from_millis(
@@ -46,7 +47,7 @@ pub async fn customers(sandbox: Sandbox, page: PageConfig, seed: u64) {
             let mid = format!("m_demobot_{seed:x}_{bot_replies}");
             let reply = Lang::guess(text).bot_answer();
             tokio::time::sleep(Duration::from_secs(2)).await;
-            if let Err(e) = bot_echo(&sandbox, &page, from, &mid, reply).await {
+            if let Err(e) = bot_echo(&http, &sandbox, &page, from, &mid, reply).await {
                 tracing::warn!("demo bot reply on page {}: {e}", page.id);
             }
         }
@@ -63,6 +64,7 @@ fn asks_about_order(text: &str) -> bool {
 /// What Meta sends when another app connected to the Page replies: an echo with
 /// that app's id, which Pronto records as a bot's reply.
 async fn bot_echo(
+    http: &reqwest::Client,
     sandbox: &Sandbox,
     page: &PageConfig,
     to: &str,
@@ -81,7 +83,7 @@ async fn bot_echo(
         attachment: None,
     };
     let body = build(page.platform, &page.id, &event, sandbox.now());
-    let response = reqwest::Client::new()
+    let response = http
         .post(&callback)
         .header("content-type", "application/json")
         .header("x-hub-signature-256", sign(&page.app_secret, &body))

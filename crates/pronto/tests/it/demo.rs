@@ -34,31 +34,36 @@ impl Demo {
             .expect("the pronto binary starts");
         let mut out = BufReader::new(child.stdout.take().expect("piped"));
         let mut printed = String::new();
-        loop {
+        let signed = loop {
             let mut line = String::new();
-            let n = out.read_line(&mut line).expect("reading the demo's output");
-            assert!(
-                n > 0,
-                "the demo stopped before printing how to sign in:\n{printed}"
-            );
+            match out.read_line(&mut line) {
+                Ok(n) if n > 0 => {}
+                _ => break None,
+            }
             printed.push_str(&line);
             // "Sign in at http://127.0.0.1:PORT/ with EMAIL / PASSWORD"
             if let Some(rest) = line.trim().strip_prefix("Sign in at ") {
-                let (url, credentials) = rest.split_once(" with ").expect("with the credentials");
-                let (email, password) = credentials.split_once(" / ").expect("email / password");
-                return Demo {
-                    child,
-                    url: url.trim_end_matches('/').to_owned(),
-                    email: email.to_owned(),
-                    password: password.to_owned(),
-                    printed,
-                    _out: out,
-                };
+                break Some(rest.to_owned());
             }
+        };
+        let Some(rest) = signed else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the demo stopped before printing how to sign in:\n{printed}");
+        };
+        let (url, credentials) = rest.split_once(" with ").expect("with the credentials");
+        let (email, password) = credentials.split_once(" / ").expect("email / password");
+        Demo {
+            url: url.trim_end_matches('/').to_owned(),
+            email: email.to_owned(),
+            password: password.to_owned(),
+            child,
+            printed,
+            _out: out,
         }
     }
 
-    fn stop(mut self) {
+    fn stop(&mut self) {
         let status = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()
@@ -66,6 +71,15 @@ impl Demo {
         assert!(status.success());
         let exit = self.child.wait().expect("the demo exits");
         assert_eq!(exit.code(), Some(0), "a clean exit on SIGTERM");
+    }
+}
+
+impl Drop for Demo {
+    /// A failed assertion must not leave a demo running; after `stop` this finds
+    /// the process gone.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -129,7 +143,7 @@ fn now_micros() -> i64 {
 async fn demo_shows_history_and_live_customers_and_restarts_on_its_data() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("demo-data");
-    let demo = Demo::start(&data);
+    let mut demo = Demo::start(&data);
     assert!(
         demo.printed.contains("history"),
         "a first start puts in the history:\n{}",
@@ -221,7 +235,7 @@ async fn demo_shows_history_and_live_customers_and_restarts_on_its_data() {
     demo.stop();
 
     // The same data folder: the same workspace, users and channels, no new history.
-    let again = Demo::start(&data);
+    let mut again = Demo::start(&data);
     assert!(
         !again.printed.contains("history"),
         "a restart reuses the history:\n{}",
