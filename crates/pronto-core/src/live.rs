@@ -19,15 +19,16 @@ use crate::multiset::SumMultiset;
 use crate::report::{Counts, FastestSum, Report, Settings, WindowSpan};
 use crate::time::{DAY, Timestamp};
 
-/// An event older than one already pushed: the live engine only moves forward.
+/// An event older than one already pushed, or than the moment the engine was
+/// advanced to: the live engine only moves forward.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "event at {at} is older than the latest event pushed ({latest}); rebuild from the stored stream"
+    "event at {at} is older than the engine's latest moment ({latest}); rebuild from the stored stream"
 )]
 pub struct OutOfOrder {
     /// The refused event's time.
     pub at: Timestamp,
-    /// The latest event's time.
+    /// The engine's latest moment: its latest event, or the time it was advanced to.
     pub latest: Timestamp,
 }
 
@@ -75,7 +76,6 @@ const NEW_CONV: Conv = Conv {
 pub struct LiveEngine {
     settings: Settings,
     now: Timestamp,
-    latest_event: Option<Timestamp>,
     away_since: Option<Timestamp>,
     convs: Vec<Conv>,
     opps: Vec<Opp>,
@@ -97,7 +97,6 @@ impl LiveEngine {
         LiveEngine {
             settings,
             now: Timestamp::from_micros(i64::MIN),
-            latest_event: None,
             away_since: None,
             convs: Vec::new(),
             opps: Vec::new(),
@@ -125,15 +124,15 @@ impl LiveEngine {
     /// Adds the next event of the stream. Events must come in stream order (by time,
     /// ties in the order they happened); an older event is refused.
     pub fn push(&mut self, event: &Event) -> Result<(), OutOfOrder> {
-        if let Some(latest) = self.latest_event
-            && event.at < latest
-        {
+        // Advancing already decided which opportunities expired by `now`; an event
+        // from before that moment (a reply that arrived late) could undo those
+        // decisions, so it is refused like an event older than the latest.
+        if event.at < self.now {
             return Err(OutOfOrder {
                 at: event.at,
-                latest,
+                latest: self.now,
             });
         }
-        self.latest_event = Some(event.at);
         self.advance(event.at);
         let at = event.at;
         match event.kind {
@@ -458,5 +457,31 @@ mod tests {
         live.push(&msg(5)).unwrap();
         let err = live.push(&msg(4)).unwrap_err();
         assert_eq!(err.latest, Timestamp::from_micros(5 * MINUTE));
+    }
+
+    /// A reply that arrives after the engine was read past its question's 24 hours
+    /// would otherwise be taken while the question already counts as missed.
+    #[test]
+    fn refuses_events_before_the_moment_it_was_advanced_to() {
+        let mut log = EventLog::new();
+        let a = log.conversation("a");
+        let msg = |m: i64, sender| Event {
+            at: Timestamp::from_micros(m * MINUTE),
+            kind: EventKind::Message {
+                conversation: a,
+                sender,
+                agent: None,
+                id: None,
+            },
+        };
+        let mut live = LiveEngine::new(Settings::default());
+        live.push(&msg(0, Sender::Customer)).unwrap();
+        let later = Timestamp::from_micros(2 * DAY);
+        assert_eq!(live.report_at(later).opportunities.missed, 1);
+        let err = live
+            .push(&msg(5, Sender::Business(Author::Agent)))
+            .unwrap_err();
+        assert_eq!(err.latest, later);
+        live.push(&msg(3 * 24 * 60, Sender::Customer)).unwrap();
     }
 }

@@ -133,6 +133,14 @@ impl Sandbox {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Makes the next message ids start above `floor`. A sandbox restarted in front
+    /// of the same Pronto database (`pronto serve --demo`) would otherwise hand out
+    /// `m_sbx000001` again, an id Pronto already holds for another message.
+    pub fn start_ids_above(&self, floor: u64) {
+        let mut s = self.lock();
+        s.counter = s.counter.max(floor);
+    }
+
     /// Registers (or replaces) a page.
     pub fn add_page(&self, page: PageConfig) {
         let mut s = self.lock();

@@ -3,6 +3,7 @@
 
 mod bench;
 mod clock;
+mod demo;
 mod import_cmd;
 mod render;
 mod report_cmd;

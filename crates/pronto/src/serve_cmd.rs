@@ -14,6 +14,10 @@ pub struct ServeArgs {
     /// Where to listen (HOST:PORT); default 127.0.0.1:8080.
     #[arg(long, value_name = "HOST:PORT")]
     listen: Option<std::net::SocketAddr>,
+    /// A demo: a sandbox Messenger and Instagram with simulated customers, 90 days of
+    /// history and demo users, in ./pronto-demo unless --data-dir or --database-url.
+    #[arg(long)]
+    demo: bool,
 }
 
 /// Flags shared by the commands that open the database.
@@ -24,10 +28,10 @@ pub struct Common {
     config: Option<PathBuf>,
     /// The database: postgres://... (or PRONTO_DATABASE_URL); default: SQLite in --data-dir.
     #[arg(long, value_name = "URL")]
-    database_url: Option<String>,
+    pub(crate) database_url: Option<String>,
     /// Where the embedded SQLite database lives; default ./pronto-data.
     #[arg(long, value_name = "DIR")]
-    data_dir: Option<PathBuf>,
+    pub(crate) data_dir: Option<PathBuf>,
 }
 
 impl Common {
@@ -73,6 +77,9 @@ pub fn config(command: ConfigCommand) {
 }
 
 pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    if args.demo {
+        return crate::demo::serve(&args.common, args.listen);
+    }
     let mut config = args.common.load()?;
     if let Some(listen) = args.listen {
         config.listen = listen;
@@ -147,7 +154,7 @@ pub fn user(command: UserCommand) -> anyhow::Result<()> {
     })
 }
 
-fn init_logging() {
+pub(crate) fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
     let _ = tracing_subscriber::fmt()
@@ -157,7 +164,7 @@ fn init_logging() {
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

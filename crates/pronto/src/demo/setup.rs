@@ -1,0 +1,154 @@
+//! The demo workspace, made once and found again on every later start: the admin,
+//! the agents, the sandbox channels, the saved replies. The admin is made through
+//! the store (as `pronto user add` does: someone has to be first); everything else
+//! through the API, signed in as that admin.
+
+use anyhow::{Context, anyhow};
+use pronto_sandbox::PageConfig;
+use pronto_server::AppState;
+use pronto_store::Role;
+use serde_json::{Value, json};
+
+use super::api::Api;
+use super::script::{AGENTS, Lang, SAVED_REPLIES};
+use super::{EMAIL, PASSWORD};
+
+/// A demo channel and its sandbox page.
+pub struct DemoChannel {
+    pub id: i64,
+    pub page: PageConfig,
+    /// Where the page's webhooks go.
+    pub callback: String,
+    /// Made by this start, so it has no history yet.
+    pub created: bool,
+}
+
+/// The signed-in demo users and the channels.
+pub struct Workspace {
+    pub admin: Api,
+    pub agents: Vec<(Api, Lang)>,
+    pub channels: Vec<DemoChannel>,
+}
+
+/// Makes what is missing and signs everyone in. `base` is where Pronto answers.
+pub async fn prepare(
+    state: &AppState,
+    http: &reqwest::Client,
+    base: &str,
+    pages: &[PageConfig],
+) -> anyhow::Result<Workspace> {
+    let store = &state.store;
+    let now = state.now();
+    let workspace = match store.first_workspace().await? {
+        Some(id) => id,
+        None => store.create_workspace("Pronto Demo Shop", now).await?,
+    };
+    if store.user_for_login(EMAIL).await?.is_none() {
+        let hash = pronto_server::auth::hash_password(PASSWORD.to_owned())
+            .await
+            .map_err(|e| anyhow!(e.message))?;
+        let user = store
+            .create_user(EMAIL, "Demo Admin", Some(&hash), now)
+            .await?;
+        store.set_member(workspace, user.id, Role::Admin).await?;
+    }
+    let admin = Api::login(http, base, EMAIL, PASSWORD).await?;
+
+    let members = admin.get("/api/v1/users").await?;
+    let mut agents = Vec::new();
+    for (name, email, lang) in AGENTS {
+        let id = match find(&members, "email", email) {
+            Some(m) => m["id"].as_i64(),
+            None => {
+                let body =
+                    json!({"email": email, "name": name, "role": "agent", "password": PASSWORD});
+                admin.post("/api/v1/users", body).await?["id"].as_i64()
+            }
+        }
+        .with_context(|| format!("no id for the demo agent {email}"))?;
+        let routing = json!({"capacity": 20, "languages": [lang.code()]});
+        admin
+            .put(&format!("/api/v1/users/{id}/routing"), routing)
+            .await?;
+        agents.push((Api::login(http, base, email, PASSWORD).await?, lang));
+    }
+
+    let existing = admin.get("/api/v1/channels").await?;
+    let mut channels = Vec::new();
+    for page in pages {
+        let kind = page.platform.as_str();
+        let name = format!("Demo {kind}");
+        let (id, created) = match find(&existing, "name", &name) {
+            Some(c) => (c["id"].as_i64(), false),
+            None => {
+                let config = json!({
+                    "page_id": page.id, "app_id": page.app_id, "app_secret": page.app_secret,
+                    "page_access_token": page.token,
+                });
+                let body = json!({"kind": kind, "name": name, "config": config});
+                (
+                    admin.post("/api/v1/channels", body).await?["id"].as_i64(),
+                    true,
+                )
+            }
+        };
+        let id = id.with_context(|| format!("no id for the channel {name}"))?;
+        channels.push(DemoChannel {
+            id,
+            page: page.clone(),
+            callback: format!("{base}/webhooks/meta/{id}"),
+            created,
+        });
+    }
+
+    let saved = admin.get("/api/v1/saved-replies").await?;
+    for (name, shortcut, text) in SAVED_REPLIES {
+        if find(&saved, "shortcut", shortcut).is_none() {
+            let body = json!({"name": name, "shortcut": shortcut, "text": text});
+            admin.post("/api/v1/saved-replies", body).await?;
+        }
+    }
+    Ok(Workspace {
+        admin,
+        agents,
+        channels,
+    })
+}
+
+/// The item of a JSON list whose `key` is `value`.
+fn find<'a>(list: &'a Value, key: &str, value: &str) -> Option<&'a Value> {
+    list.as_array()?.iter().find(|item| item[key] == value)
+}
+
+/// Moves the history's conversations that went quiet more than three days ago to
+/// Done, as a team that keeps its inbox tidy would have.
+pub async fn tidy(admin: &Api, channel: i64, now: i64) -> anyhow::Result<usize> {
+    let quiet_since = now - 3 * pronto_sandbox::DAY;
+    let mut old = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut path = format!("/api/v1/conversations?folder=inbox&channel={channel}&limit=100");
+        if let Some(c) = &cursor {
+            path.push_str(&format!("&cursor={c}"));
+        }
+        let page = admin.get(&path).await?;
+        for c in page["items"].as_array().into_iter().flatten() {
+            if c["last_message_at"]
+                .as_i64()
+                .is_some_and(|at| at < quiet_since)
+                && let Some(id) = c["id"].as_i64()
+            {
+                old.push(id);
+            }
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    for id in &old {
+        let path = format!("/api/v1/conversations/{id}/move");
+        admin.post(&path, json!({"folder": "done"})).await?;
+    }
+    Ok(old.len())
+}
