@@ -19,16 +19,15 @@ use crate::multiset::SumMultiset;
 use crate::report::{Counts, FastestSum, Report, Settings, WindowSpan};
 use crate::time::{DAY, Timestamp};
 
-/// An event older than one already pushed, or than the moment the engine was
-/// advanced to: the live engine only moves forward.
+/// An event older than one already pushed, or older than the end of the 24 hours
+/// of an opportunity the engine already counted as missed: the live engine only
+/// moves forward.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "event at {at} is older than the engine's latest moment ({latest}); rebuild from the stored stream"
-)]
+#[error("event at {at} is older than the engine takes ({latest}); rebuild from the stored stream")]
 pub struct OutOfOrder {
     /// The refused event's time.
     pub at: Timestamp,
-    /// The engine's latest moment: its latest event, or the time it was advanced to.
+    /// The earliest time the engine still takes.
     pub latest: Timestamp,
 }
 
@@ -76,6 +75,10 @@ const NEW_CONV: Conv = Conv {
 pub struct LiveEngine {
     settings: Settings,
     now: Timestamp,
+    latest_event: Option<Timestamp>,
+    /// The end of the 24 hours of the latest opportunity that advancing the clock
+    /// turned into a miss: an event before it could have answered that one.
+    expired_until: Option<Timestamp>,
     away_since: Option<Timestamp>,
     convs: Vec<Conv>,
     opps: Vec<Opp>,
@@ -97,6 +100,8 @@ impl LiveEngine {
         LiveEngine {
             settings,
             now: Timestamp::from_micros(i64::MIN),
+            latest_event: None,
+            expired_until: None,
             away_since: None,
             convs: Vec::new(),
             opps: Vec::new(),
@@ -124,15 +129,26 @@ impl LiveEngine {
     /// Adds the next event of the stream. Events must come in stream order (by time,
     /// ties in the order they happened); an older event is refused.
     pub fn push(&mut self, event: &Event) -> Result<(), OutOfOrder> {
-        // Advancing already decided which opportunities expired by `now`; an event
-        // from before that moment (a reply that arrived late) could undo those
-        // decisions, so it is refused like an event older than the latest.
-        if event.at < self.now {
+        // Events come in time order. Beyond that, reading the engine at a later
+        // moment may have turned opportunities into misses; an event from before
+        // the end of such an opportunity's 24 hours (a reply that arrived late)
+        // could have answered it, so it is refused too. Any other event from
+        // before the reading moment is safe: a webhook's platform time is always a
+        // little behind the server's clock, and refusing those would rebuild the
+        // engine at nearly every message.
+        let limit = match (self.latest_event, self.expired_until) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        if let Some(latest) = limit
+            && event.at < latest
+        {
             return Err(OutOfOrder {
                 at: event.at,
-                latest: self.now,
+                latest,
             });
         }
+        self.latest_event = Some(event.at);
         self.advance(event.at);
         let at = event.at;
         match event.kind {
@@ -172,6 +188,9 @@ impl LiveEngine {
                 }
             }
         }
+        // The engine may have been read past this event's time already: what
+        // expired by then expires now.
+        self.expire();
         Ok(())
     }
 
@@ -182,6 +201,12 @@ impl LiveEngine {
             return;
         }
         self.now = now;
+        self.expire();
+    }
+
+    /// Turns the open opportunities whose 24 hours ended by `self.now` into misses.
+    fn expire(&mut self) {
+        let now = self.now;
         while let Some(&front) = self.expiring.front() {
             let opp = self.opps[front as usize];
             if opp.state == State::Open {
@@ -189,6 +214,10 @@ impl LiveEngine {
                     break;
                 }
                 self.opps[front as usize].state = State::Missed;
+                let end = opp.at.add_micros(DAY);
+                if self.expired_until.is_none_or(|e| e < end) {
+                    self.expired_until = Some(end);
+                }
                 if !self.convs[opp.conv as usize].in_spam {
                     self.pending -= 1;
                     self.became_counted(front as usize);
@@ -481,7 +510,41 @@ mod tests {
         let err = live
             .push(&msg(5, Sender::Business(Author::Agent)))
             .unwrap_err();
-        assert_eq!(err.latest, later);
+        assert_eq!(
+            err.latest,
+            Timestamp::from_micros(DAY),
+            "the miss's 24 hours"
+        );
+        // After that miss's 24 hours, an event from before the reading moment is
+        // taken: it cannot change a decision already made.
+        live.push(&msg(25 * 60, Sender::Customer)).unwrap();
         live.push(&msg(3 * 24 * 60, Sender::Customer)).unwrap();
+    }
+
+    /// A webhook's platform time is a little behind the moment the engine was last
+    /// read: that must not force a rebuild at every message.
+    #[test]
+    fn takes_events_slightly_older_than_its_last_reading() {
+        let mut log = EventLog::new();
+        let a = log.conversation("a");
+        let msg = |m: i64, sender| Event {
+            at: Timestamp::from_micros(m * MINUTE),
+            kind: EventKind::Message {
+                conversation: a,
+                sender,
+                agent: None,
+                id: None,
+            },
+        };
+        let mut live = LiveEngine::new(Settings::default());
+        live.push(&msg(0, Sender::Customer)).unwrap();
+        live.report_at(Timestamp::from_micros(10 * MINUTE));
+        live.push(&msg(9, Sender::Business(Author::Agent))).unwrap();
+        assert_eq!(
+            live.report_at(Timestamp::from_micros(11 * MINUTE))
+                .opportunities
+                .answered,
+            1
+        );
     }
 }

@@ -160,6 +160,38 @@ proptest! {
         }
     }
 
+    /// The server's pattern: the engine is read at `now`, and only then do events
+    /// from before `now` arrive (a webhook's platform time is behind the server's
+    /// clock). Whatever the engine takes must give the batch's figures; what it
+    /// refuses is rebuilt from the stream, as the server does.
+    #[test]
+    fn late_events_taken_by_the_live_engine_give_the_batch_figures(specs in specs(70), settings in settings(), probes in proptest::collection::vec(prop_oneof![0f64..9000.0, 0f64..120_000.0], 1..6)) {
+        let stream = stream_from_lines(&lines(&specs));
+        let mut probes: Vec<Timestamp> = probes.into_iter().map(at).collect();
+        probes.sort();
+        let mut live = LiveEngine::new(settings);
+        let mut next = 0;
+        let events = stream.events();
+        for now in probes {
+            live.report_at(now);
+            let mut refused = false;
+            while next < events.len() && events[next].at <= now {
+                if live.push(&events[next]).is_err() {
+                    refused = true;
+                }
+                next += 1;
+            }
+            if refused {
+                live = LiveEngine::new(settings);
+                for e in &events[..next] {
+                    live.push(e).unwrap();
+                }
+            }
+            let expected = Analysis::new(&stream, now, settings).report;
+            prop_assert_eq!(live.report_at(now), expected);
+        }
+    }
+
     #[test]
     fn figures_stay_in_range(specs in specs(70), settings in settings(), now in 0f64..9000.0) {
         let stream = stream_from_lines(&lines(&specs));

@@ -444,7 +444,11 @@ async fn browser_keyboard_only_and_two_agents_see_each_other() {
         json!("Looking into it\n")
     );
     assert!(
-        !live.sandbox.sends().iter().any(|r| r.body.get("message").is_some()),
+        !live
+            .sandbox
+            .sends()
+            .iter()
+            .any(|r| r.body.get("message").is_some()),
         "Shift+Enter sent nothing"
     );
     ana.press_key(Key::Escape).await;
