@@ -1,22 +1,28 @@
 //! The inbox's clocks: for each conversation with a pending new message, when it
 //! starts to hurt the channel's response time or rate, from the engine's forecast.
 //!
-//! A forecast analyses the channel's history, so it is computed once per channel
-//! and kept until the workspace's event log moves on, and even then at most every
-//! few seconds: an inbox under a flood of messages reads a forecast a few seconds
-//! old (each clock counts down from absolute instants, so only a brand-new
-//! conversation waits that long for its clock).
+//! A forecast analyses the channel's history (about a second at 200,000 messages on
+//! a small machine), so a page never waits for one: it shows the clocks computed
+//! last, and a computation starts in the background when the workspace's event log
+//! has moved on since (at most one at a time per channel, and not within a few
+//! seconds of the last, so a flood of messages cannot keep a core busy). Each clock
+//! counts down from absolute instants, so a clock read a little late is still
+//! right; only a conversation that has just started waiting lacks one until the
+//! next computation, and the page asks again shortly (the list says its clocks are
+//! pending).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use pronto_core::{Analysis, Settings, Timestamp};
-use pronto_store::{Result, Store};
+use pronto_store::Result;
 use tokio::sync::Mutex;
 
-/// The longest a forecast is reused after the event log moved on.
-const REUSE: Duration = Duration::from_secs(5);
+use crate::state::AppState;
+
+/// The shortest time between two computations of a channel's clocks.
+const SPACING: Duration = Duration::from_secs(3);
 
 /// One conversation's clock, instants in microseconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,37 +38,128 @@ pub struct Clock {
 /// Clocks by conversation id.
 pub type Clocks = Arc<HashMap<i64, Clock>>;
 
-struct Entry {
-    seq: i64,
-    made: Instant,
-    clocks: Clocks,
+/// A channel's clocks as a page gets them.
+pub struct Reading {
+    /// The clocks computed last (none before the first computation ends).
+    pub clocks: Clocks,
+    /// Whether they are from the event log as it is now; if not, a computation
+    /// is under way or due.
+    pub current: bool,
 }
 
-/// Forecasts by (workspace, channel).
+#[derive(Default)]
+struct Entry {
+    /// The event the clocks were computed at (`None`: not yet).
+    seq: Option<i64>,
+    clocks: Clocks,
+    running: bool,
+    finished: Option<Instant>,
+}
+
+/// Clocks by (workspace, channel).
 #[derive(Default)]
 pub struct ClockCache {
     map: Mutex<HashMap<(i64, i64), Entry>>,
 }
 
 impl ClockCache {
-    /// The clocks of `channel_id`'s conversations at `now`.
+    /// The clocks of `channel_id`'s conversations, starting a computation in the
+    /// background if they are behind the event log.
     pub async fn channel(
         &self,
-        store: &Store,
+        state: &AppState,
         workspace_id: i64,
         channel_id: i64,
-        now: i64,
-    ) -> Result<Clocks> {
-        let seq = store.latest_event(workspace_id).await?;
-        let mut map = self.map.lock().await;
-        if let Some(e) = map.get(&(workspace_id, channel_id))
-            && (e.seq == seq || e.made.elapsed() < REUSE)
+    ) -> Result<Reading> {
+        let seq = state.store.latest_event(workspace_id).await?;
+        let key = (workspace_id, channel_id);
+        let (known, expiry) = {
+            let map = self.map.lock().await;
+            map.get(&key).map_or((None, None), |e| {
+                (e.seq, e.clocks.values().map(|c| c.expires).min())
+            })
+        };
+        // Most events (someone viewing, typing, a note, another channel's message)
+        // change nothing here: the clocks are current again without a computation.
+        let mut caught_up = None;
+        if let Some(known) = known
+            && known != seq
+            && expiry.is_none_or(|x| x > state.now())
         {
-            return Ok(e.clocks.clone());
+            let events = state.store.events_after(workspace_id, known, 500).await?;
+            if events.len() < 500 && !events.iter().any(|e| moves(channel_id, e)) {
+                caught_up = events.last().map(|e| (known, e.seq));
+            }
         }
-        let stream = store.engine_stream(workspace_id, channel_id).await?;
-        let analysis = Analysis::new(&stream, Timestamp::from_micros(now), Settings::default());
-        let clocks: HashMap<i64, Clock> = analysis
+        let mut map = self.map.lock().await;
+        if map.len() > 4096 {
+            map.retain(|_, e| e.running);
+        }
+        let e = map.entry(key).or_default();
+        if let Some((from, to)) = caught_up
+            && e.seq == Some(from)
+        {
+            e.seq = Some(to);
+        }
+        let current = e.seq == Some(seq);
+        let rested = e.finished.is_none_or(|f| f.elapsed() >= SPACING);
+        if !current && !e.running && rested {
+            e.running = true;
+            tokio::spawn(compute(state.clone(), workspace_id, channel_id));
+        }
+        Ok(Reading {
+            clocks: e.clocks.clone(),
+            current,
+        })
+    }
+
+    /// Computes the channel's clocks now and waits for them (for tests and for a
+    /// first start that wants them ready).
+    pub async fn refresh(&self, state: &AppState, workspace_id: i64, channel_id: i64) {
+        compute(state.clone(), workspace_id, channel_id).await;
+    }
+}
+
+/// Whether a live event can move this channel's clocks.
+fn moves(channel_id: i64, e: &pronto_store::LiveEvent) -> bool {
+    let channel = match e.kind.as_str() {
+        "message.created" => e.payload["message"]["channel_id"].as_i64(),
+        "conversation.moved" | "channel.status" => e.payload["channel_id"].as_i64(),
+        _ => return false,
+    };
+    channel.is_none_or(|c| c == channel_id)
+}
+
+async fn compute(state: AppState, workspace_id: i64, channel_id: i64) {
+    let result = forecast(&state, workspace_id, channel_id).await;
+    let mut map = state.clocks.map.lock().await;
+    let e = map.entry((workspace_id, channel_id)).or_default();
+    e.running = false;
+    e.finished = Some(Instant::now());
+    match result {
+        Ok((seq, clocks)) => {
+            e.seq = Some(seq);
+            e.clocks = Arc::new(clocks);
+        }
+        Err(err) => tracing::warn!(channel = channel_id, "the inbox's clocks: {err}"),
+    }
+}
+
+/// The clocks from the channel's forecast, with the event they are current at.
+async fn forecast(
+    state: &AppState,
+    workspace_id: i64,
+    channel_id: i64,
+) -> Result<(i64, HashMap<i64, Clock>)> {
+    let (stream, seq) = state
+        .store
+        .engine_snapshot(workspace_id, channel_id)
+        .await?;
+    let now = Timestamp::from_micros(state.now());
+    // The analysis is CPU work: off the async threads.
+    let clocks = tokio::task::spawn_blocking(move || {
+        let analysis = Analysis::new(&stream, now, Settings::default());
+        analysis
             .forecast()
             .deadlines
             .iter()
@@ -75,19 +172,9 @@ impl ClockCache {
                 };
                 Some((id, clock))
             })
-            .collect();
-        let clocks = Arc::new(clocks);
-        if map.len() > 1024 {
-            map.clear();
-        }
-        map.insert(
-            (workspace_id, channel_id),
-            Entry {
-                seq,
-                made: Instant::now(),
-                clocks: clocks.clone(),
-            },
-        );
-        Ok(clocks)
-    }
+            .collect()
+    })
+    .await
+    .unwrap_or_default();
+    Ok((seq, clocks))
 }

@@ -11,9 +11,18 @@ if (document.body.dataset.page === "inbox") (() => {
 
   // ---- the list ----------------------------------------------------------
   const listUrl = () => "/ui/list?" + listEl.dataset.query + (openId ? "&c=" + openId : "");
+  let pendingTimer = null;
   const refreshList = async () => {
     Pronto.swap(listEl, await Pronto.fragment(listUrl()));
     tick();
+    clocksPending();
+  };
+  // The server is still computing some clocks: ask again in a moment.
+  const clocksPending = () => {
+    clearTimeout(pendingTimer);
+    if (listEl.querySelector("[data-clocks-pending]")) {
+      pendingTimer = setTimeout(() => refreshList().catch(() => {}), 1500);
+    }
   };
   const rows = () => Array.from(listEl.querySelectorAll("li.row"));
   const markOpen = () => rows().forEach((r) => {
@@ -411,6 +420,7 @@ if (document.body.dataset.page === "inbox") (() => {
   // ---- start ------------------------------------------------------------------------
   document.addEventListener("DOMContentLoaded", () => {
     markOpen();
+    clocksPending();
     if (openId) {
       setupComposer();
       applyReplyState();

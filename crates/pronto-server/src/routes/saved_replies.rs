@@ -58,12 +58,37 @@ fn variables(text: &str) -> impl Iterator<Item = &str> {
         .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
 }
 
-/// Fills `{first_name}`, `{name}` and `{agent_name}`.
+/// Fills `{first_name}`, `{name}` and `{agent_name}`. A variable with no value
+/// (Messenger sends no names) takes the space before it along when punctuation or
+/// the end follows: "Hello {first_name}, ..." becomes "Hello, ...", not "Hello , ...".
 pub fn render(text: &str, contact_name: &str, agent_name: &str) -> String {
     let first = contact_name.split_whitespace().next().unwrap_or("");
-    text.replace("{first_name}", first)
-        .replace("{name}", contact_name)
-        .replace("{agent_name}", agent_name)
+    let values = [
+        ("{first_name}", first),
+        ("{name}", contact_name.trim()),
+        ("{agent_name}", agent_name.trim()),
+    ];
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    'scan: while !rest.is_empty() {
+        for (var, value) in values {
+            if let Some(after) = rest.strip_prefix(var) {
+                let next = after.chars().next();
+                let tight = next
+                    .is_none_or(|c| c.is_whitespace() || (c.is_ascii_punctuation() && c != '('));
+                if value.is_empty() && tight && out.ends_with(' ') {
+                    out.pop();
+                }
+                out.push_str(value);
+                rest = after;
+                continue 'scan;
+            }
+        }
+        let c = rest.chars().next().expect("not empty");
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 /// `GET /api/v1/saved-replies`.
@@ -165,6 +190,13 @@ mod tests {
             "Hi Marie, Ana here."
         );
         assert_eq!(render("{name}", "", ""), "");
+        // No name: no stray space before the punctuation.
+        assert_eq!(
+            render("Hello {first_name}, thanks! Bye {name}.", "", "Ana"),
+            "Hello, thanks! Bye."
+        );
+        assert_eq!(render("Dear {first_name} (again)", "", ""), "Dear  (again)");
+        assert_eq!(render("é{first_name}ü {x}", "Zoé", ""), "éZoéü {x}");
         let names: Vec<_> = variables("a {x} b {y}").collect();
         assert_eq!(names, vec!["x", "y"]);
     }

@@ -179,7 +179,7 @@ fn render(
             div id="conv-head" {
                 header.conv-head {
                     a.back href="/inbox" { "← " (i.back) }
-                    h2 id="conv-title" { (display_name(t, &c.contact_name)) }
+                    h2 id="conv-title" { (display_name(t, &c.contact_name, c.contact_id)) }
                     span.channel { (d.channel.name) }
                     p.presence id="presence" aria-live="polite" {}
                 }
@@ -193,7 +193,7 @@ fn render(
                 div.thread id="thread" tabindex="0" aria-label=(i.history) {
                     ol.messages {
                         @for m in &d.messages {
-                            (message(t, m, display_name(t, &c.contact_name), &name_of))
+                            (message(t, m, &display_name(t, &c.contact_name, c.contact_id), &name_of))
                         }
                     }
                 }
@@ -404,7 +404,7 @@ fn contact_card(
     html! {
         section.card aria-labelledby="contact-title" {
             h3 id="contact-title" { (i.contact) }
-            p.contact-name { (display_name(t, &contact.name)) }
+            p.contact-name { (display_name(t, &contact.name, contact.id)) }
             dl {
                 dt { (i.identities) }
                 dd {

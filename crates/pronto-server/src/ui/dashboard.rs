@@ -271,19 +271,21 @@ async fn load(state: &AppState, v: &Viewer, channel: &Channel, p: &Params) -> Ap
         limit: 500,
         ..Default::default()
     };
-    let named = |n: String| super::inbox::display_name(t, &n).to_owned();
+    let named = |c: pronto_store::Conversation| {
+        super::inbox::display_name(t, &c.contact_name, c.contact_id)
+    };
     let mut names: HashMap<i64, String> = state
         .store
         .conversations(ws, &query)
         .await?
         .into_iter()
-        .map(|c| (c.id, named(c.contact_name)))
+        .map(|c| (c.id, named(c)))
         .collect();
     for id in at_risk.iter().filter_map(|r| r.conversation).take(100) {
         if let std::collections::hash_map::Entry::Vacant(e) = names.entry(id)
             && let Ok(c) = state.store.conversation(ws, id).await
         {
-            e.insert(named(c.contact_name));
+            e.insert(named(c));
         }
     }
     Ok(Data {

@@ -80,6 +80,8 @@ pub struct ListData {
     conversations: Vec<Conversation>,
     last: HashMap<i64, Message>,
     clocks: HashMap<i64, Clock>,
+    /// Some clocks are being computed: the page asks again shortly.
+    clocks_pending: bool,
     more: Option<i64>,
 }
 
@@ -125,15 +127,20 @@ pub async fn list_data(state: &AppState, v: &Viewer, p: &ListParams) -> ApiResul
         .collect();
     channels.sort_unstable();
     channels.dedup();
-    let now = state.now();
+    let mut clocks_pending = false;
     for channel in channels {
-        let all = state.clocks.channel(&state.store, ws, channel, now).await?;
-        clocks.extend(ids.iter().filter_map(|id| all.get(id).map(|c| (*id, *c))));
+        let reading = state.clocks.channel(state, ws, channel).await?;
+        clocks_pending |= !reading.current;
+        clocks.extend(
+            ids.iter()
+                .filter_map(|id| reading.clocks.get(id).map(|c| (*id, *c))),
+        );
     }
     Ok(ListData {
         conversations,
         last,
         clocks,
+        clocks_pending,
         more,
     })
 }
@@ -254,12 +261,12 @@ pub fn list(
         @if data.conversations.is_empty() {
             p.empty { (i.empty_list) }
         }
-        ol.rows aria-label=(i.list_label) {
+        ol.rows aria-label=(i.list_label) data-clocks-pending=[data.clocks_pending.then_some("true")] {
             @for c in &data.conversations {
                 li.row data-id=(c.id) aria-current=[(p.c == Some(c.id)).then_some("true")] {
                     a href=(p.href(Some(c.id))) data-conversation=(c.id) {
                         span.line1 {
-                            span.name { (display_name(t, &c.contact_name)) }
+                            span.name { (display_name(t, &c.contact_name, c.contact_id)) }
                             @if let Some(clock) = data.clocks.get(&c.id) {
                                 (clock_badge(t, clock, now))
                             }
@@ -333,12 +340,13 @@ pub fn clock_badge(t: &Texts, clock: &Clock, now: i64) -> Markup {
     }
 }
 
-/// A contact's name, or words saying it has none (Messenger does not send names).
-pub fn display_name<'a>(t: &'a Texts, name: &'a str) -> &'a str {
+/// A contact's name, or "Customer 42" when it has none (Messenger and Instagram
+/// send no names), so that rows stay apart.
+pub fn display_name(t: &Texts, name: &str, contact_id: i64) -> String {
     if name.trim().is_empty() {
-        t.inbox.unnamed
+        fill(t.inbox.unnamed, &[("id", &contact_id.to_string())])
     } else {
-        name
+        name.to_owned()
     }
 }
 

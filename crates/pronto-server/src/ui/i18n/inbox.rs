@@ -207,7 +207,7 @@ pub struct Inbox {
     pub comments: &'static str,
     /// Sent by {name}
     pub sent_by: &'static str,
-    /// Customer without a name
+    /// Customer {id}
     pub unnamed: &'static str,
 }
 
@@ -314,7 +314,7 @@ pub const EN: Inbox = Inbox {
     typing: "{name} is typing",
     comments: "Comments",
     sent_by: "Sent by {name}",
-    unnamed: "Customer without a name",
+    unnamed: "Customer {id}",
 };
 
 /// In French.
@@ -420,7 +420,7 @@ pub const FR: Inbox = Inbox {
     typing: "{name} écrit",
     comments: "Commentaires",
     sent_by: "Envoyé par {name}",
-    unnamed: "Client sans nom",
+    unnamed: "Client {id}",
 };
 
 /// In Italian.
@@ -526,5 +526,5 @@ pub const IT: Inbox = Inbox {
     typing: "{name} sta scrivendo",
     comments: "Commenti",
     sent_by: "Inviato da {name}",
-    unnamed: "Cliente senza nome",
+    unnamed: "Cliente {id}",
 };

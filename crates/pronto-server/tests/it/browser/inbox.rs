@@ -159,6 +159,9 @@ async fn browser_a_customer_message_arrives_live_and_a_saved_reply_reaches_meta(
         return;
     };
     let live = Live::start().await;
+    browser.goto(&live.app.url("/login")).await;
+    browser.wait_for("#login").await;
+    assert_accessible(&browser, "the sign-in page").await;
     live.sign_in(&browser, &live.app.url("")).await;
     browser
         .wait_for_text("#list", "No conversations here.")
@@ -211,11 +214,16 @@ async fn browser_a_customer_message_arrives_live_and_a_saved_reply_reaches_meta(
 
     // The sandbox's Graph API receives it, signed with the page's token.
     // Typing indicators go to the Send API too: the reply is the one with a message.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let body = loop {
         let sent = live.sandbox.sends();
         if let Some(r) = sent.iter().find(|r| r.body.get("message").is_some()) {
             break r.body.clone();
         }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the Graph API got no reply: {sent:?}"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
     assert_eq!(body["recipient"]["id"], "PSID_LIA", "{body}");
@@ -247,6 +255,15 @@ async fn browser_a_customer_message_arrives_live_and_a_saved_reply_reaches_meta(
     browser.wait_for_text("main", "answered").await;
     browser.screenshot("dashboard").await;
     assert_accessible(&browser, "the dashboard").await;
+
+    // The settings show the channel with what to paste into Meta's dashboard.
+    browser.goto(&live.app.url("/settings")).await;
+    browser.wait_for_text("main", "Acme Shop").await;
+    browser
+        .wait_for_text("main", &format!("/webhooks/meta/{}", live.channel))
+        .await;
+    browser.screenshot("settings").await;
+    assert_accessible(&browser, "the settings").await;
     browser.close().await;
 }
 
