@@ -195,7 +195,8 @@ mod tests {
             render("Hello {first_name}, thanks! Bye {name}.", "", "Ana"),
             "Hello, thanks! Bye."
         );
-        assert_eq!(render("Dear {first_name} (again)", "", ""), "Dear  (again)");
+        assert_eq!(render("Dear {first_name} (again)", "", ""), "Dear (again)");
+        assert_eq!(render("Ciao {first_name}(!)", "", ""), "Ciao (!)");
         assert_eq!(render("é{first_name}ü {x}", "Zoé", ""), "éZoéü {x}");
         let names: Vec<_> = variables("a {x} b {y}").collect();
         assert_eq!(names, vec!["x", "y"]);
