@@ -488,13 +488,11 @@ mod tests {
         assert_eq!(err.latest, Timestamp::from_micros(5 * MINUTE));
     }
 
-    /// A reply that arrives after the engine was read past its question's 24 hours
-    /// would otherwise be taken while the question already counts as missed.
-    #[test]
-    fn refuses_events_before_the_moment_it_was_advanced_to() {
+    /// A message `m` minutes in, by `sender`, always in the same conversation.
+    fn message_in_one_conversation() -> impl Fn(i64, Sender) -> Event {
         let mut log = EventLog::new();
         let a = log.conversation("a");
-        let msg = |m: i64, sender| Event {
+        move |m, sender| Event {
             at: Timestamp::from_micros(m * MINUTE),
             kind: EventKind::Message {
                 conversation: a,
@@ -502,7 +500,14 @@ mod tests {
                 agent: None,
                 id: None,
             },
-        };
+        }
+    }
+
+    /// A reply that arrives after the engine was read past its question's 24 hours
+    /// would otherwise be taken while the question already counts as missed.
+    #[test]
+    fn refuses_events_before_the_moment_it_was_advanced_to() {
+        let msg = message_in_one_conversation();
         let mut live = LiveEngine::new(Settings::default());
         live.push(&msg(0, Sender::Customer)).unwrap();
         let later = Timestamp::from_micros(2 * DAY);
@@ -525,17 +530,7 @@ mod tests {
     /// read: that must not force a rebuild at every message.
     #[test]
     fn takes_events_slightly_older_than_its_last_reading() {
-        let mut log = EventLog::new();
-        let a = log.conversation("a");
-        let msg = |m: i64, sender| Event {
-            at: Timestamp::from_micros(m * MINUTE),
-            kind: EventKind::Message {
-                conversation: a,
-                sender,
-                agent: None,
-                id: None,
-            },
-        };
+        let msg = message_in_one_conversation();
         let mut live = LiveEngine::new(Settings::default());
         live.push(&msg(0, Sender::Customer)).unwrap();
         live.report_at(Timestamp::from_micros(10 * MINUTE));

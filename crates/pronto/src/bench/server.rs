@@ -147,25 +147,7 @@ async fn measure(args: &ServerBench, db: &Database) -> anyhow::Result<()> {
         .timeout(Duration::from_secs(30))
         .build()?;
     let (cookie, workspace) = login(&http, &server.base).await?;
-    let channel = call(
-        http.post(format!("{}/api/v1/channels", server.base))
-            .header(COOKIE, &cookie)
-            .json(&json!({"kind": "api", "name": "bench", "config": {"url": "http://127.0.0.1:9/unused"}})),
-        StatusCode::CREATED,
-    )
-    .await?["id"]
-        .as_i64()
-        .context("the channel's id")?;
-    let token = call(
-        http.post(format!("{}/api/v1/tokens", server.base))
-            .header(COOKIE, &cookie)
-            .json(&json!({"name": "bench"})),
-        StatusCode::CREATED,
-    )
-    .await?["secret"]
-        .as_str()
-        .context("the token's secret")?
-        .to_owned();
+    let (channel, token) = api_channel_and_token(&http, &server.base, &cookie).await?;
 
     status("posting inbound messages");
     let (cpu_before, own_before) = (server.cpu(), cpu_of("self"));
@@ -499,6 +481,34 @@ async fn login(http: &reqwest::Client, base: &str) -> anyhow::Result<(String, i6
     let body: Value = response.json().await?;
     let workspace = body["workspace_id"].as_i64().context("the workspace id")?;
     Ok((cookie, workspace))
+}
+
+/// An api channel (its replies go nowhere) and an API token, made through the API.
+async fn api_channel_and_token(
+    http: &reqwest::Client,
+    base: &str,
+    cookie: &str,
+) -> anyhow::Result<(i64, String)> {
+    let channel = call(
+        http.post(format!("{base}/api/v1/channels"))
+            .header(COOKIE, cookie)
+            .json(&json!({"kind": "api", "name": "bench", "config": {"url": "http://127.0.0.1:9/unused"}})),
+        StatusCode::CREATED,
+    )
+    .await?["id"]
+        .as_i64()
+        .context("the channel's id")?;
+    let token = call(
+        http.post(format!("{base}/api/v1/tokens"))
+            .header(COOKIE, cookie)
+            .json(&json!({"name": "bench"})),
+        StatusCode::CREATED,
+    )
+    .await?["secret"]
+        .as_str()
+        .context("the token's secret")?
+        .to_owned();
+    Ok((channel, token))
 }
 
 /// A small deterministic generator (xorshift64*), so every run seeds the same data.

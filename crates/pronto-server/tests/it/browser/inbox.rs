@@ -196,7 +196,7 @@ async fn browser_a_customer_message_arrives_live_and_a_saved_reply_reaches_meta(
         .await;
     browser.press_key(Key::Enter).await;
     browser
-        .wait_until("document.getElementById('reply-text').value.startsWith('Hello ')")
+        .wait_until("document.getElementById('reply-text').value.startsWith('Hello, thanks')")
         .await;
     let text = browser
         .execute("return document.getElementById('reply-text').value")
@@ -228,7 +228,7 @@ async fn browser_a_customer_message_arrives_live_and_a_saved_reply_reaches_meta(
     };
     assert_eq!(body["recipient"]["id"], "PSID_LIA", "{body}");
     let sent = body["message"]["text"].as_str().unwrap();
-    assert!(sent.starts_with("Hello "), "{sent}");
+    assert!(sent.starts_with("Hello, thanks for writing!"), "{sent}");
     assert!(sent.ends_with("Let me check. It ships today."), "{sent}");
     browser
         .wait_for_text("#thread .msg.agent", "It ships today.")
@@ -259,6 +259,7 @@ async fn browser_a_customer_message_arrives_live_and_a_saved_reply_reaches_meta(
     // The settings show the channel with what to paste into Meta's dashboard.
     browser.goto(&live.app.url("/settings")).await;
     browser.wait_for_text("main", "Acme Shop").await;
+    browser.click("main details summary").await;
     browser
         .wait_for_text("main", &format!("/webhooks/meta/{}", live.channel))
         .await;

@@ -17,7 +17,7 @@ use sqlx::AnyPool;
 
 use super::harness::{Database, Server, add_admin};
 use super::load::{expect, load};
-use super::{DAY, Rng, call, login, ms, now_micros, status};
+use super::{DAY, Rng, api_channel_and_token, call, login, ms, now_micros, status};
 
 #[derive(Args, Debug)]
 pub struct InboxBench {
@@ -65,25 +65,7 @@ async fn measure(args: &InboxBench, db: &Database) -> anyhow::Result<()> {
         .timeout(Duration::from_secs(60))
         .build()?;
     let (cookie, workspace) = login(&http, &server.base).await?;
-    let channel = call(
-        http.post(format!("{}/api/v1/channels", server.base))
-            .header(COOKIE, &cookie)
-            .json(&json!({"kind": "api", "name": "bench", "config": {"url": "http://127.0.0.1:9/unused"}})),
-        StatusCode::CREATED,
-    )
-    .await?["id"]
-        .as_i64()
-        .context("the channel's id")?;
-    let token = call(
-        http.post(format!("{}/api/v1/tokens", server.base))
-            .header(COOKIE, &cookie)
-            .json(&json!({"name": "bench"})),
-        StatusCode::CREATED,
-    )
-    .await?["secret"]
-        .as_str()
-        .context("the token's secret")?
-        .to_owned();
+    let (channel, token) = api_channel_and_token(&http, &server.base, &cookie).await?;
 
     status(&format!(
         "seeding {} conversations with messages",
@@ -125,22 +107,7 @@ async fn measure(args: &InboxBench, db: &Database) -> anyhow::Result<()> {
         "| `GET /inbox`, the first load after a start (its clocks are computed in the background) | {} |",
         ms(first.elapsed())
     );
-    loop {
-        let body = http
-            .get(page("/ui/list?folder=inbox"))
-            .header(COOKIE, &cookie)
-            .send()
-            .await?
-            .text()
-            .await?;
-        if !body.contains("data-clocks-pending") {
-            break;
-        }
-        if first.elapsed() > Duration::from_secs(60) {
-            bail!("the clocks were not current 60 s after the first load");
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    clocks_current(&http, &page("/ui/list?folder=inbox"), &cookie).await?;
     println!(
         "| from the first load until its clocks are current | {} |",
         ms(first.elapsed())
@@ -205,22 +172,7 @@ async fn measure(args: &InboxBench, db: &Database) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("/inbox after a message: {e:?}"))?;
         loads.push(t.elapsed());
-        loop {
-            let body = http
-                .get(&list)
-                .header(COOKIE, &cookie)
-                .send()
-                .await?
-                .text()
-                .await?;
-            if !body.contains("data-clocks-pending") {
-                break;
-            }
-            if t.elapsed() > Duration::from_secs(30) {
-                bail!("the clocks were not current 30 s after a message");
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        clocks_current(&http, &list, &cookie).await?;
         fresh.push(t.elapsed());
         // Past the spacing between two computations, so each message costs one.
         tokio::time::sleep(Duration::from_millis(3_100)).await;
@@ -247,6 +199,27 @@ async fn measure(args: &InboxBench, db: &Database) -> anyhow::Result<()> {
         memory.rss, memory.peak
     );
     Ok(())
+}
+
+/// Waits until the list at `url` no longer says its clocks are pending.
+async fn clocks_current(http: &reqwest::Client, url: &str, cookie: &str) -> anyhow::Result<()> {
+    let started = Instant::now();
+    loop {
+        let body = http
+            .get(url)
+            .header(COOKIE, cookie)
+            .send()
+            .await?
+            .text()
+            .await?;
+        if !body.contains("data-clocks-pending") {
+            return Ok(());
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            bail!("the clocks were not current after 60 s");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 /// Seeds `count` conversations on `channel`, shaped like a busy inbox: each has a
