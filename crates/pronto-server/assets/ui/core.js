@@ -171,6 +171,29 @@ const Pronto = (() => {
         help.showModal();
       }
     });
+    const setup = document.getElementById("setup");
+    if (setup) setup.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      // The token stays in this page: read from the address, sent once, never shown.
+      const token = new URLSearchParams(location.search).get("token") || "";
+      const error = document.getElementById("error");
+      const done = document.getElementById("done");
+      error.textContent = "";
+      done.textContent = "";
+      const res = await fetch("/api/v1/setup", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ token, name: setup.name.value, email: setup.email.value, password: setup.password.value }),
+      });
+      const body = await res.json().catch(() => ({}));
+      if (res.ok) {
+        done.textContent = fill(texts.common.setup_done, { email: body.user.email });
+        setup.querySelector("button").disabled = true;
+        document.getElementById("go-sign-in").hidden = false;
+      } else {
+        error.textContent = body.message || res.statusText;
+      }
+    });
     const login = document.getElementById("login");
     if (login) login.addEventListener("submit", async (e) => {
       e.preventDefault();

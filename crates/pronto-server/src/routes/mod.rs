@@ -102,7 +102,6 @@ pub fn router(state: AppState) -> Router {
             "/webhooks/meta/{id}",
             get(crate::meta::verify).post(crate::meta::receive),
         )
-        .route("/setup", get(session::setup_page))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .fallback(|| async { ApiError::not_found("page") })

@@ -226,17 +226,3 @@ pub fn validate_email(email: &str) -> ApiResult<()> {
         ))),
     }
 }
-
-/// `GET /setup?token=...`: the page the first start's link opens. Static: the token
-/// is read by the page's script from the address, so nothing from the request is
-/// ever written into the HTML.
-pub async fn setup_page() -> impl IntoResponse {
-    (
-        [
-            ("content-type", "text/html; charset=utf-8"),
-            ("cache-control", "no-store"),
-            ("referrer-policy", "no-referrer"),
-        ],
-        include_str!("../../assets/setup.html"),
-    )
-}

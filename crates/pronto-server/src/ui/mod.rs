@@ -15,6 +15,7 @@ pub mod inbox;
 pub mod layout;
 pub mod login;
 pub mod settings;
+pub mod setup;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -33,6 +34,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/inbox") }))
         .route("/login", get(login::page))
+        .route("/setup", get(setup::page))
         .route("/inbox", get(inbox::page))
         .route("/ui/list", get(inbox::list_fragment))
         .route("/ui/conversations/{id}", get(conversation::fragment))

@@ -446,8 +446,10 @@ async fn the_setup_link_opens_a_page_that_creates_the_first_admin() {
             .unwrap()
             .starts_with("text/html")
     );
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
     let html = page.text().await.unwrap();
-    assert!(html.contains("/api/v1/setup") && html.contains("Create the admin"));
+    assert!(html.contains("id=\"setup\"") && html.contains("Create the admin"));
     let token = path.split("token=").nth(1).unwrap();
     assert!(
         !html.contains(token),

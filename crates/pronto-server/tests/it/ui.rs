@@ -63,6 +63,8 @@ async fn pages_need_a_session_and_send_people_to_sign_in() {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("<html lang=\"it\">"), "{page}");
     assert!(page.contains("Accedi a Pronto"));
+    let (_, page) = html(&app.anonymous(), "/setup?token=x", Some("it")).await;
+    assert!(page.contains("Benvenuto in Pronto"), "{page}");
     // A fragment answers 401, so the script can send the page to sign in.
     let (status, _) = html(&app.anonymous(), "/ui/list?folder=inbox", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);

@@ -87,6 +87,20 @@ pub struct Common {
     pub channel: &'static str,
     /// All channels
     pub all_channels: &'static str,
+    /// Welcome to Pronto
+    pub setup_title: &'static str,
+    /// Create the first admin of this Pronto. This link works once.
+    pub setup_intro: &'static str,
+    /// Your name
+    pub your_name: &'static str,
+    /// Password (at least 10 characters)
+    pub password_rule: &'static str,
+    /// Create the admin
+    pub create_admin: &'static str,
+    /// Done. You can now sign in as {email}.
+    pub setup_done: &'static str,
+    /// Sign in
+    pub go_sign_in: &'static str,
 }
 
 /// In English.
@@ -132,6 +146,13 @@ pub const EN: Common = Common {
     role_agent: "Agent",
     channel: "Channel",
     all_channels: "All channels",
+    setup_title: "Welcome to Pronto",
+    setup_intro: "Create the first admin of this Pronto. This link works once.",
+    your_name: "Your name",
+    password_rule: "Password (at least 10 characters)",
+    create_admin: "Create the admin",
+    setup_done: "Done. You can now sign in as {email}.",
+    go_sign_in: "Sign in",
 };
 
 /// In French.
@@ -177,6 +198,13 @@ pub const FR: Common = Common {
     role_agent: "Agent",
     channel: "Canal",
     all_channels: "Tous les canaux",
+    setup_title: "Bienvenue dans Pronto",
+    setup_intro: "Créez le premier administrateur de ce Pronto. Ce lien ne sert qu'une fois.",
+    your_name: "Votre nom",
+    password_rule: "Mot de passe (au moins 10 caractères)",
+    create_admin: "Créer l'administrateur",
+    setup_done: "C'est fait. Vous pouvez maintenant vous connecter en tant que {email}.",
+    go_sign_in: "Se connecter",
 };
 
 /// In Italian.
@@ -222,4 +250,11 @@ pub const IT: Common = Common {
     role_agent: "Agente",
     channel: "Canale",
     all_channels: "Tutti i canali",
+    setup_title: "Benvenuto in Pronto",
+    setup_intro: "Crea il primo amministratore di questo Pronto. Questo link funziona una volta sola.",
+    your_name: "Il tuo nome",
+    password_rule: "Password (almeno 10 caratteri)",
+    create_admin: "Crea l'amministratore",
+    setup_done: "Fatto. Ora puoi accedere come {email}.",
+    go_sign_in: "Accedi",
 };
