@@ -13,6 +13,8 @@ use super::i18n::LANGS;
 pub enum Nav {
     /// The inbox.
     Inbox,
+    /// Comments on posts.
+    Comments,
     /// The responsiveness dashboard.
     Dashboard,
     /// The settings.
@@ -23,6 +25,7 @@ impl Nav {
     fn name(self) -> &'static str {
         match self {
             Nav::Inbox => "inbox",
+            Nav::Comments => "comments",
             Nav::Dashboard => "dashboard",
             Nav::Settings => "settings",
         }
@@ -47,7 +50,7 @@ pub fn head(title: &str) -> Markup {
 pub fn page(v: &Viewer, title: &str, nav: Nav, body: Markup) -> Markup {
     let t = v.t();
     let c = &t.common;
-    let texts = json!({"common": &t.common, "inbox": &t.inbox, "dashboard": &t.dashboard});
+    let texts = json!({"common": &t.common, "inbox": &t.inbox, "comments": &t.comments, "dashboard": &t.dashboard});
     let me = json!({"id": v.user.id, "name": &v.user.name, "lang": v.lang.code(), "seq": v.seq});
     html! {
         (DOCTYPE)
@@ -60,6 +63,7 @@ pub fn page(v: &Viewer, title: &str, nav: Nav, body: Markup) -> Markup {
                     nav aria-label=(c.nav_label) {
                         ul {
                             (item(nav, Nav::Inbox, "/inbox", c.nav_inbox))
+                            (item(nav, Nav::Comments, "/comments", t.comments.title))
                             (item(nav, Nav::Dashboard, "/dashboard", c.nav_dashboard))
                             @if v.is_admin() {
                                 (item(nav, Nav::Settings, "/settings", c.nav_settings))

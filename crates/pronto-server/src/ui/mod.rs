@@ -7,6 +7,7 @@
 //! language, or the browser's when the user chose none.
 
 pub mod chart;
+pub mod comments;
 pub mod conversation;
 pub mod dashboard;
 pub mod format;
@@ -38,6 +39,8 @@ pub fn router() -> Router<AppState> {
         .route("/inbox", get(inbox::page))
         .route("/ui/list", get(inbox::list_fragment))
         .route("/ui/conversations/{id}", get(conversation::fragment))
+        .route("/comments", get(comments::page))
+        .route("/ui/comments", get(comments::fragment))
         .route("/dashboard", get(dashboard::page))
         .route("/ui/dashboard", get(dashboard::fragment))
         .route("/settings", get(settings::page))
@@ -155,6 +158,7 @@ async fn css() -> impl IntoResponse {
         concat!(
             include_str!("../../assets/ui/base.css"),
             include_str!("../../assets/ui/inbox.css"),
+            include_str!("../../assets/ui/comments.css"),
             include_str!("../../assets/ui/dashboard.css"),
             include_str!("../../assets/ui/settings.css"),
         ),
@@ -170,6 +174,7 @@ async fn js() -> impl IntoResponse {
         concat!(
             include_str!("../../assets/ui/core.js"),
             include_str!("../../assets/ui/inbox.js"),
+            include_str!("../../assets/ui/comments.js"),
             include_str!("../../assets/ui/dashboard.js"),
             include_str!("../../assets/ui/settings.js"),
         ),

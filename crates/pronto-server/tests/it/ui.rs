@@ -348,3 +348,76 @@ async fn a_closed_window_disables_sending_with_the_reason_in_the_viewers_languag
         "{p}"
     );
 }
+
+#[tokio::test]
+async fn comments_show_their_private_reply_or_why_there_is_none() {
+    use crate::send_side::{channel, deliver, spawn};
+    use crate::support::T0;
+    use pronto_sandbox::{Event, Platform};
+
+    let (app, sandbox) = spawn().await;
+    let admin = app.admin().await;
+    let ch = channel(&admin, &sandbox, "messenger", json!({})).await;
+    for (id, from, name, text, at) in [
+        (
+            "POST_1_C1",
+            "USER_1",
+            "Luca <b>",
+            "Quanto costa? <script>x()</script>",
+            T0,
+        ),
+        (
+            "POST_1_C2",
+            "USER_2",
+            "Ines",
+            "Old question",
+            T0 - 9 * 24 * 3_600_000_000,
+        ),
+    ] {
+        sandbox.add_comment("PAGE_1", id, from, at);
+        let comment = Event::Comment {
+            from: from.into(),
+            name: name.into(),
+            comment_id: id.into(),
+            post_id: "PAGE_1_POST_1".into(),
+            text: text.into(),
+        };
+        deliver(&app, ch, Platform::Messenger, &comment, at).await;
+    }
+    let (status, page) = html(&admin, "/comments", Some("en")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Luca &lt;b&gt;"), "{page}");
+    assert!(page.contains("Quanto costa? &lt;script&gt;x()&lt;/script&gt;"));
+    assert!(page.contains("Private reply to Luca &lt;b&gt;"), "{page}");
+    assert!(
+        page.contains("Too late for a private reply: the 7 days ended"),
+        "{page}"
+    );
+    // The reply is sent; the comment then says so and links its conversation.
+    let (_, comments) = admin.get("/api/v1/comments").await;
+    let luca = comments
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["contact_name"] == "Luca <b>")
+        .unwrap()["id"]
+        .clone();
+    let (status, m) = admin
+        .post(
+            &format!("/api/v1/comments/{luca}/private-reply"),
+            json!({"text": "25 euro."}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{m}");
+    let (_, list) = html(&admin, "/ui/comments?unanswered=1", Some("fr")).await;
+    assert!(
+        !list.contains("Luca"),
+        "answered comments are filtered out: {list}"
+    );
+    let (_, list) = html(&admin, "/ui/comments", Some("fr")).await;
+    assert!(list.contains("Réponse privée envoyée"), "{list}");
+    assert!(
+        list.contains(&format!("/inbox?c={}", m["conversation_id"])),
+        "{list}"
+    );
+}

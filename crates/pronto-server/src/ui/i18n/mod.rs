@@ -5,6 +5,7 @@
 //! in braces (`{name} is typing`) and are filled with [`fill`]; a test checks that
 //! every language names the same values.
 
+pub mod comments;
 pub mod common;
 pub mod dashboard;
 pub mod inbox;
@@ -33,6 +34,8 @@ pub struct Texts {
     pub common: common::Common,
     /// The inbox, the conversation and the composer.
     pub inbox: inbox::Inbox,
+    /// Comments on the channels' posts.
+    pub comments: comments::Comments,
     /// The responsiveness dashboard.
     pub dashboard: dashboard::Dashboard,
     /// The admins' settings.
@@ -42,18 +45,21 @@ pub struct Texts {
 static EN: Texts = Texts {
     common: common::EN,
     inbox: inbox::EN,
+    comments: comments::EN,
     dashboard: dashboard::EN,
     settings: settings::EN,
 };
 static FR: Texts = Texts {
     common: common::FR,
     inbox: inbox::FR,
+    comments: comments::FR,
     dashboard: dashboard::FR,
     settings: settings::FR,
 };
 static IT: Texts = Texts {
     common: common::IT,
     inbox: inbox::IT,
+    comments: comments::IT,
     dashboard: dashboard::IT,
     settings: settings::IT,
 };

@@ -265,6 +265,52 @@ async fn browser_a_customer_message_arrives_live_and_a_saved_reply_reaches_meta(
         .await;
     browser.screenshot("settings").await;
     assert_accessible(&browser, "the settings").await;
+
+    // A comment on a post: answered privately from the comments page, once.
+    let at = live.app.clock.load(Ordering::SeqCst);
+    live.sandbox
+        .add_comment(PAGE, "POST_9_C1", "USER_COMMENTER", at);
+    let comment = Event::Comment {
+        from: "USER_COMMENTER".into(),
+        name: "Luca Bianchi".into(),
+        comment_id: "POST_9_C1".into(),
+        post_id: "PAGE_POST_9".into(),
+        text: "How much is shipping?".into(),
+    };
+    let body = pronto_sandbox::build(Platform::Messenger, PAGE, &comment, at);
+    reqwest::Client::new()
+        .post(live.app.url(&format!("/webhooks/meta/{}", live.channel)))
+        .header("x-hub-signature-256", pronto_sandbox::sign(SECRET, &body))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    browser.goto(&live.app.url("/comments")).await;
+    browser
+        .wait_for_text("#comments", "How much is shipping?")
+        .await;
+    assert_accessible(&browser, "the comments").await;
+    browser
+        .type_into("form.private-reply textarea", "Free over 50 euro!")
+        .await;
+    browser.click("form.private-reply button").await;
+    browser
+        .wait_for_text("#comments", "Answered privately")
+        .await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !live
+        .sandbox
+        .sends()
+        .iter()
+        .any(|r| r.body["recipient"]["comment_id"] == "POST_9_C1")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{:?}",
+            live.sandbox.sends()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     browser.close().await;
 }
 
