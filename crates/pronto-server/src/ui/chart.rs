@@ -62,16 +62,15 @@ pub fn y_scale(max: f64) -> Scale {
     }
 }
 
-/// A round top for an axis that must show `highest` and the `threshold`: the
-/// larger of the two with a little room, rounded up to 1, 2 or 5 times a power of ten.
-pub fn nice_max(highest: f64, threshold: f64) -> f64 {
-    let want = (highest.max(threshold) * 1.1).max(f64::MIN_POSITIVE);
-    let power = 10f64.powf(want.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * power)
-        .find(|v| *v >= want)
-        .unwrap_or(10.0 * power)
+/// The top of a response-time axis in minutes: a round duration whose half is
+/// round too (so both labelled ticks read like "2 h" and "4 h", never "8 h 20 min"),
+/// above the highest figure and the threshold.
+pub fn nice_minutes(highest: f64, threshold: f64) -> f64 {
+    const TOPS: [f64; 11] = [
+        2.0, 10.0, 20.0, 30.0, 60.0, 120.0, 240.0, 480.0, 720.0, 1440.0, 2880.0,
+    ];
+    let want = highest.max(threshold) * 1.1;
+    TOPS.into_iter().find(|t| *t >= want).unwrap_or(2880.0)
 }
 
 /// The SVG path of a series: one `M` where a run of days with figures starts, an
@@ -196,16 +195,6 @@ mod tests {
     }
 
     #[test]
-    fn the_axis_top_is_round_and_shows_the_threshold() {
-        assert_eq!(nice_max(0.0, 900.0), 1000.0);
-        assert_eq!(nice_max(2000.0, 900.0), 5000.0);
-        assert_eq!(nice_max(100.0, 900.0), 1000.0);
-        assert_eq!(nice_max(9000.0, 900.0), 10000.0);
-        assert_eq!(nice_max(1.0, 0.9), 2.0);
-        assert!(nice_max(0.0, 0.0) > 0.0);
-    }
-
-    #[test]
     fn days_without_figures_are_gaps() {
         let x = x_scale(5);
         let y = y_scale(1.0);
@@ -244,5 +233,13 @@ mod tests {
         assert!(svg.contains(r#"role="img""#));
         assert!(svg.contains("Rate &lt;b&gt;"));
         assert_eq!(svg.matches("<circle").count(), 2);
+    }
+
+    #[test]
+    fn time_axes_end_on_round_durations() {
+        assert_eq!(nice_minutes(0.0, 15.0), 20.0);
+        assert_eq!(nice_minutes(800.0, 15.0), 1440.0);
+        assert_eq!(nice_minutes(100.0, 15.0), 120.0);
+        assert_eq!(nice_minutes(5000.0, 15.0), 2880.0);
     }
 }

@@ -497,7 +497,7 @@ fn trend(v: &Viewer, data: &Data) -> Markup {
                     figcaption { (d.chart_time_title) }
                     (chart::render(&Chart { id: "time", title: d.chart_time_title, summary: &time_summary,
                         values: &times, dates: &dates, threshold: threshold_min, threshold_label: &time_label,
-                        max: chart::nice_max(highest, threshold_min), format: &time_fmt }))
+                        max: chart::nice_minutes(highest, threshold_min), format: &time_fmt }))
                 }
             }
         }
