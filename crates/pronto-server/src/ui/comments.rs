@@ -67,7 +67,7 @@ pub async fn page(
                     option value="" { (c.all) }
                     option value="1" selected[p.unanswered()] { (c.unanswered) }
                 }
-                button type="submit" { (t.common.save) }
+                button type="submit" { (t.common.apply) }
             }
             div id="comments" data-query=(query(&p)) {
                 (list(&state, &v, &p, &channels).await?)

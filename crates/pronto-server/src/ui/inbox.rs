@@ -193,7 +193,7 @@ pub async fn page(
                             option value=(ch.id) selected[p.channel() == Some(ch.id)] { (ch.name) }
                         }
                     }
-                    noscript { button type="submit" { (t.common.save) } }
+                    noscript { button type="submit" { (t.common.apply) } }
                 }
                 div id="list" data-query=(list_query(&p)) {
                     (list(&v, &p, &data, &channels, &members, state.now()))

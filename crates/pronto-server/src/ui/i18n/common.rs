@@ -101,6 +101,8 @@ pub struct Common {
     pub setup_done: &'static str,
     /// Sign in
     pub go_sign_in: &'static str,
+    /// Show
+    pub apply: &'static str,
 }
 
 /// In English.
@@ -153,6 +155,7 @@ pub const EN: Common = Common {
     create_admin: "Create the admin",
     setup_done: "Done. You can now sign in as {email}.",
     go_sign_in: "Sign in",
+    apply: "Show",
 };
 
 /// In French.
@@ -205,6 +208,7 @@ pub const FR: Common = Common {
     create_admin: "Créer l'administrateur",
     setup_done: "C'est fait. Vous pouvez maintenant vous connecter en tant que {email}.",
     go_sign_in: "Se connecter",
+    apply: "Afficher",
 };
 
 /// In Italian.
@@ -257,4 +261,5 @@ pub const IT: Common = Common {
     create_admin: "Crea l'amministratore",
     setup_done: "Fatto. Ora puoi accedere come {email}.",
     go_sign_in: "Accedi",
+    apply: "Mostra",
 };
