@@ -910,3 +910,111 @@ async fn waiting_conversations_and_rule_firings() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_inbox_pages_read_previews_identities_and_retry_failures() {
+    for db in backends().await {
+        let s = &db.store;
+        let (ws, ch) = workspace_with_channel(s).await;
+        let (other_ws, other_ch) = workspace_with_channel(s).await;
+        let a = s
+            .receive(ws, &inbound(ch, "a", Some("m1"), T0), T0)
+            .await
+            .unwrap()
+            .message;
+        let b = s
+            .receive(ws, &inbound(ch, "b", Some("m2"), T0 + 1), T0 + 1)
+            .await
+            .unwrap()
+            .message;
+        let foreign = s
+            .receive(other_ws, &inbound(other_ch, "z", Some("m3"), T0), T0)
+            .await
+            .unwrap()
+            .message;
+        let sent = s
+            .send(
+                ws,
+                &reply(a.conversation_id, MessageAuthor::Agent, None),
+                T0 + MIN,
+            )
+            .await
+            .unwrap()
+            .message;
+
+        // The latest message of each conversation, in one read; never another
+        // workspace's.
+        let last = s
+            .last_messages(
+                ws,
+                &[
+                    a.conversation_id,
+                    b.conversation_id,
+                    foreign.conversation_id,
+                ],
+            )
+            .await
+            .unwrap();
+        assert_eq!(last.len(), 2);
+        assert_eq!(last[&a.conversation_id].id, sent.id);
+        assert_eq!(last[&b.conversation_id].id, b.id);
+        assert!(s.last_messages(ws, &[]).await.unwrap().is_empty());
+
+        let contact = s
+            .conversation(ws, a.conversation_id)
+            .await
+            .unwrap()
+            .contact_id;
+        assert_eq!(
+            s.contact_identities(ws, contact).await.unwrap(),
+            vec![(ch, "a".to_owned())]
+        );
+        assert!(
+            s.contact_identities(other_ws, contact)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        // Only a failed message is sent again, and only by its own workspace.
+        assert!(matches!(
+            s.retry_message(ws, sent.id, T0 + 2 * MIN).await,
+            Err(StoreError::Conflict(_))
+        ));
+        let job = s.claim_delivery(T0 + 2 * MIN, MIN).await.unwrap().unwrap();
+        s.failed(&job, "refused", T0 + 2 * MIN).await.unwrap();
+        assert!(matches!(
+            s.retry_message(other_ws, sent.id, T0 + 3 * MIN).await,
+            Err(StoreError::NotFound(_))
+        ));
+        let again = s.retry_message(ws, sent.id, T0 + 3 * MIN).await.unwrap();
+        assert_eq!(
+            (again.status.as_str(), again.error.as_deref()),
+            ("queued", None)
+        );
+        let job = s.claim_delivery(T0 + 3 * MIN, MIN).await.unwrap().unwrap();
+        assert_eq!((job.message.id, job.attempts), (sent.id, 1));
+        s.delivered(&job, Some("ext"), T0 + 3 * MIN).await.unwrap();
+        let events = s.events_after(ws, 0, 100).await.unwrap();
+        let statuses: Vec<_> = events
+            .iter()
+            .filter(|e| e.kind == "message.status")
+            .map(|e| e.payload["status"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(statuses, ["failed", "queued", "sent"]);
+
+        // A person's language.
+        let user = s
+            .create_user("ana@acme.test", "Ana", None, T0)
+            .await
+            .unwrap();
+        s.set_member(ws, user.id, Role::Agent).await.unwrap();
+        s.set_user_locale(user.id, Some("fr")).await.unwrap();
+        assert_eq!(
+            s.member(ws, user.id).await.unwrap().user.locale.as_deref(),
+            Some("fr")
+        );
+        s.set_user_locale(user.id, None).await.unwrap();
+        assert_eq!(s.member(ws, user.id).await.unwrap().user.locale, None);
+    }
+}
