@@ -64,14 +64,14 @@ pub struct ClockCache {
 
 impl ClockCache {
     /// The clocks of `channel_id`'s conversations, starting a computation in the
-    /// background if they are behind the event log.
+    /// background if they are behind `seq`, the workspace's latest event.
     pub async fn channel(
         &self,
         state: &AppState,
         workspace_id: i64,
         channel_id: i64,
+        seq: i64,
     ) -> Result<Reading> {
-        let seq = state.store.latest_event(workspace_id).await?;
         let key = (workspace_id, channel_id);
         let (known, expiry) = {
             let map = self.map.lock().await;
@@ -111,12 +111,6 @@ impl ClockCache {
             clocks: e.clocks.clone(),
             current,
         })
-    }
-
-    /// Computes the channel's clocks now and waits for them (for tests and for a
-    /// first start that wants them ready).
-    pub async fn refresh(&self, state: &AppState, workspace_id: i64, channel_id: i64) {
-        compute(state.clone(), workspace_id, channel_id).await;
     }
 }
 

@@ -129,7 +129,7 @@ pub async fn list_data(state: &AppState, v: &Viewer, p: &ListParams) -> ApiResul
     channels.dedup();
     let mut clocks_pending = false;
     for channel in channels {
-        let reading = state.clocks.channel(state, ws, channel).await?;
+        let reading = state.clocks.channel(state, ws, channel, v.seq).await?;
         clocks_pending |= !reading.current;
         clocks.extend(
             ids.iter()

@@ -161,6 +161,7 @@ async fn browser_a_customer_message_arrives_live_and_a_saved_reply_reaches_meta(
     let live = Live::start().await;
     browser.goto(&live.app.url("/login")).await;
     browser.wait_for("#login").await;
+    browser.screenshot("login").await;
     assert_accessible(&browser, "the sign-in page").await;
     live.sign_in(&browser, &live.app.url("")).await;
     browser
@@ -289,6 +290,7 @@ async fn browser_a_customer_message_arrives_live_and_a_saved_reply_reaches_meta(
     browser
         .wait_for_text("#comments", "How much is shipping?")
         .await;
+    browser.screenshot("comments").await;
     assert_accessible(&browser, "the comments").await;
     browser
         .type_into("form.private-reply textarea", "Free over 50 euro!")
