@@ -30,10 +30,14 @@
       if (again) { again = false; refresh(); }
     }
   };
-  // Events come in bursts (a message, then the figures it moved): wait a little.
+  // Events come in bursts (a message, then the figures it moved): wait a little,
+  // and at least 5 s after the last reload, since each one analyses the channel's
+  // whole history on the server.
+  let last = 0;
   const soon = () => {
     clearTimeout(timer);
-    timer = setTimeout(refresh, 300);
+    const wait = Math.max(300, last + 5000 - Date.now());
+    timer = setTimeout(() => { last = Date.now(); refresh(); }, wait);
   };
 
   // The explanation filter: the address keeps it, so a reload or a shared link

@@ -193,6 +193,23 @@ async fn measure(args: &InboxBench, db: &Database) -> anyhow::Result<()> {
         ms(fresh[fresh.len() / 2]),
         ms(*fresh.last().context("at least one")?)
     );
+    // The dashboard analyses the channel's whole history at each load (not a target
+    // of the issue; measured so that its cost is known).
+    status("GET /dashboard");
+    let (url, c) = (page("/dashboard"), cookie.clone());
+    let h = http.clone();
+    let l = load(args.requests.min(10), 1, LIMIT, move |_| {
+        let request = h.get(&url).header(COOKIE, &c);
+        async move { expect(request, StatusCode::OK).await }
+    })
+    .await;
+    l.check(1, "dashboard loads")?;
+    println!(
+        "| `GET /dashboard`: the channel's figures, charts, at-risk list and explanation | p50 {}, max {} over {} loads |",
+        ms(l.percentile(50)),
+        ms(l.percentile(100)),
+        l.ok
+    );
     let memory = server.memory();
     println!(
         "| server resident memory after the loads (VmRSS / VmHWM) | {} / {} |",
