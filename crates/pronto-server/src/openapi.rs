@@ -168,7 +168,7 @@ impl Modify for Security {
     info(title = "Pronto API", description = "Pronto's HTTP API: conversations, replies, channels, live events and Meta-exact responsiveness. Every error is {\"code\", \"message\"}."),
     paths(
         session::login, session::logout, session::me, session::update_me, session::setup,
-        admin::list_users, admin::create_user, admin::deactivate_user,
+        admin::list_users, admin::create_user, admin::deactivate_user, admin::set_role, admin::reactivate_user,
         admin::list_tokens, admin::create_token, admin::revoke_token,
         admin::list_channels, admin::get_channel, admin::create_channel, admin::set_status,
         admin::dead_letters, admin::replace_token, automation::get, automation::put,

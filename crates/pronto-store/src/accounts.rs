@@ -182,6 +182,62 @@ impl Store {
             .collect()
     }
 
+    /// Changes a member's role. The workspace keeps at least one active admin: the
+    /// last one cannot become an agent (a conflict). Two admins demoting each other
+    /// at once are serialised on the workspace's row, so one of them is refused.
+    pub async fn set_member_role(&self, workspace_id: i64, user_id: i64, role: Role) -> Result<()> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query("UPDATE workspaces SET event_seq = event_seq WHERE id = $1")
+            .bind(workspace_id)
+            .execute(&mut *tx)
+            .await?;
+        let current: Option<String> = sqlx::query_scalar(
+            "SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2",
+        )
+        .bind(workspace_id)
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(current) = current else {
+            return Err(StoreError::NotFound("user"));
+        };
+        if current == Role::Admin.as_str() && role == Role::Agent {
+            let others: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id
+                 WHERE m.workspace_id = $1 AND m.role = 'admin' AND m.user_id <> $2
+                   AND u.deactivated_at IS NULL",
+            )
+            .bind(workspace_id)
+            .bind(user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if others == 0 {
+                return Err(StoreError::Conflict(
+                    "the workspace needs at least one active admin; make another admin first"
+                        .to_owned(),
+                ));
+            }
+        }
+        sqlx::query("UPDATE memberships SET role = $1 WHERE workspace_id = $2 AND user_id = $3")
+            .bind(role.as_str())
+            .bind(workspace_id)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Lets a deactivated member of the workspace sign in again.
+    pub async fn reactivate_member(&self, workspace_id: i64, user_id: i64) -> Result<()> {
+        self.member(workspace_id, user_id).await?;
+        sqlx::query("UPDATE users SET deactivated_at = NULL WHERE id = $1")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Deactivates a member's account and ends its sessions.
     pub async fn deactivate_member(
         &self,

@@ -175,6 +175,22 @@
       }
     });
 
+    // A member's role: changed as soon as it is picked; refused changes (the last
+    // admin) say why and put the list back.
+    root.addEventListener("change", async (e) => {
+      const select = e.target.closest("select[data-action=role]");
+      if (!select) return;
+      const error = $("settings-error");
+      error.textContent = "";
+      try {
+        await Pronto.api("PUT", "/users/" + select.dataset.user + "/role", { role: select.value });
+      } catch (err) {
+        Pronto.say("");
+        error.textContent = err.message;
+      }
+      await refresh("users");
+    });
+
     root.addEventListener("click", async (e) => {
       const button = e.target.closest("button");
       if (!button || !root.contains(button)) return;

@@ -73,6 +73,43 @@ pub async fn deactivate_user(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The request body.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleChange {
+    role: Role,
+}
+
+/// `PUT /api/v1/users/{id}/role` (admins): makes a member an admin or an agent. The
+/// workspace keeps at least one active admin.
+#[utoipa::path(put, path = "/api/v1/users/{id}/role", tag = "users", params(("id" = i64, Path, description = "The user")), request_body = RoleChange, responses((status = 200, description = "The member", body = pronto_store::Member), (status = 404, description = "No such member", body = crate::openapi::ErrorBody), (status = 409, description = "The last active admin cannot become an agent", body = crate::openapi::ErrorBody)))]
+pub async fn set_role(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<RoleChange>,
+) -> ApiResult<impl IntoResponse> {
+    auth.require_admin()?;
+    state
+        .store
+        .set_member_role(auth.workspace(), id, body.role)
+        .await?;
+    Ok(Json(state.store.member(auth.workspace(), id).await?))
+}
+
+/// `POST /api/v1/users/{id}/reactivate` (admins): a deactivated member may sign in
+/// again.
+#[utoipa::path(post, path = "/api/v1/users/{id}/reactivate", tag = "users", params(("id" = i64, Path, description = "The user")), responses((status = 200, description = "The member", body = pronto_store::Member), (status = 404, description = "No such member", body = crate::openapi::ErrorBody)))]
+pub async fn reactivate_user(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<impl IntoResponse> {
+    auth.require_admin()?;
+    state.store.reactivate_member(auth.workspace(), id).await?;
+    Ok(Json(state.store.member(auth.workspace(), id).await?))
+}
+
 /// `GET /api/v1/tokens` (admins).
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens", responses((status = 200, description = "The workspace's API tokens (never their secrets)", body = Vec<pronto_store::ApiToken>)))]
 pub async fn list_tokens(

@@ -28,6 +28,8 @@ pub fn router(state: AppState) -> Router {
         .route("/me", get(session::me).put(session::update_me))
         .route("/users", get(admin::list_users).post(admin::create_user))
         .route("/users/{id}/deactivate", post(admin::deactivate_user))
+        .route("/users/{id}/reactivate", post(admin::reactivate_user))
+        .route("/users/{id}/role", put(admin::set_role))
         .route("/users/{id}/routing", put(routing::put_member))
         .route("/me/away", put(routing::put_away))
         .route("/contacts/{id}/routing", put(routing::put_contact))

@@ -149,6 +149,13 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
             b.post(&format!("{c}/typing"), json!({})).await,
             b.post(&format!("/api/v1/messages/{message_a}/retry"), json!({}))
                 .await,
+            b.put(
+                &format!("/api/v1/users/{user_a}/role"),
+                json!({"role": "agent"}),
+            )
+            .await,
+            b.post(&format!("/api/v1/users/{user_a}/reactivate"), json!({}))
+                .await,
         ];
         for (i, (status, body)) in checks.iter().enumerate() {
             assert_eq!(*status, StatusCode::NOT_FOUND, "check {i}: {body}");

@@ -251,3 +251,83 @@ async fn settings_speak_the_browsers_language() {
     let (_, page) = html(&admin, "/settings", "it").await;
     assert!(page.contains("Impostazioni") && page.contains("Risposte salvate"));
 }
+
+#[tokio::test]
+async fn roles_change_and_the_last_admin_stays_one() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let (_, me) = admin.get("/api/v1/me").await;
+    let ada = me["user"]["id"].as_i64().unwrap();
+    let bo = created(
+        &admin,
+        "/api/v1/users",
+        json!({"email": "bo@acme.test", "name": "Bo", "role": "agent", "password": "another long password"}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+
+    // The only admin cannot become an agent.
+    let (status, e) = admin
+        .put(
+            &format!("/api/v1/users/{ada}/role"),
+            json!({"role": "agent"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("at least one active admin")
+    );
+    // Bo becomes an admin; then Ada may step down, and an agent may change nothing.
+    let (status, m) = admin
+        .put(
+            &format!("/api/v1/users/{bo}/role"),
+            json!({"role": "admin"}),
+        )
+        .await;
+    assert_eq!(
+        (status, m["role"].clone()),
+        (StatusCode::OK, json!("admin"))
+    );
+    let (_, page) = html(&admin, "/settings", "en").await;
+    assert!(page.contains(">Role of Bo</label>"), "{page}");
+    let (status, _) = admin
+        .put(
+            &format!("/api/v1/users/{ada}/role"),
+            json!({"role": "agent"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = admin
+        .put(
+            &format!("/api/v1/users/{bo}/role"),
+            json!({"role": "agent"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "Ada is an agent now");
+    let (status, e) = admin
+        .put("/api/v1/users/999999/role", json!({"role": "admin"}))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{e}");
+
+    // Bo deactivates Ada's account, then lets her back in.
+    let bo_client = app.login("bo@acme.test", "another long password").await;
+    let (status, _) = bo_client
+        .post(&format!("/api/v1/users/{ada}/deactivate"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, page) = html(&bo_client, "/settings", "en").await;
+    assert!(
+        page.contains("aria-label=\"Reactivate Ada Admin\""),
+        "{page}"
+    );
+    let (status, m) = bo_client
+        .post(&format!("/api/v1/users/{ada}/reactivate"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{m}");
+    assert_eq!(m["deactivated_at"], Value::Null);
+    app.login("admin@acme.test", "correct horse battery").await;
+}

@@ -1018,3 +1018,43 @@ async fn the_inbox_pages_read_previews_identities_and_retry_failures() {
         assert_eq!(s.member(ws, user.id).await.unwrap().user.locale, None);
     }
 }
+
+#[tokio::test]
+async fn roles_change_but_a_workspace_keeps_an_active_admin() {
+    for db in backends().await {
+        let s = &db.store;
+        let ws = s.create_workspace("Acme", T0).await.unwrap();
+        let other = s.create_workspace("Other", T0).await.unwrap();
+        let ada = s
+            .create_user("ada@acme.test", "Ada", None, T0)
+            .await
+            .unwrap();
+        let bo = s.create_user("bo@acme.test", "Bo", None, T0).await.unwrap();
+        s.set_member(ws, ada.id, Role::Admin).await.unwrap();
+        s.set_member(ws, bo.id, Role::Agent).await.unwrap();
+        assert!(matches!(
+            s.set_member_role(ws, ada.id, Role::Agent).await,
+            Err(StoreError::Conflict(_))
+        ));
+        s.set_member_role(ws, bo.id, Role::Admin).await.unwrap();
+        // A deactivated admin does not count as the one that stays.
+        s.deactivate_member(ws, bo.id, T0).await.unwrap();
+        assert!(matches!(
+            s.set_member_role(ws, ada.id, Role::Agent).await,
+            Err(StoreError::Conflict(_))
+        ));
+        s.reactivate_member(ws, bo.id).await.unwrap();
+        assert_eq!(s.member(ws, bo.id).await.unwrap().user.deactivated_at, None);
+        s.set_member_role(ws, ada.id, Role::Agent).await.unwrap();
+        assert_eq!(s.member(ws, ada.id).await.unwrap().role, Role::Agent);
+        // Not a member there: nothing to change.
+        assert!(matches!(
+            s.set_member_role(other, bo.id, Role::Agent).await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(matches!(
+            s.reactivate_member(other, bo.id).await,
+            Err(StoreError::NotFound(_))
+        ));
+    }
+}

@@ -147,6 +147,12 @@ pub struct Settings {
     pub deactivate_named: &'static str,
     /// Deactivate {name}? They are signed out and can no longer sign in.
     pub confirm_deactivate: &'static str,
+    /// Reactivate
+    pub reactivate: &'static str,
+    /// Reactivate {name}
+    pub reactivate_named: &'static str,
+    /// Role of {name}
+    pub role_of: &'static str,
     /// Invite a person
     pub user_invite: &'static str,
     /// Name
@@ -304,6 +310,9 @@ pub const EN: Settings = Settings {
     deactivate: "Deactivate",
     deactivate_named: "Deactivate {name}",
     confirm_deactivate: "Deactivate {name}? They are signed out and can no longer sign in.",
+    reactivate: "Reactivate",
+    reactivate_named: "Reactivate {name}",
+    role_of: "Role of {name}",
     user_invite: "Invite a person",
     user_name: "Name",
     password_optional: "Password (optional)",
@@ -420,6 +429,9 @@ pub const FR: Settings = Settings {
     deactivate: "Désactiver",
     deactivate_named: "Désactiver {name}",
     confirm_deactivate: "Désactiver {name} ? Cette personne est déconnectée et ne pourra plus se connecter.",
+    reactivate: "Réactiver",
+    reactivate_named: "Réactiver {name}",
+    role_of: "Rôle de {name}",
     user_invite: "Inviter une personne",
     user_name: "Nom",
     password_optional: "Mot de passe (facultatif)",
@@ -536,6 +548,9 @@ pub const IT: Settings = Settings {
     deactivate: "Disattiva",
     deactivate_named: "Disattiva {name}",
     confirm_deactivate: "Disattivare {name}? Viene disconnesso e non potrà più accedere.",
+    reactivate: "Riattiva",
+    reactivate_named: "Riattiva {name}",
+    role_of: "Ruolo di {name}",
     user_invite: "Invita una persona",
     user_name: "Nome",
     password_optional: "Password (facoltativa)",

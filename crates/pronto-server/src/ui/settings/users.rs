@@ -59,9 +59,24 @@ fn member(v: &Viewer, m: &Member) -> Markup {
             br;
             span.muted { (u.email) }
         }
-        span.tag { (role_name(v, m.role)) }
+        @if u.id == v.user.id {
+            span.tag { (role_name(v, m.role)) }
+        } @else {
+            @let id = format!("role-{}", u.id);
+            label for=(id) class="visually-hidden" { (fill(s.role_of, &[("name", &u.name)])) }
+            select.role id=(id) data-action="role" data-user=(u.id) {
+                @for r in [Role::Agent, Role::Admin] {
+                    option value=(r.as_str()) selected[r == m.role] { (role_name(v, r)) }
+                }
+            }
+        }
         @if u.deactivated_at.is_some() {
             span.state.bad { (s.deactivated) }
+            button.secondary type="button" data-action="call" data-method="POST"
+                data-path={ "/users/" (u.id) "/reactivate" } data-section="users"
+                aria-label=(fill(s.reactivate_named, &[("name", &u.name)])) {
+                (s.reactivate)
+            }
         } @else {
             span.state.ok { (s.active) }
             @if u.id != v.user.id {
