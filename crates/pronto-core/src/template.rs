@@ -199,12 +199,7 @@ impl Template {
                             Some(Part::Text(t)) => t.chars().next(),
                             _ => None,
                         };
-                        let punctuation_or_end = next.is_none_or(|c| {
-                            c.is_whitespace() || (c.is_ascii_punctuation() && c != '(')
-                        });
-                        if punctuation_or_end && out.ends_with(' ') {
-                            out.pop();
-                        }
+                        drop_space_before_empty(&mut out, next);
                     }
                     out.push_str(&value);
                 }
@@ -238,5 +233,15 @@ impl fmt::Display for WaitText {
             ((us + DAY - 1) / DAY, "day")
         };
         write!(f, "about {n} {unit}{}", if n == 1 { "" } else { "s" })
+    }
+}
+
+/// Where a variable turned out empty, drops the space written before it when
+/// punctuation, a space or the end follows (`next`), so that "Hello {first_name},"
+/// reads "Hello," and not "Hello ,". Saved replies follow the same rule.
+pub fn drop_space_before_empty(out: &mut String, next: Option<char>) {
+    let tight = next.is_none_or(|c| c.is_whitespace() || (c.is_ascii_punctuation() && c != '('));
+    if tight && out.ends_with(' ') {
+        out.pop();
     }
 }

@@ -444,14 +444,30 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let message = message_by_id(&mut tx, message_id).await?;
+        self.status_event(&mut tx, workspace_id, &message, "queued", None, now)
+            .await?;
+        tx.commit().await?;
+        Ok(message)
+    }
+
+    /// Publishes a reply's new delivery status (`message.status`) in `tx`.
+    async fn status_event(
+        &self,
+        tx: &mut AnyConnection,
+        workspace_id: i64,
+        m: &Message,
+        status: &str,
+        error: Option<&str>,
+        now: Micros,
+    ) -> Result<()> {
         let payload = json!({
-            "conversation_id": message.conversation_id,
-            "message_id": message_id,
-            "status": "queued",
-            "error": null,
+            "conversation_id": m.conversation_id,
+            "message_id": m.id,
+            "status": status,
+            "error": error,
         });
         append(
-            &mut tx,
+            tx,
             self.backend,
             workspace_id,
             "message.status",
@@ -459,8 +475,7 @@ impl Store {
             now,
         )
         .await?;
-        tx.commit().await?;
-        Ok(message)
+        Ok(())
     }
 
     /// Claims the next due delivery for `lease` microseconds: nobody else gets it
@@ -534,21 +549,8 @@ impl Store {
         .bind(job.message.id)
         .execute(&mut *tx)
         .await?;
-        let payload = json!({
-            "conversation_id": job.message.conversation_id,
-            "message_id": job.message.id,
-            "status": status,
-            "error": error,
-        });
-        append(
-            &mut tx,
-            self.backend,
-            job.workspace_id,
-            "message.status",
-            &payload,
-            now,
-        )
-        .await?;
+        self.status_event(&mut tx, job.workspace_id, &job.message, status, error, now)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

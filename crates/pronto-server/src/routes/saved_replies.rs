@@ -73,11 +73,8 @@ pub fn render(text: &str, contact_name: &str, agent_name: &str) -> String {
     'scan: while !rest.is_empty() {
         for (var, value) in values {
             if let Some(after) = rest.strip_prefix(var) {
-                let next = after.chars().next();
-                let tight = next
-                    .is_none_or(|c| c.is_whitespace() || (c.is_ascii_punctuation() && c != '('));
-                if value.is_empty() && tight && out.ends_with(' ') {
-                    out.pop();
+                if value.is_empty() {
+                    pronto_core::template::drop_space_before_empty(&mut out, after.chars().next());
                 }
                 out.push_str(value);
                 rest = after;

@@ -378,18 +378,9 @@ async fn seed(pool: &AnyPool, workspace: i64, channel: i64, count: u64) -> anyho
             if rows == 0 {
                 break;
             }
-            let contacts: Vec<String> = (done..done + rows)
-                .map(|k| format!("({workspace}, 'Customer {k}', {})", now - 400 * DAY))
-                .collect();
-            let mut ids: Vec<i64> = sqlx::query_scalar(&format!(
-                "INSERT INTO contacts (workspace_id, name, created_at) VALUES {} RETURNING id",
-                contacts.join(", ")
-            ))
-            .persistent(false)
-            .fetch_all(&mut *tx)
-            .await?;
             // Pairing ids with rows is arbitrary: every row is drawn at random anyway.
-            ids.sort_unstable();
+            let ids =
+                insert_contacts(&mut tx, workspace, done..done + rows, now - 400 * DAY).await?;
             let conversations: Vec<String> = ids
                 .iter()
                 .map(|contact| {
@@ -425,6 +416,28 @@ async fn seed(pool: &AnyPool, workspace: i64, channel: i64, count: u64) -> anyho
         tx.commit().await?;
     }
     Ok(())
+}
+
+/// Inserts contacts named `Customer {k}` for each `k` of `range` in one statement;
+/// their ids in ascending order.
+async fn insert_contacts(
+    tx: &mut sqlx::AnyConnection,
+    workspace: i64,
+    range: std::ops::Range<u64>,
+    created: i64,
+) -> anyhow::Result<Vec<i64>> {
+    let contacts: Vec<String> = range
+        .map(|k| format!("({workspace}, 'Customer {k}', {created})"))
+        .collect();
+    let mut ids: Vec<i64> = sqlx::query_scalar(&format!(
+        "INSERT INTO contacts (workspace_id, name, created_at) VALUES {} RETURNING id",
+        contacts.join(", ")
+    ))
+    .persistent(false)
+    .fetch_all(&mut *tx)
+    .await?;
+    ids.sort_unstable();
+    Ok(ids)
 }
 
 /// The cursor of the conversation halfway down the list (of one folder, or all), as

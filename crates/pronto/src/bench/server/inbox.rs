@@ -17,7 +17,9 @@ use sqlx::AnyPool;
 
 use super::harness::{Database, Server, add_admin};
 use super::load::{expect, load};
-use super::{DAY, Rng, api_channel_and_token, call, login, ms, now_micros, status};
+use super::{
+    DAY, Rng, api_channel_and_token, call, insert_contacts, login, ms, now_micros, status,
+};
 
 #[derive(Args, Debug)]
 pub struct InboxBench {
@@ -260,17 +262,7 @@ async fn seed(
     while done < count {
         let rows = ROWS.min(count - done);
         let mut tx = pool.begin().await?;
-        let contacts: Vec<String> = (done..done + rows)
-            .map(|k| format!("({workspace}, 'Customer {k}', {})", now - 100 * DAY))
-            .collect();
-        let mut ids: Vec<i64> = sqlx::query_scalar(&format!(
-            "INSERT INTO contacts (workspace_id, name, created_at) VALUES {} RETURNING id",
-            contacts.join(", ")
-        ))
-        .persistent(false)
-        .fetch_all(&mut *tx)
-        .await?;
-        ids.sort_unstable();
+        let ids = insert_contacts(&mut tx, workspace, done..done + rows, now - 100 * DAY).await?;
         let mut plans = Vec::with_capacity(ids.len());
         let conversations: Vec<String> = ids
             .iter()
