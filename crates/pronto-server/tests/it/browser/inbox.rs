@@ -521,8 +521,70 @@ async fn browser_keyboard_only_and_two_agents_see_each_other() {
     ana.press_key(Key::Char('e')).await;
     ana.wait_for_text(".actions .folder", "Done").await;
     bo.screenshot("presence-italian").await;
-    ana.close().await;
     bo.close().await;
+
+    // The composer: a gentle hint past three sentences; quick-reply buttons go out
+    // with the reply.
+    ana.execute("document.getElementById('reply-text').value = ''")
+        .await;
+    ana.type_into("#reply-text", "One. Two. Three.").await;
+    ana.wait_until("document.getElementById('long-hint').hidden")
+        .await;
+    ana.type_into("#reply-text", " Four.").await;
+    ana.wait_until("!document.getElementById('long-hint').hidden")
+        .await;
+    ana.execute("document.getElementById('reply-text').value = ''")
+        .await;
+    for title in ["Yes", "No"] {
+        ana.type_into("#quick-title", title).await;
+        ana.click("#quick-add").await;
+    }
+    ana.wait_for_text("#quick-list", "No").await;
+    ana.type_into("#reply-text", "Shall I refund it?").await;
+    ana.press_key(Key::Enter).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let body = loop {
+        let sent = live.sandbox.sends();
+        if let Some(r) = sent
+            .iter()
+            .find(|r| r.body["message"]["text"] == "Shall I refund it?")
+        {
+            break r.body.clone();
+        }
+        assert!(std::time::Instant::now() < deadline, "{sent:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let titles: Vec<_> = body["message"]["quick_replies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["title"].clone())
+        .collect();
+    assert_eq!(titles, [json!("Yes"), json!("No")], "{body}");
+
+    // `/` from anywhere opens the saved replies in the composer.
+    ana.press_key(Key::Escape).await;
+    ana.press_key(Key::Char('/')).await;
+    ana.wait_for_text("#saved-suggest [role=option]", "/hello")
+        .await;
+    ana.press_key(Key::Escape).await;
+
+    // Eight days later even the Human Agent tag is over: the send button is
+    // disabled and says why.
+    live.app
+        .clock
+        .fetch_add(8 * 24 * 3_600_000_000, Ordering::SeqCst);
+    ana.goto(
+        &live
+            .app
+            .url(&format!("/inbox?c={}", first.as_str().unwrap())),
+    )
+    .await;
+    ana.wait_until("document.getElementById('send').disabled")
+        .await;
+    ana.wait_for_text("#reply-why", "7 days of the Human Agent tag are over")
+        .await;
+    ana.close().await;
 }
 
 #[tokio::test]
