@@ -37,6 +37,28 @@ const Pronto = (() => {
     el.className = kind || "";
   };
 
+  // An API error in the page's language where its code says it all; errors whose
+  // message names a field or a value keep the server's words.
+  const errorText = (code, message) => {
+    const c = texts.common, i = texts.inbox || {};
+    const known = {
+      bad_credentials: c.err_bad_credentials,
+      rate_limited: c.err_rate_limited,
+      forbidden: c.err_forbidden,
+      internal: c.err_internal,
+      private_reply_used: c.err_private_reply_used,
+      private_reply_expired: c.err_private_reply_expired,
+      no_customer_message: i.refused_no_customer_message,
+      window_closed_automated: i.refused_window_closed,
+      window_closed_no_human_agent: i.refused_no_human_agent,
+      human_agent_expired: i.refused_human_agent_expired,
+      template_required: i.refused_template_required,
+      text_too_long: i.refused_text_too_long,
+      commenter_only: i.refused_commenter_only,
+    };
+    return known[code] || message;
+  };
+
   // Calls the JSON API with the session cookie. Errors are shown and rethrown.
   const api = async (method, path, body, headers) => {
     const init = { method, headers: Object.assign({}, headers || {}), credentials: "same-origin" };
@@ -51,7 +73,7 @@ const Pronto = (() => {
     }
     const data = res.status === 204 ? null : await res.json().catch(() => null);
     if (!res.ok) {
-      const message = (data && data.message) || res.statusText;
+      const message = errorText(data && data.code, (data && data.message) || res.statusText);
       say(fill(texts.common.error, { message }), "error");
       const err = new Error(message);
       err.code = data && data.code;
@@ -212,12 +234,12 @@ const Pronto = (() => {
           return;
         }
         const data = await res.json().catch(() => ({}));
-        error.textContent = data.message || res.statusText;
+        error.textContent = errorText(data.code, data.message || res.statusText);
       } finally {
         button.disabled = false;
       }
     });
   });
 
-  return { texts, me, fill, duration, say, api, fragment, swap, localise, live, onReconnect, typing, readJson };
+  return { texts, me, fill, duration, say, api, fragment, swap, localise, live, onReconnect, typing, readJson, errorText };
 })();

@@ -103,6 +103,18 @@ pub struct Common {
     pub go_sign_in: &'static str,
     /// Show
     pub apply: &'static str,
+    /// Wrong email or password.
+    pub err_bad_credentials: &'static str,
+    /// Too many failed tries: wait 15 minutes and try again.
+    pub err_rate_limited: &'static str,
+    /// Only an admin can do this.
+    pub err_forbidden: &'static str,
+    /// The server failed; try again in a moment.
+    pub err_internal: &'static str,
+    /// This comment already has its private reply.
+    pub err_private_reply_used: &'static str,
+    /// Too late for a private reply: the 7 days are over.
+    pub err_private_reply_expired: &'static str,
 }
 
 /// In English.
@@ -156,6 +168,12 @@ pub const EN: Common = Common {
     setup_done: "Done. You can now sign in as {email}.",
     go_sign_in: "Sign in",
     apply: "Show",
+    err_bad_credentials: "Wrong email or password.",
+    err_rate_limited: "Too many failed tries: wait 15 minutes and try again.",
+    err_forbidden: "Only an admin can do this.",
+    err_internal: "The server failed; try again in a moment.",
+    err_private_reply_used: "This comment already has its private reply.",
+    err_private_reply_expired: "Too late for a private reply: the 7 days are over.",
 };
 
 /// In French.
@@ -209,6 +227,12 @@ pub const FR: Common = Common {
     setup_done: "C'est fait. Vous pouvez maintenant vous connecter en tant que {email}.",
     go_sign_in: "Se connecter",
     apply: "Afficher",
+    err_bad_credentials: "E-mail ou mot de passe incorrect.",
+    err_rate_limited: "Trop d'essais manqués : attendez 15 minutes et réessayez.",
+    err_forbidden: "Seul un administrateur peut faire cela.",
+    err_internal: "Le serveur a échoué ; réessayez dans un instant.",
+    err_private_reply_used: "Ce commentaire a déjà sa réponse privée.",
+    err_private_reply_expired: "Trop tard pour une réponse privée : les 7 jours sont passés.",
 };
 
 /// In Italian.
@@ -262,4 +286,10 @@ pub const IT: Common = Common {
     setup_done: "Fatto. Ora puoi accedere come {email}.",
     go_sign_in: "Accedi",
     apply: "Mostra",
+    err_bad_credentials: "Email o password errata.",
+    err_rate_limited: "Troppi tentativi falliti: attendi 15 minuti e riprova.",
+    err_forbidden: "Solo un amministratore può farlo.",
+    err_internal: "Il server non è riuscito; riprova tra poco.",
+    err_private_reply_used: "Questo commento ha già la sua risposta privata.",
+    err_private_reply_expired: "Troppo tardi per una risposta privata: i 7 giorni sono finiti.",
 };

@@ -596,6 +596,14 @@ async fn browser_phone_width_shows_the_list_then_the_conversation() {
     live.customer_says("PSID_P", "Paul", "Bonjour, une question")
         .await;
     live.conversation_of("Bonjour, une question").await;
+    // A refused sign-in says why in the page's language.
+    phone.goto(&live.app.url("/login")).await;
+    phone.type_into("#email", EMAIL).await;
+    phone.type_into("#password", "not the password").await;
+    phone.press_key(Key::Enter).await;
+    phone
+        .wait_for_text("#login-error", "E-mail ou mot de passe incorrect.")
+        .await;
     live.sign_in(&phone, &live.app.url("")).await;
     phone.wait_for_text("#list", "Bonjour, une question").await;
     let fits = "document.scrollingElement.scrollWidth <= innerWidth + 1";
