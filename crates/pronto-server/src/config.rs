@@ -35,6 +35,9 @@ pub struct Config {
     /// The key that encrypts channel secrets at rest (64 hex characters); empty: one
     /// is made and kept in `data_dir/secret.key`.
     pub secret_key: String,
+    /// Days that processed webhook bodies and live events are kept; 0: forever.
+    /// Expired sessions are deleted whatever this says.
+    pub retention_days: u32,
 }
 
 impl Default for Config {
@@ -51,6 +54,7 @@ impl Default for Config {
             graph_base_url: "https://graph.facebook.com/v25.0".to_owned(),
             instagram_base_url: "https://graph.instagram.com/v25.0".to_owned(),
             secret_key: String::new(),
+            retention_days: 90,
         }
     }
 }
@@ -77,6 +81,7 @@ impl fmt::Debug for Config {
                     "***"
                 },
             )
+            .field("retention_days", &self.retention_days)
             .finish()
     }
 }
@@ -188,6 +193,9 @@ impl Config {
                 "GRAPH_BASE_URL" => self.graph_base_url = value,
                 "INSTAGRAM_BASE_URL" => self.instagram_base_url = value,
                 "SECRET_KEY" => self.secret_key = value,
+                "RETENTION_DAYS" => {
+                    self.retention_days = value.parse().map_err(|e| bad(format!("{e}")))?
+                }
                 // Variables for other parts (tests, tools) are not ours to refuse.
                 _ => {}
             }
@@ -259,6 +267,12 @@ instagram_base_url = "https://graph.instagram.com/v25.0"
 # database: 64 hexadecimal characters. Empty: one is made on first use and kept in
 # data_dir/secret.key. Several nodes on one PostgreSQL need the same key.
 secret_key = ""
+
+# Days to keep processed webhook bodies and live events (the log that event streams
+# resume from and outgoing webhooks follow); 0 keeps them forever. Messages, notes
+# and the history behind the responsiveness figures are never deleted. Expired
+# sign-ins are deleted in any case.
+retention_days = 90
 "#;
 
 #[cfg(test)]

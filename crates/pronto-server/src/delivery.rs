@@ -122,9 +122,10 @@ pub fn sign(secret: &str, body: &[u8]) -> String {
 /// message's id, the same on every attempt, so the receiver can drop repeats.
 async fn post_webhook(state: &AppState, channel: &Channel, job: &OutboxJob) -> Result<(), Failure> {
     let url = channel.config["url"].as_str().unwrap_or_default();
-    let secret = channel.config["signing_secret"]
-        .as_str()
-        .unwrap_or_default();
+    let secret = state
+        .channel_secret(channel, "signing_secret")
+        .map_err(Failure::Final)?;
+    let secret = secret.as_str();
     let body = json!({
         "type": "message.outbound",
         "channel_id": channel.id,

@@ -19,6 +19,7 @@ pub mod import;
 pub mod integrations;
 pub mod meta;
 pub mod openapi;
+pub mod retention;
 pub mod routes;
 pub mod routing;
 pub mod rules;
@@ -56,10 +57,17 @@ pub enum OpenError {
 /// and applies its migrations.
 pub async fn open_store(config: &Config) -> Result<Store, OpenError> {
     if config.database_url.is_empty() {
-        std::fs::create_dir_all(&config.data_dir).map_err(|source| OpenError::DataDir {
-            path: config.data_dir.display().to_string(),
-            source,
-        })?;
+        // A new data folder is its owner's alone (it holds the database and the key).
+        let mut folder = std::fs::DirBuilder::new();
+        folder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
+        folder
+            .create(&config.data_dir)
+            .map_err(|source| OpenError::DataDir {
+                path: config.data_dir.display().to_string(),
+                source,
+            })?;
     }
     Ok(Store::connect(&config.database()).await?)
 }
@@ -86,6 +94,38 @@ pub async fn first_run(state: &AppState) -> Result<Option<String>, pronto_store:
     )))
 }
 
+/// Seals the secrets of channels stored before their kind's secrets were kept
+/// encrypted (an `api` channel's signing secret, before 0.1's hardening); says how
+/// many channels changed. The sealer's key is loaded only if one needs it.
+pub async fn seal_stored_secrets(state: &AppState) -> Result<usize, String> {
+    let mut sealed = 0;
+    for mut channel in state
+        .store
+        .all_channels()
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        let plain = secrets::secret_keys(&channel.kind).iter().any(|key| {
+            channel.config[*key]
+                .as_str()
+                .is_some_and(|v| !secrets::is_sealed(v))
+        });
+        if plain
+            && state
+                .sealer()?
+                .seal_config(&channel.kind, &mut channel.config)
+        {
+            state
+                .store
+                .set_channel_config(channel.workspace_id, channel.id, &channel.config)
+                .await
+                .map_err(|e| e.to_string())?;
+            sealed += 1;
+        }
+    }
+    Ok(sealed)
+}
+
 /// Serves the API on `listener` until `shutdown` completes, then stops accepting,
 /// lets in-flight requests finish, stops the workers and closes the database.
 pub async fn serve(
@@ -97,7 +137,7 @@ pub async fn serve(
 }
 
 /// [`serve`], with the background workers (the outbox, Meta's webhooks, the
-/// schedule, outgoing webhooks, rule timers, the routing dispatcher) on or off: tests that drive
+/// schedule, outgoing webhooks, rule timers, the routing dispatcher, retention) on or off: tests that drive
 /// the outbox one step at a time turn them off.
 pub async fn serve_with(
     state: AppState,
@@ -105,6 +145,11 @@ pub async fn serve_with(
     shutdown: impl Future<Output = ()> + Send + 'static,
     workers: bool,
 ) -> std::io::Result<()> {
+    match seal_stored_secrets(&state).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("sealed the plain secrets of {n} channels"),
+        Err(e) => tracing::warn!("sealing stored channel secrets: {e}"),
+    }
     let (stop_tx, stop_rx) = watch::channel(false);
     let worker = workers.then(|| tokio::spawn(delivery::run(state.clone(), stop_rx.clone())));
     let webhooks = workers.then(|| tokio::spawn(meta::run(state.clone(), stop_rx.clone())));
@@ -112,6 +157,7 @@ pub async fn serve_with(
     let outgoing = workers.then(|| tokio::spawn(integrations::run(state.clone(), stop_rx.clone())));
     let rule_timers = workers.then(|| tokio::spawn(rules::run(state.clone(), stop_rx.clone())));
     let dispatcher = workers.then(|| tokio::spawn(routing::run(state.clone(), stop_rx.clone())));
+    let retention = workers.then(|| tokio::spawn(retention::run(state.clone(), stop_rx.clone())));
     let listener_task = (state.store.backend() == Backend::Postgres)
         .then(|| tokio::spawn(listen_postgres(state.clone(), stop_rx.clone())));
     let metrics = if state.config.metrics_listen.is_empty() {
@@ -151,6 +197,7 @@ pub async fn serve_with(
         outgoing,
         rule_timers,
         dispatcher,
+        retention,
     ]
     .into_iter()
     .flatten()

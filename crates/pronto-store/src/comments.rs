@@ -294,7 +294,7 @@ impl Store {
             ));
         }
         sqlx::query(
-            "UPDATE conversations SET last_message_at = $1, list_key = CASE WHEN waiting_since IS NULL THEN $2 ELSE list_key END
+            "UPDATE conversations SET last_message_at = $1, list_key = CASE WHEN waiting_since IS NULL OR folder <> 'inbox' THEN $2 ELSE list_key END
              WHERE id = $3",
         )
         .bind(now)

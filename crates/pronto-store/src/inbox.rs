@@ -14,6 +14,18 @@ pub(crate) fn idle_key(last_message_at: Option<Micros>) -> i64 {
     i64::MAX - last_message_at.unwrap_or(0).max(0)
 }
 
+/// A conversation's place in the list: while it is in the inbox and a customer waits,
+/// the wait (longest first); otherwise its latest activity, after every waiting one.
+/// A conversation moved to done or spam keeps its `waiting_since` (the customer's
+/// message is still unanswered, and the engine counts it so), but it is no longer
+/// the team's queue, so it does not sort as waiting.
+pub(crate) fn list_key(folder: Folder, waiting_since: Option<Micros>, last: Option<Micros>) -> i64 {
+    match waiting_since {
+        Some(w) if folder == Folder::Inbox => w,
+        _ => idle_key(last),
+    }
+}
+
 fn channel(row: &AnyRow) -> Result<Channel> {
     let config: String = row.try_get("config")?;
     Ok(Channel {
@@ -151,6 +163,16 @@ impl Store {
         .await?
         .ok_or(StoreError::NotFound("channel"))?;
         channel(&row)
+    }
+
+    /// Every workspace's channels, for maintenance at start.
+    pub async fn all_channels(&self) -> Result<Vec<Channel>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CHANNEL_COLUMNS} FROM channels ORDER BY id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(channel).collect()
     }
 
     /// The workspace's channels.
@@ -468,13 +490,15 @@ impl Store {
     ) -> Result<Conversation> {
         let before = self.conversation(workspace_id, id).await?;
         let mut tx = self.write_tx().await?;
-        let done =
-            sqlx::query("UPDATE conversations SET folder = $1 WHERE id = $2 AND workspace_id = $3")
-                .bind(folder.as_str())
-                .bind(id)
-                .bind(workspace_id)
-                .execute(&mut *tx)
-                .await?;
+        let done = sqlx::query(
+            "UPDATE conversations SET folder = $1, list_key = $2 WHERE id = $3 AND workspace_id = $4",
+        )
+        .bind(folder.as_str())
+        .bind(list_key(folder, before.waiting_since, before.last_message_at))
+        .bind(id)
+        .bind(workspace_id)
+        .execute(&mut *tx)
+        .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("conversation"));
         }

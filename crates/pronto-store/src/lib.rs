@@ -21,6 +21,7 @@ mod inbox;
 mod integrations;
 mod messages;
 pub mod model;
+mod retention;
 mod routing;
 pub mod testing;
 mod webhooks;
@@ -38,6 +39,7 @@ pub use events::EVENTS_CHANNEL;
 pub use imports::ImportProgress;
 pub use integrations::{StoredRule, Subscription, TimedEvent, Waiting};
 pub use model::*;
+pub use retention::Purged;
 pub use routing::{
     AssignmentLogEntry, HeldConversation, RoutingAgent, RoutingRow, WaitingConversation,
 };
@@ -70,6 +72,14 @@ pub enum StoreError {
     /// A migration failed.
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// The SQLite file could not be created or made private.
+    #[error("database file {path}: {source}")]
+    File {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
 /// A short alias for the store's results.
@@ -101,6 +111,9 @@ impl Store {
         } else {
             return Err(StoreError::UnsupportedUrl(url.to_owned()));
         };
+        if backend == Backend::Sqlite {
+            private_sqlite_files(url)?;
+        }
         let url = match backend {
             Backend::Sqlite if !url.contains("mode=") => {
                 let sep = if url.contains('?') { '&' } else { '?' };
@@ -189,6 +202,44 @@ impl Store {
 }
 
 /// Maps a unique-constraint violation to [`StoreError::Conflict`] with `what`.
+/// The SQLite database holds every message and the hashes of every secret: its file
+/// is made readable by its owner alone before SQLite opens it (SQLite then gives its
+/// `-wal` and `-shm` files the same mode), and an existing one is tightened.
+fn private_sqlite_files(url: &str) -> Result<()> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path.starts_with(':') {
+        return Ok(()); // in memory
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let io = |source| StoreError::File {
+            path: path.to_owned(),
+            source,
+        };
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(io)?;
+        for file in [
+            path.to_owned(),
+            format!("{path}-wal"),
+            format!("{path}-shm"),
+        ] {
+            match std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(e)),
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
 fn conflict(e: sqlx::Error, what: &str) -> StoreError {
     match &e {
         sqlx::Error::Database(db) if db.is_unique_violation() => {

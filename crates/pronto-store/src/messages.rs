@@ -10,7 +10,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::events::append;
-use crate::inbox::{idle_key, record_move};
+use crate::inbox::{list_key, record_move};
 use crate::model::{Inbound, Message, MessageAuthor, Micros, Outbound, OutboxJob, Stored};
 use crate::{Result, Store, StoreError};
 
@@ -253,7 +253,7 @@ impl Store {
         )
         .bind(waiting)
         .bind(last)
-        .bind(waiting)
+        .bind(list_key(new_folder, Some(waiting), Some(last)))
         .bind(new_folder.as_str())
         .bind(conversation)
         .execute(&mut *tx)
@@ -315,7 +315,7 @@ impl Store {
         )
         .bind(waiting)
         .bind(last)
-        .bind(waiting.unwrap_or_else(|| idle_key(Some(last))))
+        .bind(list_key(conversation.folder, waiting, Some(last)))
         .bind(conversation.id)
         .execute(&mut *tx)
         .await?;

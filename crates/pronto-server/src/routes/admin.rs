@@ -268,6 +268,10 @@ pub async fn create_channel(
             let secret = random_token(24);
             config["signing_secret"] = json!(secret);
             shown_secret = Some(secret);
+            state
+                .sealer()
+                .map_err(|e| ApiError::internal(&e))?
+                .seal_config(&body.kind, &mut config);
         }
         "messenger" | "instagram" => {
             // An Instagram account connected with Instagram login has no Page: its
@@ -305,11 +309,10 @@ pub async fn create_channel(
                 config["verify_token"] = json!(random_token(16));
             }
             // Secrets are kept encrypted; only the workers open them.
-            let sealer = state.sealer().map_err(|e| ApiError::internal(&e))?;
-            for key in ["app_secret", "page_access_token"] {
-                let plain = config[key].as_str().unwrap_or_default().to_owned();
-                config[key] = json!(sealer.seal(&plain));
-            }
+            state
+                .sealer()
+                .map_err(|e| ApiError::internal(&e))?
+                .seal_config(&body.kind, &mut config);
             shown_secret = None;
         }
         other => {
