@@ -39,6 +39,10 @@ pub enum BenchCommand {
     /// and their messages in the workspace. SQLite by default; PostgreSQL with
     /// --database-url.
     Inbox(server::inbox::InboxBench),
+    /// The retention sweep on 1 million live events (half past 90 days), beside the
+    /// plain DELETE statements on the same data, with a writer's latency meanwhile.
+    /// SQLite by default; PostgreSQL with --database-url.
+    Retention(server::retention::RetentionBench),
 }
 
 #[derive(Args, Debug)]
@@ -66,6 +70,7 @@ pub fn run(command: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Server(args) => server::run(args),
         BenchCommand::Webhooks(args) => server::webhooks::run(args),
         BenchCommand::Inbox(args) => server::inbox::run(args),
+        BenchCommand::Retention(args) => server::retention::run(args),
         BenchCommand::Routing(args) => routing::run(args),
     }
 }

@@ -9,6 +9,7 @@
 mod harness;
 pub mod inbox;
 mod load;
+pub mod retention;
 pub mod webhooks;
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};

@@ -204,6 +204,11 @@ impl Database {
         }
     }
 
+    /// The server's data folder (its SQLite file is there).
+    pub(super) fn data_dir(&self) -> std::path::PathBuf {
+        self.dir.path().join("data")
+    }
+
     /// The URL of the server's database.
     pub(super) fn url(&self) -> String {
         match &self.postgres {
@@ -211,10 +216,7 @@ impl Database {
                 let sep = if base.contains('?') { '&' } else { '?' };
                 format!("{base}{sep}options=-c%20search_path%3D{schema}")
             }
-            None => format!(
-                "sqlite://{}",
-                self.dir.path().join("data/pronto.db").display()
-            ),
+            None => format!("sqlite://{}", self.data_dir().join("pronto.db").display()),
         }
     }
 
