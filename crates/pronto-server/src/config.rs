@@ -35,6 +35,9 @@ pub struct Config {
     /// The key that encrypts channel secrets at rest (64 hex characters); empty: one
     /// is made and kept in `data_dir/secret.key`.
     pub secret_key: String,
+    /// Whether outgoing webhooks, rules' `call_webhook` and api channels may call
+    /// loopback, private, link-local and multicast addresses.
+    pub allow_private_webhook_urls: bool,
 }
 
 impl Default for Config {
@@ -51,6 +54,7 @@ impl Default for Config {
             graph_base_url: "https://graph.facebook.com/v25.0".to_owned(),
             instagram_base_url: "https://graph.instagram.com/v25.0".to_owned(),
             secret_key: String::new(),
+            allow_private_webhook_urls: false,
         }
     }
 }
@@ -76,6 +80,10 @@ impl fmt::Debug for Config {
                 } else {
                     "***"
                 },
+            )
+            .field(
+                "allow_private_webhook_urls",
+                &self.allow_private_webhook_urls,
             )
             .finish()
     }
@@ -188,6 +196,11 @@ impl Config {
                 "GRAPH_BASE_URL" => self.graph_base_url = value,
                 "INSTAGRAM_BASE_URL" => self.instagram_base_url = value,
                 "SECRET_KEY" => self.secret_key = value,
+                "ALLOW_PRIVATE_WEBHOOK_URLS" => {
+                    self.allow_private_webhook_urls = value
+                        .parse()
+                        .map_err(|e| bad(format!("{e}: expected true or false")))?
+                }
                 // Variables for other parts (tests, tools) are not ours to refuse.
                 _ => {}
             }
@@ -259,6 +272,11 @@ instagram_base_url = "https://graph.instagram.com/v25.0"
 # database: 64 hexadecimal characters. Empty: one is made on first use and kept in
 # data_dir/secret.key. Several nodes on one PostgreSQL need the same key.
 secret_key = ""
+
+# Whether outgoing webhooks, rules' call_webhook and api channels may call
+# loopback, private, link-local (cloud metadata) and multicast addresses. Off, such
+# URLs are refused when saved and when connecting; redirects are never followed.
+allow_private_webhook_urls = false
 "#;
 
 #[cfg(test)]

@@ -143,8 +143,9 @@ async fn post_webhook(state: &AppState, channel: &Channel, job: &OutboxJob) -> R
     })
     .to_string();
     let response = state
-        .http
+        .outgoing
         .post(url)
+        .map_err(Failure::Final)?
         .header("content-type", "application/json")
         .header("x-pronto-signature-256", sign(secret, body.as_bytes()))
         .header(
@@ -155,7 +156,7 @@ async fn post_webhook(state: &AppState, channel: &Channel, job: &OutboxJob) -> R
         .body(body)
         .send()
         .await
-        .map_err(|e| Failure::Retry(format!("could not reach {url}: {e}")))?;
+        .map_err(|e| Failure::Retry(crate::outgoing::transport_error(&e)))?;
     let status = response.status();
     if status.is_success() {
         Ok(())

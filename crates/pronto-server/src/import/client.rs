@@ -163,7 +163,10 @@ impl Graph {
                 }
                 // Timeouts and lost connections are transient too. The error names
                 // the URL, which holds the token: keep only its kind.
-                Err(e) => format!("could not reach Meta ({})", describe(&e)),
+                Err(e) => format!(
+                    "could not reach Meta ({})",
+                    crate::outgoing::transport_error(&e)
+                ),
             };
             if attempt > self.retries {
                 return Err(Failure::GaveUp {
@@ -271,18 +274,6 @@ fn edge(v: &Value) -> (Vec<Value>, Paging) {
         e["data"].as_array().cloned().unwrap_or_default(),
         Paging::of(e),
     )
-}
-
-fn describe(e: &reqwest::Error) -> &'static str {
-    if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "connection failed"
-    } else if e.is_decode() || e.is_body() {
-        "bad answer"
-    } else {
-        "request failed"
-    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ mod integrations;
 mod isolation;
 mod meta;
 mod outbox;
+mod outgoing;
 mod routing;
 mod sandbox;
 mod send_side;
