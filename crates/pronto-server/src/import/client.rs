@@ -149,7 +149,12 @@ impl Graph {
             let last = match self.http.get(url.clone()).send().await {
                 Ok(response) => {
                     let status = response.status().as_u16();
-                    let body: Option<Value> = response.json().await.ok();
+                    let body: Option<Value> = match response.bytes().await {
+                        Ok(bytes) => {
+                            serde_json::from_slice(&pronto_core::text::storable_json(&bytes)).ok()
+                        }
+                        Err(_) => None,
+                    };
                     match (classify(status, body.as_ref()), body) {
                         (Verdict::Done, Some(body)) => return Ok(body),
                         (Verdict::Fail(failure), _) => return Err(failure),

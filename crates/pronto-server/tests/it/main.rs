@@ -10,6 +10,7 @@ mod graph;
 mod integrations;
 mod isolation;
 mod meta;
+mod nul;
 mod outbox;
 mod outgoing;
 mod routing;
