@@ -21,6 +21,7 @@ pub mod report;
 pub mod routing;
 pub mod rules;
 pub mod template;
+pub mod text;
 pub mod time;
 pub mod view;
 

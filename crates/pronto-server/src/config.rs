@@ -38,6 +38,9 @@ pub struct Config {
     /// Days that processed webhook bodies and live events are kept; 0: forever.
     /// Expired sessions are deleted whatever this says.
     pub retention_days: u32,
+    /// Whether outgoing webhooks, rules' `call_webhook` and api channels may call
+    /// loopback, private, link-local and multicast addresses.
+    pub allow_private_webhook_urls: bool,
 }
 
 impl Default for Config {
@@ -55,6 +58,7 @@ impl Default for Config {
             instagram_base_url: "https://graph.instagram.com/v25.0".to_owned(),
             secret_key: String::new(),
             retention_days: 90,
+            allow_private_webhook_urls: false,
         }
     }
 }
@@ -82,6 +86,10 @@ impl fmt::Debug for Config {
                 },
             )
             .field("retention_days", &self.retention_days)
+            .field(
+                "allow_private_webhook_urls",
+                &self.allow_private_webhook_urls,
+            )
             .finish()
     }
 }
@@ -196,6 +204,11 @@ impl Config {
                 "RETENTION_DAYS" => {
                     self.retention_days = value.parse().map_err(|e| bad(format!("{e}")))?
                 }
+                "ALLOW_PRIVATE_WEBHOOK_URLS" => {
+                    self.allow_private_webhook_urls = value
+                        .parse()
+                        .map_err(|e| bad(format!("{e}: expected true or false")))?
+                }
                 // Variables for other parts (tests, tools) are not ours to refuse.
                 _ => {}
             }
@@ -273,6 +286,10 @@ secret_key = ""
 # and the history behind the responsiveness figures are never deleted. Expired
 # sign-ins are deleted in any case.
 retention_days = 90
+# Whether outgoing webhooks, rules' call_webhook and api channels may call
+# loopback, private, link-local (cloud metadata) and multicast addresses. Off, such
+# URLs are refused when saved and when connecting; redirects are never followed.
+allow_private_webhook_urls = false
 "#;
 
 #[cfg(test)]

@@ -29,6 +29,9 @@ pub enum Outcome {
     Idle,
     /// A message was delivered.
     Delivered(i64),
+    /// The message already had its platform id (the Send API's answer was recorded,
+    /// or Meta's echo matched it, before a crash ended the job): finished, not sent.
+    AlreadySent(i64),
     /// A delivery failed and will be tried again at the given time.
     Retrying(i64, i64),
     /// A delivery failed for good.
@@ -47,6 +50,13 @@ pub async fn deliver_next(state: &AppState) -> Result<Outcome, pronto_store::Sto
     let Some(job) = state.store.claim_delivery(now, LEASE).await? else {
         return Ok(Outcome::Idle);
     };
+    if job.message.external_id.is_some() {
+        // Sent already: a worker died between the platform's answer and its commit,
+        // and the echo gave the message its id. Sending again would send it twice.
+        state.store.delivered(&job, None, now).await?;
+        state.hub.notify(job.workspace_id);
+        return Ok(Outcome::AlreadySent(job.message.id));
+    }
     let channel = state.store.channel_any_workspace(job.channel_id).await?;
     if channel.state == "needs_token" {
         // Sending stops until an admin gives the channel a new token.
@@ -134,8 +144,9 @@ async fn post_webhook(state: &AppState, channel: &Channel, job: &OutboxJob) -> R
     })
     .to_string();
     let response = state
-        .http
+        .outgoing
         .post(url)
+        .map_err(Failure::Final)?
         .header("content-type", "application/json")
         .header("x-pronto-signature-256", sign(secret, body.as_bytes()))
         .header(
@@ -146,7 +157,7 @@ async fn post_webhook(state: &AppState, channel: &Channel, job: &OutboxJob) -> R
         .body(body)
         .send()
         .await
-        .map_err(|e| Failure::Retry(format!("could not reach {url}: {e}")))?;
+        .map_err(|e| Failure::Retry(crate::outgoing::transport_error(&e)))?;
     let status = response.status();
     if status.is_success() {
         Ok(())

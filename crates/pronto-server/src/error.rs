@@ -2,7 +2,7 @@
 //! Internal details go to the log with an id; the client gets the id, never the detail.
 
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use pronto_store::StoreError;
@@ -96,6 +96,18 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(message) => ApiError::conflict(message),
             other => ApiError::internal(&other),
         }
+    }
+}
+
+impl From<BytesRejection> for ApiError {
+    fn from(r: BytesRejection) -> Self {
+        let status = r.status();
+        let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "body_too_large"
+        } else {
+            "invalid_request"
+        };
+        ApiError::new(status, code, r.body_text())
     }
 }
 

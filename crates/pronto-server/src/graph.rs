@@ -205,7 +205,12 @@ async fn post_messages(
         .json(body)
         .send()
         .await
-        .map_err(|e| SendError::Retry(format!("could not reach Meta: {e}")))?;
+        .map_err(|e| {
+            SendError::Retry(format!(
+                "could not reach Meta: {}",
+                crate::outgoing::transport_error(&e)
+            ))
+        })?;
     let status = response.status();
     let answer: Value = response.json().await.unwrap_or(Value::Null);
     if status.is_success() {

@@ -121,8 +121,8 @@ async fn post(
         json!({"id": event.seq, "kind": event.kind, "at": event.at, "payload": event.payload})
             .to_string();
     let response = state
-        .http
-        .post(&sub.url)
+        .outgoing
+        .post(&sub.url)?
         .header("content-type", "application/json")
         .header("x-pronto-signature-256", sign(secret, body.as_bytes()))
         .header(
@@ -133,7 +133,7 @@ async fn post(
         .body(body)
         .send()
         .await
-        .map_err(|e| format!("could not reach {}: {e}", sub.url))?;
+        .map_err(|e| crate::outgoing::transport_error(&e))?;
     let status = response.status();
     if status.is_success() {
         Ok(())
@@ -187,15 +187,9 @@ pub struct CreatedSubscription {
     pub signing_secret: String,
 }
 
-fn check(body: &NewSubscription) -> ApiResult<()> {
-    let rest = body
-        .url
-        .strip_prefix("https://")
-        .or_else(|| body.url.strip_prefix("http://"));
-    if rest.is_none_or(|r| r.is_empty() || r.contains(char::is_whitespace)) || body.url.len() > 2000
-    {
-        return Err(ApiError::invalid("url must be an http:// or https:// URL"));
-    }
+fn check(state: &AppState, body: &NewSubscription) -> ApiResult<()> {
+    crate::outgoing::check_url(&body.url, "url", state.config.allow_private_webhook_urls)
+        .map_err(ApiError::invalid)?;
     if body.kinds.is_empty() {
         return Err(ApiError::invalid("kinds: name at least one event kind"));
     }
@@ -216,7 +210,7 @@ pub async fn create(
     ApiJson(mut body): ApiJson<NewSubscription>,
 ) -> ApiResult<impl IntoResponse> {
     auth.require_admin()?;
-    check(&body)?;
+    check(&state, &body)?;
     body.kinds.sort();
     body.kinds.dedup();
     let secret = random_token(24);

@@ -19,6 +19,7 @@ pub mod import;
 pub mod integrations;
 pub mod meta;
 pub mod openapi;
+pub mod outgoing;
 pub mod retention;
 pub mod routes;
 pub mod routing;

@@ -28,6 +28,13 @@ use crate::state::AppState;
 
 /// How long a claimed body is the claimant's.
 const LEASE: i64 = 60_000_000;
+/// Attempts at a body before it goes to the dead letters.
+pub const MAX_ATTEMPTS: i64 = 5;
+
+/// The wait before attempt `n + 1` at a body: a minute, doubling (1, 2, 4, 8).
+pub fn retry_wait(attempts: i64) -> i64 {
+    60_000_000 << (attempts - 1).clamp(0, 10)
+}
 
 /// Whether a channel kind receives Meta's webhooks.
 pub fn is_meta(kind: &str) -> bool {
@@ -131,8 +138,12 @@ pub enum Processed {
     Idle,
     /// A body was processed: how many messages it stored.
     Done(usize),
-    /// A body could not be read and was kept as a dead letter.
+    /// A body could not be read, or failed [`MAX_ATTEMPTS`] times, and was kept as a
+    /// dead letter with the reason (its other events were applied).
     DeadLetter(String),
+    /// Some of a body's events failed: the others were applied (`.0` messages
+    /// stored), and the body is tried again at `.1`; bodies after it go on.
+    Retrying(usize, i64),
 }
 
 /// Claims and processes the oldest waiting webhook body.
@@ -142,7 +153,22 @@ pub async fn process_next(state: &AppState) -> Result<Processed, StoreError> {
         return Ok(Processed::Idle);
     };
     let channel = state.store.channel_any_workspace(item.channel_id).await?;
-    let body = match parse_body(&item.body) {
+    if item.attempts > MAX_ATTEMPTS {
+        // Claimed that often without an end: each attempt stopped the worker.
+        let reason = format!(
+            "processing stopped {} times before it ended",
+            item.attempts - 1
+        );
+        state
+            .store
+            .finish_webhook(item.id, now, Some(&reason))
+            .await?;
+        state.count("webhook_dead_letter");
+        return Ok(Processed::DeadLetter(reason));
+    }
+    // The one rule for text a backend cannot store: U+0000 is read as U+FFFD.
+    let bytes = pronto_core::text::storable_json(&item.body);
+    let body = match parse_body(&bytes) {
         Ok(body) => body,
         Err(e) => {
             let reason = e.to_string();
@@ -154,25 +180,54 @@ pub async fn process_next(state: &AppState) -> Result<Processed, StoreError> {
             return Ok(Processed::DeadLetter(reason));
         }
     };
+    // Each event on its own: one that fails does not keep the others from being
+    // stored. Applying an event again (on the next attempt) changes nothing.
     let mut stored = 0;
-    for entry in &body.entries {
-        for (_, _, event) in entry.events() {
-            stored += apply(state, &channel, event).await?;
+    let mut failures = Vec::new();
+    for (e, entry) in body.entries.iter().enumerate() {
+        for (i, (_, _, event)) in entry.events().enumerate() {
+            match apply(state, &channel, event).await {
+                Ok(n) => stored += n,
+                Err(err) => failures.push(format!("entry {e} event {i}: {err}")),
+            }
         }
-        for change in &entry.changes {
+        for (i, change) in entry.changes.iter().enumerate() {
             if let ChangeKind::Comment(comment) = &change.kind {
                 let fallback = entry.time.map_or(now, |ms| ms.saturating_mul(1000));
-                stored +=
-                    apply_comment(state, &channel, entry.id.as_deref(), comment, fallback).await?;
+                match apply_comment(state, &channel, entry.id.as_deref(), comment, fallback).await {
+                    Ok(n) => stored += n,
+                    Err(err) => failures.push(format!("entry {e} change {i}: {err}")),
+                }
             }
         }
     }
-    state
-        .store
-        .finish_webhook(item.id, state.now(), None)
-        .await?;
     state.hub.notify(channel.workspace_id);
-    Ok(Processed::Done(stored))
+    if failures.is_empty() {
+        state
+            .store
+            .finish_webhook(item.id, state.now(), None)
+            .await?;
+        return Ok(Processed::Done(stored));
+    }
+    let reason = failures.join("; ");
+    tracing::warn!(
+        channel = channel.id,
+        body = item.id,
+        attempt = item.attempts,
+        "webhook body failed: {reason}"
+    );
+    if item.attempts >= MAX_ATTEMPTS {
+        let reason = format!("failed {} times; last: {reason}", item.attempts);
+        state
+            .store
+            .finish_webhook(item.id, state.now(), Some(&reason))
+            .await?;
+        state.count("webhook_dead_letter");
+        return Ok(Processed::DeadLetter(reason));
+    }
+    let next = state.now() + retry_wait(item.attempts);
+    state.store.retry_webhook(item.id, next, &reason).await?;
+    Ok(Processed::Retrying(stored, next))
 }
 
 /// Applies one messaging event; returns how many messages it stored.

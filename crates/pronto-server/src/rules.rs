@@ -347,13 +347,23 @@ async fn apply(
         }
         Action::CallWebhook { url } => {
             let body = json!({"rule_id": fired.rule_id, "conversation_id": conversation, "message": stored.message});
-            let (http, url, rule) = (state.http.clone(), url.clone(), fired.rule_id);
+            let (http, url, rule) = (state.outgoing.clone(), url.clone(), fired.rule_id);
             tokio::spawn(async move {
+                // The URL may hold the receiver's key: logs show it without its query.
+                let shown = crate::outgoing::redact_url(&url);
                 for attempt in 0..3u32 {
-                    match http.post(&url).json(&body).send().await {
+                    let request = match http.post(&url) {
+                        Ok(request) => request,
+                        Err(e) => return tracing::warn!(rule, "rule webhook {shown}: {e}"),
+                    };
+                    match request.json(&body).send().await {
                         Ok(r) if r.status().is_success() => return,
-                        Ok(r) => tracing::warn!(rule, "rule webhook {url}: {}", r.status()),
-                        Err(e) => tracing::warn!(rule, "rule webhook {url}: {e}"),
+                        Ok(r) => tracing::warn!(rule, "rule webhook {shown}: {}", r.status()),
+                        Err(e) => tracing::warn!(
+                            rule,
+                            "rule webhook {shown}: {}",
+                            crate::outgoing::transport_error(&e)
+                        ),
                     }
                     tokio::time::sleep(std::time::Duration::from_secs(1 << attempt)).await;
                 }
@@ -370,10 +380,20 @@ fn parse(stored: &StoredRule) -> Result<Rule, serde_json::Error> {
 }
 
 /// Reads and checks a rule from a request body; 400 says which part is wrong.
-fn check(body: Value) -> ApiResult<Value> {
+fn check(state: &AppState, body: Value) -> ApiResult<Value> {
     let rule: Rule =
         serde_json::from_value(body).map_err(|e| ApiError::invalid(format!("not a rule: {e}")))?;
     rules::validate(&rule).map_err(|e| ApiError::invalid(e.to_string()))?;
+    for (i, action) in rule.then.iter().enumerate() {
+        if let Action::CallWebhook { url } = action {
+            crate::outgoing::check_url(
+                url,
+                &format!("then[{i}].url"),
+                state.config.allow_private_webhook_urls,
+            )
+            .map_err(ApiError::invalid)?;
+        }
+    }
     let mut value = serde_json::to_value(&rule).map_err(|e| ApiError::internal(&e))?;
     if let Some(o) = value.as_object_mut() {
         o.remove("id");
@@ -405,7 +425,7 @@ pub async fn create(
     ApiJson(body): ApiJson<Value>,
 ) -> ApiResult<impl IntoResponse> {
     auth.require_admin()?;
-    let body = check(body)?;
+    let body = check(&state, body)?;
     let stored = state
         .store
         .create_rule(auth.workspace(), &body, state.now())
@@ -422,7 +442,7 @@ pub async fn update(
     ApiJson(body): ApiJson<Value>,
 ) -> ApiResult<impl IntoResponse> {
     auth.require_admin()?;
-    let body = check(body)?;
+    let body = check(&state, body)?;
     let stored = state
         .store
         .update_rule(auth.workspace(), id, &body, state.now())

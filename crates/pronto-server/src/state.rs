@@ -62,8 +62,11 @@ pub struct Inner {
     pub clocks: crate::clocks::ClockCache,
     /// Failed sign-ins.
     pub limiter: Mutex<LoginLimiter>,
-    /// The client for outgoing webhooks.
+    /// The client for Meta's APIs, at the configured base URLs.
     pub http: reqwest::Client,
+    /// The client for admin-given URLs (outgoing webhooks, rules, api channels):
+    /// no redirects, private addresses refused unless allowed.
+    pub outgoing: crate::outgoing::Outgoing,
     /// The channel secrets' key, loaded on first use (an install without Meta
     /// channels never needs it).
     sealer: std::sync::OnceLock<Result<crate::secrets::Sealer, String>>,
@@ -86,6 +89,7 @@ impl Deref for AppState {
 impl AppState {
     /// State over `store` with `config`, reading time from `clock`.
     pub fn new(store: Store, config: Config, clock: Clock) -> Self {
+        let outgoing = crate::outgoing::Outgoing::new(config.allow_private_webhook_urls);
         AppState(Arc::new(Inner {
             store,
             config,
@@ -97,6 +101,7 @@ impl AppState {
                 .timeout(std::time::Duration::from_secs(10))
                 .build()
                 .expect("an HTTP client with default TLS builds"),
+            outgoing,
             counters: Mutex::new(HashMap::new()),
             sealer: std::sync::OnceLock::new(),
             clock,

@@ -20,6 +20,8 @@ pub struct WebhookBody {
     pub channel_id: i64,
     /// The bytes as received.
     pub body: Vec<u8>,
+    /// Claims of this body so far, this one included.
+    pub attempts: i64,
 }
 
 /// A body that could not be processed.
@@ -67,15 +69,17 @@ impl Store {
         .await?)
     }
 
-    /// Claims the oldest unprocessed body for `lease` microseconds.
+    /// Claims the oldest unprocessed body for `lease` microseconds, counting the
+    /// attempt. A body waiting for its next attempt ([`Store::retry_webhook`]) is
+    /// passed over until then.
     pub async fn claim_webhook(&self, now: Micros, lease: Micros) -> Result<Option<WebhookBody>> {
         let row = sqlx::query(
-            "UPDATE webhook_inbox SET locked_until = $1
+            "UPDATE webhook_inbox SET locked_until = $1, attempts = attempts + 1
              WHERE id = (SELECT id FROM webhook_inbox
                          WHERE processed_at IS NULL AND (locked_until IS NULL OR locked_until <= $2)
                          ORDER BY id LIMIT 1)
                AND processed_at IS NULL AND (locked_until IS NULL OR locked_until <= $2)
-             RETURNING id, channel_id, body",
+             RETURNING id, channel_id, body, attempts",
         )
         .bind(now + lease)
         .bind(now)
@@ -86,6 +90,7 @@ impl Store {
                 id: r.try_get("id")?,
                 channel_id: r.try_get("channel_id")?,
                 body: r.try_get("body")?,
+                attempts: r.try_get("attempts")?,
             })
         })
         .transpose()
@@ -95,6 +100,17 @@ impl Store {
     pub async fn finish_webhook(&self, id: i64, now: Micros, error: Option<&str>) -> Result<()> {
         sqlx::query("UPDATE webhook_inbox SET processed_at = $1, error = $2, locked_until = NULL WHERE id = $3")
             .bind(now)
+            .bind(error)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Leaves a body that failed for another attempt at `next_attempt_at`, with why.
+    pub async fn retry_webhook(&self, id: i64, next_attempt_at: Micros, error: &str) -> Result<()> {
+        sqlx::query("UPDATE webhook_inbox SET locked_until = $1, last_error = $2 WHERE id = $3")
+            .bind(next_attempt_at)
             .bind(error)
             .bind(id)
             .execute(&self.pool)

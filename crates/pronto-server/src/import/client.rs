@@ -149,7 +149,12 @@ impl Graph {
             let last = match self.http.get(url.clone()).send().await {
                 Ok(response) => {
                     let status = response.status().as_u16();
-                    let body: Option<Value> = response.json().await.ok();
+                    let body: Option<Value> = match response.bytes().await {
+                        Ok(bytes) => {
+                            serde_json::from_slice(&pronto_core::text::storable_json(&bytes)).ok()
+                        }
+                        Err(_) => None,
+                    };
                     match (classify(status, body.as_ref()), body) {
                         (Verdict::Done, Some(body)) => return Ok(body),
                         (Verdict::Fail(failure), _) => return Err(failure),
@@ -163,7 +168,10 @@ impl Graph {
                 }
                 // Timeouts and lost connections are transient too. The error names
                 // the URL, which holds the token: keep only its kind.
-                Err(e) => format!("could not reach Meta ({})", describe(&e)),
+                Err(e) => format!(
+                    "could not reach Meta ({})",
+                    crate::outgoing::transport_error(&e)
+                ),
             };
             if attempt > self.retries {
                 return Err(Failure::GaveUp {
@@ -271,18 +279,6 @@ fn edge(v: &Value) -> (Vec<Value>, Paging) {
         e["data"].as_array().cloned().unwrap_or_default(),
         Paging::of(e),
     )
-}
-
-fn describe(e: &reqwest::Error) -> &'static str {
-    if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "connection failed"
-    } else if e.is_decode() || e.is_body() {
-        "bad answer"
-    } else {
-        "request failed"
-    }
 }
 
 #[cfg(test)]

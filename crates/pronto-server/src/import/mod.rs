@@ -115,6 +115,9 @@ pub async fn import_file(
     progress: &dyn Progress,
 ) -> Result<Tally, ImportError> {
     let mut tally = Tally::default();
+    // The one rule for U+0000 (`pronto_core::text`), as for webhooks and the API.
+    let clean = pronto_core::text::storable_json(text.as_bytes());
+    let text = std::str::from_utf8(&clean).unwrap_or(text);
     let (pages, errors) = parse_export(text);
     if pages.is_empty() && !errors.is_empty() {
         return Err(ImportError::NothingRead(errors[0].to_string()));

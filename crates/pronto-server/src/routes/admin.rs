@@ -265,6 +265,8 @@ pub async fn create_channel(
                     "an api channel needs config.url, the http(s) URL that receives its replies",
                 ));
             }
+            crate::outgoing::check_url(url, "config.url", state.config.allow_private_webhook_urls)
+                .map_err(ApiError::invalid)?;
             let secret = random_token(24);
             config["signing_secret"] = json!(secret);
             shown_secret = Some(secret);

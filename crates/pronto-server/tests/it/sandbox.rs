@@ -106,3 +106,98 @@ async fn round_trip(db: TestDb) {
     assert_eq!(messages[1]["external_id"], mid.as_str());
     assert_eq!(messages[1]["status"], "sent");
 }
+
+/// A crash between the Send API's answer and the commit that ends the job: Meta
+/// has the reply, the outbox row is still open. Meta's echo arrives, the lease runs
+/// out, and the next worker finishes the job without sending it a second time. On
+/// SQLite, and on PostgreSQL when configured.
+#[tokio::test]
+async fn a_reply_sent_before_a_crash_is_not_sent_again_after_its_echo() {
+    for db in testing::backends().await {
+        crash_after_send(db).await;
+    }
+}
+
+async fn crash_after_send(db: TestDb) {
+    let (app, sandbox) = TestApp::spawn_with_sandbox(db).await;
+    let admin = app.admin().await;
+    sandbox.add_page(PageConfig::new(
+        Platform::Messenger,
+        "PAGE_CRASH",
+        "778",
+        "crash-secret",
+        "EAAB-crash",
+    ));
+    let (status, c) = admin
+        .post(
+            "/api/v1/channels",
+            json!({"kind": "messenger", "name": "Shop", "config": {
+                "page_id": "PAGE_CRASH", "app_id": "778", "app_secret": "crash-secret", "page_access_token": "EAAB-crash"
+            }}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    let channel = c["id"].as_i64().unwrap();
+    sandbox
+        .set_callback(
+            "PAGE_CRASH",
+            Some(app.url(&format!("/webhooks/meta/{channel}"))),
+        )
+        .unwrap();
+    let mut customers = Simulator::new(&sandbox, "PAGE_CRASH", 7).unwrap();
+    customers.step_kind(EventKind::Text).await.unwrap();
+    assert_eq!(process_next(&app.state).await.unwrap(), Processed::Done(1));
+    let (_, list) = admin.get("/api/v1/conversations").await;
+    let conversation = list["items"][0]["id"].as_i64().unwrap();
+    let (status, reply) = admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"text": "Sent once"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{reply}");
+    let reply_id = reply["id"].as_i64().unwrap();
+
+    // The worker claims the job and Meta accepts the send; the worker dies before
+    // its commit (the answer is dropped, the row stays leased).
+    let job = app
+        .state
+        .store
+        .claim_delivery(app.state.now(), pronto_server::delivery::LEASE)
+        .await
+        .unwrap()
+        .expect("the reply is due");
+    let ch = app
+        .state
+        .store
+        .channel_any_workspace(channel)
+        .await
+        .unwrap();
+    let mid = pronto_server::graph::send(&app.state, &ch, &job)
+        .await
+        .expect("Meta accepts the reply");
+    drop(job);
+    assert_eq!(sandbox.sends().len(), 1);
+
+    // Meta's echo arrives and gives the reply its platform id.
+    let d = sandbox.deliver_pending().await;
+    assert_eq!((d.ok, d.failed), (1, 0));
+    assert_eq!(process_next(&app.state).await.unwrap(), Processed::Done(0));
+
+    // The lease passes; the next worker finds the job and does not send it again.
+    app.advance(pronto_server::delivery::LEASE);
+    assert_eq!(
+        deliver_next(&app.state).await.unwrap(),
+        Outcome::AlreadySent(reply_id)
+    );
+    assert_eq!(deliver_next(&app.state).await.unwrap(), Outcome::Idle);
+    assert_eq!(sandbox.sends().len(), 1, "Meta got the reply once");
+    assert_eq!(app.state.store.pending_deliveries().await.unwrap(), 0);
+    let (_, conv) = admin
+        .get(&format!("/api/v1/conversations/{conversation}"))
+        .await;
+    let messages = conv["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 2, "one copy of the reply: {conv}");
+    assert_eq!(messages[1]["external_id"], mid.as_str());
+    assert_eq!(messages[1]["status"], "sent");
+}

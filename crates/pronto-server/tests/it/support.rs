@@ -74,6 +74,8 @@ impl TestApp {
             login_attempts: 5,
             max_body_bytes: 64 * 1024,
             secret_key: "42".repeat(32),
+            // Receivers in tests listen on 127.0.0.1.
+            allow_private_webhook_urls: true,
             ..Config::default()
         };
         configure(&mut config);

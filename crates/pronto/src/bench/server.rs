@@ -506,7 +506,7 @@ async fn api_channel_and_token(
     let channel = call(
         http.post(format!("{base}/api/v1/channels"))
             .header(COOKIE, cookie)
-            .json(&json!({"kind": "api", "name": "bench", "config": {"url": "http://127.0.0.1:9/unused"}})),
+            .json(&json!({"kind": "api", "name": "bench", "config": {"url": "https://replies.invalid/unused"}})),
         StatusCode::CREATED,
     )
     .await?["id"]
