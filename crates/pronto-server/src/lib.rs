@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod automation;
+pub mod client;
 pub mod clocks;
 pub mod config;
 pub mod delivery;
@@ -19,6 +20,7 @@ pub mod import;
 pub mod integrations;
 pub mod meta;
 pub mod openapi;
+pub mod passwords;
 pub mod routes;
 pub mod routing;
 pub mod rules;
