@@ -2,9 +2,10 @@
 //! variables, then command-line flags (applied by the binary).
 
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
+use ipnet::IpNet;
 use serde::Deserialize;
 
 /// Pronto's settings.
@@ -26,8 +27,13 @@ pub struct Config {
     pub session_hours: u32,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
-    /// Failed sign-ins allowed per address and per account in 15 minutes.
+    /// Failed sign-ins allowed per account from one address in 15 minutes (an
+    /// address may fail three times as often across all accounts).
     pub login_attempts: u32,
+    /// Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the
+    /// client; empty: the header is ignored and the TCP peer is the client.
+    #[serde(deserialize_with = "proxies")]
+    pub trusted_proxies: Vec<IpNet>,
     /// Meta's Graph API, with its version (tests and staging point it elsewhere).
     pub graph_base_url: String,
     /// The Instagram Platform API (Instagram-login accounts), with its version.
@@ -54,6 +60,7 @@ impl Default for Config {
             session_hours: 24 * 14,
             max_body_bytes: 1 << 20,
             login_attempts: 10,
+            trusted_proxies: Vec::new(),
             graph_base_url: "https://graph.facebook.com/v25.0".to_owned(),
             instagram_base_url: "https://graph.instagram.com/v25.0".to_owned(),
             secret_key: String::new(),
@@ -75,6 +82,7 @@ impl fmt::Debug for Config {
             .field("session_hours", &self.session_hours)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("login_attempts", &self.login_attempts)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("graph_base_url", &self.graph_base_url)
             .field("instagram_base_url", &self.instagram_base_url)
             .field(
@@ -92,6 +100,20 @@ impl fmt::Debug for Config {
             )
             .finish()
     }
+}
+
+/// A trusted proxy: an address (`10.0.0.2`, `::1`) or a range (`10.0.0.0/8`).
+pub fn parse_proxy(text: &str) -> Result<IpNet, String> {
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{text:?} is not an IP address or CIDR range"))
+}
+
+fn proxies<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<IpNet>, D::Error> {
+    Vec::<String>::deserialize(d)?
+        .iter()
+        .map(|t| parse_proxy(t).map_err(serde::de::Error::custom))
+        .collect()
 }
 
 /// A URL with its password replaced by `***`.
@@ -198,6 +220,15 @@ impl Config {
                 "LOGIN_ATTEMPTS" => {
                     self.login_attempts = value.parse().map_err(|e| bad(format!("{e}")))?
                 }
+                "TRUSTED_PROXIES" => {
+                    self.trusted_proxies = value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty())
+                        .map(parse_proxy)
+                        .collect::<Result<_, _>>()
+                        .map_err(bad)?
+                }
                 "GRAPH_BASE_URL" => self.graph_base_url = value,
                 "INSTAGRAM_BASE_URL" => self.instagram_base_url = value,
                 "SECRET_KEY" => self.secret_key = value,
@@ -265,8 +296,17 @@ session_hours = 336
 # The largest request body accepted, in bytes.
 max_body_bytes = 1048576
 
-# Failed sign-ins allowed per address and per account in 15 minutes.
+# Failed sign-ins allowed in 15 minutes per account from one address; one address
+# may fail three times as many across all accounts. Failures from one address never
+# stop the account's owner signing in from another.
 login_attempts = 10
+
+# Reverse proxies in front of Pronto, as addresses or CIDR ranges, such as
+# ["127.0.0.1", "10.0.0.0/8"]. Only requests from these have their X-Forwarded-For
+# read for the client's address (the right-most entry that is not a listed proxy);
+# from anyone else the header is ignored. Empty: the TCP peer is the client.
+# PRONTO_TRUSTED_PROXIES takes a comma-separated list.
+trusted_proxies = []
 
 # Meta's Graph API, with its version. Point it at `pronto sandbox` or a test server
 # to try Pronto without a real Page.
@@ -322,6 +362,19 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("PRONTO_LISTEN"), "{err}");
+        let c = Config::load(
+            None,
+            [(
+                "PRONTO_TRUSTED_PROXIES".to_owned(),
+                "10.0.0.0/8, ::1".to_owned(),
+            )],
+        )
+        .unwrap();
+        assert_eq!(c.trusted_proxies.len(), 2);
+        assert!(c.trusted_proxies[1].contains(&"::1".parse::<IpAddr>().unwrap()));
+        std::fs::write(&file, "trusted_proxies = [\"10.0.0.300\"]\n").unwrap();
+        let err = Config::load(Some(&file), []).unwrap_err().to_string();
+        assert!(err.contains("10.0.0.300"), "{err}");
     }
 
     #[test]

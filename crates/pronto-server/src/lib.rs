@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod automation;
+pub mod client;
 pub mod clocks;
 pub mod config;
 pub mod delivery;
@@ -20,6 +21,7 @@ pub mod integrations;
 pub mod meta;
 pub mod openapi;
 pub mod outgoing;
+pub mod passwords;
 pub mod retention;
 pub mod routes;
 pub mod routing;

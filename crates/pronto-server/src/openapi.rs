@@ -31,6 +31,16 @@ pub struct CreatedToken {
     pub secret: String,
 }
 
+/// A member's password, reset by an admin.
+#[derive(Serialize, ToSchema)]
+pub struct PasswordReset {
+    /// The member.
+    pub user: pronto_store::Member,
+    /// The temporary password to give them; shown only here. They must choose
+    /// their own at their next sign-in.
+    pub temporary_password: String,
+}
+
 /// The away status of a channel.
 #[derive(Serialize, ToSchema)]
 pub struct ChannelStatusView {
@@ -167,8 +177,8 @@ impl Modify for Security {
 #[openapi(
     info(title = "Pronto API", description = "Pronto's HTTP API: conversations, replies, channels, live events and Meta-exact responsiveness. Every error is {\"code\", \"message\"}."),
     paths(
-        session::login, session::logout, session::me, session::update_me, session::setup,
-        admin::list_users, admin::create_user, admin::deactivate_user, admin::set_role, admin::reactivate_user,
+        session::login, session::logout, session::me, session::update_me, session::setup, session::change_password,
+        admin::list_users, admin::create_user, admin::deactivate_user, admin::set_role, admin::reactivate_user, admin::reset_password,
         admin::list_tokens, admin::create_token, admin::revoke_token,
         admin::list_channels, admin::get_channel, admin::create_channel, admin::set_status,
         admin::dead_letters, admin::replace_token, automation::get, automation::put,

@@ -60,8 +60,10 @@ pub struct Inner {
     pub engines: Engines,
     /// The inbox's clocks, from each channel's forecast.
     pub clocks: crate::clocks::ClockCache,
-    /// Failed sign-ins.
+    /// Sign-in attempts.
     pub limiter: Mutex<LoginLimiter>,
+    /// Argon2, a few at a time.
+    pub passwords: crate::passwords::Hasher,
     /// The client for Meta's APIs, at the configured base URLs.
     pub http: reqwest::Client,
     /// The client for admin-given URLs (outgoing webhooks, rules, api channels):
@@ -97,6 +99,7 @@ impl AppState {
             engines: Engines::default(),
             clocks: Default::default(),
             limiter: Mutex::new(LoginLimiter::default()),
+            passwords: crate::passwords::Hasher::per_core(),
             http: reqwest::Client::builder()
                 .timeout(std::time::Duration::from_secs(10))
                 .build()

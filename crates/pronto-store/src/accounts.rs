@@ -291,7 +291,7 @@ impl Store {
         now: Micros,
     ) -> Result<Option<Principal>> {
         let row = sqlx::query(
-            "SELECT s.user_id, s.workspace_id, m.role FROM sessions s
+            "SELECT s.user_id, s.workspace_id, m.role, u.password_reset_at FROM sessions s
              JOIN users u ON u.id = s.user_id
              JOIN memberships m ON m.user_id = s.user_id AND m.workspace_id = s.workspace_id
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deactivated_at IS NULL",
@@ -301,11 +301,13 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         row.map(|r| {
+            let reset: Option<i64> = r.try_get("password_reset_at")?;
             Ok(Principal {
                 workspace_id: r.try_get("workspace_id")?,
                 user_id: Some(r.try_get("user_id")?),
                 token_id: None,
                 role: role(&r)?,
+                must_change_password: reset.is_some(),
             })
         })
         .transpose()
@@ -402,28 +404,209 @@ impl Store {
             user_id: None,
             token_id: Some(id),
             role: role(&r)?,
+            must_change_password: false,
         }))
     }
 
-    /// Records a one-time setup link.
+    /// Records a one-time setup link. Links not used yet are forgotten: only the
+    /// latest link printed can create the first admin.
     pub async fn create_setup_link(&self, token_hash: &str, now: Micros) -> Result<()> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query("DELETE FROM setup_links WHERE used_at IS NULL")
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("INSERT INTO setup_links (token_hash, created_at) VALUES ($1, $2)")
             .bind(token_hash)
             .bind(now)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(())
     }
 
-    /// Uses a setup link: true the first time, false after (or for an unknown one).
-    pub async fn use_setup_link(&self, token_hash: &str, now: Micros) -> Result<bool> {
-        let done = sqlx::query(
-            "UPDATE setup_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
+    /// Whether a setup link could create the first admin now: it is the latest,
+    /// unused, younger than [`SETUP_LINK_LIFETIME`], and no workspace has an admin.
+    /// A cheap check before hashing a password; [`Store::use_setup_link`] decides.
+    pub async fn setup_link_usable(&self, token_hash: &str, now: Micros) -> Result<bool> {
+        let live: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM setup_links WHERE token_hash = $1 AND used_at IS NULL
+               AND created_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now - SETUP_LINK_LIFETIME)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(live == 1 && self.admin_count(&self.pool).await? == 0)
+    }
+
+    /// Uses a setup link to create the first admin, in one transaction: the link
+    /// must be unused, not superseded, younger than [`SETUP_LINK_LIFETIME`], and no
+    /// admin may exist yet. `None` when the link cannot be used. Two uses at once
+    /// are serialised on the workspace's row, so at most one admin is made.
+    pub async fn use_setup_link(
+        &self,
+        token_hash: &str,
+        admin: &NewAdmin<'_>,
+        now: Micros,
+    ) -> Result<Option<(User, i64)>> {
+        let mut tx = self.write_tx().await?;
+        let workspace_id: i64 =
+            match sqlx::query_scalar("SELECT id FROM workspaces ORDER BY id LIMIT 1")
+                .fetch_optional(&mut *tx)
+                .await?
+            {
+                Some(id) => id,
+                None => {
+                    sqlx::query_scalar(
+                        "INSERT INTO workspaces (name, created_at) VALUES ($1, $2) RETURNING id",
+                    )
+                    .bind("My business")
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?
+                }
+            };
+        sqlx::query("UPDATE workspaces SET event_seq = event_seq WHERE id = $1")
+            .bind(workspace_id)
+            .execute(&mut *tx)
+            .await?;
+        if self.admin_count(&mut *tx).await? > 0 {
+            return Ok(None);
+        }
+        let used = sqlx::query(
+            "UPDATE setup_links SET used_at = $1
+             WHERE token_hash = $2 AND used_at IS NULL AND created_at > $3",
         )
         .bind(now)
         .bind(token_hash)
-        .execute(&self.pool)
+        .bind(now - SETUP_LINK_LIFETIME)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() == 1)
+        if used.rows_affected() != 1 {
+            return Ok(None);
+        }
+        let row = sqlx::query(
+            "INSERT INTO users (email, name, password_hash, created_at) VALUES ($1, $2, $3, $4)
+             RETURNING id, email, name, locale, deactivated_at",
+        )
+        .bind(admin.email.trim().to_lowercase())
+        .bind(admin.name)
+        .bind(admin.password_hash)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| conflict(e, "a user with this email already exists"))?;
+        let created = user(&row)?;
+        sqlx::query(
+            "INSERT INTO memberships (workspace_id, user_id, role) VALUES ($1, $2, 'admin')",
+        )
+        .bind(workspace_id)
+        .bind(created.id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some((created, workspace_id)))
     }
+
+    async fn admin_count<'e>(
+        &self,
+        db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    ) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE role = 'admin'")
+                .fetch_one(db)
+                .await?,
+        )
+    }
+
+    /// A user's password hash (for checking the current password before a change).
+    pub async fn password_hash(&self, user_id: i64) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .flatten(),
+        )
+    }
+
+    /// A person chose a new password: it replaces the old one (and any reset), and
+    /// every session of theirs ends except `keep` (the one they changed it in).
+    pub async fn change_password(
+        &self,
+        user_id: i64,
+        hash: &str,
+        keep: Option<&str>,
+    ) -> Result<()> {
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query(
+            "UPDATE users SET password_hash = $1, password_reset_at = NULL WHERE id = $2",
+        )
+        .bind(hash)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("user"));
+        }
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user_id)
+            .bind(keep.unwrap_or(""))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// An admin gave a member of the workspace a temporary password: it replaces
+    /// theirs, every session of theirs ends, and they must choose a new one at their
+    /// next sign-in.
+    pub async fn reset_password(
+        &self,
+        workspace_id: i64,
+        user_id: i64,
+        hash: &str,
+        now: Micros,
+    ) -> Result<()> {
+        self.member(workspace_id, user_id).await?;
+        let mut tx = self.write_tx().await?;
+        sqlx::query("UPDATE users SET password_hash = $1, password_reset_at = $2 WHERE id = $3")
+            .bind(hash)
+            .bind(now)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// An operator's reset from the command line (an admin locked out): the user
+    /// with this email gets `hash` as their own password and every session of theirs
+    /// ends.
+    pub async fn set_password_by_email(&self, email: &str, hash: &str) -> Result<User> {
+        let (found, _) = self
+            .user_for_login(email)
+            .await?
+            .ok_or(StoreError::NotFound("user"))?;
+        self.change_password(found.id, hash, None).await?;
+        Ok(found)
+    }
+}
+
+/// How long a setup link can create the first admin after it was printed.
+pub const SETUP_LINK_LIFETIME: Micros = 24 * 3_600_000_000;
+
+/// The first admin, as a setup link creates it.
+#[derive(Debug)]
+pub struct NewAdmin<'a> {
+    /// Their email (lowercased when stored).
+    pub email: &'a str,
+    /// Their name.
+    pub name: &'a str,
+    /// Their password's argon2 hash.
+    pub password_hash: &'a str,
 }

@@ -32,6 +32,7 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub use accounts::{NewAdmin, SETUP_LINK_LIFETIME};
 pub use actions::MessageChange;
 pub use automation::{Automated, AutomatedChannel, ConversationFacts, StatusChange, StatusSource};
 pub use comments::private_reply_marker;

@@ -72,6 +72,9 @@ pub struct Principal {
     pub token_id: Option<i64>,
     /// What it may do.
     pub role: Role,
+    /// An admin reset this person's password: until they choose their own, they may
+    /// only do that (never set for API tokens).
+    pub must_change_password: bool,
 }
 
 /// An API token's public description (never its secret).

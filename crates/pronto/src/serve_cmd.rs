@@ -62,6 +62,14 @@ pub enum UserCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// Set a user's password (read from standard input), for an admin who is locked
+    /// out; every session of theirs ends.
+    ResetPassword {
+        /// The user's email address.
+        email: String,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -113,25 +121,34 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
     })
 }
 
+/// A password from standard input, checked against the server's policy.
+fn read_password(inputs: &[&str]) -> anyhow::Result<String> {
+    let mut password = String::new();
+    std::io::stdin()
+        .read_line(&mut password)
+        .context("reading the password from standard input")?;
+    let password = password.trim_end_matches(['\n', '\r']).to_owned();
+    if let Err(refused) = pronto_server::passwords::check(&password, inputs) {
+        bail!("{refused} (read from standard input)");
+    }
+    Ok(password)
+}
+
 pub fn user(command: UserCommand) -> anyhow::Result<()> {
-    let UserCommand::Add {
-        email,
-        admin,
-        name,
-        common,
-    } = command;
+    let (email, admin, name, common) = match command {
+        UserCommand::Add {
+            email,
+            admin,
+            name,
+            common,
+        } => (email, admin, name, common),
+        UserCommand::ResetPassword { email, common } => return reset_password(email, common),
+    };
     let config = common.load()?;
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let store = pronto_server::open_store(&config).await?;
-        let mut password = String::new();
-        std::io::stdin()
-            .read_line(&mut password)
-            .context("reading the password from standard input")?;
-        let password = password.trim_end_matches(['\n', '\r']).to_owned();
-        if password.chars().count() < 10 {
-            bail!("the password needs at least 10 characters (read from standard input)");
-        }
+        let password = read_password(&[&email])?;
         let now = pronto_server::system_clock()();
         let workspace = match store.first_workspace().await? {
             Some(id) => id,
@@ -149,6 +166,27 @@ pub fn user(command: UserCommand) -> anyhow::Result<()> {
             user.email,
             role.as_str()
         );
+        store.close().await;
+        Ok(())
+    })
+}
+
+fn reset_password(email: String, common: Common) -> anyhow::Result<()> {
+    let config = common.load()?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async move {
+        let store = pronto_server::open_store(&config).await?;
+        let password = read_password(&[&email])?;
+        let hash = pronto_server::auth::hash_password(password)
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message))?;
+        let user = match store.set_password_by_email(&email, &hash).await {
+            Err(pronto_store::StoreError::NotFound(_)) => {
+                bail!("no user has the email {email:?} (see `pronto user add`)")
+            }
+            other => other?,
+        };
+        println!("set the password of {}; their sessions ended", user.email);
         store.close().await;
         Ok(())
     })

@@ -40,8 +40,11 @@ const Pronto = (() => {
   // An API error in the page's language where its code says it all; errors whose
   // message names a field or a value keep the server's words.
   const errorText = (code, message) => {
-    const c = texts.common, i = texts.inbox || {};
+    const c = texts.common, i = texts.inbox || {}, a = texts.account || {};
     const known = {
+      wrong_password: a.err_wrong_password,
+      weak_password: a.err_weak_password,
+      password_change_required: a.err_password_change_required,
       bad_credentials: c.err_bad_credentials,
       rate_limited: c.err_rate_limited,
       forbidden: c.err_forbidden,
@@ -71,6 +74,13 @@ const Pronto = (() => {
       location.href = "/login?next=" + encodeURIComponent(location.pathname + location.search);
       throw new Error("signed out");
     }
+    if (res.status === 403 && path !== "/me/password") {
+      const peek = await res.clone().json().catch(() => null);
+      if (peek && peek.code === "password_change_required") {
+        location.href = "/account";
+        throw new Error("password change required");
+      }
+    }
     const data = res.status === 204 ? null : await res.json().catch(() => null);
     if (!res.ok) {
       const message = errorText(data && data.code, (data && data.message) || res.statusText);
@@ -80,6 +90,19 @@ const Pronto = (() => {
       throw err;
     }
     return data;
+  };
+
+  // Where to go after signing in: a page of this server, parsed as the browser
+  // parses it (the server checked it already; this keeps the script safe on its own).
+  const safeNext = (next) => {
+    const single = (p) => /^\/(?![\/\\])/.test(p);
+    try {
+      const u = new URL(next, location.origin);
+      if (single(next) && u.origin === location.origin && single(u.pathname)) {
+        return u.pathname + u.search + u.hash;
+      }
+    } catch (_) { /* not a URL: the inbox */ }
+    return "/inbox";
   };
 
   // Fetches server-rendered HTML (a fragment under /ui/).
@@ -216,6 +239,26 @@ const Pronto = (() => {
         error.textContent = body.message || res.statusText;
       }
     });
+    const pw = document.getElementById("password-form");
+    if (pw) pw.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const error = document.getElementById("password-error");
+      const done = document.getElementById("password-done");
+      error.textContent = "";
+      done.textContent = "";
+      const button = pw.querySelector("button");
+      button.disabled = true;
+      try {
+        await api("PUT", "/me/password", { current_password: pw.current.value, new_password: pw.new.value });
+        pw.reset();
+        done.textContent = texts.account.changed;
+        if (pw.dataset.forced === "true") location.href = "/inbox";
+      } catch (err) {
+        error.textContent = err.message;
+      } finally {
+        button.disabled = false;
+      }
+    });
     const login = document.getElementById("login");
     if (login) login.addEventListener("submit", async (e) => {
       e.preventDefault();
@@ -230,7 +273,7 @@ const Pronto = (() => {
           body: JSON.stringify({ email: login.email.value, password: login.password.value }),
         });
         if (res.ok) {
-          location.href = login.dataset.next || "/inbox";
+          location.href = safeNext(login.dataset.next || "/inbox");
           return;
         }
         const data = await res.json().catch(() => ({}));
@@ -241,5 +284,5 @@ const Pronto = (() => {
     });
   });
 
-  return { texts, me, fill, duration, say, api, fragment, swap, localise, live, onReconnect, typing, readJson, errorText };
+  return { texts, me, safeNext, fill, duration, say, api, fragment, swap, localise, live, onReconnect, typing, readJson, errorText };
 })();

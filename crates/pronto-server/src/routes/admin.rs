@@ -9,10 +9,10 @@ use pronto_store::{Channel, Role};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::auth::{self, Auth, hash_secret, random_token};
+use crate::auth::{Auth, hash_secret, random_token};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath};
-use crate::routes::session::{validate_email, validate_password};
+use crate::routes::session::validate_email;
 use crate::state::AppState;
 
 /// `GET /api/v1/users`.
@@ -39,8 +39,8 @@ pub async fn create_user(
 ) -> ApiResult<impl IntoResponse> {
     auth.require_admin()?;
     validate_email(&body.email)?;
-    validate_password(&body.password)?;
-    let hash = auth::hash_password(body.password).await?;
+    crate::passwords::check(&body.password, &[&body.email, &body.name])?;
+    let hash = state.passwords.hash(body.password).await?;
     let user = state
         .store
         .create_user(&body.email, &body.name, Some(&hash), state.now())
@@ -108,6 +108,33 @@ pub async fn reactivate_user(
     auth.require_admin()?;
     state.store.reactivate_member(auth.workspace(), id).await?;
     Ok(Json(state.store.member(auth.workspace(), id).await?))
+}
+
+/// `POST /api/v1/users/{id}/reset-password` (admins): gives a member a temporary
+/// password, shown in this answer only. Their sessions end, and until they choose
+/// their own password they can do nothing else.
+#[utoipa::path(post, path = "/api/v1/users/{id}/reset-password", tag = "users", params(("id" = i64, Path, description = "The user")), responses((status = 200, description = "The member and their temporary password, shown this once", body = crate::openapi::PasswordReset), (status = 400, description = "Your own password: change it with PUT /api/v1/me/password", body = crate::openapi::ErrorBody), (status = 403, description = "Not an admin", body = crate::openapi::ErrorBody), (status = 404, description = "No such member", body = crate::openapi::ErrorBody)))]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<impl IntoResponse> {
+    auth.require_admin()?;
+    if auth.0.user_id == Some(id) {
+        return Err(ApiError::invalid(
+            "change your own password with PUT /api/v1/me/password",
+        ));
+    }
+    let member = state.store.member(auth.workspace(), id).await?;
+    let temporary = random_token(12);
+    let hash = state.passwords.hash(temporary.clone()).await?;
+    state
+        .store
+        .reset_password(auth.workspace(), id, &hash, state.now())
+        .await?;
+    Ok(Json(
+        json!({"user": member, "temporary_password": temporary}),
+    ))
 }
 
 /// `GET /api/v1/tokens` (admins).

@@ -40,6 +40,10 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     for (name, value) in counters.unwrap_or_default() {
         out.push_str(&format!("pronto_events_total{{kind=\"{name}\"}} {value}\n"));
     }
+    out.push_str(&format!(
+        "# TYPE pronto_password_verifications_total counter\npronto_password_verifications_total {}\n",
+        state.passwords.verifications()
+    ));
     let pending = state.store.pending_deliveries().await.unwrap_or(-1);
     out.push_str(&format!(
         "# TYPE pronto_outbox_pending gauge\npronto_outbox_pending {pending}\n"

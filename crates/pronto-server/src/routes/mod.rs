@@ -22,14 +22,19 @@ use crate::state::AppState;
 /// Every route of the API.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
-        .route("/auth/login", post(session::login))
+        .route(
+            "/auth/login",
+            post(session::login).layer(DefaultBodyLimit::max(session::LOGIN_BODY_BYTES)),
+        )
         .route("/auth/logout", post(session::logout))
         .route("/setup", post(session::setup))
         .route("/me", get(session::me).put(session::update_me))
+        .route("/me/password", put(session::change_password))
         .route("/users", get(admin::list_users).post(admin::create_user))
         .route("/users/{id}/deactivate", post(admin::deactivate_user))
         .route("/users/{id}/reactivate", post(admin::reactivate_user))
         .route("/users/{id}/role", put(admin::set_role))
+        .route("/users/{id}/reset-password", post(admin::reset_password))
         .route("/users/{id}/routing", put(routing::put_member))
         .route("/me/away", put(routing::put_away))
         .route("/contacts/{id}/routing", put(routing::put_contact))

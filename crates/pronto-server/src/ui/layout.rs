@@ -19,6 +19,8 @@ pub enum Nav {
     Dashboard,
     /// The settings.
     Settings,
+    /// The signed-in person's account.
+    Account,
 }
 
 impl Nav {
@@ -28,6 +30,7 @@ impl Nav {
             Nav::Comments => "comments",
             Nav::Dashboard => "dashboard",
             Nav::Settings => "settings",
+            Nav::Account => "account",
         }
     }
 }
@@ -50,7 +53,7 @@ pub fn head(title: &str) -> Markup {
 pub fn page(v: &Viewer, title: &str, nav: Nav, body: Markup) -> Markup {
     let t = v.t();
     let c = &t.common;
-    let texts = json!({"common": &t.common, "inbox": &t.inbox, "comments": &t.comments, "dashboard": &t.dashboard});
+    let texts = json!({"common": &t.common, "inbox": &t.inbox, "comments": &t.comments, "dashboard": &t.dashboard, "account": &t.account});
     let me = json!({"id": v.user.id, "name": &v.user.name, "lang": v.lang.code(), "seq": v.seq});
     html! {
         (DOCTYPE)
@@ -80,7 +83,11 @@ pub fn page(v: &Viewer, title: &str, nav: Nav, body: Markup) -> Markup {
                             }
                         }
                         button.linkish type="button" id="help-open" aria-keyshortcuts="?" { (c.help_open) }
-                        span.who { (v.user.name) }
+                        @if nav == Nav::Account {
+                            a.who id="account" href="/account" aria-current="page" title=(t.account.title) { (v.user.name) }
+                        } @else {
+                            a.who id="account" href="/account" title=(t.account.title) { (v.user.name) }
+                        }
                         button type="button" id="sign-out" { (c.sign_out) }
                     }
                 }

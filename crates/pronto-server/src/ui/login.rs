@@ -18,16 +18,49 @@ pub struct Next {
     next: Option<String>,
 }
 
+/// `next` as the path (with its query and fragment) of a page on this server, or
+/// `None` if it would lead anywhere else.
+///
+/// It is parsed as a browser would parse it, not filtered by characters: resolved
+/// against a base of ours, it must keep the base's origin, and both it and the
+/// resolved path must begin with one `/` (a browser reads `//host` as another
+/// host). The answer is the resolved, normalised form, so what the browser opens is
+/// what was checked: tabs and line breaks are gone, backslashes are slashes.
+pub fn safe_next(next: &str) -> Option<String> {
+    let single_slash =
+        |p: &str| p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\");
+    if !single_slash(next) {
+        return None;
+    }
+    // A name that cannot be anyone's host (RFC 2606): any origin but this one is
+    // another server.
+    let base = url::Url::parse("https://pronto.invalid/").ok()?;
+    let resolved = base.join(next).ok()?;
+    if resolved.origin() != base.origin() || !single_slash(resolved.path()) {
+        return None;
+    }
+    let mut out = resolved.path().to_owned();
+    if let Some(q) = resolved.query() {
+        out.push('?');
+        out.push_str(q);
+    }
+    if let Some(f) = resolved.fragment() {
+        out.push('#');
+        out.push_str(f);
+    }
+    Some(out)
+}
+
 /// The page.
 pub async fn page(headers: HeaderMap, Query(q): Query<Next>) -> Markup {
     let lang = headers
         .get(ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .map_or(Lang::En, Lang::from_accept_language);
-    // Only a path of ours: never a link elsewhere.
     let next = q
         .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .as_deref()
+        .and_then(safe_next)
         .unwrap_or_else(|| "/inbox".to_owned());
     let c = &lang.texts().common;
     let texts = json!({"common": c});
@@ -50,5 +83,43 @@ pub async fn page(headers: HeaderMap, Query(q): Query<Next>) -> Markup {
                 (json_script("texts", &texts))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_is_a_page_of_ours_or_nothing() {
+        for hostile in [
+            "/\t/evil.example/x",
+            "/\n/evil.example/x",
+            "/\r/evil.example/x",
+            "/\t\t/evil.example",
+            "//evil.example",
+            "//evil.example/inbox",
+            "/\\evil.example",
+            "\\/evil.example",
+            "/\\/evil.example",
+            "https://evil.example",
+            "https://pronto.invalid/inbox",
+            "http:/evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            " //evil.example",
+            "/.//evil.example",
+            "/%2e//evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(hostile), None, "{hostile:?}");
+        }
+        assert_eq!(safe_next("/inbox").as_deref(), Some("/inbox"));
+        assert_eq!(
+            safe_next("/inbox?c=12&f=open#m3").as_deref(),
+            Some("/inbox?c=12&f=open#m3")
+        );
+        assert_eq!(safe_next("/a/../settings").as_deref(), Some("/settings"));
+        assert_eq!(safe_next("/in\tbox").as_deref(), Some("/inbox"));
     }
 }

@@ -6,6 +6,7 @@
 //! the script fetches live under `/ui/`. Every page answers in the signed-in user's
 //! language, or the browser's when the user chose none.
 
+pub mod account;
 pub mod chart;
 pub mod comments;
 pub mod conversation;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(|| async { Redirect::to("/inbox") }))
         .route("/login", get(login::page))
         .route("/setup", get(setup::page))
+        .route("/account", get(account::page))
         .route("/inbox", get(inbox::page))
         .route("/ui/list", get(inbox::list_fragment))
         .route("/ui/conversations/{id}", get(conversation::fragment))
@@ -94,9 +96,17 @@ impl FromRequestParts<AppState> for Viewer {
             }
             Redirect::to(&format!("/login?next={}", url_escape(next))).into_response()
         };
-        let Ok(auth) = Auth::from_request_parts(parts, state).await else {
+        let Ok(auth) = crate::auth::authenticate(parts, state).await else {
             return Err(to_login());
         };
+        // After an admin's reset: the account page, to choose a password, and
+        // nothing else.
+        if auth.0.must_change_password && uri.path() != "/account" {
+            if uri.path().starts_with("/ui/") {
+                return Err(crate::auth::password_change_required().into_response());
+            }
+            return Err(Redirect::to("/account").into_response());
+        }
         let Some(user_id) = auth.0.user_id else {
             return Err(to_login());
         };

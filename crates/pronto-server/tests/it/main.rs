@@ -1,5 +1,6 @@
 //! The server through HTTP on a real port: one integration test binary.
 
+mod accounts;
 mod api;
 mod at_rest;
 mod automation;

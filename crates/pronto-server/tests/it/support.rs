@@ -210,6 +210,17 @@ impl Client {
         }
     }
 
+    /// The same client, answering redirects instead of following them.
+    pub fn without_redirects(&self) -> Client {
+        Client {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            ..self.clone()
+        }
+    }
+
     pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         let r = self.http.request(method, format!("{}{path}", self.base));
         match &self.auth {

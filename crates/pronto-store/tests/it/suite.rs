@@ -2,7 +2,8 @@
 
 use pronto_core::{Analysis, Folder, Presence, Settings, Timestamp};
 use pronto_store::{
-    ConversationQuery, Inbound, ListCursor, MessageAuthor, Outbound, Role, Store, StoreError,
+    ConversationQuery, Inbound, ListCursor, MessageAuthor, NewAdmin, Outbound, Role,
+    SETUP_LINK_LIFETIME, Store, StoreError,
 };
 use serde_json::json;
 
@@ -120,10 +121,126 @@ async fn accounts_sessions_and_tokens() {
                 .is_none(),
             "deactivated"
         );
+    }
+}
 
-        s.create_setup_link("setup", T0).await.unwrap();
-        assert!(s.use_setup_link("setup", T0).await.unwrap());
-        assert!(!s.use_setup_link("setup", T0).await.unwrap(), "only once");
+#[tokio::test]
+async fn a_setup_link_makes_one_admin_once_only_while_there_is_none_and_expires() {
+    for db in backends().await {
+        let s = &db.store;
+        let admin = |email: &'static str| NewAdmin {
+            email,
+            name: "Ada",
+            password_hash: "hash",
+        };
+        // Superseded: a newer link replaces the older one.
+        s.create_setup_link("old", T0).await.unwrap();
+        s.create_setup_link("new", T0 + MIN).await.unwrap();
+        assert!(!s.setup_link_usable("old", T0 + MIN).await.unwrap());
+        assert!(
+            s.use_setup_link("old", &admin("a@x.test"), T0 + MIN)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        // Expired: 24 hours after it was made.
+        assert!(
+            !s.setup_link_usable("new", T0 + MIN + SETUP_LINK_LIFETIME)
+                .await
+                .unwrap()
+        );
+        assert!(
+            s.use_setup_link("new", &admin("a@x.test"), T0 + MIN + SETUP_LINK_LIFETIME)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(s.user_count().await.unwrap(), 0);
+        // Two uses at once: one admin.
+        assert!(s.setup_link_usable("new", T0 + 2 * MIN).await.unwrap());
+        let (a1, a2) = (admin("one@x.test"), admin("two@x.test"));
+        let (one, two) = tokio::join!(
+            s.use_setup_link("new", &a1, T0 + 2 * MIN),
+            s.use_setup_link("new", &a2, T0 + 2 * MIN),
+        );
+        let made: Vec<_> = [one.unwrap(), two.unwrap()].into_iter().flatten().collect();
+        assert_eq!(made.len(), 1, "{made:?}");
+        let (user, ws) = &made[0];
+        assert_eq!(s.member(*ws, user.id).await.unwrap().role, Role::Admin);
+        assert!(
+            s.use_setup_link("new", &admin("b@x.test"), T0 + 3 * MIN)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        // A link made after an admin exists (a restart, `user add --admin`) makes none.
+        s.create_setup_link("later", T0 + 4 * MIN).await.unwrap();
+        assert!(!s.setup_link_usable("later", T0 + 4 * MIN).await.unwrap());
+        assert!(
+            s.use_setup_link("later", &admin("c@x.test"), T0 + 4 * MIN)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(s.user_count().await.unwrap(), 1);
+    }
+}
+
+#[tokio::test]
+async fn password_changes_and_resets_end_other_sessions() {
+    for db in backends().await {
+        let s = &db.store;
+        let ws = s.create_workspace("Acme", T0).await.unwrap();
+        let other = s.create_workspace("Other", T0).await.unwrap();
+        let ana = s
+            .create_user("ana@acme.test", "Ana", Some("h1"), T0)
+            .await
+            .unwrap();
+        s.set_member(ws, ana.id, Role::Agent).await.unwrap();
+        for t in ["here", "phone", "laptop"] {
+            s.create_session(t, ana.id, ws, T0, T0 + 60 * MIN)
+                .await
+                .unwrap();
+        }
+        let live = |t: &'static str| async move { s.session_principal(t, T0 + MIN).await.unwrap() };
+        s.change_password(ana.id, "h2", Some("here")).await.unwrap();
+        assert_eq!(
+            s.password_hash(ana.id).await.unwrap().as_deref(),
+            Some("h2")
+        );
+        assert!(live("here").await.is_some());
+        assert!(live("phone").await.is_none() && live("laptop").await.is_none());
+
+        // Another workspace's admin cannot reset her.
+        assert!(matches!(
+            s.reset_password(other, ana.id, "h3", T0).await,
+            Err(StoreError::NotFound(_))
+        ));
+        s.reset_password(ws, ana.id, "h3", T0).await.unwrap();
+        assert!(live("here").await.is_none(), "a reset ends every session");
+        s.create_session("after", ana.id, ws, T0, T0 + 60 * MIN)
+            .await
+            .unwrap();
+        assert!(live("after").await.unwrap().must_change_password);
+        s.change_password(ana.id, "h4", Some("after"))
+            .await
+            .unwrap();
+        assert!(!live("after").await.unwrap().must_change_password);
+
+        let found = s
+            .set_password_by_email("ANA@acme.test", "h5")
+            .await
+            .unwrap();
+        assert_eq!(found.id, ana.id);
+        assert!(live("after").await.is_none());
+        assert_eq!(
+            s.password_hash(ana.id).await.unwrap().as_deref(),
+            Some("h5")
+        );
+        assert!(matches!(
+            s.set_password_by_email("nobody@acme.test", "h").await,
+            Err(StoreError::NotFound(_))
+        ));
     }
 }
 

@@ -104,6 +104,48 @@ fn user_add_and_config_default() {
         "a long enough password\n",
     );
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    let weak = run(&["user", "add", "bob@example.com"], "1234567890\n");
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("too common"));
+
+    // A locked-out admin gets a new password from the command line.
+    let hash_of = || {
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
+            let url = format!("sqlite://{}", data.join("pronto.db").display());
+            let store = pronto_store::Store::connect(&url).await.unwrap();
+            let (_, hash) = store
+                .user_for_login("ana@example.com")
+                .await
+                .unwrap()
+                .unwrap();
+            store.close().await;
+            hash.unwrap()
+        })
+    };
+    let before = hash_of();
+    let reset = run(
+        &["user", "reset-password", "ana@example.com"],
+        "another long password\n",
+    );
+    assert!(
+        reset.status.success(),
+        "{}",
+        String::from_utf8_lossy(&reset.stderr)
+    );
+    assert!(String::from_utf8_lossy(&reset.stdout).contains("set the password of ana@example.com"));
+    let weak = run(
+        &["user", "reset-password", "ana@example.com"],
+        "aaaaaaaaaaaa\n",
+    );
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("repeats one character"));
+    let nobody = run(
+        &["user", "reset-password", "zoe@example.com"],
+        "another long password\n",
+    );
+    assert!(!nobody.status.success());
+    assert!(String::from_utf8_lossy(&nobody.stderr).contains("no user has the email"));
+    let after = hash_of();
+    assert!(after.starts_with("$argon2") && after != before, "{after}");
 
     let template = Command::new(env!("CARGO_BIN_EXE_pronto"))
         .args(["config", "default"])

@@ -5,6 +5,7 @@
 //! in braces (`{name} is typing`) and are filled with [`fill`]; a test checks that
 //! every language names the same values.
 
+pub mod account;
 pub mod comments;
 pub mod common;
 pub mod dashboard;
@@ -40,6 +41,8 @@ pub struct Texts {
     pub dashboard: dashboard::Dashboard,
     /// The admins' settings.
     pub settings: settings::Settings,
+    /// The signed-in person's account.
+    pub account: account::Account,
 }
 
 static EN: Texts = Texts {
@@ -48,6 +51,7 @@ static EN: Texts = Texts {
     comments: comments::EN,
     dashboard: dashboard::EN,
     settings: settings::EN,
+    account: account::EN,
 };
 static FR: Texts = Texts {
     common: common::FR,
@@ -55,6 +59,7 @@ static FR: Texts = Texts {
     comments: comments::FR,
     dashboard: dashboard::FR,
     settings: settings::FR,
+    account: account::FR,
 };
 static IT: Texts = Texts {
     common: common::IT,
@@ -62,6 +67,7 @@ static IT: Texts = Texts {
     comments: comments::IT,
     dashboard: dashboard::IT,
     settings: settings::IT,
+    account: account::IT,
 };
 
 impl Lang {
