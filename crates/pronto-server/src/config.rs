@@ -35,6 +35,17 @@ pub struct Config {
     /// The key that encrypts channel secrets at rest (64 hex characters); empty: one
     /// is made and kept in `data_dir/secret.key`.
     pub secret_key: String,
+    /// Seconds a client has to send a request's headers (and, on HTTP/1, that a
+    /// kept-alive connection may wait for its next request).
+    pub header_timeout_secs: u64,
+    /// Seconds a client has to send a request's whole body after its headers.
+    pub body_timeout_secs: u64,
+    /// Seconds a connection may go without reading or writing a byte.
+    pub idle_timeout_secs: u64,
+    /// Connections open at once; more wait until one closes.
+    pub max_connections: usize,
+    /// Live event streams (`/api/v1/events`) open at once; more are refused.
+    pub max_event_streams: usize,
 }
 
 impl Default for Config {
@@ -51,6 +62,11 @@ impl Default for Config {
             graph_base_url: "https://graph.facebook.com/v25.0".to_owned(),
             instagram_base_url: "https://graph.instagram.com/v25.0".to_owned(),
             secret_key: String::new(),
+            header_timeout_secs: 10,
+            body_timeout_secs: 30,
+            idle_timeout_secs: 60,
+            max_connections: 512,
+            max_event_streams: 256,
         }
     }
 }
@@ -77,6 +93,11 @@ impl fmt::Debug for Config {
                     "***"
                 },
             )
+            .field("header_timeout_secs", &self.header_timeout_secs)
+            .field("body_timeout_secs", &self.body_timeout_secs)
+            .field("idle_timeout_secs", &self.idle_timeout_secs)
+            .field("max_connections", &self.max_connections)
+            .field("max_event_streams", &self.max_event_streams)
             .finish()
     }
 }
@@ -188,6 +209,21 @@ impl Config {
                 "GRAPH_BASE_URL" => self.graph_base_url = value,
                 "INSTAGRAM_BASE_URL" => self.instagram_base_url = value,
                 "SECRET_KEY" => self.secret_key = value,
+                "HEADER_TIMEOUT_SECS" => {
+                    self.header_timeout_secs = value.parse().map_err(|e| bad(format!("{e}")))?
+                }
+                "BODY_TIMEOUT_SECS" => {
+                    self.body_timeout_secs = value.parse().map_err(|e| bad(format!("{e}")))?
+                }
+                "IDLE_TIMEOUT_SECS" => {
+                    self.idle_timeout_secs = value.parse().map_err(|e| bad(format!("{e}")))?
+                }
+                "MAX_CONNECTIONS" => {
+                    self.max_connections = value.parse().map_err(|e| bad(format!("{e}")))?
+                }
+                "MAX_EVENT_STREAMS" => {
+                    self.max_event_streams = value.parse().map_err(|e| bad(format!("{e}")))?
+                }
                 // Variables for other parts (tests, tools) are not ours to refuse.
                 _ => {}
             }
@@ -259,6 +295,26 @@ instagram_base_url = "https://graph.instagram.com/v25.0"
 # database: 64 hexadecimal characters. Empty: one is made on first use and kept in
 # data_dir/secret.key. Several nodes on one PostgreSQL need the same key.
 secret_key = ""
+
+# Seconds a client has to send a request's headers; on HTTP/1 also how long a
+# kept-alive connection may wait for its next request.
+header_timeout_secs = 10
+
+# Seconds a client has to send a request's whole body after its headers (408
+# body_timeout after that).
+body_timeout_secs = 30
+
+# Seconds a connection may go without reading or writing a byte. Live event
+# streams send a keep-alive every 15 seconds, so they stay open.
+idle_timeout_secs = 60
+
+# Connections open at once; more wait (in the system's backlog) until one closes.
+# Keep it well under the process's open-file limit (ulimit -n).
+max_connections = 512
+
+# Live event streams (/api/v1/events, one per open inbox tab) open at once; more
+# are refused with 503.
+max_event_streams = 256
 "#;
 
 #[cfg(test)]

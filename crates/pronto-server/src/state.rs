@@ -67,6 +67,8 @@ pub struct Inner {
     /// The channel secrets' key, loaded on first use (an install without Meta
     /// channels never needs it).
     sealer: std::sync::OnceLock<Result<crate::secrets::Sealer, String>>,
+    /// Slots for live event streams (`max_event_streams`).
+    pub event_streams: Arc<tokio::sync::Semaphore>,
     /// Requests handled, by status class, for `/metrics`.
     pub counters: Mutex<HashMap<&'static str, u64>>,
     clock: Clock,
@@ -87,6 +89,7 @@ impl AppState {
     /// State over `store` with `config`, reading time from `clock`.
     pub fn new(store: Store, config: Config, clock: Clock) -> Self {
         AppState(Arc::new(Inner {
+            event_streams: Arc::new(tokio::sync::Semaphore::new(config.max_event_streams)),
             store,
             config,
             hub: Hub::new(),

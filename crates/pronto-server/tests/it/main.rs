@@ -5,6 +5,7 @@ mod automation;
 mod browser;
 mod customer_actions;
 mod dashboard;
+mod edge;
 mod events;
 mod graph;
 mod integrations;
