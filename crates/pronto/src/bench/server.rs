@@ -479,6 +479,7 @@ async fn call(request: reqwest::RequestBuilder, want: StatusCode) -> anyhow::Res
 async fn login(http: &reqwest::Client, base: &str) -> anyhow::Result<(String, i64)> {
     let response = http
         .post(format!("{base}/api/v1/auth/login"))
+        .header("origin", base)
         .json(&json!({"email": EMAIL, "password": PASSWORD}))
         .send()
         .await?;
@@ -505,6 +506,7 @@ async fn api_channel_and_token(
     let channel = call(
         http.post(format!("{base}/api/v1/channels"))
             .header(COOKIE, cookie)
+            .header("origin", base)
             .json(&json!({"kind": "api", "name": "bench", "config": {"url": "http://127.0.0.1:9/unused"}})),
         StatusCode::CREATED,
     )
@@ -514,6 +516,7 @@ async fn api_channel_and_token(
     let token = call(
         http.post(format!("{base}/api/v1/tokens"))
             .header(COOKIE, cookie)
+            .header("origin", base)
             .json(&json!({"name": "bench"})),
         StatusCode::CREATED,
     )
