@@ -605,20 +605,29 @@ impl Store {
             .collect()
     }
 
-    /// Creates a saved reply; its shortcut must be new in the workspace.
+    /// Creates a saved reply: shared (`owner_id` `None`) or `owner_id`'s
+    /// personal one. Shortcuts are unique among the shared replies and among each
+    /// person's own, and a personal reply cannot take a shared one's shortcut
+    /// (the person's `/` list would offer two).
     pub async fn create_saved_reply(
         &self,
         workspace_id: i64,
+        owner_id: Option<i64>,
         name: &str,
         shortcut: &str,
         text: &str,
         now: Micros,
     ) -> Result<SavedReply> {
+        if owner_id.is_some() {
+            self.shortcut_free_of_shared(workspace_id, shortcut, None)
+                .await?;
+        }
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO saved_replies (workspace_id, name, shortcut, text, created_at)
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO saved_replies (workspace_id, owner_id, name, shortcut, text, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(workspace_id)
+        .bind(owner_id)
         .bind(name)
         .bind(shortcut)
         .bind(text)
@@ -628,47 +637,71 @@ impl Store {
         .map_err(|e| conflict(e, "a saved reply with this shortcut already exists"))?;
         Ok(SavedReply {
             id,
+            owner_id,
             name: name.to_owned(),
             shortcut: shortcut.to_owned(),
             text: text.to_owned(),
         })
     }
 
-    /// The workspace's saved replies, by shortcut.
-    pub async fn saved_replies(&self, workspace_id: i64) -> Result<Vec<SavedReply>> {
+    /// The saved replies `viewer` sees: the shared ones and, for a person, their
+    /// own; by shortcut, a person's own before a shared one of the same shortcut.
+    pub async fn saved_replies(
+        &self,
+        workspace_id: i64,
+        viewer: Option<i64>,
+    ) -> Result<Vec<SavedReply>> {
         let rows = sqlx::query(
-            "SELECT id, name, shortcut, text FROM saved_replies WHERE workspace_id = $1 ORDER BY shortcut",
+            "SELECT id, owner_id, name, shortcut, text FROM saved_replies
+             WHERE workspace_id = $1 AND (owner_id IS NULL OR owner_id = $2)
+             ORDER BY shortcut, CASE WHEN owner_id IS NULL THEN 1 ELSE 0 END",
         )
         .bind(workspace_id)
+        .bind(viewer.unwrap_or(-1))
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(saved_reply).collect()
     }
 
-    /// One saved reply.
-    pub async fn saved_reply(&self, workspace_id: i64, id: i64) -> Result<SavedReply> {
+    /// One saved reply that `viewer` sees (shared, or their own); another
+    /// person's personal reply is not found.
+    pub async fn saved_reply(
+        &self,
+        workspace_id: i64,
+        id: i64,
+        viewer: Option<i64>,
+    ) -> Result<SavedReply> {
         let row = sqlx::query(
-            "SELECT id, name, shortcut, text FROM saved_replies WHERE id = $1 AND workspace_id = $2",
+            "SELECT id, owner_id, name, shortcut, text FROM saved_replies
+             WHERE id = $1 AND workspace_id = $2 AND (owner_id IS NULL OR owner_id = $3)",
         )
         .bind(id)
         .bind(workspace_id)
+        .bind(viewer.unwrap_or(-1))
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound("saved reply"))?;
         saved_reply(&row)
     }
 
-    /// Changes a saved reply.
+    /// Changes a saved reply that `viewer` sees (its owner stays).
     pub async fn update_saved_reply(
         &self,
         workspace_id: i64,
         id: i64,
+        viewer: Option<i64>,
         name: &str,
         shortcut: &str,
         text: &str,
     ) -> Result<SavedReply> {
+        let current = self.saved_reply(workspace_id, id, viewer).await?;
+        if current.owner_id.is_some() {
+            self.shortcut_free_of_shared(workspace_id, shortcut, Some(id))
+                .await?;
+        }
         let done = sqlx::query(
-            "UPDATE saved_replies SET name = $1, shortcut = $2, text = $3 WHERE id = $4 AND workspace_id = $5",
+            "UPDATE saved_replies SET name = $1, shortcut = $2, text = $3
+             WHERE id = $4 AND workspace_id = $5",
         )
         .bind(name)
         .bind(shortcut)
@@ -681,26 +714,60 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("saved reply"));
         }
-        self.saved_reply(workspace_id, id).await
+        self.saved_reply(workspace_id, id, viewer).await
     }
 
-    /// Deletes a saved reply.
-    pub async fn delete_saved_reply(&self, workspace_id: i64, id: i64) -> Result<()> {
-        let done = sqlx::query("DELETE FROM saved_replies WHERE id = $1 AND workspace_id = $2")
-            .bind(id)
-            .bind(workspace_id)
-            .execute(&self.pool)
-            .await?;
+    /// Deletes a saved reply that `viewer` sees.
+    pub async fn delete_saved_reply(
+        &self,
+        workspace_id: i64,
+        id: i64,
+        viewer: Option<i64>,
+    ) -> Result<()> {
+        let done = sqlx::query(
+            "DELETE FROM saved_replies
+             WHERE id = $1 AND workspace_id = $2 AND (owner_id IS NULL OR owner_id = $3)",
+        )
+        .bind(id)
+        .bind(workspace_id)
+        .bind(viewer.unwrap_or(-1))
+        .execute(&self.pool)
+        .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("saved reply"));
         }
         Ok(())
+    }
+
+    /// A conflict if a shared reply (other than `except`) has `shortcut`.
+    async fn shortcut_free_of_shared(
+        &self,
+        workspace_id: i64,
+        shortcut: &str,
+        except: Option<i64>,
+    ) -> Result<()> {
+        let taken: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM saved_replies
+             WHERE workspace_id = $1 AND owner_id IS NULL AND shortcut = $2 AND id <> $3",
+        )
+        .bind(workspace_id)
+        .bind(shortcut)
+        .bind(except.unwrap_or(-1))
+        .fetch_optional(&self.pool)
+        .await?;
+        match taken {
+            Some(_) => Err(StoreError::Conflict(
+                "a shared saved reply has this shortcut".into(),
+            )),
+            None => Ok(()),
+        }
     }
 }
 
 fn saved_reply(r: &AnyRow) -> Result<SavedReply> {
     Ok(SavedReply {
         id: r.try_get("id")?,
+        owner_id: r.try_get("owner_id")?,
         name: r.try_get("name")?,
         shortcut: r.try_get("shortcut")?,
         text: r.try_get("text")?,

@@ -70,7 +70,7 @@ pub struct StreamParams {
 }
 
 /// The stream.
-#[utoipa::path(get, path = "/api/v1/events", tag = "events", params(("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event"), StreamParams), responses((status = 200, description = "Server-Sent Events: each has its number as id, its kind as event (message.created, message.status, conversation.assigned, conversation.moved, conversation.labeled, note.created, channel.status, responsiveness.changed) and JSON data", content_type = "text/event-stream", body = String)))]
+#[utoipa::path(get, path = "/api/v1/events", tag = "events", params(("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event"), StreamParams), responses((status = 200, description = "Server-Sent Events: each has its number as id, its kind as event (message.created, message.status, conversation.assigned, conversation.moved, conversation.labeled, note.created, channel.status, responsiveness.changed) and JSON data", content_type = "text/event-stream", body = String), (status = 503, description = "Too many live event streams are open (max_event_streams)", body = crate::openapi::ErrorBody)))]
 pub async fn stream(
     State(state): State<AppState>,
     auth: Auth,
