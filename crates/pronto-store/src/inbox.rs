@@ -605,6 +605,95 @@ impl Store {
             .collect()
     }
 
+    /// A page of a conversation's notes: the latest `limit` before note `before`
+    /// (from the newest when `None`), oldest first, and whether older ones exist.
+    pub async fn notes_page(
+        &self,
+        workspace_id: i64,
+        id: i64,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<(Vec<Note>, bool)> {
+        let limit = limit.clamp(1, 1000);
+        let rows = sqlx::query(
+            "SELECT id, author_id, text, created_at FROM notes
+             WHERE conversation_id = $1 AND workspace_id = $2 AND id < $3
+             ORDER BY id DESC LIMIT $4",
+        )
+        .bind(id)
+        .bind(workspace_id)
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(limit + 1)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut list = rows
+            .iter()
+            .map(|r| {
+                Ok(Note {
+                    id: r.try_get("id")?,
+                    author_id: r.try_get("author_id")?,
+                    text: r.try_get("text")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let older = list.len() as i64 > limit;
+        list.truncate(limit as usize);
+        list.reverse();
+        Ok((list, older))
+    }
+
+    /// A page of a conversation's messages: the latest `limit` before message
+    /// `before` (which must be the conversation's; from the newest when `None`),
+    /// oldest first, and whether older ones exist.
+    pub async fn messages_page(
+        &self,
+        workspace_id: i64,
+        conversation_id: i64,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<(Vec<crate::model::Message>, bool)> {
+        self.conversation(workspace_id, conversation_id).await?;
+        let limit = limit.clamp(1, 1000);
+        let (at, id) = match before {
+            Some(id) => {
+                let at: i64 = sqlx::query_scalar(
+                    "SELECT at FROM messages
+                     WHERE id = $1 AND conversation_id = $2 AND workspace_id = $3",
+                )
+                .bind(id)
+                .bind(conversation_id)
+                .bind(workspace_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or(StoreError::NotFound("message"))?;
+                (at, id)
+            }
+            None => (i64::MAX, i64::MAX),
+        };
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM messages
+             WHERE conversation_id = $1 AND workspace_id = $2 AND (at < $3 OR (at = $3 AND id < $4))
+             ORDER BY at DESC, id DESC LIMIT $5",
+            crate::messages::MESSAGE_COLUMNS
+        ))
+        .bind(conversation_id)
+        .bind(workspace_id)
+        .bind(at)
+        .bind(id)
+        .bind(limit + 1)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut list = rows
+            .iter()
+            .map(crate::messages::message)
+            .collect::<Result<Vec<_>>>()?;
+        let older = list.len() as i64 > limit;
+        list.truncate(limit as usize);
+        list.reverse();
+        Ok((list, older))
+    }
+
     /// Creates a saved reply: shared (`owner_id` `None`) or `owner_id`'s
     /// personal one. Shortcuts are unique among the shared replies and among each
     /// person's own, and a personal reply cannot take a shared one's shortcut

@@ -3,6 +3,7 @@
 mod api;
 mod automation;
 mod browser;
+mod caps;
 mod customer_actions;
 mod dashboard;
 mod edge;
