@@ -347,7 +347,10 @@ async fn event_streams_are_bounded_in_number() {
         .await
         .unwrap();
     assert_eq!(first.status(), StatusCode::OK);
-    let (status, body) = admin.get("/api/v1/events").await;
+    // Bounded: were the stream not refused, its answer would never end.
+    let (status, body) = tokio::time::timeout(BOUND, admin.get("/api/v1/events"))
+        .await
+        .expect("a second stream is refused, not opened");
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(body["code"], "too_many_streams");
     drop(first);
