@@ -96,32 +96,12 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// Who the request's cookie or bearer token belongs to, whatever they may do.
 pub async fn authenticate(parts: &Parts, state: &AppState) -> Result<Auth, ApiError> {
-    let now = state.now();
-    if let Some(header) = parts.headers.get(AUTHORIZATION) {
-        let token = header
-            .to_str()
-            .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or_else(ApiError::unauthenticated)?;
-        return match state
-            .store
-            .token_principal(&hash_secret(token.trim()), now)
-            .await?
-        {
-            Some(p) => Ok(Auth(p)),
-            None => Err(ApiError::unauthenticated()),
-        };
+    let credential =
+        Credential::from_headers(&parts.headers)?.ok_or_else(ApiError::unauthenticated)?;
+    match credential.principal(state).await? {
+        Some(p) => Ok(Auth(p)),
+        None => Err(ApiError::unauthenticated()),
     }
-    if let Some(session) = cookie(&parts.headers, SESSION_COOKIE) {
-        if let Some(p) = state
-            .store
-            .session_principal(&hash_secret(session), now)
-            .await?
-        {
-            return Ok(Auth(p));
-        }
-    }
-    Err(ApiError::unauthenticated())
 }
 
 /// What a person whose password an admin reset may still do through the API: read
@@ -163,6 +143,45 @@ impl FromRequestParts<AppState> for Auth {
             }
         }
         Ok(auth)
+    }
+}
+
+/// What a request authenticated with, as the store keeps it (the secret's hash):
+/// kept by long-lived answers (event streams) to check that it still holds.
+#[derive(Clone, Debug)]
+pub enum Credential {
+    /// An API token, from `Authorization: Bearer`.
+    Token(String),
+    /// A session, from the session cookie.
+    Session(String),
+}
+
+impl Credential {
+    /// The request's credential: a bearer token wins over the cookie; a malformed
+    /// `Authorization` header is refused.
+    pub fn from_headers(headers: &HeaderMap) -> Result<Option<Credential>, ApiError> {
+        if let Some(header) = headers.get(AUTHORIZATION) {
+            let token = header
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .ok_or_else(ApiError::unauthenticated)?;
+            return Ok(Some(Credential::Token(hash_secret(token.trim()))));
+        }
+        Ok(cookie(headers, SESSION_COOKIE).map(|s| Credential::Session(hash_secret(s))))
+    }
+
+    /// Who it stands for now: `None` once the session ended or expired, its user
+    /// was deactivated, or the token was revoked.
+    pub async fn principal(
+        &self,
+        state: &AppState,
+    ) -> Result<Option<Principal>, pronto_store::StoreError> {
+        let now = state.now();
+        match self {
+            Credential::Token(hash) => state.store.token_principal(hash, now).await,
+            Credential::Session(hash) => state.store.session_principal(hash, now).await,
+        }
     }
 }
 

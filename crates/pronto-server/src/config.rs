@@ -47,6 +47,17 @@ pub struct Config {
     /// Whether outgoing webhooks, rules' `call_webhook` and api channels may call
     /// loopback, private, link-local and multicast addresses.
     pub allow_private_webhook_urls: bool,
+    /// Seconds a client has to send a request's headers (and, on HTTP/1, that a
+    /// kept-alive connection may wait for its next request).
+    pub header_timeout_secs: u64,
+    /// Seconds a client has to send a request's whole body after its headers.
+    pub body_timeout_secs: u64,
+    /// Seconds a connection may go without reading or writing a byte.
+    pub idle_timeout_secs: u64,
+    /// Connections open at once; more wait until one closes.
+    pub max_connections: usize,
+    /// Live event streams (`/api/v1/events`) open at once; more are refused.
+    pub max_event_streams: usize,
 }
 
 impl Default for Config {
@@ -66,6 +77,11 @@ impl Default for Config {
             secret_key: String::new(),
             retention_days: 90,
             allow_private_webhook_urls: false,
+            header_timeout_secs: 10,
+            body_timeout_secs: 30,
+            idle_timeout_secs: 60,
+            max_connections: 512,
+            max_event_streams: 256,
         }
     }
 }
@@ -98,6 +114,11 @@ impl fmt::Debug for Config {
                 "allow_private_webhook_urls",
                 &self.allow_private_webhook_urls,
             )
+            .field("header_timeout_secs", &self.header_timeout_secs)
+            .field("body_timeout_secs", &self.body_timeout_secs)
+            .field("idle_timeout_secs", &self.idle_timeout_secs)
+            .field("max_connections", &self.max_connections)
+            .field("max_event_streams", &self.max_event_streams)
             .finish()
     }
 }
@@ -240,6 +261,21 @@ impl Config {
                         .parse()
                         .map_err(|e| bad(format!("{e}: expected true or false")))?
                 }
+                "HEADER_TIMEOUT_SECS" => {
+                    self.header_timeout_secs = value.parse().map_err(|e| bad(format!("{e}")))?
+                }
+                "BODY_TIMEOUT_SECS" => {
+                    self.body_timeout_secs = value.parse().map_err(|e| bad(format!("{e}")))?
+                }
+                "IDLE_TIMEOUT_SECS" => {
+                    self.idle_timeout_secs = value.parse().map_err(|e| bad(format!("{e}")))?
+                }
+                "MAX_CONNECTIONS" => {
+                    self.max_connections = value.parse().map_err(|e| bad(format!("{e}")))?
+                }
+                "MAX_EVENT_STREAMS" => {
+                    self.max_event_streams = value.parse().map_err(|e| bad(format!("{e}")))?
+                }
                 // Variables for other parts (tests, tools) are not ours to refuse.
                 _ => {}
             }
@@ -326,10 +362,31 @@ secret_key = ""
 # and the history behind the responsiveness figures are never deleted. Expired
 # sign-ins are deleted in any case.
 retention_days = 90
+
 # Whether outgoing webhooks, rules' call_webhook and api channels may call
 # loopback, private, link-local (cloud metadata) and multicast addresses. Off, such
 # URLs are refused when saved and when connecting; redirects are never followed.
 allow_private_webhook_urls = false
+
+# Seconds a client has to send a request's headers; on HTTP/1 also how long a
+# kept-alive connection may wait for its next request.
+header_timeout_secs = 10
+
+# Seconds a client has to send a request's whole body after its headers (408
+# body_timeout after that).
+body_timeout_secs = 30
+
+# Seconds a connection may go without reading or writing a byte. Live event
+# streams send a keep-alive every 15 seconds, so they stay open.
+idle_timeout_secs = 60
+
+# Connections open at once; more wait (in the system's backlog) until one closes.
+# Keep it well under the process's open-file limit (ulimit -n).
+max_connections = 512
+
+# Live event streams (/api/v1/events, one per open inbox tab) open at once; more
+# are refused with 503.
+max_event_streams = 256
 "#;
 
 #[cfg(test)]

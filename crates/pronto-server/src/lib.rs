@@ -12,6 +12,7 @@ pub mod client;
 pub mod clocks;
 pub mod config;
 pub mod delivery;
+pub mod edge;
 pub mod engines;
 pub mod error;
 pub mod extract;
@@ -186,12 +187,8 @@ pub async fn serve_with(
         }))
     };
     let app = routes::router(state.clone());
-    let result = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await;
+    let limits = edge::serve::Limits::from_config(&state.config);
+    let result = edge::serve::serve(listener, app, limits, shutdown).await;
     let _ = stop_tx.send(true);
     for task in [
         worker,

@@ -304,7 +304,7 @@ async fn apply(
             state.store.move_to(ws, conversation, folder, now).await?;
         }
         Action::SendSavedReply { id } => {
-            let reply = state.store.saved_reply(ws, *id).await?;
+            let reply = state.store.saved_reply(ws, *id, None).await?;
             let text = crate::routes::saved_replies::render(&reply.text, contact_name, "");
             // Keyed by the message and the rule, so that a message processed twice
             // (a worker's lease ran out) sends once.

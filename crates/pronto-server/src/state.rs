@@ -72,6 +72,8 @@ pub struct Inner {
     /// The channel secrets' key, loaded on first use (an install without Meta
     /// channels never needs it).
     sealer: std::sync::OnceLock<Result<crate::secrets::Sealer, String>>,
+    /// Slots for live event streams (`max_event_streams`).
+    pub event_streams: Arc<tokio::sync::Semaphore>,
     /// Requests handled, by status class, for `/metrics`.
     pub counters: Mutex<HashMap<&'static str, u64>>,
     clock: Clock,
@@ -93,6 +95,7 @@ impl AppState {
     pub fn new(store: Store, config: Config, clock: Clock) -> Self {
         let outgoing = crate::outgoing::Outgoing::new(config.allow_private_webhook_urls);
         AppState(Arc::new(Inner {
+            event_streams: Arc::new(tokio::sync::Semaphore::new(config.max_event_streams)),
             store,
             config,
             hub: Hub::new(),

@@ -629,20 +629,118 @@ impl Store {
             .collect()
     }
 
-    /// Creates a saved reply; its shortcut must be new in the workspace.
+    /// A page of a conversation's notes: the latest `limit` before note `before`
+    /// (from the newest when `None`), oldest first, and whether older ones exist.
+    pub async fn notes_page(
+        &self,
+        workspace_id: i64,
+        id: i64,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<(Vec<Note>, bool)> {
+        let limit = limit.clamp(1, 1000);
+        let rows = sqlx::query(
+            "SELECT id, author_id, text, created_at FROM notes
+             WHERE conversation_id = $1 AND workspace_id = $2 AND id < $3
+             ORDER BY id DESC LIMIT $4",
+        )
+        .bind(id)
+        .bind(workspace_id)
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(limit + 1)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut list = rows
+            .iter()
+            .map(|r| {
+                Ok(Note {
+                    id: r.try_get("id")?,
+                    author_id: r.try_get("author_id")?,
+                    text: r.try_get("text")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let older = list.len() as i64 > limit;
+        list.truncate(limit as usize);
+        list.reverse();
+        Ok((list, older))
+    }
+
+    /// A page of a conversation's messages: the latest `limit` before message
+    /// `before` (which must be the conversation's; from the newest when `None`),
+    /// oldest first, and whether older ones exist.
+    pub async fn messages_page(
+        &self,
+        workspace_id: i64,
+        conversation_id: i64,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<(Vec<crate::model::Message>, bool)> {
+        self.conversation(workspace_id, conversation_id).await?;
+        let limit = limit.clamp(1, 1000);
+        let (at, id) = match before {
+            Some(id) => {
+                let at: i64 = sqlx::query_scalar(
+                    "SELECT at FROM messages
+                     WHERE id = $1 AND conversation_id = $2 AND workspace_id = $3",
+                )
+                .bind(id)
+                .bind(conversation_id)
+                .bind(workspace_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or(StoreError::NotFound("message"))?;
+                (at, id)
+            }
+            None => (i64::MAX, i64::MAX),
+        };
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM messages
+             WHERE conversation_id = $1 AND workspace_id = $2 AND (at < $3 OR (at = $3 AND id < $4))
+             ORDER BY at DESC, id DESC LIMIT $5",
+            crate::messages::MESSAGE_COLUMNS
+        ))
+        .bind(conversation_id)
+        .bind(workspace_id)
+        .bind(at)
+        .bind(id)
+        .bind(limit + 1)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut list = rows
+            .iter()
+            .map(crate::messages::message)
+            .collect::<Result<Vec<_>>>()?;
+        let older = list.len() as i64 > limit;
+        list.truncate(limit as usize);
+        list.reverse();
+        Ok((list, older))
+    }
+
+    /// Creates a saved reply: shared (`owner_id` `None`) or `owner_id`'s
+    /// personal one. Shortcuts are unique among the shared replies and among each
+    /// person's own, and a personal reply cannot take a shared one's shortcut
+    /// (the person's `/` list would offer two).
     pub async fn create_saved_reply(
         &self,
         workspace_id: i64,
+        owner_id: Option<i64>,
         name: &str,
         shortcut: &str,
         text: &str,
         now: Micros,
     ) -> Result<SavedReply> {
+        if owner_id.is_some() {
+            self.shortcut_free_of_shared(workspace_id, shortcut, None)
+                .await?;
+        }
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO saved_replies (workspace_id, name, shortcut, text, created_at)
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO saved_replies (workspace_id, owner_id, name, shortcut, text, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(workspace_id)
+        .bind(owner_id)
         .bind(name)
         .bind(shortcut)
         .bind(text)
@@ -652,47 +750,71 @@ impl Store {
         .map_err(|e| conflict(e, "a saved reply with this shortcut already exists"))?;
         Ok(SavedReply {
             id,
+            owner_id,
             name: name.to_owned(),
             shortcut: shortcut.to_owned(),
             text: text.to_owned(),
         })
     }
 
-    /// The workspace's saved replies, by shortcut.
-    pub async fn saved_replies(&self, workspace_id: i64) -> Result<Vec<SavedReply>> {
+    /// The saved replies `viewer` sees: the shared ones and, for a person, their
+    /// own; by shortcut, a person's own before a shared one of the same shortcut.
+    pub async fn saved_replies(
+        &self,
+        workspace_id: i64,
+        viewer: Option<i64>,
+    ) -> Result<Vec<SavedReply>> {
         let rows = sqlx::query(
-            "SELECT id, name, shortcut, text FROM saved_replies WHERE workspace_id = $1 ORDER BY shortcut",
+            "SELECT id, owner_id, name, shortcut, text FROM saved_replies
+             WHERE workspace_id = $1 AND (owner_id IS NULL OR owner_id = $2)
+             ORDER BY shortcut, CASE WHEN owner_id IS NULL THEN 1 ELSE 0 END",
         )
         .bind(workspace_id)
+        .bind(viewer.unwrap_or(-1))
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(saved_reply).collect()
     }
 
-    /// One saved reply.
-    pub async fn saved_reply(&self, workspace_id: i64, id: i64) -> Result<SavedReply> {
+    /// One saved reply that `viewer` sees (shared, or their own); another
+    /// person's personal reply is not found.
+    pub async fn saved_reply(
+        &self,
+        workspace_id: i64,
+        id: i64,
+        viewer: Option<i64>,
+    ) -> Result<SavedReply> {
         let row = sqlx::query(
-            "SELECT id, name, shortcut, text FROM saved_replies WHERE id = $1 AND workspace_id = $2",
+            "SELECT id, owner_id, name, shortcut, text FROM saved_replies
+             WHERE id = $1 AND workspace_id = $2 AND (owner_id IS NULL OR owner_id = $3)",
         )
         .bind(id)
         .bind(workspace_id)
+        .bind(viewer.unwrap_or(-1))
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound("saved reply"))?;
         saved_reply(&row)
     }
 
-    /// Changes a saved reply.
+    /// Changes a saved reply that `viewer` sees (its owner stays).
     pub async fn update_saved_reply(
         &self,
         workspace_id: i64,
         id: i64,
+        viewer: Option<i64>,
         name: &str,
         shortcut: &str,
         text: &str,
     ) -> Result<SavedReply> {
+        let current = self.saved_reply(workspace_id, id, viewer).await?;
+        if current.owner_id.is_some() {
+            self.shortcut_free_of_shared(workspace_id, shortcut, Some(id))
+                .await?;
+        }
         let done = sqlx::query(
-            "UPDATE saved_replies SET name = $1, shortcut = $2, text = $3 WHERE id = $4 AND workspace_id = $5",
+            "UPDATE saved_replies SET name = $1, shortcut = $2, text = $3
+             WHERE id = $4 AND workspace_id = $5",
         )
         .bind(name)
         .bind(shortcut)
@@ -705,26 +827,60 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("saved reply"));
         }
-        self.saved_reply(workspace_id, id).await
+        self.saved_reply(workspace_id, id, viewer).await
     }
 
-    /// Deletes a saved reply.
-    pub async fn delete_saved_reply(&self, workspace_id: i64, id: i64) -> Result<()> {
-        let done = sqlx::query("DELETE FROM saved_replies WHERE id = $1 AND workspace_id = $2")
-            .bind(id)
-            .bind(workspace_id)
-            .execute(&self.pool)
-            .await?;
+    /// Deletes a saved reply that `viewer` sees.
+    pub async fn delete_saved_reply(
+        &self,
+        workspace_id: i64,
+        id: i64,
+        viewer: Option<i64>,
+    ) -> Result<()> {
+        let done = sqlx::query(
+            "DELETE FROM saved_replies
+             WHERE id = $1 AND workspace_id = $2 AND (owner_id IS NULL OR owner_id = $3)",
+        )
+        .bind(id)
+        .bind(workspace_id)
+        .bind(viewer.unwrap_or(-1))
+        .execute(&self.pool)
+        .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("saved reply"));
         }
         Ok(())
+    }
+
+    /// A conflict if a shared reply (other than `except`) has `shortcut`.
+    async fn shortcut_free_of_shared(
+        &self,
+        workspace_id: i64,
+        shortcut: &str,
+        except: Option<i64>,
+    ) -> Result<()> {
+        let taken: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM saved_replies
+             WHERE workspace_id = $1 AND owner_id IS NULL AND shortcut = $2 AND id <> $3",
+        )
+        .bind(workspace_id)
+        .bind(shortcut)
+        .bind(except.unwrap_or(-1))
+        .fetch_optional(&self.pool)
+        .await?;
+        match taken {
+            Some(_) => Err(StoreError::Conflict(
+                "a shared saved reply has this shortcut".into(),
+            )),
+            None => Ok(()),
+        }
     }
 }
 
 fn saved_reply(r: &AnyRow) -> Result<SavedReply> {
     Ok(SavedReply {
         id: r.try_get("id")?,
+        owner_id: r.try_get("owner_id")?,
         name: r.try_get("name")?,
         shortcut: r.try_get("shortcut")?,
         text: r.try_get("text")?,

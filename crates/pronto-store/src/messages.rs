@@ -14,9 +14,9 @@ use crate::inbox::{list_key, record_move};
 use crate::model::{Inbound, Message, MessageAuthor, Micros, Outbound, OutboxJob, Stored};
 use crate::{Result, Store, StoreError};
 
-const MESSAGE_COLUMNS: &str = "id, conversation_id, channel_id, author, agent_id, text, attachments, external_id, status, error, at, reaction, edited_at, deleted_at";
+pub(crate) const MESSAGE_COLUMNS: &str = "id, conversation_id, channel_id, author, agent_id, text, attachments, external_id, status, error, at, reaction, edited_at, deleted_at";
 
-fn message(row: &AnyRow) -> Result<Message> {
+pub(crate) fn message(row: &AnyRow) -> Result<Message> {
     let author: String = row.try_get("author")?;
     let attachments: String = row.try_get("attachments")?;
     Ok(Message {

@@ -314,6 +314,9 @@ pub struct Note {
 pub struct SavedReply {
     /// Its id.
     pub id: i64,
+    /// The person whose personal reply it is (only they see it); `None` for
+    /// the team's shared ones, which admins manage.
+    pub owner_id: Option<i64>,
     /// Its name.
     pub name: String,
     /// What an agent types after `/` to find it.

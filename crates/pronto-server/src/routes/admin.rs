@@ -70,6 +70,8 @@ pub async fn deactivate_user(
         .store
         .deactivate_member(auth.workspace(), id, state.now())
         .await?;
+    // Their open event streams check their credential and end.
+    state.hub.notify(auth.workspace());
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -199,6 +201,8 @@ pub async fn revoke_token(
         .store
         .revoke_api_token(auth.workspace(), id, state.now())
         .await?;
+    // Its open event streams check their credential and end.
+    state.hub.notify(auth.workspace());
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -19,6 +19,18 @@ use crate::state::AppState;
 /// The longest reply text accepted, in characters (channels may allow less).
 pub const MAX_TEXT: usize = 20_000;
 
+/// The longest note, in characters.
+pub const MAX_NOTE: usize = 10_000;
+
+/// The most labels a conversation carries.
+pub const MAX_LABELS: usize = 50;
+
+/// Messages in one page of a conversation (the API's and the inbox pane's).
+pub const PAGE_MESSAGES: i64 = 200;
+
+/// Notes in one page of a conversation.
+pub const PAGE_NOTES: i64 = 50;
+
 /// The query string.
 #[derive(Deserialize, Default, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -52,9 +64,25 @@ pub struct ConversationPage {
 pub struct ConversationDetail {
     conversation: Conversation,
     contact: Contact,
-    /// The latest 500 messages, oldest first.
+    /// The latest 200 messages (before `messages_before`), oldest first.
     messages: Vec<Message>,
+    /// When older messages exist: pass this as `messages_before` for them.
+    older_messages: Option<i64>,
+    /// The latest 50 notes (before `notes_before`), oldest first.
     notes: Vec<Note>,
+    /// When older notes exist: pass this as `notes_before` for them.
+    older_notes: Option<i64>,
+}
+
+/// The query string of one conversation: which page of its messages and notes.
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct DetailParams {
+    /// The messages before this one (the `older_messages` of the previous page).
+    messages_before: Option<i64>,
+    /// The notes before this one (the `older_notes` of the previous page).
+    notes_before: Option<i64>,
 }
 
 fn parse_cursor(text: &str) -> ApiResult<ListCursor> {
@@ -106,16 +134,25 @@ pub async fn list(
 }
 
 /// `GET /api/v1/conversations/{id}`: with its messages, notes and contact.
-#[utoipa::path(get, path = "/api/v1/conversations/{id}", tag = "conversations", params(("id" = i64, Path, description = "The conversation")), responses((status = 200, description = "The conversation with its messages, notes and contact", body = ConversationDetail), (status = 404, description = "No such conversation", body = crate::openapi::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/conversations/{id}", tag = "conversations", params(("id" = i64, Path, description = "The conversation"), DetailParams), responses((status = 200, description = "The conversation with its contact, its latest 200 messages and latest 50 notes (older ones page by page with messages_before and notes_before)", body = ConversationDetail), (status = 404, description = "No such conversation", body = crate::openapi::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<DetailParams>,
 ) -> ApiResult<impl IntoResponse> {
     let ws = auth.workspace();
     let conversation = state.store.conversation(ws, id).await?;
-    let messages = state.store.messages(ws, id, 500).await?;
-    let notes = state.store.notes(ws, id).await?;
+    let (messages, older) = state
+        .store
+        .messages_page(ws, id, q.messages_before, PAGE_MESSAGES)
+        .await?;
+    let older_messages = messages.first().map(|m| m.id).filter(|_| older);
+    let (notes, older) = state
+        .store
+        .notes_page(ws, id, q.notes_before, PAGE_NOTES)
+        .await?;
+    let older_notes = notes.first().map(|n| n.id).filter(|_| older);
     let contact = state.store.contact(ws, conversation.contact_id).await?;
     // An agent opened it: the customer sees it seen, if the channel wants that.
     if auth.0.user_id.is_some() {
@@ -130,7 +167,9 @@ pub async fn get(
         conversation,
         contact,
         messages,
+        older_messages,
         notes,
+        older_notes,
     }))
 }
 
@@ -289,7 +328,7 @@ pub struct Labels {
 }
 
 /// `POST /api/v1/conversations/{id}/labels`.
-#[utoipa::path(post, path = "/api/v1/conversations/{id}/labels", tag = "conversations", params(("id" = i64, Path, description = "The conversation")), request_body = Labels, responses((status = 200, description = "The conversation", body = pronto_store::Conversation)))]
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/labels", tag = "conversations", params(("id" = i64, Path, description = "The conversation")), request_body = Labels, responses((status = 200, description = "The conversation", body = pronto_store::Conversation), (status = 400, description = "A label empty or over 64 characters, or more than 50 labels on the conversation", body = crate::openapi::ErrorBody)))]
 pub async fn labels(
     State(state): State<AppState>,
     auth: Auth,
@@ -298,8 +337,21 @@ pub async fn labels(
 ) -> ApiResult<impl IntoResponse> {
     for l in body.add.iter().chain(&body.remove) {
         if l.trim().is_empty() || l.chars().count() > 64 {
-            return Err(ApiError::invalid("a label has 1 to 64 characters"));
+            return Err(ApiError::invalid("labels: a label has 1 to 64 characters"));
         }
+    }
+    let current = state.store.conversation(auth.workspace(), id).await?;
+    let mut after: std::collections::BTreeSet<&str> =
+        current.labels.iter().map(String::as_str).collect();
+    after.extend(body.add.iter().map(String::as_str));
+    for l in &body.remove {
+        after.remove(l.as_str());
+    }
+    if after.len() > MAX_LABELS && after.len() > current.labels.len() {
+        return Err(ApiError::invalid(format!(
+            "labels: a conversation has at most {MAX_LABELS} labels; this would make {}",
+            after.len()
+        )));
     }
     let c = state
         .store
@@ -316,7 +368,7 @@ pub struct NewNote {
 }
 
 /// `POST /api/v1/conversations/{id}/notes`: an internal note (people only).
-#[utoipa::path(post, path = "/api/v1/conversations/{id}/notes", tag = "conversations", params(("id" = i64, Path, description = "The conversation")), request_body = NewNote, responses((status = 201, description = "The note", body = pronto_store::Note)))]
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/notes", tag = "conversations", params(("id" = i64, Path, description = "The conversation")), request_body = NewNote, responses((status = 201, description = "The note", body = pronto_store::Note), (status = 400, description = "Empty, or longer than 10,000 characters", body = crate::openapi::ErrorBody)))]
 pub async fn add_note(
     State(state): State<AppState>,
     auth: Auth,
@@ -325,6 +377,12 @@ pub async fn add_note(
 ) -> ApiResult<impl IntoResponse> {
     let user = auth.user()?;
     check_text(&body.text)?;
+    let n = body.text.chars().count();
+    if n > MAX_NOTE {
+        return Err(ApiError::invalid(format!(
+            "text: a note has at most {MAX_NOTE} characters; this one has {n}"
+        )));
+    }
     let note = state
         .store
         .add_note(auth.workspace(), id, user, &body.text, state.now())

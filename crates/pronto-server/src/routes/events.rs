@@ -5,6 +5,13 @@
 //! from the event log, so it never sits on a stale inbox; a new client starts from
 //! now. The stream reads the log when woken (an event committed here or on another
 //! node) and every few seconds in any case.
+//!
+//! A stream lives only as long as the credential it was opened with: before each
+//! read of the log (when woken, and every few seconds when nothing happens) it
+//! asks the store (one indexed lookup) whether the session or token still holds,
+//! and ends once it does not (signed out, expired, user deactivated, token revoked).
+//! Signing out, deactivating and revoking wake the workspace's streams, so those
+//! end at once on this node, and within [`POLL`] on the others.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -15,13 +22,13 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream, StreamExt};
 use tokio::sync::broadcast;
 
-use crate::auth::Auth;
+use crate::auth::{Auth, Credential};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
 use crate::state::AppState;
 
-/// How often a stream looks at the log without being woken.
-const POLL: Duration = Duration::from_secs(5);
+/// How often a stream looks at the log, and at its credential, without being woken.
+pub const POLL: Duration = Duration::from_secs(5);
 
 /// How soon a browser reconnects after the stream breaks.
 const RECONNECT: Duration = Duration::from_secs(1);
@@ -31,7 +38,24 @@ struct Cursor {
     workspace: i64,
     after: i64,
     wake: broadcast::Receiver<i64>,
+    credential: Credential,
+    /// The stream's slot among `max_event_streams`, freed when it ends.
+    _slot: tokio::sync::OwnedSemaphorePermit,
     buffer: std::collections::VecDeque<pronto_store::LiveEvent>,
+}
+
+impl Cursor {
+    /// Whether the stream's credential still holds (a database error counts as
+    /// yes: the stream then waits, and asks again).
+    async fn still_valid(&self) -> bool {
+        match self.credential.principal(&self.state).await {
+            Ok(p) => p.is_some_and(|p| p.workspace_id == self.workspace),
+            Err(e) => {
+                tracing::warn!("event stream: checking its credential: {e}");
+                true
+            }
+        }
+    }
 }
 
 /// The query string.
@@ -46,7 +70,7 @@ pub struct StreamParams {
 }
 
 /// The stream.
-#[utoipa::path(get, path = "/api/v1/events", tag = "events", params(("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event"), StreamParams), responses((status = 200, description = "Server-Sent Events: each has its number as id, its kind as event (message.created, message.status, conversation.assigned, conversation.moved, conversation.labeled, note.created, channel.status, responsiveness.changed) and JSON data", content_type = "text/event-stream", body = String)))]
+#[utoipa::path(get, path = "/api/v1/events", tag = "events", params(("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event"), StreamParams), responses((status = 200, description = "Server-Sent Events: each has its number as id, its kind as event (message.created, message.status, conversation.assigned, conversation.moved, conversation.labeled, note.created, channel.status, responsiveness.changed) and JSON data", content_type = "text/event-stream", body = String), (status = 503, description = "Too many live event streams are open (max_event_streams)", body = crate::openapi::ErrorBody)))]
 pub async fn stream(
     State(state): State<AppState>,
     auth: Auth,
@@ -65,8 +89,22 @@ pub async fn stream(
             None => state.store.latest_event(workspace).await?,
         },
     };
+    let credential = Credential::from_headers(&headers)?.ok_or_else(ApiError::unauthenticated)?;
+    let slot = state
+        .event_streams
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| {
+            ApiError::new(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "too_many_streams",
+                "too many live event streams are open; try again shortly",
+            )
+        })?;
     let cursor = Cursor {
+        _slot: slot,
         wake: state.hub.subscribe(),
+        credential,
         state,
         workspace,
         after,
@@ -86,6 +124,11 @@ pub async fn stream(
                     .event(e.kind)
                     .data(e.payload.to_string());
                 return Some((Ok(event), c));
+            }
+            // Before each read of the log (after each wake-up and each quiet
+            // poll), so nothing read after the credential's end is delivered.
+            if !c.still_valid().await {
+                return None;
             }
             match c.state.store.events_after(c.workspace, c.after, 200).await {
                 Ok(list) if !list.is_empty() => {

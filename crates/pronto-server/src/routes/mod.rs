@@ -113,5 +113,17 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .fallback(|| async { ApiError::not_found("page") })
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::edge::serve::body_deadline,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::edge::origin::same_origin,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::edge::headers::security_headers,
+        ))
         .with_state(state)
 }

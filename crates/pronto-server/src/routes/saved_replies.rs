@@ -1,4 +1,12 @@
 //! Saved replies, and their text filled in for a conversation.
+//!
+//! The rule: admins manage the team's shared saved replies; anyone signed in may
+//! keep personal ones (`"personal": true` at creation), which only their owner
+//! sees, changes or deletes (another person's is "not found"). The `/` list
+//! offers the shared ones and the person's own. Shortcuts are unique among the
+//! shared replies and among each person's own, and a personal reply cannot take
+//! a shared one's shortcut (409). An API token sees and, as an admin token,
+//! manages the shared ones only.
 
 use axum::Json;
 use axum::extract::State;
@@ -18,6 +26,10 @@ pub struct SavedReplyBody {
     name: String,
     shortcut: String,
     text: String,
+    /// At creation: the caller's personal reply (only they see it) rather than
+    /// a shared one (admins only). Ignored by changes: a reply keeps its owner.
+    #[serde(default)]
+    personal: bool,
 }
 
 fn check(body: &SavedReplyBody) -> ApiResult<()> {
@@ -89,23 +101,44 @@ pub fn render(text: &str, contact_name: &str, agent_name: &str) -> String {
 }
 
 /// `GET /api/v1/saved-replies`.
-#[utoipa::path(get, path = "/api/v1/saved-replies", tag = "saved replies", responses((status = 200, description = "The saved replies", body = Vec<pronto_store::SavedReply>)))]
+#[utoipa::path(get, path = "/api/v1/saved-replies", tag = "saved replies", responses((status = 200, description = "The shared saved replies and the caller's personal ones", body = Vec<pronto_store::SavedReply>)))]
 pub async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<impl IntoResponse> {
-    Ok(Json(state.store.saved_replies(auth.workspace()).await?))
+    Ok(Json(
+        state
+            .store
+            .saved_replies(auth.workspace(), auth.0.user_id)
+            .await?,
+    ))
+}
+
+/// Shared replies are the admins' to create, change and delete.
+fn may_manage_shared(auth: &Auth) -> ApiResult<()> {
+    auth.require_admin().map_err(|_| {
+        ApiError::forbidden(
+            "shared saved replies are managed by admins; create a personal one with \"personal\": true",
+        )
+    })
 }
 
 /// `POST /api/v1/saved-replies`.
-#[utoipa::path(post, path = "/api/v1/saved-replies", tag = "saved replies", request_body = SavedReplyBody, responses((status = 201, description = "The saved reply", body = pronto_store::SavedReply), (status = 409, description = "The shortcut is taken", body = crate::openapi::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/saved-replies", tag = "saved replies", request_body = SavedReplyBody, responses((status = 201, description = "The saved reply", body = pronto_store::SavedReply), (status = 403, description = "A shared reply, and the caller is not an admin", body = crate::openapi::ErrorBody), (status = 409, description = "The shortcut is taken (among the shared replies, or the caller's own, or a personal reply taking a shared one's)", body = crate::openapi::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     auth: Auth,
     ApiJson(body): ApiJson<SavedReplyBody>,
 ) -> ApiResult<impl IntoResponse> {
     check(&body)?;
+    let owner = if body.personal {
+        Some(auth.user()?)
+    } else {
+        may_manage_shared(&auth)?;
+        None
+    };
     let r = state
         .store
         .create_saved_reply(
             auth.workspace(),
+            owner,
             body.name.trim(),
             &body.shortcut,
             &body.text,
@@ -116,7 +149,7 @@ pub async fn create(
 }
 
 /// `PUT /api/v1/saved-replies/{id}`.
-#[utoipa::path(put, path = "/api/v1/saved-replies/{id}", tag = "saved replies", params(("id" = i64, Path, description = "The saved reply")), request_body = SavedReplyBody, responses((status = 200, description = "The saved reply", body = pronto_store::SavedReply)))]
+#[utoipa::path(put, path = "/api/v1/saved-replies/{id}", tag = "saved replies", params(("id" = i64, Path, description = "The saved reply")), request_body = SavedReplyBody, responses((status = 200, description = "The saved reply", body = pronto_store::SavedReply), (status = 403, description = "A shared reply, and the caller is not an admin", body = crate::openapi::ErrorBody), (status = 404, description = "No such reply, or another person's personal one", body = crate::openapi::ErrorBody), (status = 409, description = "The shortcut is taken", body = crate::openapi::ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
     auth: Auth,
@@ -124,12 +157,21 @@ pub async fn update(
     ApiJson(body): ApiJson<SavedReplyBody>,
 ) -> ApiResult<impl IntoResponse> {
     check(&body)?;
+    let viewer = auth.0.user_id;
+    let current = state
+        .store
+        .saved_reply(auth.workspace(), id, viewer)
+        .await?;
+    if current.owner_id.is_none() {
+        may_manage_shared(&auth)?;
+    }
     Ok(Json(
         state
             .store
             .update_saved_reply(
                 auth.workspace(),
                 id,
+                viewer,
                 body.name.trim(),
                 &body.shortcut,
                 &body.text,
@@ -139,13 +181,24 @@ pub async fn update(
 }
 
 /// `DELETE /api/v1/saved-replies/{id}`.
-#[utoipa::path(delete, path = "/api/v1/saved-replies/{id}", tag = "saved replies", params(("id" = i64, Path, description = "The saved reply")), responses((status = 204, description = "Deleted")))]
+#[utoipa::path(delete, path = "/api/v1/saved-replies/{id}", tag = "saved replies", params(("id" = i64, Path, description = "The saved reply")), responses((status = 204, description = "Deleted"), (status = 403, description = "A shared reply, and the caller is not an admin", body = crate::openapi::ErrorBody), (status = 404, description = "No such reply, or another person's personal one", body = crate::openapi::ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<impl IntoResponse> {
-    state.store.delete_saved_reply(auth.workspace(), id).await?;
+    let viewer = auth.0.user_id;
+    let current = state
+        .store
+        .saved_reply(auth.workspace(), id, viewer)
+        .await?;
+    if current.owner_id.is_none() {
+        may_manage_shared(&auth)?;
+    }
+    state
+        .store
+        .delete_saved_reply(auth.workspace(), id, viewer)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -165,7 +218,7 @@ pub async fn render_for(
     ApiJson(body): ApiJson<RenderBody>,
 ) -> ApiResult<impl IntoResponse> {
     let ws = auth.workspace();
-    let reply = state.store.saved_reply(ws, id).await?;
+    let reply = state.store.saved_reply(ws, id, auth.0.user_id).await?;
     let conversation = state.store.conversation(ws, body.conversation_id).await?;
     let agent = match auth.0.user_id {
         Some(u) => state.store.member(ws, u).await?.user.name,

@@ -137,7 +137,13 @@ pub async fn login(
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "session", responses((status = 204, description = "Signed out")))]
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
     if let Some(token) = auth::cookie(&headers, SESSION_COOKIE) {
-        state.store.delete_session(&hash_secret(token)).await?;
+        let hash = hash_secret(token);
+        let session = state.store.session_principal(&hash, state.now()).await?;
+        state.store.delete_session(&hash).await?;
+        // The session's open event streams check it and end.
+        if let Some(p) = session {
+            state.hub.notify(p.workspace_id);
+        }
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(

@@ -46,7 +46,9 @@ struct PaneData<'a> {
     contact: Contact,
     identities: Vec<(i64, String)>,
     messages: Vec<Message>,
+    older_messages: bool,
     notes: Vec<Note>,
+    older_notes: bool,
     window: Option<policy::WindowState>,
     reply: ReplyState,
     away: Option<(Presence, i64, StatusSource)>,
@@ -68,8 +70,16 @@ pub async fn pane(
         .ok_or_else(|| ApiError::not_found("channel"))?;
     let contact = state.store.contact(ws, conversation.contact_id).await?;
     let identities = state.store.contact_identities(ws, contact.id).await?;
-    let messages = state.store.messages(ws, id, 200).await?;
-    let notes = state.store.notes(ws, id).await?;
+    // The latest page of each, as the API gives it: a conversation with
+    // thousands of long notes stays a page of a reasonable size.
+    let (messages, older_messages) = state
+        .store
+        .messages_page(ws, id, None, crate::routes::conversations::PAGE_MESSAGES)
+        .await?;
+    let (notes, older_notes) = state
+        .store
+        .notes_page(ws, id, None, crate::routes::conversations::PAGE_NOTES)
+        .await?;
     let (reply, window) = reply_state(state, v.t(), id, channel).await?;
     let away = state
         .store
@@ -82,7 +92,9 @@ pub async fn pane(
         contact,
         identities,
         messages,
+        older_messages,
         notes,
+        older_notes,
         window,
         reply,
         away,
@@ -191,6 +203,9 @@ fn render(
             }
             div.conv-body {
                 div.thread id="thread" tabindex="0" aria-label=(i.history) {
+                    @if d.older_messages {
+                        p.hint.older { (fill(i.older_messages, &[("n", &crate::routes::conversations::PAGE_MESSAGES.to_string())])) }
+                    }
                     ol.messages {
                         @for m in &d.messages {
                             (message(t, m, &display_name(t, &c.contact_name, c.contact_id), &name_of))
@@ -200,7 +215,7 @@ fn render(
                 aside.side id="side" {
                     (contact_card(t, &d.contact, &d.identities, channels))
                     (window_card(t, d.window.as_ref(), now))
-                    (notes(t, &d.notes, &name_of))
+                    (notes(t, &d.notes, d.older_notes, &name_of))
                 }
             }
             (composer(v, d))
@@ -467,7 +482,12 @@ fn window_card(t: &Texts, w: Option<&policy::WindowState>, now: i64) -> Markup {
     }
 }
 
-fn notes(t: &Texts, notes: &[Note], name_of: &dyn Fn(i64) -> Option<String>) -> Markup {
+fn notes(
+    t: &Texts,
+    notes: &[Note],
+    older: bool,
+    name_of: &dyn Fn(i64) -> Option<String>,
+) -> Markup {
     let i = &t.inbox;
     html! {
         section.card.notes aria-labelledby="notes-title" {
@@ -475,6 +495,9 @@ fn notes(t: &Texts, notes: &[Note], name_of: &dyn Fn(i64) -> Option<String>) -> 
             p.hint { (i.notes_help) }
             @if notes.is_empty() {
                 p.empty { (i.no_notes) }
+            }
+            @if older {
+                p.hint.older { (fill(i.older_notes, &[("n", &crate::routes::conversations::PAGE_NOTES.to_string())])) }
             }
             ol {
                 @for n in notes {

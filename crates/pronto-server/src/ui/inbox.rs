@@ -161,7 +161,7 @@ pub async fn page(
     };
     let saved: Vec<_> = state
         .store
-        .saved_replies(ws)
+        .saved_replies(ws, Some(v.user.id))
         .await?
         .into_iter()
         .map(|r| json!({"id": r.id, "shortcut": r.shortcut, "name": r.name, "text": r.text}))

@@ -1,7 +1,7 @@
 //! Sign-in, tokens, conversations, saved replies, responsiveness and bad input.
 
 use axum::http::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::support::{MIN, Receiver, TestApp, api_channel, customer_says};
 
@@ -272,6 +272,146 @@ async fn saved_replies_render_with_the_conversation() {
             .0,
         StatusCode::CONFLICT
     );
+}
+
+#[tokio::test]
+async fn admins_manage_shared_saved_replies_and_agents_their_own() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    for email in ["bo@acme.test", "cy@acme.test"] {
+        let (status, body) = admin
+            .post(
+                "/api/v1/users",
+                json!({"email": email, "name": "Agent", "role": "agent", "password": "correct horse battery"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let bo = app.login("bo@acme.test", "correct horse battery").await;
+    let cy = app.login("cy@acme.test", "correct horse battery").await;
+    let (status, shared) = admin
+        .post(
+            "/api/v1/saved-replies",
+            json!({"name": "Hours", "shortcut": "hours", "text": "We open at 9."}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{shared}");
+    assert!(shared["owner_id"].is_null());
+    let shared = format!("/api/v1/saved-replies/{}", shared["id"]);
+
+    // An agent cannot create, change or delete a shared reply.
+    let (status, body) = bo
+        .post(
+            "/api/v1/saved-replies",
+            json!({"name": "X", "shortcut": "x", "text": "x"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("forbidden"))
+    );
+    let (status, _) = bo
+        .put(
+            &shared,
+            json!({"name": "Hours", "shortcut": "hours", "text": "We never open."}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(bo.delete(&shared).await.0, StatusCode::FORBIDDEN);
+
+    // Bo's personal reply: Bo sees it next to the shared one, changes and deletes it.
+    let (status, mine) = bo
+        .post(
+            "/api/v1/saved-replies",
+            json!({"name": "Thanks", "shortcut": "thanks", "text": "Thanks! Bo", "personal": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{mine}");
+    let mine_path = format!("/api/v1/saved-replies/{}", mine["id"]);
+    let shortcuts = |list: &Value| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["shortcut"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        shortcuts(&bo.get("/api/v1/saved-replies").await.1),
+        ["hours", "thanks"]
+    );
+    let (status, body) = bo
+        .put(
+            &mine_path,
+            json!({"name": "Thanks", "shortcut": "ty", "text": "Thank you! Bo"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["shortcut"].as_str()),
+        (StatusCode::OK, Some("ty"))
+    );
+
+    // Cy neither sees nor touches it; Cy may use the same shortcut for their own.
+    assert_eq!(
+        shortcuts(&cy.get("/api/v1/saved-replies").await.1),
+        ["hours"]
+    );
+    assert_eq!(
+        shortcuts(&admin.get("/api/v1/saved-replies").await.1),
+        ["hours"]
+    );
+    for (status, what) in [
+        (
+            cy.put(
+                &mine_path,
+                json!({"name": "Mine", "shortcut": "ty", "text": "x"}),
+            )
+            .await
+            .0,
+            "change",
+        ),
+        (cy.delete(&mine_path).await.0, "delete"),
+        (admin.delete(&mine_path).await.0, "delete (admin)"),
+        (
+            cy.post(
+                &format!("{mine_path}/render"),
+                json!({"conversation_id": 1}),
+            )
+            .await
+            .0,
+            "render",
+        ),
+    ] {
+        assert_eq!(status, StatusCode::NOT_FOUND, "{what}");
+    }
+    let (status, body) = cy
+        .post(
+            "/api/v1/saved-replies",
+            json!({"name": "Mine", "shortcut": "ty", "text": "Thanks! Cy", "personal": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // A personal reply cannot take a shared one's shortcut.
+    let (status, body) = cy
+        .post(
+            "/api/v1/saved-replies",
+            json!({"name": "H", "shortcut": "hours", "text": "x", "personal": true}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::CONFLICT, Some("conflict"))
+    );
+    assert_eq!(bo.delete(&mine_path).await.0, StatusCode::NO_CONTENT);
+
+    // The composer's `/` list offers the shared replies and the person's own.
+    let page = cy
+        .request(reqwest::Method::GET, "/inbox")
+        .send()
+        .await
+        .unwrap();
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Thanks! Cy") && page.contains("We open at 9."));
+    assert!(!page.contains("Thank you! Bo"));
 }
 
 #[tokio::test]

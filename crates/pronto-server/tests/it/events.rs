@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use futures_util::StreamExt;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::support::{Client, Receiver, TestApp, api_channel, customer_says};
 
@@ -26,6 +26,29 @@ impl Events {
             body: Box::pin(response.bytes_stream()),
             buffer: String::new(),
         }
+    }
+
+    /// Reads until the stream ends, which must happen within `bound`; returns the
+    /// texts of the messages delivered meanwhile.
+    async fn until_end(&mut self, bound: Duration) -> Vec<String> {
+        tokio::time::timeout(bound, async {
+            while let Some(chunk) = self.body.next().await {
+                match chunk {
+                    Ok(c) => self.buffer.push_str(&String::from_utf8_lossy(&c)),
+                    Err(_) => break,
+                }
+            }
+        })
+        .await
+        .unwrap_or_else(|_| panic!("the stream did not end within {bound:?}"));
+        self.buffer
+            .split("\n\n")
+            .filter_map(|block| {
+                let data = block.lines().find_map(|l| l.strip_prefix("data:"))?;
+                let v: Value = serde_json::from_str(data.trim()).ok()?;
+                v["message"]["text"].as_str().map(str::to_owned)
+            })
+            .collect()
     }
 
     /// The next event of `kind`, skipping others.
@@ -127,4 +150,107 @@ async fn an_event_on_one_node_reaches_a_client_of_the_other() {
         "took {:?}",
         started.elapsed()
     );
+}
+
+/// How long a stream may outlive its credential: it checks at each wake-up and at
+/// each quiet poll.
+const END_BOUND: Duration =
+    Duration::from_secs(pronto_server::routes::events::POLL.as_secs() * 2 + 5);
+
+/// An admin, an api channel and a token that posts customer messages.
+async fn setup_stream_test() -> (TestApp, Client, Client, i64) {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let receiver = Receiver::spawn(vec![]).await;
+    let channel = api_channel(&admin, &receiver).await;
+    let (_, created) = admin
+        .post(
+            "/api/v1/tokens",
+            json!({"name": "website", "role": "agent"}),
+        )
+        .await;
+    let bot = admin.with_token(created["secret"].as_str().unwrap());
+    (app, admin, bot, channel)
+}
+
+/// `who`'s stream delivers a message, then ends once `end` ran, and never
+/// delivers the message written after.
+async fn ends_after(
+    who: &Client,
+    bot: &Client,
+    channel: i64,
+    end: impl std::future::Future<Output = ()>,
+) {
+    let mut events = Events::open(who, None).await;
+    customer_says(bot, channel, "c1", "m1", "before").await;
+    let (_, data) = events.next_of("message.created").await;
+    assert_eq!(data["message"]["text"], "before");
+    end.await;
+    let (status, body) = customer_says(bot, channel, "c1", "m2", "after the end").await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let delivered = events.until_end(END_BOUND).await;
+    assert!(
+        !delivered.iter().any(|t| t == "after the end"),
+        "delivered after the credential ended: {delivered:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_stream_ends_when_its_session_signs_out() {
+    let (_app, admin, bot, channel) = setup_stream_test().await;
+    ends_after(&admin, &bot, channel, async {
+        let (status, _) = admin.post("/api/v1/auth/logout", json!({})).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_stream_ends_when_its_session_expires() {
+    let (app, admin, bot, channel) = setup_stream_test().await;
+    let mut events = Events::open(&admin, None).await;
+    customer_says(&bot, channel, "c1", "m1", "before").await;
+    events.next_of("message.created").await;
+    // Nothing happens after the session's end: the stream's own timer ends it.
+    app.advance(i64::from(app.state.config.session_hours) * 3_600_000_000 + 1);
+    events.until_end(END_BOUND).await;
+}
+
+#[tokio::test]
+async fn a_stream_ends_when_its_user_is_deactivated() {
+    let (app, admin, bot, channel) = setup_stream_test().await;
+    let (status, body) = admin
+        .post(
+            "/api/v1/users",
+            json!({"email": "bo@acme.test", "name": "Bo", "role": "agent", "password": "correct horse battery"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let bo_id = body["id"].as_i64().unwrap();
+    let bo = app.login("bo@acme.test", "correct horse battery").await;
+    ends_after(&bo, &bot, channel, async {
+        let (status, body) = admin
+            .post(&format!("/api/v1/users/{bo_id}/deactivate"), json!({}))
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_stream_ends_when_its_token_is_revoked() {
+    let (_app, admin, bot, channel) = setup_stream_test().await;
+    let (_, created) = admin
+        .post(
+            "/api/v1/tokens",
+            json!({"name": "dashboard", "role": "agent"}),
+        )
+        .await;
+    let id = created["token"]["id"].as_i64().unwrap();
+    let watcher = admin.with_token(created["secret"].as_str().unwrap());
+    ends_after(&watcher, &bot, channel, async {
+        let (status, body) = admin.delete(&format!("/api/v1/tokens/{id}")).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    })
+    .await;
 }

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use pronto_sandbox::Sandbox;
 use pronto_server::{AppState, Config};
 use pronto_store::testing::{self, TestDb};
-use reqwest::header::{COOKIE, SET_COOKIE};
+use reqwest::header::{COOKIE, ORIGIN, SET_COOKIE};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
@@ -160,6 +160,7 @@ impl TestApp {
         let response = c
             .http
             .post(self.url("/api/v1/auth/login"))
+            .header(ORIGIN, self.url(""))
             .json(&json!({"email": email, "password": password}))
             .send()
             .await
@@ -223,11 +224,32 @@ impl Client {
 
     pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         let r = self.http.request(method, format!("{}{path}", self.base));
+        // What a browser on Pronto's own pages sends (the server refuses
+        // state-changing cookie requests from other origins); `cross_site`
+        // builds the other kind.
         match &self.auth {
-            Some(Auth::Cookie(c)) => r.header(COOKIE, c),
+            Some(Auth::Cookie(c)) => r.header(COOKIE, c).header(ORIGIN, &self.base),
             Some(Auth::Bearer(t)) => r.bearer_auth(t),
-            None => r,
+            None => r.header(ORIGIN, &self.base),
         }
+    }
+
+    /// A request as a page of `origin` would make the browser send it: the
+    /// client's cookie (if any), that `Origin`, or no `Origin` at all.
+    pub fn cross_site(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        origin: Option<&str>,
+    ) -> reqwest::RequestBuilder {
+        let mut r = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(Auth::Cookie(c)) = &self.auth {
+            r = r.header(COOKIE, c);
+        }
+        if let Some(o) = origin {
+            r = r.header(ORIGIN, o);
+        }
+        r
     }
 
     pub async fn send(&self, r: reqwest::RequestBuilder) -> (StatusCode, Value) {

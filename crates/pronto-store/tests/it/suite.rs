@@ -661,27 +661,113 @@ async fn the_engine_reads_a_channel_history() {
 }
 
 #[tokio::test]
+async fn personal_saved_replies_are_their_owners_alone() {
+    for db in backends().await {
+        let s = &db.store;
+        let (ws, _) = workspace_with_channel(s).await;
+        let mut people = Vec::new();
+        for name in ["ana", "bo"] {
+            let u = s
+                .create_user(&format!("{name}-saved{ws}@x.test"), name, None, T0)
+                .await
+                .unwrap();
+            s.set_member(ws, u.id, Role::Agent).await.unwrap();
+            people.push(u.id);
+        }
+        let (ana, bo) = (people[0], people[1]);
+        let shared = s
+            .create_saved_reply(ws, None, "Hours", "hours", "We open at 9.", T0)
+            .await
+            .unwrap();
+        let mine = s
+            .create_saved_reply(ws, Some(ana), "Mine", "thanks", "Thanks, Ana", T0)
+            .await
+            .unwrap();
+        assert_eq!(mine.owner_id, Some(ana));
+        // Each person has their own shortcuts: Bo may use "thanks" too.
+        let bos = s
+            .create_saved_reply(ws, Some(bo), "Bo's", "thanks", "Thanks, Bo", T0)
+            .await
+            .unwrap();
+        // But not twice, and not a shared reply's shortcut.
+        for (owner, shortcut) in [(Some(ana), "thanks"), (Some(ana), "hours"), (None, "hours")] {
+            assert!(
+                matches!(
+                    s.create_saved_reply(ws, owner, "x", shortcut, "x", T0)
+                        .await,
+                    Err(StoreError::Conflict(_))
+                ),
+                "{owner:?} {shortcut}"
+            );
+        }
+        assert!(matches!(
+            s.update_saved_reply(ws, mine.id, Some(ana), "Mine", "hours", "x")
+                .await,
+            Err(StoreError::Conflict(_))
+        ));
+        // Each sees the shared ones and their own; a token (no person) the shared.
+        let ids =
+            |list: Vec<pronto_store::SavedReply>| list.iter().map(|r| r.id).collect::<Vec<_>>();
+        assert_eq!(
+            ids(s.saved_replies(ws, Some(ana)).await.unwrap()),
+            vec![shared.id, mine.id]
+        );
+        assert_eq!(
+            ids(s.saved_replies(ws, Some(bo)).await.unwrap()),
+            vec![shared.id, bos.id]
+        );
+        assert_eq!(
+            ids(s.saved_replies(ws, None).await.unwrap()),
+            vec![shared.id]
+        );
+        // Another person's reply is not found, to read, change or delete.
+        assert!(matches!(
+            s.saved_reply(ws, mine.id, Some(bo)).await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(matches!(
+            s.update_saved_reply(ws, mine.id, Some(bo), "x", "x", "x")
+                .await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(matches!(
+            s.delete_saved_reply(ws, mine.id, Some(bo)).await,
+            Err(StoreError::NotFound(_))
+        ));
+        s.delete_saved_reply(ws, mine.id, Some(ana)).await.unwrap();
+    }
+}
+
+#[tokio::test]
 async fn saved_replies_and_notes() {
     for db in backends().await {
         let s = &db.store;
         let (ws, ch) = workspace_with_channel(s).await;
         let r = s
-            .create_saved_reply(ws, "Hours", "hours", "Hi {first_name}, we open at 9.", T0)
+            .create_saved_reply(
+                ws,
+                None,
+                "Hours",
+                "hours",
+                "Hi {first_name}, we open at 9.",
+                T0,
+            )
             .await
             .unwrap();
         assert!(matches!(
-            s.create_saved_reply(ws, "Other", "hours", "x", T0).await,
+            s.create_saved_reply(ws, None, "Other", "hours", "x", T0)
+                .await,
             Err(StoreError::Conflict(_))
         ));
         let r2 = s
-            .update_saved_reply(ws, r.id, "Hours", "open", "We open at 9.")
+            .update_saved_reply(ws, r.id, None, "Hours", "open", "We open at 9.")
             .await
             .unwrap();
         assert_eq!(r2.shortcut, "open");
-        assert_eq!(s.saved_replies(ws).await.unwrap().len(), 1);
-        s.delete_saved_reply(ws, r.id).await.unwrap();
+        assert_eq!(s.saved_replies(ws, None).await.unwrap().len(), 1);
+        s.delete_saved_reply(ws, r.id, None).await.unwrap();
         assert!(matches!(
-            s.delete_saved_reply(ws, r.id).await,
+            s.delete_saved_reply(ws, r.id, None).await,
             Err(StoreError::NotFound(_))
         ));
 

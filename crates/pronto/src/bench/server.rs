@@ -480,6 +480,7 @@ async fn call(request: reqwest::RequestBuilder, want: StatusCode) -> anyhow::Res
 async fn login(http: &reqwest::Client, base: &str) -> anyhow::Result<(String, i64)> {
     let response = http
         .post(format!("{base}/api/v1/auth/login"))
+        .header("origin", base)
         .json(&json!({"email": EMAIL, "password": PASSWORD}))
         .send()
         .await?;
@@ -506,6 +507,7 @@ async fn api_channel_and_token(
     let channel = call(
         http.post(format!("{base}/api/v1/channels"))
             .header(COOKIE, cookie)
+            .header("origin", base)
             .json(&json!({"kind": "api", "name": "bench", "config": {"url": "https://replies.invalid/unused"}})),
         StatusCode::CREATED,
     )
@@ -515,6 +517,7 @@ async fn api_channel_and_token(
     let token = call(
         http.post(format!("{base}/api/v1/tokens"))
             .header(COOKIE, cookie)
+            .header("origin", base)
             .json(&json!({"name": "bench"})),
         StatusCode::CREATED,
     )

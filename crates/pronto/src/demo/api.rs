@@ -26,6 +26,9 @@ impl Api {
     ) -> anyhow::Result<Api> {
         let response = http
             .post(format!("{base}/api/v1/auth/login"))
+            // Pronto refuses password sign-ins and cookie changes from other
+            // origins; a script says it speaks for Pronto's own.
+            .header("origin", base)
             .json(&json!({"email": email, "password": password}))
             .send()
             .await
@@ -70,7 +73,8 @@ impl Api {
         let mut request = self
             .http
             .request(method.clone(), format!("{}{path}", self.base))
-            .header("cookie", &self.cookie);
+            .header("cookie", &self.cookie)
+            .header("origin", &self.base);
         if let Some(body) = body {
             request = request.json(&body);
         }

@@ -95,6 +95,7 @@ impl Session {
         let http = reqwest::Client::new();
         let response = http
             .post(format!("{}/api/v1/auth/login", demo.url))
+            .header("origin", &demo.url)
             .json(&json!({"email": demo.email, "password": demo.password}))
             .send()
             .await

@@ -51,6 +51,7 @@ impl Drop for Node {
 async fn login(http: &reqwest::Client, node: &Node) -> String {
     let r = http
         .post(format!("{}/api/v1/auth/login", node.url))
+        .header("origin", &node.url)
         .json(&json!({"email": "ops@acme.test", "password": "a long enough password"}))
         .send()
         .await
@@ -109,6 +110,7 @@ async fn an_event_posted_on_one_process_reaches_a_client_of_the_other() {
     let channel: Value = http
         .post(format!("{}/api/v1/channels", a.url))
         .header("cookie", &cookie_a)
+        .header("origin", &a.url)
         .json(
             &json!({"kind": "api", "name": "web", "config": {"url": "http://127.0.0.1:9/unused"}}),
         )
@@ -124,6 +126,7 @@ async fn an_event_posted_on_one_process_reaches_a_client_of_the_other() {
             a.url, channel["id"]
         ))
         .header("cookie", &cookie_a)
+        .header("origin", &a.url)
         .json(&json!({"message_id": "m1", "contact_id": "c1", "text": "posted on A"}))
         .send()
         .await

@@ -27,7 +27,8 @@ pub async fn section(state: &AppState, v: &Viewer) -> ApiResult<Markup> {
 /// The saved replies.
 pub async fn list(state: &AppState, v: &Viewer) -> ApiResult<Markup> {
     let s = &v.t().settings;
-    let replies = state.store.saved_replies(v.workspace()).await?;
+    // The settings page manages the team's shared replies.
+    let replies = state.store.saved_replies(v.workspace(), None).await?;
     Ok(html! {
         @if replies.is_empty() {
             p.empty { (s.replies_empty) }

@@ -91,6 +91,7 @@ async fn measure(args: &WebhookBench, db: &Database) -> anyhow::Result<()> {
     let channel = call(
         http.post(format!("{}/api/v1/channels", server.base))
             .header(COOKIE, &cookie)
+            .header("origin", &server.base)
             .json(&json!({"kind": "messenger", "name": "bench", "config": {
                 "page_id": PAGE, "app_id": "1", "app_secret": APP_SECRET,
                 "page_access_token": "bench-token"}})),
