@@ -134,6 +134,8 @@ pub async fn reset_password(
         .store
         .reset_password(auth.workspace(), id, &hash, state.now())
         .await?;
+    // The member's event streams end at once, not at their next check.
+    state.hub.notify(auth.workspace());
     Ok(Json(
         json!({"user": member, "temporary_password": temporary}),
     ))

@@ -318,6 +318,8 @@ pub async fn change_password(
         .store
         .change_password(user_id, &hash, keep.as_deref())
         .await?;
+    // Streams of the sessions that just ended stop at once.
+    state.hub.notify(auth.workspace());
     Ok(StatusCode::NO_CONTENT)
 }
 

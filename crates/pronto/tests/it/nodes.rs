@@ -112,7 +112,7 @@ async fn an_event_posted_on_one_process_reaches_a_client_of_the_other() {
         .header("cookie", &cookie_a)
         .header("origin", &a.url)
         .json(
-            &json!({"kind": "api", "name": "web", "config": {"url": "http://127.0.0.1:9/unused"}}),
+            &json!({"kind": "api", "name": "web", "config": {"url": "https://replies.invalid/unused"}}),
         )
         .send()
         .await
