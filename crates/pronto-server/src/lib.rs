@@ -188,6 +188,13 @@ pub async fn serve_with(
     };
     let app = routes::router(state.clone());
     let limits = edge::serve::Limits::from_config(&state.config);
+    // When the stop begins, the event streams end too: the connections that carry
+    // them can then finish, and the graceful stop does not wait for open tabs.
+    let stopping = state.clone();
+    let shutdown = async move {
+        shutdown.await;
+        stopping.begin_stopping();
+    };
     let result = edge::serve::serve(listener, app, limits, shutdown).await;
     let _ = stop_tx.send(true);
     for task in [

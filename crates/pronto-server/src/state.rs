@@ -74,6 +74,9 @@ pub struct Inner {
     sealer: std::sync::OnceLock<Result<crate::secrets::Sealer, String>>,
     /// Slots for live event streams (`max_event_streams`).
     pub event_streams: Arc<tokio::sync::Semaphore>,
+    /// Turns true when the server begins to stop: live event streams end then, so
+    /// that a graceful stop does not wait for the open inbox tabs forever.
+    stopping: tokio::sync::watch::Sender<bool>,
     /// Requests handled, by status class, for `/metrics`.
     pub counters: Mutex<HashMap<&'static str, u64>>,
     clock: Clock,
@@ -96,6 +99,7 @@ impl AppState {
         let outgoing = crate::outgoing::Outgoing::new(config.allow_private_webhook_urls);
         AppState(Arc::new(Inner {
             event_streams: Arc::new(tokio::sync::Semaphore::new(config.max_event_streams)),
+            stopping: tokio::sync::watch::channel(false).0,
             store,
             config,
             hub: Hub::new(),
@@ -112,6 +116,25 @@ impl AppState {
             sealer: std::sync::OnceLock::new(),
             clock,
         }))
+    }
+
+    /// Says that the server is stopping (long-lived answers end).
+    pub fn begin_stopping(&self) {
+        self.stopping.send_replace(true);
+    }
+
+    /// Whether the server has begun to stop.
+    pub fn is_stopping(&self) -> bool {
+        *self.stopping.borrow()
+    }
+
+    /// Resolves once the server has begun to stop.
+    pub async fn stopping(&self) {
+        let _ = self
+            .stopping
+            .subscribe()
+            .wait_for(|stopping| *stopping)
+            .await;
     }
 
     /// The sealer of channel secrets.

@@ -11,7 +11,8 @@
 //! asks the store (one indexed lookup) whether the session or token still holds,
 //! and ends once it does not (signed out, expired, user deactivated, token revoked).
 //! Signing out, deactivating and revoking wake the workspace's streams, so those
-//! end at once on this node, and within [`POLL`] on the others.
+//! end at once on this node, and within [`POLL`] on the others. A server that
+//! begins to stop ends its streams at once, so that its graceful stop can finish.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -127,7 +128,7 @@ pub async fn stream(
             }
             // Before each read of the log (after each wake-up and each quiet
             // poll), so nothing read after the credential's end is delivered.
-            if !c.still_valid().await {
+            if c.state.is_stopping() || !c.still_valid().await {
                 return None;
             }
             match c.state.store.events_after(c.workspace, c.after, 200).await {
@@ -138,8 +139,10 @@ pub async fn stream(
                 Ok(_) => {}
                 Err(e) => tracing::warn!("event stream: {e}"),
             }
-            // Wait for a wake-up for this workspace, or poll anyway.
-            let _ = tokio::time::timeout(POLL, async {
+            // Wait for a wake-up for this workspace, or poll anyway; the server's
+            // stop ends the stream at once.
+            let state = c.state.clone();
+            let wait = tokio::time::timeout(POLL, async {
                 loop {
                     match c.wake.recv().await {
                         Ok(ws) if ws == c.workspace => break,
@@ -150,8 +153,11 @@ pub async fn stream(
                         }
                     }
                 }
-            })
-            .await;
+            });
+            tokio::select! {
+                _ = wait => {}
+                () = state.stopping() => return None,
+            }
         }
     });
     Ok(

@@ -254,3 +254,17 @@ async fn a_stream_ends_when_its_token_is_revoked() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_graceful_stop_ends_open_event_streams() {
+    let (app, admin, bot, channel) = setup_stream_test().await;
+    let mut events = Events::open(&admin, None).await;
+    customer_says(&bot, channel, "c1", "m1", "before").await;
+    events.next_of("message.created").await;
+    // A stop lets requests in flight finish; an event stream never would, so the
+    // stop ends it (before, an open inbox tab kept `pronto serve` from stopping).
+    tokio::time::timeout(END_BOUND, app.stop())
+        .await
+        .expect("the server stops with an event stream open");
+    events.until_end(END_BOUND).await;
+}
