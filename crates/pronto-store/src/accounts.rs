@@ -21,6 +21,21 @@ fn user(row: &AnyRow) -> Result<User> {
     })
 }
 
+/// Ends a user's sessions, all of them or all but `keep` (a session's token hash),
+/// inside the caller's transaction.
+async fn end_sessions(
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+    keep: Option<&str>,
+) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user_id)
+        .bind(keep.unwrap_or(""))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 fn role(row: &AnyRow) -> Result<Role> {
     let text: String = row.try_get("role")?;
     Role::parse(&text).ok_or_else(|| StoreError::Conflict(format!("unknown role {text:?}")))
@@ -252,10 +267,7 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+        end_sessions(&mut tx, user_id, None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -549,11 +561,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("user"));
         }
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
-            .bind(user_id)
-            .bind(keep.unwrap_or(""))
-            .execute(&mut *tx)
-            .await?;
+        end_sessions(&mut tx, user_id, keep).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -576,10 +584,7 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+        end_sessions(&mut tx, user_id, None).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -120,6 +120,19 @@ fn may_manage_shared(auth: &Auth) -> ApiResult<()> {
     })
 }
 
+/// Refuses a change to reply `id` that the caller may not make: another person's
+/// personal reply is not found, a shared one needs an admin.
+async fn may_change(state: &AppState, auth: &Auth, id: i64) -> ApiResult<()> {
+    let current = state
+        .store
+        .saved_reply(auth.workspace(), id, auth.0.user_id)
+        .await?;
+    if current.owner_id.is_none() {
+        may_manage_shared(auth)?;
+    }
+    Ok(())
+}
+
 /// `POST /api/v1/saved-replies`.
 #[utoipa::path(post, path = "/api/v1/saved-replies", tag = "saved replies", request_body = SavedReplyBody, responses((status = 201, description = "The saved reply", body = pronto_store::SavedReply), (status = 403, description = "A shared reply, and the caller is not an admin", body = crate::openapi::ErrorBody), (status = 409, description = "The shortcut is taken (among the shared replies, or the caller's own, or a personal reply taking a shared one's)", body = crate::openapi::ErrorBody)))]
 pub async fn create(
@@ -158,13 +171,7 @@ pub async fn update(
 ) -> ApiResult<impl IntoResponse> {
     check(&body)?;
     let viewer = auth.0.user_id;
-    let current = state
-        .store
-        .saved_reply(auth.workspace(), id, viewer)
-        .await?;
-    if current.owner_id.is_none() {
-        may_manage_shared(&auth)?;
-    }
+    may_change(&state, &auth, id).await?;
     Ok(Json(
         state
             .store
@@ -188,13 +195,7 @@ pub async fn delete(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<impl IntoResponse> {
     let viewer = auth.0.user_id;
-    let current = state
-        .store
-        .saved_reply(auth.workspace(), id, viewer)
-        .await?;
-    if current.owner_id.is_none() {
-        may_manage_shared(&auth)?;
-    }
+    may_change(&state, &auth, id).await?;
     state
         .store
         .delete_saved_reply(auth.workspace(), id, viewer)
