@@ -115,13 +115,8 @@ impl ClockCache {
 }
 
 /// Whether a live event can move this channel's clocks.
-fn moves(channel_id: i64, e: &pronto_store::LiveEvent) -> bool {
-    let channel = match e.kind.as_str() {
-        "message.created" => e.payload["message"]["channel_id"].as_i64(),
-        "conversation.moved" | "channel.status" => e.payload["channel_id"].as_i64(),
-        _ => return false,
-    };
-    channel.is_none_or(|c| c == channel_id)
+fn moves(channel_id: i64, e: &pronto_store::Logged) -> bool {
+    e.event.moves_responsiveness() == Some(channel_id)
 }
 
 async fn compute(state: AppState, workspace_id: i64, channel_id: i64) {

@@ -54,7 +54,6 @@ pub async fn deliver_next(state: &AppState) -> Result<Outcome, pronto_store::Sto
         // Sent already: a worker died between the platform's answer and its commit,
         // and the echo gave the message its id. Sending again would send it twice.
         state.store.delivered(&job, None, now).await?;
-        state.hub.notify(job.workspace_id);
         return Ok(Outcome::AlreadySent(job.message.id));
     }
     let channel = state.store.channel_any_workspace(job.channel_id).await?;
@@ -81,7 +80,6 @@ pub async fn deliver_next(state: &AppState) -> Result<Outcome, pronto_store::Sto
                     .await?;
                 let next = state.now() + TOKEN_WAIT;
                 state.store.retry_later(&job, &r, next).await?;
-                state.hub.notify(job.workspace_id);
                 return Ok(Outcome::Retrying(job.message.id, next));
             }
         },
@@ -111,7 +109,6 @@ pub async fn deliver_next(state: &AppState) -> Result<Outcome, pronto_store::Sto
             Outcome::Failed(job.message.id, reason)
         }
     };
-    state.hub.notify(job.workspace_id);
     Ok(outcome)
 }
 
@@ -172,7 +169,7 @@ async fn post_webhook(state: &AppState, channel: &Channel, job: &OutboxJob) -> R
 
 /// Delivers until `shutdown` turns true, resting a little when nothing is due.
 pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
-    let mut wake = state.hub.subscribe();
+    let mut wake = state.store.subscribe();
     loop {
         if *shutdown.borrow() {
             return;

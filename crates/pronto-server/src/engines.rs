@@ -12,8 +12,7 @@ use pronto_core::{
     Author, ConvId, Event, EventKind, Folder, LiveEngine, Presence, Report, Sender, Settings,
     Timestamp,
 };
-use pronto_store::{Result, Store};
-use serde_json::Value;
+use pronto_store::{LiveEvent, MessageAuthor, Result, Store};
 use tokio::sync::Mutex;
 
 /// One channel's engine and where it is in the workspace's event log.
@@ -69,9 +68,7 @@ impl Engines {
             // and only an event older than the engine's past makes it rebuild.
             let mut batch: Vec<Event> = events
                 .iter()
-                .filter_map(|e| {
-                    engine_event(channel_id, &e.kind, &e.payload, &mut entry.conversations)
-                })
+                .filter_map(|e| engine_event(channel_id, &e.event, &mut entry.conversations))
                 .collect();
             batch.sort_by_key(|e| e.at);
             if batch.iter().any(|e| entry.engine.push(e).is_err()) {
@@ -147,58 +144,54 @@ async fn build(
 /// The engine event carried by a live event of `channel_id`, if any.
 fn engine_event(
     channel_id: i64,
-    kind: &str,
-    payload: &Value,
+    event: &LiveEvent,
     conversations: &mut HashMap<i64, ConvId>,
 ) -> Option<Event> {
+    if event.moves_responsiveness() != Some(channel_id) {
+        return None;
+    }
     let mut conv = |id: i64| {
         // Stream conversations are numbered densely from 0; new ones continue.
         let next = ConvId(conversations.len() as u32);
         *conversations.entry(id).or_insert(next)
     };
-    match kind {
-        "message.created" => {
-            let m = &payload["message"];
-            if m["channel_id"].as_i64()? != channel_id {
-                return None;
-            }
-            let sender = match m["author"].as_str()? {
-                "customer" => Sender::Customer,
-                "agent" => Sender::Business(Author::Agent),
-                "bot" => Sender::Business(Author::Bot),
-                _ => Sender::Business(Author::Automation),
+    match event {
+        LiveEvent::MessageCreated {
+            conversation_id,
+            message,
+        } => {
+            let sender = match message.author {
+                MessageAuthor::Customer => Sender::Customer,
+                MessageAuthor::Agent => Sender::Business(Author::Agent),
+                MessageAuthor::Bot => Sender::Business(Author::Bot),
+                MessageAuthor::Automation => Sender::Business(Author::Automation),
             };
             Some(Event {
-                at: Timestamp::from_micros(m["at"].as_i64()?),
+                at: Timestamp::from_micros(message.at),
                 kind: EventKind::Message {
-                    conversation: conv(m["conversation_id"].as_i64()?),
+                    conversation: conv(*conversation_id),
                     sender,
                     agent: None,
                     id: None,
                 },
             })
         }
-        "conversation.moved" => {
-            if payload["channel_id"].as_i64()? != channel_id {
-                return None;
-            }
-            Some(Event {
-                at: Timestamp::from_micros(payload["at"].as_i64()?),
-                kind: EventKind::Folder {
-                    conversation: conv(payload["conversation_id"].as_i64()?),
-                    folder: Folder::parse(payload["folder"].as_str()?)?,
-                },
-            })
-        }
-        "channel.status" => {
-            if payload["channel_id"].as_i64()? != channel_id {
-                return None;
-            }
-            Some(Event {
-                at: Timestamp::from_micros(payload["at"].as_i64()?),
-                kind: EventKind::Status(Presence::parse(payload["status"].as_str()?)?),
-            })
-        }
+        LiveEvent::ConversationMoved {
+            conversation_id,
+            folder,
+            at,
+            ..
+        } => Some(Event {
+            at: Timestamp::from_micros(*at),
+            kind: EventKind::Folder {
+                conversation: conv(*conversation_id),
+                folder: Folder::parse(folder)?,
+            },
+        }),
+        LiveEvent::ChannelStatus { status, at, .. } => Some(Event {
+            at: Timestamp::from_micros(*at),
+            kind: EventKind::Status(Presence::parse(status)?),
+        }),
         _ => None,
     }
 }

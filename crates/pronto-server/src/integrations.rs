@@ -14,7 +14,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use pronto_store::{StoreError, Subscription, TimedEvent};
+use pronto_store::{Logged, StoreError, Subscription};
 use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::watch;
@@ -62,9 +62,12 @@ pub async fn deliver_next(state: &AppState) -> Result<Outcome, StoreError> {
     };
     let events = state
         .store
-        .timed_events_after(sub.workspace_id, sub.last_seq, 100)
+        .events_after(sub.workspace_id, sub.last_seq, 100)
         .await?;
-    let Some(event) = events.iter().find(|e| sub.kinds.contains(&e.kind)) else {
+    let Some(event) = events
+        .iter()
+        .find(|e| sub.kinds.iter().any(|k| k == e.kind()))
+    else {
         let last = events.last().map_or(sub.last_seq, |e| e.seq);
         state.store.subscription_advanced(sub.id, last).await?;
         return Ok(Outcome::Skipped(sub.id, last));
@@ -114,11 +117,11 @@ async fn post(
     state: &AppState,
     sub: &Subscription,
     secret: &str,
-    event: &TimedEvent,
+    event: &Logged,
     attempt: i64,
 ) -> Result<(), String> {
     let body =
-        json!({"id": event.seq, "kind": event.kind, "at": event.at, "payload": event.payload})
+        json!({"id": event.seq, "kind": event.kind(), "at": event.at, "payload": event.payload()})
             .to_string();
     let response = state
         .outgoing
@@ -144,7 +147,7 @@ async fn post(
 
 /// Delivers until `shutdown` turns true, resting a little when nothing is due.
 pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
-    let mut wake = state.hub.subscribe();
+    let mut wake = state.store.subscribe();
     loop {
         if *shutdown.borrow() {
             return;

@@ -18,6 +18,7 @@ pub mod error;
 pub mod extract;
 pub mod graph;
 pub mod import;
+pub mod inbound;
 pub mod integrations;
 pub mod meta;
 pub mod openapi;
@@ -34,7 +35,7 @@ pub mod ui;
 use std::future::Future;
 use std::net::SocketAddr;
 
-use pronto_store::{Backend, Store};
+use pronto_store::Store;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -162,8 +163,17 @@ pub async fn serve_with(
     let rule_timers = workers.then(|| tokio::spawn(rules::run(state.clone(), stop_rx.clone())));
     let dispatcher = workers.then(|| tokio::spawn(routing::run(state.clone(), stop_rx.clone())));
     let retention = workers.then(|| tokio::spawn(retention::run(state.clone(), stop_rx.clone())));
-    let listener_task = (state.store.backend() == Backend::Postgres)
-        .then(|| tokio::spawn(listen_postgres(state.clone(), stop_rx.clone())));
+    let listener_task = {
+        let store = state.store.clone();
+        let mut stop = stop_rx.clone();
+        tokio::spawn(async move {
+            store
+                .relay_other_nodes(async move {
+                    let _ = stop.changed().await;
+                })
+                .await;
+        })
+    };
     let metrics = if state.config.metrics_listen.is_empty() {
         None
     } else {
@@ -211,48 +221,10 @@ pub async fn serve_with(
     {
         let _ = task.await;
     }
-    if let Some(t) = listener_task {
-        t.abort();
-    }
+    listener_task.abort();
     if let Some(t) = metrics {
         let _ = t.await;
     }
     state.store.close().await;
     result
-}
-
-/// Wakes this node's event streams when any node commits an event (PostgreSQL).
-async fn listen_postgres(state: AppState, mut stop: watch::Receiver<bool>) {
-    let url = state.config.database();
-    loop {
-        match sqlx::postgres::PgListener::connect(&url).await {
-            Ok(mut listener) => {
-                if let Err(e) = listener.listen(pronto_store::EVENTS_CHANNEL).await {
-                    tracing::warn!("LISTEN failed: {e}");
-                } else {
-                    loop {
-                        tokio::select! {
-                            _ = stop.changed() => return,
-                            n = listener.recv() => match n {
-                                Ok(n) => {
-                                    if let Ok(ws) = n.payload().parse() {
-                                        state.hub.notify(ws);
-                                    }
-                                }
-                                Err(e) => {
-                                    tracing::warn!("LISTEN connection lost: {e}");
-                                    break;
-                                }
-                            },
-                        }
-                    }
-                }
-            }
-            Err(e) => tracing::warn!("cannot LISTEN on PostgreSQL: {e}"),
-        }
-        tokio::select! {
-            _ = stop.changed() => return,
-            _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
-        }
-    }
 }

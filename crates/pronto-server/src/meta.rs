@@ -108,7 +108,7 @@ pub async fn receive(
     }
     state.store.accept_webhook(id, &body, state.now()).await?;
     state.count("webhook_accepted");
-    state.hub.notify(channel.workspace_id);
+    state.store.wake(channel.workspace_id);
     Ok((StatusCode::OK, "EVENT_RECEIVED"))
 }
 
@@ -148,113 +148,219 @@ pub enum Processed {
 
 /// Claims and processes the oldest waiting webhook body.
 pub async fn process_next(state: &AppState) -> Result<Processed, StoreError> {
+    Ok(process_batch(state, 1)
+        .await?
+        .into_iter()
+        .next()
+        .unwrap_or(Processed::Idle))
+}
+
+/// How many bodies the worker claims at once.
+pub const BATCH: i64 = 128;
+
+/// What became of one body of a batch.
+#[derive(Default)]
+struct Progress {
+    stored: usize,
+    failures: Vec<String>,
+    dead: Option<String>,
+}
+
+/// A customer message of a batch waiting to be stored with the ones around it: the
+/// body it came from, where in the body, and the ad that brought it.
+struct Waiting<'a> {
+    body: usize,
+    place: String,
+    message: Inbound,
+    referral: Option<&'a pronto_channels::messenger::webhook::Referral>,
+}
+
+/// Claims up to `limit` waiting bodies of one channel (oldest first) and processes
+/// them in order; one outcome per body (empty when nothing waited). Consecutive
+/// customer messages are stored together (one commit for many); any other event
+/// first stores the messages before it, so everything applies in arrival order.
+pub async fn process_batch(state: &AppState, limit: i64) -> Result<Vec<Processed>, StoreError> {
     let now = state.now();
-    let Some(item) = state.store.claim_webhook(now, LEASE).await? else {
-        return Ok(Processed::Idle);
+    let bodies = state.store.claim_webhooks(now, LEASE, limit).await?;
+    let Some(first) = bodies.first() else {
+        return Ok(Vec::new());
     };
-    let channel = state.store.channel_any_workspace(item.channel_id).await?;
-    if item.attempts > MAX_ATTEMPTS {
-        // Claimed that often without an end: each attempt stopped the worker.
-        let reason = format!(
-            "processing stopped {} times before it ended",
-            item.attempts - 1
-        );
-        state
-            .store
-            .finish_webhook(item.id, now, Some(&reason))
-            .await?;
-        state.count("webhook_dead_letter");
-        return Ok(Processed::DeadLetter(reason));
-    }
+    let channel = state.store.channel_any_workspace(first.channel_id).await?;
+    let mut progress: Vec<Progress> = bodies.iter().map(|_| Progress::default()).collect();
     // The one rule for text a backend cannot store: U+0000 is read as U+FFFD.
-    let bytes = pronto_core::text::storable_json(&item.body);
-    let body = match parse_body(&bytes) {
-        Ok(body) => body,
-        Err(e) => {
-            let reason = e.to_string();
+    let parsed: Vec<Option<pronto_channels::messenger::webhook::WebhookBody>> = bodies
+        .iter()
+        .zip(progress.iter_mut())
+        .map(|(item, p)| {
+            if item.attempts > MAX_ATTEMPTS {
+                // Claimed that often without an end: each attempt stopped the worker.
+                p.dead = Some(format!(
+                    "processing stopped {} times before it ended",
+                    item.attempts - 1
+                ));
+                return None;
+            }
+            match parse_body(&pronto_core::text::storable_json(&item.body)) {
+                Ok(body) => Some(body),
+                Err(e) => {
+                    p.dead = Some(e.to_string());
+                    None
+                }
+            }
+        })
+        .collect();
+    // Each event on its own: one that fails does not keep the others from being
+    // stored. Applying an event again (on the next attempt) changes nothing.
+    let mut waiting: Vec<Waiting<'_>> = Vec::new();
+    for (b, body) in parsed.iter().enumerate() {
+        let Some(body) = body else { continue };
+        for (e, entry) in body.entries.iter().enumerate() {
+            for (i, (_, _, event)) in entry.events().enumerate() {
+                if let Some((message, referral)) = customer_message(&channel, event, now) {
+                    waiting.push(Waiting {
+                        body: b,
+                        place: format!("entry {e} event {i}"),
+                        message,
+                        referral,
+                    });
+                    continue;
+                }
+                store_waiting(state, &channel, &mut waiting, &mut progress).await;
+                match apply(state, &channel, event).await {
+                    Ok(n) => progress[b].stored += n,
+                    Err(err) => progress[b]
+                        .failures
+                        .push(format!("entry {e} event {i}: {err}")),
+                }
+            }
+            for (i, change) in entry.changes.iter().enumerate() {
+                if let ChangeKind::Comment(comment) = &change.kind {
+                    store_waiting(state, &channel, &mut waiting, &mut progress).await;
+                    let fallback = entry.time.map_or(now, |ms| ms.saturating_mul(1000));
+                    match apply_comment(state, &channel, entry.id.as_deref(), comment, fallback)
+                        .await
+                    {
+                        Ok(n) => progress[b].stored += n,
+                        Err(err) => progress[b]
+                            .failures
+                            .push(format!("entry {e} change {i}: {err}")),
+                    }
+                }
+            }
+        }
+    }
+    store_waiting(state, &channel, &mut waiting, &mut progress).await;
+    finish(state, &channel, &bodies, progress).await
+}
+
+/// Stores the waiting customer messages together, and keeps the ads that brought
+/// them; failures go to their bodies.
+async fn store_waiting(
+    state: &AppState,
+    channel: &Channel,
+    waiting: &mut Vec<Waiting<'_>>,
+    progress: &mut [Progress],
+) {
+    if waiting.is_empty() {
+        return;
+    }
+    let batch = std::mem::take(waiting);
+    let messages = batch.iter().map(|w| w.message.clone()).collect();
+    let results = crate::inbound::receive(state, channel, messages).await;
+    for (w, result) in batch.iter().zip(results) {
+        let done = match result {
+            Ok(stored) => {
+                progress[w.body].stored += usize::from(stored.created);
+                match w.referral {
+                    Some(r) => {
+                        let m = &w.message;
+                        remember_referral(state, channel, &m.contact_external_id, r, m.at).await
+                    }
+                    None => Ok(()),
+                }
+            }
+            Err(e) => Err(e),
+        };
+        if let Err(e) = done {
+            progress[w.body].failures.push(format!("{}: {e}", w.place));
+        }
+    }
+}
+
+/// Finishes each body of a batch: processed (all at once), retried later, or kept
+/// as a dead letter.
+async fn finish(
+    state: &AppState,
+    channel: &Channel,
+    bodies: &[pronto_store::WebhookBody],
+    progress: Vec<Progress>,
+) -> Result<Vec<Processed>, StoreError> {
+    let now = state.now();
+    let done: Vec<i64> = bodies
+        .iter()
+        .zip(&progress)
+        .filter(|(_, p)| p.dead.is_none() && p.failures.is_empty())
+        .map(|(b, _)| b.id)
+        .collect();
+    state.store.finish_webhooks(&done, now).await?;
+    let mut outcomes = Vec::with_capacity(bodies.len());
+    for (item, p) in bodies.iter().zip(progress) {
+        if let Some(reason) = p.dead {
             state
                 .store
                 .finish_webhook(item.id, now, Some(&reason))
                 .await?;
             state.count("webhook_dead_letter");
-            return Ok(Processed::DeadLetter(reason));
+            outcomes.push(Processed::DeadLetter(reason));
+            continue;
         }
-    };
-    // Each event on its own: one that fails does not keep the others from being
-    // stored. Applying an event again (on the next attempt) changes nothing.
-    let mut stored = 0;
-    let mut failures = Vec::new();
-    for (e, entry) in body.entries.iter().enumerate() {
-        for (i, (_, _, event)) in entry.events().enumerate() {
-            match apply(state, &channel, event).await {
-                Ok(n) => stored += n,
-                Err(err) => failures.push(format!("entry {e} event {i}: {err}")),
-            }
+        if p.failures.is_empty() {
+            outcomes.push(Processed::Done(p.stored));
+            continue;
         }
-        for (i, change) in entry.changes.iter().enumerate() {
-            if let ChangeKind::Comment(comment) = &change.kind {
-                let fallback = entry.time.map_or(now, |ms| ms.saturating_mul(1000));
-                match apply_comment(state, &channel, entry.id.as_deref(), comment, fallback).await {
-                    Ok(n) => stored += n,
-                    Err(err) => failures.push(format!("entry {e} change {i}: {err}")),
-                }
-            }
+        let reason = p.failures.join("; ");
+        tracing::warn!(
+            channel = channel.id,
+            body = item.id,
+            attempt = item.attempts,
+            "webhook body failed: {reason}"
+        );
+        if item.attempts >= MAX_ATTEMPTS {
+            let reason = format!("failed {} times; last: {reason}", item.attempts);
+            state
+                .store
+                .finish_webhook(item.id, now, Some(&reason))
+                .await?;
+            state.count("webhook_dead_letter");
+            outcomes.push(Processed::DeadLetter(reason));
+            continue;
         }
+        let next = now + retry_wait(item.attempts);
+        state.store.retry_webhook(item.id, next, &reason).await?;
+        outcomes.push(Processed::Retrying(p.stored, next));
     }
-    state.hub.notify(channel.workspace_id);
-    if failures.is_empty() {
-        state
-            .store
-            .finish_webhook(item.id, state.now(), None)
-            .await?;
-        return Ok(Processed::Done(stored));
-    }
-    let reason = failures.join("; ");
-    tracing::warn!(
-        channel = channel.id,
-        body = item.id,
-        attempt = item.attempts,
-        "webhook body failed: {reason}"
-    );
-    if item.attempts >= MAX_ATTEMPTS {
-        let reason = format!("failed {} times; last: {reason}", item.attempts);
-        state
-            .store
-            .finish_webhook(item.id, state.now(), Some(&reason))
-            .await?;
-        state.count("webhook_dead_letter");
-        return Ok(Processed::DeadLetter(reason));
-    }
-    let next = state.now() + retry_wait(item.attempts);
-    state.store.retry_webhook(item.id, next, &reason).await?;
-    Ok(Processed::Retrying(stored, next))
+    Ok(outcomes)
 }
 
-/// Applies one messaging event; returns how many messages it stored.
-async fn apply(
-    state: &AppState,
+/// A customer's message or button tap, as the one inbound path takes it (with the
+/// ad or link that brought it); `None` for every other event.
+fn customer_message<'a>(
     channel: &Channel,
-    event: &MessagingEvent,
-) -> Result<usize, StoreError> {
-    let ws = channel.workspace_id;
-    let now = state.now();
-    let party = |p: &Option<pronto_channels::messenger::webhook::Party>| {
-        p.as_ref().and_then(|p| p.id.clone()).unwrap_or_default()
-    };
+    event: &'a MessagingEvent,
+    now: i64,
+) -> Option<(
+    Inbound,
+    Option<&'a pronto_channels::messenger::webhook::Referral>,
+)> {
+    let sender = event
+        .sender
+        .as_ref()
+        .and_then(|p| p.id.clone())
+        .unwrap_or_default();
     let at = event.timestamp.map_or(now, |ms| ms.saturating_mul(1000));
-    match &event.kind {
-        // Instagram: the customer deleted a message; its stored copy goes too.
-        EventKind::Message(m) if m.is_deleted => {
-            if let Some(mid) = &m.mid {
-                let change = MessageChange::Delete { at };
-                changed(state, channel, mid, change).await?;
-            }
-            Ok(0)
-        }
-        EventKind::Message(m) if !m.is_echo => {
-            let Some(mid) = m.mid.clone() else {
-                return Ok(0);
-            };
+    let (external_id, text, attachments, referral) = match &event.kind {
+        EventKind::Message(m) if !m.is_deleted && !m.is_echo => {
+            let mid = m.mid.clone()?;
             let mut attachments: Vec<Value> = m
                 .attachments
                 .iter()
@@ -278,13 +384,54 @@ async fn apply(
                 attachments.push(referral(r));
             }
             let text = m.text.clone().unwrap_or_default();
-            let sender = party(&event.sender);
-            let stored =
-                customer_action(state, channel, sender.clone(), mid, text, attachments, at).await?;
-            if let Some(r) = &m.referral {
-                remember_referral(state, channel, &sender, r, at).await?;
+            (mid, text, attachments, m.referral.as_ref())
+        }
+        // A button tap: the customer's action, shown as its title; it opens the window.
+        EventKind::Postback(p) => {
+            let mid = p
+                .mid
+                .clone()
+                .unwrap_or_else(|| format!("postback:{sender}:{at}"));
+            let mut attachments = vec![json!({"type": "postback", "payload": p.payload})];
+            if let Some(r) = &p.referral {
+                attachments.push(referral(r));
             }
-            Ok(stored)
+            (mid, p.title.clone().unwrap_or_default(), attachments, None)
+        }
+        _ => return None,
+    };
+    let message = Inbound {
+        channel_id: channel.id,
+        contact_external_id: sender,
+        contact_name: None,
+        external_id: Some(external_id),
+        text,
+        attachments: Value::Array(attachments),
+        at,
+    };
+    Some((message, referral))
+}
+
+/// Applies one messaging event; returns how many messages it stored.
+async fn apply(
+    state: &AppState,
+    channel: &Channel,
+    event: &MessagingEvent,
+) -> Result<usize, StoreError> {
+    let ws = channel.workspace_id;
+    let now = state.now();
+    let party = |p: &Option<pronto_channels::messenger::webhook::Party>| {
+        p.as_ref().and_then(|p| p.id.clone()).unwrap_or_default()
+    };
+    let at = event.timestamp.map_or(now, |ms| ms.saturating_mul(1000));
+    match &event.kind {
+        // Instagram: the customer deleted a message; its stored copy goes too.
+        EventKind::Message(m) if m.is_deleted => {
+            if let Some(mid) = &m.mid {
+                let change = MessageChange::Delete { at };
+                changed(state, channel, mid, change).await?;
+            }
+            Ok(0)
         }
         EventKind::MessageEdit(e) => {
             if let (Some(mid), Some(text)) = (&e.mid, &e.text) {
@@ -327,20 +474,6 @@ async fn apply(
                 .set_contact_attribute(ws, channel.id, &party(&event.sender), "optin", value, now)
                 .await?;
             Ok(0)
-        }
-        // A button tap: the customer's action, shown as its title; it opens the window.
-        EventKind::Postback(p) => {
-            let sender = party(&event.sender);
-            let mid = p
-                .mid
-                .clone()
-                .unwrap_or_else(|| format!("postback:{sender}:{at}"));
-            let mut attachments = vec![json!({"type": "postback", "payload": p.payload})];
-            if let Some(r) = &p.referral {
-                attachments.push(referral(r));
-            }
-            let text = p.title.clone().unwrap_or_default();
-            customer_action(state, channel, sender, mid, text, attachments, at).await
         }
         EventKind::Message(m) if m.is_echo => {
             let Some(mid) = m.mid.clone() else {
@@ -443,15 +576,10 @@ async fn changed(
     mid: &str,
     change: MessageChange<'_>,
 ) -> Result<(), StoreError> {
-    let ws = channel.workspace_id;
-    if state
+    state
         .store
-        .change_message(ws, channel.id, mid, change, state.now())
-        .await?
-        .is_some()
-    {
-        state.hub.notify(ws);
-    }
+        .change_message(channel.workspace_id, channel.id, mid, change, state.now())
+        .await?;
     Ok(())
 }
 
@@ -505,7 +633,6 @@ async fn apply_comment(
             .store
             .remove_comment(ws, channel.id, id, at, state.now())
             .await?;
-        state.hub.notify(ws);
         return Ok(0);
     }
     if c.verb != "add" {
@@ -534,44 +661,7 @@ async fn apply_comment(
         .store
         .receive_comment(ws, &inbound, state.now())
         .await?;
-    if created {
-        state.hub.notify(ws);
-    }
     Ok(usize::from(created))
-}
-
-/// Stores a customer's message or button tap (deduplicated by its id).
-async fn customer_action(
-    state: &AppState,
-    channel: &Channel,
-    contact: String,
-    external_id: String,
-    text: String,
-    attachments: Vec<Value>,
-    at: i64,
-) -> Result<usize, StoreError> {
-    let stored = state
-        .store
-        .receive(
-            channel.workspace_id,
-            &Inbound {
-                channel_id: channel.id,
-                contact_external_id: contact,
-                contact_name: None,
-                external_id: Some(external_id),
-                text,
-                attachments: Value::Array(attachments),
-                at,
-            },
-            state.now(),
-        )
-        .await?;
-    if stored.created {
-        state.after_change(channel.workspace_id, channel.id);
-        crate::rules::after_customer_message(state, channel.workspace_id, &stored).await;
-        crate::automation::after_customer_message(state, channel, &stored.message).await;
-    }
-    Ok(usize::from(stored.created))
 }
 
 /// The ad or link that brought the customer, kept with the message for the agent.
@@ -587,13 +677,13 @@ fn referral(r: &pronto_channels::messenger::webhook::Referral) -> Value {
 
 /// Processes webhook bodies until `shutdown` turns true.
 pub async fn run(state: AppState, mut shutdown: tokio::sync::watch::Receiver<bool>) {
-    let mut wake = state.hub.subscribe();
+    let mut wake = state.store.subscribe();
     loop {
         if *shutdown.borrow() {
             return;
         }
-        match process_next(&state).await {
-            Ok(Processed::Idle) => {
+        match process_batch(&state, BATCH).await {
+            Ok(outcomes) if outcomes.is_empty() => {
                 tokio::select! {
                     _ = shutdown.changed() => {}
                     _ = wake.recv() => {}

@@ -169,6 +169,17 @@ impl Modify for Security {
                 crate::auth::SESSION_COOKIE,
             ))),
         );
+        // The live events' kinds, from their one list.
+        components.schemas.insert(
+            "EventKind".to_owned(),
+            utoipa::openapi::ObjectBuilder::new()
+                .schema_type(utoipa::openapi::schema::Type::String)
+                .description(Some(
+                    "The kind of a live event (the SSE event name, and an outgoing webhook's kind)",
+                ))
+                .enum_values(Some(pronto_store::LiveEvent::KINDS.iter().copied()))
+                .into(),
+        );
     }
 }
 

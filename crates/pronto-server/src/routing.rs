@@ -49,9 +49,6 @@ pub async fn dispatch_step(state: &AppState) -> Result<Outcome> {
     let mut outcome = Outcome::default();
     for (workspace_id, channel_id, row) in state.store.routed_channels().await? {
         let step = dispatch_channel(state, workspace_id, channel_id, &row).await?;
-        if step.assigned > 0 {
-            state.hub.notify(workspace_id);
-        }
         outcome.assigned += step.assigned;
         outcome.skipped += step.skipped;
     }
@@ -61,7 +58,7 @@ pub async fn dispatch_step(state: &AppState) -> Result<Outcome> {
 /// Runs [`dispatch_step`] whenever an event is committed, and every few seconds (for
 /// sessions that expire and capacity that frees on another node).
 pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
-    let mut wake = state.hub.subscribe();
+    let mut wake = state.store.subscribe();
     loop {
         if *shutdown.borrow() {
             return;

@@ -18,7 +18,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use pronto_core::Folder;
 use pronto_core::rules::{self, Action, Facts, Fired, Rule, Trigger, When};
-use pronto_store::{MessageAuthor, Outbound, StoreError, Stored, StoredRule};
+use pronto_store::{LiveEvent, MessageAuthor, Outbound, StoreError, Stored, StoredRule};
 use serde_json::{Value, json};
 
 use crate::auth::Auth;
@@ -36,7 +36,6 @@ pub async fn after_customer_message(state: &AppState, workspace_id: i64, stored:
     if let Err(e) = evaluate_and_apply(state, workspace_id, stored).await {
         tracing::warn!(workspace_id, message = stored.message.id, "rules: {e}");
     }
-    state.hub.notify(workspace_id);
 }
 
 /// What the rules' conditions look at for a conversation, from its latest message
@@ -103,7 +102,6 @@ pub async fn timer_step(state: &AppState) -> Result<usize, StoreError> {
             .collect();
         if rules.iter().any(|r| r.when == When::BadgeAtRisk) {
             count += badge_at_risk(state, ws, &rules, now).await?;
-            state.hub.notify(ws);
         }
         let Some(shortest) = rules
             .iter()
@@ -132,7 +130,6 @@ pub async fn timer_step(state: &AppState) -> Result<usize, StoreError> {
             )
             .await?;
         }
-        state.hub.notify(ws);
     }
     Ok(count)
 }
@@ -338,12 +335,12 @@ async fn apply(
                 .await?;
         }
         Action::Notify { user } => {
-            let payload =
-                json!({"user_id": user, "conversation_id": conversation, "rule_id": fired.rule_id});
-            state
-                .store
-                .publish(ws, "agent.notified", &payload, now)
-                .await?;
+            let event = LiveEvent::AgentNotified {
+                user_id: *user,
+                conversation_id: conversation,
+                rule_id: fired.rule_id,
+            };
+            state.store.publish(ws, &event, now).await?;
         }
         Action::CallWebhook { url } => {
             let body = json!({"rule_id": fired.rule_id, "conversation_id": conversation, "message": stored.message});

@@ -4,8 +4,7 @@ use std::collections::HashMap;
 use std::ops::Deref;
 use std::sync::{Arc, Mutex};
 
-use pronto_store::Store;
-use tokio::sync::broadcast;
+use pronto_store::{LiveEvent, Store};
 
 use crate::auth::LoginLimiter;
 use crate::config::Config;
@@ -23,39 +22,12 @@ pub fn system_clock() -> Clock {
     })
 }
 
-/// Wakes the event streams of a workspace when an event was committed, on this node
-/// (after the handler's transaction) or on another (through PostgreSQL's NOTIFY).
-#[derive(Clone, Debug)]
-pub struct Hub {
-    tx: broadcast::Sender<i64>,
-}
-
-impl Hub {
-    fn new() -> Self {
-        Hub {
-            tx: broadcast::channel(1024).0,
-        }
-    }
-
-    /// Says that workspace `id` has new events.
-    pub fn notify(&self, workspace_id: i64) {
-        let _ = self.tx.send(workspace_id);
-    }
-
-    /// Listens for new events.
-    pub fn subscribe(&self) -> broadcast::Receiver<i64> {
-        self.tx.subscribe()
-    }
-}
-
 /// Everything a handler needs.
 pub struct Inner {
     /// The database.
     pub store: Store,
     /// The settings.
     pub config: Config,
-    /// Live-event wake-ups.
-    pub hub: Hub,
     /// The live responsiveness engines, one per channel.
     pub engines: Engines,
     /// The inbox's clocks, from each channel's forecast.
@@ -77,6 +49,9 @@ pub struct Inner {
     /// Turns true when the server begins to stop: live event streams end then, so
     /// that a graceful stop does not wait for the open inbox tabs forever.
     stopping: tokio::sync::watch::Sender<bool>,
+    /// Channels whose responsiveness is being looked at, and whether another change
+    /// came meanwhile (then it is looked at once more when the run ends).
+    announcing: Mutex<HashMap<(i64, i64), bool>>,
     /// Requests handled, by status class, for `/metrics`.
     pub counters: Mutex<HashMap<&'static str, u64>>,
     clock: Clock,
@@ -102,7 +77,6 @@ impl AppState {
             stopping: tokio::sync::watch::channel(false).0,
             store,
             config,
-            hub: Hub::new(),
             engines: Engines::default(),
             clocks: Default::default(),
             limiter: Mutex::new(LoginLimiter::default()),
@@ -113,6 +87,7 @@ impl AppState {
                 .expect("an HTTP client with default TLS builds"),
             outgoing,
             counters: Mutex::new(HashMap::new()),
+            announcing: Mutex::new(HashMap::new()),
             sealer: std::sync::OnceLock::new(),
             clock,
         }))
@@ -165,31 +140,58 @@ impl AppState {
 
     /// After a change on a channel: announces `responsiveness.changed` to the
     /// workspace's live clients if the channel's figures moved. Runs in the
-    /// background so that the request that made the change does not wait for it.
+    /// background so that the request that made the change does not wait for it;
+    /// at most one run per channel at a time, and changes that come during a run
+    /// are looked at together by one more run (a batch of messages announces once).
     pub fn after_change(&self, workspace_id: i64, channel_id: i64) {
+        let key = (workspace_id, channel_id);
+        {
+            let Ok(mut running) = self.announcing.lock() else {
+                return;
+            };
+            if let Some(again) = running.get_mut(&key) {
+                *again = true;
+                return;
+            }
+            running.insert(key, false);
+        }
         let state = self.clone();
         tokio::spawn(async move {
-            let now = state.now();
-            match state
-                .engines
-                .changed(&state.store, workspace_id, channel_id, now)
-                .await
-            {
-                Ok(Some(report)) => {
-                    let payload = serde_json::json!({"channel_id": channel_id, "report": report});
-                    match state
-                        .store
-                        .publish(workspace_id, "responsiveness.changed", &payload, now)
-                        .await
-                    {
-                        Ok(_) => state.hub.notify(workspace_id),
-                        Err(e) => tracing::warn!("announcing responsiveness: {e}"),
+            loop {
+                state.announce(workspace_id, channel_id).await;
+                let Ok(mut running) = state.announcing.lock() else {
+                    return;
+                };
+                match running.get_mut(&key) {
+                    Some(again) if *again => *again = false,
+                    _ => {
+                        running.remove(&key);
+                        return;
                     }
                 }
-                Ok(None) => {}
-                Err(e) => tracing::warn!("computing responsiveness: {e}"),
             }
         });
+    }
+
+    async fn announce(&self, workspace_id: i64, channel_id: i64) {
+        let now = self.now();
+        match self
+            .engines
+            .changed(&self.store, workspace_id, channel_id, now)
+            .await
+        {
+            Ok(Some(report)) => {
+                let event = LiveEvent::ResponsivenessChanged {
+                    channel_id,
+                    report: serde_json::to_value(report).unwrap_or_default(),
+                };
+                if let Err(e) = self.store.publish(workspace_id, &event, now).await {
+                    tracing::warn!("announcing responsiveness: {e}");
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!("computing responsiveness: {e}"),
+        }
     }
 
     /// Counts one occurrence of `what` for `/metrics`.

@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 use sqlx::Row;
 
-use crate::events::append;
+use crate::live_event::LiveEvent;
 use crate::messages::message_in;
 use crate::model::{Message, Micros};
 use crate::{Result, Store};
@@ -76,16 +76,11 @@ impl Store {
         };
         query.bind(id).execute(&mut *tx).await?;
         let message = message_in(&mut tx, id).await?;
-        let payload = json!({"conversation_id": message.conversation_id, "message": message});
-        append(
-            &mut tx,
-            self.backend,
-            workspace_id,
-            "message.updated",
-            &payload,
-            now,
-        )
-        .await?;
+        let event = LiveEvent::MessageUpdated {
+            conversation_id: message.conversation_id,
+            message: message.clone(),
+        };
+        tx.emit(workspace_id, &event, now);
         tx.commit().await?;
         Ok(Some(message))
     }
@@ -154,16 +149,11 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        let payload = json!({"contact_id": id, "attributes": attributes});
-        append(
-            &mut tx,
-            self.backend,
-            workspace_id,
-            "contact.updated",
-            &payload,
-            now,
-        )
-        .await?;
+        let event = LiveEvent::ContactUpdated {
+            contact_id: id,
+            attributes,
+        };
+        tx.emit(workspace_id, &event, now);
         tx.commit().await?;
         Ok(true)
     }

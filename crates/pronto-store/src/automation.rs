@@ -2,10 +2,10 @@
 //! conversation, and the status changes the business hours write.
 
 use pronto_core::Presence;
-use serde_json::{Value, json};
+use serde_json::Value;
 use sqlx::Row;
 
-use crate::events::append;
+use crate::live_event::LiveEvent;
 use crate::model::Micros;
 use crate::{Result, Store, StoreError};
 
@@ -136,16 +136,11 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        let payload = json!({"channel_id": channel_id});
-        append(
-            &mut tx,
-            self.backend,
+        tx.emit(
             workspace_id,
-            "channel.automation",
-            &payload,
+            &LiveEvent::ChannelAutomation { channel_id },
             now,
-        )
-        .await?;
+        );
         tx.commit().await?;
         Ok(())
     }
@@ -241,21 +236,13 @@ impl Store {
         .bind(change.source.as_str())
         .execute(&mut *tx)
         .await?;
-        let payload = json!({
-            "channel_id": channel_id,
-            "status": change.status.as_str(),
-            "at": change.at,
-            "source": change.source.as_str(),
-        });
-        append(
-            &mut tx,
-            self.backend,
-            workspace_id,
-            "channel.status",
-            &payload,
-            now,
-        )
-        .await?;
+        let event = LiveEvent::ChannelStatus {
+            channel_id,
+            status: change.status.as_str().to_owned(),
+            at: change.at,
+            source: Some(change.source.as_str().to_owned()),
+        };
+        tx.emit(workspace_id, &event, now);
         tx.commit().await?;
         Ok(())
     }

@@ -8,8 +8,8 @@ use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::events::append;
 use crate::inbox::idle_key;
+use crate::live_event::LiveEvent;
 use crate::messages::{commit_created, contact_for, insert_reply};
 use crate::model::{Comment, InboundComment, Micros, Outbound, Stored};
 use crate::{Result, Store, StoreError};
@@ -113,15 +113,10 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let stored = comment(&row)?;
-        append(
-            &mut tx,
-            self.backend,
-            workspace_id,
-            "comment.created",
-            &json!({"comment": stored}),
-            now,
-        )
-        .await?;
+        let event = LiveEvent::CommentCreated {
+            comment: stored.clone(),
+        };
+        tx.emit(workspace_id, &event, now);
         tx.commit().await?;
         Ok((stored, true))
     }
@@ -148,17 +143,12 @@ impl Store {
         .await?
         .rows_affected();
         if changed > 0 {
-            let payload =
-                json!({"channel_id": channel_id, "external_id": external_id, "deleted_at": at});
-            append(
-                &mut tx,
-                self.backend,
-                workspace_id,
-                "comment.removed",
-                &payload,
-                now,
-            )
-            .await?;
+            let event = LiveEvent::CommentRemoved {
+                channel_id,
+                external_id: external_id.to_owned(),
+                deleted_at: at,
+            };
+            tx.emit(workspace_id, &event, now);
         }
         tx.commit().await?;
         Ok(changed > 0)
@@ -302,7 +292,7 @@ impl Store {
         .bind(conversation)
         .execute(&mut *tx)
         .await?;
-        commit_created(tx, self.backend, workspace_id, conversation, id, now).await
+        commit_created(tx, workspace_id, conversation, id, now).await
     }
 
     /// The comment a private reply answers, by the reply's message id.

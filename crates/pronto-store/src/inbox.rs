@@ -1,11 +1,11 @@
 //! Channels, contacts, conversations, labels, notes and saved replies.
 
 use pronto_core::{Folder, Presence};
-use serde_json::{Value, json};
+use serde_json::Value;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::events::append;
+use crate::live_event::LiveEvent;
 use crate::model::{Channel, Contact, Conversation, ConversationQuery, Micros, Note, SavedReply};
 use crate::{Result, Store, StoreError, conflict};
 
@@ -202,16 +202,13 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        let payload = json!({"channel_id": channel_id, "status": status.as_str(), "at": now});
-        append(
-            &mut tx,
-            self.backend,
-            workspace_id,
-            "channel.status",
-            &payload,
-            now,
-        )
-        .await?;
+        let event = LiveEvent::ChannelStatus {
+            channel_id,
+            status: status.as_str().to_owned(),
+            at: now,
+            source: None,
+        };
+        tx.emit(workspace_id, &event, now);
         tx.commit().await?;
         Ok(())
     }
@@ -414,17 +411,12 @@ impl Store {
         if let Some(user) = assignee {
             self.member(workspace_id, user).await?;
         }
-        let payload = json!({"conversation_id": id, "assignee_id": assignee});
-        self.set_conversation_column(
-            workspace_id,
-            id,
-            "assignee_id",
-            assignee,
-            "conversation.assigned",
-            &payload,
-            now,
-        )
-        .await?;
+        let event = LiveEvent::ConversationAssigned {
+            conversation_id: id,
+            assignee_id: assignee,
+        };
+        self.set_conversation_column(workspace_id, id, "assignee_id", assignee, &event, now)
+            .await?;
         self.conversation(workspace_id, id).await
     }
 
@@ -437,17 +429,12 @@ impl Store {
         priority: i64,
         now: Micros,
     ) -> Result<()> {
-        let payload = json!({"conversation_id": id, "priority": priority});
-        self.set_conversation_column(
-            workspace_id,
-            id,
-            "priority",
-            Some(priority),
-            "conversation.priority",
-            &payload,
-            now,
-        )
-        .await
+        let event = LiveEvent::ConversationPriority {
+            conversation_id: id,
+            priority,
+        };
+        self.set_conversation_column(workspace_id, id, "priority", Some(priority), &event, now)
+            .await
     }
 
     /// Sets one column of a conversation and publishes `kind` with `payload`, in one
@@ -459,8 +446,7 @@ impl Store {
         id: i64,
         column: &'static str,
         value: Option<i64>,
-        kind: &str,
-        payload: &serde_json::Value,
+        event: &LiveEvent,
         now: Micros,
     ) -> Result<()> {
         let mut tx = self.write_tx().await?;
@@ -475,7 +461,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("conversation"));
         }
-        append(&mut tx, self.backend, workspace_id, kind, payload, now).await?;
+        tx.emit(workspace_id, event, now);
         tx.commit().await?;
         Ok(())
     }
@@ -503,21 +489,13 @@ impl Store {
             return Err(StoreError::NotFound("conversation"));
         }
         record_move(&mut tx, id, folder, now).await?;
-        let payload = json!({
-            "conversation_id": id,
-            "channel_id": before.channel_id,
-            "folder": folder.as_str(),
-            "at": now,
-        });
-        append(
-            &mut tx,
-            self.backend,
-            workspace_id,
-            "conversation.moved",
-            &payload,
-            now,
-        )
-        .await?;
+        let event = LiveEvent::ConversationMoved {
+            conversation_id: id,
+            channel_id: before.channel_id,
+            folder: folder.as_str().to_owned(),
+            at: now,
+        };
+        tx.emit(workspace_id, &event, now);
         tx.commit().await?;
         self.conversation(workspace_id, id).await
     }
@@ -551,16 +529,12 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        let payload = json!({"conversation_id": id, "added": add, "removed": remove});
-        append(
-            &mut tx,
-            self.backend,
-            workspace_id,
-            "conversation.labeled",
-            &payload,
-            now,
-        )
-        .await?;
+        let event = LiveEvent::ConversationLabeled {
+            conversation_id: id,
+            added: add.to_vec(),
+            removed: remove.to_vec(),
+        };
+        tx.emit(workspace_id, &event, now);
         tx.commit().await?;
         self.conversation(workspace_id, id).await
     }
@@ -593,16 +567,11 @@ impl Store {
             text: text.to_owned(),
             created_at: now,
         };
-        let payload = json!({"conversation_id": id, "note": note});
-        append(
-            &mut tx,
-            self.backend,
-            workspace_id,
-            "note.created",
-            &payload,
-            now,
-        )
-        .await?;
+        let event = LiveEvent::NoteCreated {
+            conversation_id: id,
+            note: note.clone(),
+        };
+        tx.emit(workspace_id, &event, now);
         tx.commit().await?;
         Ok(note)
     }

@@ -38,19 +38,6 @@ pub struct Subscription {
     pub workspace_id: i64,
 }
 
-/// A log event with its time, for outgoing webhooks.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TimedEvent {
-    /// Its number in the workspace.
-    pub seq: i64,
-    /// Its kind.
-    pub kind: String,
-    /// Its data.
-    pub payload: Value,
-    /// When it was written.
-    pub at: Micros,
-}
-
 /// An automation rule as stored: its id, position and JSON.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoredRule {
@@ -192,35 +179,6 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(())
-    }
-
-    /// [`Store::events_after`] with each event's time.
-    pub async fn timed_events_after(
-        &self,
-        workspace_id: i64,
-        after: i64,
-        limit: i64,
-    ) -> Result<Vec<TimedEvent>> {
-        let rows = sqlx::query(
-            "SELECT seq, kind, payload, created_at FROM events WHERE workspace_id = $1 AND seq > $2
-             ORDER BY seq LIMIT $3",
-        )
-        .bind(workspace_id)
-        .bind(after)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let payload: String = r.try_get("payload")?;
-                Ok(TimedEvent {
-                    seq: r.try_get("seq")?,
-                    kind: r.try_get("kind")?,
-                    payload: serde_json::from_str(&payload).unwrap_or(Value::Null),
-                    at: r.try_get("created_at")?,
-                })
-            })
-            .collect()
     }
 
     /// The workspace's rules, in evaluation order.

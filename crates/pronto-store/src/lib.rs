@@ -16,9 +16,11 @@ mod automation;
 mod comments;
 mod engine;
 mod events;
+mod group_commit;
 mod imports;
 mod inbox;
 mod integrations;
+mod live_event;
 mod messages;
 pub mod model;
 mod retention;
@@ -38,7 +40,8 @@ pub use automation::{Automated, AutomatedChannel, ConversationFacts, StatusChang
 pub use comments::private_reply_marker;
 pub use events::EVENTS_CHANNEL;
 pub use imports::ImportProgress;
-pub use integrations::{StoredRule, Subscription, TimedEvent, Waiting};
+pub use integrations::{StoredRule, Subscription, Waiting};
+pub use live_event::{LiveEvent, Logged, MessageStatus};
 pub use model::*;
 pub use retention::Purged;
 pub use routing::{
@@ -86,11 +89,33 @@ pub enum StoreError {
 /// A short alias for the store's results.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// The store: a connection pool and the backend it talks to.
+/// The store: a connection pool, the backend it talks to, and the wake-ups of
+/// committed events.
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    wake: tokio::sync::broadcast::Sender<i64>,
+    url: Url,
+    /// The writer of customer messages, started on first use.
+    group: std::sync::Arc<std::sync::OnceLock<group_commit::GroupCommit>>,
+}
+
+/// The database URL, kept for PostgreSQL's `LISTEN` connection; never printed (it
+/// may hold a password).
+#[derive(Clone)]
+struct Url(std::sync::Arc<str>);
+
+impl Url {
+    fn postgres(&self) -> Option<&str> {
+        (self.0.starts_with("postgres:") || self.0.starts_with("postgresql:")).then_some(&*self.0)
+    }
+}
+
+impl std::fmt::Debug for Url {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Url(..)")
+    }
 }
 
 impl Store {
@@ -151,7 +176,13 @@ impl Store {
                     .await?
             }
         };
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            wake: tokio::sync::broadcast::channel(4096).0,
+            url: Url(url.into()),
+            group: Default::default(),
+        })
     }
 
     async fn migrate(&self) -> Result<()> {
@@ -170,6 +201,14 @@ impl Store {
         Ok(())
     }
 
+    /// The same store without the group-commit writer (for the writer itself).
+    fn without_group_commit(&self) -> Store {
+        Store {
+            group: Default::default(),
+            ..self.clone()
+        }
+    }
+
     /// The backend.
     pub fn backend(&self) -> Backend {
         self.backend
@@ -178,16 +217,6 @@ impl Store {
     /// The pool, for backend-specific work (PostgreSQL's `LISTEN`).
     pub fn pool(&self) -> &AnyPool {
         &self.pool
-    }
-
-    /// Starts a transaction that will write. On SQLite it takes the write lock at
-    /// once (`BEGIN IMMEDIATE`), so that concurrent writers wait for each other (up
-    /// to the busy timeout) instead of failing when a read lock cannot be upgraded.
-    pub(crate) async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
-        Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
-        })
     }
 
     /// Whether the database answers.

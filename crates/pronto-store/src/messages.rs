@@ -5,12 +5,13 @@
 //! message id Pronto sends along).
 
 use pronto_core::Folder;
-use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::events::append;
-use crate::inbox::{list_key, record_move};
+use crate::events::Write;
+use crate::group_commit::write_one;
+use crate::inbox::list_key;
+use crate::live_event::{LiveEvent, MessageStatus};
 use crate::model::{Inbound, Message, MessageAuthor, Micros, Outbound, OutboxJob, Stored};
 use crate::{Result, Store, StoreError};
 
@@ -50,24 +51,18 @@ async fn message_by_id(conn: &mut AnyConnection, id: i64) -> Result<Message> {
 /// Publishes `message.created` for a message written in `tx`, in that same
 /// transaction, and commits.
 pub(crate) async fn commit_created(
-    mut tx: sqlx::Transaction<'static, sqlx::Any>,
-    backend: crate::Backend,
+    mut tx: Write,
     workspace_id: i64,
     conversation_id: i64,
     message_id: i64,
     now: Micros,
 ) -> Result<Stored> {
     let message = message_by_id(&mut tx, message_id).await?;
-    let payload = json!({"conversation_id": conversation_id, "message": message});
-    append(
-        &mut tx,
-        backend,
-        workspace_id,
-        "message.created",
-        &payload,
-        now,
-    )
-    .await?;
+    let event = LiveEvent::MessageCreated {
+        conversation_id,
+        message: message.clone(),
+    };
+    tx.emit(workspace_id, &event, now);
     tx.commit().await?;
     Ok(Stored {
         message,
@@ -169,99 +164,48 @@ impl Store {
     /// Stores a customer message: finds or creates the contact and the conversation,
     /// moves a conversation in done back to the inbox (one in spam stays there),
     /// and publishes `message.created`. The same `external_id` twice is stored once.
+    /// Written together with other callers' messages (group commit); answers once
+    /// the message is durable.
     pub async fn receive(
         &self,
         workspace_id: i64,
         inbound: &Inbound,
         now: Micros,
     ) -> Result<Stored> {
+        self.receive_many(workspace_id, vec![inbound.clone()], now)
+            .await
+            .pop()
+            .unwrap_or_else(|| Err(StoreError::Conflict("nothing was stored".into())))
+    }
+
+    /// [`Store::receive`] in a transaction of its own.
+    pub(crate) async fn receive_one(
+        &self,
+        workspace_id: i64,
+        inbound: &Inbound,
+        now: Micros,
+    ) -> Result<Stored> {
         self.channel(workspace_id, inbound.channel_id).await?;
-        // Two deliveries of one message may race: the unique index lets one win, and
-        // the other then finds it.
+        // Two deliveries of one message may race (two nodes): the unique index lets
+        // one win, and the other then finds it.
         for _ in 0..3 {
-            if let Some(existing) = self.existing_inbound(inbound).await? {
-                return Ok(Stored {
-                    message: existing,
-                    created: false,
-                });
-            }
-            match self.try_receive(workspace_id, inbound, now).await {
+            let mut tx = self.write_tx().await?;
+            match write_one(&mut tx, workspace_id, inbound, now).await {
+                Ok(stored) => {
+                    tx.commit().await?;
+                    return Ok(stored);
+                }
                 Err(StoreError::Database(sqlx::Error::Database(db)))
                     if db.is_unique_violation() =>
                 {
                     continue;
                 }
-                other => return other,
+                Err(e) => return Err(e),
             }
         }
         Err(StoreError::Conflict(
             "the message could not be stored; try again".into(),
         ))
-    }
-
-    async fn existing_inbound(&self, inbound: &Inbound) -> Result<Option<Message>> {
-        let Some(external) = &inbound.external_id else {
-            return Ok(None);
-        };
-        let row = sqlx::query(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE channel_id = $1 AND external_id = $2"
-        ))
-        .bind(inbound.channel_id)
-        .bind(external)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(message).transpose()
-    }
-
-    async fn try_receive(&self, workspace_id: i64, m: &Inbound, now: Micros) -> Result<Stored> {
-        let mut tx = self.write_tx().await?;
-        let (conversation, folder, waiting, last) = find_or_open(
-            &mut tx,
-            workspace_id,
-            m.channel_id,
-            &m.contact_external_id,
-            m.contact_name.as_deref(),
-            m.at,
-            now,
-        )
-        .await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO messages (workspace_id, channel_id, conversation_id, direction, author, text,
-                                   attachments, external_id, status, at, created_at)
-             VALUES ($1, $2, $3, 'in', 'customer', $4, $5, $6, 'received', $7, $8) RETURNING id",
-        )
-        .bind(workspace_id)
-        .bind(m.channel_id)
-        .bind(conversation)
-        .bind(&m.text)
-        .bind(m.attachments.to_string())
-        .bind(m.external_id.as_deref())
-        .bind(m.at)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        let waiting = waiting.map_or(m.at, |w| w.min(m.at));
-        let last = last.map_or(m.at, |l| l.max(m.at));
-        let new_folder = if folder == Folder::Done {
-            Folder::Inbox
-        } else {
-            folder
-        };
-        sqlx::query(
-            "UPDATE conversations SET waiting_since = $1, last_message_at = $2, list_key = $3, folder = $4
-             WHERE id = $5",
-        )
-        .bind(waiting)
-        .bind(last)
-        .bind(list_key(new_folder, Some(waiting), Some(last)))
-        .bind(new_folder.as_str())
-        .bind(conversation)
-        .execute(&mut *tx)
-        .await?;
-        if new_folder != folder {
-            record_move(&mut tx, conversation, new_folder, m.at).await?;
-        }
-        commit_created(tx, self.backend, workspace_id, conversation, id, now).await
     }
 
     /// Stores a reply with its outbox entry and publishes `message.created`. The same
@@ -319,7 +263,7 @@ impl Store {
         .bind(conversation.id)
         .execute(&mut *tx)
         .await?;
-        commit_created(tx, self.backend, workspace_id, conversation.id, id, now).await
+        commit_created(tx, workspace_id, conversation.id, id, now).await
     }
 
     /// The reply stored under an idempotency key, if any.
@@ -453,28 +397,20 @@ impl Store {
     /// Publishes a reply's new delivery status (`message.status`) in `tx`.
     async fn status_event(
         &self,
-        tx: &mut AnyConnection,
+        tx: &mut Write,
         workspace_id: i64,
         m: &Message,
         status: &str,
         error: Option<&str>,
         now: Micros,
     ) -> Result<()> {
-        let payload = json!({
-            "conversation_id": m.conversation_id,
-            "message_id": m.id,
-            "status": status,
-            "error": error,
+        let event = LiveEvent::MessageStatus(MessageStatus::Message {
+            conversation_id: m.conversation_id,
+            message_id: m.id,
+            status: status.to_owned(),
+            error: error.map(str::to_owned),
         });
-        append(
-            tx,
-            self.backend,
-            workspace_id,
-            "message.status",
-            &payload,
-            now,
-        )
-        .await?;
+        tx.emit(workspace_id, &event, now);
         Ok(())
     }
 

@@ -214,7 +214,7 @@ impl MessageAuthor {
 }
 
 /// A stored message.
-#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Message {
     /// Its id.
     pub id: i64,
@@ -249,7 +249,7 @@ pub struct Message {
 
 /// A comment on one of the channel's posts, which an agent may answer once,
 /// privately.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Comment {
     /// Its id.
     pub id: i64,
@@ -297,7 +297,7 @@ pub struct InboundComment {
 }
 
 /// An internal note on a conversation.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Note {
     /// Its id.
     pub id: i64,
@@ -383,19 +383,6 @@ pub struct OutboxJob {
     pub message: Message,
     /// Attempts so far, this one included.
     pub attempts: i64,
-}
-
-/// A live event as clients receive it.
-#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct LiveEvent {
-    /// Its number in the workspace: the SSE id.
-    pub seq: i64,
-    /// `message.created`, `message.status`, `conversation.updated`,
-    /// `channel.status`, `responsiveness.changed`...
-    pub kind: String,
-    /// Its data.
-    #[schema(value_type = Object)]
-    pub payload: Value,
 }
 
 /// Which conversations to list.

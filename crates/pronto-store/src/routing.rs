@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use serde_json::json;
 use sqlx::Row;
 
-use crate::events::append;
+use crate::live_event::LiveEvent;
 use crate::model::Micros;
 use crate::{Result, Store, StoreError};
 
@@ -129,16 +129,11 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        let payload = json!({"channel_id": channel_id, "mode": row.mode});
-        append(
-            &mut tx,
-            self.backend,
-            workspace_id,
-            "channel.routing",
-            &payload,
-            now,
-        )
-        .await?;
+        let event = LiveEvent::ChannelRouting {
+            channel_id,
+            mode: row.mode.clone(),
+        };
+        tx.emit(workspace_id, &event, now);
         tx.commit().await?;
         Ok(())
     }
@@ -409,16 +404,11 @@ impl Store {
             now,
         )
         .await?;
-        let payload = json!({"conversation_id": conversation_id, "assignee_id": agent_id});
-        append(
-            &mut tx,
-            self.backend,
-            workspace_id,
-            "conversation.assigned",
-            &payload,
-            now,
-        )
-        .await?;
+        let event = LiveEvent::ConversationAssigned {
+            conversation_id,
+            assignee_id: Some(agent_id),
+        };
+        tx.emit(workspace_id, &event, now);
         tx.commit().await?;
         Ok(true)
     }
@@ -464,16 +454,11 @@ impl Store {
                 now,
             )
             .await?;
-            let payload = json!({"conversation_id": id, "assignee_id": null});
-            append(
-                &mut tx,
-                self.backend,
-                workspace_id,
-                "conversation.assigned",
-                &payload,
-                now,
-            )
-            .await?;
+            let event = LiveEvent::ConversationAssigned {
+                conversation_id: id,
+                assignee_id: None,
+            };
+            tx.emit(workspace_id, &event, now);
             handed.push(id);
         }
         tx.commit().await?;

@@ -2,11 +2,10 @@
 //! worker afterwards; and what the worker records from them besides customer
 //! messages (business messages seen as echoes, deliveries, reads).
 
-use serde_json::json;
 use sqlx::Row;
 
-use crate::events::append;
 use crate::inbox::idle_key;
+use crate::live_event::{LiveEvent, MessageStatus};
 use crate::messages::commit_created;
 use crate::model::{MessageAuthor, Micros, Stored};
 use crate::{Result, Store, StoreError};
@@ -70,51 +69,124 @@ impl Store {
     }
 
     /// Claims the oldest unprocessed body for `lease` microseconds, counting the
-    /// attempt. A body waiting for its next attempt ([`Store::retry_webhook`]) is
-    /// passed over until then.
+    /// attempt (see [`Store::claim_webhooks`]).
     pub async fn claim_webhook(&self, now: Micros, lease: Micros) -> Result<Option<WebhookBody>> {
-        let row = sqlx::query(
-            "UPDATE webhook_inbox SET locked_until = $1, attempts = attempts + 1
-             WHERE id = (SELECT id FROM webhook_inbox
-                         WHERE processed_at IS NULL AND (locked_until IS NULL OR locked_until <= $2)
-                         ORDER BY id LIMIT 1)
-               AND processed_at IS NULL AND (locked_until IS NULL OR locked_until <= $2)
-             RETURNING id, channel_id, body, attempts",
-        )
-        .bind(now + lease)
+        Ok(self.claim_webhooks(now, lease, 1).await?.into_iter().next())
+    }
+
+    /// Claims up to `limit` unprocessed bodies of one channel, oldest first, for
+    /// `lease` microseconds, counting an attempt at each: the channel of the oldest
+    /// body that no other worker holds. While a worker holds bodies of a channel, no
+    /// other claims that channel's, so each conversation's events are applied in
+    /// arrival order across nodes. A body waiting for its next attempt
+    /// ([`Store::retry_webhook`]) is passed over until then, without holding back
+    /// the bodies after it. Reads first, and takes the write lock only when there is
+    /// something to claim.
+    pub async fn claim_webhooks(
+        &self,
+        now: Micros,
+        lease: Micros,
+        limit: i64,
+    ) -> Result<Vec<WebhookBody>> {
+        const CLAIMABLE: &str =
+            "processed_at IS NULL AND (locked_until IS NULL OR locked_until <= $1)
+                                 AND (claimed_until IS NULL OR claimed_until <= $1)";
+        let channel: Option<i64> = sqlx::query_scalar(&format!(
+            "SELECT w.channel_id FROM webhook_inbox w WHERE {CLAIMABLE}
+               AND NOT EXISTS (SELECT 1 FROM webhook_inbox o WHERE o.channel_id = w.channel_id
+                               AND o.processed_at IS NULL AND o.claimed_until > $1)
+             ORDER BY w.id LIMIT 1"
+        ))
         .bind(now)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| {
-            Ok(WebhookBody {
-                id: r.try_get("id")?,
-                channel_id: r.try_get("channel_id")?,
-                body: r.try_get("body")?,
-                attempts: r.try_get("attempts")?,
+        let Some(channel) = channel else {
+            return Ok(Vec::new());
+        };
+        let mut tx = self.write_tx().await?;
+        if self.backend == crate::Backend::Postgres {
+            // Claimers of one channel take turns here; each then sees the other's
+            // committed claim (a new snapshot per statement) and backs off.
+            sqlx::query("SELECT id FROM channels WHERE id = $1 FOR UPDATE")
+                .bind(channel)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let rows = sqlx::query(&format!(
+            "UPDATE webhook_inbox SET claimed_until = $2, attempts = attempts + 1
+             WHERE id IN (SELECT id FROM webhook_inbox WHERE channel_id = $3 AND {CLAIMABLE}
+                          ORDER BY id LIMIT $4)
+               AND NOT EXISTS (SELECT 1 FROM webhook_inbox o WHERE o.channel_id = $3
+                               AND o.processed_at IS NULL AND o.claimed_until > $1)
+             RETURNING id, channel_id, body, attempts"
+        ))
+        .bind(now)
+        .bind(now + lease)
+        .bind(channel)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let mut bodies = rows
+            .iter()
+            .map(|r| {
+                Ok(WebhookBody {
+                    id: r.try_get("id")?,
+                    channel_id: r.try_get("channel_id")?,
+                    body: r.try_get("body")?,
+                    attempts: r.try_get("attempts")?,
+                })
             })
-        })
-        .transpose()
+            .collect::<Result<Vec<_>>>()?;
+        bodies.sort_by_key(|b| b.id);
+        Ok(bodies)
     }
 
     /// Marks a body processed; with `error`, it stays readable as a dead letter.
     pub async fn finish_webhook(&self, id: i64, now: Micros, error: Option<&str>) -> Result<()> {
-        sqlx::query("UPDATE webhook_inbox SET processed_at = $1, error = $2, locked_until = NULL WHERE id = $3")
-            .bind(now)
-            .bind(error)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE webhook_inbox SET processed_at = $1, error = $2, locked_until = NULL,
+                                      claimed_until = NULL WHERE id = $3",
+        )
+        .bind(now)
+        .bind(error)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Marks bodies processed without error, in one statement.
+    pub async fn finish_webhooks(&self, ids: &[i64], now: Micros) -> Result<()> {
+        for chunk in ids.chunks(500) {
+            let list = (0..chunk.len())
+                .map(|i| format!("${}", i + 2))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "UPDATE webhook_inbox SET processed_at = $1, locked_until = NULL, claimed_until = NULL
+                 WHERE id IN ({list})"
+            );
+            let mut query = sqlx::query(&sql).bind(now);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            query.execute(&self.pool).await?;
+        }
         Ok(())
     }
 
     /// Leaves a body that failed for another attempt at `next_attempt_at`, with why.
     pub async fn retry_webhook(&self, id: i64, next_attempt_at: Micros, error: &str) -> Result<()> {
-        sqlx::query("UPDATE webhook_inbox SET locked_until = $1, last_error = $2 WHERE id = $3")
-            .bind(next_attempt_at)
-            .bind(error)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE webhook_inbox SET locked_until = $1, claimed_until = NULL, last_error = $2
+             WHERE id = $3",
+        )
+        .bind(next_attempt_at)
+        .bind(error)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -276,7 +348,7 @@ impl Store {
                 .await?;
         }
         // The event is written in the message's own transaction.
-        commit_created(tx, self.backend, workspace_id, conversation_id, id, now).await
+        commit_created(tx, workspace_id, conversation_id, id, now).await
     }
 
     /// Marks Pronto's messages to a customer up to `watermark` as `delivered` or
@@ -339,16 +411,13 @@ impl Store {
         .await?
         .rows_affected();
         if changed > 0 {
-            let payload = json!({"channel_id": channel_id, "contact": contact_external_id, "status": kind, "watermark": watermark});
-            append(
-                &mut tx,
-                self.backend,
-                workspace_id,
-                "message.status",
-                &payload,
-                now,
-            )
-            .await?;
+            let event = LiveEvent::MessageStatus(MessageStatus::Watermark {
+                channel_id,
+                contact: contact_external_id.to_owned(),
+                status: kind.to_owned(),
+                watermark,
+            });
+            tx.emit(workspace_id, &event, now);
         }
         tx.commit().await?;
         Ok(changed)

@@ -146,10 +146,8 @@ const Pronto = (() => {
   const handlers = [];
   const reconnected = [];
   let source = null, broken = false, retry = 1000, lastSeq = null;
-  const KINDS = ["message.created", "message.status", "message.updated", "conversation.assigned",
-    "conversation.moved", "conversation.labeled", "conversation.priority", "note.created",
-    "channel.status", "responsiveness.changed", "conversation.typing", "conversation.viewing",
-    "contact.updated", "comment.created", "comment.removed", "agent.notified"];
+  // Every event kind, from the server's one list of them (`LiveEvent::KINDS`).
+  const KINDS = (me && Array.isArray(me.kinds)) ? me.kinds : [];
   const connect = () => {
     // From the event the page was rendered with; the browser itself resumes from
     // the last event it received (Last-Event-ID) after a break.

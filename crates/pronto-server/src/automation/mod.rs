@@ -168,7 +168,6 @@ impl Context<'_> {
                 .store
                 .note_automation(message.conversation_id, what, self.now)
                 .await?;
-            state.hub.notify(channel.workspace_id);
             state.after_change(channel.workspace_id, channel.id);
         }
         Ok(stored.created)
@@ -195,7 +194,6 @@ impl Context<'_> {
                 self.now,
             )
             .await?;
-        state.hub.notify(ws);
         Ok(())
     }
 }

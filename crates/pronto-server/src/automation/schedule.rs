@@ -119,7 +119,6 @@ async fn step_channel(
                 .record_channel_status(ws, channel_id, change, now)
                 .await?;
             outcome.changes += 1;
-            state.hub.notify(ws);
             state.after_change(ws, channel_id);
         }
         cursor = cursor.max(t);
@@ -153,7 +152,6 @@ pub async fn apply_hours_now(
             .store
             .record_channel_status(workspace_id, channel_id, change, now)
             .await?;
-        state.hub.notify(workspace_id);
         state.after_change(workspace_id, channel_id);
     }
     Ok(())

@@ -71,7 +71,7 @@ pub async fn deactivate_user(
         .deactivate_member(auth.workspace(), id, state.now())
         .await?;
     // Their open event streams check their credential and end.
-    state.hub.notify(auth.workspace());
+    state.store.wake(auth.workspace());
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -135,7 +135,7 @@ pub async fn reset_password(
         .reset_password(auth.workspace(), id, &hash, state.now())
         .await?;
     // The member's event streams end at once, not at their next check.
-    state.hub.notify(auth.workspace());
+    state.store.wake(auth.workspace());
     Ok(Json(
         json!({"user": member, "temporary_password": temporary}),
     ))
@@ -204,7 +204,7 @@ pub async fn revoke_token(
         .revoke_api_token(auth.workspace(), id, state.now())
         .await?;
     // Its open event streams check their credential and end.
-    state.hub.notify(auth.workspace());
+    state.store.wake(auth.workspace());
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -401,7 +401,6 @@ pub async fn set_status(
         .store
         .set_channel_status(auth.workspace(), id, body.status, state.now())
         .await?;
-    state.hub.notify(auth.workspace());
     state.after_change(auth.workspace(), id);
     let channel = state.store.channel(auth.workspace(), id).await?;
     Ok(Json(channel_view(&state, &channel).await?))
@@ -453,7 +452,7 @@ pub async fn replace_token(
         .set_channel_config(auth.workspace(), id, &config)
         .await?;
     state.store.set_channel_state(id, "receiving").await?;
-    state.hub.notify(auth.workspace());
+    state.store.wake(auth.workspace());
     let channel = state.store.channel(auth.workspace(), id).await?;
     Ok(Json(channel_view(&state, &channel).await?))
 }

@@ -45,6 +45,5 @@ pub async fn put(
         .await?;
     crate::automation::apply_hours_now(&state, auth.workspace(), id, checked.schedule.as_ref())
         .await?;
-    state.hub.notify(auth.workspace());
     Ok(Json(body))
 }

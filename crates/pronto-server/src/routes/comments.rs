@@ -102,7 +102,6 @@ pub async fn private_reply(
         idempotency_key,
     };
     let stored = state.store.private_reply(ws, id, out, state.now()).await?;
-    state.hub.notify(ws);
     state.after_change(ws, channel.id);
     Ok((StatusCode::CREATED, Json(stored.message)))
 }

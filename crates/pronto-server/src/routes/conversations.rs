@@ -6,7 +6,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use pronto_core::Folder;
 use pronto_store::{
-    Contact, Conversation, ConversationQuery, ListCursor, Message, MessageAuthor, Note, Outbound,
+    Contact, Conversation, ConversationQuery, ListCursor, LiveEvent, Message, MessageAuthor, Note,
+    Outbound,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -196,12 +197,12 @@ pub async fn typing(
     let ws = auth.workspace();
     let conversation = state.store.conversation(ws, id).await?;
     let now = state.now();
-    let payload = json!({"conversation_id": id, "user_id": auth.0.user_id, "at": now});
-    state
-        .store
-        .publish(ws, "conversation.typing", &payload, now)
-        .await?;
-    state.hub.notify(ws);
+    let event = LiveEvent::ConversationTyping {
+        conversation_id: id,
+        user_id: auth.0.user_id,
+        at: now,
+    };
+    state.store.publish(ws, &event, now).await?;
     let channel = state.store.channel(ws, conversation.channel_id).await?;
     if crate::meta::is_meta(&channel.kind) {
         sender_action(&state, channel, id, "typing_on");
@@ -248,12 +249,12 @@ pub async fn viewing(
     let user = auth.user()?;
     state.store.conversation(ws, id).await?;
     let now = state.now();
-    let payload = json!({"conversation_id": id, "user_id": user, "at": now});
-    state
-        .store
-        .publish(ws, "conversation.viewing", &payload, now)
-        .await?;
-    state.hub.notify(ws);
+    let event = LiveEvent::ConversationViewing {
+        conversation_id: id,
+        user_id: user,
+        at: now,
+    };
+    state.store.publish(ws, &event, now).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -267,7 +268,6 @@ pub async fn retry(
 ) -> ApiResult<impl IntoResponse> {
     let ws = auth.workspace();
     let message = state.store.retry_message(ws, id, state.now()).await?;
-    state.hub.notify(ws);
     Ok(Json(message))
 }
 
@@ -289,7 +289,6 @@ pub async fn assign(
         .store
         .assign(auth.workspace(), id, body.user_id, state.now())
         .await?;
-    state.hub.notify(auth.workspace());
     Ok(Json(c))
 }
 
@@ -313,7 +312,6 @@ pub async fn move_to(
         .store
         .move_to(auth.workspace(), id, body.folder, state.now())
         .await?;
-    state.hub.notify(auth.workspace());
     state.after_change(auth.workspace(), c.channel_id);
     Ok(Json(c))
 }
@@ -357,7 +355,6 @@ pub async fn labels(
         .store
         .label(auth.workspace(), id, &body.add, &body.remove, state.now())
         .await?;
-    state.hub.notify(auth.workspace());
     Ok(Json(c))
 }
 
@@ -387,7 +384,6 @@ pub async fn add_note(
         .store
         .add_note(auth.workspace(), id, user, &body.text, state.now())
         .await?;
-    state.hub.notify(auth.workspace());
     Ok((StatusCode::CREATED, Json(note)))
 }
 
@@ -492,7 +488,6 @@ pub async fn reply(
         .store
         .send(auth.workspace(), &out, state.now())
         .await?;
-    state.hub.notify(auth.workspace());
     if stored.created {
         state.after_change(auth.workspace(), stored.message.channel_id);
     }

@@ -42,7 +42,7 @@ struct Cursor {
     credential: Credential,
     /// The stream's slot among `max_event_streams`, freed when it ends.
     _slot: tokio::sync::OwnedSemaphorePermit,
-    buffer: std::collections::VecDeque<pronto_store::LiveEvent>,
+    buffer: std::collections::VecDeque<pronto_store::Logged>,
 }
 
 impl Cursor {
@@ -71,7 +71,7 @@ pub struct StreamParams {
 }
 
 /// The stream.
-#[utoipa::path(get, path = "/api/v1/events", tag = "events", params(("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event"), StreamParams), responses((status = 200, description = "Server-Sent Events: each has its number as id, its kind as event (message.created, message.status, conversation.assigned, conversation.moved, conversation.labeled, note.created, channel.status, responsiveness.changed) and JSON data", content_type = "text/event-stream", body = String), (status = 503, description = "Too many live event streams are open (max_event_streams)", body = crate::openapi::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/events", tag = "events", params(("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event"), StreamParams), responses((status = 200, description = "Server-Sent Events: each has its number as id, its kind as event (one of the EventKind schema's values) and its payload as JSON data", content_type = "text/event-stream", body = String), (status = 503, description = "Too many live event streams are open (max_event_streams)", body = crate::openapi::ErrorBody)))]
 pub async fn stream(
     State(state): State<AppState>,
     auth: Auth,
@@ -104,7 +104,7 @@ pub async fn stream(
         })?;
     let cursor = Cursor {
         _slot: slot,
-        wake: state.hub.subscribe(),
+        wake: state.store.subscribe(),
         credential,
         state,
         workspace,
@@ -122,8 +122,8 @@ pub async fn stream(
                 c.after = e.seq;
                 let event = Event::default()
                     .id(e.seq.to_string())
-                    .event(e.kind)
-                    .data(e.payload.to_string());
+                    .event(e.kind())
+                    .data(e.event.payload_json());
                 return Some((Ok(event), c));
             }
             // Before each read of the log (after each wake-up and each quiet

@@ -74,28 +74,16 @@ pub async fn receive(
             .micros(),
         None => now,
     };
-    let stored = state
-        .store
-        .receive(
-            auth.workspace(),
-            &Inbound {
-                channel_id,
-                contact_external_id: body.contact_id,
-                contact_name: body.contact_name,
-                external_id: Some(body.message_id),
-                text: body.text,
-                attachments,
-                at,
-            },
-            now,
-        )
-        .await?;
-    state.hub.notify(auth.workspace());
-    if stored.created {
-        state.after_change(auth.workspace(), channel_id);
-        crate::rules::after_customer_message(&state, auth.workspace(), &stored).await;
-        crate::automation::after_customer_message(&state, &channel, &stored.message).await;
-    }
+    let message = Inbound {
+        channel_id,
+        contact_external_id: body.contact_id,
+        contact_name: body.contact_name,
+        external_id: Some(body.message_id),
+        text: body.text,
+        attachments,
+        at,
+    };
+    let stored = crate::inbound::receive_one(&state, &channel, message).await?;
     let status = if stored.created {
         StatusCode::CREATED
     } else {

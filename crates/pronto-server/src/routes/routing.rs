@@ -116,7 +116,6 @@ pub async fn put_channel(
         .store
         .set_channel_routing(auth.workspace(), id, &row, state.now())
         .await?;
-    state.hub.notify(auth.workspace());
     Ok(Json(body))
 }
 
@@ -151,7 +150,7 @@ pub async fn put_member(
             &body.labels,
         )
         .await?;
-    state.hub.notify(auth.workspace());
+    state.store.wake(auth.workspace());
     Ok(Json(body))
 }
 
@@ -175,7 +174,7 @@ pub async fn put_away(
     } else {
         Vec::new()
     };
-    state.hub.notify(ws);
+    state.store.wake(ws);
     Ok(Json(AwaySet {
         away: body.away,
         handed_back,
@@ -194,7 +193,7 @@ pub async fn put_contact(
         .store
         .set_contact_routing(auth.workspace(), id, body.vip, body.locale.as_deref())
         .await?;
-    state.hub.notify(auth.workspace());
+    state.store.wake(auth.workspace());
     Ok(Json(body))
 }
 

@@ -142,7 +142,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiRes
         state.store.delete_session(&hash).await?;
         // The session's open event streams check it and end.
         if let Some(p) = session {
-            state.hub.notify(p.workspace_id);
+            state.store.wake(p.workspace_id);
         }
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
@@ -319,7 +319,7 @@ pub async fn change_password(
         .change_password(user_id, &hash, keep.as_deref())
         .await?;
     // Streams of the sessions that just ended stop at once.
-    state.hub.notify(auth.workspace());
+    state.store.wake(auth.workspace());
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -54,7 +54,11 @@ pub fn page(v: &Viewer, title: &str, nav: Nav, body: Markup) -> Markup {
     let t = v.t();
     let c = &t.common;
     let texts = json!({"common": &t.common, "inbox": &t.inbox, "comments": &t.comments, "dashboard": &t.dashboard, "account": &t.account});
-    let me = json!({"id": v.user.id, "name": &v.user.name, "lang": v.lang.code(), "seq": v.seq});
+    // The event kinds come from the one list of them (`pronto_store::LiveEvent`).
+    let me = json!({
+        "id": v.user.id, "name": &v.user.name, "lang": v.lang.code(), "seq": v.seq,
+        "kinds": pronto_store::LiveEvent::KINDS,
+    });
     html! {
         (DOCTYPE)
         html lang=(v.lang.code()) {

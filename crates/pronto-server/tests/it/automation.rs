@@ -332,7 +332,7 @@ async fn a_persons_away_ends_with_an_event_after_12_hours_on(app: TestApp) {
     let events = app.state.store.events_after(ws, 0, 100).await.unwrap();
     let ended = events
         .iter()
-        .filter(|e| e.kind == "channel.status" && e.payload["status"] == "available")
+        .filter(|e| e.kind() == "channel.status" && e.payload()["status"] == "available")
         .count();
     assert_eq!(ended, 1);
     assert_eq!(schedule_step(&app.state).await.unwrap().changes, 0);

@@ -276,7 +276,7 @@ async fn rules_that_move_a_conversation_back_and_forth_stop() {
         .await
         .unwrap()
         .into_iter()
-        .filter(|e| e.kind == "conversation.moved")
+        .filter(|e| e.kind() == "conversation.moved")
         .count();
     // "close" once, "reopen" once; "reopen"'s own move does not set it off again.
     assert_eq!(moves, 2);
@@ -390,14 +390,14 @@ async fn opening_rules_set_priority_notify_and_call_a_url_once_per_conversation(
     let events = app.state.store.events_after(1, 0, 500).await.unwrap();
     let notified: Vec<_> = events
         .iter()
-        .filter(|e| e.kind == "agent.notified")
+        .filter(|e| e.kind() == "agent.notified")
         .collect();
     assert_eq!(
         notified.len(),
         1,
         "the second message does not open it again"
     );
-    assert_eq!(notified[0].payload["user_id"], user);
+    assert_eq!(notified[0].payload()["user_id"], user);
     // The URL is called in the background: wait for it, bounded.
     for _ in 0..200 {
         if !hook.seen().is_empty() {

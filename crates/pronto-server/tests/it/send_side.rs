@@ -296,7 +296,7 @@ async fn typing_and_mark_seen_are_sender_actions_in_the_window_only() {
     let sent = sends(&sandbox, 2).await;
     assert_eq!(sent[1].body["sender_action"], "typing_on");
     let events = app.state.store.events_after(1, 0, 100).await.unwrap();
-    assert!(events.iter().any(|e| e.kind == "conversation.typing"));
+    assert!(events.iter().any(|e| e.kind() == "conversation.typing"));
 
     // Outside the window Meta would refuse them: nothing is sent.
     app.clock.fetch_add(25 * 60 * MIN, Ordering::SeqCst);

@@ -272,9 +272,9 @@ async fn viewing_is_announced_to_the_workspace() {
     let events = app.state.store.events_after(ws, 0, 1000).await.unwrap();
     let seen = events
         .iter()
-        .find(|e| e.kind == "conversation.viewing")
+        .find(|e| e.kind() == "conversation.viewing")
         .expect("a viewing event");
-    assert_eq!(seen.payload["conversation_id"], conversation);
+    assert_eq!(seen.payload()["conversation_id"], conversation);
 }
 
 #[tokio::test]

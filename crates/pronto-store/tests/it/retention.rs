@@ -1,7 +1,7 @@
 //! Retention and the list's order for conversations out of the inbox, on every backend.
 
 use pronto_core::Folder;
-use pronto_store::{ConversationQuery, Inbound, Purged, Role};
+use pronto_store::{ConversationQuery, Inbound, LiveEvent, Purged, Role};
 use serde_json::json;
 
 use pronto_store::testing::backends;
@@ -36,11 +36,13 @@ async fn old_bodies_events_and_expired_sessions_go_and_nothing_else() {
         // Old events (several chunks of 4), then 3 recent ones; another workspace's
         // old events go too.
         for i in 0..10 {
-            s.publish(ws, "test.old", &json!({"i": i}), T0 + i)
+            s.publish(ws, &LiveEvent::ChannelAutomation { channel_id: i }, T0 + i)
                 .await
                 .unwrap();
         }
-        s.publish(other, "test.old", &json!({}), T0).await.unwrap();
+        s.publish(other, &LiveEvent::ChannelAutomation { channel_id: 0 }, T0)
+            .await
+            .unwrap();
         // A message: never deleted (its event is).
         let m = s
             .receive(ws, &inbound(channel, "c1", T0), T0)
@@ -50,9 +52,13 @@ async fn old_bodies_events_and_expired_sessions_go_and_nothing_else() {
         let mut kept = Vec::new();
         for i in 0..3 {
             kept.push(
-                s.publish(ws, "test.new", &json!({"i": i}), recent_from + i)
-                    .await
-                    .unwrap(),
+                s.publish(
+                    ws,
+                    &LiveEvent::ChannelAutomation { channel_id: i },
+                    recent_from + i,
+                )
+                .await
+                .unwrap(),
             );
         }
 
@@ -95,7 +101,11 @@ async fn old_bodies_events_and_expired_sessions_go_and_nothing_else() {
         assert!(s.events_after(other, 0, 10).await.unwrap().is_empty());
         // Numbering goes on after the deleted ones.
         let next = s
-            .publish(ws, "test.new", &json!({}), recent_from)
+            .publish(
+                ws,
+                &LiveEvent::ChannelAutomation { channel_id: 0 },
+                recent_from,
+            )
             .await
             .unwrap();
         assert_eq!(next, kept[2] + 1);

@@ -245,7 +245,11 @@ async fn while_writing(
             while !stop.load(Ordering::Relaxed) {
                 let t = Instant::now();
                 store
-                    .publish(ticker, "bench.tick", &json!({}), now_micros())
+                    .publish(
+                        ticker,
+                        &pronto_store::LiveEvent::ChannelAutomation { channel_id: 0 },
+                        now_micros(),
+                    )
                     .await?;
                 latencies.push(t.elapsed());
                 tokio::time::sleep(Duration::from_millis(5)).await;

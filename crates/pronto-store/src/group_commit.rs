@@ -1,0 +1,310 @@
+//! Group commit for customer messages: the messages that concurrent callers hand to
+//! [`Store::receive`] while a transaction is being written wait together, and the
+//! next transaction writes all of them (up to [`MAX_BATCH`]) and commits once.
+//!
+//! One writer task per store takes them in arrival order, so the messages of one
+//! conversation are written in the order they were handed in, batch after batch.
+//! Each caller's answer comes only after the commit that made its message durable.
+//! A batch in which one message fails is rolled back and its messages are written
+//! again one transaction each, so the failing one fails alone and the others are
+//! stored.
+//!
+//! Per new message a batch runs three statements (a lookup of the duplicate, the
+//! contact and its conversation in one query; the insert; the conversation's
+//! update), plus one per new contact or conversation; per batch, one channel check
+//! per channel, the block of event numbers, one insert of the events, the commit.
+
+use std::collections::HashMap;
+
+use pronto_core::Folder;
+use sqlx::Row;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::events::Write;
+use crate::inbox::{list_key, record_move};
+use crate::live_event::LiveEvent;
+use crate::messages::{MESSAGE_COLUMNS, contact_for, message};
+use crate::model::{Inbound, Message, MessageAuthor, Micros, Stored};
+use crate::{Result, Store, StoreError};
+
+/// The most messages one transaction writes.
+pub const MAX_BATCH: usize = 256;
+
+/// A message waiting for the writer, and where its answer goes.
+pub(crate) struct Job {
+    workspace_id: i64,
+    inbound: Inbound,
+    now: Micros,
+    answer: oneshot::Sender<Result<Stored>>,
+}
+
+/// The handle callers send to; the writer task ends when every handle is gone.
+#[derive(Clone, Debug)]
+pub(crate) struct GroupCommit {
+    jobs: mpsc::UnboundedSender<Job>,
+}
+
+impl GroupCommit {
+    /// Starts the writer of `store` (a store without a writer of its own).
+    pub(crate) fn start(store: Store) -> GroupCommit {
+        let (jobs, rx) = mpsc::unbounded_channel();
+        tokio::spawn(writer(store, rx));
+        GroupCommit { jobs }
+    }
+}
+
+impl Store {
+    /// Stores customer messages of one workspace, written together with the other
+    /// callers' (see [`Store::receive`]); one result per message, in order.
+    pub async fn receive_many(
+        &self,
+        workspace_id: i64,
+        inbound: Vec<Inbound>,
+        now: Micros,
+    ) -> Vec<Result<Stored>> {
+        let group = self.group_commit();
+        let mut waiting = Vec::with_capacity(inbound.len());
+        for inbound in inbound {
+            let (answer, rx) = oneshot::channel();
+            let job = Job {
+                workspace_id,
+                inbound,
+                now,
+                answer,
+            };
+            match group.jobs.send(job) {
+                Ok(()) => waiting.push(Some(rx)),
+                Err(_) => waiting.push(None),
+            }
+        }
+        let mut results = Vec::with_capacity(waiting.len());
+        for rx in waiting {
+            results.push(match rx {
+                Some(rx) => rx.await.unwrap_or_else(|_| Err(stopped())),
+                None => Err(stopped()),
+            });
+        }
+        results
+    }
+
+    fn group_commit(&self) -> &GroupCommit {
+        self.group
+            .get_or_init(|| GroupCommit::start(self.without_group_commit()))
+    }
+}
+
+fn stopped() -> StoreError {
+    StoreError::Conflict("the store's writer stopped; try again".into())
+}
+
+async fn writer(store: Store, mut rx: mpsc::UnboundedReceiver<Job>) {
+    let mut jobs = Vec::with_capacity(MAX_BATCH);
+    while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+        write_batch(&store, std::mem::take(&mut jobs)).await;
+    }
+}
+
+async fn write_batch(store: &Store, jobs: Vec<Job>) {
+    if jobs.len() > 1 {
+        match try_batch(store, &jobs).await {
+            Ok(stored) => {
+                for (job, stored) in jobs.into_iter().zip(stored) {
+                    let _ = job.answer.send(Ok(stored));
+                }
+                return;
+            }
+            // One of them failed: each on its own, so that only that one fails.
+            Err(e) => tracing::debug!(
+                "a batch of {} messages failed ({e}); one by one",
+                jobs.len()
+            ),
+        }
+    }
+    for job in jobs {
+        let result = store
+            .receive_one(job.workspace_id, &job.inbound, job.now)
+            .await;
+        let _ = job.answer.send(result);
+    }
+}
+
+/// Writes every job in one transaction; any error rolls all of them back.
+async fn try_batch(store: &Store, jobs: &[Job]) -> Result<Vec<Stored>> {
+    let mut tx = store.write_tx().await?;
+    let mut channels: HashMap<(i64, i64), bool> = HashMap::new();
+    let mut stored = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let key = (job.workspace_id, job.inbound.channel_id);
+        if !channels.contains_key(&key) {
+            let found: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM channels WHERE id = $1 AND workspace_id = $2")
+                    .bind(key.1)
+                    .bind(key.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            channels.insert(key, found.is_some());
+        }
+        if !channels[&key] {
+            return Err(StoreError::NotFound("channel"));
+        }
+        stored.push(write_one(&mut tx, job.workspace_id, &job.inbound, job.now).await?);
+    }
+    tx.commit().await?;
+    Ok(stored)
+}
+
+/// Writes one customer message in `tx` and emits its event; a message already
+/// stored under its id comes back as it is (`created: false`).
+pub(crate) async fn write_one(
+    tx: &mut Write,
+    workspace_id: i64,
+    m: &Inbound,
+    now: Micros,
+) -> Result<Stored> {
+    // The duplicate, the contact and its conversation, in one query.
+    let row = sqlx::query(
+        "SELECT (SELECT id FROM messages WHERE channel_id = $1 AND external_id = $3) AS existing,
+                i.contact_id, k.name, c.id AS conversation, c.folder, c.waiting_since, c.last_message_at
+         FROM (SELECT 1) one
+         LEFT JOIN contact_identities i ON i.channel_id = $1 AND i.external_id = $2
+         LEFT JOIN contacts k ON k.id = i.contact_id
+         LEFT JOIN conversations c ON c.channel_id = $1 AND c.contact_id = i.contact_id",
+    )
+    .bind(m.channel_id)
+    .bind(&m.contact_external_id)
+    .bind(m.external_id.as_deref())
+    .fetch_one(&mut **tx)
+    .await?;
+    if let Some(existing) = row.try_get::<Option<i64>, _>("existing")? {
+        let row = sqlx::query(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = $1"
+        ))
+        .bind(existing)
+        .fetch_one(&mut **tx)
+        .await?;
+        return Ok(Stored {
+            message: message(&row)?,
+            created: false,
+        });
+    }
+    let contact = match row.try_get::<Option<i64>, _>("contact_id")? {
+        Some(id) => {
+            // A contact first known without a name (Instagram DMs carry none) learns it.
+            let unnamed = row
+                .try_get::<Option<String>, _>("name")?
+                .is_none_or(|n| n.is_empty());
+            if let Some(name) = m.contact_name.as_deref().filter(|n| !n.is_empty())
+                && unnamed
+            {
+                sqlx::query("UPDATE contacts SET name = $1 WHERE id = $2 AND name = ''")
+                    .bind(name)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            id
+        }
+        None => {
+            contact_for(
+                &mut *tx,
+                workspace_id,
+                m.channel_id,
+                &m.contact_external_id,
+                m.contact_name.as_deref(),
+                now,
+            )
+            .await?
+        }
+    };
+    let (conversation, folder, waiting, last) = match row
+        .try_get::<Option<i64>, _>("conversation")?
+    {
+        Some(id) => {
+            let folder: String = row.try_get("folder")?;
+            (
+                id,
+                Folder::parse(&folder).unwrap_or(Folder::Inbox),
+                row.try_get::<Option<i64>, _>("waiting_since")?,
+                row.try_get::<Option<i64>, _>("last_message_at")?,
+            )
+        }
+        None => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO conversations (workspace_id, channel_id, contact_id, list_key, created_at)
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(workspace_id)
+            .bind(m.channel_id)
+            .bind(contact)
+            .bind(m.at)
+            .bind(now)
+            .fetch_one(&mut **tx)
+            .await?;
+            (id, Folder::Inbox, None, None)
+        }
+    };
+    let attachments = m.attachments.to_string();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO messages (workspace_id, channel_id, conversation_id, direction, author, text,
+                               attachments, external_id, status, at, created_at)
+         VALUES ($1, $2, $3, 'in', 'customer', $4, $5, $6, 'received', $7, $8) RETURNING id",
+    )
+    .bind(workspace_id)
+    .bind(m.channel_id)
+    .bind(conversation)
+    .bind(&m.text)
+    .bind(&attachments)
+    .bind(m.external_id.as_deref())
+    .bind(m.at)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    let waiting = waiting.map_or(m.at, |w| w.min(m.at));
+    let last = last.map_or(m.at, |l| l.max(m.at));
+    // A conversation in done comes back to the inbox; one in spam stays there.
+    let new_folder = if folder == Folder::Done {
+        Folder::Inbox
+    } else {
+        folder
+    };
+    sqlx::query(
+        "UPDATE conversations SET waiting_since = $1, last_message_at = $2, list_key = $3, folder = $4
+         WHERE id = $5",
+    )
+    .bind(waiting)
+    .bind(last)
+    .bind(list_key(new_folder, Some(waiting), Some(last)))
+    .bind(new_folder.as_str())
+    .bind(conversation)
+    .execute(&mut **tx)
+    .await?;
+    if new_folder != folder {
+        record_move(&mut *tx, conversation, new_folder, m.at).await?;
+    }
+    // The message as stored, without reading it back.
+    let message = Message {
+        id,
+        conversation_id: conversation,
+        channel_id: m.channel_id,
+        author: MessageAuthor::Customer,
+        agent_id: None,
+        text: m.text.clone(),
+        attachments: m.attachments.clone(),
+        external_id: m.external_id.clone(),
+        status: "received".to_owned(),
+        error: None,
+        at: m.at,
+        reaction: None,
+        edited_at: None,
+        deleted_at: None,
+    };
+    let event = LiveEvent::MessageCreated {
+        conversation_id: conversation,
+        message: message.clone(),
+    };
+    tx.emit(workspace_id, &event, now);
+    Ok(Stored {
+        message,
+        created: true,
+    })
+}
