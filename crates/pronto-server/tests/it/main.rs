@@ -4,6 +4,7 @@ mod accounts;
 mod api;
 mod at_rest;
 mod automation;
+mod batching;
 mod browser;
 mod caps;
 mod customer_actions;

@@ -85,7 +85,7 @@ async fn nul_everywhere(db: TestDb) {
 
 /// Makes the store refuse messages whose text is `poison`, as a broken database
 /// or a bug would: a failure that is not the body's fault and does not go away.
-async fn refuse_poison(app: &TestApp) {
+pub(crate) async fn refuse_poison(app: &TestApp) {
     let pool = app.state.store.pool();
     let statements: &[&str] = match app.state.store.backend() {
         Backend::Sqlite => &["CREATE TRIGGER refuse_poison BEFORE INSERT ON messages
