@@ -98,27 +98,17 @@ impl Write {
             for (i, &at) in positions.iter().enumerate() {
                 numbers[at] = last - count + 1 + i as i64;
             }
-            // Rows a statement: 5 parameters each, well under both backends' limits.
-            for (chunk_no, chunk) in mine.chunks(200).enumerate() {
-                let mut sql = String::from(
-                    "INSERT INTO events (workspace_id, seq, kind, payload, created_at) VALUES ",
-                );
-                for i in 0..chunk.len() {
-                    let p = i * 5;
-                    if i > 0 {
-                        sql.push_str(", ");
-                    }
-                    sql.push_str(&format!(
-                        "(${}, ${}, ${}, ${}, ${})",
-                        p + 1,
-                        p + 2,
-                        p + 3,
-                        p + 4,
-                        p + 5
-                    ));
-                }
-                let mut query = sqlx::query(&sql);
-                let first = last - count + 1 + (chunk_no * 200) as i64;
+            // Rows a statement in a few fixed sizes (64, 8, 1), so that each
+            // connection keeps at most three prepared forms of this insert.
+            let mut first = last - count + 1;
+            let mut rest = &mine[..];
+            while !rest.is_empty() {
+                let size = [64, 8, 1]
+                    .into_iter()
+                    .find(|&n| rest.len() >= n)
+                    .unwrap_or(1);
+                let (chunk, tail) = rest.split_at(size);
+                let mut query = sqlx::query(insert_events_sql(size));
                 for (i, (_, kind, payload, now)) in chunk.iter().enumerate() {
                     query = query
                         .bind(ws)
@@ -128,6 +118,8 @@ impl Write {
                         .bind(*now);
                 }
                 query.execute(&mut *self.tx).await?;
+                first += size as i64;
+                rest = tail;
             }
             if self.backend == Backend::Postgres {
                 // Delivered by PostgreSQL when (and only if) the transaction commits.
@@ -139,6 +131,30 @@ impl Write {
             }
         }
         Ok((workspaces, numbers))
+    }
+}
+
+/// The insert of `rows` events (5 parameters each), written once per size.
+fn insert_events_sql(rows: usize) -> &'static str {
+    static SQL: std::sync::OnceLock<[String; 3]> = std::sync::OnceLock::new();
+    let forms = SQL.get_or_init(|| {
+        [64, 8, 1].map(|n| {
+            let values: Vec<String> = (0..n)
+                .map(|i| {
+                    let p = i * 5;
+                    format!("(${}, ${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4, p + 5)
+                })
+                .collect();
+            format!(
+                "INSERT INTO events (workspace_id, seq, kind, payload, created_at) VALUES {}",
+                values.join(", ")
+            )
+        })
+    });
+    match rows {
+        64 => &forms[0],
+        8 => &forms[1],
+        _ => &forms[2],
     }
 }
 

@@ -156,10 +156,17 @@ impl Store {
         Ok(())
     }
 
-    /// Marks bodies processed without error, in one statement.
+    /// Marks bodies processed without error, a few statements for many (lists of
+    /// 64, 8 and 1 ids, so each connection keeps three prepared forms).
     pub async fn finish_webhooks(&self, ids: &[i64], now: Micros) -> Result<()> {
-        for chunk in ids.chunks(500) {
-            let list = (0..chunk.len())
+        let mut rest = ids;
+        while !rest.is_empty() {
+            let size = [64, 8, 1]
+                .into_iter()
+                .find(|&n| rest.len() >= n)
+                .unwrap_or(1);
+            let (chunk, tail) = rest.split_at(size);
+            let list = (0..size)
                 .map(|i| format!("${}", i + 2))
                 .collect::<Vec<_>>()
                 .join(", ");
@@ -172,6 +179,7 @@ impl Store {
                 query = query.bind(*id);
             }
             query.execute(&self.pool).await?;
+            rest = tail;
         }
         Ok(())
     }
