@@ -75,7 +75,7 @@ async fn measure(args: &WebhookBench, db: &Database) -> anyhow::Result<()> {
         "| raw insert of a webhook-inbox row (the same body, one index), one per transaction, {concurrency} in flight (the limit) | {} |",
         raw.summary("rows")
     );
-    let message_rows = raw_inserts(db, n, concurrency).await?;
+    let message_rows = raw_inserts(db, n, concurrency, TIME_LIMIT).await?;
     println!(
         "| raw insert of a message row (four indexes), for comparison with the processing | {} |",
         message_rows.summary("rows")
