@@ -217,5 +217,5 @@ case "${1:-}" in
     run) shift; run "$@" ;;
     start) shift; start "$@" ;;
     stop) stop ;;
-    *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
