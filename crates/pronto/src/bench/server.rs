@@ -11,6 +11,7 @@ pub mod inbox;
 mod load;
 pub mod retention;
 pub mod webhooks;
+mod yardstick;
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -24,6 +25,7 @@ use sqlx::AnyPool;
 
 use harness::{Database, Server, add_admin, cpu_of};
 use load::{Load, expect, load};
+use yardstick::{Peer, Yardstick};
 
 #[derive(Args, Debug)]
 pub struct ServerBench {
@@ -43,6 +45,17 @@ pub struct ServerBench {
     /// run works in a schema of its own and drops it at the end.
     #[arg(long, value_name = "URL")]
     database_url: Option<String>,
+    /// Seconds after which an ingest phase (raw inserts, inbound messages) takes no
+    /// new work: raise it to get every one of a large --messages through.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    time_limit: u64,
+    /// Also measure a peer, in the same run, right after Pronto's inbound messages:
+    /// the same number of requests at the same concurrency, for at most as long as
+    /// Pronto's took. django-helpdesk is set up and served by
+    /// scripts/yardstick/django-helpdesk.sh (Python 3.10+ and PyPI needed on its
+    /// first run).
+    #[arg(long, value_enum, value_name = "PEER")]
+    yardstick: Option<Yardstick>,
 }
 
 /// Ingest phases stop taking new work after this long, whatever happens.
@@ -56,9 +69,15 @@ const TEXT: &str = "Hello! My order has not arrived yet and the tracking page sa
 const DAY: i64 = 86_400_000_000;
 
 pub fn run(args: ServerBench) -> anyhow::Result<()> {
-    if args.messages == 0 || args.conversations == 0 || args.concurrency == 0 || args.requests == 0
+    if args.messages == 0
+        || args.conversations == 0
+        || args.concurrency == 0
+        || args.requests == 0
+        || args.time_limit == 0
     {
-        bail!("--messages, --conversations, --concurrency and --requests must be positive");
+        bail!(
+            "--messages, --conversations, --concurrency, --requests and --time-limit must be positive"
+        );
     }
     on_fresh_database(args.database_url.clone(), async |db| {
         measure(&args, db).await
@@ -109,6 +128,7 @@ async fn interrupted() -> &'static str {
 
 async fn measure(args: &ServerBench, db: &Database) -> anyhow::Result<()> {
     let (n, concurrency) = (args.messages, args.concurrency);
+    let limit = Duration::from_secs(args.time_limit);
     println!("# pronto bench server");
     println!();
     println!("machine: {}", super::machine());
@@ -124,7 +144,7 @@ async fn measure(args: &ServerBench, db: &Database) -> anyhow::Result<()> {
 
     status("raw inserts, one row per transaction");
     let own_before = cpu_of("self");
-    let raw = raw_inserts(db, n, concurrency).await?;
+    let raw = raw_inserts(db, n, concurrency, limit).await?;
     let raw_cpu = cpu_of("self").saturating_sub(own_before);
     println!(
         "| raw insert, one message-shaped row per transaction, {concurrency} in flight (the limit) | {} |",
@@ -134,7 +154,7 @@ async fn measure(args: &ServerBench, db: &Database) -> anyhow::Result<()> {
         "| CPU per raw insert, in the bench process (the driver; on SQLite the database too) | {:.0} µs |",
         raw_cpu.as_secs_f64() * 1e6 / raw.ok as f64
     );
-    let alone = raw_inserts(db, n.min(5_000), 1).await?;
+    let alone = raw_inserts(db, n.min(5_000), 1, limit).await?;
     println!(
         "| raw insert, one row per transaction, one at a time | {} |",
         alone.summary("rows")
@@ -152,7 +172,7 @@ async fn measure(args: &ServerBench, db: &Database) -> anyhow::Result<()> {
 
     status("posting inbound messages");
     let (cpu_before, own_before) = (server.cpu(), cpu_of("self"));
-    let api = inbound(&http, &server.base, channel, &token, n, concurrency).await;
+    let api = inbound(&http, &server.base, channel, &token, n, concurrency, limit).await;
     api.check(n, "inbound requests")?;
     println!(
         "| inbound messages through the API (`POST /channels/{{id}}/inbound`, bearer token) | {} |",
@@ -187,6 +207,13 @@ async fn measure(args: &ServerBench, db: &Database) -> anyhow::Result<()> {
         cpu_of("self").saturating_sub(own_before).as_secs_f64() * 1e6 / api.ok as f64
     );
     let after_inbound = server.memory();
+    println!(
+        "| server resident memory after the {} inbound messages, the server idle again (VmRSS / VmHWM) | {} / {} |",
+        api.ok, after_inbound.rss, after_inbound.peak
+    );
+    if let Some(peer) = args.yardstick {
+        yardstick(peer, db, &http, &api, n, concurrency).await?;
+    }
 
     status(&format!("seeding {} conversations", args.conversations));
     let t = Instant::now();
@@ -262,10 +289,79 @@ async fn measure(args: &ServerBench, db: &Database) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The peer, measured right after Pronto's inbound messages (Pronto's server idle
+/// meanwhile): the same number of requests, as many in flight, for at most as long
+/// as Pronto's took (and at least 10 s), so that neither gets more time to fill its
+/// database; then the two side by side.
+async fn yardstick(
+    peer: Yardstick,
+    db: &Database,
+    http: &reqwest::Client,
+    api: &Load,
+    n: u64,
+    concurrency: usize,
+) -> anyhow::Result<()> {
+    let Yardstick::DjangoHelpdesk = peer;
+    status("starting django-helpdesk (scripts/yardstick/django-helpdesk.sh)");
+    let peer = Peer::start(db.dir()).await?;
+    let before = peer.stored().await?;
+    let limit = api.elapsed.max(Duration::from_secs(10));
+    status(&format!(
+        "posting followups to django-helpdesk (at most {limit:.0?})"
+    ));
+    let (cpu_before, own_before) = (peer.cpu(), cpu_of("self"));
+    let followups = peer
+        .followups(http, n, concurrency, limit, customers_of(n))
+        .await;
+    let (cpu, own) = (
+        peer.cpu().saturating_sub(cpu_before),
+        cpu_of("self").saturating_sub(own_before),
+    );
+    followups.check(n, "followups")?;
+    let stored = peer.stored().await? - before;
+    if stored != followups.ok as i64 {
+        bail!(
+            "{} followups were answered 201 but {stored} are stored",
+            followups.ok
+        );
+    }
+    println!(
+        "| yardstick: {} (gunicorn, 2 sync workers, SQLite WAL), followups through its REST API (`POST /api/followups/`, token), {concurrency} in flight | {} |",
+        peer.versions,
+        followups.summary("followups")
+    );
+    println!(
+        "| Pronto / django-helpdesk, inbound messages per second (p50 / p99 latency) | {:.0} / {:.0} = **{:.1}×** ({} / {}; {} / {}) |",
+        api.rate(),
+        followups.rate(),
+        api.rate() / followups.rate().max(f64::MIN_POSITIVE),
+        ms(api.percentile(50)),
+        ms(followups.percentile(50)),
+        ms(api.percentile(99)),
+        ms(followups.percentile(99)),
+    );
+    println!(
+        "| CPU per followup: django-helpdesk (gunicorn's master and workers) / the load generator | {:.0} µs / {:.0} µs |",
+        cpu.as_secs_f64() * 1e6 / followups.ok.max(1) as f64,
+        own.as_secs_f64() * 1e6 / followups.ok.max(1) as f64
+    );
+    println!(
+        "| django-helpdesk resident memory after (gunicorn's master and workers, VmRSS) | {:.1} MiB |",
+        peer.rss_mib()
+    );
+    Ok(())
+}
+
 /// The customers the inbound messages come from: ten messages each, so most requests
 /// find their contact and conversation and a tenth create them.
 fn customers(messages: u64) -> u64 {
     (messages / 10).max(1)
+}
+
+/// The customer of message `i` of `messages`.
+fn customers_of(messages: u64) -> impl Fn(u64) -> u64 + Send + Sync + 'static {
+    let customers = customers(messages);
+    move |i| i % customers
 }
 
 async fn inbound(
@@ -275,14 +371,16 @@ async fn inbound(
     token: &str,
     n: u64,
     concurrency: usize,
+    limit: Duration,
 ) -> Load {
     let url = format!("{base}/api/v1/channels/{channel}/inbound");
     let auth = format!("Bearer {token}");
     let http = http.clone();
-    load(n, concurrency, TIME_LIMIT, move |i| {
+    let customer = customers_of(n);
+    load(n, concurrency, limit, move |i| {
         let request = http.post(&url).header(AUTHORIZATION, &auth).json(&json!({
             "message_id": format!("bench-{i}"),
-            "contact_id": format!("customer-{}", i % customers(n)),
+            "contact_id": format!("customer-{}", customer(i)),
             "text": format!("{TEXT} #{i}."),
         }));
         async move { expect(request, StatusCode::CREATED).await }
@@ -303,7 +401,12 @@ async fn list(http: &reqwest::Client, url: String, cookie: &str, requests: u64) 
 /// indexes, each in its own transaction begun the way the store begins a write (on
 /// SQLite `BEGIN IMMEDIATE`), through a pool opened by the store itself (its pragmas
 /// and pool size).
-async fn raw_inserts(db: &Database, n: u64, concurrency: usize) -> anyhow::Result<Load> {
+async fn raw_inserts(
+    db: &Database,
+    n: u64,
+    concurrency: usize,
+    limit: Duration,
+) -> anyhow::Result<Load> {
     let backend = db.backend();
     let store = Store::connect_unmigrated(&db.raw_url()).await?;
     let pool = store.pool().clone();
@@ -326,7 +429,7 @@ async fn raw_inserts(db: &Database, n: u64, concurrency: usize) -> anyhow::Resul
     .execute(&pool)
     .await?;
     let p = pool.clone();
-    let result = load(n, concurrency, TIME_LIMIT, move |i| {
+    let result = load(n, concurrency, limit, move |i| {
         let pool = p.clone();
         async move {
             let mut tx = match backend {

@@ -204,6 +204,11 @@ impl Database {
         }
     }
 
+    /// The run's temporary folder.
+    pub(super) fn dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
     /// The server's data folder (its SQLite file is there).
     pub(super) fn data_dir(&self) -> std::path::PathBuf {
         self.dir.path().join("data")
