@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod automation;
+pub mod cache;
 pub mod client;
 pub mod clocks;
 pub mod config;

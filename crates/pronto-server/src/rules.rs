@@ -69,7 +69,7 @@ async fn facts_for(
     let within_business_hours =
         crate::automation::channel_automations(state, ws, message.channel_id)
             .await?
-            .and_then(|a| a.schedule)
+            .and_then(|a| a.schedule.clone())
             .is_none_or(|s| s.is_open(pronto_core::Timestamp::from_micros(at)));
     let facts = Facts {
         channel_id: message.channel_id,
@@ -229,14 +229,30 @@ pub async fn run(state: AppState, mut shutdown: tokio::sync::watch::Receiver<boo
     }
 }
 
+/// The workspace's enabled and disabled rules, parsed, as evaluation reads them
+/// on every message (kept a moment: `state.rules`).
+async fn workspace_rules(
+    state: &AppState,
+    ws: i64,
+) -> Result<std::sync::Arc<Vec<Rule>>, StoreError> {
+    state
+        .rules
+        .get(&ws, async {
+            Ok(std::sync::Arc::new(
+                state
+                    .store
+                    .rules(ws)
+                    .await?
+                    .iter()
+                    .filter_map(|r| parse(r).ok())
+                    .collect(),
+            ))
+        })
+        .await
+}
+
 async fn evaluate_and_apply(state: &AppState, ws: i64, stored: &Stored) -> Result<(), StoreError> {
-    let rules: Vec<Rule> = state
-        .store
-        .rules(ws)
-        .await?
-        .into_iter()
-        .filter_map(|r| parse(&r).ok())
-        .collect();
+    let rules = workspace_rules(state, ws).await?;
     if rules.is_empty() {
         return Ok(());
     }
@@ -427,6 +443,7 @@ pub async fn create(
         .store
         .create_rule(auth.workspace(), &body, state.now())
         .await?;
+    state.rules.forget(&auth.workspace());
     Ok((StatusCode::CREATED, Json(view(stored))))
 }
 
@@ -444,6 +461,7 @@ pub async fn update(
         .store
         .update_rule(auth.workspace(), id, &body, state.now())
         .await?;
+    state.rules.forget(&auth.workspace());
     Ok(Json(view(stored)))
 }
 
@@ -456,5 +474,6 @@ pub async fn delete(
 ) -> ApiResult<impl IntoResponse> {
     auth.require_admin()?;
     state.store.delete_rule(auth.workspace(), id).await?;
+    state.rules.forget(&auth.workspace());
     Ok(StatusCode::NO_CONTENT)
 }

@@ -52,6 +52,10 @@ pub struct Inner {
     /// Channels whose responsiveness is being looked at, and whether another change
     /// came meanwhile (then it is looked at once more when the run ends).
     announcing: Mutex<HashMap<(i64, i64), bool>>,
+    /// Each workspace's rules, parsed, kept a moment (read on every message).
+    pub rules: crate::cache::Cache<i64, Arc<Vec<pronto_core::rules::Rule>>>,
+    /// Each channel's automation settings, kept a moment (read on every message).
+    pub automations: crate::cache::Cache<(i64, i64), Option<Arc<crate::automation::Automations>>>,
     /// Requests handled, by status class, for `/metrics`.
     pub counters: Mutex<HashMap<&'static str, u64>>,
     clock: Clock,
@@ -88,6 +92,8 @@ impl AppState {
             outgoing,
             counters: Mutex::new(HashMap::new()),
             announcing: Mutex::new(HashMap::new()),
+            rules: Default::default(),
+            automations: Default::default(),
             sealer: std::sync::OnceLock::new(),
             clock,
         }))

@@ -28,13 +28,16 @@ use crate::{Backend, Result, Store};
 /// workspace id), so that every node wakes its event streams.
 pub const EVENTS_CHANNEL: &str = "pronto_events";
 
+/// An event waiting for its transaction's commit: (workspace, kind, payload, now).
+type Emitted = (i64, &'static str, String, Micros);
+
 /// A write transaction and the events it will publish when it commits.
 pub(crate) struct Write {
     tx: sqlx::Transaction<'static, sqlx::Any>,
     backend: Backend,
     wake: broadcast::Sender<i64>,
-    /// (workspace, kind, payload, now), in emission order.
-    events: Vec<(i64, &'static str, String, Micros)>,
+    /// The events emitted, in emission order.
+    events: Vec<Emitted>,
 }
 
 impl Deref for Write {
@@ -81,7 +84,7 @@ impl Write {
         // Workspaces in id order: two transactions never wait on each other's rows
         // the other way round.
         for &ws in &workspaces {
-            let (positions, mine): (Vec<usize>, Vec<&(i64, &'static str, String, Micros)>) = self
+            let (positions, mine): (Vec<usize>, Vec<&Emitted>) = self
                 .events
                 .iter()
                 .enumerate()
@@ -142,7 +145,14 @@ fn insert_events_sql(rows: usize) -> &'static str {
             let values: Vec<String> = (0..n)
                 .map(|i| {
                     let p = i * 5;
-                    format!("(${}, ${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4, p + 5)
+                    format!(
+                        "(${}, ${}, ${}, ${}, ${})",
+                        p + 1,
+                        p + 2,
+                        p + 3,
+                        p + 4,
+                        p + 5
+                    )
                 })
                 .collect();
             format!(

@@ -135,16 +135,21 @@ async fn try_batch(store: &Store, jobs: &[Job]) -> Result<Vec<Stored>> {
     let mut stored = Vec::with_capacity(jobs.len());
     for job in jobs {
         let key = (job.workspace_id, job.inbound.channel_id);
-        if !channels.contains_key(&key) {
-            let found: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM channels WHERE id = $1 AND workspace_id = $2")
-                    .bind(key.1)
-                    .bind(key.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            channels.insert(key, found.is_some());
-        }
-        if !channels[&key] {
+        let known = match channels.get(&key) {
+            Some(known) => *known,
+            None => {
+                let found: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM channels WHERE id = $1 AND workspace_id = $2",
+                )
+                .bind(key.1)
+                .bind(key.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+                channels.insert(key, found.is_some());
+                found.is_some()
+            }
+        };
+        if !known {
             return Err(StoreError::NotFound("channel"));
         }
         stored.push(write_one(&mut tx, job.workspace_id, &job.inbound, job.now).await?);

@@ -4,6 +4,8 @@
 use pronto_core::automation::KeywordRules;
 use pronto_core::hours::{Schedule, ScheduleSpec};
 use pronto_core::template::{Template, Variable};
+use std::sync::Arc;
+
 use pronto_store::StoreError;
 use serde::{Deserialize, Serialize};
 
@@ -180,15 +182,18 @@ pub async fn channel_automations(
     state: &AppState,
     workspace_id: i64,
     channel_id: i64,
-) -> Result<Option<Automations>, StoreError> {
-    let Some(value) = state
-        .store
-        .channel_automation(workspace_id, channel_id)
-        .await?
-    else {
-        return Ok(None);
-    };
-    Ok(checked(&value))
+) -> Result<Option<Arc<Automations>>, StoreError> {
+    // Kept a moment: this runs on every customer message.
+    state
+        .automations
+        .get(&(workspace_id, channel_id), async {
+            let value = state
+                .store
+                .channel_automation(workspace_id, channel_id)
+                .await?;
+            Ok(value.as_ref().and_then(checked).map(Arc::new))
+        })
+        .await
 }
 
 pub(super) fn checked(value: &serde_json::Value) -> Option<Automations> {

@@ -43,6 +43,7 @@ pub async fn put(
         .store
         .set_channel_automation(auth.workspace(), id, &value, state.now())
         .await?;
+    state.automations.forget(&(auth.workspace(), id));
     crate::automation::apply_hours_now(&state, auth.workspace(), id, checked.schedule.as_ref())
         .await?;
     Ok(Json(body))

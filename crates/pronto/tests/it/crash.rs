@@ -176,7 +176,10 @@ async fn kill_9_mid_batch_loses_and_duplicates_nothing() {
     // Kill once a good number of each kind went through (both paths are busy then).
     loop {
         tokio::time::sleep(Duration::from_millis(20)).await;
-        let (a, b) = (accepted.lock().unwrap().len(), acknowledged.lock().unwrap().len());
+        let (a, b) = (
+            accepted.lock().unwrap().len(),
+            acknowledged.lock().unwrap().len(),
+        );
         if a >= 300 && b >= 150 {
             break;
         }
@@ -208,10 +211,16 @@ async fn kill_9_mid_batch_loses_and_duplicates_nothing() {
     let accepted: HashSet<String> = accepted.lock().unwrap().iter().cloned().collect();
     let acknowledged: HashSet<String> = acknowledged.lock().unwrap().iter().cloned().collect();
     for id in &accepted {
-        assert!(stored.contains_key(&(api, id.clone())), "accepted {id} lost");
+        assert!(
+            stored.contains_key(&(api, id.clone())),
+            "accepted {id} lost"
+        );
     }
     for id in &acknowledged {
-        assert!(stored.contains_key(&(page, id.clone())), "acknowledged {id} lost");
+        assert!(
+            stored.contains_key(&(page, id.clone())),
+            "acknowledged {id} lost"
+        );
     }
     // One event per stored message, numbered without a gap.
     let events = store.events_after(1, 0, 1_000_000).await.unwrap();
