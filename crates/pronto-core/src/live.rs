@@ -22,7 +22,7 @@
 //! on average; an event older than that is refused with [`OutOfOrder`].
 //!
 //! Memory: about 56 bytes per opportunity (a new message), 32 per conversation, 8
-//! per answered opportunity in the window (the multiset), 80 per day of the daily
+//! per answered opportunity in the window (the multiset), 104 per day of the daily
 //! series, and the journal (bounded as above). The events themselves are not kept.
 
 use std::collections::VecDeque;
@@ -422,12 +422,12 @@ impl LiveEngine {
             None => first_pending,
         };
         let part = self.analysis_from(from);
-        let mut forecast = part.forecast();
         let excluded_in_part = part
             .opportunities
             .iter()
             .filter(|o| matches!(o.status, Status::Excluded(_)))
             .count() as u64;
+        let mut forecast = part.into_forecast();
         let before = self.s.excluded - excluded_in_part;
         for r in [
             &mut forecast.if_all_answered_now,
@@ -443,9 +443,7 @@ impl LiveEngine {
     pub fn per_agent(&self) -> Vec<AgentFigures> {
         match self.s.end {
             Some(end) => {
-                let mut part = self.analysis_from(self.s.start);
-                part.opportunities.truncate(end + 1 - self.s.start);
-                part.per_agent()
+                crate::forecast::per_agent((self.s.start..=end).filter_map(|i| self.opportunity(i)))
             }
             None => Vec::new(),
         }
@@ -1023,6 +1021,27 @@ mod tests {
                 .opportunities
                 .answered,
             1
+        );
+    }
+
+    /// The memory the module's documentation states: per opportunity, per
+    /// conversation, per day of the daily series.
+    #[test]
+    fn memory_per_item_is_as_documented() {
+        assert!(
+            std::mem::size_of::<Opp>() <= 56,
+            "{}",
+            std::mem::size_of::<Opp>()
+        );
+        assert!(
+            std::mem::size_of::<Conv>() <= 32,
+            "{}",
+            std::mem::size_of::<Conv>()
+        );
+        assert!(
+            std::mem::size_of::<Report>() <= 104,
+            "{}",
+            std::mem::size_of::<Report>()
         );
     }
 }
