@@ -1043,5 +1043,17 @@ mod tests {
             "{}",
             std::mem::size_of::<Report>()
         );
+        // The journal: at most 20,000 steps and 160,000 undo records in the
+        // server's engines, so at most about 14 MB.
+        assert!(
+            std::mem::size_of::<Step>() <= 208,
+            "{}",
+            std::mem::size_of::<Step>()
+        );
+        assert!(
+            std::mem::size_of::<Undo>() <= 64,
+            "{}",
+            std::mem::size_of::<Undo>()
+        );
     }
 }
