@@ -1,6 +1,6 @@
 //! What the pending opportunities can still do to the badge, and who answered what.
 
-use crate::analysis::{Analysis, Status, select_window};
+use crate::analysis::{Analysis, Opportunity, Status, select_window};
 use crate::event::{AgentId, Author, ConvId};
 use crate::report::{FastestSum, Report};
 use crate::time::{DAY, Timestamp};
@@ -38,17 +38,31 @@ pub struct Forecast {
 impl Analysis {
     /// Forecasts the badge from the pending opportunities.
     pub fn forecast(&self) -> Forecast {
+        self.clone().into_forecast()
+    }
+
+    /// [`Analysis::forecast`], reusing this analysis's memory (its opportunities'
+    /// statuses are changed).
+    pub fn into_forecast(mut self) -> Forecast {
         let now = self.now;
         let threshold = self.settings.threshold;
-        // Every pending one answered now: their response times are `now - at`.
-        let mut answered_now = self.clone();
-        for o in &mut answered_now.opportunities {
-            if o.status == Status::Pending {
-                o.status = Status::Answered {
-                    response_us: now.micros_since(o.at) as u64,
-                };
-            }
+        // The pending ones, before their statuses change.
+        let pending: Vec<usize> = (0..self.opportunities.len())
+            .filter(|&i| self.opportunities[i].status == Status::Pending)
+            .collect();
+        // Every pending one missed.
+        for &i in &pending {
+            self.opportunities[i].status = Status::Missed;
         }
+        let if_all_missed = self.resummarize();
+        // Every pending one answered now: their response times are `now - at`.
+        for &i in &pending {
+            let o = &mut self.opportunities[i];
+            o.status = Status::Answered {
+                response_us: now.micros_since(o.at) as u64,
+            };
+        }
+        let mut answered_now = self;
         let if_all_answered_now = answered_now.resummarize();
         let window = select_window(&answered_now.opportunities);
         let rate_ok = if_all_answered_now.opportunities.counted > 0
@@ -74,10 +88,8 @@ impl Analysis {
         let max_sum = threshold.max_sum(k as u64);
 
         let mut deadlines = Vec::new();
-        for (i, o) in self.opportunities.iter().enumerate() {
-            if o.status != Status::Pending {
-                continue;
-            }
+        for &i in &pending {
+            let o = &answered_now.opportunities[i];
             let expires = o.at.add_micros(DAY);
             let last_chance = expires.add_micros(-1);
             let in_window = answered_now.opportunities[i].in_window;
@@ -142,38 +154,44 @@ impl Analysis {
         Forecast {
             deadlines,
             if_all_answered_now,
-            if_all_missed: self.if_pending_missed(),
+            if_all_missed,
         }
     }
 
     /// Each responder's answered count and mean response time within the window.
     pub fn per_agent(&self) -> Vec<AgentFigures> {
-        let mut figures: Vec<AgentFigures> = Vec::new();
-        for o in &self.opportunities {
-            let (true, Status::Answered { response_us }, Some(reply)) =
-                (o.in_window, o.status, o.reply)
-            else {
-                continue;
-            };
-            let key = (reply.author, reply.agent);
-            let entry = match figures.iter_mut().position(|f| (f.author, f.agent) == key) {
-                Some(i) => &mut figures[i],
-                None => {
-                    figures.push(AgentFigures {
-                        author: reply.author,
-                        agent: reply.agent,
-                        answered: 0,
-                        total_response_us: 0,
-                    });
-                    figures.last_mut().expect("just pushed")
-                }
-            };
-            entry.answered += 1;
-            entry.total_response_us += response_us;
-        }
-        figures.sort_by(|a, b| b.answered.cmp(&a.answered).then(a.agent.cmp(&b.agent)));
-        figures
+        per_agent(self.opportunities.iter().copied())
     }
+}
+
+/// Each responder's figures over `opportunities` (in stream order): those in the
+/// window and answered count.
+pub(crate) fn per_agent(opportunities: impl Iterator<Item = Opportunity>) -> Vec<AgentFigures> {
+    let mut figures: Vec<AgentFigures> = Vec::new();
+    for o in opportunities {
+        let (true, Status::Answered { response_us }, Some(reply)) =
+            (o.in_window, o.status, o.reply)
+        else {
+            continue;
+        };
+        let key = (reply.author, reply.agent);
+        let entry = match figures.iter_mut().position(|f| (f.author, f.agent) == key) {
+            Some(i) => &mut figures[i],
+            None => {
+                figures.push(AgentFigures {
+                    author: reply.author,
+                    agent: reply.agent,
+                    answered: 0,
+                    total_response_us: 0,
+                });
+                figures.last_mut().expect("just pushed")
+            }
+        };
+        entry.answered += 1;
+        entry.total_response_us += response_us;
+    }
+    figures.sort_by(|a, b| b.answered.cmp(&a.answered).then(a.agent.cmp(&b.agent)));
+    figures
 }
 
 /// One responder's figures within the window.

@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
-use crate::analysis::{Analysis, Exclusion, Status};
+use crate::analysis::{Analysis, Exclusion, Opportunity, Status};
 use crate::daily::DailyPoint;
-use crate::event::{Author, Stream};
-use crate::forecast::Forecast;
+use crate::event::{AgentId, Author, ConvId, MessageRef, Stream};
+use crate::forecast::{AgentFigures, Forecast};
 use crate::report::Report;
 use crate::time::{Date, Timestamp};
 
@@ -47,32 +47,62 @@ pub struct ReplyView<'a> {
     pub id: Option<&'a str>,
 }
 
+/// Where the views find the names behind the engine's ids: a [`Stream`], or a
+/// server's table of a live engine's names.
+pub trait Lookup {
+    /// The name of a conversation.
+    fn conversation_name(&self, id: ConvId) -> &str;
+    /// The name of an agent.
+    fn agent_name(&self, id: AgentId) -> &str;
+    /// A message's own id.
+    fn message_id(&self, id: MessageRef) -> &str;
+}
+
+impl Lookup for Stream {
+    fn conversation_name(&self, id: ConvId) -> &str {
+        Stream::conversation_name(self, id)
+    }
+
+    fn agent_name(&self, id: AgentId) -> &str {
+        Stream::agent_name(self, id)
+    }
+
+    fn message_id(&self, id: MessageRef) -> &str {
+        Stream::message_id(self, id)
+    }
+}
+
 /// Every opportunity of an analysis, explained, in stream order.
-pub fn explain<'a>(analysis: &Analysis, stream: &'a Stream) -> Vec<ExplainRow<'a>> {
+pub fn explain<'a, L: Lookup + ?Sized>(analysis: &Analysis, names: &'a L) -> Vec<ExplainRow<'a>> {
     analysis
         .opportunities
         .iter()
-        .map(|o| ExplainRow {
-            conversation: stream.conversation_name(o.conversation),
-            at: o.at,
-            status: o.status.word(),
-            reason: match o.status {
-                Status::Excluded(r) => Some(r),
-                _ => None,
-            },
-            response_time_seconds: match o.status {
-                Status::Answered { response_us } => Some(response_us as f64 / 1e6),
-                _ => None,
-            },
-            reply: o.reply.map(|r| ReplyView {
-                at: r.at,
-                author: r.author,
-                agent: r.agent.map(|a| stream.agent_name(a)),
-                id: r.id.map(|i| stream.message_id(i)),
-            }),
-            in_window: o.in_window,
-        })
+        .map(|o| explain_one(o, names))
         .collect()
+}
+
+/// One opportunity, explained.
+pub fn explain_one<'a, L: Lookup + ?Sized>(o: &Opportunity, names: &'a L) -> ExplainRow<'a> {
+    ExplainRow {
+        conversation: names.conversation_name(o.conversation),
+        at: o.at,
+        status: o.status.word(),
+        reason: match o.status {
+            Status::Excluded(r) => Some(r),
+            _ => None,
+        },
+        response_time_seconds: match o.status {
+            Status::Answered { response_us } => Some(response_us as f64 / 1e6),
+            _ => None,
+        },
+        reply: o.reply.map(|r| ReplyView {
+            at: r.at,
+            author: r.author,
+            agent: r.agent.map(|a| names.agent_name(a)),
+            id: r.id.map(|i| names.message_id(i)),
+        }),
+        in_window: o.in_window,
+    }
 }
 
 /// A pending opportunity's deadline.
@@ -102,7 +132,7 @@ pub struct ForecastView<'a> {
 }
 
 /// Resolves a forecast's names.
-pub fn forecast<'a>(forecast: &Forecast, stream: &'a Stream) -> ForecastView<'a> {
+pub fn forecast<'a, L: Lookup + ?Sized>(forecast: &Forecast, stream: &'a L) -> ForecastView<'a> {
     ForecastView {
         at_risk: forecast
             .deadlines
@@ -135,8 +165,15 @@ pub struct AgentView<'a> {
 
 /// The per-agent figures of an analysis, with names.
 pub fn agents<'a>(analysis: &Analysis, stream: &'a Stream) -> Vec<AgentView<'a>> {
-    analysis
-        .per_agent()
+    agent_views(&analysis.per_agent(), stream)
+}
+
+/// Per-agent figures (from an analysis or a live engine), with names.
+pub fn agent_views<'a, L: Lookup + ?Sized>(
+    figures: &[AgentFigures],
+    stream: &'a L,
+) -> Vec<AgentView<'a>> {
+    figures
         .iter()
         .map(|f| AgentView {
             author: f.author,

@@ -1,28 +1,30 @@
 //! The inbox's clocks: for each conversation with a pending new message, when it
-//! starts to hurt the channel's response time or rate, from the engine's forecast.
+//! starts to hurt the channel's response time or rate, from the forecast the
+//! channel's live engine keeps (its window and pending messages, not the history:
+//! milliseconds at any size).
 //!
-//! A forecast analyses the channel's history (about a second at 200,000 messages on
-//! a small machine), so a page never waits for one: it shows the clocks computed
-//! last, and a computation starts in the background when the workspace's event log
-//! has moved on since (at most one at a time per channel, and not within a few
-//! seconds of the last, so a flood of messages cannot keep a core busy). Each clock
-//! counts down from absolute instants, so a clock read a little late is still
-//! right; only a conversation that has just started waiting lacks one until the
-//! next computation, and the page asks again shortly (the list says its clocks are
+//! A page never waits for one: it shows the clocks computed last, and a
+//! computation starts in the background when the workspace's event log has moved
+//! on since (at most one at a time per channel, and not within [`SPACING`] of the
+//! last, so a flood of messages cannot keep a core busy). Each clock counts down
+//! from absolute instants, so a clock read a little late is still right; only a
+//! conversation that has just started waiting lacks one until the next
+//! computation, and the page asks again shortly (the list says its clocks are
 //! pending).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use pronto_core::{Analysis, Settings, Timestamp};
+use pronto_core::view::Lookup;
+use pronto_core::{Settings, Timestamp};
 use pronto_store::Result;
 use tokio::sync::Mutex;
 
 use crate::state::AppState;
 
 /// The shortest time between two computations of a channel's clocks.
-const SPACING: Duration = Duration::from_secs(3);
+const SPACING: Duration = Duration::from_millis(250);
 
 /// One conversation's clock, instants in microseconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -140,30 +142,35 @@ async fn forecast(
     workspace_id: i64,
     channel_id: i64,
 ) -> Result<(i64, HashMap<i64, Clock>)> {
-    let (stream, seq) = state
-        .store
-        .engine_snapshot(workspace_id, channel_id)
-        .await?;
     let now = Timestamp::from_micros(state.now());
-    // The analysis is CPU work: off the async threads.
-    let clocks = tokio::task::spawn_blocking(move || {
-        let analysis = Analysis::new(&stream, now, Settings::default());
-        analysis
-            .forecast()
-            .deadlines
-            .iter()
-            .filter_map(|d| {
-                let id = stream.conversation_name(d.conversation).parse().ok()?;
-                let clock = Clock {
-                    since: d.at.micros(),
-                    deadline: d.deadline.map(Timestamp::micros),
-                    expires: d.expires.micros(),
-                };
-                Some((id, clock))
-            })
-            .collect()
-    })
-    .await
-    .unwrap_or_default();
-    Ok((seq, clocks))
+    state
+        .engines
+        .read(
+            &state.store,
+            workspace_id,
+            channel_id,
+            Settings::default(),
+            "15".to_owned(),
+            |entry| {
+                let seq = entry.seq();
+                let (engine, names) = entry.parts();
+                engine.advance(now);
+                let clocks = engine
+                    .forecast()
+                    .deadlines
+                    .iter()
+                    .filter_map(|d| {
+                        let id = names.conversation_name(d.conversation).parse().ok()?;
+                        let clock = Clock {
+                            since: d.at.micros(),
+                            deadline: d.deadline.map(Timestamp::micros),
+                            expires: d.expires.micros(),
+                        };
+                        Some((id, clock))
+                    })
+                    .collect();
+                (seq, clocks)
+            },
+        )
+        .await
 }

@@ -18,6 +18,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use pronto_core::Folder;
 use pronto_core::rules::{self, Action, Facts, Fired, Rule, Trigger, When};
+use pronto_core::view::Lookup;
 use pronto_store::{LiveEvent, MessageAuthor, Outbound, StoreError, Stored, StoredRule};
 use serde_json::{Value, json};
 
@@ -139,9 +140,8 @@ const AT_RISK: i64 = 5 * 60_000_000;
 
 /// Fires the `badge_at_risk` rules for each pending customer message that the badge
 /// needs answered within the next 5 minutes (the forecast's deadline, the others
-/// answered at once), once per rule and message. Reads each channel's history in a
-/// batch analysis, so its cost grows with the history (about 0.3 s at 10 million
-/// messages); fine every 30 seconds, worth an incremental forecast later.
+/// answered at once), once per rule and message. The forecast comes from each
+/// channel's live engine (its window and pending messages), not from the history.
 async fn badge_at_risk(
     state: &AppState,
     ws: i64,
@@ -150,24 +150,38 @@ async fn badge_at_risk(
 ) -> Result<usize, StoreError> {
     let mut count = 0;
     let trigger = Trigger::new(When::BadgeAtRisk);
+    let at = pronto_core::Timestamp::from_micros(now);
     for channel in state.store.channels(ws).await? {
-        let stream = state.store.engine_stream(ws, channel.id).await?;
-        let analysis = pronto_core::Analysis::new(
-            &stream,
-            pronto_core::Timestamp::from_micros(now),
-            pronto_core::Settings::default(),
-        );
-        for d in analysis.forecast().deadlines {
-            let Some(deadline) = d.deadline else { continue };
-            if d.badge_if_missed
-                || deadline.micros_since(pronto_core::Timestamp::from_micros(now)) > AT_RISK
-            {
-                continue;
-            }
-            let Ok(conversation) = stream.conversation_name(d.conversation).parse::<i64>() else {
-                continue;
-            };
-            count += fire_once(state, ws, rules, &trigger, conversation, d.at.micros()).await?;
+        let at_risk: Vec<(i64, i64)> = state
+            .engines
+            .read(
+                &state.store,
+                ws,
+                channel.id,
+                pronto_core::Settings::default(),
+                "15".to_owned(),
+                |entry| {
+                    let (engine, names) = entry.parts();
+                    engine.advance(at);
+                    engine
+                        .forecast()
+                        .deadlines
+                        .iter()
+                        .filter(|d| {
+                            !d.badge_if_missed
+                                && d.deadline.is_some_and(|x| x.micros_since(at) <= AT_RISK)
+                        })
+                        .filter_map(|d| {
+                            let conversation =
+                                names.conversation_name(d.conversation).parse().ok()?;
+                            Some((conversation, d.at.micros()))
+                        })
+                        .collect()
+                },
+            )
+            .await?;
+        for (conversation, since) in at_risk {
+            count += fire_once(state, ws, rules, &trigger, conversation, since).await?;
         }
     }
     Ok(count)

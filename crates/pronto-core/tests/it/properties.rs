@@ -310,3 +310,134 @@ proptest! {
         }
     }
 }
+
+/// Pushes `specs` into an engine with a journal in the order they arrive (each one
+/// `delays[i]` minutes after its own time), reading it at `probes` in between, and
+/// returns the engine read at `end`, with the sorted stream as the batch engine
+/// reads it (ties in arrival order). A refused event rebuilds the engine from the
+/// events that arrived, as the server does.
+fn arrive_late(
+    specs: &[Spec],
+    delays: &[f64],
+    probes: &[f64],
+    settings: Settings,
+    within_minutes: f64,
+    steps: usize,
+) -> (LiveEngine, pronto_core::Stream, Timestamp, usize) {
+    let arrival = |i: usize| specs[i].minute + delays.get(i).copied().unwrap_or(0.0);
+    // Arrival order (stable), then the stream: the same lines in arrival order.
+    let mut order: Vec<usize> = (0..specs.len()).collect();
+    order.sort_by(|&a, &b| arrival(a).total_cmp(&arrival(b)));
+    let arrived: Vec<Spec> = order.iter().map(|&i| specs[i].clone()).collect();
+    let stream = stream_from_lines(&lines(&arrived));
+    // The stream's k-th event is arrived[by_time[k]]; `position[a]` is where the
+    // a-th arrival sits in the stream.
+    let mut by_time: Vec<usize> = (0..arrived.len()).collect();
+    by_time.sort_by_key(|&a| at(arrived[a].minute));
+    let mut position = vec![0; arrived.len()];
+    for (k, &a) in by_time.iter().enumerate() {
+        position[a] = k;
+    }
+    let within = (within_minutes * 60_000_000.0) as i64;
+    let new = || LiveEngine::with_lateness(settings, within, steps);
+    let mut live = new();
+    let mut probes: Vec<f64> = probes.to_vec();
+    probes.sort_by(f64::total_cmp);
+    let mut next_probe = 0;
+    let mut rebuilds = 0;
+    let events = stream.events();
+    for (a, &i) in order.iter().enumerate() {
+        while next_probe < probes.len() && probes[next_probe] <= arrival(i) {
+            live.report_at(at(probes[next_probe]));
+            next_probe += 1;
+        }
+        if live.push(&events[position[a]]).is_err() {
+            rebuilds += 1;
+            live = new();
+            let mut taken: Vec<usize> = position[..=a].to_vec();
+            taken.sort_unstable();
+            for k in taken {
+                live.push(&events[k]).unwrap();
+            }
+        }
+    }
+    let last = order.last().map_or(0.0, |&i| arrival(i));
+    let end = at(probes.iter().copied().fold(last, f64::max) + 1.0);
+    live.report_at(end);
+    (live, stream, end, rebuilds)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Events arriving up to three days late (a platform's timestamps, concurrent
+    /// writers), taken by an engine with a journal, give exactly the batch engine's
+    /// report, opportunities, forecast, per-agent figures and daily series over the
+    /// sorted stream, without a rebuild.
+    #[test]
+    fn late_events_within_the_bound_are_taken_without_a_rebuild(
+        specs in specs(70),
+        settings in settings(),
+        delays in proptest::collection::vec(prop_oneof![3 => Just(0.0), 2 => 0f64..30.0, 1 => 0f64..4320.0], 70),
+        probes in proptest::collection::vec(prop_oneof![0f64..9000.0, 0f64..120_000.0], 0..6),
+    ) {
+        let (mut live, stream, end, rebuilds) =
+            arrive_late(&specs, &delays, &probes, settings, 4320.0, usize::MAX);
+        prop_assert_eq!(rebuilds, 0);
+        let batch = Analysis::new(&stream, end, settings);
+        prop_assert_eq!(live.report(), batch.report);
+        prop_assert_eq!(&live.analysis().opportunities, &batch.opportunities);
+        prop_assert_eq!(live.forecast(), batch.forecast());
+        prop_assert_eq!(live.per_agent(), batch.per_agent());
+        let from = at(-1440.0).date();
+        let to = pronto_core::Date::from_days(end.date().days_since_epoch() + 1);
+        prop_assert_eq!(
+            live.daily(from, to, end),
+            pronto_core::daily::daily(&stream, from, to, end, settings)
+        );
+    }
+
+    /// With a short journal, what is beyond it is refused (and rebuilt from the
+    /// stream, as the server does); the figures are the batch engine's either way.
+    #[test]
+    fn late_events_beyond_the_bound_are_refused(
+        specs in specs(70),
+        settings in settings(),
+        delays in proptest::collection::vec(prop_oneof![0f64..30.0, 0f64..4320.0], 70),
+        probes in proptest::collection::vec(0f64..9000.0, 0..6),
+        within in prop_oneof![Just(0.0), 0f64..120.0],
+        steps in 1usize..6,
+    ) {
+        let (mut live, stream, end, _) = arrive_late(&specs, &delays, &probes, settings, within, steps);
+        let batch = Analysis::new(&stream, end, settings);
+        prop_assert_eq!(live.report(), batch.report);
+        prop_assert_eq!(&live.analysis().opportunities, &batch.opportunities);
+        let from = at(0.0).date();
+        prop_assert_eq!(
+            live.daily(from, end.date(), end),
+            pronto_core::daily::daily(&stream, from, end.date(), end, settings)
+        );
+    }
+
+    /// The forecast and per-agent figures a live engine keeps equal the batch
+    /// engine's at every step of an in-order stream.
+    #[test]
+    fn live_forecast_and_agents_equal_the_batch(specs in prop_oneof![specs(60), responsive_channel()], settings in settings(), probes in proptest::collection::vec(prop_oneof![0f64..9000.0, 4380f64..4420.0], 1..5)) {
+        let stream = stream_from_lines(&lines(&specs));
+        let mut probes: Vec<Timestamp> = probes.into_iter().map(at).collect();
+        probes.sort();
+        let mut live = LiveEngine::new(settings);
+        let mut next = 0;
+        let events = stream.events();
+        for now in probes {
+            while next < events.len() && events[next].at <= now {
+                live.push(&events[next]).unwrap();
+                next += 1;
+            }
+            live.advance(now);
+            let batch = Analysis::new(&stream, now, settings);
+            prop_assert_eq!(live.forecast(), batch.forecast());
+            prop_assert_eq!(live.per_agent(), batch.per_agent());
+        }
+    }
+}

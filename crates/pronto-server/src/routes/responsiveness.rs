@@ -4,9 +4,8 @@
 use axum::Json;
 use axum::extract::State;
 use axum::response::IntoResponse;
-use pronto_core::{Analysis, Date, Settings, Threshold, Timestamp, daily, view};
+use pronto_core::{Date, Settings, Threshold, Timestamp, view};
 use serde::Deserialize;
-use serde_json::Value;
 
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
@@ -52,42 +51,49 @@ pub async fn get(
         human_only: flag(&p.human_only),
         threshold,
     };
-    let now = state.now();
-    let report = state
+    let now = Timestamp::from_micros(state.now());
+    let daily_range = p.daily.as_deref().map(parse_range).transpose()?;
+    let (explain, forecast, agents) = (flag(&p.explain), flag(&p.forecast), flag(&p.agents));
+    // The report and whatever was asked for beside it, from the channel's live
+    // engine (the explanation is one pass over its opportunities; the forecast and
+    // the per-agent figures read the window; the daily series is kept).
+    let out = state
         .engines
-        .report(&state.store, ws, channel_id, settings, minutes, now)
-        .await?;
-    let mut out = serde_json::to_value(report).map_err(|e| ApiError::internal(&e))?;
-    let wants_batch = flag(&p.explain) || flag(&p.forecast) || flag(&p.agents) || p.daily.is_some();
-    if wants_batch {
-        let stream = state.store.engine_stream(ws, channel_id).await?;
-        let now = Timestamp::from_micros(now);
-        let analysis = Analysis::new(&stream, now, settings);
-        let obj = out.as_object_mut().expect("a report is an object");
-        if flag(&p.explain) {
-            obj.insert(
-                "explain".into(),
-                to_json(&view::explain(&analysis, &stream))?,
-            );
-        }
-        if flag(&p.forecast) {
-            obj.insert(
-                "forecast".into(),
-                to_json(&view::forecast(&analysis.forecast(), &stream))?,
-            );
-        }
-        if flag(&p.agents) {
-            obj.insert("agents".into(), to_json(&view::agents(&analysis, &stream))?);
-        }
-        if let Some(range) = &p.daily {
-            let (from, to) = parse_range(range)?;
-            let series: Vec<view::DailyView> = daily::daily(&stream, from, to, now, settings)
-                .iter()
-                .map(Into::into)
-                .collect();
-            obj.insert("daily".into(), to_json(&series)?);
-        }
-    }
+        .read(&state.store, ws, channel_id, settings, minutes, |entry| {
+            let (engine, names) = entry.parts();
+            let report = engine.report_at(now);
+            let mut out = serde_json::to_value(report)?;
+            let Some(obj) = out.as_object_mut() else {
+                return Ok(out);
+            };
+            if explain {
+                let analysis = engine.analysis();
+                obj.insert(
+                    "explain".into(),
+                    serde_json::to_value(view::explain(&analysis, names))?,
+                );
+            }
+            if forecast {
+                obj.insert(
+                    "forecast".into(),
+                    serde_json::to_value(view::forecast(&engine.forecast(), names))?,
+                );
+            }
+            if agents {
+                obj.insert(
+                    "agents".into(),
+                    serde_json::to_value(view::agent_views(&engine.per_agent(), names))?,
+                );
+            }
+            if let Some((from, to)) = daily_range {
+                let series: Vec<view::DailyView> =
+                    engine.daily(from, to, now).iter().map(Into::into).collect();
+                obj.insert("daily".into(), serde_json::to_value(&series)?);
+            }
+            Ok::<_, serde_json::Error>(out)
+        })
+        .await?
+        .map_err(|e| ApiError::internal(&e))?;
     Ok(Json(out))
 }
 
@@ -108,8 +114,4 @@ fn parse_range(text: &str) -> ApiResult<(Date, Date)> {
         ));
     }
     Ok((from, to))
-}
-
-fn to_json<T: serde::Serialize>(v: &T) -> ApiResult<Value> {
-    serde_json::to_value(v).map_err(|e| ApiError::internal(&e))
 }

@@ -7,9 +7,7 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use maud::{Markup, PreEscaped, html};
-use pronto_core::{
-    Analysis, Author, Date, Exclusion, Label, Report, Settings, Timestamp, daily, view,
-};
+use pronto_core::{Author, Date, Exclusion, Label, Report, Settings, Status, Timestamp, view};
 use pronto_store::{Channel, ConversationQuery};
 use serde::Deserialize;
 
@@ -182,13 +180,7 @@ async fn load(state: &AppState, v: &Viewer, channel: &Channel, p: &Params) -> Ap
         ..Settings::default()
     };
     let now = state.now();
-    let report = state
-        .engines
-        .report(&state.store, ws, channel.id, settings, "15".into(), now)
-        .await?;
-    let stream = state.store.engine_stream(ws, channel.id).await?;
     let at = Timestamp::from_micros(now);
-    let analysis = Analysis::new(&stream, at, settings);
     let members: HashMap<String, String> = state
         .store
         .members(ws)
@@ -207,62 +199,89 @@ async fn load(state: &AppState, v: &Viewer, channel: &Channel, p: &Params) -> Ap
             (_, None) => d.agent_unknown.to_owned(),
         }
     };
-
     let (status, reason) = (p.status(), p.reason());
-    let matching_rows: Vec<Row> = view::explain(&analysis, &stream)
-        .into_iter()
-        .rev()
-        .map(|r| Row {
-            conversation: r.conversation.parse().ok(),
-            at: r.at.micros(),
-            status: r.status,
-            reason: r.reason.map(reason_key),
-            response_us: r.response_time_seconds.map(|s| (s * 1e6).round() as i64),
-            reply: r.reply.map(|x| (x.at.micros(), who(x.author, x.agent))),
-            in_window: r.in_window,
-        })
-        .filter(|r| status.is_none_or(|s| r.status == s))
-        .filter(|r| reason.is_none_or(|x| r.reason == Some(x)))
-        .collect();
-    let matching = matching_rows.len();
-    let rows: Vec<Row> = matching_rows.into_iter().take(MAX_ROWS).collect();
-
-    let forecast = analysis.forecast();
-    let at_risk: Vec<Risk> = view::forecast(&forecast, &stream)
-        .at_risk
-        .iter()
-        .map(|d| Risk {
-            conversation: d.conversation.parse().ok(),
-            at: d.at.micros(),
-            deadline: d.deadline.map(Timestamp::micros),
-            expires: d.expires.micros(),
-            badge_if_missed: d.badge_if_missed,
-        })
-        .collect();
-    let agents = view::agents(&analysis, &stream)
-        .iter()
-        .map(|a| {
-            (
-                who(a.author, a.agent),
-                a.answered,
-                a.mean_response_time_seconds,
-            )
-        })
-        .collect();
-
     let today = at.date();
     let from = Date::from_days(today.days_since_epoch() - (TREND_DAYS - 1));
-    let days = daily::daily(&stream, from, today, at, settings)
-        .iter()
-        .map(|d| {
-            let r = d.report;
-            (
-                d.date,
-                r.response_rate(),
-                r.response_time_seconds().map(|s| s / 60.0),
-            )
-        })
-        .collect();
+    // Everything from the channel's live engine: the newest rows of the
+    // explanation, the forecast (window and pending only), the per-agent figures
+    // (window only) and the daily series it keeps.
+    let (report, rows, matching, at_risk, agents, days) = state
+        .engines
+        .read(
+            &state.store,
+            ws,
+            channel.id,
+            settings,
+            "15".into(),
+            |entry| {
+                let (engine, names) = entry.parts();
+                let report = engine.report_at(at);
+                let mut rows: Vec<Row> = Vec::new();
+                let mut matching = 0;
+                for i in (0..engine.opportunity_count()).rev() {
+                    let Some(o) = engine.opportunity(i) else {
+                        continue;
+                    };
+                    let word = o.status.word();
+                    let why = match o.status {
+                        Status::Excluded(e) => Some(reason_key(e)),
+                        _ => None,
+                    };
+                    if status.is_some_and(|s| word != s) || reason.is_some_and(|x| why != Some(x)) {
+                        continue;
+                    }
+                    matching += 1;
+                    if rows.len() >= MAX_ROWS {
+                        continue;
+                    }
+                    let r = view::explain_one(&o, names);
+                    rows.push(Row {
+                        conversation: r.conversation.parse().ok(),
+                        at: r.at.micros(),
+                        status: r.status,
+                        reason: r.reason.map(reason_key),
+                        response_us: r.response_time_seconds.map(|s| (s * 1e6).round() as i64),
+                        reply: r.reply.map(|x| (x.at.micros(), who(x.author, x.agent))),
+                        in_window: r.in_window,
+                    });
+                }
+                let at_risk: Vec<Risk> = view::forecast(&engine.forecast(), names)
+                    .at_risk
+                    .iter()
+                    .map(|d| Risk {
+                        conversation: d.conversation.parse().ok(),
+                        at: d.at.micros(),
+                        deadline: d.deadline.map(Timestamp::micros),
+                        expires: d.expires.micros(),
+                        badge_if_missed: d.badge_if_missed,
+                    })
+                    .collect();
+                let agents: Vec<(String, u64, f64)> = view::agent_views(&engine.per_agent(), names)
+                    .iter()
+                    .map(|a| {
+                        (
+                            who(a.author, a.agent),
+                            a.answered,
+                            a.mean_response_time_seconds,
+                        )
+                    })
+                    .collect();
+                let days: Vec<(Date, Option<f64>, Option<f64>)> = engine
+                    .daily(from, today, at)
+                    .iter()
+                    .map(|d| {
+                        let r = d.report;
+                        (
+                            d.date,
+                            r.response_rate(),
+                            r.response_time_seconds().map(|s| s / 60.0),
+                        )
+                    })
+                    .collect();
+                (report, rows, matching, at_risk, agents, days)
+            },
+        )
+        .await?;
 
     // Contact names: one read of the channel's conversations (the store gives at
     // most 500, those waiting first), then one read for each one at risk it missed.
