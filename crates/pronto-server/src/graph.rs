@@ -4,12 +4,13 @@
 
 use hmac::{Hmac, KeyInit, Mac};
 use pronto_channels::messenger::{Outgoing, SendMetadata};
-use pronto_core::policy::{self, Capabilities, Platform, ReplyFacts};
+use pronto_core::policy::{self, Capabilities, Platform};
 use pronto_core::{Author, Timestamp};
 use pronto_store::{Channel, MessageAuthor, OutboxJob};
 use serde_json::{Value, json};
 use sha2::Sha256;
 
+use crate::reply::ReplyError;
 use crate::state::AppState;
 
 /// Why a send did not go through.
@@ -56,9 +57,13 @@ pub fn author(a: MessageAuthor) -> Author {
     }
 }
 
-/// The prefix of a Messenger commenter's id: a Facebook user id, which is not a PSID,
-/// so such a contact can be answered only privately, through their comment.
-pub const COMMENTER_PREFIX: &str = "fb:";
+/// A reply refused (final) or not decided because the database failed (retried).
+fn send_error(e: ReplyError) -> SendError {
+    match e {
+        ReplyError::Refused(r) => SendError::Final(r.to_string()),
+        ReplyError::Store(e) => SendError::Retry(e.to_string()),
+    }
+}
 
 /// Sends a reply through the Send API; returns Meta's message id.
 pub async fn send(
@@ -67,7 +72,8 @@ pub async fn send(
     job: &OutboxJob,
 ) -> Result<String, SendError> {
     let m = &job.message;
-    let now = Timestamp::from_micros(state.now());
+    let at = state.now();
+    let now = Timestamp::from_micros(at);
     let platform = platform(&channel.kind);
     let content = Outgoing::from_reply(&m.text, &m.attachments)
         .map_err(|e| SendError::Final(e.to_string()))?;
@@ -101,25 +107,14 @@ pub async fn send(
             "message": content.message_json(&metadata),
         })
     } else {
-        let (psid, last_in) = state
-            .store
-            .reply_target(m.conversation_id)
+        // The policy again: a window can close while a reply waits in the outbox.
+        let target = crate::reply::meta_target(state, channel, m.conversation_id, m.author, at)
             .await
-            .map_err(|e| SendError::Retry(e.to_string()))?;
-        if psid.starts_with(COMMENTER_PREFIX) {
-            return Err(SendError::Final(
-                "this person has only commented on a post; answer their comment privately".into(),
-            ));
-        }
-        let facts = ReplyFacts {
-            platform,
-            capabilities: capabilities(channel),
-            last_customer_action: last_in.map(Timestamp::from_micros),
-            author: author(m.author),
-            now,
-        };
-        let messaging =
-            policy::decide_reply(&facts, &m.text).map_err(|r| SendError::Final(r.to_string()))?;
+            .map_err(send_error)?;
+        let messaging = target
+            .decide(&m.text)
+            .map_err(|r| SendError::Final(r.to_string()))?;
+        let psid = target.recipient;
         let (messaging_type, tag) = messaging.wire();
         let mut body = json!({
             "recipient": {"id": psid},
@@ -147,22 +142,24 @@ pub async fn sender_action(
     conversation_id: i64,
     action: &str,
 ) -> Result<bool, SendError> {
-    let (psid, last_in) = state
-        .store
-        .reply_target(conversation_id)
-        .await
-        .map_err(|e| SendError::Retry(e.to_string()))?;
+    let now = state.now();
+    let target =
+        match crate::reply::meta_target(state, channel, conversation_id, MessageAuthor::Agent, now)
+            .await
+        {
+            Ok(target) => target,
+            Err(ReplyError::Refused(_)) => return Ok(false),
+            Err(e) => return Err(send_error(e)),
+        };
     // The policy's window, so the two never disagree on when it closes.
-    let window = policy::window(
-        platform(&channel.kind),
-        capabilities(channel),
-        last_in.map(Timestamp::from_micros),
-    );
-    let now = Timestamp::from_micros(state.now());
-    let open = window.open_until.is_some_and(|end| now < end);
-    if !open || psid.starts_with(COMMENTER_PREFIX) {
+    let open = target
+        .window()
+        .open_until
+        .is_some_and(|end| Timestamp::from_micros(now) < end);
+    if !open {
         return Ok(false);
     }
+    let psid = target.recipient;
     let body = json!({"recipient": {"id": psid}, "sender_action": action});
     post_messages(state, channel, &body).await?;
     Ok(true)

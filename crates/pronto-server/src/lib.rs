@@ -24,6 +24,7 @@ pub mod meta;
 pub mod openapi;
 pub mod outgoing;
 pub mod passwords;
+pub mod reply;
 pub mod retention;
 pub mod routes;
 pub mod routing;

@@ -639,7 +639,7 @@ async fn apply_comment(
         return Ok(0);
     }
     let contact = if channel.kind == "messenger" {
-        format!("{}{from}", crate::graph::COMMENTER_PREFIX)
+        format!("{}{from}", crate::reply::COMMENTER_PREFIX)
     } else {
         from
     };

@@ -24,6 +24,7 @@ use serde_json::{Value, json};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath};
+use crate::reply::ReplyError;
 use crate::state::AppState;
 
 /// Evaluates the workspace's rules for a customer message just stored, and carries
@@ -309,23 +310,24 @@ async fn apply(
                 "rule-{}-message-{}-{index}",
                 fired.rule_id, stored.message.id
             );
-            let sent = state
-                .store
-                .send(
-                    ws,
-                    &Outbound {
-                        conversation_id: conversation,
-                        author: MessageAuthor::Automation,
-                        agent_id: None,
-                        text,
-                        attachments: json!([]),
-                        idempotency_key: Some(key),
-                    },
-                    now,
-                )
-                .await?;
-            if sent.created {
-                state.after_change(ws, sent.message.channel_id);
+            let out = Outbound {
+                conversation_id: conversation,
+                author: MessageAuthor::Automation,
+                agent_id: None,
+                text,
+                attachments: json!([]),
+                idempotency_key: Some(key),
+            };
+            let channel = state.store.channel(ws, stored.message.channel_id).await?;
+            // The one reply path: on Meta channels only within what the platform
+            // allows an automated message. A refusal is logged, like a failed action.
+            match crate::reply::send(state, &channel, &out, now).await {
+                Ok(_) => {}
+                Err(ReplyError::Refused(r)) => tracing::info!(
+                    rule = fired.rule_id,
+                    "saved reply to conversation {conversation} not sent: {r}"
+                ),
+                Err(ReplyError::Store(e)) => return Err(e),
             }
         }
         Action::SetPriority { priority } => {
