@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use hmac::{Hmac, KeyInit, Mac};
-use pronto_store::{Channel, OutboxJob};
+use pronto_store::{Channel, ChannelKind, OutboxJob};
 use serde_json::json;
 use sha2::Sha256;
 use tokio::sync::watch;
@@ -66,23 +66,25 @@ pub async fn deliver_next(state: &AppState) -> Result<Outcome, pronto_store::Sto
             .await?;
         return Ok(Outcome::Retrying(job.message.id, next));
     }
-    let result = match channel.kind.as_str() {
-        "api" => post_webhook(state, &channel, &job).await.map(|()| None),
-        "messenger" | "instagram" => match crate::graph::send(state, &channel, &job).await {
-            Ok(mid) => Ok(Some(mid)),
-            Err(crate::graph::SendError::Retry(r)) => Err(Failure::Retry(r)),
-            Err(crate::graph::SendError::Final(r)) => Err(Failure::Final(r)),
-            Err(crate::graph::SendError::TokenInvalid(r)) => {
-                tracing::warn!(channel = channel.id, "Page token refused: {r}");
-                state
-                    .store
-                    .set_channel_state(channel.id, "needs_token")
-                    .await?;
-                let next = state.now() + TOKEN_WAIT;
-                state.store.retry_later(&job, &r, next).await?;
-                return Ok(Outcome::Retrying(job.message.id, next));
+    let result = match channel.kind {
+        ChannelKind::Api => post_webhook(state, &channel, &job).await.map(|()| None),
+        ChannelKind::Messenger | ChannelKind::Instagram => {
+            match crate::graph::send(state, &channel, &job).await {
+                Ok(mid) => Ok(Some(mid)),
+                Err(crate::graph::SendError::Retry(r)) => Err(Failure::Retry(r)),
+                Err(crate::graph::SendError::Final(r)) => Err(Failure::Final(r)),
+                Err(crate::graph::SendError::TokenInvalid(r)) => {
+                    tracing::warn!(channel = channel.id, "Page token refused: {r}");
+                    state
+                        .store
+                        .set_channel_state(channel.id, "needs_token")
+                        .await?;
+                    let next = state.now() + TOKEN_WAIT;
+                    state.store.retry_later(&job, &r, next).await?;
+                    return Ok(Outcome::Retrying(job.message.id, next));
+                }
             }
-        },
+        }
         other => Err(Failure::Final(format!(
             "no sender for {other} channels yet"
         ))),
@@ -128,9 +130,10 @@ pub fn sign(secret: &str, body: &[u8]) -> String {
 /// An `api` channel's reply: a signed POST to its URL. The `Idempotency-Key` is the
 /// message's id, the same on every attempt, so the receiver can drop repeats.
 async fn post_webhook(state: &AppState, channel: &Channel, job: &OutboxJob) -> Result<(), Failure> {
-    let url = channel.config["url"].as_str().unwrap_or_default();
+    let config = channel.api_config();
+    let url = config.url.as_str();
     let secret = state
-        .channel_secret(channel, "signing_secret")
+        .open_secret(&config.signing_secret)
         .map_err(Failure::Final)?;
     let secret = secret.as_str();
     let body = json!({

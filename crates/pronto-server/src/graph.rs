@@ -4,7 +4,8 @@
 
 use hmac::{Hmac, KeyInit, Mac};
 use pronto_channels::messenger::{Outgoing, SendMetadata};
-use pronto_core::policy::{self, Capabilities, Platform};
+use pronto_core::channel::Login;
+use pronto_core::policy::{self, Capabilities};
 use pronto_core::{Author, Timestamp};
 use pronto_store::{Channel, MessageAuthor, OutboxJob};
 use serde_json::{Value, json};
@@ -32,19 +33,10 @@ pub fn appsecret_proof(app_secret: &str, token: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
-/// The platform of a Meta channel.
-pub fn platform(kind: &str) -> Platform {
-    match kind {
-        "messenger" => Platform::Messenger,
-        "instagram" => Platform::Instagram,
-        _ => Platform::Open,
-    }
-}
-
 /// What the channel may do beyond the window.
 pub fn capabilities(channel: &Channel) -> Capabilities {
     Capabilities {
-        human_agent: channel.config["human_agent"].as_bool().unwrap_or(false),
+        human_agent: channel.kind.is_meta() && channel.meta_config().human_agent,
     }
 }
 
@@ -74,7 +66,7 @@ pub async fn send(
     let m = &job.message;
     let at = state.now();
     let now = Timestamp::from_micros(at);
-    let platform = platform(&channel.kind);
+    let platform = channel.kind.platform();
     let content = Outgoing::from_reply(&m.text, &m.attachments)
         .map_err(|e| SendError::Final(e.to_string()))?;
     let metadata = SendMetadata {
@@ -168,7 +160,7 @@ pub async fn sender_action(
 /// Where a channel's Send API is: the Graph API for Pages (and Instagram accounts
 /// linked to one), the Instagram Platform API for Instagram-login accounts.
 pub fn base_url<'a>(state: &'a AppState, channel: &Channel) -> &'a str {
-    let base = if channel.config["login"] == "instagram" {
+    let base = if channel.meta_config().login == Login::Instagram {
         &state.config.instagram_base_url
     } else {
         &state.config.graph_base_url
@@ -183,12 +175,13 @@ async fn post_messages(
     channel: &Channel,
     body: &Value,
 ) -> Result<Value, SendError> {
-    let page = channel.config["page_id"].as_str().unwrap_or_default();
+    let config = channel.meta_config();
+    let page = config.page_id.as_str();
     let token = state
-        .channel_secret(channel, "page_access_token")
+        .open_secret(&config.page_access_token)
         .map_err(SendError::Retry)?;
     let secret = state
-        .channel_secret(channel, "app_secret")
+        .open_secret(&config.app_secret)
         .map_err(SendError::Retry)?;
     let (token, secret) = (token.as_str(), secret.as_str());
     let url = format!("{}/{page}/messages", base_url(state, channel));

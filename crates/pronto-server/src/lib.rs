@@ -111,7 +111,7 @@ pub async fn seal_stored_secrets(state: &AppState) -> Result<usize, String> {
         .await
         .map_err(|e| e.to_string())?
     {
-        let plain = secrets::secret_keys(&channel.kind).iter().any(|key| {
+        let plain = channel.kind.secret_keys().iter().any(|key| {
             channel.config[*key]
                 .as_str()
                 .is_some_and(|v| !secrets::is_sealed(v))
@@ -119,7 +119,7 @@ pub async fn seal_stored_secrets(state: &AppState) -> Result<usize, String> {
         if plain
             && state
                 .sealer()?
-                .seal_config(&channel.kind, &mut channel.config)
+                .seal_config(channel.kind, &mut channel.config)
         {
             state
                 .store

@@ -128,7 +128,7 @@ pub async fn meta_target(
         return Err(Refusal::CommenterOnly.into());
     }
     let facts = ReplyFacts {
-        platform: crate::graph::platform(&channel.kind),
+        platform: channel.kind.platform(),
         capabilities: crate::graph::capabilities(channel),
         last_customer_action: last_in.map(Timestamp::from_micros),
         author: crate::graph::author(author),
@@ -149,7 +149,7 @@ pub async fn decide(
     attachments: &Value,
     now: i64,
 ) -> Result<(), ReplyError> {
-    if !crate::meta::is_meta(&channel.kind) {
+    if !channel.kind.is_meta() {
         return Ok(check_text(text)?);
     }
     // Text or one attachment, quick replies: Meta's content rules, checked first.
@@ -205,7 +205,7 @@ pub async fn composer(
     channel: &Channel,
     conversation_id: i64,
 ) -> Result<Composer, StoreError> {
-    if !crate::meta::is_meta(&channel.kind) {
+    if !channel.kind.is_meta() {
         return Ok(Composer {
             window: None,
             verdict: Ok(MessagingType::Response),

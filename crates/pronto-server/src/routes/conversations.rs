@@ -158,9 +158,7 @@ pub async fn get(
     // An agent opened it: the customer sees it seen, if the channel wants that.
     if auth.0.user_id.is_some() {
         let channel = state.store.channel(ws, conversation.channel_id).await?;
-        if crate::meta::is_meta(&channel.kind)
-            && channel.config["mark_seen"].as_bool() == Some(true)
-        {
+        if channel.kind.is_meta() && channel.meta_config().mark_seen {
             sender_action(&state, channel, id, "mark_seen");
         }
     }
@@ -204,7 +202,7 @@ pub async fn typing(
     };
     state.store.publish(ws, &event, now).await?;
     let channel = state.store.channel(ws, conversation.channel_id).await?;
-    if crate::meta::is_meta(&channel.kind) {
+    if channel.kind.is_meta() {
         sender_action(&state, channel, id, "typing_on");
     }
     Ok(StatusCode::ACCEPTED)

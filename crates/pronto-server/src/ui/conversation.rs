@@ -494,7 +494,7 @@ fn notes(
 fn composer(v: &Viewer, d: &PaneData<'_>) -> Markup {
     let t = v.t();
     let i = &t.inbox;
-    let meta = crate::meta::is_meta(&d.channel.kind);
+    let meta = d.channel.kind.is_meta();
     html! {
         form.composer id="composer" data-conversation=(d.conversation.id) {
             label.visually-hidden for="reply-text" { (i.composer_label) }
