@@ -2,15 +2,12 @@
 //! can succeed later and failing, with the reason, what cannot.
 //!
 //! One step at a time ([`deliver_next`]) so that tests drain the outbox without
-//! sleeping; [`run`] loops over it until shutdown.
-
-use std::time::Duration;
+//! sleeping; `workers` loops over it until shutdown.
 
 use hmac::{Hmac, KeyInit, Mac};
 use pronto_store::{Channel, ChannelKind, OutboxJob};
 use serde_json::json;
 use sha2::Sha256;
-use tokio::sync::watch;
 
 use crate::state::AppState;
 
@@ -167,30 +164,6 @@ async fn post_webhook(state: &AppState, channel: &Channel, job: &OutboxJob) -> R
         Err(Failure::Final(format!(
             "the receiver refused the message: {status}"
         )))
-    }
-}
-
-/// Delivers until `shutdown` turns true, resting a little when nothing is due.
-pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
-    let mut wake = state.store.subscribe();
-    loop {
-        if *shutdown.borrow() {
-            return;
-        }
-        match deliver_next(&state).await {
-            Ok(Outcome::Idle) => {
-                tokio::select! {
-                    _ = shutdown.changed() => {}
-                    _ = wake.recv() => {}
-                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-                }
-            }
-            Ok(_) => {}
-            Err(e) => {
-                tracing::warn!("outbox: {e}");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-            }
-        }
     }
 }
 

@@ -32,6 +32,7 @@ pub mod rules;
 pub mod secrets;
 pub mod state;
 pub mod ui;
+pub mod workers;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -157,13 +158,11 @@ pub async fn serve_with(
         Err(e) => tracing::warn!("sealing stored channel secrets: {e}"),
     }
     let (stop_tx, stop_rx) = watch::channel(false);
-    let worker = workers.then(|| tokio::spawn(delivery::run(state.clone(), stop_rx.clone())));
-    let webhooks = workers.then(|| tokio::spawn(meta::run(state.clone(), stop_rx.clone())));
-    let schedule = workers.then(|| tokio::spawn(automation::run(state.clone(), stop_rx.clone())));
-    let outgoing = workers.then(|| tokio::spawn(integrations::run(state.clone(), stop_rx.clone())));
-    let rule_timers = workers.then(|| tokio::spawn(rules::run(state.clone(), stop_rx.clone())));
-    let dispatcher = workers.then(|| tokio::spawn(routing::run(state.clone(), stop_rx.clone())));
-    let retention = workers.then(|| tokio::spawn(retention::run(state.clone(), stop_rx.clone())));
+    let workers = if workers {
+        crate::workers::spawn_all(&state, &stop_rx)
+    } else {
+        Vec::new()
+    };
     let listener_task = {
         let store = state.store.clone();
         let mut stop = stop_rx.clone();
@@ -208,18 +207,7 @@ pub async fn serve_with(
     };
     let result = edge::serve::serve(listener, app, limits, shutdown).await;
     let _ = stop_tx.send(true);
-    for task in [
-        worker,
-        webhooks,
-        schedule,
-        outgoing,
-        rule_timers,
-        dispatcher,
-        retention,
-    ]
-    .into_iter()
-    .flatten()
-    {
+    for task in workers {
         let _ = task.await;
     }
     listener_task.abort();

@@ -669,30 +669,6 @@ fn referral(r: &pronto_channels::messenger::webhook::Referral) -> Value {
     })
 }
 
-/// Processes webhook bodies until `shutdown` turns true.
-pub async fn run(state: AppState, mut shutdown: tokio::sync::watch::Receiver<bool>) {
-    let mut wake = state.store.subscribe();
-    loop {
-        if *shutdown.borrow() {
-            return;
-        }
-        match process_batch(&state, BATCH).await {
-            Ok(outcomes) if outcomes.is_empty() => {
-                tokio::select! {
-                    _ = shutdown.changed() => {}
-                    _ = wake.recv() => {}
-                    _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
-                }
-            }
-            Ok(_) => {}
-            Err(e) => {
-                tracing::warn!("webhook worker: {e}");
-                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -214,22 +214,6 @@ async fn fire_once(
     Ok(count)
 }
 
-/// Runs [`timer_step`] every 30 seconds until `shutdown` turns true.
-pub async fn run(state: AppState, mut shutdown: tokio::sync::watch::Receiver<bool>) {
-    loop {
-        if *shutdown.borrow() {
-            return;
-        }
-        if let Err(e) = timer_step(&state).await {
-            tracing::warn!("rule timers: {e}");
-        }
-        tokio::select! {
-            _ = shutdown.changed() => {}
-            _ = tokio::time::sleep(std::time::Duration::from_secs(30)) => {}
-        }
-    }
-}
-
 async fn evaluate_and_apply(state: &AppState, ws: i64, stored: &Stored) -> Result<(), StoreError> {
     let rules: Vec<Rule> = state
         .store

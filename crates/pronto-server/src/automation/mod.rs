@@ -18,7 +18,7 @@ use serde_json::json;
 use crate::reply::ReplyError;
 use crate::state::AppState;
 
-pub use schedule::{Outcome, apply_hours_now, run, schedule_step};
+pub use schedule::{Outcome, SCHEDULE_TICK, apply_hours_now, schedule_step};
 pub use settings::{
     AutomationSettings, Automations, KeywordRuleSetting, KeywordSettings, MessageSetting,
     SettingsError, channel_automations,
