@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod automation;
+pub mod channel;
 pub mod daily;
 pub mod event;
 pub mod forecast;

@@ -2,15 +2,12 @@
 //! can succeed later and failing, with the reason, what cannot.
 //!
 //! One step at a time ([`deliver_next`]) so that tests drain the outbox without
-//! sleeping; [`run`] loops over it until shutdown.
-
-use std::time::Duration;
+//! sleeping; `workers` loops over it until shutdown.
 
 use hmac::{Hmac, KeyInit, Mac};
-use pronto_store::{Channel, OutboxJob};
+use pronto_store::{Channel, ChannelKind, OutboxJob};
 use serde_json::json;
 use sha2::Sha256;
-use tokio::sync::watch;
 
 use crate::state::AppState;
 
@@ -66,23 +63,25 @@ pub async fn deliver_next(state: &AppState) -> Result<Outcome, pronto_store::Sto
             .await?;
         return Ok(Outcome::Retrying(job.message.id, next));
     }
-    let result = match channel.kind.as_str() {
-        "api" => post_webhook(state, &channel, &job).await.map(|()| None),
-        "messenger" | "instagram" => match crate::graph::send(state, &channel, &job).await {
-            Ok(mid) => Ok(Some(mid)),
-            Err(crate::graph::SendError::Retry(r)) => Err(Failure::Retry(r)),
-            Err(crate::graph::SendError::Final(r)) => Err(Failure::Final(r)),
-            Err(crate::graph::SendError::TokenInvalid(r)) => {
-                tracing::warn!(channel = channel.id, "Page token refused: {r}");
-                state
-                    .store
-                    .set_channel_state(channel.id, "needs_token")
-                    .await?;
-                let next = state.now() + TOKEN_WAIT;
-                state.store.retry_later(&job, &r, next).await?;
-                return Ok(Outcome::Retrying(job.message.id, next));
+    let result = match channel.kind {
+        ChannelKind::Api => post_webhook(state, &channel, &job).await.map(|()| None),
+        ChannelKind::Messenger | ChannelKind::Instagram => {
+            match crate::graph::send(state, &channel, &job).await {
+                Ok(mid) => Ok(Some(mid)),
+                Err(crate::graph::SendError::Retry(r)) => Err(Failure::Retry(r)),
+                Err(crate::graph::SendError::Final(r)) => Err(Failure::Final(r)),
+                Err(crate::graph::SendError::TokenInvalid(r)) => {
+                    tracing::warn!(channel = channel.id, "Page token refused: {r}");
+                    state
+                        .store
+                        .set_channel_state(channel.id, "needs_token")
+                        .await?;
+                    let next = state.now() + TOKEN_WAIT;
+                    state.store.retry_later(&job, &r, next).await?;
+                    return Ok(Outcome::Retrying(job.message.id, next));
+                }
             }
-        },
+        }
         other => Err(Failure::Final(format!(
             "no sender for {other} channels yet"
         ))),
@@ -128,9 +127,10 @@ pub fn sign(secret: &str, body: &[u8]) -> String {
 /// An `api` channel's reply: a signed POST to its URL. The `Idempotency-Key` is the
 /// message's id, the same on every attempt, so the receiver can drop repeats.
 async fn post_webhook(state: &AppState, channel: &Channel, job: &OutboxJob) -> Result<(), Failure> {
-    let url = channel.config["url"].as_str().unwrap_or_default();
+    let config = channel.api_config();
+    let url = config.url.as_str();
     let secret = state
-        .channel_secret(channel, "signing_secret")
+        .open_secret(&config.signing_secret)
         .map_err(Failure::Final)?;
     let secret = secret.as_str();
     let body = json!({
@@ -164,30 +164,6 @@ async fn post_webhook(state: &AppState, channel: &Channel, job: &OutboxJob) -> R
         Err(Failure::Final(format!(
             "the receiver refused the message: {status}"
         )))
-    }
-}
-
-/// Delivers until `shutdown` turns true, resting a little when nothing is due.
-pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
-    let mut wake = state.store.subscribe();
-    loop {
-        if *shutdown.borrow() {
-            return;
-        }
-        match deliver_next(&state).await {
-            Ok(Outcome::Idle) => {
-                tokio::select! {
-                    _ = shutdown.changed() => {}
-                    _ = wake.recv() => {}
-                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-                }
-            }
-            Ok(_) => {}
-            Err(e) => {
-                tracing::warn!("outbox: {e}");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-            }
-        }
     }
 }
 

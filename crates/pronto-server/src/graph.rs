@@ -4,12 +4,14 @@
 
 use hmac::{Hmac, KeyInit, Mac};
 use pronto_channels::messenger::{Outgoing, SendMetadata};
-use pronto_core::policy::{self, Capabilities, Platform, ReplyFacts};
+use pronto_core::channel::Login;
+use pronto_core::policy::{self, Capabilities};
 use pronto_core::{Author, Timestamp};
 use pronto_store::{Channel, MessageAuthor, OutboxJob};
 use serde_json::{Value, json};
 use sha2::Sha256;
 
+use crate::reply::ReplyError;
 use crate::state::AppState;
 
 /// Why a send did not go through.
@@ -31,19 +33,10 @@ pub fn appsecret_proof(app_secret: &str, token: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
-/// The platform of a Meta channel.
-pub fn platform(kind: &str) -> Platform {
-    match kind {
-        "messenger" => Platform::Messenger,
-        "instagram" => Platform::Instagram,
-        _ => Platform::Open,
-    }
-}
-
 /// What the channel may do beyond the window.
 pub fn capabilities(channel: &Channel) -> Capabilities {
     Capabilities {
-        human_agent: channel.config["human_agent"].as_bool().unwrap_or(false),
+        human_agent: channel.kind.is_meta() && channel.meta_config().human_agent,
     }
 }
 
@@ -56,9 +49,13 @@ pub fn author(a: MessageAuthor) -> Author {
     }
 }
 
-/// The prefix of a Messenger commenter's id: a Facebook user id, which is not a PSID,
-/// so such a contact can be answered only privately, through their comment.
-pub const COMMENTER_PREFIX: &str = "fb:";
+/// A reply refused (final) or not decided because the database failed (retried).
+fn send_error(e: ReplyError) -> SendError {
+    match e {
+        ReplyError::Refused(r) => SendError::Final(r.to_string()),
+        ReplyError::Store(e) => SendError::Retry(e.to_string()),
+    }
+}
 
 /// Sends a reply through the Send API; returns Meta's message id.
 pub async fn send(
@@ -67,8 +64,9 @@ pub async fn send(
     job: &OutboxJob,
 ) -> Result<String, SendError> {
     let m = &job.message;
-    let now = Timestamp::from_micros(state.now());
-    let platform = platform(&channel.kind);
+    let at = state.now();
+    let now = Timestamp::from_micros(at);
+    let platform = channel.kind.platform();
     let content = Outgoing::from_reply(&m.text, &m.attachments)
         .map_err(|e| SendError::Final(e.to_string()))?;
     let metadata = SendMetadata {
@@ -101,25 +99,14 @@ pub async fn send(
             "message": content.message_json(&metadata),
         })
     } else {
-        let (psid, last_in) = state
-            .store
-            .reply_target(m.conversation_id)
+        // The policy again: a window can close while a reply waits in the outbox.
+        let target = crate::reply::meta_target(state, channel, m.conversation_id, m.author, at)
             .await
-            .map_err(|e| SendError::Retry(e.to_string()))?;
-        if psid.starts_with(COMMENTER_PREFIX) {
-            return Err(SendError::Final(
-                "this person has only commented on a post; answer their comment privately".into(),
-            ));
-        }
-        let facts = ReplyFacts {
-            platform,
-            capabilities: capabilities(channel),
-            last_customer_action: last_in.map(Timestamp::from_micros),
-            author: author(m.author),
-            now,
-        };
-        let messaging =
-            policy::decide_reply(&facts, &m.text).map_err(|r| SendError::Final(r.to_string()))?;
+            .map_err(send_error)?;
+        let messaging = target
+            .decide(&m.text)
+            .map_err(|r| SendError::Final(r.to_string()))?;
+        let psid = target.recipient;
         let (messaging_type, tag) = messaging.wire();
         let mut body = json!({
             "recipient": {"id": psid},
@@ -147,22 +134,24 @@ pub async fn sender_action(
     conversation_id: i64,
     action: &str,
 ) -> Result<bool, SendError> {
-    let (psid, last_in) = state
-        .store
-        .reply_target(conversation_id)
-        .await
-        .map_err(|e| SendError::Retry(e.to_string()))?;
+    let now = state.now();
+    let target =
+        match crate::reply::meta_target(state, channel, conversation_id, MessageAuthor::Agent, now)
+            .await
+        {
+            Ok(target) => target,
+            Err(ReplyError::Refused(_)) => return Ok(false),
+            Err(e) => return Err(send_error(e)),
+        };
     // The policy's window, so the two never disagree on when it closes.
-    let window = policy::window(
-        platform(&channel.kind),
-        capabilities(channel),
-        last_in.map(Timestamp::from_micros),
-    );
-    let now = Timestamp::from_micros(state.now());
-    let open = window.open_until.is_some_and(|end| now < end);
-    if !open || psid.starts_with(COMMENTER_PREFIX) {
+    let open = target
+        .window()
+        .open_until
+        .is_some_and(|end| Timestamp::from_micros(now) < end);
+    if !open {
         return Ok(false);
     }
+    let psid = target.recipient;
     let body = json!({"recipient": {"id": psid}, "sender_action": action});
     post_messages(state, channel, &body).await?;
     Ok(true)
@@ -171,7 +160,7 @@ pub async fn sender_action(
 /// Where a channel's Send API is: the Graph API for Pages (and Instagram accounts
 /// linked to one), the Instagram Platform API for Instagram-login accounts.
 pub fn base_url<'a>(state: &'a AppState, channel: &Channel) -> &'a str {
-    let base = if channel.config["login"] == "instagram" {
+    let base = if channel.meta_config().login == Login::Instagram {
         &state.config.instagram_base_url
     } else {
         &state.config.graph_base_url
@@ -186,12 +175,13 @@ async fn post_messages(
     channel: &Channel,
     body: &Value,
 ) -> Result<Value, SendError> {
-    let page = channel.config["page_id"].as_str().unwrap_or_default();
+    let config = channel.meta_config();
+    let page = config.page_id.as_str();
     let token = state
-        .channel_secret(channel, "page_access_token")
+        .open_secret(&config.page_access_token)
         .map_err(SendError::Retry)?;
     let secret = state
-        .channel_secret(channel, "app_secret")
+        .open_secret(&config.app_secret)
         .map_err(SendError::Retry)?;
     let (token, secret) = (token.as_str(), secret.as_str());
     let url = format!("{}/{page}/messages", base_url(state, channel));

@@ -8,8 +8,6 @@
 //! [`MAX_ATTEMPTS`] failures at one event the subscription is marked `failing`,
 //! with the reason, and delivery stops.
 
-use std::time::Duration;
-
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -17,7 +15,6 @@ use axum::response::IntoResponse;
 use pronto_store::{Logged, StoreError, Subscription};
 use serde::Deserialize;
 use serde_json::json;
-use tokio::sync::watch;
 
 use crate::auth::{Auth, random_token};
 use crate::delivery::{backoff, sign};
@@ -142,30 +139,6 @@ async fn post(
         Ok(())
     } else {
         Err(format!("the receiver answered {status}"))
-    }
-}
-
-/// Delivers until `shutdown` turns true, resting a little when nothing is due.
-pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
-    let mut wake = state.store.subscribe();
-    loop {
-        if *shutdown.borrow() {
-            return;
-        }
-        match deliver_next(&state).await {
-            Ok(Outcome::Idle) => {
-                tokio::select! {
-                    _ = shutdown.changed() => {}
-                    _ = wake.recv() => {}
-                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-                }
-            }
-            Ok(_) => {}
-            Err(e) => {
-                tracing::warn!("outgoing webhooks: {e}");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-            }
-        }
     }
 }
 

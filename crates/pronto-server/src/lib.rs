@@ -25,6 +25,7 @@ pub mod meta;
 pub mod openapi;
 pub mod outgoing;
 pub mod passwords;
+pub mod reply;
 pub mod retention;
 pub mod routes;
 pub mod routing;
@@ -32,6 +33,7 @@ pub mod rules;
 pub mod secrets;
 pub mod state;
 pub mod ui;
+pub mod workers;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -111,7 +113,7 @@ pub async fn seal_stored_secrets(state: &AppState) -> Result<usize, String> {
         .await
         .map_err(|e| e.to_string())?
     {
-        let plain = secrets::secret_keys(&channel.kind).iter().any(|key| {
+        let plain = channel.kind.secret_keys().iter().any(|key| {
             channel.config[*key]
                 .as_str()
                 .is_some_and(|v| !secrets::is_sealed(v))
@@ -119,7 +121,7 @@ pub async fn seal_stored_secrets(state: &AppState) -> Result<usize, String> {
         if plain
             && state
                 .sealer()?
-                .seal_config(&channel.kind, &mut channel.config)
+                .seal_config(channel.kind, &mut channel.config)
         {
             state
                 .store
@@ -157,13 +159,11 @@ pub async fn serve_with(
         Err(e) => tracing::warn!("sealing stored channel secrets: {e}"),
     }
     let (stop_tx, stop_rx) = watch::channel(false);
-    let worker = workers.then(|| tokio::spawn(delivery::run(state.clone(), stop_rx.clone())));
-    let webhooks = workers.then(|| tokio::spawn(meta::run(state.clone(), stop_rx.clone())));
-    let schedule = workers.then(|| tokio::spawn(automation::run(state.clone(), stop_rx.clone())));
-    let outgoing = workers.then(|| tokio::spawn(integrations::run(state.clone(), stop_rx.clone())));
-    let rule_timers = workers.then(|| tokio::spawn(rules::run(state.clone(), stop_rx.clone())));
-    let dispatcher = workers.then(|| tokio::spawn(routing::run(state.clone(), stop_rx.clone())));
-    let retention = workers.then(|| tokio::spawn(retention::run(state.clone(), stop_rx.clone())));
+    let workers = if workers {
+        crate::workers::spawn_all(&state, &stop_rx)
+    } else {
+        Vec::new()
+    };
     let listener_task = {
         let store = state.store.clone();
         let mut stop = stop_rx.clone();
@@ -208,18 +208,7 @@ pub async fn serve_with(
     };
     let result = edge::serve::serve(listener, app, limits, shutdown).await;
     let _ = stop_tx.send(true);
-    for task in [
-        worker,
-        webhooks,
-        schedule,
-        outgoing,
-        rule_timers,
-        dispatcher,
-        retention,
-    ]
-    .into_iter()
-    .flatten()
-    {
+    for task in workers {
         let _ = task.await;
     }
     listener_task.abort();

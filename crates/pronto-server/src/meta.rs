@@ -16,7 +16,8 @@ use pronto_channels::messenger::webhook::{ChangeKind, Comment, EventKind, Messag
 use pronto_channels::messenger::{PAGE_INBOX_APP_ID, SendMetadata, parse_body};
 use pronto_core::Author;
 use pronto_store::{
-    Channel, Inbound, InboundComment, MessageAuthor, MessageChange, PlatformReply, StoreError,
+    Channel, ChannelKind, Inbound, InboundComment, MessageAuthor, MessageChange, PlatformReply,
+    StoreError,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -36,11 +37,6 @@ pub fn retry_wait(attempts: i64) -> i64 {
     60_000_000 << (attempts - 1).clamp(0, 10)
 }
 
-/// Whether a channel kind receives Meta's webhooks.
-pub fn is_meta(kind: &str) -> bool {
-    matches!(kind, "messenger" | "instagram")
-}
-
 /// The handshake's query string.
 #[derive(Deserialize)]
 pub struct Handshake {
@@ -54,7 +50,7 @@ pub struct Handshake {
 
 async fn meta_channel(state: &AppState, id: i64) -> ApiResult<Channel> {
     match state.store.channel_any_workspace(id).await {
-        Ok(c) if is_meta(&c.kind) => Ok(c),
+        Ok(c) if c.kind.is_meta() => Ok(c),
         Ok(_) | Err(StoreError::NotFound(_)) => Err(ApiError::not_found("channel")),
         Err(e) => Err(e.into()),
     }
@@ -68,7 +64,7 @@ pub async fn verify(
     Query(q): Query<Handshake>,
 ) -> ApiResult<impl IntoResponse> {
     let channel = meta_channel(&state, id).await?;
-    let expected = channel.config["verify_token"].as_str().unwrap_or_default();
+    let expected = channel.meta_config().verify_token;
     let token = q.verify_token.unwrap_or_default();
     let ok = q.mode.as_deref() == Some("subscribe")
         && !expected.is_empty()
@@ -91,7 +87,7 @@ pub async fn receive(
 ) -> ApiResult<impl IntoResponse> {
     let channel = meta_channel(&state, id).await?;
     let secret = state
-        .channel_secret(&channel, "app_secret")
+        .open_secret(&channel.meta_config().app_secret)
         .map_err(|e| ApiError::internal(&e))?;
     let secret = secret.as_str();
     let signature = headers
@@ -479,9 +475,7 @@ async fn apply(
             let Some(mid) = m.mid.clone() else {
                 return Ok(0);
             };
-            let ours = channel.config["app_id"]
-                .as_str()
-                .and_then(|s| s.parse::<u64>().ok());
+            let ours = channel.meta_config().app_id_number();
             let metadata = m.metadata.as_deref().and_then(SendMetadata::decode);
             // One of Pronto's own sends: give it its platform id, never a second copy.
             if m.app_id.is_some()
@@ -622,7 +616,7 @@ async fn apply_comment(
         return Ok(0);
     };
     // The business's own comments (answers under its posts) are not the customer's.
-    if Some(from.as_str()) == account || channel.config["page_id"].as_str() == Some(&from) {
+    if Some(from.as_str()) == account || channel.meta_config().page_id == from {
         return Ok(0);
     }
     let at = c
@@ -638,8 +632,8 @@ async fn apply_comment(
     if c.verb != "add" {
         return Ok(0);
     }
-    let contact = if channel.kind == "messenger" {
-        format!("{}{from}", crate::graph::COMMENTER_PREFIX)
+    let contact = if channel.kind == ChannelKind::Messenger {
+        format!("{}{from}", crate::reply::COMMENTER_PREFIX)
     } else {
         from
     };
@@ -673,30 +667,6 @@ fn referral(r: &pronto_channels::messenger::webhook::Referral) -> Value {
         "ad_id": r.ad_id,
         "ads_context_data": r.ads_context_data,
     })
-}
-
-/// Processes webhook bodies until `shutdown` turns true.
-pub async fn run(state: AppState, mut shutdown: tokio::sync::watch::Receiver<bool>) {
-    let mut wake = state.store.subscribe();
-    loop {
-        if *shutdown.borrow() {
-            return;
-        }
-        match process_batch(&state, BATCH).await {
-            Ok(outcomes) if outcomes.is_empty() => {
-                tokio::select! {
-                    _ = shutdown.changed() => {}
-                    _ = wake.recv() => {}
-                    _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
-                }
-            }
-            Ok(_) => {}
-            Err(e) => {
-                tracing::warn!("webhook worker: {e}");
-                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use pronto_store::Purged;
-use tokio::sync::watch;
 
 use crate::state::AppState;
 
@@ -23,24 +22,4 @@ pub async fn sweep(state: &AppState) -> Result<Purged, pronto_store::StoreError>
         days => now - i64::from(days) * DAY,
     };
     state.store.purge(before, now).await
-}
-
-/// Sweeps every [`EVERY`] until `stop`.
-pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
-    loop {
-        match sweep(&state).await {
-            Ok(p) if p != Purged::default() => tracing::info!(
-                bodies = p.webhook_bodies,
-                events = p.events,
-                sessions = p.sessions,
-                "retention: deleted old data"
-            ),
-            Ok(_) => {}
-            Err(e) => tracing::warn!("retention sweep: {e}"),
-        }
-        tokio::select! {
-            _ = stop.changed() => return,
-            _ = tokio::time::sleep(EVERY) => {}
-        }
-    }
 }

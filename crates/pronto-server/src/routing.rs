@@ -13,14 +13,11 @@
 //! Writes are guarded (`assignee_id IS NULL`): a conversation someone took by hand
 //! between the read and the write is skipped, and the next step sees it held.
 
-use std::time::Duration;
-
 use pronto_core::Timestamp;
 use pronto_core::routing::{
     Agent, AgentId, Conversation, ConversationId, Event, Language, Mode, Router, Settings,
 };
 use pronto_store::{Result, RoutingRow, Store};
-use tokio::sync::watch;
 
 use crate::state::AppState;
 
@@ -53,25 +50,6 @@ pub async fn dispatch_step(state: &AppState) -> Result<Outcome> {
         outcome.skipped += step.skipped;
     }
     Ok(outcome)
-}
-
-/// Runs [`dispatch_step`] whenever an event is committed, and every few seconds (for
-/// sessions that expire and capacity that frees on another node).
-pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
-    let mut wake = state.store.subscribe();
-    loop {
-        if *shutdown.borrow() {
-            return;
-        }
-        if let Err(e) = dispatch_step(&state).await {
-            tracing::warn!("routing: {e}");
-        }
-        tokio::select! {
-            _ = shutdown.changed() => {}
-            _ = wake.recv() => {}
-            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
-        }
-    }
 }
 
 async fn dispatch_channel(

@@ -25,6 +25,7 @@ use serde_json::{Value, json};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath};
+use crate::reply::ReplyError;
 use crate::state::AppState;
 
 /// Evaluates the workspace's rules for a customer message just stored, and carries
@@ -227,22 +228,6 @@ async fn fire_once(
     Ok(count)
 }
 
-/// Runs [`timer_step`] every 30 seconds until `shutdown` turns true.
-pub async fn run(state: AppState, mut shutdown: tokio::sync::watch::Receiver<bool>) {
-    loop {
-        if *shutdown.borrow() {
-            return;
-        }
-        if let Err(e) = timer_step(&state).await {
-            tracing::warn!("rule timers: {e}");
-        }
-        tokio::select! {
-            _ = shutdown.changed() => {}
-            _ = tokio::time::sleep(std::time::Duration::from_secs(30)) => {}
-        }
-    }
-}
-
 /// The workspace's enabled and disabled rules, parsed, as evaluation reads them
 /// on every message (kept a moment: `state.rules`).
 async fn workspace_rules(
@@ -339,23 +324,24 @@ async fn apply(
                 "rule-{}-message-{}-{index}",
                 fired.rule_id, stored.message.id
             );
-            let sent = state
-                .store
-                .send(
-                    ws,
-                    &Outbound {
-                        conversation_id: conversation,
-                        author: MessageAuthor::Automation,
-                        agent_id: None,
-                        text,
-                        attachments: json!([]),
-                        idempotency_key: Some(key),
-                    },
-                    now,
-                )
-                .await?;
-            if sent.created {
-                state.after_change(ws, sent.message.channel_id);
+            let out = Outbound {
+                conversation_id: conversation,
+                author: MessageAuthor::Automation,
+                agent_id: None,
+                text,
+                attachments: json!([]),
+                idempotency_key: Some(key),
+            };
+            let channel = state.store.channel(ws, stored.message.channel_id).await?;
+            // The one reply path: on Meta channels only within what the platform
+            // allows an automated message. A refusal is logged, like a failed action.
+            match crate::reply::send(state, &channel, &out, now).await {
+                Ok(_) => {}
+                Err(ReplyError::Refused(r)) => tracing::info!(
+                    rule = fired.rule_id,
+                    "saved reply to conversation {conversation} not sent: {r}"
+                ),
+                Err(ReplyError::Store(e)) => return Err(e),
             }
         }
         Action::SetPriority { priority } => {

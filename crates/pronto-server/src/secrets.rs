@@ -13,6 +13,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chacha20poly1305::aead::Aead;
 use chacha20poly1305::{KeyInit, XChaCha20Poly1305, XNonce};
+use pronto_store::ChannelKind;
 
 const PREFIX: &str = "enc:v1:";
 
@@ -53,23 +54,13 @@ pub fn is_sealed(stored: &str) -> bool {
     stored.starts_with(PREFIX)
 }
 
-/// The settings of a channel kind that are secrets, kept sealed in its config: an
-/// `api` channel's signing secret, a Meta channel's app secret and token.
-pub fn secret_keys(kind: &str) -> &'static [&'static str] {
-    match kind {
-        "api" => &["signing_secret"],
-        "messenger" | "instagram" => &["app_secret", "page_access_token"],
-        _ => &[],
-    }
-}
-
 impl Sealer {
     /// Seals, in a channel's `config`, each secret of its `kind` that is not sealed
     /// yet; says whether anything changed (a channel stored before its kind's secrets
     /// were sealed is upgraded this way at start).
-    pub fn seal_config(&self, kind: &str, config: &mut serde_json::Value) -> bool {
+    pub fn seal_config(&self, kind: ChannelKind, config: &mut serde_json::Value) -> bool {
         let mut changed = false;
-        for key in secret_keys(kind) {
+        for key in kind.secret_keys() {
             if let Some(plain) = config[*key].as_str().filter(|v| !is_sealed(v)) {
                 let sealed = self.seal(plain);
                 config[*key] = serde_json::Value::String(sealed);
@@ -190,12 +181,12 @@ mod tests {
     fn a_config_is_sealed_once_and_only_its_secrets() {
         let s = Sealer::new([7; 32]);
         let mut config = serde_json::json!({"url": "http://x", "signing_secret": "hunter2"});
-        assert!(s.seal_config("api", &mut config));
+        assert!(s.seal_config(ChannelKind::Api, &mut config));
         let sealed = config["signing_secret"].as_str().unwrap().to_owned();
         assert!(sealed.starts_with(PREFIX) && !sealed.contains("hunter2"));
         assert_eq!(config["url"], "http://x");
         assert!(
-            !s.seal_config("api", &mut config),
+            !s.seal_config(ChannelKind::Api, &mut config),
             "sealed values stay as they are"
         );
         assert_eq!(config["signing_secret"], sealed.as_str());

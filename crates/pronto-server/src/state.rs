@@ -129,14 +129,9 @@ impl AppState {
             .map_err(Clone::clone)
     }
 
-    /// A channel secret from the channel's config, opened.
-    pub fn channel_secret(
-        &self,
-        channel: &pronto_store::Channel,
-        key: &str,
-    ) -> Result<String, String> {
-        let stored = channel.config[key].as_str().unwrap_or_default();
-        self.sealer()?.open(stored).map_err(|e| e.to_string())
+    /// A channel secret as its typed config holds it (sealed), opened.
+    pub fn open_secret(&self, sealed: &str) -> Result<String, String> {
+        self.sealer()?.open(sealed).map_err(|e| e.to_string())
     }
 
     /// The current time, in microseconds since the epoch.

@@ -1,5 +1,6 @@
 //! A channel's history as the responsiveness engine reads it.
 
+use futures_util::TryStreamExt;
 use pronto_core::{
     Author, Event, EventKind, EventLog, Folder, Presence, Sender, Stream, Timestamp,
 };
@@ -41,13 +42,14 @@ impl Store {
         // (at, written order, source, event)
         let mut rows: Vec<(i64, i64, u8, Event)> = Vec::new();
         let mut log = EventLog::new();
-        let messages = sqlx::query(
+        // Row by row: a channel's whole history is never held as rows at once.
+        let mut messages = sqlx::query(
             "SELECT id, conversation_id, author, agent_id, at, created_at FROM messages WHERE channel_id = $1",
         )
         .bind(channel_id)
-        .fetch_all(&mut *tx)
-        .await?;
-        for r in &messages {
+        .fetch(&mut *tx);
+        while let Some(r) = messages.try_next().await? {
+            let r = &r;
             let author: String = r.try_get("author")?;
             let sender = match MessageAuthor::parse(&author) {
                 Some(MessageAuthor::Customer) | None => Sender::Customer,
@@ -77,6 +79,7 @@ impl Store {
                 },
             ));
         }
+        drop(messages);
         let moves = sqlx::query(
             "SELECT f.id, f.conversation_id, f.folder, f.at FROM folder_moves f
              JOIN conversations c ON c.id = f.conversation_id WHERE c.channel_id = $1",

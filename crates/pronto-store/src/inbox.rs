@@ -6,7 +6,9 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::live_event::LiveEvent;
-use crate::model::{Channel, Contact, Conversation, ConversationQuery, Micros, Note, SavedReply};
+use crate::model::{
+    Channel, ChannelKind, Contact, Conversation, ConversationQuery, Micros, Note, SavedReply,
+};
 use crate::{Result, Store, StoreError, conflict};
 
 /// The list key of a conversation nobody is waiting on: the latest activity first.
@@ -28,10 +30,11 @@ pub(crate) fn list_key(folder: Folder, waiting_since: Option<Micros>, last: Opti
 
 fn channel(row: &AnyRow) -> Result<Channel> {
     let config: String = row.try_get("config")?;
+    let kind: String = row.try_get("kind")?;
     Ok(Channel {
         id: row.try_get("id")?,
         workspace_id: row.try_get("workspace_id")?,
-        kind: row.try_get("kind")?,
+        kind: kind.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
         name: row.try_get("name")?,
         config: serde_json::from_str(&config).unwrap_or(Value::Null),
         state: row.try_get("state")?,
@@ -70,7 +73,7 @@ impl Store {
     pub async fn create_channel(
         &self,
         workspace_id: i64,
-        kind: &str,
+        kind: ChannelKind,
         name: &str,
         config: &Value,
         now: Micros,
@@ -80,7 +83,7 @@ impl Store {
              RETURNING {CHANNEL_COLUMNS}"
         ))
         .bind(workspace_id)
-        .bind(kind)
+        .bind(kind.as_str())
         .bind(name)
         .bind(config.to_string())
         .bind(now)

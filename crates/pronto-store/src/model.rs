@@ -1,6 +1,7 @@
 //! The stored things, as the rest of Pronto sees them.
 
 use pronto_core::Folder;
+pub use pronto_core::channel::{ApiConfig, ChannelKind, MetaConfig};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -101,8 +102,9 @@ pub struct Channel {
     pub id: i64,
     /// Its workspace.
     pub workspace_id: i64,
-    /// `api`, `messenger`, `instagram`, `whatsapp`, `webchat`, `email`, `sandbox`.
-    pub kind: String,
+    /// `api`, `messenger` or `instagram` (`whatsapp`, `webchat`, `email` to come).
+    #[schema(value_type = String)]
+    pub kind: ChannelKind,
     /// Its display name.
     pub name: String,
     /// Kind-specific settings (secrets are kept out of API output by the server).
@@ -110,6 +112,18 @@ pub struct Channel {
     pub config: Value,
     /// `receiving`, or why it is not (`needs_token`).
     pub state: String,
+}
+
+impl Channel {
+    /// An `api` channel's settings, typed.
+    pub fn api_config(&self) -> ApiConfig {
+        ApiConfig::read(&self.config)
+    }
+
+    /// A Messenger or Instagram channel's settings, typed.
+    pub fn meta_config(&self) -> MetaConfig {
+        MetaConfig::read(&self.config)
+    }
 }
 
 /// Secrets in a channel's settings (tokens, signing secrets) stay out of logs.
@@ -424,7 +438,7 @@ mod tests {
         let c = Channel {
             id: 1,
             workspace_id: 1,
-            kind: "api".into(),
+            kind: ChannelKind::Api,
             name: "x".into(),
             config: serde_json::json!({"url": "http://x", "signing_secret": "hunter2", "page_token": "EAAB"}),
             state: "receiving".into(),

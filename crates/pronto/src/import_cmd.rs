@@ -118,8 +118,8 @@ fn live_options(
     let channel = &target.channel;
     let sealer = Sealer::load(&config.secret_key, &config.data_dir)
         .context("loading the key of the channel secrets (secret_key)")?;
-    let secret = |key: &str| {
-        let stored = channel.config[key].as_str().unwrap_or_default();
+    let meta = channel.meta_config();
+    let secret = |key: &str, stored: &str| {
         if stored.is_empty() {
             return Err(anyhow!("channel {} has no config.{key}", channel.id));
         }
@@ -134,13 +134,13 @@ fn live_options(
     };
     Ok(LiveOptions {
         // A channel may name its own Graph API (a staging Page); else the server's.
-        base_url: channel.config["graph_base_url"]
-            .as_str()
-            .unwrap_or(&config.graph_base_url)
-            .to_owned(),
+        base_url: meta
+            .graph_base_url
+            .clone()
+            .unwrap_or_else(|| config.graph_base_url.clone()),
         platform: platform.to_owned(),
-        token: secret("page_access_token")?,
-        app_secret: secret("app_secret")?,
+        token: secret("page_access_token", &meta.page_access_token)?,
+        app_secret: secret("app_secret", &meta.app_secret)?,
         page_size: args.page_size,
         pace: Duration::from_millis(args.pace_ms),
         retries: args.retries,

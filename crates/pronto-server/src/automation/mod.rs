@@ -9,16 +9,16 @@ mod schedule;
 mod settings;
 
 use pronto_core::automation::{self as core, Decision, Facts};
-use pronto_core::event::Author;
 use pronto_core::hours::Zone;
 use pronto_core::presence::Availability;
 use pronto_core::time::Timestamp;
 use pronto_store::{Automated, Channel, Message, MessageAuthor, Outbound, StoreError};
 use serde_json::json;
 
+use crate::reply::ReplyError;
 use crate::state::AppState;
 
-pub use schedule::{Outcome, apply_hours_now, run, schedule_step};
+pub use schedule::{Outcome, SCHEDULE_TICK, apply_hours_now, schedule_step};
 pub use settings::{
     AutomationSettings, Automations, KeywordRuleSetting, KeywordSettings, MessageSetting,
     SettingsError, channel_automations,
@@ -125,30 +125,11 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
-    /// Sends an automated message through the outbox. On Meta channels only within
-    /// what the platform allows an automated message (never the `HUMAN_AGENT` tag).
+    /// Sends an automated message through the one reply path (`reply::send`): on
+    /// Meta channels only within what the platform allows an automated message
+    /// (never the `HUMAN_AGENT` tag). A refusal is logged, not an error.
     async fn send(&self, what: Automated, text: &str) -> Result<bool, StoreError> {
         let (state, channel, message) = (self.state, self.channel, self.message);
-        if crate::meta::is_meta(&channel.kind) {
-            let (recipient, last_in) = state.store.reply_target(message.conversation_id).await?;
-            if recipient.starts_with(crate::graph::COMMENTER_PREFIX) {
-                return Ok(false);
-            }
-            let facts = pronto_core::policy::ReplyFacts {
-                platform: crate::graph::platform(&channel.kind),
-                capabilities: crate::graph::capabilities(channel),
-                last_customer_action: last_in.map(Timestamp::from_micros),
-                author: Author::Automation,
-                now: Timestamp::from_micros(self.now),
-            };
-            if let Err(refusal) = pronto_core::policy::decide_reply(&facts, text) {
-                tracing::info!(
-                    "automated message to conversation {} not sent: {refusal}",
-                    message.conversation_id
-                );
-                return Ok(false);
-            }
-        }
         let out = Outbound {
             conversation_id: message.conversation_id,
             author: MessageAuthor::Automation,
@@ -159,16 +140,22 @@ impl Context<'_> {
             // runs twice.
             idempotency_key: Some(format!("automation:{}:{what:?}", message.id)),
         };
-        let stored = state
-            .store
-            .send(channel.workspace_id, &out, self.now)
-            .await?;
+        let stored = match crate::reply::send(state, channel, &out, self.now).await {
+            Ok(stored) => stored,
+            Err(ReplyError::Refused(refusal)) => {
+                tracing::info!(
+                    "automated message to conversation {} not sent: {refusal}",
+                    message.conversation_id
+                );
+                return Ok(false);
+            }
+            Err(ReplyError::Store(e)) => return Err(e),
+        };
         if stored.created {
             state
                 .store
                 .note_automation(message.conversation_id, what, self.now)
                 .await?;
-            state.after_change(channel.workspace_id, channel.id);
         }
         Ok(stored.created)
     }

@@ -10,13 +10,12 @@ use pronto_core::hours::Schedule;
 use pronto_core::presence::{Availability, ManualAway};
 use pronto_core::time::Timestamp;
 use pronto_store::{StatusChange, StatusSource, StoreError};
-use tokio::sync::watch;
 
 use super::settings::checked;
 use crate::state::AppState;
 
 /// How often the schedule worker looks for due status changes.
-const SCHEDULE_TICK: Duration = Duration::from_secs(15);
+pub const SCHEDULE_TICK: Duration = Duration::from_secs(15);
 /// The most status changes one channel gets in one step (a server down for weeks
 /// catches up over several steps).
 const MAX_CHANGES: usize = 64;
@@ -155,20 +154,4 @@ pub async fn apply_hours_now(
         state.after_change(workspace_id, channel_id);
     }
     Ok(())
-}
-
-/// The schedule worker: a step every few seconds until `shutdown`.
-pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
-    loop {
-        if *shutdown.borrow() {
-            return;
-        }
-        if let Err(e) = schedule_step(&state).await {
-            tracing::warn!("schedule: {e}");
-        }
-        tokio::select! {
-            _ = shutdown.changed() => {}
-            _ = tokio::time::sleep(SCHEDULE_TICK) => {}
-        }
-    }
 }

@@ -191,10 +191,8 @@ impl Graph {
         &mut self,
         target: &Target,
     ) -> Result<Target, ImportError> {
-        let page = target.channel.config["page_id"]
-            .as_str()
-            .unwrap_or_default();
-        let url = self.url(page, &[("fields", "instagram_business_account")])?;
+        let page = target.channel.meta_config().page_id;
+        let url = self.url(&page, &[("fields", "instagram_business_account")])?;
         let v = self.get(url).await.map_err(Failure::into_error)?;
         let Some(id) = v["instagram_business_account"]["id"].as_str() else {
             return Err(ImportError::Channel(format!(

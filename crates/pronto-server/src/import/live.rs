@@ -58,9 +58,7 @@ pub async fn import_live(
         Default::default()
     };
     let mut tally = Tally::default();
-    let page_id = target.channel.config["page_id"]
-        .as_str()
-        .unwrap_or_default();
+    let page_id = target.channel.meta_config().page_id;
     let first = graph.url(
         &format!("{page_id}/conversations"),
         &[

@@ -39,7 +39,7 @@ impl Target {
             }
             other => other?,
         };
-        if !matches!(channel.kind.as_str(), "messenger" | "instagram") {
+        if !channel.kind.is_meta() {
             return Err(ImportError::Channel(format!(
                 "channel {channel_id} is of kind {}; history import reads Messenger and Instagram channels",
                 channel.kind
@@ -47,11 +47,11 @@ impl Target {
         }
         // The business's ids: the Page, and for Instagram the account, which is what
         // `from.id` holds on its messages.
-        let business: Vec<String> = ["page_id", "ig_account_id", "instagram_account_id"]
-            .iter()
-            .filter_map(|k| channel.config[*k].as_str())
+        let config = channel.meta_config();
+        let business: Vec<String> = [Some(config.page_id), config.instagram_account_id]
+            .into_iter()
+            .flatten()
             .filter(|s| !s.is_empty())
-            .map(str::to_owned)
             .collect();
         if business.is_empty() {
             return Err(ImportError::Channel(format!(
@@ -70,10 +70,8 @@ impl Target {
     /// Whether the business's Instagram account is still unknown: an Instagram
     /// channel whose config names only its Page.
     pub fn needs_instagram_account(&self) -> bool {
-        self.channel.kind == "instagram"
-            && ["ig_account_id", "instagram_account_id"]
-                .iter()
-                .all(|k| self.channel.config[*k].as_str().is_none_or(str::is_empty))
+        self.channel.kind == pronto_store::ChannelKind::Instagram
+            && self.channel.meta_config().instagram_account_id.is_none()
     }
 
     /// Adds an id of the business (the Instagram account, once learnt).

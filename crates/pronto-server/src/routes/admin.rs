@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use pronto_core::Presence;
-use pronto_store::{Channel, Role};
+use pronto_store::{ApiConfig, Channel, ChannelKind, MetaConfig, Role};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -284,83 +284,31 @@ pub async fn create_channel(
     ApiJson(body): ApiJson<NewChannel>,
 ) -> ApiResult<impl IntoResponse> {
     auth.require_admin()?;
-    let mut config = match body.config {
-        Value::Null => json!({}),
-        Value::Object(map) => Value::Object(map),
-        _ => return Err(ApiError::invalid("config must be an object")),
+    let (kind, mut config) = pronto_core::channel::check_new(&body.kind, body.config)
+        .map_err(|e| ApiError::invalid(e.to_string()))?;
+    let shown_secret = if kind == ChannelKind::Api {
+        let url = ApiConfig::read(&config).url;
+        crate::outgoing::check_url(&url, "config.url", state.config.allow_private_webhook_urls)
+            .map_err(ApiError::invalid)?;
+        let secret = random_token(24);
+        config["signing_secret"] = json!(secret);
+        Some(secret)
+    } else {
+        if MetaConfig::read(&config).verify_token.is_empty() {
+            config["verify_token"] = json!(random_token(16));
+        }
+        None
     };
-    let shown_secret;
-    match body.kind.as_str() {
-        "api" => {
-            let url = config["url"].as_str().unwrap_or_default();
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return Err(ApiError::invalid(
-                    "an api channel needs config.url, the http(s) URL that receives its replies",
-                ));
-            }
-            crate::outgoing::check_url(url, "config.url", state.config.allow_private_webhook_urls)
-                .map_err(ApiError::invalid)?;
-            let secret = random_token(24);
-            config["signing_secret"] = json!(secret);
-            shown_secret = Some(secret);
-            state
-                .sealer()
-                .map_err(|e| ApiError::internal(&e))?
-                .seal_config(&body.kind, &mut config);
-        }
-        "messenger" | "instagram" => {
-            // An Instagram account connected with Instagram login has no Page: its
-            // account id and Instagram user token take the Page's places.
-            let instagram_login = body.kind == "instagram" && config["login"] == "instagram";
-            if instagram_login {
-                for (from, to) in [
-                    ("account_id", "page_id"),
-                    ("access_token", "page_access_token"),
-                ] {
-                    if let Some(v) = config.get(from).cloned() {
-                        config[to] = v;
-                        config.as_object_mut().map(|m| m.remove(from));
-                    }
-                }
-            } else if !matches!(config["login"].as_str(), None | Some("facebook")) {
-                return Err(ApiError::invalid(
-                    "config.login is \"facebook\" (a Page, the default) or, for an instagram channel, \"instagram\"",
-                ));
-            }
-            for key in ["page_id", "app_id", "app_secret", "page_access_token"] {
-                if config[key].as_str().is_none_or(str::is_empty) {
-                    let key = match (instagram_login, key) {
-                        (true, "page_id") => "account_id",
-                        (true, "page_access_token") => "access_token",
-                        _ => key,
-                    };
-                    return Err(ApiError::invalid(format!(
-                        "a {} channel needs config.{key} (from Meta's app dashboard)",
-                        body.kind
-                    )));
-                }
-            }
-            if config["verify_token"].as_str().is_none_or(str::is_empty) {
-                config["verify_token"] = json!(random_token(16));
-            }
-            // Secrets are kept encrypted; only the workers open them.
-            state
-                .sealer()
-                .map_err(|e| ApiError::internal(&e))?
-                .seal_config(&body.kind, &mut config);
-            shown_secret = None;
-        }
-        other => {
-            return Err(ApiError::invalid(format!(
-                "unknown channel kind {other:?}: use \"api\", \"messenger\" or \"instagram\""
-            )));
-        }
-    }
+    // Secrets are kept encrypted; only the workers open them.
+    state
+        .sealer()
+        .map_err(|e| ApiError::internal(&e))?
+        .seal_config(kind, &mut config);
     let channel = state
         .store
         .create_channel(
             auth.workspace(),
-            &body.kind,
+            kind,
             body.name.trim(),
             &config,
             state.now(),
@@ -368,14 +316,14 @@ pub async fn create_channel(
         .await?;
     let mut view = channel_view(&state, &channel).await?;
     view["signing_secret"] = json!(shown_secret);
-    if crate::meta::is_meta(&channel.kind) {
+    if channel.kind.is_meta() {
         // What to paste into Meta's dashboard, shown once.
         view["callback_url"] = json!(format!(
             "{}/webhooks/meta/{}",
             state.config.base_url(),
             channel.id
         ));
-        view["verify_token"] = channel.config["verify_token"].clone();
+        view["verify_token"] = json!(channel.meta_config().verify_token);
     }
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -439,7 +387,7 @@ pub async fn replace_token(
 ) -> ApiResult<impl IntoResponse> {
     auth.require_admin()?;
     let channel = state.store.channel(auth.workspace(), id).await?;
-    if !crate::meta::is_meta(&channel.kind) || body.page_access_token.trim().is_empty() {
+    if !channel.kind.is_meta() || body.page_access_token.trim().is_empty() {
         return Err(ApiError::invalid(
             "a Messenger or Instagram channel takes a non-empty page_access_token",
         ));

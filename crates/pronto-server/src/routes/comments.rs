@@ -80,7 +80,7 @@ pub async fn private_reply(
         Timestamp::from_micros(comment.at),
         comment.reply_message_id.is_some(),
         Timestamp::from_micros(state.now()),
-        crate::graph::platform(&channel.kind),
+        channel.kind.platform(),
         &body.text,
     ) {
         return Err(ApiError::new(

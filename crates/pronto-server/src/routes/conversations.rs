@@ -18,7 +18,7 @@ use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 
 /// The longest reply text accepted, in characters (channels may allow less).
-pub const MAX_TEXT: usize = 20_000;
+pub use crate::reply::MAX_TEXT;
 
 /// The longest note, in characters.
 pub const MAX_NOTE: usize = 10_000;
@@ -158,9 +158,7 @@ pub async fn get(
     // An agent opened it: the customer sees it seen, if the channel wants that.
     if auth.0.user_id.is_some() {
         let channel = state.store.channel(ws, conversation.channel_id).await?;
-        if crate::meta::is_meta(&channel.kind)
-            && channel.config["mark_seen"].as_bool() == Some(true)
-        {
+        if channel.kind.is_meta() && channel.meta_config().mark_seen {
             sender_action(&state, channel, id, "mark_seen");
         }
     }
@@ -204,36 +202,10 @@ pub async fn typing(
     };
     state.store.publish(ws, &event, now).await?;
     let channel = state.store.channel(ws, conversation.channel_id).await?;
-    if crate::meta::is_meta(&channel.kind) {
+    if channel.kind.is_meta() {
         sender_action(&state, channel, id, "typing_on");
     }
     Ok(StatusCode::ACCEPTED)
-}
-
-/// What Meta's policy needs to decide a reply by `author` in conversation `id` of
-/// a Messenger or Instagram channel; refused at once when the person has only
-/// commented on a post (they have no messaging id to write to).
-pub(crate) async fn meta_reply_facts(
-    state: &AppState,
-    id: i64,
-    channel: &pronto_store::Channel,
-    author: MessageAuthor,
-) -> ApiResult<pronto_core::policy::ReplyFacts> {
-    let (recipient, last_in) = state.store.reply_target(id).await?;
-    if recipient.starts_with(crate::graph::COMMENTER_PREFIX) {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "commenter_only",
-            "this person has only commented on a post; answer their comment privately (POST /api/v1/comments/{id}/private-reply)",
-        ));
-    }
-    Ok(pronto_core::policy::ReplyFacts {
-        platform: crate::graph::platform(&channel.kind),
-        capabilities: crate::graph::capabilities(channel),
-        last_customer_action: last_in.map(pronto_core::Timestamp::from_micros),
-        author: crate::graph::author(author),
-        now: pronto_core::Timestamp::from_micros(state.now()),
-    })
 }
 
 /// `POST /api/v1/conversations/{id}/viewing`: the caller has the conversation open.
@@ -373,7 +345,7 @@ pub async fn add_note(
     ApiJson(body): ApiJson<NewNote>,
 ) -> ApiResult<impl IntoResponse> {
     let user = auth.user()?;
-    check_text(&body.text)?;
+    crate::reply::check_text(&body.text)?;
     let n = body.text.chars().count();
     if n > MAX_NOTE {
         return Err(ApiError::invalid(format!(
@@ -444,34 +416,6 @@ pub async fn reply(
         .store
         .channel(auth.workspace(), conversation.channel_id)
         .await?;
-    let attachments = body.attachments.unwrap_or_else(|| json!([]));
-    if crate::meta::is_meta(&channel.kind) {
-        // Text or one attachment, quick replies: Meta's content rules, checked first.
-        let content = pronto_channels::messenger::Outgoing::from_reply(&body.text, &attachments)
-            .map_err(|e| {
-                ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "content_refused",
-                    e.to_string(),
-                )
-            })?;
-        if content.private_reply_to.is_some() {
-            return Err(ApiError::invalid(
-                "a private reply is written with POST /api/v1/comments/{id}/private-reply",
-            ));
-        }
-        check_length(&body.text)?;
-        let facts = meta_reply_facts(&state, id, &channel, author).await?;
-        if let Err(refusal) = pronto_core::policy::decide_reply(&facts, &body.text) {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                refusal.code(),
-                refusal.to_string(),
-            ));
-        }
-    } else {
-        check_text(&body.text)?;
-    }
     let out = Outbound {
         conversation_id: id,
         author,
@@ -481,37 +425,14 @@ pub async fn reply(
             None
         },
         text: body.text,
-        attachments,
+        attachments: body.attachments.unwrap_or_else(|| json!([])),
         idempotency_key: key,
     };
-    let stored = state
-        .store
-        .send(auth.workspace(), &out, state.now())
-        .await?;
-    if stored.created {
-        state.after_change(auth.workspace(), stored.message.channel_id);
-    }
+    let stored = crate::reply::send(&state, &channel, &out, state.now()).await?;
     let status = if stored.created {
         StatusCode::CREATED
     } else {
         StatusCode::OK
     };
     Ok((status, Json(stored.message)))
-}
-
-fn check_text(text: &str) -> ApiResult<()> {
-    if text.trim().is_empty() {
-        return Err(ApiError::invalid("the text is empty"));
-    }
-    check_length(text)
-}
-
-fn check_length(text: &str) -> ApiResult<()> {
-    let n = text.chars().count();
-    if n > MAX_TEXT {
-        return Err(ApiError::invalid(format!(
-            "the text has {n} characters; the limit is {MAX_TEXT}"
-        )));
-    }
-    Ok(())
 }

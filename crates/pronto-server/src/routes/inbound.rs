@@ -42,7 +42,7 @@ pub async fn receive(
     ApiJson(body): ApiJson<InboundBody>,
 ) -> ApiResult<impl IntoResponse> {
     let channel = state.store.channel(auth.workspace(), channel_id).await?;
-    if channel.kind != "api" {
+    if channel.kind != pronto_store::ChannelKind::Api {
         return Err(ApiError::invalid(format!(
             "channel {channel_id} is a {} channel; only api channels take messages here",
             channel.kind

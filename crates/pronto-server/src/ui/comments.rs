@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use pronto_core::Timestamp;
 use pronto_core::policy::{self, Refusal};
-use pronto_store::{Channel, Comment};
+use pronto_store::{Channel, ChannelKind, Comment};
 use serde::Deserialize;
 
 use super::Viewer;
@@ -58,7 +58,7 @@ pub async fn page(
                 label for="comment-channel" { (t.common.channel) }
                 select id="comment-channel" name="channel" {
                     option value="" { (t.common.all_channels) }
-                    @for ch in channels.iter().filter(|ch| crate::meta::is_meta(&ch.kind)) {
+                    @for ch in channels.iter().filter(|ch| ch.kind.is_meta()) {
                         option value=(ch.id) selected[p.channel() == Some(ch.id)] { (ch.name) }
                     }
                 }
@@ -135,7 +135,9 @@ fn item(
     let s = &t.comments;
     let name = display_name(t, &c.contact_name, c.contact_id);
     let channel = channels.iter().find(|ch| ch.id == c.channel_id);
-    let platform = crate::graph::platform(channel.map_or("messenger", |ch| ch.kind.as_str()));
+    let platform = channel
+        .map_or(ChannelKind::Messenger, |ch| ch.kind)
+        .platform();
     let refusal = policy::decide_private_reply(
         Timestamp::from_micros(c.at),
         c.reply_message_id.is_some(),

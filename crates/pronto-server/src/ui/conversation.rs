@@ -18,6 +18,7 @@ use super::i18n::{Texts, fill};
 use super::inbox::{author_label, display_name};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiPath;
+use crate::reply;
 use crate::state::AppState;
 
 /// `GET /ui/conversations/{id}`.
@@ -108,40 +109,8 @@ async fn reply_state(
     id: i64,
     channel: &Channel,
 ) -> ApiResult<(ReplyState, Option<policy::WindowState>)> {
-    if !crate::meta::is_meta(&channel.kind) {
-        let open = ReplyState {
-            allowed: true,
-            reason: None,
-            tagged: false,
-        };
-        return Ok((open, None));
-    }
-    let facts = match crate::routes::conversations::meta_reply_facts(
-        state,
-        id,
-        channel,
-        MessageAuthor::Agent,
-    )
-    .await
-    {
-        Ok(f) => f,
-        Err(e) if e.code == "commenter_only" => {
-            let refused = ReplyState {
-                allowed: false,
-                reason: Some(t.inbox.refused_commenter_only.to_owned()),
-                tagged: false,
-            };
-            return Ok((refused, None));
-        }
-        Err(e) => return Err(e),
-    };
-    let window = policy::window(
-        facts.platform,
-        facts.capabilities,
-        facts.last_customer_action,
-    );
-    // An empty text: the question is the window and the tag, not the length.
-    let reply = match policy::decide_reply(&facts, "") {
+    let composer = crate::reply::composer(state, channel, id).await?;
+    let reply = match composer.verdict {
         Ok(kind) => ReplyState {
             allowed: true,
             reason: None,
@@ -153,12 +122,17 @@ async fn reply_state(
             tagged: false,
         },
     };
-    Ok((reply, Some(window)))
+    Ok((reply, composer.window))
 }
 
-/// A policy refusal in the viewer's words.
-fn refusal_text(t: &Texts, r: Refusal) -> String {
+/// A refusal in the viewer's words.
+fn refusal_text(t: &Texts, r: reply::Refusal) -> String {
     let i = &t.inbox;
+    let r = match r {
+        reply::Refusal::CommenterOnly => return i.refused_commenter_only.to_owned(),
+        reply::Refusal::Policy(r) => r,
+        other => return fill(i.refused_other, &[("reason", &other.to_string())]),
+    };
     match r {
         Refusal::NoCustomerMessage => i.refused_no_customer_message.to_owned(),
         Refusal::AutomatedOutsideWindow { .. } => i.refused_window_closed.to_owned(),
@@ -520,7 +494,7 @@ fn notes(
 fn composer(v: &Viewer, d: &PaneData<'_>) -> Markup {
     let t = v.t();
     let i = &t.inbox;
-    let meta = crate::meta::is_meta(&d.channel.kind);
+    let meta = d.channel.kind.is_meta();
     html! {
         form.composer id="composer" data-conversation=(d.conversation.id) {
             label.visually-hidden for="reply-text" { (i.composer_label) }

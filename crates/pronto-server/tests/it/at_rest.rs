@@ -57,7 +57,7 @@ async fn a_plain_secret_kept_from_before_is_sealed_at_start() {
         .store
         .create_channel(
             ws,
-            "api",
+            pronto_store::ChannelKind::Api,
             "Old",
             &json!({"url": receiver.url, "signing_secret": "legacy-secret"}),
             0,

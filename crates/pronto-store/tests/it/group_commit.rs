@@ -24,12 +24,24 @@ async fn setup(s: &Store) -> (i64, i64, i64) {
     let ws = s.create_workspace("Acme", T0).await.unwrap();
     let other = s.create_workspace("Other", T0).await.unwrap();
     let channel = s
-        .create_channel(ws, "api", "Web", &json!({"url": "http://x"}), T0)
+        .create_channel(
+            ws,
+            pronto_store::ChannelKind::Api,
+            "Web",
+            &json!({"url": "http://x"}),
+            T0,
+        )
         .await
         .unwrap()
         .id;
     let foreign = s
-        .create_channel(other, "api", "Theirs", &json!({"url": "http://x"}), T0)
+        .create_channel(
+            other,
+            pronto_store::ChannelKind::Api,
+            "Theirs",
+            &json!({"url": "http://x"}),
+            T0,
+        )
         .await
         .unwrap()
         .id;

@@ -14,7 +14,13 @@ async fn messages_and_notes_come_a_page_at_a_time_newest_page_first() {
         let ws = s.create_workspace("Acme", T0).await.unwrap();
         let other = s.create_workspace("Other", T0).await.unwrap();
         let ch = s
-            .create_channel(ws, "api", "Web", &json!({"url": "http://x"}), T0)
+            .create_channel(
+                ws,
+                pronto_store::ChannelKind::Api,
+                "Web",
+                &json!({"url": "http://x"}),
+                T0,
+            )
             .await
             .unwrap()
             .id;

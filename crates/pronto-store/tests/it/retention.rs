@@ -29,7 +29,13 @@ async fn old_bodies_events_and_expired_sessions_go_and_nothing_else() {
         let ws = s.create_workspace("Acme", T0).await.unwrap();
         let other = s.create_workspace("Other", T0).await.unwrap();
         let channel = s
-            .create_channel(ws, "api", "Web", &json!({"url": "http://x"}), T0)
+            .create_channel(
+                ws,
+                pronto_store::ChannelKind::Api,
+                "Web",
+                &json!({"url": "http://x"}),
+                T0,
+            )
             .await
             .unwrap()
             .id;
@@ -134,7 +140,13 @@ async fn a_done_conversation_no_longer_sorts_as_waiting() {
         let s = &db.store;
         let ws = s.create_workspace("Acme", T0).await.unwrap();
         let ch = s
-            .create_channel(ws, "api", "Web", &json!({"url": "http://x"}), T0)
+            .create_channel(
+                ws,
+                pronto_store::ChannelKind::Api,
+                "Web",
+                &json!({"url": "http://x"}),
+                T0,
+            )
             .await
             .unwrap()
             .id;

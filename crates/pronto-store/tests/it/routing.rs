@@ -16,7 +16,7 @@ async fn routing_reads_and_guarded_writes() {
         let ch = s
             .create_channel(
                 ws,
-                "api",
+                pronto_store::ChannelKind::Api,
                 "Website",
                 &json!({"url": "http://127.0.0.1:9/h"}),
                 T0,
@@ -119,7 +119,7 @@ async fn dispatchers_racing_on_one_agent_never_exceed_its_capacity() {
         let ch = s
             .create_channel(
                 ws,
-                "api",
+                pronto_store::ChannelKind::Api,
                 "Web",
                 &json!({"url": "http://127.0.0.1:9/h"}),
                 T0,

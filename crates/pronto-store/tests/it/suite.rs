@@ -17,7 +17,7 @@ async fn workspace_with_channel(store: &Store) -> (i64, i64) {
     let channel = store
         .create_channel(
             ws,
-            "api",
+            pronto_store::ChannelKind::Api,
             "Website",
             &json!({"url": "http://127.0.0.1:9/hook"}),
             T0,

@@ -25,7 +25,7 @@ pub async fn messenger_channel(store: &Store) -> (i64, i64) {
     let channel = store
         .create_channel(
             ws,
-            "messenger",
+            pronto_store::ChannelKind::Messenger,
             "Acme Page",
             &json!({"page_id": "PAGE", "app_id": "APP",
                     "app_secret": sealer.seal(APP_SECRET),
@@ -280,7 +280,13 @@ async fn an_unreadable_file_fails_and_says_why() {
     );
     let api = db
         .store
-        .create_channel(1, "api", "Web", &json!({"url": "http://x"}), T0)
+        .create_channel(
+            1,
+            pronto_store::ChannelKind::Api,
+            "Web",
+            &json!({"url": "http://x"}),
+            T0,
+        )
         .await
         .unwrap();
     let run = import(
@@ -319,7 +325,7 @@ async fn an_instagram_export_finds_the_business_account() {
     let channel = s
         .create_channel(
             ws,
-            "instagram",
+            pronto_store::ChannelKind::Instagram,
             "Acme IG",
             &json!({"page_id": "PAGE", "app_id": "APP",
             "app_secret": sealer.seal(APP_SECRET), "page_access_token": sealer.seal(TOKEN)}),

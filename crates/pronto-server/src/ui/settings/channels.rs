@@ -3,11 +3,10 @@
 //! dashboard, and a form for a new access token when Meta refused the old one.
 
 use maud::{Markup, html};
-use pronto_store::Channel;
+use pronto_store::{Channel, ChannelKind};
 
 use super::{Viewer, field, fill, form_error, once_box, section as frame};
 use crate::error::ApiResult;
-use crate::meta::is_meta;
 use crate::state::AppState;
 
 /// The section.
@@ -49,10 +48,10 @@ pub async fn list(state: &AppState, v: &Viewer) -> ApiResult<Markup> {
 
 fn kind_label(v: &Viewer, c: &Channel) -> &'static str {
     let s = &v.t().settings;
-    match c.kind.as_str() {
-        "messenger" => s.kind_messenger,
-        "instagram" => s.kind_instagram,
-        "api" => s.kind_api,
+    match c.kind {
+        ChannelKind::Messenger => s.kind_messenger,
+        ChannelKind::Instagram => s.kind_instagram,
+        ChannelKind::Api => s.kind_api,
         _ => s.kind_other,
     }
 }
@@ -64,14 +63,15 @@ fn channel(v: &Viewer, base: &str, c: &Channel) -> Markup {
     } else {
         c.name.as_str()
     };
-    let text = |key: &str| c.config[key].as_str().unwrap_or_default().to_owned();
+    let meta = c.meta_config();
+    let page_id = meta.page_id.as_str();
     let token_input = format!("channel-{}-token", c.id);
     html! {
         h3 { (name) }
         p.meta {
             span.kind { (kind_label(v, c)) }
-            @if is_meta(&c.kind) && !text("page_id").is_empty() {
-                " · " (s.page_or_account_id) " " code { (text("page_id")) }
+            @if c.kind.is_meta() && !page_id.is_empty() {
+                " · " (s.page_or_account_id) " " code { (page_id) }
             }
         }
         @match c.state.as_str() {
@@ -90,7 +90,7 @@ fn channel(v: &Viewer, base: &str, c: &Channel) -> Markup {
             },
             other => p.state { (fill(s.state_other, &[("state", other)])) },
         }
-        @if is_meta(&c.kind) {
+        @if c.kind.is_meta() {
             details {
                 summary { (s.webhook_settings) }
                 p.hint { (s.paste_in_meta) }
@@ -98,11 +98,11 @@ fn channel(v: &Viewer, base: &str, c: &Channel) -> Markup {
                     dt { (s.callback_url) }
                     dd { code { (base) "/webhooks/meta/" (c.id) } }
                     dt { (s.verify_token) }
-                    dd { code { (text("verify_token")) } }
+                    dd { code { (meta.verify_token) } }
                 }
             }
-        } @else if c.kind == "api" {
-            p { (s.api_delivers_to) " " code { (text("url")) } }
+        } @else if c.kind == ChannelKind::Api {
+            p { (s.api_delivers_to) " " code { (c.api_config().url) } }
         }
     }
 }

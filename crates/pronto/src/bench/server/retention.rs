@@ -144,7 +144,13 @@ async fn seed(store: &Store, args: &RetentionBench, now: i64) -> anyhow::Result<
     let workspace = store.create_workspace("Bench", now).await?;
     let ticker = store.create_workspace("Writer", now).await?;
     let channel = store
-        .create_channel(workspace, "api", "Bench", &json!({"url": "http://x"}), now)
+        .create_channel(
+            workspace,
+            pronto_store::ChannelKind::Api,
+            "Bench",
+            &json!({"url": "http://x"}),
+            now,
+        )
         .await?
         .id;
     let user = store
