@@ -92,10 +92,10 @@ impl Store {
             "processed_at IS NULL AND (locked_until IS NULL OR locked_until <= $1)
                                  AND (claimed_until IS NULL OR claimed_until <= $1)";
         let channel: Option<i64> = sqlx::query_scalar(&format!(
-            "SELECT w.channel_id FROM webhook_inbox w WHERE {CLAIMABLE}
-               AND NOT EXISTS (SELECT 1 FROM webhook_inbox o WHERE o.channel_id = w.channel_id
-                               AND o.processed_at IS NULL AND o.claimed_until > $1)
-             ORDER BY w.id LIMIT 1"
+            "SELECT channel_id FROM webhook_inbox WHERE {CLAIMABLE}
+               AND channel_id NOT IN (SELECT channel_id FROM webhook_inbox
+                                      WHERE processed_at IS NULL AND claimed_until > $1)
+             ORDER BY id LIMIT 1"
         ))
         .bind(now)
         .fetch_optional(&self.pool)

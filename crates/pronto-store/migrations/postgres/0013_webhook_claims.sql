@@ -5,3 +5,6 @@
 ALTER TABLE webhook_inbox ADD COLUMN claimed_until BIGINT;
 -- The bodies still to process, by channel, in arrival order.
 CREATE INDEX webhook_inbox_pending ON webhook_inbox (channel_id, id) WHERE processed_at IS NULL;
+-- The bodies a worker holds (few at any time): which channels are taken.
+CREATE INDEX webhook_inbox_claimed ON webhook_inbox (channel_id)
+    WHERE processed_at IS NULL AND claimed_until IS NOT NULL;
