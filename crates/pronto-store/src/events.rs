@@ -104,13 +104,8 @@ impl Write {
             // Rows a statement in a few fixed sizes (64, 8, 1), so that each
             // connection keeps at most three prepared forms of this insert.
             let mut first = last - count + 1;
-            let mut rest = &mine[..];
-            while !rest.is_empty() {
-                let size = [64, 8, 1]
-                    .into_iter()
-                    .find(|&n| rest.len() >= n)
-                    .unwrap_or(1);
-                let (chunk, tail) = rest.split_at(size);
+            for chunk in crate::fixed_runs(&mine) {
+                let size = chunk.len();
                 let mut query = sqlx::query(insert_events_sql(size));
                 for (i, (_, kind, payload, now)) in chunk.iter().enumerate() {
                     query = query
@@ -122,7 +117,6 @@ impl Write {
                 }
                 query.execute(&mut *self.tx).await?;
                 first += size as i64;
-                rest = tail;
             }
             if self.backend == Backend::Postgres {
                 // Delivered by PostgreSQL when (and only if) the transaction commits.

@@ -86,6 +86,18 @@ pub enum StoreError {
     },
 }
 
+/// `items` cut into runs of 64, 8 and 1 (as many of the largest as fit, then
+/// smaller), so that a statement written for a run's length has three forms only
+/// and each connection keeps at most three prepared statements of it.
+pub(crate) fn fixed_runs<T>(mut items: &[T]) -> impl Iterator<Item = &[T]> {
+    std::iter::from_fn(move || {
+        let size = [64, 8, 1].into_iter().find(|&n| items.len() >= n)?;
+        let (run, rest) = items.split_at(size);
+        items = rest;
+        Some(run)
+    })
+}
+
 /// A short alias for the store's results.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -276,5 +288,18 @@ fn conflict(e: sqlx::Error, what: &str) -> StoreError {
             StoreError::Conflict(what.to_owned())
         }
         _ => StoreError::Database(e),
+    }
+}
+
+#[cfg(test)]
+mod runs_tests {
+    #[test]
+    fn runs_are_64_8_and_1_and_cover_everything_in_order() {
+        let items: Vec<u32> = (0..75).collect();
+        let runs: Vec<&[u32]> = super::fixed_runs(&items).collect();
+        let sizes: Vec<usize> = runs.iter().map(|r| r.len()).collect();
+        assert_eq!(sizes, [64, 8, 1, 1, 1]);
+        assert_eq!(runs.concat(), items);
+        assert_eq!(super::fixed_runs::<u32>(&[]).count(), 0);
     }
 }

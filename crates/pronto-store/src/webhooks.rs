@@ -159,14 +159,8 @@ impl Store {
     /// Marks bodies processed without error, a few statements for many (lists of
     /// 64, 8 and 1 ids, so each connection keeps three prepared forms).
     pub async fn finish_webhooks(&self, ids: &[i64], now: Micros) -> Result<()> {
-        let mut rest = ids;
-        while !rest.is_empty() {
-            let size = [64, 8, 1]
-                .into_iter()
-                .find(|&n| rest.len() >= n)
-                .unwrap_or(1);
-            let (chunk, tail) = rest.split_at(size);
-            let list = (0..size)
+        for chunk in crate::fixed_runs(ids) {
+            let list = (0..chunk.len())
                 .map(|i| format!("${}", i + 2))
                 .collect::<Vec<_>>()
                 .join(", ");
@@ -179,7 +173,6 @@ impl Store {
                 query = query.bind(*id);
             }
             query.execute(&self.pool).await?;
-            rest = tail;
         }
         Ok(())
     }

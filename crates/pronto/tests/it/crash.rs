@@ -3,84 +3,14 @@
 //! stored exactly once after a restart.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::support::{Node, add_admin, sign_in};
+
 const SECRET: &str = "crash-test-app-secret";
-
-struct Node {
-    child: Child,
-    url: String,
-}
-
-impl Node {
-    fn start(database_url: &str, data_dir: &std::path::Path) -> Node {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_pronto"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--database-url"])
-            .arg(database_url)
-            .arg("--data-dir")
-            .arg(data_dir)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("Pronto is running at ")
-            .expect("it says where it runs")
-            .to_owned();
-        Node { child, url }
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn add_admin(database_url: &str) {
-    let mut add = Command::new(env!("CARGO_BIN_EXE_pronto"))
-        .args(["user", "add", "--admin", "ops@acme.test", "--database-url"])
-        .arg(database_url)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    add.stdin
-        .take()
-        .unwrap()
-        .write_all(b"a long enough password\n")
-        .unwrap();
-    assert!(add.wait().unwrap().success());
-}
-
-async fn sign_in(http: &reqwest::Client, url: &str) -> String {
-    let r = http
-        .post(format!("{url}/api/v1/auth/login"))
-        .header("origin", url)
-        .json(&json!({"email": "ops@acme.test", "password": "a long enough password"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned()
-}
 
 async fn create(http: &reqwest::Client, url: &str, cookie: &str, body: Value) -> i64 {
     let r: Value = http
@@ -104,9 +34,9 @@ async fn kill_9_mid_batch_loses_and_duplicates_nothing() {
     std::fs::create_dir_all(&data).unwrap();
     let db = format!("sqlite://{}", data.join("pronto.db").display());
     add_admin(&db);
-    let node = Node::start(&db, &data);
+    let node = Node::start(&db, Some(&data));
     let http = reqwest::Client::new();
-    let cookie = sign_in(&http, &node.url).await;
+    let cookie = sign_in(&http, &node).await;
     let api = create(
         &http,
         &node.url,
@@ -191,7 +121,7 @@ async fn kill_9_mid_batch_loses_and_duplicates_nothing() {
 
     // Restarted, the server works off what was acknowledged before it died (bodies a
     // dead worker claimed come back when its lease ends).
-    let node = Node::start(&db, &data);
+    let node = Node::start(&db, Some(&data));
     let store = pronto_store::Store::connect(&db).await.unwrap();
     while store.unprocessed_webhooks().await.unwrap() > 0 {
         tokio::time::sleep(Duration::from_millis(200)).await;
