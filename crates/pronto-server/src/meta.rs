@@ -301,39 +301,35 @@ async fn finish(
     state.store.finish_webhooks(&done, now).await?;
     let mut outcomes = Vec::with_capacity(bodies.len());
     for (item, p) in bodies.iter().zip(progress) {
-        if let Some(reason) = p.dead {
-            state
-                .store
-                .finish_webhook(item.id, now, Some(&reason))
-                .await?;
-            state.count("webhook_dead_letter");
-            outcomes.push(Processed::DeadLetter(reason));
-            continue;
-        }
-        if p.failures.is_empty() {
+        if p.dead.is_none() && p.failures.is_empty() {
             outcomes.push(Processed::Done(p.stored));
             continue;
         }
-        let reason = p.failures.join("; ");
-        tracing::warn!(
-            channel = channel.id,
-            body = item.id,
-            attempt = item.attempts,
-            "webhook body failed: {reason}"
-        );
-        if item.attempts >= MAX_ATTEMPTS {
-            let reason = format!("failed {} times; last: {reason}", item.attempts);
-            state
-                .store
-                .finish_webhook(item.id, now, Some(&reason))
-                .await?;
-            state.count("webhook_dead_letter");
-            outcomes.push(Processed::DeadLetter(reason));
-            continue;
-        }
-        let next = now + retry_wait(item.attempts);
-        state.store.retry_webhook(item.id, next, &reason).await?;
-        outcomes.push(Processed::Retrying(p.stored, next));
+        let dead = match p.dead {
+            Some(reason) => reason,
+            None => {
+                let reason = p.failures.join("; ");
+                tracing::warn!(
+                    channel = channel.id,
+                    body = item.id,
+                    attempt = item.attempts,
+                    "webhook body failed: {reason}"
+                );
+                if item.attempts < MAX_ATTEMPTS {
+                    let next = now + retry_wait(item.attempts);
+                    state.store.retry_webhook(item.id, next, &reason).await?;
+                    outcomes.push(Processed::Retrying(p.stored, next));
+                    continue;
+                }
+                format!("failed {} times; last: {reason}", item.attempts)
+            }
+        };
+        state
+            .store
+            .finish_webhook(item.id, now, Some(&dead))
+            .await?;
+        state.count("webhook_dead_letter");
+        outcomes.push(Processed::DeadLetter(dead));
     }
     Ok(outcomes)
 }

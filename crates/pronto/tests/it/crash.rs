@@ -65,7 +65,7 @@ async fn kill_9_mid_batch_loses_and_duplicates_nothing() {
         writers.push(tokio::spawn(async move {
             for i in 0.. {
                 let id = format!("w{w}-{i}");
-                let ok = if w % 3 == 0 {
+                if w % 3 == 0 {
                     let body = json!({"object": "page", "entry": [{"id": "PAGE", "time": 1, "messaging": [
                         {"sender": {"id": format!("psid-{}", i % 5)}, "recipient": {"id": "PAGE"},
                          "timestamp": 1_772_355_600_000i64 + i, "message": {"mid": id, "text": "hi"}}
@@ -83,7 +83,6 @@ async fn kill_9_mid_batch_loses_and_duplicates_nothing() {
                         Ok(r) => panic!("webhook answered {}", r.status()),
                         Err(_) => return,
                     }
-                    true
                 } else {
                     let r = http
                         .post(format!("{url}/api/v1/channels/{api}/inbound"))
@@ -97,9 +96,7 @@ async fn kill_9_mid_batch_loses_and_duplicates_nothing() {
                         Ok(r) => panic!("inbound answered {}", r.status()),
                         Err(_) => return,
                     }
-                    true
-                };
-                assert!(ok);
+                }
             }
         }));
     }
