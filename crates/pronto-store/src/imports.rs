@@ -5,9 +5,34 @@ use std::collections::HashSet;
 
 use sqlx::Row;
 
-use crate::messages::find_or_open;
-use crate::model::Micros;
-use crate::{Result, Store};
+use crate::group_commit::write_one;
+use crate::model::{Inbound, Micros, Stored};
+use crate::webhooks::{Open, PlatformReply, write_platform_reply};
+use crate::{Result, Store, StoreError};
+
+/// One message of an imported history, for [`Store::import_history`].
+#[derive(Clone, Debug)]
+pub enum HistoryItem {
+    /// The customer's message, stored as received.
+    Customer(Inbound),
+    /// The business's message, stored as a reply; `contact_name` names the
+    /// customer if the conversation has to be opened for it.
+    Business {
+        /// The message.
+        reply: PlatformReply,
+        /// The customer's name, for a contact made here.
+        contact_name: Option<String>,
+    },
+}
+
+impl HistoryItem {
+    fn channel_id(&self) -> i64 {
+        match self {
+            HistoryItem::Customer(m) => m.channel_id,
+            HistoryItem::Business { reply, .. } => reply.channel_id,
+        }
+    }
+}
 
 /// Where an interrupted import stopped.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -82,32 +107,92 @@ impl Store {
         Ok(())
     }
 
-    /// The conversation with a customer, opened without a message when missing: an
-    /// imported history can begin with the business's message, which
-    /// `record_platform_reply` only stores in an existing conversation.
-    pub async fn open_conversation(
+    /// Stores an imported history's messages in the order given, in one
+    /// transaction (one block of `message.created` events, one commit), each once per
+    /// platform id: a message already stored comes back with `created: false`. A
+    /// business message that comes first opens its conversation. One result per
+    /// item, in order. If the batch fails (another writer stored one of its messages
+    /// meanwhile), each item is written again in a transaction of its own.
+    pub async fn import_history(
         &self,
         workspace_id: i64,
-        channel_id: i64,
-        contact_external_id: &str,
-        contact_name: Option<&str>,
-        at: Micros,
+        items: &[HistoryItem],
         now: Micros,
-    ) -> Result<i64> {
-        self.channel(workspace_id, channel_id).await?;
+    ) -> Result<Vec<Stored>> {
+        let mut channels: Vec<i64> = items.iter().map(HistoryItem::channel_id).collect();
+        channels.sort_unstable();
+        channels.dedup();
+        for channel in channels {
+            self.channel(workspace_id, channel).await?;
+        }
+        match self.write_history(workspace_id, items, now).await {
+            Err(e) if items.len() > 1 => {
+                tracing::debug!(
+                    "an import batch of {} failed ({e}); one by one",
+                    items.len()
+                );
+                let mut stored = Vec::with_capacity(items.len());
+                for item in items {
+                    stored.push(self.write_history_item(workspace_id, item, now).await?);
+                }
+                Ok(stored)
+            }
+            other => other,
+        }
+    }
+
+    async fn write_history(
+        &self,
+        workspace_id: i64,
+        items: &[HistoryItem],
+        now: Micros,
+    ) -> Result<Vec<Stored>> {
         let mut tx = self.write_tx().await?;
-        let (id, ..) = find_or_open(
-            &mut tx,
-            workspace_id,
-            channel_id,
-            contact_external_id,
-            contact_name,
-            at,
-            now,
-        )
-        .await?;
+        let mut stored = Vec::with_capacity(items.len());
+        for item in items {
+            stored.push(match item {
+                HistoryItem::Customer(inbound) => {
+                    write_one(&mut tx, workspace_id, inbound, now).await?
+                }
+                HistoryItem::Business {
+                    reply,
+                    contact_name,
+                } => {
+                    let open = Open::IfMissing(contact_name.as_deref());
+                    write_platform_reply(&mut tx, workspace_id, reply, open, now).await?
+                }
+            });
+        }
         tx.commit().await?;
-        Ok(id)
+        Ok(stored)
+    }
+
+    /// One item on its own; a unique violation means another writer stored it
+    /// between the lookup and the insert, and the next try finds it.
+    async fn write_history_item(
+        &self,
+        workspace_id: i64,
+        item: &HistoryItem,
+        now: Micros,
+    ) -> Result<Stored> {
+        let mut last = None;
+        for _ in 0..3 {
+            match self
+                .write_history(workspace_id, std::slice::from_ref(item), now)
+                .await
+            {
+                Err(StoreError::Database(sqlx::Error::Database(db)))
+                    if db.is_unique_violation() =>
+                {
+                    last = Some(db.to_string());
+                }
+                other => return other.map(|mut v| v.remove(0)),
+            }
+        }
+        Err(StoreError::Conflict(format!(
+            "the message could not be stored; try again ({})",
+            last.unwrap_or_default()
+        )))
     }
 
     /// Forgets the channel's import progress (a finished import, or a fresh start).

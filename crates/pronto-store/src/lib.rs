@@ -39,7 +39,7 @@ pub use actions::MessageChange;
 pub use automation::{Automated, AutomatedChannel, ConversationFacts, StatusChange, StatusSource};
 pub use comments::private_reply_marker;
 pub use events::EVENTS_CHANNEL;
-pub use imports::ImportProgress;
+pub use imports::{HistoryItem, ImportProgress};
 pub use integrations::{StoredRule, Subscription, Waiting};
 pub use live_event::{LiveEvent, Logged, MessageStatus};
 pub use model::*;

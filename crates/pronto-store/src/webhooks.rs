@@ -4,10 +4,11 @@
 
 use sqlx::Row;
 
+use crate::events::Write;
 use crate::inbox::idle_key;
 use crate::live_event::{LiveEvent, MessageStatus};
-use crate::messages::commit_created;
-use crate::model::{MessageAuthor, Micros, Stored};
+use crate::messages::{find_or_open, message_in};
+use crate::model::{Message, MessageAuthor, Micros, Stored};
 use crate::{Result, Store, StoreError};
 
 /// A webhook body waiting to be processed.
@@ -273,83 +274,38 @@ impl Store {
     }
 
     /// Stores a business message sent outside Pronto (Meta's Page Inbox, another
-    /// app), once per platform id. It answers the customer when a person or a bot
-    /// wrote it.
+    /// app), once per platform id, in the customer's existing conversation. It
+    /// answers the customer when a person or a bot wrote it.
     pub async fn record_platform_reply(
         &self,
         workspace_id: i64,
         reply: &PlatformReply,
         now: Micros,
     ) -> Result<Stored> {
-        let channel = self.channel(workspace_id, reply.channel_id).await?;
-        let conversation: Option<(i64, Option<i64>)> = sqlx::query(
-            "SELECT c.id, c.last_message_at FROM conversations c
-             JOIN contact_identities i ON i.contact_id = c.contact_id AND i.channel_id = c.channel_id
-             WHERE c.channel_id = $1 AND i.external_id = $2",
-        )
-        .bind(channel.id)
-        .bind(&reply.contact_external_id)
-        .fetch_optional(&self.pool)
-        .await?
-        .map(|r| Ok::<_, StoreError>((r.try_get("id")?, r.try_get("last_message_at")?)))
-        .transpose()?;
-        let Some((conversation_id, last)) = conversation else {
-            return Err(StoreError::NotFound("conversation with this customer"));
-        };
+        self.channel(workspace_id, reply.channel_id).await?;
         let mut tx = self.write_tx().await?;
-        let inserted = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO messages (workspace_id, channel_id, conversation_id, direction, author, text,
-                                   external_id, status, at, created_at)
-             VALUES ($1, $2, $3, 'out', $4, $5, $6, 'sent', $7, $8) RETURNING id",
-        )
-        .bind(workspace_id)
-        .bind(channel.id)
-        .bind(conversation_id)
-        .bind(reply.author.as_str())
-        .bind(&reply.text)
-        .bind(&reply.external_id)
-        .bind(reply.at)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await;
-        let id = match inserted {
-            Ok(id) => id,
-            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+        match write_platform_reply(&mut tx, workspace_id, reply, Open::Never, now).await {
+            Ok(stored) => {
+                tx.commit().await?;
+                Ok(stored)
+            }
+            // Two deliveries of one echo raced (two nodes): the other one won.
+            Err(StoreError::Database(sqlx::Error::Database(db))) if db.is_unique_violation() => {
                 drop(tx);
-                let row = sqlx::query(
+                let id: i64 = sqlx::query_scalar(
                     "SELECT id FROM messages WHERE channel_id = $1 AND external_id = $2",
                 )
-                .bind(channel.id)
+                .bind(reply.channel_id)
                 .bind(&reply.external_id)
                 .fetch_one(&self.pool)
                 .await?;
-                let message = self.message(workspace_id, row.try_get("id")?).await?;
-                return Ok(Stored {
-                    message,
+                Ok(Stored {
+                    message: self.message(workspace_id, id).await?,
                     created: false,
-                });
+                })
             }
-            Err(e) => return Err(e.into()),
-        };
-        let last = last.map_or(reply.at, |l| l.max(reply.at));
-        if matches!(reply.author, MessageAuthor::Agent | MessageAuthor::Bot) {
-            sqlx::query(
-                "UPDATE conversations SET waiting_since = NULL, last_message_at = $1, list_key = $2 WHERE id = $3",
-            )
-            .bind(last)
-            .bind(idle_key(Some(last)))
-            .bind(conversation_id)
-            .execute(&mut *tx)
-            .await?;
-        } else {
-            sqlx::query("UPDATE conversations SET last_message_at = $1 WHERE id = $2")
-                .bind(last)
-                .bind(conversation_id)
-                .execute(&mut *tx)
-                .await?;
+            Err(e) => Err(e),
         }
-        // The event is written in the message's own transaction.
-        commit_created(tx, workspace_id, conversation_id, id, now).await
     }
 
     /// Marks Pronto's messages to a customer up to `watermark` as `delivered` or
@@ -423,4 +379,123 @@ impl Store {
         tx.commit().await?;
         Ok(changed)
     }
+}
+
+/// Whether [`write_platform_reply`] may open the customer's conversation.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Open<'a> {
+    /// Only an existing conversation takes the message (an echo of a live chat).
+    Never,
+    /// A missing contact and conversation are made (with this name): an imported
+    /// history can begin with the business's message.
+    IfMissing(Option<&'a str>),
+}
+
+/// Writes a business message sent outside Pronto in `tx`, once per platform id
+/// (one already stored comes back as it is, `created: false`), updates its
+/// conversation and emits `message.created`. The caller commits.
+pub(crate) async fn write_platform_reply(
+    tx: &mut Write,
+    workspace_id: i64,
+    reply: &PlatformReply,
+    open: Open<'_>,
+    now: Micros,
+) -> Result<Stored> {
+    let existing: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM messages WHERE channel_id = $1 AND external_id = $2")
+            .bind(reply.channel_id)
+            .bind(&reply.external_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    if let Some(id) = existing {
+        return Ok(Stored {
+            message: message_in(tx, id).await?,
+            created: false,
+        });
+    }
+    let (conversation_id, last) = match open {
+        Open::IfMissing(name) => {
+            let (id, _, _, last) = find_or_open(
+                tx,
+                workspace_id,
+                reply.channel_id,
+                &reply.contact_external_id,
+                name,
+                reply.at,
+                now,
+            )
+            .await?;
+            (id, last)
+        }
+        Open::Never => sqlx::query(
+            "SELECT c.id, c.last_message_at FROM conversations c
+             JOIN contact_identities i ON i.contact_id = c.contact_id AND i.channel_id = c.channel_id
+             WHERE c.channel_id = $1 AND i.external_id = $2",
+        )
+        .bind(reply.channel_id)
+        .bind(&reply.contact_external_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| Ok::<_, StoreError>((r.try_get("id")?, r.try_get("last_message_at")?)))
+        .transpose()?
+        .ok_or(StoreError::NotFound("conversation with this customer"))?,
+    };
+    let id = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO messages (workspace_id, channel_id, conversation_id, direction, author, text,
+                               external_id, status, at, created_at)
+         VALUES ($1, $2, $3, 'out', $4, $5, $6, 'sent', $7, $8) RETURNING id",
+    )
+    .bind(workspace_id)
+    .bind(reply.channel_id)
+    .bind(conversation_id)
+    .bind(reply.author.as_str())
+    .bind(&reply.text)
+    .bind(&reply.external_id)
+    .bind(reply.at)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    let last = last.map_or(reply.at, |l: Micros| l.max(reply.at));
+    if matches!(reply.author, MessageAuthor::Agent | MessageAuthor::Bot) {
+        sqlx::query(
+            "UPDATE conversations SET waiting_since = NULL, last_message_at = $1, list_key = $2 WHERE id = $3",
+        )
+        .bind(last)
+        .bind(idle_key(Some(last)))
+        .bind(conversation_id)
+        .execute(&mut **tx)
+        .await?;
+    } else {
+        sqlx::query("UPDATE conversations SET last_message_at = $1 WHERE id = $2")
+            .bind(last)
+            .bind(conversation_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    // The message as stored, without reading it back.
+    let message = Message {
+        id,
+        conversation_id,
+        channel_id: reply.channel_id,
+        author: reply.author,
+        agent_id: None,
+        text: reply.text.clone(),
+        attachments: serde_json::json!([]),
+        external_id: Some(reply.external_id.clone()),
+        status: "sent".to_owned(),
+        error: None,
+        at: reply.at,
+        reaction: None,
+        edited_at: None,
+        deleted_at: None,
+    };
+    let event = LiveEvent::MessageCreated {
+        conversation_id,
+        message: message.clone(),
+    };
+    tx.emit(workspace_id, &event, now);
+    Ok(Stored {
+        message,
+        created: true,
+    })
 }

@@ -110,9 +110,11 @@ pub async fn import_live(
             }
             all_before_since = false;
             let messages = graph.messages(target, &conv, &mut tally).await?;
-            target
-                .store_conversation(&conv, messages, &mut tally, progress)
-                .await?;
+            // One transaction a conversation, so that a conversation marked done is
+            // stored whole (Meta's pace, not the database, sets this import's speed).
+            let mut pending = Vec::new();
+            target.queue_conversation(&conv, messages, &mut pending, &mut tally);
+            target.flush(&mut pending, &mut tally, progress).await?;
             store
                 .import_conversation_done(ws, channel, &conv.id)
                 .await?;

@@ -3,11 +3,12 @@
 //! ([`import_live`]), stored through the same paths as live messages so that the
 //! responsiveness engines count them.
 //!
-//! Customer messages go through `Store::receive` and business messages through
-//! `Store::record_platform_reply`, both deduplicated by Meta's message id: importing
-//! twice, or resuming an interrupted import, never stores a message twice. Both write
-//! `message.created` to the workspace's event log in the message's transaction, which
-//! is what the engines read.
+//! Messages are stored through `Store::import_history`, up to `target::BATCH` of them
+//! (several conversations) in one transaction, with the same writes as live
+//! messages (the customer's as received, the business's as replies), deduplicated by
+//! Meta's message id: importing twice, or resuming an interrupted import, never
+//! stores a message twice. Each writes `message.created` to the workspace's event
+//! log in its transaction, which is what the engines read.
 
 mod client;
 mod live;
@@ -64,7 +65,7 @@ impl std::fmt::Display for Skip {
 
 /// Told how far an import is (a progress bar; nothing in tests).
 pub trait Progress {
-    /// After each message and each conversation.
+    /// After each batch of messages written.
     fn update(&self, tally: &Tally);
 }
 
@@ -135,6 +136,8 @@ pub async fn import_file(
     } else {
         target
     };
+    // Messages are written a batch at a time, several conversations a transaction.
+    let mut pending = Vec::with_capacity(target::BATCH);
     for (p, page) in pages.iter().enumerate() {
         let items = page["data"]
             .as_array()
@@ -173,11 +176,13 @@ pub async fn import_file(
                     }),
                 }
             }
-            target
-                .store_conversation(&conv, messages, &mut tally, progress)
-                .await?;
+            target.queue_conversation(&conv, messages, &mut pending, &mut tally);
+            if pending.len() >= target::BATCH {
+                target.flush(&mut pending, &mut tally, progress).await?;
+            }
         }
     }
+    target.flush(&mut pending, &mut tally, progress).await?;
     Ok(tally)
 }
 

@@ -3,10 +3,15 @@
 
 use pronto_channels::messenger::history::{Conversation, HistoryMessage, oldest_first};
 use pronto_core::Timestamp;
-use pronto_store::{Channel, Inbound, MessageAuthor, PlatformReply, Store, StoreError};
+use pronto_store::{
+    Channel, HistoryItem, Inbound, MessageAuthor, PlatformReply, Store, StoreError,
+};
 use serde_json::json;
 
 use super::{ImportError, Progress, Skip, Tally};
+
+/// How many messages an import writes in one transaction.
+pub(crate) const BATCH: usize = 1_000;
 
 /// A Messenger or Instagram channel to import into.
 #[derive(Clone, Debug)]
@@ -86,15 +91,16 @@ impl Target {
         self.business.iter().any(|b| b == id)
     }
 
-    /// Stores one conversation's messages, oldest first. Items that cannot be stored
-    /// are added to `tally.skipped`; only a database failure is an error.
-    pub(crate) async fn store_conversation(
+    /// Queues one conversation's messages, oldest first, in `pending`, to be written
+    /// by [`Target::flush`]. Items that cannot be stored are added to
+    /// `tally.skipped`.
+    pub(crate) fn queue_conversation(
         &self,
         conv: &Conversation,
         messages: Vec<HistoryMessage>,
+        pending: &mut Vec<HistoryItem>,
         tally: &mut Tally,
-        progress: &dyn Progress,
-    ) -> Result<(), StoreError> {
+    ) {
         let skip = |tally: &mut Tally, m: Option<&str>, reason: String| {
             let at = match m {
                 Some(m) => format!("conversation {} message {m}", conv.id),
@@ -110,7 +116,7 @@ impl Target {
                     "no customer among its participants or messages".into(),
                 );
             }
-            return Ok(());
+            return;
         };
         let name = customer.name.clone().or_else(|| {
             messages
@@ -118,71 +124,71 @@ impl Target {
                 .find(|m| m.from.id == customer.id)
                 .and_then(|m| m.from.name.clone())
         });
-        let ws = self.channel.workspace_id;
         for m in oldest_first(messages) {
             if self.since.is_some_and(|s| m.at < s) {
                 tally.before_since += 1;
                 continue;
             }
-            let stored = if self.is_business(&m.from.id) {
-                let reply = PlatformReply {
-                    channel_id: self.channel.id,
-                    contact_external_id: customer.id.clone(),
-                    external_id: m.id.clone(),
-                    // The export does not say which app or person wrote a business
-                    // message; a person (Agent) is the likeliest, and it counts as a
-                    // response, as Meta counts it. Automated replies sent long ago
-                    // cannot be told apart.
-                    author: MessageAuthor::Agent,
-                    text: m.text.clone(),
-                    at: m.at.micros(),
-                };
-                match self.store.record_platform_reply(ws, &reply, self.now).await {
-                    // The business wrote first: open the conversation, then store.
-                    Err(StoreError::NotFound(_)) => {
-                        self.store
-                            .open_conversation(
-                                ws,
-                                self.channel.id,
-                                &customer.id,
-                                name.as_deref(),
-                                m.at.micros(),
-                                self.now,
-                            )
-                            .await?;
-                        self.store
-                            .record_platform_reply(ws, &reply, self.now)
-                            .await?
-                    }
-                    other => other?,
-                }
+            if self.is_business(&m.from.id) {
+                pending.push(HistoryItem::Business {
+                    reply: PlatformReply {
+                        channel_id: self.channel.id,
+                        contact_external_id: customer.id.clone(),
+                        external_id: m.id,
+                        // The export does not say which app or person wrote a
+                        // business message; a person (Agent) is the likeliest, and it
+                        // counts as a response, as Meta counts it. Automated replies
+                        // sent long ago cannot be told apart.
+                        author: MessageAuthor::Agent,
+                        text: m.text,
+                        at: m.at.micros(),
+                    },
+                    contact_name: name.clone(),
+                });
             } else if m.from.id == customer.id {
-                let inbound = Inbound {
+                pending.push(HistoryItem::Customer(Inbound {
                     channel_id: self.channel.id,
                     contact_external_id: customer.id.clone(),
                     contact_name: name.clone(),
-                    external_id: Some(m.id.clone()),
-                    text: m.text.clone(),
+                    external_id: Some(m.id),
+                    text: m.text,
                     attachments: json!([]),
                     at: m.at.micros(),
-                };
-                self.store.receive(ws, &inbound, self.now).await?
+                }));
             } else {
                 let reason = format!(
                     "from {}, who is neither the business nor the customer {}",
                     m.from.id, customer.id
                 );
                 skip(tally, Some(&m.id), reason);
-                continue;
-            };
-            if stored.created {
+            }
+        }
+        tally.conversations += 1;
+    }
+
+    /// Writes the queued messages in one transaction ([`Store::import_history`]) and
+    /// counts them. Only a database failure is an error.
+    pub(crate) async fn flush(
+        &self,
+        pending: &mut Vec<HistoryItem>,
+        tally: &mut Tally,
+        progress: &dyn Progress,
+    ) -> Result<(), StoreError> {
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let stored = self
+            .store
+            .import_history(self.channel.workspace_id, pending, self.now)
+            .await?;
+        pending.clear();
+        for s in stored {
+            if s.created {
                 tally.stored += 1;
             } else {
                 tally.already += 1;
             }
-            progress.update(tally);
         }
-        tally.conversations += 1;
         progress.update(tally);
         Ok(())
     }

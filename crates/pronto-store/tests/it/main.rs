@@ -2,6 +2,7 @@
 //! `PRONTO_TEST_DATABASE_URL` is set, PostgreSQL (a fresh schema per test).
 
 mod group_commit;
+mod imports;
 mod pages;
 mod retention;
 mod routing;

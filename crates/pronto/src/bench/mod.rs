@@ -32,6 +32,10 @@ pub enum BenchCommand {
     /// latency, and the time until each is a stored message. SQLite by default;
     /// PostgreSQL with --database-url.
     Webhooks(server::webhooks::WebhookBench),
+    /// A Messenger history export stored as `pronto import messenger --file` stores
+    /// it, then imported again, beside the raw insert rate of the same database.
+    /// SQLite by default; PostgreSQL with --database-url.
+    Import(server::import::ImportBench),
     /// The router (`pronto_core::routing`): routing decisions per second in each mode
     /// with 1,000 agents and 100,000 waiting conversations.
     Routing(routing::RoutingBench),
@@ -71,6 +75,7 @@ pub fn run(command: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Webhooks(args) => server::webhooks::run(args),
         BenchCommand::Inbox(args) => server::inbox::run(args),
         BenchCommand::Retention(args) => server::retention::run(args),
+        BenchCommand::Import(args) => server::import::run(args),
         BenchCommand::Routing(args) => routing::run(args),
     }
 }
