@@ -138,18 +138,30 @@ async fn an_event_on_one_node_reaches_a_client_of_the_other() {
     let receiver = Receiver::spawn(vec![]).await;
     let channel = api_channel(&admin_a, &receiver).await;
     let mut on_b = Events::open(&admin_b, None).await;
-    // Give B's LISTEN connection a moment to be up before A writes.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    customer_says(&admin_a, channel, "c1", "m1", "posted on A").await;
-    let started = std::time::Instant::now();
-    let (_, data) = on_b.next_of("message.created").await;
-    assert_eq!(data["message"]["text"], "posted on A");
-    // Woken by NOTIFY, not by B's 5-second poll.
-    assert!(
-        started.elapsed() < Duration::from_secs(4),
-        "took {:?}",
-        started.elapsed()
-    );
+    // B writes nothing, so a wake-up of B's store can only come from A's NOTIFY
+    // through B's LISTEN (`Store::relay_other_nodes`). Its connection comes up in the
+    // background: A posts until B hears one (each wait bounded only so that a broken
+    // relay fails the test instead of hanging it); B's 5-second poll plays no part.
+    let mut woken = b.state.store.subscribe();
+    let mut texts = Vec::new();
+    let heard = 'posting: {
+        for k in 0..60 {
+            let text = format!("posted on A #{k}");
+            customer_says(&admin_a, channel, &format!("c{k}"), &format!("m{k}"), &text).await;
+            texts.push(text);
+            let wait = tokio::time::timeout(Duration::from_secs(1), woken.recv()).await;
+            if let Ok(Ok(_)) = wait {
+                break 'posting true;
+            }
+        }
+        false
+    };
+    assert!(heard, "B's store was never woken by A's commits");
+    // And B's client receives A's messages, in order.
+    for text in &texts {
+        let (_, data) = on_b.next_of("message.created").await;
+        assert_eq!(data["message"]["text"], text.as_str());
+    }
 }
 
 /// How long a stream may outlive its credential: it checks at each wake-up and at
