@@ -104,7 +104,8 @@ pub async fn receive(
     }
     state.store.accept_webhook(id, &body, state.now()).await?;
     state.count("webhook_accepted");
-    state.store.wake(channel.workspace_id);
+    // The worker, not the workspace's event streams: nothing they show changed yet.
+    state.store.work_queued();
     Ok((StatusCode::OK, "EVENT_RECEIVED"))
 }
 

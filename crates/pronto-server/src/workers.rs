@@ -1,8 +1,9 @@
 //! The background workers, in one place with one loop. Each worker is a step
 //! function that lives beside what it does (`delivery::deliver_next`,
 //! `meta::process_batch`...) and says whether there may be more work; [`run`] calls
-//! it again at once while there may be, else waits for a wake-up (a commit, through
-//! `Store::subscribe`, for the workers that follow changes), the shutdown, or the
+//! it again at once while there may be, else waits for a wake-up (for the workers
+//! that follow changes: a commit, through `Store::subscribe`, or queued work, through
+//! `Store::subscribe_work`), the shutdown, or the
 //! idle interval. A failed step is logged and tried again after the idle interval
 //! (without wake-ups, so a failing database is not hammered). Tests call the step
 //! functions directly.
@@ -24,7 +25,7 @@ pub type StepFuture<'a> = Pin<Box<dyn Future<Output = Result<bool, String>> + Se
 pub struct Worker {
     /// Its name, in logs.
     pub name: &'static str,
-    /// Whether a commit wakes it (else only the idle interval does).
+    /// Whether a commit or queued work wakes it (else only the idle interval does).
     pub wakes_on_change: bool,
     /// How long it waits when idle (or after a failure).
     pub idle: Duration,
@@ -92,7 +93,9 @@ pub fn spawn_all(state: &AppState, shutdown: &watch::Receiver<bool>) -> Vec<Join
 /// the shutdown or the idle interval; a failure is logged, then waited out.
 pub async fn run(state: AppState, worker: Worker, mut shutdown: watch::Receiver<bool>) {
     // Subscribed before the first step, so a commit during it is not missed.
-    let mut wake = worker.wakes_on_change.then(|| state.store.subscribe());
+    let mut wake = worker
+        .wakes_on_change
+        .then(|| (state.store.subscribe(), state.store.subscribe_work()));
     loop {
         if *shutdown.borrow() {
             return;
@@ -106,9 +109,10 @@ pub async fn run(state: AppState, worker: Worker, mut shutdown: watch::Receiver<
             }
         };
         match woken {
-            Some(wake) => tokio::select! {
+            Some((change, work)) => tokio::select! {
                 _ = shutdown.changed() => {}
-                _ = wake.recv() => {}
+                _ = change.recv() => {}
+                _ = work.recv() => {}
                 _ = tokio::time::sleep(worker.idle) => {}
             },
             None => tokio::select! {

@@ -185,10 +185,21 @@ impl Store {
         self.wake.subscribe()
     }
 
-    /// Wakes the listeners of a workspace without an event (a webhook body was
-    /// queued: the worker looks at its inbox).
+    /// Wakes the listeners of a workspace without an event (a credential ended, so
+    /// its event streams check theirs again; routing settings changed).
     pub fn wake(&self, workspace_id: i64) {
         let _ = self.wake.send(workspace_id);
+    }
+
+    /// Wakes this node's workers, and nothing else, about work that no event
+    /// announces (a webhook body was queued): event streams are not disturbed.
+    pub fn work_queued(&self) {
+        let _ = self.work.send(());
+    }
+
+    /// Wake-ups of [`Store::work_queued`].
+    pub fn subscribe_work(&self) -> broadcast::Receiver<()> {
+        self.work.subscribe()
     }
 
     /// Events of the workspace after number `after`, oldest first, at most `limit`.

@@ -101,13 +101,14 @@ pub(crate) fn fixed_runs<T>(mut items: &[T]) -> impl Iterator<Item = &[T]> {
 /// A short alias for the store's results.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// The store: a connection pool, the backend it talks to, and the wake-ups of
-/// committed events.
+/// The store: a connection pool, the backend it talks to, the wake-ups of committed
+/// events, and those of queued work.
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
     wake: tokio::sync::broadcast::Sender<i64>,
+    work: tokio::sync::broadcast::Sender<()>,
     url: Url,
     /// The writer of customer messages, started on first use.
     group: std::sync::Arc<std::sync::OnceLock<group_commit::GroupCommit>>,
@@ -192,6 +193,8 @@ impl Store {
             pool,
             backend,
             wake: tokio::sync::broadcast::channel(4096).0,
+            // Any message wakes a worker, so a lagging receiver loses nothing.
+            work: tokio::sync::broadcast::channel(16).0,
             url: Url(url.into()),
             group: Default::default(),
         })
