@@ -7,6 +7,8 @@
 //! value that is unknown when sending renders as nothing, and the space before it goes
 //! too when punctuation or the end follows: `Hi {first_name}!` becomes `Hi!`.
 
+pub mod saved_reply;
+
 use std::fmt;
 
 use crate::hours::{BackAt, DayHours};

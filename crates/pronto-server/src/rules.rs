@@ -317,7 +317,7 @@ async fn apply(
         }
         Action::SendSavedReply { id } => {
             let reply = state.store.saved_reply(ws, *id, None).await?;
-            let text = crate::routes::saved_replies::render(&reply.text, contact_name, "");
+            let text = pronto_core::template::saved_reply::render(&reply.text, contact_name, "");
             // Keyed by the message and the rule, so that a message processed twice
             // (a worker's lease ran out) sends once.
             let key = format!(

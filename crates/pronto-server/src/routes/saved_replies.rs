@@ -13,6 +13,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::Deserialize;
+use pronto_core::template::saved_reply;
 use serde_json::json;
 
 use crate::auth::Auth;
@@ -47,10 +48,10 @@ fn check(body: &SavedReplyBody) -> ApiResult<()> {
             "a shortcut has 1 to 32 letters, digits, - or _",
         ));
     }
-    if let Some(unknown) = variables(&body.text).find(|v| !VARIABLES.contains(v)) {
+    if let Some(unknown) = saved_reply::unknown_variable(&body.text) {
         return Err(ApiError::invalid(format!(
             "unknown variable {{{unknown}}}; known: {}",
-            VARIABLES
+            saved_reply::VARIABLES
                 .iter()
                 .map(|v| format!("{{{v}}}"))
                 .collect::<Vec<_>>()
@@ -58,46 +59,6 @@ fn check(body: &SavedReplyBody) -> ApiResult<()> {
         )));
     }
     Ok(())
-}
-
-/// The variables a saved reply may use.
-pub const VARIABLES: &[&str] = &["first_name", "name", "agent_name"];
-
-/// The `{names}` in a text.
-fn variables(text: &str) -> impl Iterator<Item = &str> {
-    text.split('{')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
-}
-
-/// Fills `{first_name}`, `{name}` and `{agent_name}`. A variable with no value
-/// (Messenger sends no names) takes the space before it along when punctuation or
-/// the end follows: "Hello {first_name}, ..." becomes "Hello, ...", not "Hello , ...".
-pub fn render(text: &str, contact_name: &str, agent_name: &str) -> String {
-    let first = contact_name.split_whitespace().next().unwrap_or("");
-    let values = [
-        ("{first_name}", first),
-        ("{name}", contact_name.trim()),
-        ("{agent_name}", agent_name.trim()),
-    ];
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    'scan: while !rest.is_empty() {
-        for (var, value) in values {
-            if let Some(after) = rest.strip_prefix(var) {
-                if value.is_empty() {
-                    pronto_core::template::drop_space_before_empty(&mut out, after.chars().next());
-                }
-                out.push_str(value);
-                rest = after;
-                continue 'scan;
-            }
-        }
-        let c = rest.chars().next().expect("not empty");
-        out.push(c);
-        rest = &rest[c.len_utf8()..];
-    }
-    out
 }
 
 /// `GET /api/v1/saved-replies`.
@@ -226,30 +187,6 @@ pub async fn render_for(
         None => String::new(),
     };
     Ok(Json(
-        json!({"text": render(&reply.text, &conversation.contact_name, &agent)}),
+        json!({"text": saved_reply::render(&reply.text, &conversation.contact_name, &agent)}),
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn variables_fill_in() {
-        assert_eq!(
-            render("Hi {first_name}, {agent_name} here.", "Marie Curie", "Ana"),
-            "Hi Marie, Ana here."
-        );
-        assert_eq!(render("{name}", "", ""), "");
-        // No name: no stray space before the punctuation.
-        assert_eq!(
-            render("Hello {first_name}, thanks! Bye {name}.", "", "Ana"),
-            "Hello, thanks! Bye."
-        );
-        assert_eq!(render("Dear {first_name} (again)", "", ""), "Dear (again)");
-        assert_eq!(render("Ciao {first_name}(!)", "", ""), "Ciao (!)");
-        assert_eq!(render("é{first_name}ü {x}", "Zoé", ""), "éZoéü {x}");
-        let names: Vec<_> = variables("a {x} b {y}").collect();
-        assert_eq!(names, vec!["x", "y"]);
-    }
 }

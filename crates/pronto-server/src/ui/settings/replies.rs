@@ -6,7 +6,7 @@ use pronto_store::SavedReply;
 
 use super::{Viewer, field, fill, form_error, section as frame};
 use crate::error::ApiResult;
-use crate::routes::saved_replies::{VARIABLES, render};
+use pronto_core::template::saved_reply::{VARIABLES, render};
 use crate::state::AppState;
 
 /// The customer the previews are written for.
