@@ -9,8 +9,10 @@ pub mod health;
 pub mod inbound;
 pub mod responsiveness;
 pub mod routing;
+pub mod rules;
 pub mod saved_replies;
 pub mod session;
+pub mod webhooks;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -86,19 +88,10 @@ pub fn router(state: AppState) -> Router {
             "/saved-replies/{id}/render",
             post(saved_replies::render_for),
         )
-        .route(
-            "/webhooks",
-            get(crate::integrations::list).post(crate::integrations::create),
-        )
-        .route(
-            "/webhooks/{id}",
-            axum::routing::delete(crate::integrations::delete),
-        )
-        .route("/rules", get(crate::rules::list).post(crate::rules::create))
-        .route(
-            "/rules/{id}",
-            put(crate::rules::update).delete(crate::rules::delete),
-        )
+        .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route("/webhooks/{id}", axum::routing::delete(webhooks::delete))
+        .route("/rules", get(rules::list).post(rules::create))
+        .route("/rules/{id}", put(rules::update).delete(rules::delete))
         .route("/events", get(events::stream))
         .fallback(|| async { ApiError::not_found("route") });
     Router::new()

@@ -12,8 +12,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use serde::Deserialize;
 use pronto_core::template::saved_reply;
+use serde::Deserialize;
 use serde_json::json;
 
 use crate::auth::Auth;

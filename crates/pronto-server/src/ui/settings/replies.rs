@@ -6,8 +6,8 @@ use pronto_store::SavedReply;
 
 use super::{Viewer, field, fill, form_error, section as frame};
 use crate::error::ApiResult;
-use pronto_core::template::saved_reply::{VARIABLES, render};
 use crate::state::AppState;
+use pronto_core::template::saved_reply::{VARIABLES, render};
 
 /// The customer the previews are written for.
 pub const EXAMPLE_CUSTOMER: &str = "Marie Curie";
