@@ -9,12 +9,14 @@
 //! again one transaction each, so the failing one fails alone and the others are
 //! stored.
 //!
-//! Per new message a batch runs three statements (a lookup of the duplicate, the
-//! contact and its conversation in one query; the insert; the conversation's
-//! update), plus one per new contact or conversation; per batch, one channel check
-//! per channel, the block of event numbers, one insert of the events, the commit.
+//! A batch is written with a few set-based statements ([`set_write`]): per channel
+//! one channel check, one lookup of the duplicates and one of the contacts and
+//! their conversations; one insert of the messages; one update of the touched
+//! conversations; the block of event numbers, one insert of the events, the commit
+//! (statements of more than 64 rows are cut into runs of 64, 8 and 1). New contacts
+//! and conversations are written one by one.
 
-use std::collections::HashMap;
+mod set_write;
 
 use pronto_core::Folder;
 use sqlx::Row;
@@ -131,29 +133,28 @@ async fn write_batch(store: &Store, jobs: Vec<Job>) {
 /// Writes every job in one transaction; any error rolls all of them back.
 async fn try_batch(store: &Store, jobs: &[Job]) -> Result<Vec<Stored>> {
     let mut tx = store.write_tx().await?;
-    let mut channels: HashMap<(i64, i64), bool> = HashMap::new();
-    let mut stored = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        let key = (job.workspace_id, job.inbound.channel_id);
-        let known = match channels.get(&key) {
-            Some(known) => *known,
-            None => {
-                let found: Option<i64> = sqlx::query_scalar(
-                    "SELECT id FROM channels WHERE id = $1 AND workspace_id = $2",
-                )
-                .bind(key.1)
-                .bind(key.0)
+    let mut channels: Vec<(i64, i64)> = jobs
+        .iter()
+        .map(|j| (j.inbound.channel_id, j.workspace_id))
+        .collect();
+    channels.sort_unstable();
+    channels.dedup();
+    for (channel, ws) in channels {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM channels WHERE id = $1 AND workspace_id = $2")
+                .bind(channel)
+                .bind(ws)
                 .fetch_optional(&mut *tx)
                 .await?;
-                channels.insert(key, found.is_some());
-                found.is_some()
-            }
-        };
-        if !known {
+        if found.is_none() {
             return Err(StoreError::NotFound("channel"));
         }
-        stored.push(write_one(&mut tx, job.workspace_id, &job.inbound, job.now).await?);
     }
+    let items: Vec<set_write::Item> = jobs
+        .iter()
+        .map(|j| (j.workspace_id, &j.inbound, j.now))
+        .collect();
+    let stored = set_write::write_batch(&mut tx, &items).await?;
     tx.commit().await?;
     Ok(stored)
 }

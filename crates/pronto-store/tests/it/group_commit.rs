@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use pronto_store::testing::backends;
-use pronto_store::{Inbound, LiveEvent, Store, StoreError};
+use pronto_store::{Inbound, LiveEvent, Store, StoreError, Stored};
 use serde_json::json;
 
 const T0: i64 = 1_772_355_600_000_000;
@@ -143,5 +143,138 @@ async fn one_callers_messages_keep_their_order_in_their_conversation() {
             }
         }
         assert_eq!(events.len(), 160);
+    }
+}
+
+/// What a workspace holds after its messages, with the store's ids replaced by
+/// positions, so that two workspaces can be compared.
+async fn picture(s: &Store, ws: i64) -> Vec<String> {
+    let mut out = Vec::new();
+    let events = s.events_after(ws, 0, 1000).await.unwrap();
+    let mut conversations: Vec<i64> = Vec::new();
+    for e in &events {
+        let LiveEvent::MessageCreated {
+            message,
+            conversation_id,
+        } = &e.event
+        else {
+            continue;
+        };
+        if !conversations.contains(conversation_id) {
+            conversations.push(*conversation_id);
+        }
+        let c = conversations
+            .iter()
+            .position(|c| c == conversation_id)
+            .unwrap();
+        out.push(format!(
+            "event {}: conversation #{c} {:?} {:?} at {}",
+            e.seq, message.text, message.external_id, message.at
+        ));
+        assert_eq!(&s.message(ws, message.id).await.unwrap(), message);
+    }
+    for (k, id) in conversations.iter().enumerate() {
+        let c = s.conversation(ws, *id).await.unwrap();
+        out.push(format!(
+            "conversation #{k}: {:?} waiting {:?} last {:?} folder {:?} key {}",
+            c.contact_name,
+            c.waiting_since,
+            c.last_message_at,
+            c.folder,
+            s.list_key(ws, *id).await.unwrap()
+        ));
+    }
+    let moves: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM folder_moves m JOIN conversations c ON c.id = m.conversation_id
+         WHERE c.workspace_id = $1",
+    )
+    .bind(ws)
+    .fetch_one(s.pool())
+    .await
+    .unwrap();
+    out.push(format!("{moves} folder moves"));
+    out
+}
+
+#[tokio::test]
+async fn a_batch_writes_what_the_same_messages_one_at_a_time_write() {
+    for db in backends().await {
+        let s = &db.store;
+        let mut pictures = Vec::new();
+        for batched in [true, false] {
+            let (ws, channel, _) = setup(s).await;
+            let m = |contact: &str, name: Option<&str>, id: &str, at: i64| Inbound {
+                channel_id: channel,
+                contact_external_id: contact.into(),
+                contact_name: name.map(Into::into),
+                external_id: Some(id.into()),
+                text: format!("text {id}"),
+                attachments: json!([{"type": "image", "n": id}]),
+                at: T0 + at,
+            };
+            // Before the batch: a customer known without a name, one whose
+            // conversation is done, one in spam, and a message already stored.
+            let quiet = s.receive(ws, &m("quiet", None, "q0", 0), T0).await.unwrap();
+            let done = s
+                .receive(ws, &m("done", Some("Dan"), "d0", 1), T0)
+                .await
+                .unwrap();
+            let spam = s.receive(ws, &m("spam", None, "s0", 2), T0).await.unwrap();
+            s.move_to(
+                ws,
+                done.message.conversation_id,
+                pronto_core::Folder::Done,
+                T0,
+            )
+            .await
+            .unwrap();
+            s.move_to(
+                ws,
+                spam.message.conversation_id,
+                pronto_core::Folder::Spam,
+                T0,
+            )
+            .await
+            .unwrap();
+            let batch = vec![
+                m("new", Some("Nina"), "n1", 10),
+                m("quiet", Some("Quentin"), "q1", 20),
+                m("quiet", None, "q0", 0),
+                m("done", None, "d1", 30),
+                m("new", None, "n1", 10),
+                m("spam", None, "s1", 40),
+                m("new", None, "n2", 5),
+                m("other", None, "o1", 50),
+                m("done", None, "d2", 25),
+            ];
+            let results: Vec<Stored> = if batched {
+                s.receive_many(ws, batch, T0)
+                    .await
+                    .into_iter()
+                    .map(Result::unwrap)
+                    .collect()
+            } else {
+                let mut out = Vec::new();
+                for one in batch {
+                    out.push(s.receive(ws, &one, T0).await.unwrap());
+                }
+                out
+            };
+            let created: Vec<bool> = results.iter().map(|r| r.created).collect();
+            assert_eq!(
+                created,
+                [true, true, false, true, false, true, true, true, true]
+            );
+            assert_eq!(results[2].message, quiet.message);
+            assert_eq!(results[4].message, results[0].message);
+            pictures.push(picture(s, ws).await);
+        }
+        assert_eq!(pictures[0], pictures[1]);
+        // The picture says what it should: the unnamed customer learnt a name, the
+        // done conversation came back (one move each way), spam stayed.
+        let p = pictures[0].join("\n");
+        assert!(p.contains("\"Quentin\""), "{p}");
+        assert!(p.contains("folder Spam"), "{p}");
+        assert!(p.contains("3 folder moves"), "{p}");
     }
 }

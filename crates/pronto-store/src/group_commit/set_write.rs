@@ -1,0 +1,402 @@
+//! A batch of customer messages written with a few set-based statements instead of
+//! three statements a message: one lookup of the duplicates and one of the contacts
+//! with their conversations (per channel, 64 keys a statement), one multi-row insert
+//! of the messages, one update of every touched conversation, then the events.
+//! New contacts and conversations, a contact's first name and a conversation coming
+//! back from `done` are written one by one (they are the exception). The outcome is
+//! the same as writing the messages one after the other with `write_one`: the same
+//! rows, the same results, events in the messages' order.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::sync::OnceLock;
+
+use pronto_core::Folder;
+use sqlx::Row;
+
+use crate::events::Write;
+use crate::inbox::{list_key, record_move};
+use crate::live_event::LiveEvent;
+use crate::messages::{MESSAGE_COLUMNS, contact_for, message};
+use crate::model::{Inbound, Message, MessageAuthor, Micros, Stored};
+use crate::{Result, StoreError, fixed_runs};
+
+/// One message to write: its workspace, the message, and the time of writing.
+pub(crate) type Item<'a> = (i64, &'a Inbound, Micros);
+
+/// What became of an item before the insert.
+enum Fate {
+    /// Already stored (an earlier batch, another node).
+    Stored(Message),
+    /// The same message as an earlier item of this batch.
+    SameAs(usize),
+    /// To insert, as the `n`th row of the insert, in this conversation.
+    Insert { row: usize, conversation: i64 },
+}
+
+/// A conversation as the batch leaves it.
+struct Conversation {
+    id: i64,
+    folder: Folder,
+    waiting: Option<Micros>,
+    last: Option<Micros>,
+    touched: bool,
+}
+
+/// A customer of a channel, as far as the batch knows them.
+struct Customer {
+    contact: i64,
+    named: bool,
+    conversation: Option<Conversation>,
+}
+
+/// Writes `items` in `tx` and emits their events; one result per item, in order.
+/// The caller checked that each item's channel is in its workspace.
+pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Vec<Stored>> {
+    let mut by_channel: HashMap<i64, Vec<usize>> = HashMap::new();
+    for (i, (_, m, _)) in items.iter().enumerate() {
+        by_channel.entry(m.channel_id).or_default().push(i);
+    }
+    let mut existing: HashMap<(i64, String), Message> = HashMap::new();
+    let mut customers: HashMap<(i64, String), Customer> = HashMap::new();
+    let mut channels: Vec<_> = by_channel.into_iter().collect();
+    channels.sort_unstable_by_key(|(c, _)| *c);
+    for (channel, indexes) in &channels {
+        let mut ids: Vec<&str> = indexes
+            .iter()
+            .filter_map(|&i| items[i].1.external_id.as_deref())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for run in fixed_runs(&ids) {
+            let mut q = sqlx::query(DUPLICATES.get(run.len())).bind(*channel);
+            for id in run {
+                q = q.bind(*id);
+            }
+            for row in q.fetch_all(&mut **tx).await? {
+                let m = message(&row)?;
+                let key = (*channel, m.external_id.clone().unwrap_or_default());
+                existing.insert(key, m);
+            }
+        }
+        let mut contacts: Vec<&str> = indexes
+            .iter()
+            .map(|&i| items[i].1.contact_external_id.as_str())
+            .collect();
+        contacts.sort_unstable();
+        contacts.dedup();
+        for run in fixed_runs(&contacts) {
+            let mut q = sqlx::query(CUSTOMERS.get(run.len())).bind(*channel);
+            for id in run {
+                q = q.bind(*id);
+            }
+            for row in q.fetch_all(&mut **tx).await? {
+                let conversation = match row.try_get::<Option<i64>, _>("conversation")? {
+                    Some(id) => Some(Conversation {
+                        id,
+                        folder: Folder::parse(&row.try_get::<String, _>("folder")?)
+                            .unwrap_or(Folder::Inbox),
+                        waiting: row.try_get("waiting_since")?,
+                        last: row.try_get("last_message_at")?,
+                        touched: false,
+                    }),
+                    None => None,
+                };
+                let name: Option<String> = row.try_get("name")?;
+                customers.insert(
+                    (*channel, row.try_get("external_id")?),
+                    Customer {
+                        contact: row.try_get("contact_id")?,
+                        named: name.is_some_and(|n| !n.is_empty()),
+                        conversation,
+                    },
+                );
+            }
+        }
+    }
+
+    // The items in order, as `write_one` would take them one after the other.
+    let mut fates = Vec::with_capacity(items.len());
+    let mut first_of: HashMap<(i64, &str), usize> = HashMap::new();
+    let mut rows: Vec<usize> = Vec::new();
+    for (i, &(ws, m, now)) in items.iter().enumerate() {
+        if let Some(ext) = m.external_id.as_deref() {
+            if let Some(found) = existing.get(&(m.channel_id, ext.to_owned())) {
+                fates.push(Fate::Stored(found.clone()));
+                continue;
+            }
+            if let Some(&first) = first_of.get(&(m.channel_id, ext)) {
+                fates.push(Fate::SameAs(first));
+                continue;
+            }
+            first_of.insert((m.channel_id, ext), i);
+        }
+        let customer = match customers.entry((m.channel_id, m.contact_external_id.clone())) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(new) => {
+                let contact = contact_for(
+                    tx,
+                    ws,
+                    m.channel_id,
+                    &m.contact_external_id,
+                    m.contact_name.as_deref(),
+                    now,
+                )
+                .await?;
+                new.insert(Customer {
+                    contact,
+                    named: m.contact_name.as_deref().is_some_and(|n| !n.is_empty()),
+                    conversation: None,
+                })
+            }
+        };
+        // A contact first known without a name (Instagram DMs carry none) learns it.
+        if let Some(name) = m.contact_name.as_deref().filter(|n| !n.is_empty())
+            && !customer.named
+        {
+            sqlx::query("UPDATE contacts SET name = $1 WHERE id = $2 AND name = ''")
+                .bind(name)
+                .bind(customer.contact)
+                .execute(&mut **tx)
+                .await?;
+            customer.named = true;
+        }
+        let mut conversation = match customer.conversation.take() {
+            Some(c) => c,
+            None => Conversation {
+                id: sqlx::query_scalar(
+                    "INSERT INTO conversations (workspace_id, channel_id, contact_id, list_key, created_at)
+                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(ws)
+                .bind(m.channel_id)
+                .bind(customer.contact)
+                .bind(m.at)
+                .bind(now)
+                .fetch_one(&mut **tx)
+                .await?,
+                folder: Folder::Inbox,
+                waiting: None,
+                last: None,
+                touched: false,
+            },
+        };
+        conversation.waiting = Some(conversation.waiting.map_or(m.at, |w| w.min(m.at)));
+        conversation.last = Some(conversation.last.map_or(m.at, |l| l.max(m.at)));
+        conversation.touched = true;
+        // A conversation in done comes back to the inbox; one in spam stays there.
+        if conversation.folder == Folder::Done {
+            conversation.folder = Folder::Inbox;
+            record_move(tx, conversation.id, Folder::Inbox, m.at).await?;
+        }
+        fates.push(Fate::Insert {
+            row: rows.len(),
+            conversation: conversation.id,
+        });
+        customer.conversation = Some(conversation);
+        rows.push(i);
+    }
+
+    // The messages, in item order; ids are given in the order of the VALUES rows,
+    // so the returned ids sorted are the rows' ids in order, whatever order the
+    // database returns them in.
+    let mut ids = Vec::with_capacity(rows.len());
+    let conversation_of: Vec<i64> = fates
+        .iter()
+        .filter_map(|f| match f {
+            Fate::Insert { conversation, .. } => Some(*conversation),
+            _ => None,
+        })
+        .collect();
+    let mut offset = 0;
+    for run in fixed_runs(&rows) {
+        let mut q = sqlx::query_scalar::<_, i64>(INSERT.get(run.len()));
+        for (k, &i) in run.iter().enumerate() {
+            let (ws, m, now) = items[i];
+            q = q
+                .bind(ws)
+                .bind(m.channel_id)
+                .bind(conversation_of[offset + k])
+                .bind(m.text.as_str())
+                .bind(m.attachments.to_string())
+                .bind(m.external_id.as_deref())
+                .bind(m.at)
+                .bind(now);
+        }
+        let mut got = q.fetch_all(&mut **tx).await?;
+        if got.len() != run.len() {
+            return Err(StoreError::Conflict(format!(
+                "{} messages inserted of {}",
+                got.len(),
+                run.len()
+            )));
+        }
+        got.sort_unstable();
+        ids.extend(got);
+        offset += run.len();
+    }
+
+    // Every touched conversation, once.
+    let mut touched: Vec<&Conversation> = customers
+        .values()
+        .filter_map(|c| c.conversation.as_ref())
+        .filter(|c| c.touched)
+        .collect();
+    touched.sort_unstable_by_key(|c| c.id);
+    for run in fixed_runs(&touched) {
+        let mut q = sqlx::query(UPDATE.get(run.len()));
+        for c in run {
+            q = q
+                .bind(c.id)
+                .bind(c.waiting)
+                .bind(c.last)
+                .bind(list_key(c.folder, c.waiting, c.last))
+                .bind(c.folder.as_str());
+        }
+        q.execute(&mut **tx).await?;
+    }
+
+    // The results and the events, in item order.
+    let mut stored: Vec<Stored> = Vec::with_capacity(items.len());
+    for (i, fate) in fates.into_iter().enumerate() {
+        let (ws, m, now) = items[i];
+        stored.push(match fate {
+            Fate::Stored(message) => Stored {
+                message,
+                created: false,
+            },
+            Fate::SameAs(first) => Stored {
+                message: stored[first].message.clone(),
+                created: false,
+            },
+            Fate::Insert { row, conversation } => {
+                // The message as stored, without reading it back.
+                let message = Message {
+                    id: ids[row],
+                    conversation_id: conversation,
+                    channel_id: m.channel_id,
+                    author: MessageAuthor::Customer,
+                    agent_id: None,
+                    text: m.text.clone(),
+                    attachments: m.attachments.clone(),
+                    external_id: m.external_id.clone(),
+                    status: "received".to_owned(),
+                    error: None,
+                    at: m.at,
+                    reaction: None,
+                    edited_at: None,
+                    deleted_at: None,
+                };
+                let event = LiveEvent::MessageCreated {
+                    conversation_id: conversation,
+                    message: message.clone(),
+                };
+                tx.emit(ws, &event, now);
+                Stored {
+                    message,
+                    created: true,
+                }
+            }
+        });
+    }
+    Ok(stored)
+}
+
+/// A statement written for runs of 64, 8 and 1 rows ([`fixed_runs`]), built once.
+struct Forms {
+    built: OnceLock<[String; 3]>,
+    build: fn(usize) -> String,
+}
+
+impl Forms {
+    const fn new(build: fn(usize) -> String) -> Forms {
+        Forms {
+            built: OnceLock::new(),
+            build,
+        }
+    }
+
+    fn get(&self, rows: usize) -> &str {
+        let forms = self.built.get_or_init(|| [64, 8, 1].map(self.build));
+        match rows {
+            64 => &forms[0],
+            8 => &forms[1],
+            _ => &forms[2],
+        }
+    }
+}
+
+/// `$from`, `$from+1`... as `rows` groups of `width`, each in parentheses.
+fn params(rows: usize, width: usize, from: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let p: Vec<String> = (0..width)
+                .map(|k| format!("${}", from + r * width + k))
+                .collect();
+            format!("({})", p.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `$2, $3...`: `n` keys after the channel.
+fn keys(n: usize) -> String {
+    (2..n + 2)
+        .map(|p| format!("${p}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+static DUPLICATES: Forms = Forms::new(|n| {
+    format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE channel_id = $1 AND external_id IN ({})",
+        keys(n)
+    )
+});
+
+static CUSTOMERS: Forms = Forms::new(|n| {
+    format!(
+        "SELECT i.external_id, i.contact_id, k.name, c.id AS conversation, c.folder,
+                c.waiting_since, c.last_message_at
+         FROM contact_identities i
+         JOIN contacts k ON k.id = i.contact_id
+         LEFT JOIN conversations c ON c.channel_id = i.channel_id AND c.contact_id = i.contact_id
+         WHERE i.channel_id = $1 AND i.external_id IN ({})",
+        keys(n)
+    )
+});
+
+static INSERT: Forms = Forms::new(|n| {
+    let rows: Vec<String> = (0..n)
+        .map(|r| {
+            let p = r * 8;
+            format!(
+                "(${}, ${}, ${}, 'in', 'customer', ${}, ${}, ${}, 'received', ${}, ${})",
+                p + 1,
+                p + 2,
+                p + 3,
+                p + 4,
+                p + 5,
+                p + 6,
+                p + 7,
+                p + 8
+            )
+        })
+        .collect();
+    format!(
+        "INSERT INTO messages (workspace_id, channel_id, conversation_id, direction, author, text,
+                               attachments, external_id, status, at, created_at)
+         VALUES {} RETURNING id",
+        rows.join(", ")
+    )
+});
+
+static UPDATE: Forms = Forms::new(|n| {
+    format!(
+        "WITH v (id, waiting_since, last_message_at, list_key, folder) AS (VALUES {})
+         UPDATE conversations SET waiting_since = v.waiting_since,
+                last_message_at = v.last_message_at, list_key = v.list_key, folder = v.folder
+         FROM v WHERE conversations.id = v.id",
+        params(n, 5, 1)
+    )
+});
