@@ -22,6 +22,7 @@ use tokio::sync::broadcast;
 
 use crate::live_event::{LiveEvent, Logged};
 use crate::model::Micros;
+use crate::runs::{Forms, params};
 use crate::{Backend, Result, Store};
 
 /// The PostgreSQL channel on which a committed event is announced (payload: the
@@ -101,12 +102,12 @@ impl Write {
             for (i, &at) in positions.iter().enumerate() {
                 numbers[at] = last - count + 1 + i as i64;
             }
-            // Rows a statement in a few fixed sizes (64, 8, 1), so that each
-            // connection keeps at most three prepared forms of this insert.
+            // Rows a statement in a few fixed sizes (`runs`), so that each
+            // connection keeps few prepared forms of this insert.
             let mut first = last - count + 1;
-            for chunk in crate::fixed_runs(&mine) {
+            for chunk in crate::runs::fixed_runs(&mine) {
                 let size = chunk.len();
-                let mut query = sqlx::query(insert_events_sql(size));
+                let mut query = sqlx::query(INSERT_EVENTS.get(size));
                 for (i, (_, kind, payload, now)) in chunk.iter().enumerate() {
                     query = query
                         .bind(ws)
@@ -131,36 +132,13 @@ impl Write {
     }
 }
 
-/// The insert of `rows` events (5 parameters each), written once per size.
-fn insert_events_sql(rows: usize) -> &'static str {
-    static SQL: std::sync::OnceLock<[String; 3]> = std::sync::OnceLock::new();
-    let forms = SQL.get_or_init(|| {
-        [64, 8, 1].map(|n| {
-            let values: Vec<String> = (0..n)
-                .map(|i| {
-                    let p = i * 5;
-                    format!(
-                        "(${}, ${}, ${}, ${}, ${})",
-                        p + 1,
-                        p + 2,
-                        p + 3,
-                        p + 4,
-                        p + 5
-                    )
-                })
-                .collect();
-            format!(
-                "INSERT INTO events (workspace_id, seq, kind, payload, created_at) VALUES {}",
-                values.join(", ")
-            )
-        })
-    });
-    match rows {
-        64 => &forms[0],
-        8 => &forms[1],
-        _ => &forms[2],
-    }
-}
+/// The insert of a run of events (5 parameters each).
+static INSERT_EVENTS: Forms = Forms::new(|rows| {
+    format!(
+        "INSERT INTO events (workspace_id, seq, kind, payload, created_at) VALUES {}",
+        params(rows, 5, 1)
+    )
+});
 
 impl Store {
     /// Starts a transaction that will write. On SQLite it takes the write lock at

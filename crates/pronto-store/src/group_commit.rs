@@ -13,7 +13,7 @@
 //! one channel check, one lookup of the duplicates and one of the contacts and
 //! their conversations; one insert of the messages; one update of the touched
 //! conversations; the block of event numbers, one insert of the events, the commit
-//! (statements of more than 64 rows are cut into runs of 64, 8 and 1). New contacts
+//! (inserts and updates in runs of 64, 32... 1 rows, `crate::runs`). New contacts
 //! and conversations are written one by one.
 
 mod set_write;
@@ -176,6 +176,8 @@ pub(crate) async fn write_one(
          LEFT JOIN contacts k ON k.id = i.contact_id
          LEFT JOIN conversations c ON c.channel_id = $1 AND c.contact_id = i.contact_id",
     )
+    // Planned with its values each time, like the batch's lookups (`set_write`).
+    .persistent(false)
     .bind(m.channel_id)
     .bind(&m.contact_external_id)
     .bind(m.external_id.as_deref())

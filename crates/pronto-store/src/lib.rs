@@ -25,6 +25,7 @@ mod messages;
 pub mod model;
 mod retention;
 mod routing;
+mod runs;
 pub mod testing;
 mod webhooks;
 
@@ -84,18 +85,6 @@ pub enum StoreError {
         /// Why.
         source: std::io::Error,
     },
-}
-
-/// `items` cut into runs of 64, 8 and 1 (as many of the largest as fit, then
-/// smaller), so that a statement written for a run's length has three forms only
-/// and each connection keeps at most three prepared statements of it.
-pub(crate) fn fixed_runs<T>(mut items: &[T]) -> impl Iterator<Item = &[T]> {
-    std::iter::from_fn(move || {
-        let size = [64, 8, 1].into_iter().find(|&n| items.len() >= n)?;
-        let (run, rest) = items.split_at(size);
-        items = rest;
-        Some(run)
-    })
 }
 
 /// A short alias for the store's results.
@@ -291,18 +280,5 @@ fn conflict(e: sqlx::Error, what: &str) -> StoreError {
             StoreError::Conflict(what.to_owned())
         }
         _ => StoreError::Database(e),
-    }
-}
-
-#[cfg(test)]
-mod runs_tests {
-    #[test]
-    fn runs_are_64_8_and_1_and_cover_everything_in_order() {
-        let items: Vec<u32> = (0..75).collect();
-        let runs: Vec<&[u32]> = super::fixed_runs(&items).collect();
-        let sizes: Vec<usize> = runs.iter().map(|r| r.len()).collect();
-        assert_eq!(sizes, [64, 8, 1, 1, 1]);
-        assert_eq!(runs.concat(), items);
-        assert_eq!(super::fixed_runs::<u32>(&[]).count(), 0);
     }
 }

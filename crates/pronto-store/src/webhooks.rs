@@ -9,6 +9,7 @@ use crate::inbox::idle_key;
 use crate::live_event::{LiveEvent, MessageStatus};
 use crate::messages::{find_or_open, message_in};
 use crate::model::{Message, MessageAuthor, Micros, Stored};
+use crate::runs::{Forms, list};
 use crate::{Result, Store, StoreError};
 
 /// A webhook body waiting to be processed.
@@ -157,19 +158,10 @@ impl Store {
         Ok(())
     }
 
-    /// Marks bodies processed without error, a few statements for many (lists of
-    /// 64, 8 and 1 ids, so each connection keeps three prepared forms).
+    /// Marks bodies processed without error, a few statements for many (`runs`).
     pub async fn finish_webhooks(&self, ids: &[i64], now: Micros) -> Result<()> {
-        for chunk in crate::fixed_runs(ids) {
-            let list = (0..chunk.len())
-                .map(|i| format!("${}", i + 2))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let sql = format!(
-                "UPDATE webhook_inbox SET processed_at = $1, locked_until = NULL, claimed_until = NULL
-                 WHERE id IN ({list})"
-            );
-            let mut query = sqlx::query(&sql).bind(now);
+        for chunk in crate::runs::fixed_runs(ids) {
+            let mut query = sqlx::query(FINISH.get(chunk.len())).bind(now);
             for id in chunk {
                 query = query.bind(*id);
             }
@@ -499,3 +491,12 @@ pub(crate) async fn write_platform_reply(
         created: true,
     })
 }
+
+/// Marks a run of bodies processed.
+static FINISH: Forms = Forms::new(|n| {
+    format!(
+        "UPDATE webhook_inbox SET processed_at = $1, locked_until = NULL, claimed_until = NULL
+         WHERE id IN ({})",
+        list(n, 2)
+    )
+});

@@ -1,7 +1,8 @@
 //! A batch of customer messages written with a few set-based statements instead of
 //! three statements a message: one lookup of the duplicates and one of the contacts
-//! with their conversations (per channel, 64 keys a statement), one multi-row insert
-//! of the messages, one update of every touched conversation, then the events.
+//! with their conversations (per channel), one multi-row insert of the messages, one
+//! update of every touched conversation (the last two in runs of 64, 32... 1 rows,
+//! `crate::runs`), then the events.
 //! New contacts and conversations, a contact's first name and a conversation coming
 //! back from `done` are written one by one (they are the exception). The outcome is
 //! the same as writing the messages one after the other with `write_one`: the same
@@ -9,7 +10,6 @@
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::sync::OnceLock;
 
 use pronto_core::Folder;
 use sqlx::Row;
@@ -19,7 +19,8 @@ use crate::inbox::{list_key, record_move};
 use crate::live_event::LiveEvent;
 use crate::messages::{MESSAGE_COLUMNS, contact_for, message};
 use crate::model::{Inbound, Message, MessageAuthor, Micros, Stored};
-use crate::{Result, StoreError, fixed_runs};
+use crate::runs::{Forms, fixed_runs, list, params};
+use crate::{Result, StoreError};
 
 /// One message to write: its workspace, the message, and the time of writing.
 pub(crate) type Item<'a> = (i64, &'a Inbound, Micros);
@@ -68,8 +69,13 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
             .collect();
         ids.sort_unstable();
         ids.dedup();
-        for run in fixed_runs(&ids) {
-            let mut q = sqlx::query(DUPLICATES.get(run.len())).bind(*channel);
+        for run in ids.chunks(LOOKUP_KEYS) {
+            // Planned with its values each time (not prepared): see `LOOKUP_KEYS`.
+            let sql = format!(
+                "SELECT {MESSAGE_COLUMNS} FROM messages WHERE channel_id = $1 AND external_id IN ({})",
+                list(run.len(), 2)
+            );
+            let mut q = sqlx::query(&sql).persistent(false).bind(*channel);
             for id in run {
                 q = q.bind(*id);
             }
@@ -85,8 +91,18 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
             .collect();
         contacts.sort_unstable();
         contacts.dedup();
-        for run in fixed_runs(&contacts) {
-            let mut q = sqlx::query(CUSTOMERS.get(run.len())).bind(*channel);
+        for run in contacts.chunks(LOOKUP_KEYS) {
+            let sql = format!(
+                "SELECT i.external_id, i.contact_id, k.name, c.id AS conversation, c.folder,
+                        c.waiting_since, c.last_message_at
+                 FROM contact_identities i
+                 JOIN contacts k ON k.id = i.contact_id
+                 LEFT JOIN conversations c
+                   ON c.channel_id = i.channel_id AND c.contact_id = i.contact_id
+                 WHERE i.channel_id = $1 AND i.external_id IN ({})",
+                list(run.len(), 2)
+            );
+            let mut q = sqlx::query(&sql).persistent(false).bind(*channel);
             for id in run {
                 q = q.bind(*id);
             }
@@ -302,69 +318,13 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
     Ok(stored)
 }
 
-/// A statement written for runs of 64, 8 and 1 rows ([`fixed_runs`]), built once.
-struct Forms {
-    built: OnceLock<[String; 3]>,
-    build: fn(usize) -> String,
-}
-
-impl Forms {
-    const fn new(build: fn(usize) -> String) -> Forms {
-        Forms {
-            built: OnceLock::new(),
-            build,
-        }
-    }
-
-    fn get(&self, rows: usize) -> &str {
-        let forms = self.built.get_or_init(|| [64, 8, 1].map(self.build));
-        match rows {
-            64 => &forms[0],
-            8 => &forms[1],
-            _ => &forms[2],
-        }
-    }
-}
-
-/// `$from`, `$from+1`... as `rows` groups of `width`, each in parentheses.
-fn params(rows: usize, width: usize, from: usize) -> String {
-    (0..rows)
-        .map(|r| {
-            let p: Vec<String> = (0..width)
-                .map(|k| format!("${}", from + r * width + k))
-                .collect();
-            format!("({})", p.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// `$2, $3...`: `n` keys after the channel.
-fn keys(n: usize) -> String {
-    (2..n + 2)
-        .map(|p| format!("${p}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-static DUPLICATES: Forms = Forms::new(|n| {
-    format!(
-        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE channel_id = $1 AND external_id IN ({})",
-        keys(n)
-    )
-});
-
-static CUSTOMERS: Forms = Forms::new(|n| {
-    format!(
-        "SELECT i.external_id, i.contact_id, k.name, c.id AS conversation, c.folder,
-                c.waiting_since, c.last_message_at
-         FROM contact_identities i
-         JOIN contacts k ON k.id = i.contact_id
-         LEFT JOIN conversations c ON c.channel_id = i.channel_id AND c.contact_id = i.contact_id
-         WHERE i.channel_id = $1 AND i.external_id IN ({})",
-        keys(n)
-    )
-});
+/// The most keys a lookup takes (a batch's, usually: `MAX_BATCH`). The two lookups
+/// are sent unprepared, in the batch's own length, so PostgreSQL plans each with its
+/// values. Prepared, their generic plan (chosen at the sixth execution while the
+/// tables were small, and kept until the next ANALYZE) looked the duplicates up
+/// through the channel's time index: 3 to 7 ms a lookup, growing with the table,
+/// half the ingest rate (BENCHMARKS.md, issue 12). Planning them costs far less.
+const LOOKUP_KEYS: usize = 256;
 
 static INSERT: Forms = Forms::new(|n| {
     let rows: Vec<String> = (0..n)
