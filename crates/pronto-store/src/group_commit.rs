@@ -16,6 +16,7 @@
 //! (inserts and updates in runs of 64, 32... 1 rows, `crate::runs`). New contacts
 //! and conversations are written one by one.
 
+pub(crate) mod bodies;
 mod set_write;
 
 use pronto_core::Folder;

@@ -101,6 +101,8 @@ pub struct Store {
     url: Url,
     /// The writer of customer messages, started on first use.
     group: std::sync::Arc<std::sync::OnceLock<group_commit::GroupCommit>>,
+    /// The writer of webhook bodies, started on first use.
+    bodies: std::sync::Arc<std::sync::OnceLock<group_commit::bodies::Bodies>>,
 }
 
 /// The database URL, kept for PostgreSQL's `LISTEN` connection; never printed (it
@@ -186,6 +188,7 @@ impl Store {
             work: tokio::sync::broadcast::channel(16).0,
             url: Url(url.into()),
             group: Default::default(),
+            bodies: Default::default(),
         })
     }
 
@@ -205,10 +208,12 @@ impl Store {
         Ok(())
     }
 
-    /// The same store without the group-commit writer (for the writer itself).
+    /// The same store without the group-commit writers (for a writer itself, which
+    /// would otherwise keep its own channel open and never end).
     fn without_group_commit(&self) -> Store {
         Store {
             group: Default::default(),
+            bodies: Default::default(),
             ..self.clone()
         }
     }

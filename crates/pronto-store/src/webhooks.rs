@@ -58,18 +58,6 @@ pub struct PlatformReply {
 }
 
 impl Store {
-    /// Keeps a webhook body; returns its id. The caller acknowledges only after this.
-    pub async fn accept_webhook(&self, channel_id: i64, body: &[u8], now: Micros) -> Result<i64> {
-        Ok(sqlx::query_scalar(
-            "INSERT INTO webhook_inbox (channel_id, body, received_at) VALUES ($1, $2, $3) RETURNING id",
-        )
-        .bind(channel_id)
-        .bind(body.to_vec())
-        .bind(now)
-        .fetch_one(&self.pool)
-        .await?)
-    }
-
     /// Claims the oldest unprocessed body for `lease` microseconds, counting the
     /// attempt (see [`Store::claim_webhooks`]).
     pub async fn claim_webhook(&self, now: Micros, lease: Micros) -> Result<Option<WebhookBody>> {

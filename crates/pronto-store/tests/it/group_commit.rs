@@ -278,3 +278,37 @@ async fn a_batch_writes_what_the_same_messages_one_at_a_time_write() {
         assert!(p.contains("3 folder moves"), "{p}");
     }
 }
+
+#[tokio::test]
+async fn concurrent_webhook_bodies_are_each_kept_once_under_their_own_id() {
+    for db in backends().await {
+        let s = &db.store;
+        let (_, channel, _) = setup(s).await;
+        let mut tasks = Vec::new();
+        for n in 0..150 {
+            let store = s.clone();
+            tasks.push(tokio::spawn(async move {
+                let body = format!("{{\"n\": {n}}}").into_bytes();
+                (n, store.accept_webhook(channel, &body, T0 + n).await)
+            }));
+        }
+        let mut ids = HashMap::new();
+        for t in tasks {
+            let (n, id) = t.await.unwrap();
+            assert!(ids.insert(id.unwrap(), n).is_none());
+        }
+        // Each id holds the body its delivery handed in, and the bodies come out
+        // in id order.
+        let claimed = s
+            .claim_webhooks(T0 + 1_000, 60_000_000, 1_000)
+            .await
+            .unwrap();
+        assert_eq!(claimed.len(), 150);
+        for b in &claimed {
+            assert_eq!(b.channel_id, channel);
+            let n = ids[&b.id];
+            assert_eq!(b.body, format!("{{\"n\": {n}}}").into_bytes());
+        }
+        assert!(claimed.windows(2).all(|w| w[0].id < w[1].id));
+    }
+}
