@@ -17,7 +17,7 @@
 //! and conversations are written one by one.
 
 pub(crate) mod bodies;
-mod set_write;
+pub(crate) mod set_write;
 
 use pronto_core::Folder;
 use sqlx::Row;
@@ -153,7 +153,10 @@ async fn try_batch(store: &Store, jobs: &[Job]) -> Result<Vec<Stored>> {
     }
     let items: Vec<set_write::Item> = jobs
         .iter()
-        .map(|j| (j.workspace_id, &j.inbound, j.now))
+        .map(|j| {
+            let new = set_write::New::Customer(&j.inbound);
+            (j.workspace_id, new, j.now)
+        })
         .collect();
     let stored = set_write::write_batch(&mut tx, &items).await?;
     tx.commit().await?;

@@ -5,9 +5,9 @@ use std::collections::HashSet;
 
 use sqlx::Row;
 
-use crate::group_commit::write_one;
+use crate::group_commit::set_write;
 use crate::model::{Inbound, Micros, Stored};
-use crate::webhooks::{Open, PlatformReply, write_platform_reply};
+use crate::webhooks::PlatformReply;
 use crate::{Result, Store, StoreError};
 
 /// One message of an imported history, for [`Store::import_history`].
@@ -108,8 +108,8 @@ impl Store {
     }
 
     /// Stores an imported history's messages in the order given, in one
-    /// transaction (one block of `message.created` events, one commit), each once per
-    /// platform id: a message already stored comes back with `created: false`. A
+    /// transaction with a few set-based statements (`group_commit::set_write`; one
+    /// block of `message.created` events, one commit), each once per platform id: a message already stored comes back with `created: false`. A
     /// business message that comes first opens its conversation. One result per
     /// item, in order. If the batch fails (another writer stored one of its messages
     /// meanwhile), each item is written again in a transaction of its own.
@@ -148,21 +148,23 @@ impl Store {
         now: Micros,
     ) -> Result<Vec<Stored>> {
         let mut tx = self.write_tx().await?;
-        let mut stored = Vec::with_capacity(items.len());
-        for item in items {
-            stored.push(match item {
-                HistoryItem::Customer(inbound) => {
-                    write_one(&mut tx, workspace_id, inbound, now).await?
-                }
-                HistoryItem::Business {
-                    reply,
-                    contact_name,
-                } => {
-                    let open = Open::IfMissing(contact_name.as_deref());
-                    write_platform_reply(&mut tx, workspace_id, reply, open, now).await?
-                }
-            });
-        }
+        let batch: Vec<set_write::Item> = items
+            .iter()
+            .map(|item| {
+                let new = match item {
+                    HistoryItem::Customer(inbound) => set_write::New::Customer(inbound),
+                    HistoryItem::Business {
+                        reply,
+                        contact_name,
+                    } => set_write::New::Business {
+                        reply,
+                        contact_name: contact_name.as_deref(),
+                    },
+                };
+                (workspace_id, new, now)
+            })
+            .collect();
+        let stored = set_write::write_batch(&mut tx, &batch).await?;
         tx.commit().await?;
         Ok(stored)
     }

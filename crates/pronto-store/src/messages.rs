@@ -4,7 +4,6 @@
 //! stored is delivered (eventually, and at least once: receivers deduplicate on the
 //! message id Pronto sends along).
 
-use pronto_core::Folder;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -517,59 +516,4 @@ impl Store {
                 .await?,
         )
     }
-}
-
-/// The conversation with a customer on a channel (its id, folder, waiting-since and
-/// last-message times), creating the contact and the conversation when missing.
-pub(crate) async fn find_or_open(
-    tx: &mut AnyConnection,
-    workspace_id: i64,
-    channel_id: i64,
-    contact_external_id: &str,
-    contact_name: Option<&str>,
-    at: Micros,
-    now: Micros,
-) -> Result<(i64, Folder, Option<Micros>, Option<Micros>)> {
-    let contact = contact_for(
-        &mut *tx,
-        workspace_id,
-        channel_id,
-        contact_external_id,
-        contact_name,
-        now,
-    )
-    .await?;
-    let found = sqlx::query(
-        "SELECT id, folder, waiting_since, last_message_at FROM conversations
-             WHERE channel_id = $1 AND contact_id = $2",
-    )
-    .bind(channel_id)
-    .bind(contact)
-    .fetch_optional(&mut *tx)
-    .await?;
-    Ok(match found {
-        Some(r) => {
-            let folder: String = r.try_get("folder")?;
-            (
-                r.try_get::<i64, _>("id")?,
-                Folder::parse(&folder).unwrap_or(Folder::Inbox),
-                r.try_get::<Option<i64>, _>("waiting_since")?,
-                r.try_get::<Option<i64>, _>("last_message_at")?,
-            )
-        }
-        None => {
-            let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO conversations (workspace_id, channel_id, contact_id, list_key, created_at)
-                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                )
-                .bind(workspace_id)
-                .bind(channel_id)
-                .bind(contact)
-                .bind(at)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-            (id, Folder::Inbox, None, None)
-        }
-    })
 }

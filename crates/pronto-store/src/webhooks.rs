@@ -7,7 +7,7 @@ use sqlx::Row;
 use crate::events::Write;
 use crate::inbox::idle_key;
 use crate::live_event::{LiveEvent, MessageStatus};
-use crate::messages::{find_or_open, message_in};
+use crate::messages::message_in;
 use crate::model::{Message, MessageAuthor, Micros, Stored};
 use crate::runs::{Forms, list};
 use crate::{Result, Store, StoreError};
@@ -264,7 +264,7 @@ impl Store {
     ) -> Result<Stored> {
         self.channel(workspace_id, reply.channel_id).await?;
         let mut tx = self.write_tx().await?;
-        match write_platform_reply(&mut tx, workspace_id, reply, Open::Never, now).await {
+        match write_platform_reply(&mut tx, workspace_id, reply, now).await {
             Ok(stored) => {
                 tx.commit().await?;
                 Ok(stored)
@@ -361,16 +361,6 @@ impl Store {
     }
 }
 
-/// Whether [`write_platform_reply`] may open the customer's conversation.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Open<'a> {
-    /// Only an existing conversation takes the message (an echo of a live chat).
-    Never,
-    /// A missing contact and conversation are made (with this name): an imported
-    /// history can begin with the business's message.
-    IfMissing(Option<&'a str>),
-}
-
 /// Writes a business message sent outside Pronto in `tx`, once per platform id
 /// (one already stored comes back as it is, `created: false`), updates its
 /// conversation and emits `message.created`. The caller commits.
@@ -378,7 +368,6 @@ pub(crate) async fn write_platform_reply(
     tx: &mut Write,
     workspace_id: i64,
     reply: &PlatformReply,
-    open: Open<'_>,
     now: Micros,
 ) -> Result<Stored> {
     let existing: Option<i64> =
@@ -393,33 +382,18 @@ pub(crate) async fn write_platform_reply(
             created: false,
         });
     }
-    let (conversation_id, last) = match open {
-        Open::IfMissing(name) => {
-            let (id, _, _, last) = find_or_open(
-                tx,
-                workspace_id,
-                reply.channel_id,
-                &reply.contact_external_id,
-                name,
-                reply.at,
-                now,
-            )
-            .await?;
-            (id, last)
-        }
-        Open::Never => sqlx::query(
-            "SELECT c.id, c.last_message_at FROM conversations c
-             JOIN contact_identities i ON i.contact_id = c.contact_id AND i.channel_id = c.channel_id
-             WHERE c.channel_id = $1 AND i.external_id = $2",
-        )
-        .bind(reply.channel_id)
-        .bind(&reply.contact_external_id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .map(|r| Ok::<_, StoreError>((r.try_get("id")?, r.try_get("last_message_at")?)))
-        .transpose()?
-        .ok_or(StoreError::NotFound("conversation with this customer"))?,
-    };
+    let (conversation_id, last): (i64, Option<Micros>) = sqlx::query(
+        "SELECT c.id, c.last_message_at FROM conversations c
+         JOIN contact_identities i ON i.contact_id = c.contact_id AND i.channel_id = c.channel_id
+         WHERE c.channel_id = $1 AND i.external_id = $2",
+    )
+    .bind(reply.channel_id)
+    .bind(&reply.contact_external_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|r| Ok::<_, StoreError>((r.try_get("id")?, r.try_get("last_message_at")?)))
+    .transpose()?
+    .ok_or(StoreError::NotFound("conversation with this customer"))?;
     let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO messages (workspace_id, channel_id, conversation_id, direction, author, text,
                                external_id, status, at, created_at)
@@ -435,7 +409,7 @@ pub(crate) async fn write_platform_reply(
     .bind(now)
     .fetch_one(&mut **tx)
     .await?;
-    let last = last.map_or(reply.at, |l: Micros| l.max(reply.at));
+    let last = last.map_or(reply.at, |l| l.max(reply.at));
     if matches!(reply.author, MessageAuthor::Agent | MessageAuthor::Bot) {
         sqlx::query(
             "UPDATE conversations SET waiting_since = NULL, last_message_at = $1, list_key = $2 WHERE id = $3",

@@ -1,5 +1,5 @@
-//! A batch of customer messages written with a few set-based statements instead of
-//! three statements a message: one lookup of the duplicates and one of the contacts
+//! A batch of messages (customers', as received, or an imported history's, both
+//! sides) written with a few set-based statements instead of three a message: one lookup of the duplicates and one of the contacts
 //! with their conversations (per channel), one multi-row insert of the messages, one
 //! update of every touched conversation (the last two in runs of 64, 32... 1 rows,
 //! `crate::runs`), then the events.
@@ -20,10 +20,72 @@ use crate::live_event::LiveEvent;
 use crate::messages::{MESSAGE_COLUMNS, contact_for, message};
 use crate::model::{Inbound, Message, MessageAuthor, Micros, Stored};
 use crate::runs::{Forms, fixed_runs, list, params};
+use crate::webhooks::PlatformReply;
 use crate::{Result, StoreError};
 
 /// One message to write: its workspace, the message, and the time of writing.
-pub(crate) type Item<'a> = (i64, &'a Inbound, Micros);
+pub(crate) type Item<'a> = (i64, New<'a>, Micros);
+
+/// A message to write.
+#[derive(Clone, Copy)]
+pub(crate) enum New<'a> {
+    /// A customer's message, as received.
+    Customer(&'a Inbound),
+    /// The business's message sent outside Pronto (an imported history's), which
+    /// opens its conversation if need be; `contact_name` names a contact made for it.
+    Business {
+        reply: &'a PlatformReply,
+        contact_name: Option<&'a str>,
+    },
+}
+
+/// What the batch needs of a message, whichever its kind.
+struct Fields<'a> {
+    channel_id: i64,
+    contact: &'a str,
+    contact_name: Option<&'a str>,
+    external_id: Option<&'a str>,
+    text: &'a str,
+    attachments: serde_json::Value,
+    at: Micros,
+    author: MessageAuthor,
+    direction: &'static str,
+    status: &'static str,
+}
+
+impl<'a> New<'a> {
+    fn fields(self) -> Fields<'a> {
+        match self {
+            New::Customer(m) => Fields {
+                channel_id: m.channel_id,
+                contact: &m.contact_external_id,
+                contact_name: m.contact_name.as_deref(),
+                external_id: m.external_id.as_deref(),
+                text: &m.text,
+                attachments: m.attachments.clone(),
+                at: m.at,
+                author: MessageAuthor::Customer,
+                direction: "in",
+                status: "received",
+            },
+            New::Business {
+                reply,
+                contact_name,
+            } => Fields {
+                channel_id: reply.channel_id,
+                contact: &reply.contact_external_id,
+                contact_name,
+                external_id: Some(&reply.external_id),
+                text: &reply.text,
+                attachments: serde_json::json!([]),
+                at: reply.at,
+                author: reply.author,
+                direction: "out",
+                status: "sent",
+            },
+        }
+    }
+}
 
 /// What became of an item before the insert.
 enum Fate {
@@ -54,9 +116,10 @@ struct Customer {
 /// Writes `items` in `tx` and emits their events; one result per item, in order.
 /// The caller checked that each item's channel is in its workspace.
 pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Vec<Stored>> {
+    let fields: Vec<Fields> = items.iter().map(|(_, m, _)| m.fields()).collect();
     let mut by_channel: HashMap<i64, Vec<usize>> = HashMap::new();
-    for (i, (_, m, _)) in items.iter().enumerate() {
-        by_channel.entry(m.channel_id).or_default().push(i);
+    for (i, f) in fields.iter().enumerate() {
+        by_channel.entry(f.channel_id).or_default().push(i);
     }
     let mut existing: HashMap<(i64, String), Message> = HashMap::new();
     let mut customers: HashMap<(i64, String), Customer> = HashMap::new();
@@ -65,7 +128,7 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
     for (channel, indexes) in &channels {
         let mut ids: Vec<&str> = indexes
             .iter()
-            .filter_map(|&i| items[i].1.external_id.as_deref())
+            .filter_map(|&i| fields[i].external_id)
             .collect();
         ids.sort_unstable();
         ids.dedup();
@@ -85,10 +148,7 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
                 existing.insert(key, m);
             }
         }
-        let mut contacts: Vec<&str> = indexes
-            .iter()
-            .map(|&i| items[i].1.contact_external_id.as_str())
-            .collect();
+        let mut contacts: Vec<&str> = indexes.iter().map(|&i| fields[i].contact).collect();
         contacts.sort_unstable();
         contacts.dedup();
         for run in contacts.chunks(LOOKUP_KEYS) {
@@ -135,8 +195,8 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
     let mut fates = Vec::with_capacity(items.len());
     let mut first_of: HashMap<(i64, &str), usize> = HashMap::new();
     let mut rows: Vec<usize> = Vec::new();
-    for (i, &(ws, m, now)) in items.iter().enumerate() {
-        if let Some(ext) = m.external_id.as_deref() {
+    for (i, (&(ws, _, now), m)) in items.iter().zip(&fields).enumerate() {
+        if let Some(ext) = m.external_id {
             if let Some(found) = existing.get(&(m.channel_id, ext.to_owned())) {
                 fates.push(Fate::Stored(found.clone()));
                 continue;
@@ -147,27 +207,20 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
             }
             first_of.insert((m.channel_id, ext), i);
         }
-        let customer = match customers.entry((m.channel_id, m.contact_external_id.clone())) {
+        let customer = match customers.entry((m.channel_id, m.contact.to_owned())) {
             Entry::Occupied(known) => known.into_mut(),
             Entry::Vacant(new) => {
-                let contact = contact_for(
-                    tx,
-                    ws,
-                    m.channel_id,
-                    &m.contact_external_id,
-                    m.contact_name.as_deref(),
-                    now,
-                )
-                .await?;
+                let contact =
+                    contact_for(tx, ws, m.channel_id, m.contact, m.contact_name, now).await?;
                 new.insert(Customer {
                     contact,
-                    named: m.contact_name.as_deref().is_some_and(|n| !n.is_empty()),
+                    named: m.contact_name.is_some_and(|n| !n.is_empty()),
                     conversation: None,
                 })
             }
         };
         // A contact first known without a name (Instagram DMs carry none) learns it.
-        if let Some(name) = m.contact_name.as_deref().filter(|n| !n.is_empty())
+        if let Some(name) = m.contact_name.filter(|n| !n.is_empty())
             && !customer.named
         {
             sqlx::query("UPDATE contacts SET name = $1 WHERE id = $2 AND name = ''")
@@ -197,11 +250,19 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
                 touched: false,
             },
         };
-        conversation.waiting = Some(conversation.waiting.map_or(m.at, |w| w.min(m.at)));
         conversation.last = Some(conversation.last.map_or(m.at, |l| l.max(m.at)));
         conversation.touched = true;
-        // A conversation in done comes back to the inbox; one in spam stays there.
-        if conversation.folder == Folder::Done {
+        match m.author {
+            MessageAuthor::Customer => {
+                conversation.waiting = Some(conversation.waiting.map_or(m.at, |w| w.min(m.at)));
+            }
+            // A person's or a bot's message answers the customer.
+            MessageAuthor::Agent | MessageAuthor::Bot => conversation.waiting = None,
+            MessageAuthor::Automation => {}
+        }
+        // A customer's message brings a conversation in done back to the inbox; one
+        // in spam stays there.
+        if m.author == MessageAuthor::Customer && conversation.folder == Folder::Done {
             conversation.folder = Folder::Inbox;
             record_move(tx, conversation.id, Folder::Inbox, m.at).await?;
         }
@@ -228,14 +289,18 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
     for run in fixed_runs(&rows) {
         let mut q = sqlx::query_scalar::<_, i64>(INSERT.get(run.len()));
         for (k, &i) in run.iter().enumerate() {
-            let (ws, m, now) = items[i];
+            let (ws, _, now) = items[i];
+            let m = &fields[i];
             q = q
                 .bind(ws)
                 .bind(m.channel_id)
                 .bind(conversation_of[offset + k])
-                .bind(m.text.as_str())
+                .bind(m.direction)
+                .bind(m.author.as_str())
+                .bind(m.text)
                 .bind(m.attachments.to_string())
-                .bind(m.external_id.as_deref())
+                .bind(m.external_id)
+                .bind(m.status)
                 .bind(m.at)
                 .bind(now);
         }
@@ -274,8 +339,8 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
 
     // The results and the events, in item order.
     let mut stored: Vec<Stored> = Vec::with_capacity(items.len());
-    for (i, fate) in fates.into_iter().enumerate() {
-        let (ws, m, now) = items[i];
+    for (i, (fate, m)) in fates.into_iter().zip(fields).enumerate() {
+        let (ws, _, now) = items[i];
         stored.push(match fate {
             Fate::Stored(message) => Stored {
                 message,
@@ -291,12 +356,12 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
                     id: ids[row],
                     conversation_id: conversation,
                     channel_id: m.channel_id,
-                    author: MessageAuthor::Customer,
+                    author: m.author,
                     agent_id: None,
-                    text: m.text.clone(),
-                    attachments: m.attachments.clone(),
-                    external_id: m.external_id.clone(),
-                    status: "received".to_owned(),
+                    text: m.text.to_owned(),
+                    attachments: m.attachments,
+                    external_id: m.external_id.map(str::to_owned),
+                    status: m.status.to_owned(),
                     error: None,
                     at: m.at,
                     reaction: None,
@@ -327,27 +392,11 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
 const LOOKUP_KEYS: usize = 256;
 
 static INSERT: Forms = Forms::new(|n| {
-    let rows: Vec<String> = (0..n)
-        .map(|r| {
-            let p = r * 8;
-            format!(
-                "(${}, ${}, ${}, 'in', 'customer', ${}, ${}, ${}, 'received', ${}, ${})",
-                p + 1,
-                p + 2,
-                p + 3,
-                p + 4,
-                p + 5,
-                p + 6,
-                p + 7,
-                p + 8
-            )
-        })
-        .collect();
     format!(
         "INSERT INTO messages (workspace_id, channel_id, conversation_id, direction, author, text,
                                attachments, external_id, status, at, created_at)
          VALUES {} RETURNING id",
-        rows.join(", ")
+        params(n, 11, 1)
     )
 });
 
