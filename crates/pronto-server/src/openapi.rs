@@ -76,6 +76,11 @@ pub struct ChannelView {
     /// Only when a Messenger or Instagram channel is created: the verify token to
     /// paste beside it.
     pub verify_token: Option<String>,
+    /// Only when a web chat channel is created: the key that signs visitors' ids
+    /// for `Pronto.identify` (HMAC-SHA256 of the id, hex).
+    pub identity_secret: Option<String>,
+    /// A web chat channel's snippet, to paste into the site's pages.
+    pub snippet: Option<String>,
 }
 
 /// An automation rule (`pronto_core::rules::Rule`): `{"name", "enabled", "when":

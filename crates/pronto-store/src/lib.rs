@@ -26,6 +26,7 @@ pub mod model;
 mod retention;
 mod routing;
 pub mod testing;
+mod webchat;
 mod webhooks;
 
 use std::str::FromStr;
@@ -47,6 +48,7 @@ pub use retention::Purged;
 pub use routing::{
     AssignmentLogEntry, HeldConversation, RoutingAgent, RoutingRow, WaitingConversation,
 };
+pub use webchat::VisitorDetails;
 pub use webhooks::{DeadLetter, PlatformReply, WebhookBody};
 
 /// Which database is behind the store.

@@ -104,6 +104,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .merge(crate::ui::router())
+        .merge(crate::webchat::router(&state))
         .route("/api/openapi.json", get(crate::openapi::serve))
         .route(
             "/webhooks/meta/{id}",
