@@ -18,6 +18,7 @@
 pub mod api;
 pub mod stream;
 pub mod token;
+pub mod widget;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Request, State};
@@ -27,7 +28,7 @@ use axum::http::header::{
     VARY,
 };
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Method, StatusCode};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -49,7 +50,7 @@ pub fn snippet(base_url: &str, channel_id: i64) -> String {
     )
 }
 
-/// The visitors' routes, under `/webchat/v1`.
+/// The visitors' routes, under `/webchat/v1`, and the widget's files.
 pub fn router(state: &AppState) -> Router<AppState> {
     let visitor = Router::new()
         .route("/{channel}/config", get(api::config))
@@ -61,7 +62,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/{channel}/events", get(stream::events))
         .fallback(|| async { ApiError::not_found("route") })
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard));
-    Router::new().nest("/webchat/v1", visitor)
+    Router::new()
+        .nest("/webchat/v1", visitor)
+        .route("/widget.js", get(widget::script))
+        .route("/widget.css", get(widget::style))
 }
 
 /// The key that signs visitor tokens.
@@ -94,11 +98,19 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
         }
         Err(e) => return ApiError::from(e).into_response(),
     };
-    let origin = req
-        .headers()
-        .get(ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let origin = {
+        let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+        // Browsers leave `Origin` out of same-origin GETs: a page of Pronto's own
+        // (the demo's) is then its own origin, which only the browser can say
+        // (`Sec-Fetch-Site` is not settable by scripts).
+        match header(ORIGIN) {
+            Some(o) => Some(o.to_owned()),
+            None if header(HeaderName::from_static("sec-fetch-site")) == Some("same-origin") => {
+                Some(state.config.base_url())
+            }
+            None => None,
+        }
+    };
     let Some(origin) = origin.filter(|o| channel.webchat_config().allows(o)) else {
         return ApiError::new(
             StatusCode::FORBIDDEN,

@@ -558,3 +558,27 @@ async fn webchat_on_postgres() {
     a_visitor_writes_and_the_answer_comes_back_live_on(pg().await).await;
     identities_verified_and_not_on(pg().await).await;
 }
+
+#[tokio::test]
+async fn the_widget_is_small_public_and_cacheable() {
+    use std::io::Write;
+    let app = TestApp::spawn().await;
+    let mut gzipped = 0;
+    for (path, kind) in [
+        ("/widget.js", "text/javascript"),
+        ("/widget.css", "text/css"),
+    ] {
+        let r = reqwest::get(app.url(path)).await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let h = r.headers().clone();
+        assert!(h["content-type"].to_str().unwrap().starts_with(kind));
+        assert_eq!(h["access-control-allow-origin"], "*");
+        assert_eq!(h["cross-origin-resource-policy"], "cross-origin");
+        assert_eq!(h["cache-control"], "public, max-age=300");
+        let body = r.bytes().await.unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(&body).unwrap();
+        gzipped += gz.finish().unwrap().len();
+    }
+    assert!(gzipped < 30 * 1024, "the widget is {gzipped} bytes gzipped");
+}
