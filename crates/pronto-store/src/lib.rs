@@ -48,7 +48,7 @@ pub use retention::Purged;
 pub use routing::{
     AssignmentLogEntry, HeldConversation, RoutingAgent, RoutingRow, WaitingConversation,
 };
-pub use webchat::VisitorDetails;
+pub use webchat::{VisitorDetails, VisitorFile};
 pub use webhooks::{DeadLetter, PlatformReply, WebhookBody};
 
 /// Which database is behind the store.

@@ -149,3 +149,69 @@ pub struct VisitorDetails {
     /// Attributes to set (`page`, `email`...).
     pub attributes: Map<String, Value>,
 }
+
+/// A file a web chat visitor attached.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VisitorFile {
+    /// Its key: random, the last part of its address.
+    pub key: String,
+    /// Its workspace.
+    pub workspace_id: i64,
+    /// Its channel.
+    pub channel_id: i64,
+    /// Who sent it.
+    pub visitor: String,
+    /// Its media type (checked against its first bytes).
+    pub content_type: String,
+    /// The name it had on the visitor's device.
+    pub name: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+impl Store {
+    /// Keeps a visitor's file.
+    pub async fn put_visitor_file(&self, file: &VisitorFile, now: Micros) -> Result<()> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "INSERT INTO webchat_files (key, workspace_id, channel_id, visitor, content_type, name, size, bytes, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&file.key)
+        .bind(file.workspace_id)
+        .bind(file.channel_id)
+        .bind(&file.visitor)
+        .bind(&file.content_type)
+        .bind(&file.name)
+        .bind(file.bytes.len() as i64)
+        .bind(file.bytes.clone())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A visitor's file by its key, bytes included.
+    pub async fn visitor_file(&self, key: &str) -> Result<Option<VisitorFile>> {
+        let row = sqlx::query(
+            "SELECT key, workspace_id, channel_id, visitor, content_type, name, bytes
+             FROM webchat_files WHERE key = $1",
+        )
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(VisitorFile {
+                key: r.try_get("key")?,
+                workspace_id: r.try_get("workspace_id")?,
+                channel_id: r.try_get("channel_id")?,
+                visitor: r.try_get("visitor")?,
+                content_type: r.try_get("content_type")?,
+                name: r.try_get("name")?,
+                bytes: r.try_get("bytes")?,
+            })
+        })
+        .transpose()
+    }
+}

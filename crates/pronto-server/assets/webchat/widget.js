@@ -25,7 +25,8 @@
       typing: "typing…", seen: "Seen", sending: "Sending…", failed: "Not sent: tap to retry",
       reconnecting: "Reconnecting…", name: "Your name", email: "Your email",
       start: "Start the chat", prechat: "Tell us who you are, and we'll get back to you.",
-      you: "You", log: "Conversation",
+      you: "You", log: "Conversation", attach: "Attach an image or a PDF",
+      tooBig: "This file is too large.", file: "File",
     },
     fr: {
       open: "Discuter avec nous", close: "Fermer la discussion", send: "Envoyer",
@@ -36,7 +37,8 @@
       typing: "écrit…", seen: "Vu", sending: "Envoi…", failed: "Non envoyé : touchez pour réessayer",
       reconnecting: "Reconnexion…", name: "Votre nom", email: "Votre e-mail",
       start: "Commencer", prechat: "Dites-nous qui vous êtes, nous vous répondrons.",
-      you: "Vous", log: "Conversation",
+      you: "Vous", log: "Conversation", attach: "Joindre une image ou un PDF",
+      tooBig: "Ce fichier est trop volumineux.", file: "Fichier",
     },
     it: {
       open: "Chatta con noi", close: "Chiudi la chat", send: "Invia", placeholder: "Scrivi un messaggio…",
@@ -46,7 +48,8 @@
       typing: "sta scrivendo…", seen: "Visto", sending: "Invio…", failed: "Non inviato: tocca per riprovare",
       reconnecting: "Riconnessione…", name: "Il tuo nome", email: "La tua e-mail",
       start: "Inizia la chat", prechat: "Dicci chi sei e ti risponderemo.",
-      you: "Tu", log: "Conversazione",
+      you: "Tu", log: "Conversazione", attach: "Allega un’immagine o un PDF",
+      tooBig: "Questo file è troppo grande.", file: "File",
     },
   };
   var lang = ((navigator.languages && navigator.languages[0]) || navigator.language || "en")
@@ -71,6 +74,16 @@
     if (text != null) e.textContent = text;
     return e;
   }
+  function icon(d) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("d", d);
+    svg.appendChild(path);
+    return svg;
+  }
   function fill(s, k, v) { return s.replace("{" + k + "}", v); }
   function randomId() {
     var a = new Uint8Array(12);
@@ -92,7 +105,7 @@
   launcher.type = "button";
   launcher.setAttribute("aria-label", T.open);
   launcher.setAttribute("aria-expanded", "false");
-  launcher.appendChild(el("span", "bubble", "💬"));
+  launcher.appendChild(icon("M20 2H4a2 2 0 0 0-2 2v18l4-4h14a2 2 0 0 0 2-2V4a2 2 0 0 0-2-2z"));
   var unread = el("span", "unread");
   unread.hidden = true;
   launcher.appendChild(unread);
@@ -115,10 +128,13 @@
   head.appendChild(avatar);
   head.appendChild(titles);
   head.appendChild(closer);
+  // A live region around a list (a list with the log role would not be a list).
+  var logBox = el("div", "logbox");
+  logBox.setAttribute("role", "log");
+  logBox.setAttribute("aria-live", "polite");
+  logBox.setAttribute("aria-label", T.log);
   var log = el("ol", "log");
-  log.setAttribute("role", "log");
-  log.setAttribute("aria-live", "polite");
-  log.setAttribute("aria-label", T.log);
+  logBox.appendChild(log);
   var typing = el("p", "typing", "");
   typing.hidden = true;
   var notice = el("p", "notice", "");
@@ -153,10 +169,19 @@
   input.maxLength = 5000;
   var sendButton = el("button", "send", T.send);
   sendButton.type = "submit";
+  var attachLabel = el("label", "attach");
+  attachLabel.appendChild(icon("M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6h-1.5z"));
+  var fileInput = el("input");
+  fileInput.type = "file";
+  fileInput.accept = "image/png,image/jpeg,image/gif,image/webp,application/pdf";
+  fileInput.setAttribute("aria-label", T.attach);
+  attachLabel.title = T.attach;
+  attachLabel.appendChild(fileInput);
+  composer.appendChild(attachLabel);
   composer.appendChild(input);
   composer.appendChild(sendButton);
   panel.appendChild(head);
-  panel.appendChild(log);
+  panel.appendChild(logBox);
   panel.appendChild(typing);
   panel.appendChild(notice);
   panel.appendChild(prechat);
@@ -195,6 +220,7 @@
     host.style.setProperty("--pw-color", c.color);
     title.textContent = c.name;
     if (c.avatar_url) { avatar.src = c.avatar_url; avatar.hidden = false; }
+    attachLabel.hidden = !c.attachments_max_bytes;
     if (c.status === "away") {
       var when = c.back_at ? new Date(c.back_at / 1000).toLocaleString(lang, {
         weekday: "long", hour: "2-digit", minute: "2-digit" }) : null;
@@ -239,8 +265,8 @@
     }
     li.className = "msg " + m.from;
     li.textContent = "";
-    var bubble = el("p", "text", m.text);
-    li.appendChild(bubble);
+    if (m.text) li.appendChild(el("p", "text", m.text));
+    (m.attachments || []).forEach(function (a) { li.appendChild(attachment(a)); });
     var meta = el("span", "meta", new Date(m.at / 1000).toLocaleTimeString(lang, {
       hour: "2-digit", minute: "2-digit" }));
     if (m.from === "visitor") {
@@ -254,6 +280,25 @@
     read();
   }
 
+  function attachment(a) {
+    // Only files this Pronto serves, by their key.
+    if (!/^[0-9a-f]{32}$/.test(a.id || "")) return el("span");
+    var url = base + "/webchat/files/" + a.id;
+    var link = el("a", "file");
+    link.href = url;
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
+    if (a.type === "image") {
+      var img = el("img");
+      img.src = url;
+      img.alt = a.name || T.file;
+      link.appendChild(img);
+    } else {
+      link.textContent = a.name || T.file;
+    }
+    return link;
+  }
+
   function markSeen() {
     // "Seen" under the visitor's last message the team has seen.
     var seen = root.querySelectorAll ? root.querySelectorAll(".seen") : [];
@@ -265,7 +310,7 @@
     if (last) last.appendChild(el("span", "seen", T.seen));
   }
 
-  function scroll() { log.scrollTop = log.scrollHeight; }
+  function scroll() { logBox.scrollTop = logBox.scrollHeight; }
 
   function read() {
     if (panel.hidden || document.hidden || !state.token) return;
@@ -376,7 +421,7 @@
     });
   }
 
-  function send(text, clientId) {
+  function send(text, clientId, files) {
     var saved = store.get();
     var body = {
       client_id: clientId, text: text, page: location.href.slice(0, 2000), language: navigator.language,
@@ -384,10 +429,11 @@
     };
     if (saved.name) body.name = saved.name;
     if (saved.email) body.email = saved.email;
+    if (files) body.attachments = files;
     var li = state.pending[clientId];
     if (!li) {
       li = el("li", "msg visitor pending");
-      li.appendChild(el("p", "text", text));
+      li.appendChild(el("p", "text", text || T.file));
       li.dataset.at = String(Date.now() * 1000);
       state.pending[clientId] = li;
       log.appendChild(li);
@@ -406,7 +452,7 @@
       li.onclick = function () {
         li.onclick = null;
         if (s) s.remove();
-        send(text, clientId);
+        send(text, clientId, files);
       };
     });
   }
@@ -417,6 +463,26 @@
     if (!text || !state.token) return;
     input.value = "";
     send(text, randomId());
+  });
+  fileInput.addEventListener("change", function () {
+    var f = fileInput.files && fileInput.files[0];
+    fileInput.value = "";
+    if (!f || !state.token || !state.config) return;
+    if (f.size > state.config.attachments_max_bytes) {
+      notice.textContent = T.tooBig;
+      notice.hidden = false;
+      return;
+    }
+    fetch(api + "/attachments", {
+      method: "POST", body: f, credentials: "omit",
+      headers: { authorization: "Bearer " + state.token, "content-type": f.type,
+        "x-filename": f.name.replace(/[^\w. -]/g, "").slice(0, 100) },
+    }).then(function (r) {
+      return r.json().then(function (v) { if (!r.ok) throw new Error(v.message); return v; });
+    }).then(function (a) { send("", randomId(), [a.id]); }, function (e) {
+      notice.textContent = e.message || T.failed;
+      notice.hidden = false;
+    });
   });
   input.addEventListener("keydown", function (e) {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {

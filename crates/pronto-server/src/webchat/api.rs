@@ -324,6 +324,9 @@ pub struct SendBody {
     name: Option<String>,
     /// From the pre-chat form.
     email: Option<String>,
+    /// Keys of files uploaded first (`attachments`).
+    #[serde(default)]
+    attachments: Vec<String>,
 }
 
 /// `POST /webchat/v1/{channel}/messages`: the visitor writes; the message goes
@@ -350,9 +353,10 @@ pub async fn send(
             "client_id must have 1 to 100 letters, digits, - or _",
         ));
     }
-    if body.text.trim().is_empty() {
-        return Err(ApiError::invalid("a message needs text"));
+    if body.text.trim().is_empty() && body.attachments.is_empty() {
+        return Err(ApiError::invalid("a message needs text or attachments"));
     }
+    let attachments = super::files::attachments_of(&state, &auth, &body.attachments).await?;
     if body.text.chars().count() > MAX_TEXT {
         return Err(ApiError::invalid(format!(
             "the text is longer than {MAX_TEXT} characters"
@@ -376,7 +380,7 @@ pub async fn send(
         // Namespaced by the visitor, so that one visitor's ids never meet another's.
         external_id: Some(format!("{visitor}/{client_id}")),
         text: body.text,
-        attachments: json!([]),
+        attachments,
         at: now,
     };
     let stored = crate::inbound::receive_one(&state, channel, inbound).await?;

@@ -16,6 +16,7 @@
 //! (it is delivered by being stored, and streamed to the visitor: [`stream`]).
 
 pub mod api;
+pub mod files;
 pub mod stream;
 pub mod token;
 pub mod widget;
@@ -60,10 +61,17 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/{channel}/typing", post(api::typing))
         .route("/{channel}/read", post(api::read))
         .route("/{channel}/events", get(stream::events))
+        .route(
+            "/{channel}/attachments",
+            post(files::upload).layer(axum::extract::DefaultBodyLimit::max(
+                pronto_core::webchat::MAX_ATTACHMENT_BYTES as usize,
+            )),
+        )
         .fallback(|| async { ApiError::not_found("route") })
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard));
     Router::new()
         .nest("/webchat/v1", visitor)
+        .route("/webchat/files/{key}", get(files::serve))
         .route("/widget.js", get(widget::script))
         .route("/widget.css", get(widget::style))
 }
@@ -128,7 +136,7 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
         );
         h.insert(
             ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static("authorization, content-type, last-event-id"),
+            HeaderValue::from_static("authorization, content-type, last-event-id, x-filename"),
         );
         h.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
         r

@@ -322,6 +322,20 @@ async fn a_visitor_writes_and_the_answer_comes_back_live_on(app: TestApp) {
         contact["attributes"]["page"],
         "https://shop.example.com/cart"
     );
+    // The contact card: the page (a link), the browser's language, the local time.
+    let (_, pane) = admin
+        .get(&format!("/ui/conversations/{conversation}"))
+        .await;
+    let pane = pane.as_str().unwrap_or_default().to_owned();
+    assert!(
+        pane.contains("href=\"https://shop.example.com/cart\""),
+        "{pane}"
+    );
+    assert!(
+        pane.contains("On the page") && pane.contains("fr-FR"),
+        "{pane}"
+    );
+    assert!(pane.contains("data-tz=\"Europe/Paris\""), "{pane}");
 
     // The visitor's typing reaches the agents.
     assert_eq!(
@@ -557,6 +571,7 @@ async fn webchat_on_postgres() {
     the_channel_is_made_with_a_sealed_secret_and_a_snippet_on(pg().await).await;
     a_visitor_writes_and_the_answer_comes_back_live_on(pg().await).await;
     identities_verified_and_not_on(pg().await).await;
+    attachments_up_to_the_limit_on(pg().await).await;
 }
 
 #[tokio::test]
@@ -581,4 +596,82 @@ async fn the_widget_is_small_public_and_cacheable() {
         gzipped += gz.finish().unwrap().len();
     }
     assert!(gzipped < 30 * 1024, "the widget is {gzipped} bytes gzipped");
+}
+
+async fn attachments_up_to_the_limit_on(app: TestApp) {
+    let admin = app.admin().await;
+    let (status, c) = admin
+        .post(
+            "/api/v1/channels",
+            json!({"kind": "webchat", "name": "Files", "config": {
+                "allowed_origins": [SITE], "attachments_max_bytes": 1000}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let channel = c["id"].as_i64().unwrap();
+    let mut visitor = Visitor::new(&app, channel, SITE);
+    visitor.start().await;
+    let upload = |bytes: Vec<u8>, kind: &'static str| {
+        let v = visitor.clone();
+        async move {
+            let r = v
+                .request(reqwest::Method::POST, "/attachments")
+                .header("content-type", kind)
+                .header("x-filename", "photo.png")
+                .body(bytes)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status();
+            (status, r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let png = [b"\x89PNG\r\n\x1a\n".as_slice(), &[0u8; 100]].concat();
+    let (status, file) = upload(png.clone(), "image/png").await;
+    assert_eq!(status, StatusCode::CREATED, "{file}");
+    let (status, _) = upload([png.as_slice(), &[0u8; 1000]].concat(), "image/png").await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let (status, _) = upload(b"<svg onload=alert(1)>".to_vec(), "image/png").await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let (status, _) = upload(b"<html><script>".to_vec(), "text/html").await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    let key = file["id"].as_str().unwrap();
+    let (status, m) = visitor
+        .post(
+            "/messages",
+            json!({"client_id": "f1", "attachments": [key]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{m}");
+    assert_eq!(m["attachments"][0]["type"], "image");
+    let url = m["attachments"][0]["url"].as_str().unwrap().to_owned();
+    assert!(url.ends_with(&format!("/webchat/files/{key}")), "{url}");
+    let served = reqwest::get(app.url(&format!("/webchat/files/{key}")))
+        .await
+        .unwrap();
+    assert_eq!(served.headers()["content-type"], "image/png");
+    assert_eq!(served.headers()["x-content-type-options"], "nosniff");
+    assert!(
+        served.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("sandbox")
+    );
+    assert_eq!(served.bytes().await.unwrap().as_ref(), png.as_slice());
+    // Another visitor cannot send someone else's file as theirs.
+    let mut other = Visitor::new(&app, channel, SITE);
+    other.start().await;
+    let (status, _) = other
+        .post(
+            "/messages",
+            json!({"client_id": "f2", "attachments": [key]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn attachments_are_checked_kept_and_served_inert() {
+    attachments_up_to_the_limit_on(TestApp::spawn().await).await;
 }
