@@ -166,7 +166,7 @@ pub fn check_config(mut config: Map<String, Value>) -> Result<Map<String, Value>
     for (field, max) in [("business_name", 100), ("greeting", 500)] {
         if config
             .get(field)
-            .is_some_and(|v| !v.as_str().is_some_and(|s| s.chars().count() <= max))
+            .is_some_and(|v| v.as_str().is_none_or(|s| s.chars().count() > max))
         {
             let expected = if max == 100 {
                 "a text of at most 100 characters"
@@ -200,7 +200,7 @@ pub fn check_config(mut config: Map<String, Value>) -> Result<Map<String, Value>
     }
     if config
         .get("attachments_max_bytes")
-        .is_some_and(|v| !v.as_u64().is_some_and(|n| n <= MAX_ATTACHMENT_BYTES))
+        .is_some_and(|v| v.as_u64().is_none_or(|n| n > MAX_ATTACHMENT_BYTES))
     {
         let expected = "a number of bytes from 0 (no attachments) to 26214400 (25 MB)";
         return Err(ConfigError::Type {

@@ -27,6 +27,8 @@
       start: "Start the chat", prechat: "Tell us who you are, and we'll get back to you.",
       you: "You", log: "Conversation", attach: "Attach an image or a PDF",
       tooBig: "This file is too large.", file: "File",
+      offer: "Leave your email and we'll answer you there if you've gone.", save: "Save",
+      saved: "We'll answer at {e} if you've gone.",
     },
     fr: {
       open: "Discuter avec nous", close: "Fermer la discussion", send: "Envoyer",
@@ -39,6 +41,8 @@
       start: "Commencer", prechat: "Dites-nous qui vous êtes, nous vous répondrons.",
       you: "Vous", log: "Conversation", attach: "Joindre une image ou un PDF",
       tooBig: "Ce fichier est trop volumineux.", file: "Fichier",
+      offer: "Laissez votre e-mail : nous vous y répondrons si vous êtes parti.", save: "Enregistrer",
+      saved: "Nous répondrons à {e} si vous êtes parti.",
     },
     it: {
       open: "Chatta con noi", close: "Chiudi la chat", send: "Invia", placeholder: "Scrivi un messaggio…",
@@ -50,6 +54,8 @@
       start: "Inizia la chat", prechat: "Dicci chi sei e ti risponderemo.",
       you: "Tu", log: "Conversazione", attach: "Allega un’immagine o un PDF",
       tooBig: "Questo file è troppo grande.", file: "File",
+      offer: "Lascia la tua e-mail: ti risponderemo lì se te ne sei andato.", save: "Salva",
+      saved: "Risponderemo a {e} se te ne sei andato.",
     },
   };
   var lang = ((navigator.languages && navigator.languages[0]) || navigator.language || "en")
@@ -161,6 +167,21 @@
   var startButton = el("button", "primary", T.start);
   startButton.type = "submit";
   prechat.appendChild(startButton);
+  // Away: the offer to be answered by email later.
+  var offer = el("form", "offer");
+  offer.hidden = true;
+  var offerLabel = el("label", null, T.offer);
+  offerLabel.htmlFor = "pw-offer";
+  var offerInput = el("input");
+  offerInput.id = "pw-offer";
+  offerInput.type = "email";
+  offerInput.required = true;
+  offerInput.autocomplete = "email";
+  var offerButton = el("button", "primary", T.save);
+  offerButton.type = "submit";
+  offer.appendChild(offerLabel);
+  offer.appendChild(offerInput);
+  offer.appendChild(offerButton);
   var composer = el("form", "composer");
   var input = el("textarea");
   input.rows = 1;
@@ -185,6 +206,7 @@
   panel.appendChild(typing);
   panel.appendChild(notice);
   panel.appendChild(prechat);
+  panel.appendChild(offer);
   panel.appendChild(composer);
   box.appendChild(panel);
   box.appendChild(launcher);
@@ -241,6 +263,7 @@
     var need = c && c.prechat_form && !state.hasMessages && !store.get().email;
     prechat.hidden = !need;
     composer.hidden = !!need;
+    offer.hidden = !!need || !c || c.status !== "away" || !!store.get().email;
   }
 
   function render(m, live) {
@@ -496,6 +519,16 @@
       state.lastTyping = now;
       call("POST", "/typing").catch(function () {});
     }
+  });
+  offer.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var email = offerInput.value.trim();
+    store.set({ email: email });
+    // Kept on the contact now if there is one, else sent with the first message.
+    if (state.hasMessages) call("POST", "/contact", { email: email }).catch(function () {});
+    notice.textContent = fill(T.saved, "e", email);
+    notice.hidden = false;
+    showPrechat();
   });
   prechat.addEventListener("submit", function (e) {
     e.preventDefault();

@@ -467,3 +467,52 @@ pub async fn read(
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
+
+/// The body of `contact`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactBody {
+    name: Option<String>,
+    /// Where the visitor would like the answer, if they leave.
+    email: Option<String>,
+}
+
+/// `POST /webchat/v1/{channel}/contact`: the visitor leaves a name or an email to
+/// be answered later (kept on their own contact, as given: unverified unless the
+/// site vouched for the visitor). Before the visitor's first message there is no
+/// contact yet: the widget sends them with that message instead (204 either way).
+pub async fn contact(
+    State(state): State<AppState>,
+    auth: VisitorAuth,
+    ip: ClientIp,
+    ApiJson(body): ApiJson<ContactBody>,
+) -> ApiResult<Response> {
+    if let Err(limited) = Limits::Session.check(&state, ip, Some(&auth.visitor.visitor)) {
+        return Ok(limited.into());
+    }
+    let name = short("name", &body.name, 200)?;
+    let email = email(&body.email)?;
+    let ws = auth.channel.workspace_id;
+    let (contact, _) = state
+        .store
+        .visitor_conversation(ws, auth.channel.id, &auth.visitor.visitor)
+        .await?;
+    if let Some(contact) = contact {
+        let mut attributes = Map::new();
+        if let Some(e) = email {
+            attributes.insert("email".into(), json!(e));
+            attributes.insert("email_verified".into(), json!(auth.visitor.is_verified()));
+            attributes.insert("answer_by_email".into(), json!(true));
+        }
+        let details = VisitorDetails {
+            name,
+            attributes,
+            ..Default::default()
+        };
+        state
+            .store
+            .update_visitor_contact(ws, contact, &details, state.now())
+            .await?;
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -59,6 +59,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/{channel}/identify", post(api::identify))
         .route("/{channel}/messages", get(api::messages).post(api::send))
         .route("/{channel}/typing", post(api::typing))
+        .route("/{channel}/contact", post(api::contact))
         .route("/{channel}/read", post(api::read))
         .route("/{channel}/events", get(stream::events))
         .route(

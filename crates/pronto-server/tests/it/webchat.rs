@@ -572,6 +572,7 @@ async fn webchat_on_postgres() {
     a_visitor_writes_and_the_answer_comes_back_live_on(pg().await).await;
     identities_verified_and_not_on(pg().await).await;
     attachments_up_to_the_limit_on(pg().await).await;
+    away_with_an_email_to_answer_later_on(pg().await).await;
 }
 
 #[tokio::test]
@@ -674,4 +675,63 @@ async fn attachments_up_to_the_limit_on(app: TestApp) {
 #[tokio::test]
 async fn attachments_are_checked_kept_and_served_inert() {
     attachments_up_to_the_limit_on(TestApp::spawn().await).await;
+}
+
+async fn away_with_an_email_to_answer_later_on(app: TestApp) {
+    let admin = app.admin().await;
+    let (channel, _) = webchat(&admin).await;
+    let (status, _) = admin
+        .put(
+            &format!("/api/v1/channels/{channel}/automation"),
+            json!({"away_message": {"enabled": true, "text": "We are out, back soon."}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut visitor = Visitor::new(&app, channel, SITE);
+    let (_, config) = visitor.get("/config").await;
+    assert_eq!(
+        (config["status"].as_str(), config["away_message"].as_str()),
+        (Some("available"), None)
+    );
+    let (status, _) = admin
+        .put(
+            &format!("/api/v1/channels/{channel}/status"),
+            json!({"status": "away"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, config) = visitor.get("/config").await;
+    assert_eq!(config["status"], "away", "{config}");
+    assert_eq!(config["away_message"], "We are out, back soon.");
+    assert!(
+        config["back_at"].as_i64().is_some(),
+        "a manual away ends by itself: {config}"
+    );
+
+    visitor.start().await;
+    visitor.says("a1", "anyone there?").await;
+    let (status, _) = visitor
+        .post("/contact", json!({"email": "lia@example.com"}))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, bad) = visitor
+        .post("/contact", json!({"email": "not an email"}))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+    let (_, list) = admin
+        .get(&format!("/api/v1/conversations?channel={channel}"))
+        .await;
+    let conversation = list["items"][0]["id"].as_i64().unwrap();
+    let (_, detail) = admin
+        .get(&format!("/api/v1/conversations/{conversation}"))
+        .await;
+    let attributes = &detail["contact"]["attributes"];
+    assert_eq!(attributes["email"], "lia@example.com");
+    assert_eq!(attributes["email_verified"], false);
+    assert_eq!(attributes["answer_by_email"], true);
+}
+
+#[tokio::test]
+async fn away_the_widget_says_so_and_takes_an_email() {
+    away_with_an_email_to_answer_later_on(TestApp::spawn().await).await;
 }
