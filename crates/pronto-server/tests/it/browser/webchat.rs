@@ -1,6 +1,7 @@
 //! The web chat end to end in Chromium: a page of another origin embeds the widget,
 //! a visitor writes, an agent answers from the inbox, the visitor sees the answer
-//! live, and a reload keeps the conversation.
+//! live, and a reload keeps the conversation; a second tab shares it, a lost
+//! connection misses nothing, and a site that is not allowed gets no session.
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -8,7 +9,7 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use serde_json::json;
 
-use super::{Browser, Key, Options};
+use super::{Browser, Key, Options, Proxy};
 use crate::support::TestApp;
 
 fn now_micros() -> i64 {
@@ -78,14 +79,9 @@ async fn visitor_writes(browser: &Browser, text: &str) {
     browser.press_key(Key::Enter).await;
 }
 
-#[tokio::test]
-async fn browser_a_visitor_and_an_agent_talk_through_the_web_chat() {
-    let Some(visitor) = Browser::open_with(Options::desktop().lang("fr-FR")).await else {
-        return;
-    };
-    let Some(agent) = Browser::open().await else {
-        return;
-    };
+/// A server with its workers on the real clock (the widget counts time with the
+/// browser's), and a web chat channel for the origins a test gives it later.
+async fn live_app() -> (TestApp, crate::support::Client, i64) {
     let db = pronto_store::testing::sqlite().await;
     let url = db.url.clone();
     let app = TestApp::start_with(url, Some(db), true, |_| {}).await;
@@ -107,9 +103,11 @@ async fn browser_a_visitor_and_an_agent_talk_through_the_web_chat() {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{ch}");
-    let channel = ch["id"].as_i64().unwrap();
-    let origin = site(&app.url(""), channel).await;
-    // Only the site's origin is allowed.
+    (app, admin, ch["id"].as_i64().unwrap())
+}
+
+/// Makes `origins` the channel's allowed origins.
+async fn allow(app: &TestApp, channel: i64, origins: &[&str]) {
     let stored = app
         .state
         .store
@@ -117,12 +115,124 @@ async fn browser_a_visitor_and_an_agent_talk_through_the_web_chat() {
         .await
         .unwrap();
     let mut config = stored.config;
-    config["allowed_origins"] = json!([origin]);
+    config["allowed_origins"] = json!(origins);
     app.state
         .store
         .set_channel_config(stored.workspace_id, channel, &config)
         .await
         .unwrap();
+}
+
+/// The conversation of the channel (there is one).
+async fn the_conversation(admin: &crate::support::Client, channel: i64) -> i64 {
+    for _ in 0..200 {
+        let (_, list) = admin
+            .get(&format!("/api/v1/conversations?channel={channel}"))
+            .await;
+        if let Some(id) = list["items"][0]["id"].as_i64() {
+            return id;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no conversation on channel {channel}");
+}
+
+async fn reply(admin: &crate::support::Client, conversation: i64, text: &str) {
+    let (status, m) = admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"text": text}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{m}");
+}
+
+#[tokio::test]
+async fn browser_tabs_share_the_chat_a_lost_connection_misses_nothing_and_other_sites_are_refused()
+{
+    let Some(visitor) = Browser::open().await else {
+        return;
+    };
+    let (app, admin, channel) = live_app().await;
+    let proxy = Proxy::start(app.addr).await;
+    let origin = site(&proxy.url(""), channel).await;
+    let stranger = site(&proxy.url(""), channel).await;
+    allow(&app, channel, &[&origin]).await;
+
+    // A site that is not allowed: the widget cannot start a session.
+    visitor.goto(&format!("{stranger}/")).await;
+    visitor
+        .wait_until(&format!(
+            "{} && {}.classList.contains('offline')",
+            inside(".pw"),
+            inside(".pw")
+        ))
+        .await;
+
+    // The allowed site, in a first tab.
+    visitor.goto(&format!("{origin}/")).await;
+    visitor.wait_until(&inside(".launcher")).await;
+    visitor
+        .execute(&format!("{}.click()", inside(".launcher")))
+        .await;
+    visitor_writes(&visitor, "Is the shop open on Sunday?").await;
+    widget_shows(&visitor, "Is the shop open on Sunday?").await;
+    let conversation = the_conversation(&admin, channel).await;
+    let first = visitor.client.window().await.unwrap();
+
+    // A second tab shares the conversation, and both get the answer live.
+    let second = visitor.client.new_window(true).await.unwrap().handle;
+    visitor
+        .client
+        .switch_to_window(second.clone())
+        .await
+        .unwrap();
+    visitor.goto(&format!("{origin}/")).await;
+    widget_shows(&visitor, "Is the shop open on Sunday?").await;
+    reply(&admin, conversation, "Yes, from 10 to 18.").await;
+    widget_shows(&visitor, "Yes, from 10 to 18.").await;
+    visitor
+        .client
+        .switch_to_window(first.clone())
+        .await
+        .unwrap();
+    widget_shows(&visitor, "Yes, from 10 to 18.").await;
+
+    // The network goes down; an answer comes meanwhile; the widget catches up.
+    proxy.pause();
+    visitor
+        .wait_until(&format!("{}.classList.contains('offline')", inside(".pw")))
+        .await;
+    reply(&admin, conversation, "Anything else?").await;
+    proxy.resume();
+    widget_shows(&visitor, "Anything else?").await;
+    visitor
+        .wait_until(&format!("!{}.classList.contains('offline')", inside(".pw")))
+        .await;
+    assert_eq!(
+        visitor
+            .execute(&format!(
+                "return {}.querySelectorAll('li[data-id]').length",
+                inside(".log")
+            ))
+            .await,
+        json!(3),
+        "each message once"
+    );
+    visitor.close().await;
+}
+
+#[tokio::test]
+async fn browser_a_visitor_and_an_agent_talk_through_the_web_chat() {
+    let Some(visitor) = Browser::open_with(Options::desktop().lang("fr-FR")).await else {
+        return;
+    };
+    let Some(agent) = Browser::open().await else {
+        return;
+    };
+    let (app, _admin, channel) = live_app().await;
+    let origin = site(&app.url(""), channel).await;
+    allow(&app, channel, &[&origin]).await;
 
     // The visitor opens the site: the widget loads, in French, with the greeting.
     visitor.goto(&format!("{origin}/")).await;
@@ -165,9 +275,6 @@ async fn browser_a_visitor_and_an_agent_talk_through_the_web_chat() {
         .type_into("#reply-text", "Oui, en bleu et en noir.")
         .await;
     agent.press_key(Key::Enter).await;
-    agent
-        .wait_for_text("#thread .msg.agent .state", "Sent")
-        .await;
 
     // The visitor sees the answer live, without a reload.
     visitor.execute("window.__sameDocument = true").await;
@@ -178,6 +285,10 @@ async fn browser_a_visitor_and_an_agent_talk_through_the_web_chat() {
             .await,
         json!(true)
     );
+    // The visitor has the chat open: the agent sees the answer read.
+    agent
+        .wait_for_text("#thread .msg.agent .state", "Read")
+        .await;
 
     // A reload keeps the conversation.
     visitor.goto(&format!("{origin}/")).await;
