@@ -32,6 +32,10 @@ pub enum BenchCommand {
     /// latency, and the time until each is a stored message. SQLite by default;
     /// PostgreSQL with --database-url.
     Webhooks(server::webhooks::WebhookBench),
+    /// Web chat visitors, each holding a live stream and writing: the latency from a
+    /// visitor to the agent's stream and back, and the memory per connected
+    /// visitor. SQLite by default; PostgreSQL with --database-url.
+    Webchat(server::webchat::WebChatBench),
     /// The router (`pronto_core::routing`): routing decisions per second in each mode
     /// with 1,000 agents and 100,000 waiting conversations.
     Routing(routing::RoutingBench),
@@ -69,6 +73,7 @@ pub fn run(command: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Report(args) => report(args),
         BenchCommand::Server(args) => server::run(args),
         BenchCommand::Webhooks(args) => server::webhooks::run(args),
+        BenchCommand::Webchat(args) => server::webchat::run(args),
         BenchCommand::Inbox(args) => server::inbox::run(args),
         BenchCommand::Retention(args) => server::retention::run(args),
         BenchCommand::Routing(args) => routing::run(args),

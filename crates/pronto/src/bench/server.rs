@@ -10,6 +10,7 @@ mod harness;
 pub mod inbox;
 mod load;
 pub mod retention;
+pub mod webchat;
 pub mod webhooks;
 mod yardstick;
 
