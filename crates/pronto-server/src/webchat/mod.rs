@@ -16,6 +16,7 @@
 //! (it is delivered by being stored, and streamed to the visitor: [`stream`]).
 
 pub mod api;
+pub mod feed;
 pub mod files;
 pub mod stream;
 pub mod token;

@@ -19,6 +19,7 @@
 //! token travels in the `Authorization` header, never in a URL.
 
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::State;
@@ -56,12 +57,34 @@ struct Cursor {
     expires: i64,
     conversation: Option<i64>,
     after: i64,
-    wake: broadcast::Receiver<i64>,
+    /// The workspace's events as this node's one reader reads them (`feed`).
+    feed: broadcast::Receiver<Arc<Logged>>,
+    /// Reading the log itself until it meets the feed: at the start, and after
+    /// falling behind the feed.
+    catching_up: bool,
     _slot: tokio::sync::OwnedSemaphorePermit,
     buffer: std::collections::VecDeque<Logged>,
 }
 
 impl Cursor {
+    /// Looks for the visitor's conversation again if none was found yet and
+    /// `event` may have made it: it was committed with the event.
+    async fn find_conversation(&mut self, event: &LiveEvent) {
+        let maybe = matches!(event, LiveEvent::MessageCreated { message, .. } if message.channel_id == self.channel);
+        if self.conversation.is_some() || !maybe {
+            return;
+        }
+        match self
+            .state
+            .store
+            .visitor_conversation(self.workspace, self.channel, &self.visitor)
+            .await
+        {
+            Ok((_, found)) => self.conversation = found,
+            Err(e) => tracing::warn!("visitor stream: {e}"),
+        }
+    }
+
     /// The visitor's view of a logged event, if it is about their conversation.
     fn view(&self, logged: &Logged) -> Option<Event> {
         let mine = |id: i64| self.conversation == Some(id);
@@ -146,8 +169,10 @@ pub async fn events(
         .store
         .visitor_conversation(workspace, auth.channel.id, &auth.visitor.visitor)
         .await?;
+    let feed = state.feeds.subscribe(&state, workspace, after);
     let cursor = Cursor {
-        wake: state.store.subscribe(),
+        feed,
+        catching_up: true,
         state,
         workspace,
         channel: auth.channel.id,
@@ -176,42 +201,46 @@ pub async fn events(
             if c.state.is_stopping() || c.state.now() >= c.expires {
                 return None;
             }
-            match c.state.store.events_after(c.workspace, c.after, 200).await {
-                Ok(list) if !list.is_empty() => {
-                    // Looked for after the read: a conversation whose first message
-                    // is in the list was committed with it, so it is found here.
-                    if c.conversation.is_none() {
-                        match c
-                            .state
-                            .store
-                            .visitor_conversation(c.workspace, c.channel, &c.visitor)
-                            .await
-                        {
-                            Ok((_, found)) => c.conversation = found,
-                            Err(e) => tracing::warn!("visitor stream: {e}"),
+            if c.catching_up {
+                match c.state.store.events_after(c.workspace, c.after, 200).await {
+                    Ok(list) if !list.is_empty() => {
+                        // Looked for after the read: a conversation whose first
+                        // message is in the list was committed with it.
+                        let made = list.iter().find(|e| {
+                            matches!(&e.event, LiveEvent::MessageCreated { message, .. } if message.channel_id == c.channel)
+                        });
+                        if let Some(e) = made {
+                            let event = e.event.clone();
+                            c.find_conversation(&event).await;
                         }
+                        c.buffer.extend(list);
                     }
-                    c.buffer.extend(list);
-                    continue;
+                    Ok(_) => c.catching_up = false,
+                    Err(e) => {
+                        tracing::warn!("visitor stream: {e}");
+                        tokio::time::sleep(POLL).await;
+                    }
                 }
-                Ok(_) => {}
-                Err(e) => tracing::warn!("visitor stream: {e}"),
+                continue;
             }
             let state = c.state.clone();
-            let wait = tokio::time::timeout(POLL, async {
-                loop {
-                    match c.wake.recv().await {
-                        Ok(ws) if ws == c.workspace => break,
-                        Ok(_) => continue,
-                        Err(broadcast::error::RecvError::Lagged(_)) => break,
-                        Err(broadcast::error::RecvError::Closed) => {
-                            std::future::pending::<()>().await;
+            tokio::select! {
+                received = c.feed.recv() => match received {
+                    Ok(e) if e.seq <= c.after => {}
+                    Ok(e) => {
+                        c.find_conversation(&e.event).await;
+                        c.after = e.seq;
+                        if let Some(event) = c.view(&e) {
+                            return Some((Ok(event), c));
                         }
                     }
-                }
-            });
-            tokio::select! {
-                _ = wait => {}
+                    Err(broadcast::error::RecvError::Lagged(_)) => c.catching_up = true,
+                    Err(broadcast::error::RecvError::Closed) => {
+                        c.feed = c.state.feeds.subscribe(&c.state, c.workspace, c.after);
+                        c.catching_up = true;
+                    }
+                },
+                () = tokio::time::sleep(POLL) => {}
                 () = state.stopping() => return None,
             }
         }
