@@ -7,8 +7,9 @@
 //! `read` (someone on the team has the conversation open). Each has the workspace
 //! log's number as its SSE id: a stream resumed with `Last-Event-ID` (or `?after=`)
 //! reads the log after it, so a broken connection loses nothing. The conversation
-//! may not exist when the stream opens (no message yet); it is looked for again
-//! until it does. Notes, other conversations and everything else in the log are
+//! may not exist when the stream opens (no message yet); the visitor's first
+//! message in it names it. The workspace's log is read once per node for all
+//! visitor streams (`feed`); a stream reads it itself only to catch up. Notes, other conversations and everything else in the log are
 //! never sent.
 //!
 //! SSE rather than WebSocket: the stream goes one way (the visitor writes with
@@ -26,7 +27,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream, StreamExt};
-use pronto_store::{LiveEvent, Logged, MessageStatus};
+use pronto_store::{LiveEvent, Logged, MessageAuthor, MessageStatus};
 use serde_json::json;
 use tokio::sync::broadcast;
 
@@ -67,21 +68,27 @@ struct Cursor {
 }
 
 impl Cursor {
-    /// Looks for the visitor's conversation again if none was found yet and
-    /// `event` may have made it: it was committed with the event.
-    async fn find_conversation(&mut self, event: &LiveEvent) {
-        let maybe = matches!(event, LiveEvent::MessageCreated { message, .. } if message.channel_id == self.channel);
-        if self.conversation.is_some() || !maybe {
+    /// Learns the visitor's conversation from their first message in it, if it was
+    /// not found when the stream opened: a web chat message's id on the channel
+    /// begins with its visitor's id (`api::send`), so no database read is needed
+    /// (with thousands of streams, one read each per message would be the cost).
+    fn learn_conversation(&mut self, event: &LiveEvent) {
+        if self.conversation.is_some() {
             return;
         }
-        match self
-            .state
-            .store
-            .visitor_conversation(self.workspace, self.channel, &self.visitor)
-            .await
+        if let LiveEvent::MessageCreated {
+            conversation_id,
+            message,
+        } = event
+            && message.channel_id == self.channel
+            && message.author == MessageAuthor::Customer
+            && message
+                .external_id
+                .as_deref()
+                .and_then(|id| id.rsplit_once('/'))
+                .is_some_and(|(visitor, _)| visitor == self.visitor)
         {
-            Ok((_, found)) => self.conversation = found,
-            Err(e) => tracing::warn!("visitor stream: {e}"),
+            self.conversation = Some(*conversation_id);
         }
     }
 
@@ -194,6 +201,7 @@ pub async fn events(
         loop {
             while let Some(e) = c.buffer.pop_front() {
                 c.after = e.seq;
+                c.learn_conversation(&e.event);
                 if let Some(event) = c.view(&e) {
                     return Some((Ok(event), c));
                 }
@@ -204,15 +212,6 @@ pub async fn events(
             if c.catching_up {
                 match c.state.store.events_after(c.workspace, c.after, 200).await {
                     Ok(list) if !list.is_empty() => {
-                        // Looked for after the read: a conversation whose first
-                        // message is in the list was committed with it.
-                        let made = list.iter().find(|e| {
-                            matches!(&e.event, LiveEvent::MessageCreated { message, .. } if message.channel_id == c.channel)
-                        });
-                        if let Some(e) = made {
-                            let event = e.event.clone();
-                            c.find_conversation(&event).await;
-                        }
                         c.buffer.extend(list);
                     }
                     Ok(_) => c.catching_up = false,
@@ -228,7 +227,7 @@ pub async fn events(
                 received = c.feed.recv() => match received {
                     Ok(e) if e.seq <= c.after => {}
                     Ok(e) => {
-                        c.find_conversation(&e.event).await;
+                        c.learn_conversation(&e.event);
                         c.after = e.seq;
                         if let Some(event) = c.view(&e) {
                             return Some((Ok(event), c));

@@ -735,3 +735,35 @@ async fn away_with_an_email_to_answer_later_on(app: TestApp) {
 async fn away_the_widget_says_so_and_takes_an_email() {
     away_with_an_email_to_answer_later_on(TestApp::spawn().await).await;
 }
+
+/// A stream opened before its visitor's first message learns the conversation from
+/// that message, never from a look-alike visitor's (`id:a` and `id:a/b`).
+#[tokio::test]
+async fn a_stream_learns_only_its_own_visitors_conversation() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let (channel, secret) = webchat(&admin).await;
+    let verified = |id: &'static str| {
+        let (app, secret) = (&app, secret.clone());
+        async move {
+            let mut v = Visitor::new(app, channel, SITE);
+            v.start().await;
+            let (status, who) = v
+                .post(
+                    "/identify",
+                    json!({"id": id, "hmac": hmac_hex(&secret, id)}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{who}");
+            v.token = Some(who["token"].as_str().unwrap().to_owned());
+            v
+        }
+    };
+    let a = verified("a").await;
+    let ab = verified("a/b").await;
+    let mut stream = a.stream(None).await;
+    ab.says("x1", "I am a/b").await;
+    a.says("y1", "I am a").await;
+    let (_, first) = stream.next_message().await;
+    assert_eq!(first["text"], "I am a", "{first}");
+}
