@@ -35,13 +35,13 @@ fn sniff(declared: &str, bytes: &[u8]) -> bool {
     }
 }
 
-/// A file name as kept: letters, digits, dots, dashes, underscores and spaces, at
-/// most 100 characters.
+/// A file name as kept: ASCII letters and digits, dots, dashes, underscores and
+/// spaces, at most 100 characters (it goes into a `Content-Disposition` header).
 fn clean_name(name: Option<&str>) -> String {
     let name: String = name
         .unwrap_or("")
         .chars()
-        .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' '))
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' '))
         .take(100)
         .collect();
     let name = name.trim();
@@ -197,5 +197,6 @@ mod tests {
             "....etcpass wd.pdf"
         );
         assert_eq!(clean_name(None), "file");
+        assert_eq!(clean_name(Some("café.png")), "caf.png");
     }
 }

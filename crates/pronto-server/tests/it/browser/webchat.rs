@@ -19,7 +19,8 @@ fn now_micros() -> i64 {
         .as_micros() as i64
 }
 
-/// A business's site on its own origin (another port): one page embedding the widget.
+/// A business's site on its own origin (another port): one page embedding the
+/// widget, under a strict Content-Security-Policy.
 async fn site(pronto: &str, channel: i64) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let origin = format!("http://{}", listener.local_addr().unwrap());
@@ -29,11 +30,22 @@ async fn site(pronto: &str, channel: i64) -> String {
          <title>Shop</title></head><body><main><h1>The shop</h1><p>Welcome.</p></main>\
          <script src=\"{pronto}/widget.js\" data-channel=\"{channel}\" async></script></body></html>"
     );
+    // A strict policy, like Pronto's own pages': no inline script or style, and
+    // only Pronto's origin for the widget's script, style, calls and images.
+    let csp = format!(
+        "default-src 'self'; script-src {pronto}; style-src {pronto}; connect-src {pronto}; \
+         img-src {pronto} data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    );
     let app = axum::Router::new().route(
         "/",
         axum::routing::get(move || {
-            let page = page.clone();
-            async move { axum::response::Html(page) }
+            let (page, csp) = (page.clone(), csp.clone());
+            async move {
+                (
+                    [(axum::http::header::CONTENT_SECURITY_POLICY, csp)],
+                    axum::response::Html(page),
+                )
+            }
         }),
     );
     tokio::spawn(async move {
