@@ -426,3 +426,32 @@ pub async fn replace_token(
     let channel = state.store.channel(auth.workspace(), id).await?;
     Ok(Json(channel_view(&state, &channel).await?))
 }
+
+/// `PUT /api/v1/channels/{id}/webchat` (admins): a web chat's settings, replaced
+/// (`allowed_origins` required, the rest as at creation); its identity secret stays.
+#[utoipa::path(put, path = "/api/v1/channels/{id}/webchat", tag = "channels", params(("id" = i64, Path, description = "A web chat channel")), request_body(content = Object, description = "The settings, as at creation: allowed_origins, color, business_name, greeting, avatar_url, prechat_form, attachments_max_bytes"), responses((status = 200, description = "The channel", body = crate::openapi::ChannelView), (status = 400, description = "Not a web chat, or bad settings (the message names the field)", body = crate::openapi::ErrorBody)))]
+pub async fn update_webchat(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<Value>,
+) -> ApiResult<impl IntoResponse> {
+    auth.require_admin()?;
+    let channel = state.store.channel(auth.workspace(), id).await?;
+    if channel.kind != ChannelKind::WebChat {
+        return Err(ApiError::invalid(format!(
+            "channel {id} is a {} channel; only web chats take these settings",
+            channel.kind
+        )));
+    }
+    let (_, mut config) = pronto_core::channel::check_new("webchat", body)
+        .map_err(|e| ApiError::invalid(e.to_string()))?;
+    // The secret is not a setting: it stays as it was made (sealed).
+    config["identity_secret"] = channel.config["identity_secret"].clone();
+    state
+        .store
+        .set_channel_config(auth.workspace(), id, &config)
+        .await?;
+    let channel = state.store.channel(auth.workspace(), id).await?;
+    Ok(Json(channel_view(&state, &channel).await?))
+}

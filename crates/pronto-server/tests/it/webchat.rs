@@ -228,9 +228,38 @@ async fn the_channel_is_made_with_a_sealed_secret_and_a_snippet_on(app: TestApp)
         "{snippet}"
     );
     let stored = app.state.store.channel_any_workspace(id).await.unwrap();
-    let sealed = stored.config["identity_secret"].as_str().unwrap();
+    let sealed = stored.config["identity_secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert!(sealed.starts_with("enc:v1:") && !sealed.contains(&secret));
-    assert_eq!(app.state.open_secret(sealed).unwrap(), secret);
+    assert_eq!(app.state.open_secret(&sealed).unwrap(), secret);
+
+    // The settings change later; the secret stays.
+    let path = format!("/api/v1/channels/{id}/webchat");
+    let (status, bad) = admin
+        .put(&path, json!({"allowed_origins": [SITE], "color": "blue"}))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad["message"].as_str().unwrap().contains("config.color"),
+        "{bad}"
+    );
+    let (status, view) = admin
+        .put(&path, json!({"allowed_origins": ["https://other.example.com"], "greeting": "Hi again", "identity_secret": "mine"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!(view["config"]["greeting"], "Hi again");
+    assert_eq!(
+        view["config"]["allowed_origins"],
+        json!(["https://other.example.com"])
+    );
+    let stored = app.state.store.channel_any_workspace(id).await.unwrap();
+    assert_eq!(
+        stored.config["identity_secret"],
+        sealed.as_str(),
+        "the secret stays"
+    );
 }
 
 async fn a_visitor_writes_and_the_answer_comes_back_live_on(app: TestApp) {
