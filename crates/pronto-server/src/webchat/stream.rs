@@ -20,19 +20,18 @@
 //! token travels in the `Authorization` header, never in a URL.
 
 use std::convert::Infallible;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream, StreamExt};
-use pronto_store::{LiveEvent, Logged, MessageAuthor, MessageStatus};
+use pronto_store::{LiveEvent, Logged, MessageStatus};
 use serde_json::json;
-use tokio::sync::broadcast;
 
 use super::VisitorAuth;
 use super::api::visitor_view;
+use super::feed::{Subscription, visitor_of};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
 use crate::routes::events::POLL;
@@ -58,8 +57,9 @@ struct Cursor {
     expires: i64,
     conversation: Option<i64>,
     after: i64,
-    /// The workspace's events as this node's one reader reads them (`feed`).
-    feed: broadcast::Receiver<Arc<Logged>>,
+    /// The visitor's events as this node's one reader of the log hands them on
+    /// (`feed`).
+    sub: Subscription,
     /// Reading the log itself until it meets the feed: at the start, and after
     /// falling behind the feed.
     catching_up: bool,
@@ -77,19 +77,35 @@ impl Cursor {
             return;
         }
         if let LiveEvent::MessageCreated {
-            conversation_id,
-            message,
+            conversation_id, ..
         } = event
-            && message.channel_id == self.channel
-            && message.author == MessageAuthor::Customer
-            && message
-                .external_id
-                .as_deref()
-                .and_then(|id| id.rsplit_once('/'))
-                .is_some_and(|(visitor, _)| visitor == self.visitor)
+            && visitor_of(event).is_some_and(|(c, v)| c == self.channel && v == self.visitor)
         {
             self.conversation = Some(*conversation_id);
+            // The conversation's events from now on come through the feed; those
+            // since this one are read from the log (they may have been handed on
+            // before the stream joined the conversation's).
+            if !self
+                .state
+                .feeds
+                .add_conversation(self.workspace, &self.sub, *conversation_id)
+            {
+                self.resubscribe();
+            }
+            self.catching_up = true;
         }
+    }
+
+    /// Joins the feed again (after it let this stream go) and catches up.
+    fn resubscribe(&mut self) {
+        self.sub = self.state.feeds.subscribe(
+            &self.state,
+            self.workspace,
+            self.after,
+            &(self.channel, self.visitor.clone()),
+            self.conversation,
+        );
+        self.catching_up = true;
     }
 
     /// The visitor's view of a logged event, if it is about their conversation.
@@ -176,9 +192,15 @@ pub async fn events(
         .store
         .visitor_conversation(workspace, auth.channel.id, &auth.visitor.visitor)
         .await?;
-    let feed = state.feeds.subscribe(&state, workspace, after);
+    let sub = state.feeds.subscribe(
+        &state,
+        workspace,
+        after,
+        &(auth.channel.id, auth.visitor.visitor.clone()),
+        conversation,
+    );
     let cursor = Cursor {
-        feed,
+        sub,
         catching_up: true,
         state,
         workspace,
@@ -224,20 +246,17 @@ pub async fn events(
             }
             let state = c.state.clone();
             tokio::select! {
-                received = c.feed.recv() => match received {
-                    Ok(e) if e.seq <= c.after => {}
-                    Ok(e) => {
-                        c.learn_conversation(&e.event);
+                received = c.sub.events.recv() => match received {
+                    Some(e) if e.seq <= c.after => {}
+                    Some(e) => {
                         c.after = e.seq;
+                        c.learn_conversation(&e.event);
                         if let Some(event) = c.view(&e) {
                             return Some((Ok(event), c));
                         }
                     }
-                    Err(broadcast::error::RecvError::Lagged(_)) => c.catching_up = true,
-                    Err(broadcast::error::RecvError::Closed) => {
-                        c.feed = c.state.feeds.subscribe(&c.state, c.workspace, c.after);
-                        c.catching_up = true;
-                    }
+                    // The feed let this stream go (it fell behind).
+                    None => c.resubscribe(),
                 },
                 () = tokio::time::sleep(POLL) => {}
                 () = state.stopping() => return None,
