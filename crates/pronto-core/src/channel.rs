@@ -25,7 +25,7 @@ pub enum ChannelKind {
     Instagram,
     /// The WhatsApp Cloud API (declared; not yet available).
     WhatsApp,
-    /// A web chat (declared; not yet available).
+    /// Pronto's own web chat: a widget on the business's site.
     WebChat,
     /// Email (declared; not yet available).
     Email,
@@ -63,7 +63,10 @@ impl ChannelKind {
     pub fn is_available(self) -> bool {
         matches!(
             self,
-            ChannelKind::Api | ChannelKind::Messenger | ChannelKind::Instagram
+            ChannelKind::Api
+                | ChannelKind::Messenger
+                | ChannelKind::Instagram
+                | ChannelKind::WebChat
         )
     }
 
@@ -83,10 +86,12 @@ impl ChannelKind {
     }
 
     /// The settings that are secrets, kept sealed in the config: an `api` channel's
-    /// signing secret, a Meta channel's app secret and token.
+    /// signing secret, a Meta channel's app secret and token, a web chat's identity
+    /// secret.
     pub fn secret_keys(self) -> &'static [&'static str] {
         match self {
             ChannelKind::Api => &["signing_secret"],
+            ChannelKind::WebChat => &["identity_secret"],
             ChannelKind::Messenger | ChannelKind::Instagram => &["app_secret", "page_access_token"],
             _ => &[],
         }
@@ -132,7 +137,7 @@ pub enum ConfigError {
     #[error("config must be an object")]
     NotObject,
     /// Not a kind that can be created.
-    #[error("unknown channel kind {0:?}: use \"api\", \"messenger\" or \"instagram\"")]
+    #[error("unknown channel kind {0:?}: use \"api\", \"messenger\", \"instagram\" or \"webchat\"")]
     Kind(String),
     /// An `api` channel without its URL.
     #[error("an api channel needs config.url, the http(s) URL that receives its replies")]
@@ -149,6 +154,19 @@ pub enum ConfigError {
         kind: ChannelKind,
         /// The field, as the request names it.
         field: &'static str,
+    },
+    /// A web chat without the sites it may run on.
+    #[error(
+        "a webchat channel needs config.allowed_origins, a list of the sites' origins (\"https://www.example.com\")"
+    )]
+    Origins,
+    /// One of a web chat's origins is not an origin.
+    #[error(
+        "config.allowed_origins[{index}] is not an origin: write scheme and host (and port), like \"https://www.example.com\", without a path"
+    )]
+    Origin {
+        /// Its place in the list.
+        index: usize,
     },
     /// A setting of the wrong type.
     #[error("config.{field} must be {expected}")]
@@ -182,6 +200,9 @@ pub fn check_new(kind: &str, config: Value) -> Result<(ChannelKind, Value), Conf
             return Err(ConfigError::ApiUrl);
         }
         return Ok((kind, Value::Object(config)));
+    }
+    if kind == ChannelKind::WebChat {
+        return crate::webchat::check_config(config).map(|c| (kind, Value::Object(c)));
     }
     // An Instagram account connected with Instagram login has no Page: its account
     // id and Instagram user token take the Page's places.
@@ -373,7 +394,7 @@ mod tests {
         assert_eq!(err("api", json!([])), "config must be an object");
         assert_eq!(
             err("whatsapp", json!({})),
-            "unknown channel kind \"whatsapp\": use \"api\", \"messenger\" or \"instagram\""
+            "unknown channel kind \"whatsapp\": use \"api\", \"messenger\", \"instagram\" or \"webchat\""
         );
         assert!(err("api", json!({"url": "ftp://x"})).contains("config.url"));
         let meta =

@@ -25,6 +25,7 @@ pub mod template;
 pub mod text;
 pub mod time;
 pub mod view;
+pub mod webchat;
 
 pub use analysis::{Analysis, Exclusion, Opportunity, Status};
 pub use event::{Author, ConvId, Event, EventKind, EventLog, Folder, Presence, Sender, Stream};

@@ -65,6 +65,9 @@ pub async fn deliver_next(state: &AppState) -> Result<Outcome, pronto_store::Sto
     }
     let result = match channel.kind {
         ChannelKind::Api => post_webhook(state, &channel, &job).await.map(|()| None),
+        // A web chat reply is delivered by being stored: the visitor's stream
+        // carries it (and the conversation's page shows it on the next visit).
+        ChannelKind::WebChat => Ok(None),
         ChannelKind::Messenger | ChannelKind::Instagram => {
             match crate::graph::send(state, &channel, &job).await {
                 Ok(mid) => Ok(Some(mid)),

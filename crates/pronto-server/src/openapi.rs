@@ -76,6 +76,11 @@ pub struct ChannelView {
     /// Only when a Messenger or Instagram channel is created: the verify token to
     /// paste beside it.
     pub verify_token: Option<String>,
+    /// Only when a web chat channel is created: the key that signs visitors' ids
+    /// for `Pronto.identify` (HMAC-SHA256 of the id, hex).
+    pub identity_secret: Option<String>,
+    /// A web chat channel's snippet, to paste into the site's pages.
+    pub snippet: Option<String>,
 }
 
 /// An automation rule (`pronto_core::rules::Rule`): `{"name", "enabled", "when":
@@ -192,7 +197,7 @@ impl Modify for Security {
         admin::list_users, admin::create_user, admin::deactivate_user, admin::set_role, admin::reactivate_user, admin::reset_password,
         admin::list_tokens, admin::create_token, admin::revoke_token,
         admin::list_channels, admin::get_channel, admin::create_channel, admin::set_status,
-        admin::dead_letters, admin::replace_token, automation::get, automation::put,
+        admin::dead_letters, admin::replace_token, admin::update_webchat, automation::get, automation::put,
         inbound::receive, responsiveness::get,
         conversations::list, conversations::get, conversations::assign, conversations::move_to,
         conversations::labels, conversations::add_note, conversations::reply,

@@ -70,6 +70,16 @@ impl Sealer {
         changed
     }
 
+    /// A key for another use (`label` names it), derived from the sealing key:
+    /// HMAC-SHA256(key, label). The web chat's visitor tokens are signed with one.
+    pub fn derive(&self, label: &str) -> [u8; 32] {
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&self.key)
+            .expect("HMAC takes any key length");
+        mac.update(label.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+
     /// A sealer with `key`.
     pub fn new(key: [u8; 32]) -> Self {
         Sealer { key }

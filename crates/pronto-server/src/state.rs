@@ -34,6 +34,12 @@ pub struct Inner {
     pub clocks: crate::clocks::ClockCache,
     /// Sign-in attempts.
     pub limiter: Mutex<LoginLimiter>,
+    /// Web chat visitors' calls, per address and per visitor.
+    pub webchat_limiter: Mutex<LoginLimiter>,
+    /// Slots for web chat visitors' live streams.
+    pub visitor_streams: Arc<tokio::sync::Semaphore>,
+    /// The workspaces' event logs, read once for all visitor streams.
+    pub feeds: crate::webchat::feed::Feeds,
     /// Argon2, a few at a time.
     pub passwords: crate::passwords::Hasher,
     /// The client for Meta's APIs, at the configured base URLs.
@@ -84,6 +90,11 @@ impl AppState {
             engines: Engines::default(),
             clocks: Default::default(),
             limiter: Mutex::new(LoginLimiter::default()),
+            webchat_limiter: Mutex::new(LoginLimiter::default()),
+            visitor_streams: Arc::new(tokio::sync::Semaphore::new(
+                crate::webchat::stream::MAX_STREAMS,
+            )),
+            feeds: Default::default(),
             passwords: crate::passwords::Hasher::per_core(),
             http: reqwest::Client::builder()
                 .timeout(std::time::Duration::from_secs(10))

@@ -27,6 +27,7 @@ mod retention;
 mod routing;
 mod runs;
 pub mod testing;
+mod webchat;
 mod webhooks;
 
 use std::str::FromStr;
@@ -48,6 +49,7 @@ pub use retention::Purged;
 pub use routing::{
     AssignmentLogEntry, HeldConversation, RoutingAgent, RoutingRow, WaitingConversation,
 };
+pub use webchat::{VisitorDetails, VisitorFile};
 pub use webhooks::{DeadLetter, PlatformReply, WebhookBody};
 
 /// Which database is behind the store.

@@ -156,6 +156,13 @@ live_events! {
         /// All of its attributes.
         attributes: Value,
     },
+    /// A customer is typing (a web chat visitor; platforms that say so).
+    "contact.typing" => ContactTyping {
+        /// The conversation.
+        conversation_id: i64,
+        /// When.
+        at: Micros,
+    },
     /// A comment on one of the channel's posts arrived.
     "comment.created" => CommentCreated {
         /// The comment.

@@ -2,6 +2,7 @@
 
 use pronto_core::Folder;
 pub use pronto_core::channel::{ApiConfig, ChannelKind, MetaConfig};
+pub use pronto_core::webchat::WebChatConfig;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -102,7 +103,7 @@ pub struct Channel {
     pub id: i64,
     /// Its workspace.
     pub workspace_id: i64,
-    /// `api`, `messenger` or `instagram` (`whatsapp`, `webchat`, `email` to come).
+    /// `api`, `messenger`, `instagram` or `webchat` (`whatsapp`, `email` to come).
     #[schema(value_type = String)]
     pub kind: ChannelKind,
     /// Its display name.
@@ -123,6 +124,11 @@ impl Channel {
     /// A Messenger or Instagram channel's settings, typed.
     pub fn meta_config(&self) -> MetaConfig {
         MetaConfig::read(&self.config)
+    }
+
+    /// A web chat's settings, typed.
+    pub fn webchat_config(&self) -> WebChatConfig {
+        WebChatConfig::read(&self.config)
     }
 }
 

@@ -39,7 +39,10 @@ if (document.body.dataset.page === "inbox") (() => {
     const now = Date.now();
     const parts = [];
     typers.forEach((until, uid) => {
-      if (until > now) parts.push(Pronto.fill(T.typing, { name: members.get(uid) || "?" }));
+      // The customer (a web chat visitor) types too: named from the contact card.
+      const name = uid === "contact"
+        ? (document.querySelector(".contact-name") || {}).textContent : members.get(uid);
+      if (until > now) parts.push(Pronto.fill(T.typing, { name: name || "?" }));
     });
     viewers.forEach((until, uid) => {
       if (until > now && !(typers.get(uid) > now)) {
@@ -105,6 +108,12 @@ if (document.body.dataset.page === "inbox") (() => {
     kind === "message.created" ? d.message && d.message.conversation_id : d.conversation_id;
   Pronto.live((kind, d) => {
     const conv = conversationOf(kind, d);
+    if (kind === "contact.typing") {
+      if (conv !== openId) return;
+      typers.set("contact", Date.now() + 6000);
+      showPresence();
+      return;
+    }
     if (kind === "conversation.typing" || kind === "conversation.viewing") {
       if (conv !== openId || d.user_id === me.id) return;
       // Someone new opened it: say at once that we are here too, so they do not

@@ -96,6 +96,12 @@
         let body;
         if (kind === "api") {
           body = { kind, name, config: { url: value(f, "url") } };
+        } else if (kind === "webchat") {
+          const origins = value(f, "allowed_origins").split(/\s+/).filter((o) => o);
+          const config = { allowed_origins: origins, color: f.elements.color.value,
+            prechat_form: f.elements.prechat_form.checked };
+          ["business_name", "greeting"].forEach((k) => { if (value(f, k)) config[k] = value(f, k); });
+          body = { kind, name, config };
         } else {
           const config = {
             app_id: value(f, "app_id"),
@@ -117,8 +123,10 @@
         f.reset();
         showKind();
         await refresh("channels");
-        ["channel-created", "channel-created-api"].forEach((id) => hideOnce($(id)));
-        showOnce(channel.signing_secret ? "channel-created-api" : "channel-created", channel);
+        ["channel-created", "channel-created-api", "channel-created-webchat"]
+          .forEach((id) => hideOnce($(id)));
+        showOnce(channel.snippet ? "channel-created-webchat"
+          : channel.signing_secret ? "channel-created-api" : "channel-created", channel);
       },
       "page-token": async (f) => {
         await Pronto.api("PUT", "/channels/" + f.dataset.id + "/token",

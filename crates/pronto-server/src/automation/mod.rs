@@ -18,6 +18,7 @@ use serde_json::json;
 use crate::reply::ReplyError;
 use crate::state::AppState;
 
+pub(crate) use schedule::manual_away;
 pub use schedule::{Outcome, SCHEDULE_TICK, apply_hours_now, schedule_step};
 pub use settings::{
     AutomationSettings, Automations, KeywordRuleSetting, KeywordSettings, MessageSetting,
@@ -187,7 +188,7 @@ impl Context<'_> {
 
 /// The channel's current response time (the mean of its fastest 90%, as the badge
 /// reads it), for `{wait}`; none while nothing in the window was answered.
-async fn expected_wait(state: &AppState, channel: &Channel, now: i64) -> Option<i64> {
+pub(crate) async fn expected_wait(state: &AppState, channel: &Channel, now: i64) -> Option<i64> {
     let report = state
         .engines
         .report(

@@ -21,7 +21,7 @@ pub const SCHEDULE_TICK: Duration = Duration::from_secs(15);
 const MAX_CHANGES: usize = 64;
 
 /// A person's away on the channel, if that is its latest status.
-pub(super) async fn manual_away(
+pub(crate) async fn manual_away(
     state: &AppState,
     channel_id: i64,
 ) -> Result<Option<ManualAway>, StoreError> {

@@ -5,7 +5,9 @@
 //! The rule, in one place for every route (those added later included): unless
 //! the request carries an `Authorization` header (an API token, which a foreign
 //! page cannot make a browser send) or is one of Meta's webhooks (signed, and
-//! without cookies), its `Origin` (or, when a browser sent none, its `Referer`)
+//! without cookies) or a web chat visitor's call (no cookies either; `webchat::guard`
+//! holds it to the channel's own allow-list), its `Origin` (or, when a browser sent
+//! none, its `Referer`)
 //! must be Pronto's own origin: the public URL's, or the one of the `Host` the
 //! request came to. A request with neither header is refused too: every browser
 //! sends `Origin` on these methods, and scripts that sign in with a password
@@ -46,7 +48,10 @@ fn needs_check(method: &Method, path: &str, headers: &HeaderMap) -> bool {
         *method,
         Method::POST | Method::PUT | Method::PATCH | Method::DELETE
     );
-    changes && !headers.contains_key(AUTHORIZATION) && !path.starts_with("/webhooks/meta/")
+    changes
+        && !headers.contains_key(AUTHORIZATION)
+        && !path.starts_with("/webhooks/meta/")
+        && !path.starts_with("/webchat/")
 }
 
 /// Whether `Origin` (else `Referer`) names Pronto's own origin.
@@ -165,6 +170,7 @@ mod tests {
         assert!(needs_check(&Method::DELETE, "/api/v1/tokens/1", &none));
         assert!(!needs_check(&Method::GET, "/api/v1/me", &none));
         assert!(!needs_check(&Method::POST, "/webhooks/meta/3", &none));
+        assert!(!needs_check(&Method::POST, "/webchat/v1/3/session", &none));
         let bearer = headers(&[("authorization", "Bearer x")]);
         assert!(!needs_check(&Method::POST, "/api/v1/users", &bearer));
     }

@@ -228,14 +228,21 @@ pub async fn channel_view(state: &AppState, channel: &Channel) -> ApiResult<Valu
     if let Some(map) = config.as_object_mut() {
         map.retain(|k, _| !k.contains("secret") && !k.contains("token"));
     }
-    Ok(json!({
+    let mut view = json!({
         "id": channel.id,
         "kind": channel.kind,
         "name": channel.name,
         "state": channel.state,
         "config": config,
         "status": {"status": presence, "since": since, "away_ends_at": ends_at},
-    }))
+    });
+    if channel.kind == ChannelKind::WebChat {
+        view["snippet"] = json!(crate::webchat::snippet(
+            &state.config.base_url(),
+            channel.id
+        ));
+    }
+    Ok(view)
 }
 
 /// `GET /api/v1/channels`.
@@ -265,10 +272,13 @@ pub async fn get_channel(
 /// The request body.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewChannel {
-    /// `api` (more kinds come with their channels).
+    /// `api`, `messenger`, `instagram` or `webchat`.
     kind: String,
     name: String,
-    /// For `api`: `{"url": "https://..."}`, where replies are delivered.
+    /// For `api`: `{"url": "https://..."}`, where replies are delivered. For
+    /// `webchat`: `{"allowed_origins": ["https://www.example.com"], "color":
+    /// "#1f6feb", "business_name", "greeting", "avatar_url", "prechat_form":
+    /// false, "attachments_max_bytes": 10485760}`.
     #[serde(default)]
     #[schema(value_type = Object)]
     config: Value,
@@ -276,7 +286,9 @@ pub struct NewChannel {
 
 /// `POST /api/v1/channels` (admins). An `api` channel needs `config.url`, where
 /// replies are delivered as signed webhooks; its signing secret is made here and
-/// shown once.
+/// shown once. A `webchat` channel needs `config.allowed_origins`; its identity
+/// secret (for `Pronto.identify`) is made here and shown once, and its view
+/// carries the snippet to paste into the site.
 #[utoipa::path(post, path = "/api/v1/channels", tag = "channels", request_body = NewChannel, responses((status = 201, description = "The channel; for an api channel, its signing secret, shown this once", body = crate::openapi::ChannelView), (status = 400, description = "Bad kind or settings", body = crate::openapi::ErrorBody)))]
 pub async fn create_channel(
     State(state): State<AppState>,
@@ -286,6 +298,7 @@ pub async fn create_channel(
     auth.require_admin()?;
     let (kind, mut config) = pronto_core::channel::check_new(&body.kind, body.config)
         .map_err(|e| ApiError::invalid(e.to_string()))?;
+    let mut identity_secret = None;
     let shown_secret = if kind == ChannelKind::Api {
         let url = ApiConfig::read(&config).url;
         crate::outgoing::check_url(&url, "config.url", state.config.allow_private_webhook_urls)
@@ -293,6 +306,12 @@ pub async fn create_channel(
         let secret = random_token(24);
         config["signing_secret"] = json!(secret);
         Some(secret)
+    } else if kind == ChannelKind::WebChat {
+        // The key the business's backend signs its visitors' ids with.
+        let secret = random_token(32);
+        config["identity_secret"] = json!(secret);
+        identity_secret = Some(secret);
+        None
     } else {
         if MetaConfig::read(&config).verify_token.is_empty() {
             config["verify_token"] = json!(random_token(16));
@@ -316,6 +335,9 @@ pub async fn create_channel(
         .await?;
     let mut view = channel_view(&state, &channel).await?;
     view["signing_secret"] = json!(shown_secret);
+    if let Some(secret) = identity_secret {
+        view["identity_secret"] = json!(secret);
+    }
     if channel.kind.is_meta() {
         // What to paste into Meta's dashboard, shown once.
         view["callback_url"] = json!(format!(
@@ -401,6 +423,35 @@ pub async fn replace_token(
         .await?;
     state.store.set_channel_state(id, "receiving").await?;
     state.store.wake(auth.workspace());
+    let channel = state.store.channel(auth.workspace(), id).await?;
+    Ok(Json(channel_view(&state, &channel).await?))
+}
+
+/// `PUT /api/v1/channels/{id}/webchat` (admins): a web chat's settings, replaced
+/// (`allowed_origins` required, the rest as at creation); its identity secret stays.
+#[utoipa::path(put, path = "/api/v1/channels/{id}/webchat", tag = "channels", params(("id" = i64, Path, description = "A web chat channel")), request_body(content = Object, description = "The settings, as at creation: allowed_origins, color, business_name, greeting, avatar_url, prechat_form, attachments_max_bytes"), responses((status = 200, description = "The channel", body = crate::openapi::ChannelView), (status = 400, description = "Not a web chat, or bad settings (the message names the field)", body = crate::openapi::ErrorBody)))]
+pub async fn update_webchat(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<Value>,
+) -> ApiResult<impl IntoResponse> {
+    auth.require_admin()?;
+    let channel = state.store.channel(auth.workspace(), id).await?;
+    if channel.kind != ChannelKind::WebChat {
+        return Err(ApiError::invalid(format!(
+            "channel {id} is a {} channel; only web chats take these settings",
+            channel.kind
+        )));
+    }
+    let (_, mut config) = pronto_core::channel::check_new("webchat", body)
+        .map_err(|e| ApiError::invalid(e.to_string()))?;
+    // The secret is not a setting: it stays as it was made (sealed).
+    config["identity_secret"] = channel.config["identity_secret"].clone();
+    state
+        .store
+        .set_channel_config(auth.workspace(), id, &config)
+        .await?;
     let channel = state.store.channel(auth.workspace(), id).await?;
     Ok(Json(channel_view(&state, &channel).await?))
 }

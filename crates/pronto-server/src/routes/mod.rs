@@ -58,6 +58,7 @@ pub fn router(state: AppState) -> Router {
             get(automation::get).put(automation::put),
         )
         .route("/channels/{id}/token", put(admin::replace_token))
+        .route("/channels/{id}/webchat", put(admin::update_webchat))
         .route("/channels/{id}/inbound", post(inbound::receive))
         .route("/channels/{id}/responsiveness", get(responsiveness::get))
         .route("/channels/{id}/dead-letters", get(admin::dead_letters))
@@ -97,6 +98,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .merge(crate::ui::router())
+        .merge(crate::webchat::router(&state))
         .route("/api/openapi.json", get(crate::openapi::serve))
         .route(
             "/webhooks/meta/{id}",

@@ -388,7 +388,11 @@ fn contact_card(
     let attributes: Vec<(&String, &Value)> = contact
         .attributes
         .as_object()
-        .map(|o| o.iter().filter(|(k, _)| *k != "referral").collect())
+        .map(|o| {
+            o.iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "referral" | "page" | "browser_language"))
+                .collect()
+        })
         .unwrap_or_default();
     html! {
         section.card aria-labelledby="contact-title" {
@@ -413,6 +417,21 @@ fn contact_card(
                     @match &contact.timezone {
                         Some(tz) => span.local-time data-tz=(tz) { (tz) },
                         None => (i.unknown),
+                    }
+                }
+                @if let Some(l) = contact.attributes.get("browser_language").and_then(Value::as_str) {
+                    dt { (i.browser_language) }
+                    dd { (l) }
+                }
+                // A web chat visitor's page (the latest they wrote from).
+                @if let Some(page) = contact.attributes.get("page").and_then(Value::as_str) {
+                    dt { (i.visitor_page) }
+                    dd {
+                        @if page.starts_with("https://") || page.starts_with("http://") {
+                            a.page href=(page) rel="noopener noreferrer nofollow" target="_blank" { (page) }
+                        } @else {
+                            (page)
+                        }
                     }
                 }
                 @if let Some(r) = contact.attributes.get("referral") {

@@ -122,6 +122,11 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
             b.get(&format!("{ch}/dead-letters")).await,
             b.put(&format!("{ch}/token"), json!({"page_access_token": "x"}))
                 .await,
+            b.put(
+                &format!("{ch}/webchat"),
+                json!({"allowed_origins": ["https://x.test"]}),
+            )
+            .await,
             b.get(&format!("{ch}/automation")).await,
             b.put(
                 &format!("{ch}/automation"),

@@ -36,6 +36,10 @@ pub enum BenchCommand {
     /// it, then imported again, beside the raw insert rate of the same database.
     /// SQLite by default; PostgreSQL with --database-url.
     Import(server::import::ImportBench),
+    /// Web chat visitors, each holding a live stream and writing: the latency from a
+    /// visitor to the agent's stream and back, and the memory per connected
+    /// visitor. SQLite by default; PostgreSQL with --database-url.
+    Webchat(server::webchat::WebChatBench),
     /// The router (`pronto_core::routing`): routing decisions per second in each mode
     /// with 1,000 agents and 100,000 waiting conversations.
     Routing(routing::RoutingBench),
@@ -73,6 +77,7 @@ pub fn run(command: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Report(args) => report(args),
         BenchCommand::Server(args) => server::run(args),
         BenchCommand::Webhooks(args) => server::webhooks::run(args),
+        BenchCommand::Webchat(args) => server::webchat::run(args),
         BenchCommand::Inbox(args) => server::inbox::run(args),
         BenchCommand::Retention(args) => server::retention::run(args),
         BenchCommand::Import(args) => server::import::run(args),

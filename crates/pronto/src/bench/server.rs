@@ -11,6 +11,7 @@ pub mod import;
 pub mod inbox;
 mod load;
 pub mod retention;
+pub mod webchat;
 pub mod webhooks;
 mod yardstick;
 

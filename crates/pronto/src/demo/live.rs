@@ -112,7 +112,7 @@ pub async fn agents(
         tokio::time::sleep(Duration::from_secs(10)).await;
         for &channel in &channels {
             if let Err(e) = answer_some(&admin, &agents, channel, started, seed, &mut seen).await {
-                tracing::warn!("demo agents on channel {channel}: {e}");
+                tracing::warn!("demo agents on channel {channel}: {e:#}");
             }
         }
     }

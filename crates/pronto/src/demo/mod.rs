@@ -1,10 +1,11 @@
 //! `pronto serve --demo`: Pronto with Meta's side played by the sandbox in the same
 //! process, so one command shows the inbox and the dashboard alive. On the first
 //! start of its database it makes a demo workspace (an admin, three agents, a
-//! Messenger and an Instagram channel on sandbox pages, automations, saved replies)
-//! and 90 days of history; later starts find them again. While it runs, simulated
-//! customers write in English, French and Italian, a bot answers some, and the demo
-//! agents answer others.
+//! Messenger and an Instagram channel on sandbox pages, a web chat, automations,
+//! saved replies) and 90 days of history; later starts find them again. While it
+//! runs, simulated customers write in English, French and Italian (on Meta's
+//! channels, and as visitors of the demo shop's site, served beside it with the
+//! widget), a bot answers some, and the demo agents answer others.
 //!
 //! Everything goes through Pronto's real paths: signed webhooks in, the API for
 //! what people do, the outbox and the sandbox's Send API for replies.
@@ -14,6 +15,7 @@ mod history;
 mod live;
 mod script;
 mod setup;
+mod webchat;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
@@ -104,6 +106,10 @@ async fn run(mut config: Config) -> anyhow::Result<()> {
     let base = format!("http://{own}");
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
+        // The server closes a kept-alive connection idle for `header_timeout_secs`
+        // (10 s), as long as the agents' round: a pooled connection must be dropped
+        // before, or a request goes out on one the server is closing.
+        .pool_idle_timeout(Duration::from_secs(5))
         .build()
         .context("building the HTTP client")?;
     let workspace = setup::prepare(&state, &http, &base, &pages).await?;
@@ -142,11 +148,23 @@ async fn run(mut config: Config) -> anyhow::Result<()> {
     }
     // Automations come after the history: a greeting for a message of last month
     // would be sent today.
-    for c in &workspace.channels {
-        let path = format!("/api/v1/channels/{}/automation", c.id);
+    let channel_ids: Vec<i64> = workspace
+        .channels
+        .iter()
+        .map(|c| c.id)
+        .chain([workspace.webchat])
+        .collect();
+    for id in &channel_ids {
+        let path = format!("/api/v1/channels/{id}/automation");
         workspace.admin.put(&path, script::automation()).await?;
     }
+    let shop = webchat::site(&url, workspace.webchat).await?;
+    webchat::allow(&state, workspace.webchat, &shop).await?;
 
+    println!(
+        "The demo shop's site, with the web chat (channel {}): {shop}/",
+        workspace.webchat
+    );
     println!("Sign in at {url}/ with {EMAIL} / {PASSWORD}");
     let names: Vec<String> = workspace
         .channels
@@ -154,7 +172,7 @@ async fn run(mut config: Config) -> anyhow::Result<()> {
         .map(|c| format!("{} (channel {})", c.page.platform.as_str(), c.id))
         .collect();
     println!(
-        "Customers write to {} every 5 to 15 seconds; agents Ana, Marco and Léa (same password) answer. Ctrl-C to stop.",
+        "Customers write to {} every 5 to 15 seconds, visitors to the web chat every 20 to 45; agents Ana, Marco and Léa (same password) answer. Ctrl-C to stop.",
         names.join(" and ")
     );
     let mut tasks = Vec::new();
@@ -166,7 +184,13 @@ async fn run(mut config: Config) -> anyhow::Result<()> {
             seed,
         )));
     }
-    let ids = workspace.channels.iter().map(|c| c.id).collect();
+    tasks.push(tokio::spawn(webchat::visitors(
+        base.clone(),
+        workspace.webchat,
+        shop,
+        started ^ 0x00c0_ffee,
+    )));
+    let ids = channel_ids;
     let since = i64::try_from(started).unwrap_or(i64::MAX);
     let agents = live::agents(workspace.admin, workspace.agents, ids, since, started);
     tasks.push(tokio::spawn(agents));

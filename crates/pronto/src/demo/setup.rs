@@ -13,6 +13,9 @@ use super::api::Api;
 use super::script::{AGENTS, Lang, SAVED_REPLIES};
 use super::{EMAIL, PASSWORD};
 
+/// The web chat channel's name.
+const WEBCHAT: &str = "Demo web chat";
+
 /// A demo channel and its sandbox page.
 pub struct DemoChannel {
     pub id: i64,
@@ -28,6 +31,8 @@ pub struct Workspace {
     pub admin: Api,
     pub agents: Vec<(Api, Lang)>,
     pub channels: Vec<DemoChannel>,
+    /// The web chat channel (its allowed origin is set at each start).
+    pub webchat: i64,
 }
 
 /// Makes what is missing and signs everyone in. `base` is where Pronto answers.
@@ -105,6 +110,19 @@ pub async fn prepare(
         });
     }
 
+    let webchat = match find(&existing, "name", WEBCHAT) {
+        Some(c) => c["id"].as_i64(),
+        None => {
+            // The site's origin changes at each start: `webchat::allow` sets it.
+            let config = json!({"allowed_origins": ["http://127.0.0.1"], "color": "#0b6e4f",
+                "business_name": "Pronto Demo Shop",
+                "greeting": "Hi! Questions about an order, a size, a return? Ask away."});
+            let body = json!({"kind": "webchat", "name": WEBCHAT, "config": config});
+            admin.post("/api/v1/channels", body).await?["id"].as_i64()
+        }
+    }
+    .context("no id for the web chat channel")?;
+
     let saved = admin.get("/api/v1/saved-replies").await?;
     for (name, shortcut, text) in SAVED_REPLIES {
         if find(&saved, "shortcut", shortcut).is_none() {
@@ -116,6 +134,7 @@ pub async fn prepare(
         admin,
         agents,
         channels,
+        webchat,
     })
 }
 

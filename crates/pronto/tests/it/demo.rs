@@ -1,5 +1,6 @@
 //! `pronto serve --demo` as a newcomer runs it: it prints where to sign in, the
-//! history is there, live customers keep writing, and a restart on the same data
+//! history is there, live customers keep writing, the demo shop's site carries the
+//! web chat, and a restart on the same data
 //! folder finds the same workspace instead of making a second one.
 
 use std::io::{BufRead, BufReader};
@@ -174,7 +175,24 @@ async fn demo_shows_history_and_live_customers_and_restarts_on_its_data() {
     let channels = s.get("/api/v1/channels").await;
     let channels = channels.as_array().expect("a list");
     let kinds: Vec<&str> = channels.iter().filter_map(|c| c["kind"].as_str()).collect();
-    assert_eq!(kinds, ["messenger", "instagram"]);
+    assert_eq!(kinds, ["messenger", "instagram", "webchat"]);
+    // The demo shop's site, on an origin of its own, embeds the widget.
+    let shop = demo
+        .printed
+        .lines()
+        .find_map(|l| l.split_once("with the web chat").map(|(_, rest)| rest))
+        .and_then(|rest| rest.split(": ").nth(1))
+        .unwrap_or_else(|| panic!("the demo prints its shop's site:\n{}", demo.printed))
+        .trim()
+        .to_owned();
+    let page = reqwest::get(&shop).await.unwrap().text().await.unwrap();
+    assert!(page.contains(&format!("{}/widget.js", demo.url)), "{page}");
+    let webchat = channels[2]["id"].as_i64().unwrap();
+    let config = s.get(&format!("/api/v1/channels/{webchat}")).await;
+    assert_eq!(
+        config["config"]["allowed_origins"],
+        json!([shop.trim_end_matches('/')])
+    );
     let messenger = channels[0]["id"].as_i64().unwrap();
 
     let list = s
@@ -263,6 +281,6 @@ async fn demo_shows_history_and_live_customers_and_restarts_on_its_data() {
         users
     );
     assert_eq!(users, 4, "the admin and three agents");
-    assert_eq!(s.get("/api/v1/channels").await.as_array().unwrap().len(), 2);
+    assert_eq!(s.get("/api/v1/channels").await.as_array().unwrap().len(), 3);
     again.stop();
 }

@@ -105,6 +105,10 @@ pub struct Inbox {
     pub locale: &'static str,
     /// Local time
     pub local_time: &'static str,
+    /// The page a web chat visitor is on
+    pub visitor_page: &'static str,
+    /// Browser language
+    pub browser_language: &'static str,
     /// Details
     pub attributes: &'static str,
     /// not known
@@ -267,6 +271,8 @@ pub const EN: Inbox = Inbox {
     identities: "On channels",
     locale: "Language",
     local_time: "Local time",
+    visitor_page: "On the page",
+    browser_language: "Browser language",
     attributes: "Details",
     unknown: "not known",
     window: "Messaging window",
@@ -375,6 +381,8 @@ pub const FR: Inbox = Inbox {
     identities: "Sur les canaux",
     locale: "Langue",
     local_time: "Heure locale",
+    visitor_page: "Sur la page",
+    browser_language: "Langue du navigateur",
     attributes: "Informations",
     unknown: "inconnu",
     window: "Fenêtre de messagerie",
@@ -483,6 +491,8 @@ pub const IT: Inbox = Inbox {
     identities: "Sui canali",
     locale: "Lingua",
     local_time: "Ora locale",
+    visitor_page: "Sulla pagina",
+    browser_language: "Lingua del browser",
     attributes: "Dettagli",
     unknown: "sconosciuto",
     window: "Finestra di messaggistica",

@@ -135,6 +135,32 @@ pub struct Settings {
     pub signing_secret: &'static str,
     /// Your app checks each reply's signature with this secret. Copy it now: it is shown only this once.
     pub signing_secret_hint: &'static str,
+    /// Web chat
+    pub kind_webchat: &'static str,
+    /// Web chat (a widget on your website)
+    pub kind_webchat_long: &'static str,
+    /// Your website
+    pub webchat_legend: &'static str,
+    /// Allowed sites
+    pub webchat_origins: &'static str,
+    /// One origin per line, such as https://www.example.com: the widget works only on these sites.
+    pub webchat_origins_hint: &'static str,
+    /// Colour
+    pub webchat_color: &'static str,
+    /// Name shown to visitors
+    pub webchat_business_name: &'static str,
+    /// Greeting
+    pub webchat_greeting: &'static str,
+    /// Ask for the visitor's name and email before the first message
+    pub webchat_prechat: &'static str,
+    /// Snippet
+    pub webchat_snippet: &'static str,
+    /// Paste this into your site's pages, before </body>.
+    pub webchat_snippet_hint: &'static str,
+    /// Identity secret
+    pub identity_secret: &'static str,
+    /// Your site signs its signed-in customers' ids with this secret (HMAC-SHA256, hex) for Pronto.identify. Copy it now: it is shown only this once.
+    pub identity_secret_hint: &'static str,
     /// Users
     pub users_title: &'static str,
     /// The people of your team. Agents answer conversations; admins also change these settings.
@@ -304,6 +330,19 @@ pub const EN: Settings = Settings {
     channel_created_title: "The channel is connected",
     signing_secret: "Signing secret",
     signing_secret_hint: "Your app checks each reply's signature with this secret. Copy it now: it is shown only this once.",
+    kind_webchat: "Web chat",
+    kind_webchat_long: "Web chat (a widget on your website)",
+    webchat_legend: "Your website",
+    webchat_origins: "Allowed sites",
+    webchat_origins_hint: "One origin per line, such as https://www.example.com: the widget works only on these sites.",
+    webchat_color: "Colour",
+    webchat_business_name: "Name shown to visitors",
+    webchat_greeting: "Greeting",
+    webchat_prechat: "Ask for the visitor's name and email before the first message",
+    webchat_snippet: "Snippet",
+    webchat_snippet_hint: "Paste this into your site's pages, before </body>.",
+    identity_secret: "Identity secret",
+    identity_secret_hint: "Your site signs its signed-in customers' ids with this secret (HMAC-SHA256, hex) for Pronto.identify. Copy it now: it is shown only this once.",
     users_title: "Users",
     users_intro: "The people of your team. Agents answer conversations; admins also change these settings.",
     deactivated: "Deactivated",
@@ -423,6 +462,19 @@ pub const FR: Settings = Settings {
     channel_created_title: "Le canal est connecté",
     signing_secret: "Secret de signature",
     signing_secret_hint: "Votre application vérifie la signature de chaque réponse avec ce secret. Copiez-le maintenant : il n’est affiché qu’une fois.",
+    kind_webchat: "Chat du site",
+    kind_webchat_long: "Chat du site (un widget sur votre site)",
+    webchat_legend: "Votre site",
+    webchat_origins: "Sites autorisés",
+    webchat_origins_hint: "Une origine par ligne, comme https://www.example.com : le widget ne fonctionne que sur ces sites.",
+    webchat_color: "Couleur",
+    webchat_business_name: "Nom affiché aux visiteurs",
+    webchat_greeting: "Message d’accueil",
+    webchat_prechat: "Demander le nom et l’e-mail du visiteur avant le premier message",
+    webchat_snippet: "Code à coller",
+    webchat_snippet_hint: "Collez ceci dans les pages de votre site, avant </body>.",
+    identity_secret: "Secret d’identité",
+    identity_secret_hint: "Votre site signe les identifiants de ses clients connectés avec ce secret (HMAC-SHA256, hexadécimal) pour Pronto.identify. Copiez-le maintenant : il n’est affiché qu’une fois.",
     users_title: "Utilisateurs",
     users_intro: "Les personnes de votre équipe. Les agents répondent aux conversations ; les administrateurs modifient aussi ces paramètres.",
     deactivated: "Désactivé",
@@ -542,6 +594,19 @@ pub const IT: Settings = Settings {
     channel_created_title: "Il canale è collegato",
     signing_secret: "Segreto di firma",
     signing_secret_hint: "La tua app verifica la firma di ogni risposta con questo segreto. Copialo ora: viene mostrato solo questa volta.",
+    kind_webchat: "Chat del sito",
+    kind_webchat_long: "Chat del sito (un widget sul tuo sito)",
+    webchat_legend: "Il tuo sito",
+    webchat_origins: "Siti autorizzati",
+    webchat_origins_hint: "Un’origine per riga, come https://www.example.com: il widget funziona solo su questi siti.",
+    webchat_color: "Colore",
+    webchat_business_name: "Nome mostrato ai visitatori",
+    webchat_greeting: "Messaggio di benvenuto",
+    webchat_prechat: "Chiedere nome ed e-mail del visitatore prima del primo messaggio",
+    webchat_snippet: "Codice da incollare",
+    webchat_snippet_hint: "Incolla questo nelle pagine del tuo sito, prima di </body>.",
+    identity_secret: "Segreto d’identità",
+    identity_secret_hint: "Il tuo sito firma gli id dei clienti connessi con questo segreto (HMAC-SHA256, esadecimale) per Pronto.identify. Copialo ora: viene mostrato solo questa volta.",
     users_title: "Utenti",
     users_intro: "Le persone del tuo team. Gli operatori rispondono alle conversazioni; gli amministratori cambiano anche queste impostazioni.",
     deactivated: "Disattivato",

@@ -1,4 +1,5 @@
-//! Channels: the connected Messenger Pages, Instagram accounts and API channels,
+//! Channels: the connected Messenger Pages, Instagram accounts, API channels and
+//! web chats (with the snippet to paste into the site),
 //! each with its state in words, the webhook settings to paste into Meta's
 //! dashboard, and a form for a new access token when Meta refused the old one.
 
@@ -17,6 +18,8 @@ pub async fn section(state: &AppState, v: &Viewer) -> ApiResult<Markup> {
             &[(s.callback_url, "callback_url"), (s.verify_token, "verify_token")]))
         (once_box(v, "channel-created-api", s.channel_created_title, s.signing_secret_hint,
             &[(s.signing_secret, "signing_secret")]))
+        (once_box(v, "channel-created-webchat", s.channel_created_title, s.identity_secret_hint,
+            &[(s.webchat_snippet, "snippet"), (s.identity_secret, "identity_secret")]))
         (form(v))
     };
     Ok(frame(
@@ -52,6 +55,7 @@ fn kind_label(v: &Viewer, c: &Channel) -> &'static str {
         ChannelKind::Messenger => s.kind_messenger,
         ChannelKind::Instagram => s.kind_instagram,
         ChannelKind::Api => s.kind_api,
+        ChannelKind::WebChat => s.kind_webchat,
         _ => s.kind_other,
     }
 }
@@ -103,6 +107,15 @@ fn channel(v: &Viewer, base: &str, c: &Channel) -> Markup {
             }
         } @else if c.kind == ChannelKind::Api {
             p { (s.api_delivers_to) " " code { (c.api_config().url) } }
+        } @else if c.kind == ChannelKind::WebChat {
+            p { (s.webchat_origins) ": "
+                @for (i, o) in c.webchat_config().allowed_origins.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    code { (o) }
+                }
+            }
+            p.hint { (s.webchat_snippet_hint) }
+            pre.snippet { code { (crate::webchat::snippet(base, c.id)) } }
         }
     }
 }
@@ -119,6 +132,7 @@ fn form(v: &Viewer) -> Markup {
                     option value="instagram" { (s.kind_instagram_page) }
                     option value="instagram-login" { (s.kind_instagram_login) }
                     option value="api" { (s.kind_api_long) }
+                    option value="webchat" { (s.kind_webchat_long) }
                 }
             }))
             (field("channel-name", s.channel_name, None, html! {
@@ -166,6 +180,27 @@ fn form(v: &Viewer) -> Markup {
                     input id="channel-url" name="url" type="url" required autocomplete="off"
                         aria-describedby="channel-url-hint" placeholder="https://";
                 }))
+            }
+            fieldset data-kinds="webchat" hidden disabled {
+                legend { (s.webchat_legend) }
+                (field("channel-origins", s.webchat_origins, Some(s.webchat_origins_hint), html! {
+                    textarea id="channel-origins" name="allowed_origins" rows="2" required
+                        aria-describedby="channel-origins-hint" spellcheck="false"
+                        placeholder="https://www.example.com" {}
+                }))
+                (field("channel-business-name", s.webchat_business_name, None, html! {
+                    input id="channel-business-name" name="business_name" type="text" autocomplete="off" maxlength="100";
+                }))
+                (field("channel-greeting", s.webchat_greeting, None, html! {
+                    input id="channel-greeting" name="greeting" type="text" autocomplete="off" maxlength="500";
+                }))
+                (field("channel-color", s.webchat_color, None, html! {
+                    input id="channel-color" name="color" type="color" value=(pronto_core::webchat::DEFAULT_COLOR);
+                }))
+                div.check {
+                    input id="channel-prechat" name="prechat_form" type="checkbox";
+                    label for="channel-prechat" { (s.webchat_prechat) }
+                }
             }
             (form_error())
             button type="submit" { (s.channel_create) }

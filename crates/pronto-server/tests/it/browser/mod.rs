@@ -22,6 +22,7 @@ mod driver;
 mod inbox;
 mod proxy;
 mod smoke;
+mod webchat;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

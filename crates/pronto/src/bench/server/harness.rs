@@ -50,6 +50,11 @@ pub(super) struct Memory {
 
 impl Server {
     pub(super) async fn start(db: &Database) -> anyhow::Result<Server> {
+        Server::start_with(db, &[]).await
+    }
+
+    /// [`Server::start`] with settings of its own (`PRONTO_*` variables).
+    pub(super) async fn start_with(db: &Database, env: &[(&str, &str)]) -> anyhow::Result<Server> {
         // The port is free when asked for; a race with another program is possible
         // but then the server fails to start and says so.
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
@@ -60,6 +65,7 @@ impl Server {
         let child = pronto()?
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
             .args(db.flags())
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(out.try_clone()?)
             .stderr(out)
@@ -103,6 +109,15 @@ impl Server {
             rss: field("VmRSS:"),
             peak: field("VmHWM:"),
         }
+    }
+
+    /// The server's resident memory now, in KiB.
+    pub(super) fn rss_kib(&self) -> Option<f64> {
+        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .ok()?
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
     }
 
     /// The CPU time the server has used.
