@@ -4,10 +4,8 @@
 //! One step at a time ([`deliver_next`]) so that tests drain the outbox without
 //! sleeping; `workers` loops over it until shutdown.
 
-use hmac::{Hmac, KeyInit, Mac};
 use pronto_store::{Channel, ChannelKind, OutboxJob};
 use serde_json::json;
-use sha2::Sha256;
 
 use crate::state::AppState;
 
@@ -116,13 +114,8 @@ enum Failure {
     Final(String),
 }
 
-/// Signs `body` as the `X-Pronto-Signature-256` header value.
-pub fn sign(secret: &str, body: &[u8]) -> String {
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
-    mac.update(body);
-    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
-}
+/// Signs `body` as the `X-Pronto-Signature-256` header value (Meta's scheme).
+pub use pronto_channels::signature::sign;
 
 /// An `api` channel's reply: a signed POST to its URL. The `Idempotency-Key` is the
 /// message's id, the same on every attempt, so the receiver can drop repeats.
@@ -177,17 +170,5 @@ mod tests {
         assert_eq!(backoff(2), 2_000_000);
         assert_eq!(backoff(5), 16_000_000);
         assert_eq!(backoff(40), 3_600_000_000);
-    }
-
-    #[test]
-    fn signatures_are_hmac_sha256_hex() {
-        // RFC 4231 test case 2.
-        let mut mac = Hmac::<Sha256>::new_from_slice(b"Jefe").unwrap();
-        mac.update(b"what do ya want for nothing?");
-        assert_eq!(
-            hex::encode(mac.finalize().into_bytes()),
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-        );
-        assert!(sign("k", b"body").starts_with("sha256="));
     }
 }

@@ -11,9 +11,9 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use hmac::{Hmac, KeyInit, Mac};
 use pronto_channels::messenger::webhook::{ChangeKind, Comment, EventKind, MessagingEvent};
 use pronto_channels::messenger::{PAGE_INBOX_APP_ID, SendMetadata, parse_body};
+use pronto_channels::signature::{constant_time_eq, signature_ok};
 use pronto_core::Author;
 use pronto_store::{
     Channel, ChannelKind, Inbound, InboundComment, MessageAuthor, MessageChange, PlatformReply,
@@ -21,7 +21,6 @@ use pronto_store::{
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
-use sha2::Sha256;
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiPath;
@@ -106,25 +105,6 @@ pub async fn receive(
     state.count("webhook_accepted");
     state.store.wake(channel.workspace_id);
     Ok((StatusCode::OK, "EVENT_RECEIVED"))
-}
-
-/// Whether `header` (`sha256=<hex>`) signs `body` with `secret`, compared in
-/// constant time.
-pub fn signature_ok(secret: &str, body: &[u8], header: &str) -> bool {
-    let Some(hex_sig) = header.strip_prefix("sha256=") else {
-        return false;
-    };
-    let Ok(given) = hex::decode(hex_sig) else {
-        return false;
-    };
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
-    mac.update(body);
-    mac.verify_slice(&given).is_ok()
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// What one processing step did.
@@ -373,7 +353,7 @@ fn customer_message<'a>(
                 attachments.push(json!({"type": "unsupported"}));
             }
             if let Some(r) = &m.referral {
-                attachments.push(referral(r));
+                attachments.push(r.attachment());
             }
             let text = m.text.clone().unwrap_or_default();
             (mid, text, attachments, m.referral.as_ref())
@@ -386,7 +366,7 @@ fn customer_message<'a>(
                 .unwrap_or_else(|| format!("postback:{sender}:{at}"));
             let mut attachments = vec![json!({"type": "postback", "payload": p.payload})];
             if let Some(r) = &p.referral {
-                attachments.push(referral(r));
+                attachments.push(r.attachment());
             }
             (mid, p.title.clone().unwrap_or_default(), attachments, None)
         }
@@ -581,7 +561,7 @@ async fn remember_referral(
     r: &pronto_channels::messenger::webhook::Referral,
     at: i64,
 ) -> Result<(), StoreError> {
-    let mut value = referral(r);
+    let mut value = r.attachment();
     value["at"] = json!(at);
     state
         .store
@@ -652,42 +632,4 @@ async fn apply_comment(
         .receive_comment(ws, &inbound, state.now())
         .await?;
     Ok(usize::from(created))
-}
-
-/// The ad or link that brought the customer, kept with the message for the agent.
-fn referral(r: &pronto_channels::messenger::webhook::Referral) -> Value {
-    json!({
-        "type": "referral",
-        "ref": r.reference,
-        "source": r.source,
-        "ad_id": r.ad_id,
-        "ads_context_data": r.ads_context_data,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn signatures_are_checked_over_the_raw_bytes() {
-        let body = br#"{"object":"page","entry":[]}"#;
-        let good = crate::delivery::sign("app-secret", body);
-        assert!(signature_ok("app-secret", body, &good));
-        assert!(!signature_ok("other-secret", body, &good));
-        assert!(!signature_ok(
-            "app-secret",
-            br#"{"object":"page","entry":[ ]}"#,
-            &good
-        ));
-        assert!(!signature_ok("app-secret", body, ""));
-        assert!(!signature_ok("app-secret", body, "sha1=abc"));
-        assert!(!signature_ok("app-secret", body, "sha256=zz"));
-        // Escaped unicode: the bytes as sent are what is signed.
-        let escaped = br#"{"text":"\u00e4\u00f6\u00e5"}"#;
-        let raw = "{\"text\":\"äöå\"}".as_bytes();
-        let sig = crate::delivery::sign("s", escaped);
-        assert!(signature_ok("s", escaped, &sig));
-        assert!(!signature_ok("s", raw, &sig));
-    }
 }
