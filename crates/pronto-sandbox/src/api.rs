@@ -50,6 +50,7 @@ impl Sandbox {
         let api = Router::new()
             .route("/{node}/messages", post(send).get(messages_edge))
             .route("/{node}/conversations", get(list_conversations))
+            .route("/{node}/message_templates", get(message_templates))
             .route("/{node}", get(read_node))
             .with_state(self.clone());
         Router::new()
@@ -186,11 +187,24 @@ type Parts = (
     RawQuery,
 );
 
-/// `POST /{page-id}/messages` and `/me/messages`: the Send API.
+/// `POST /{page-id}/messages` and `/me/messages`: the Send API; for a WhatsApp
+/// number, `POST /{phone-number-id}/messages`, the Cloud API.
 async fn send(
     (Axum(sb), method, OriginalUri(uri), headers, Path(node), RawQuery(q)): Parts,
     body: Bytes,
 ) -> Answer {
+    if sb.is_whatsapp(&node) {
+        let (status, answer) = sb.handle_whatsapp(
+            method.as_str(),
+            uri.path(),
+            &headers,
+            q.as_deref(),
+            &node,
+            &body,
+            crate::whatsapp::send,
+        );
+        return Answer(status, answer);
+    }
     sb.handle(
         &method,
         &uri,
@@ -254,6 +268,56 @@ async fn send(
             }
         },
     )
+}
+
+/// `GET /{waba-id}/message_templates`: the WhatsApp account's templates, a page at
+/// a time (`limit`, `after`).
+async fn message_templates(
+    (Axum(sb), method, OriginalUri(uri), headers, Path(node), RawQuery(q)): Parts,
+) -> Answer {
+    let number = sb
+        .lock()
+        .whatsapp
+        .numbers
+        .values()
+        .find(|n| n.waba_id == node)
+        .map(|n| n.phone_number_id.clone());
+    let Some(number) = number else {
+        return Answer(400, no_object(&node).body(0));
+    };
+    let query: Vec<(String, String)> =
+        form_urlencoded::parse(q.as_deref().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
+    let param = |k: &str| -> usize {
+        query
+            .iter()
+            .find(|(n, _)| n == k)
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(0)
+    };
+    let (after, limit) = (param("after"), param("limit").clamp(1, 100));
+    let limit = if param("limit") == 0 { 25 } else { limit };
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let version = format!("/{GRAPH_VERSION}/");
+    let base = if uri.path().starts_with(&version) {
+        format!("http://{host}/{GRAPH_VERSION}")
+    } else {
+        format!("http://{host}")
+    };
+    let (status, answer) = sb.handle_whatsapp(
+        method.as_str(),
+        uri.path(),
+        &headers,
+        q.as_deref(),
+        &number,
+        &[],
+        |_, n, _, _| Ok(crate::whatsapp::templates(n, &base, after, limit)),
+    );
+    Answer(status, answer)
 }
 
 /// `GET /{conversation-id}/messages`: the messages edge, for `next` links.

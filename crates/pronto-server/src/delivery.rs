@@ -52,37 +52,44 @@ pub async fn deliver_next(state: &AppState) -> Result<Outcome, pronto_store::Sto
         return Ok(Outcome::AlreadySent(job.message.id));
     }
     let channel = state.store.channel_any_workspace(job.channel_id).await?;
-    if channel.state == "needs_token" {
-        // Sending stops until an admin gives the channel a new token.
+    if matches!(channel.state.as_str(), "needs_token" | "needs_attention") {
+        // Sending stops until an admin gives the channel a new token (or fixes the
+        // account Meta stopped).
         let next = now + TOKEN_WAIT;
-        state
-            .store
-            .retry_later(&job, "the channel needs a new Page token", next)
-            .await?;
+        let reason = if channel.state == "needs_token" {
+            "the channel needs a new Page token"
+        } else {
+            "the channel needs an admin's attention"
+        };
+        state.store.retry_later(&job, reason, next).await?;
         return Ok(Outcome::Retrying(job.message.id, next));
     }
-    let result = match channel.kind {
-        ChannelKind::Api => post_webhook(state, &channel, &job).await.map(|()| None),
-        ChannelKind::Messenger | ChannelKind::Instagram => {
-            match crate::graph::send(state, &channel, &job).await {
-                Ok(mid) => Ok(Some(mid)),
-                Err(crate::graph::SendError::Retry(r)) => Err(Failure::Retry(r)),
-                Err(crate::graph::SendError::Final(r)) => Err(Failure::Final(r)),
-                Err(crate::graph::SendError::TokenInvalid(r)) => {
-                    tracing::warn!(channel = channel.id, "Page token refused: {r}");
-                    state
-                        .store
-                        .set_channel_state(channel.id, "needs_token")
-                        .await?;
-                    let next = state.now() + TOKEN_WAIT;
-                    state.store.retry_later(&job, &r, next).await?;
-                    return Ok(Outcome::Retrying(job.message.id, next));
-                }
-            }
+    let sent = match channel.kind {
+        ChannelKind::Api => {
+            let result = post_webhook(state, &channel, &job).await.map(|()| None);
+            Sent::Done(result)
         }
-        other => Err(Failure::Final(format!(
+        ChannelKind::Messenger | ChannelKind::Instagram => {
+            Sent::Graph(crate::graph::send(state, &channel, &job).await)
+        }
+        ChannelKind::WhatsApp => {
+            Sent::Graph(crate::whatsapp::cloud::send(state, &channel, &job).await)
+        }
+        other => Sent::Done(Err(Failure::Final(format!(
             "no sender for {other} channels yet"
-        ))),
+        )))),
+    };
+    let result = match sent {
+        Sent::Done(result) => result,
+        Sent::Graph(Ok(mid)) => Ok(Some(mid)),
+        Sent::Graph(Err(crate::graph::SendError::Retry(r))) => Err(Failure::Retry(r)),
+        Sent::Graph(Err(crate::graph::SendError::Final(r))) => Err(Failure::Final(r)),
+        Sent::Graph(Err(crate::graph::SendError::TokenInvalid(r))) => {
+            return stop_channel(state, &channel, &job, "needs_token", &r).await;
+        }
+        Sent::Graph(Err(crate::graph::SendError::AccountStopped(r))) => {
+            return stop_channel(state, &channel, &job, "needs_attention", &r).await;
+        }
     };
     let now = state.now();
     let outcome = match result {
@@ -107,6 +114,33 @@ pub async fn deliver_next(state: &AppState) -> Result<Outcome, pronto_store::Sto
         }
     };
     Ok(outcome)
+}
+
+/// The platform stopped the channel (a refused token, a locked account): it is
+/// marked `needs`, and the job waits for an admin.
+async fn stop_channel(
+    state: &AppState,
+    channel: &Channel,
+    job: &OutboxJob,
+    needs: &str,
+    reason: &str,
+) -> Result<Outcome, pronto_store::StoreError> {
+    tracing::warn!(
+        channel = channel.id,
+        "the platform stopped the channel: {reason}"
+    );
+    state.store.set_channel_state(channel.id, needs).await?;
+    let next = state.now() + TOKEN_WAIT;
+    state.store.retry_later(job, reason, next).await?;
+    Ok(Outcome::Retrying(job.message.id, next))
+}
+
+/// What a channel's sender answered.
+enum Sent {
+    /// An `api` channel's delivery (or no sender).
+    Done(Result<Option<String>, Failure>),
+    /// A Meta channel's send: the platform's id, or its error sorted.
+    Graph(Result<String, crate::graph::SendError>),
 }
 
 enum Failure {

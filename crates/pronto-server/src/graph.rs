@@ -21,6 +21,9 @@ pub enum SendError {
     Final(String),
     /// The Page token is no longer valid (code 190): the channel needs a new one.
     TokenInvalid(String),
+    /// The account is locked, restricted or blocked (WhatsApp 131031, 131042,
+    /// 131048, 368): nothing goes until an admin acts.
+    AccountStopped(String),
 }
 
 pub use pronto_channels::signature::appsecret_proof;
@@ -126,6 +129,10 @@ pub async fn sender_action(
     conversation_id: i64,
     action: &str,
 ) -> Result<bool, SendError> {
+    if channel.kind == pronto_store::ChannelKind::WhatsApp {
+        return crate::whatsapp::cloud::sender_action(state, channel, conversation_id, action)
+            .await;
+    }
     let now = state.now();
     let target =
         match crate::reply::meta_target(state, channel, conversation_id, MessageAuthor::Agent, now)

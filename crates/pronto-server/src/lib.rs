@@ -33,6 +33,7 @@ pub mod rules;
 pub mod secrets;
 pub mod state;
 pub mod ui;
+pub mod whatsapp;
 pub mod workers;
 
 use std::future::Future;

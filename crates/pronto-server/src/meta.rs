@@ -1,6 +1,7 @@
-//! Meta's webhooks for Messenger and Instagram channels: the verification handshake,
-//! signed deliveries kept before they are acknowledged, and the worker that turns
-//! them into messages, replies seen as echoes, deliveries and reads.
+//! Meta's webhooks for Messenger, Instagram and WhatsApp channels: the verification
+//! handshake, signed deliveries kept before they are acknowledged, and the worker
+//! that turns them into messages, replies seen as echoes, deliveries and reads
+//! (WhatsApp's bodies are read by `whatsapp::webhook`, on the same worker).
 //!
 //! The signature is checked over the raw bytes, in constant time, before anything
 //! is parsed. A body with a good signature is written to the webhook inbox and only
@@ -15,6 +16,7 @@ use pronto_channels::messenger::webhook::{ChangeKind, Comment, EventKind, Messag
 use pronto_channels::messenger::{PAGE_INBOX_APP_ID, SendMetadata, parse_body};
 use pronto_channels::signature::{constant_time_eq, signature_ok};
 use pronto_core::Author;
+use pronto_core::channel::webhook_secrets;
 use pronto_store::{
     Channel, ChannelKind, Inbound, InboundComment, MessageAuthor, MessageChange, PlatformReply,
     StoreError,
@@ -49,7 +51,7 @@ pub struct Handshake {
 
 async fn meta_channel(state: &AppState, id: i64) -> ApiResult<Channel> {
     match state.store.channel_any_workspace(id).await {
-        Ok(c) if c.kind.is_meta() => Ok(c),
+        Ok(c) if c.kind.has_meta_webhooks() => Ok(c),
         Ok(_) | Err(StoreError::NotFound(_)) => Err(ApiError::not_found("channel")),
         Err(e) => Err(e.into()),
     }
@@ -63,7 +65,7 @@ pub async fn verify(
     Query(q): Query<Handshake>,
 ) -> ApiResult<impl IntoResponse> {
     let channel = meta_channel(&state, id).await?;
-    let expected = channel.meta_config().verify_token;
+    let (_, expected) = webhook_secrets(channel.kind, &channel.config);
     let token = q.verify_token.unwrap_or_default();
     let ok = q.mode.as_deref() == Some("subscribe")
         && !expected.is_empty()
@@ -85,8 +87,9 @@ pub async fn receive(
     body: Bytes,
 ) -> ApiResult<impl IntoResponse> {
     let channel = meta_channel(&state, id).await?;
+    let (sealed, _) = webhook_secrets(channel.kind, &channel.config);
     let secret = state
-        .open_secret(&channel.meta_config().app_secret)
+        .open_secret(&sealed)
         .map_err(|e| ApiError::internal(&e))?;
     let secret = secret.as_str();
     let signature = headers
@@ -136,10 +139,24 @@ pub const BATCH: i64 = 128;
 
 /// What became of one body of a batch.
 #[derive(Default)]
-struct Progress {
-    stored: usize,
-    failures: Vec<String>,
-    dead: Option<String>,
+pub(crate) struct Progress {
+    /// Messages stored.
+    pub(crate) stored: usize,
+    /// Events that failed (where, and why).
+    pub(crate) failures: Vec<String>,
+    /// Why the body is a dead letter at once.
+    pub(crate) dead: Option<String>,
+}
+
+/// A body claimed too often without an end (each attempt stopped the worker) is
+/// a dead letter; says why.
+pub(crate) fn stopped_too_often(item: &pronto_store::WebhookBody) -> Option<String> {
+    (item.attempts > MAX_ATTEMPTS).then(|| {
+        format!(
+            "processing stopped {} times before it ended",
+            item.attempts - 1
+        )
+    })
 }
 
 /// A customer message of a batch waiting to be stored with the ones around it: the
@@ -162,18 +179,17 @@ pub async fn process_batch(state: &AppState, limit: i64) -> Result<Vec<Processed
         return Ok(Vec::new());
     };
     let channel = state.store.channel_any_workspace(first.channel_id).await?;
+    if channel.kind == ChannelKind::WhatsApp {
+        return crate::whatsapp::webhook::process(state, &channel, &bodies).await;
+    }
     let mut progress: Vec<Progress> = bodies.iter().map(|_| Progress::default()).collect();
     // The one rule for text a backend cannot store: U+0000 is read as U+FFFD.
     let parsed: Vec<Option<pronto_channels::messenger::webhook::WebhookBody>> = bodies
         .iter()
         .zip(progress.iter_mut())
         .map(|(item, p)| {
-            if item.attempts > MAX_ATTEMPTS {
-                // Claimed that often without an end: each attempt stopped the worker.
-                p.dead = Some(format!(
-                    "processing stopped {} times before it ended",
-                    item.attempts - 1
-                ));
+            if let Some(dead) = stopped_too_often(item) {
+                p.dead = Some(dead);
                 return None;
             }
             match parse_body(&pronto_core::text::storable_json(&item.body)) {
@@ -265,7 +281,7 @@ async fn store_waiting(
 
 /// Finishes each body of a batch: processed (all at once), retried later, or kept
 /// as a dead letter.
-async fn finish(
+pub(crate) async fn finish(
     state: &AppState,
     channel: &Channel,
     bodies: &[pronto_store::WebhookBody],

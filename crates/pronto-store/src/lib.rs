@@ -27,6 +27,7 @@ mod retention;
 mod routing;
 pub mod testing;
 mod webhooks;
+mod whatsapp;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -48,6 +49,7 @@ pub use routing::{
     AssignmentLogEntry, HeldConversation, RoutingAgent, RoutingRow, WaitingConversation,
 };
 pub use webhooks::{DeadLetter, PlatformReply, WebhookBody};
+pub use whatsapp::status_moves;
 
 /// Which database is behind the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

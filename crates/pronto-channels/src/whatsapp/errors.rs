@@ -23,10 +23,20 @@ pub struct Meaning {
     pub reason: &'static str,
 }
 
-/// What an error code means.
+/// What an error code means (an unknown code: the message failed).
 pub fn meaning(code: i64) -> Meaning {
+    let (action, reason) = known(code).unwrap_or((Action::Fail, "WhatsApp refused the message"));
+    Meaning { action, reason }
+}
+
+/// Whether the reference's table names this code.
+pub fn is_known(code: i64) -> bool {
+    known(code).is_some()
+}
+
+fn known(code: i64) -> Option<(Action, &'static str)> {
     use Action::{Attention, Fail, Retry};
-    let (action, reason) = match code {
+    Some(match code {
         131047 => (
             Fail,
             "more than 24 hours have passed since the customer last wrote; only a template may be sent",
@@ -95,9 +105,8 @@ pub fn meaning(code: i64) -> Meaning {
         100 | 131008 | 131009 => (Fail, "WhatsApp refused the request's parameters"),
         4 | 80007 => (Retry, "WhatsApp's rate limit was reached; retrying"),
         1 | 2 | 131000 | 131016 | 133004 => (Retry, "WhatsApp had a temporary failure; retrying"),
-        _ => (Fail, "WhatsApp refused the message"),
-    };
-    Meaning { action, reason }
+        _ => return None,
+    })
 }
 
 /// The text kept on a message for an error: the meaning, then WhatsApp's own words.
@@ -135,5 +144,6 @@ mod tests {
             "more than 24 hours have passed since the customer last wrote; only a template may be sent (WhatsApp 131047: Message failed to send)"
         );
         assert!(describe(999_999, None).ends_with("(WhatsApp 999999)"));
+        assert!(!is_known(999_999) && is_known(131047));
     }
 }

@@ -14,7 +14,8 @@
 //! - `{"type": "reaction", "message_id": "wamid...", "emoji": "👍"}`;
 //! - `{"type": "reply_to", "message_id": "wamid..."}`: quote the customer's message;
 //! - `{"type": "template", "name": "order_update", "language": "en_US",
-//!   "parameters": ["12345"] or {"order": "12345"}}`.
+//!   "parameters": ["12345"] or {"order": "12345"}}` (the reply's text, if any, is
+//!   what Pronto shows: the template as the customer sees it; it is not sent).
 
 use serde_json::{Value, json};
 
@@ -176,7 +177,7 @@ pub enum ContentError {
         /// What was wrong.
         reason: String,
     },
-    /// Text beside a reaction or a template, which carry none.
+    /// Text beside a reaction, which carries none.
     #[error("a {0} carries no text of its own; leave the text empty")]
     TextNotAllowed(&'static str),
 }
@@ -223,12 +224,7 @@ impl Outgoing {
                         emoji: item["emoji"].as_str().unwrap_or_default().to_owned(),
                     }
                 }
-                "template" => {
-                    if has_text {
-                        return Err(ContentError::TextNotAllowed("template"));
-                    }
-                    Content::Template(template(item).map_err(bad)?)
-                }
+                "template" => Content::Template(template(item).map_err(bad)?),
                 other => {
                     return Err(bad(format!(
                         "unknown type {other:?}; use image, video, audio, document, sticker, buttons, list, reaction, reply_to or template"

@@ -485,8 +485,9 @@ fn send_limits_are_checked_before_storing() {
         .contains("tab")
     );
     assert!(err("", json!([{"type": "fax"}])).contains("unknown type \"fax\""));
+    // A template's text is Pronto's preview of it, not sent.
     let t = Outgoing::from_reply(
-        "",
+        "Your order shipped",
         &json!([{"type": "template", "name": "t", "language": "en"}]),
     )
     .unwrap();

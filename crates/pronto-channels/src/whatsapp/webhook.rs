@@ -408,3 +408,101 @@ pub struct TemplateStatusUpdate {
     /// Its category.
     pub category: Option<String>,
 }
+
+impl Message {
+    /// The text an agent reads: the body, a caption, a button's title, a place's
+    /// name, the names on shared contact cards.
+    pub fn text(&self) -> String {
+        match &self.content {
+            Content::Text { body } => body.clone(),
+            Content::Media(m) => m.caption.clone().unwrap_or_default(),
+            Content::ButtonReply { title, .. } | Content::ListReply { title, .. } => title.clone(),
+            Content::TemplateButton { text, .. } => text.clone(),
+            Content::Location(l) => [l.name.as_deref(), l.address.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", "),
+            Content::Contacts(cards) => cards
+                .iter()
+                .filter_map(|c| c["name"]["formatted_name"].as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            Content::System(s) => s.body.clone().unwrap_or_default(),
+            Content::Reaction { .. }
+            | Content::Order(_)
+            | Content::Unsupported { .. }
+            | Content::Other { .. }
+            | Content::Invalid(_) => String::new(),
+        }
+    }
+
+    /// What comes with the text, in Pronto's attachment form (a JSON list): the
+    /// file by media id, the place, the cards, the button or row tapped, the order,
+    /// an unsupported type, the message quoted, the ad that brought it, errors.
+    pub fn attachments(&self) -> Vec<Value> {
+        use serde_json::json;
+        let mut out = Vec::new();
+        match &self.content {
+            Content::Media(m) => out.push(json!({
+                "type": m.kind.as_str(), "media_id": m.id, "mime_type": m.mime_type,
+                "sha256": m.sha256, "filename": m.filename, "voice": m.voice,
+            })),
+            Content::Location(l) => out.push(json!({
+                "type": "location", "latitude": l.latitude, "longitude": l.longitude,
+                "name": l.name, "address": l.address, "url": l.url,
+            })),
+            Content::Contacts(cards) => out.push(json!({"type": "contacts", "contacts": cards})),
+            Content::ButtonReply { id, .. } => out.push(json!({"type": "button_reply", "id": id})),
+            Content::ListReply {
+                id, description, ..
+            } => out.push(json!({"type": "list_reply", "id": id, "description": description})),
+            Content::TemplateButton { payload, .. } => {
+                out.push(json!({"type": "template_button", "payload": payload}));
+            }
+            Content::Order(order) => out.push(json!({"type": "order", "order": order})),
+            Content::Unsupported { kind } => out.push(json!({"type": "unsupported", "kind": kind})),
+            Content::Other { kind } => out.push(json!({"type": "unsupported", "kind": kind})),
+            Content::Text { .. }
+            | Content::Reaction { .. }
+            | Content::System(_)
+            | Content::Invalid(_) => {}
+        }
+        if let Some(c) = &self.context {
+            out.push(json!({
+                "type": "reply_to", "message_id": c.id, "forwarded": c.forwarded,
+                "frequently_forwarded": c.frequently_forwarded, "product": c.product,
+            }));
+        }
+        if let Some(r) = &self.referral {
+            out.push(r.attachment());
+        }
+        for e in &self.errors {
+            out.push(json!({"type": "error", "code": e.code, "reason": e.reason()}));
+        }
+        out
+    }
+}
+
+impl Referral {
+    /// The ad that brought the customer, as Pronto keeps it (with the message and
+    /// on the contact).
+    pub fn attachment(&self) -> Value {
+        serde_json::json!({
+            "type": "referral", "source": "ADS", "source_type": self.source_type,
+            "source_id": self.source_id, "source_url": self.source_url,
+            "headline": self.headline, "body": self.body, "media_type": self.media_type,
+            "image_url": self.image_url, "video_url": self.video_url, "ctwa_clid": self.ctwa_clid,
+        })
+    }
+}
+
+impl Pricing {
+    /// As Meta writes it, to keep with the message.
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({
+            "billable": self.billable, "pricing_model": self.pricing_model,
+            "type": self.kind, "category": self.category,
+        })
+    }
+}

@@ -11,6 +11,7 @@ pub mod responsiveness;
 pub mod routing;
 pub mod saved_replies;
 pub mod session;
+pub mod templates;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -59,6 +60,8 @@ pub fn router(state: AppState) -> Router {
         .route("/channels/{id}/inbound", post(inbound::receive))
         .route("/channels/{id}/responsiveness", get(responsiveness::get))
         .route("/channels/{id}/dead-letters", get(admin::dead_letters))
+        .route("/channels/{id}/templates", get(templates::list))
+        .route("/channels/{id}/templates/sync", post(templates::sync))
         .route("/conversations", get(conversations::list))
         .route("/conversations/{id}", get(conversations::get))
         .route("/conversations/{id}/assign", post(conversations::assign))

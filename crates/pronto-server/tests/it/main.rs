@@ -24,3 +24,4 @@ mod send_side;
 mod settings_ui;
 mod support;
 mod ui;
+mod whatsapp;

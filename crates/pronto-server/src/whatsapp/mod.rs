@@ -1,0 +1,9 @@
+//! WhatsApp channels (the Cloud API). Webhooks arrive at Meta's endpoint
+//! (`meta::receive`, the same signature check and durable acknowledgement) and the
+//! same worker claims them; [`webhook`] reads them. Replies leave through the one
+//! reply path and the delivery worker, which hands them to [`cloud`]. [`templates`]
+//! keeps the account's message templates.
+
+pub mod cloud;
+pub mod templates;
+pub mod webhook;
