@@ -96,6 +96,12 @@
         let body;
         if (kind === "api") {
           body = { kind, name, config: { url: value(f, "url") } };
+        } else if (kind === "whatsapp") {
+          body = { kind, name, config: {
+            phone_number_id: value(f, "phone_number_id"), waba_id: value(f, "waba_id"),
+            app_id: value(f, "wa_app_id"), app_secret: value(f, "wa_app_secret"),
+            access_token: value(f, "wa_access_token"), mark_read: f.elements.mark_read.checked,
+          } };
         } else {
           const config = {
             app_id: value(f, "app_id"),
@@ -121,8 +127,10 @@
         showOnce(channel.signing_secret ? "channel-created-api" : "channel-created", channel);
       },
       "page-token": async (f) => {
+        // A WhatsApp channel's field is `access_token`, a Page's `page_access_token`.
+        const input = f.querySelector("input[type=password]");
         await Pronto.api("PUT", "/channels/" + f.dataset.id + "/token",
-          { page_access_token: value(f, "page_access_token") });
+          { [input.name]: input.value.trim() });
         await refresh("channels");
         Pronto.say(st.token_saved, "ok");
       },

@@ -53,6 +53,8 @@ struct PaneData<'a> {
     window: Option<policy::WindowState>,
     reply: ReplyState,
     away: Option<(Presence, i64, StatusSource)>,
+    /// A WhatsApp channel's templates, when only a template may go.
+    templates: Option<Vec<pronto_store::WhatsAppTemplate>>,
 }
 
 /// The pane of conversation `id`.
@@ -87,7 +89,14 @@ pub async fn pane(
         .latest_status(channel.id)
         .await?
         .map(|s| (s.status, s.at, s.source));
+    // Outside WhatsApp's window the composer offers the templates.
+    let templates = if channel.kind == pronto_store::ChannelKind::WhatsApp && !reply.allowed {
+        Some(state.store.templates(ws, channel.id).await?)
+    } else {
+        None
+    };
     let data = PaneData {
+        templates,
         conversation,
         channel,
         contact,
@@ -189,6 +198,9 @@ fn render(
                 aside.side id="side" {
                     (contact_card(t, &d.contact, &d.identities, channels))
                     (window_card(t, d.window.as_ref(), now))
+                    @if let Some(templates) = &d.templates {
+                        (super::templates::picker(v, templates, d.contact.locale.as_deref()))
+                    }
                     (notes(t, &d.notes, d.older_notes, &name_of))
                 }
             }
@@ -520,6 +532,7 @@ fn composer(v: &Viewer, d: &PaneData<'_>) -> Markup {
                 p.tagged id="tagged" hidden { (i.human_agent_tag) }
                 button type="submit" id="send" { (i.send) }
             }
+
             (json_script("conversation-data", &json!({
                 "id": d.conversation.id,
                 "channel": d.channel.id,

@@ -349,6 +349,24 @@ async fn templates(db: TestDb) {
         "Your order {{1}} ships on {{2}}."
     );
 
+    // The inbox's pane says why and offers the approved templates, each with a field
+    // per placeholder and a preview.
+    let pane = admin
+        .request(
+            reqwest::Method::GET,
+            &format!("/ui/conversations/{conversation}"),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(pane.contains("only takes an approved template"), "{pane}");
+    assert!(pane.contains(r#"data-template="order_update""#), "{pane}");
+    assert!(pane.contains(r#"name="1""#) && pane.contains(r#"name="2""#));
+    assert!(pane.contains("Your order {{1}} ships on {{2}}."));
+
     // Parameters that do not fit are refused before sending.
     let template = |params: Value| {
         json!({"text": "", "attachments": [{"type": "template", "name": "order_update",

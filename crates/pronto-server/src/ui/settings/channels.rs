@@ -1,4 +1,5 @@
-//! Channels: the connected Messenger Pages, Instagram accounts and API channels,
+//! Channels: the connected Messenger Pages, Instagram accounts, WhatsApp numbers and
+//! API channels,
 //! each with its state in words, the webhook settings to paste into Meta's
 //! dashboard, and a form for a new access token when Meta refused the old one.
 
@@ -52,6 +53,7 @@ fn kind_label(v: &Viewer, c: &Channel) -> &'static str {
         ChannelKind::Messenger => s.kind_messenger,
         ChannelKind::Instagram => s.kind_instagram,
         ChannelKind::Api => s.kind_api,
+        ChannelKind::WhatsApp => s.kind_whatsapp,
         _ => s.kind_other,
     }
 }
@@ -66,12 +68,21 @@ fn channel(v: &Viewer, base: &str, c: &Channel) -> Markup {
     let meta = c.meta_config();
     let page_id = meta.page_id.as_str();
     let token_input = format!("channel-{}-token", c.id);
+    let (_, verify_token) = pronto_core::channel::webhook_secrets(c.kind, &c.config);
+    let token_name = if c.kind == ChannelKind::WhatsApp {
+        "access_token"
+    } else {
+        "page_access_token"
+    };
     html! {
         h3 { (name) }
         p.meta {
             span.kind { (kind_label(v, c)) }
             @if c.kind.is_meta() && !page_id.is_empty() {
                 " · " (s.page_or_account_id) " " code { (page_id) }
+            }
+            @if c.kind == ChannelKind::WhatsApp {
+                " · " (s.phone_number_id) " " code { (c.whatsapp_config().phone_number_id) }
             }
         }
         @match c.state.as_str() {
@@ -81,16 +92,17 @@ fn channel(v: &Viewer, base: &str, c: &Channel) -> Markup {
                 p.hint { (s.needs_token_help) }
                 form.inline-form data-form="page-token" data-id=(c.id) {
                     (field(&token_input, s.new_token, None, html! {
-                        input id=(token_input) name="page_access_token" type="password"
+                        input id=(token_input) name=(token_name) type="password"
                             autocomplete="off" spellcheck="false" required;
                     }))
                     button type="submit" { (s.save_token) }
                     (form_error())
                 }
             },
+            "needs_attention" => p.state.bad { (s.state_needs_attention) },
             other => p.state { (fill(s.state_other, &[("state", other)])) },
         }
-        @if c.kind.is_meta() {
+        @if c.kind.has_meta_webhooks() {
             details {
                 summary { (s.webhook_settings) }
                 p.hint { (s.paste_in_meta) }
@@ -98,7 +110,7 @@ fn channel(v: &Viewer, base: &str, c: &Channel) -> Markup {
                     dt { (s.callback_url) }
                     dd { code { (base) "/webhooks/meta/" (c.id) } }
                     dt { (s.verify_token) }
-                    dd { code { (meta.verify_token) } }
+                    dd { code { (verify_token) } }
                 }
             }
         } @else if c.kind == ChannelKind::Api {
@@ -118,6 +130,7 @@ fn form(v: &Viewer) -> Markup {
                     option value="messenger" { (s.kind_messenger_page) }
                     option value="instagram" { (s.kind_instagram_page) }
                     option value="instagram-login" { (s.kind_instagram_login) }
+                    option value="whatsapp" { (s.kind_whatsapp_long) }
                     option value="api" { (s.kind_api_long) }
                 }
             }))
@@ -157,6 +170,29 @@ fn form(v: &Viewer) -> Markup {
                 div.check {
                     input id="channel-mark-seen" name="mark_seen" type="checkbox";
                     label for="channel-mark-seen" { (s.mark_seen) }
+                }
+                p.hint { (s.meta_hint) }
+            }
+            fieldset data-kinds="whatsapp" hidden disabled {
+                legend { (s.whatsapp_legend) }
+                (field("channel-wa-number", s.phone_number_id, None, html! {
+                    input id="channel-wa-number" name="phone_number_id" type="text" required autocomplete="off" spellcheck="false";
+                }))
+                (field("channel-wa-waba", s.waba_id, None, html! {
+                    input id="channel-wa-waba" name="waba_id" type="text" required autocomplete="off" spellcheck="false";
+                }))
+                (field("channel-wa-app-id", s.app_id, None, html! {
+                    input id="channel-wa-app-id" name="wa_app_id" type="text" required autocomplete="off" spellcheck="false";
+                }))
+                (field("channel-wa-app-secret", s.app_secret, None, html! {
+                    input id="channel-wa-app-secret" name="wa_app_secret" type="password" required autocomplete="off";
+                }))
+                (field("channel-wa-token", s.whatsapp_token, None, html! {
+                    input id="channel-wa-token" name="wa_access_token" type="password" required autocomplete="off";
+                }))
+                div.check {
+                    input id="channel-wa-mark-read" name="mark_read" type="checkbox";
+                    label for="channel-wa-mark-read" { (s.mark_read) }
                 }
                 p.hint { (s.meta_hint) }
             }
