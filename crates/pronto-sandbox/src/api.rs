@@ -56,6 +56,10 @@ impl Sandbox {
         Router::new()
             .nest(&format!("/{GRAPH_VERSION}"), api.clone())
             .merge(api)
+            .route(
+                "/whatsapp_business/attachments/",
+                get(media_download).with_state(self.clone()),
+            )
             .fallback(|| async {
                 Answer(400, GraphError::param("Unknown path components").body(0))
             })
@@ -353,10 +357,53 @@ async fn list_conversations(
     )
 }
 
-/// `GET /{id}`: a conversation, a message, or the page itself.
+/// A media download URL (`lookaside.fbsbx.com` at Meta): the bytes, with the
+/// number's token, while the URL works.
+async fn media_download(
+    Axum(sb): Axum<Sandbox>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let key = form_urlencoded::parse(q.as_deref().unwrap_or("").as_bytes())
+        .find(|(k, _)| k == "mid")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    let token = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    match sb.media_download(&key, token) {
+        Ok((mime, bytes)) => ([(axum::http::header::CONTENT_TYPE, mime)], bytes).into_response(),
+        Err(status) => axum::http::StatusCode::from_u16(status)
+            .unwrap_or(axum::http::StatusCode::NOT_FOUND)
+            .into_response(),
+    }
+}
+
+/// `GET /{id}`: a conversation, a message, or the page itself; for a WhatsApp media
+/// id, its download URL.
 async fn read_node(
     (Axum(sb), method, OriginalUri(uri), headers, Path(node), RawQuery(q)): Parts,
 ) -> Answer {
+    if let Some(number) = sb.media_number(&node) {
+        let host = headers
+            .get("host")
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("127.0.0.1")
+            .to_owned();
+        let (status, answer) = sb.handle_whatsapp(
+            method.as_str(),
+            uri.path(),
+            &headers,
+            q.as_deref(),
+            &number,
+            &[],
+            |s, _, _, now| crate::whatsapp::media_url(s, &node, &host, now),
+        );
+        return Answer(status, answer);
+    }
     sb.handle(
         &method,
         &uri,

@@ -74,7 +74,14 @@ pub(crate) struct WaState {
     pub last_message: BTreeMap<(String, String), i64>,
     /// The business's messages, by wamid: (number, customer).
     pub sent: BTreeMap<String, (String, String)>,
+    /// Files customers sent, by media id: (number, MIME type, bytes).
+    pub media: BTreeMap<String, (String, String, Vec<u8>)>,
+    /// Download URLs handed out, by their key: (media id, when they stop working).
+    pub urls: BTreeMap<String, (String, i64)>,
 }
+
+/// How long a media download URL works.
+pub const MEDIA_URL_LIFETIME: i64 = 5 * 60_000_000;
 
 impl Sandbox {
     /// Registers (or replaces) a WhatsApp number.
@@ -129,6 +136,75 @@ impl Sandbox {
         message["timestamp"] = json!((at / 1_000_000).to_string());
         queue_message(&mut s, phone_number_id, wa_id, name, message, at);
         wamid
+    }
+
+    /// A customer sends a file (`kind`: image, video, audio, document, sticker) with
+    /// an optional caption; its bytes wait at a media id, downloadable with the
+    /// number's token. Returns the wamid and the media id.
+    #[allow(clippy::too_many_arguments)]
+    pub fn whatsapp_customer_media(
+        &self,
+        phone_number_id: &str,
+        wa_id: &str,
+        name: &str,
+        kind: &str,
+        mime_type: &str,
+        bytes: Vec<u8>,
+        caption: Option<&str>,
+        at: i64,
+    ) -> (String, String) {
+        use sha2::Digest;
+        let media_id = {
+            let mut s = self.lock();
+            let media_id = format!("{}", 9_000_000_000u64 + s.next_id());
+            s.whatsapp.media.insert(
+                media_id.clone(),
+                (
+                    phone_number_id.to_owned(),
+                    mime_type.to_owned(),
+                    bytes.clone(),
+                ),
+            );
+            media_id
+        };
+        let mut payload = json!({"id": media_id, "mime_type": mime_type,
+            "sha256": hex::encode(sha2::Sha256::digest(&bytes))});
+        if let Some(c) = caption {
+            payload["caption"] = json!(c);
+        }
+        let message = json!({"type": kind, kind: payload});
+        let wamid = self.whatsapp_customer_message(phone_number_id, wa_id, name, message, at);
+        (wamid, media_id)
+    }
+
+    /// The number a media id belongs to.
+    pub(crate) fn media_number(&self, media_id: &str) -> Option<String> {
+        self.lock()
+            .whatsapp
+            .media
+            .get(media_id)
+            .map(|(n, _, _)| n.clone())
+    }
+
+    /// The bytes behind a download URL's key, if the URL still works and `token` is
+    /// the number's.
+    pub(crate) fn media_download(&self, key: &str, token: &str) -> Result<(String, Vec<u8>), u16> {
+        let now = self.now();
+        let s = self.lock();
+        let Some((media_id, until)) = s.whatsapp.urls.get(key) else {
+            return Err(404);
+        };
+        if now >= *until {
+            return Err(404);
+        }
+        let Some((number, mime, bytes)) = s.whatsapp.media.get(media_id) else {
+            return Err(404);
+        };
+        let owner = s.whatsapp.numbers.get(number);
+        if !owner.is_some_and(|n| !token.is_empty() && n.token == token) {
+            return Err(401);
+        }
+        Ok((mime.clone(), bytes.clone()))
     }
 
     /// The customer's last message to the number.
@@ -393,6 +469,29 @@ pub(crate) fn send(
     Ok(
         json!({"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": wa_id}],
         "messages": [{"id": wamid}]}),
+    )
+}
+
+/// `GET /{media_id}`: a fresh download URL for a customer's file, working for 5
+/// minutes and only with the token.
+pub(crate) fn media_url(
+    s: &mut State,
+    media_id: &str,
+    host: &str,
+    now: i64,
+) -> Result<Value, GraphError> {
+    let Some((_, mime, bytes)) = s.whatsapp.media.get(media_id).cloned() else {
+        return Err(crate::api::no_object(media_id));
+    };
+    use sha2::Digest;
+    let key = format!("k{:08}", s.next_id());
+    s.whatsapp
+        .urls
+        .insert(key.clone(), (media_id.to_owned(), now + MEDIA_URL_LIFETIME));
+    Ok(
+        json!({"messaging_product": "whatsapp", "id": media_id, "mime_type": mime,
+        "sha256": hex::encode(sha2::Sha256::digest(&bytes)), "file_size": bytes.len().to_string(),
+        "url": format!("http://{host}/whatsapp_business/attachments/?mid={key}")}),
     )
 }
 

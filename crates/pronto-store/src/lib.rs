@@ -21,6 +21,7 @@ mod imports;
 mod inbox;
 mod integrations;
 mod live_event;
+mod media;
 mod messages;
 pub mod model;
 mod retention;
@@ -43,6 +44,7 @@ pub use events::EVENTS_CHANNEL;
 pub use imports::ImportProgress;
 pub use integrations::{StoredRule, Subscription, Waiting};
 pub use live_event::{LiveEvent, Logged, MessageStatus};
+pub use media::{MediaFile, MediaJob};
 pub use model::*;
 pub use retention::Purged;
 pub use routing::{

@@ -7,6 +7,7 @@ pub mod conversations;
 pub mod events;
 pub mod health;
 pub mod inbound;
+pub mod media;
 pub mod responsiveness;
 pub mod routing;
 pub mod saved_replies;
@@ -72,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .route("/conversations/{id}/typing", post(conversations::typing))
         .route("/conversations/{id}/viewing", post(conversations::viewing))
         .route("/messages/{id}/retry", post(conversations::retry))
+        .route("/media/{id}", get(media::get))
         .route("/comments", get(comments::list))
         .route(
             "/comments/{id}/private-reply",

@@ -222,6 +222,8 @@ async fn store_waiting(
             Ok(stored) => {
                 progress[w.body].stored += usize::from(stored.created);
                 let contact = &w.message.contact_external_id;
+                // Its files are fetched soon, while their ids can be downloaded.
+                let mut done = queue_media(state, channel, &stored.message).await;
                 let mut attributes = Vec::new();
                 if let Some(mut r) = w.referral {
                     r["at"] = json!(w.message.at);
@@ -230,7 +232,6 @@ async fn store_waiting(
                 if let Some(id) = w.user_id {
                     attributes.push(("whatsapp_user_id", json!(id)));
                 }
-                let mut done = Ok(());
                 for (key, value) in attributes {
                     if let Err(e) = state
                         .store
@@ -255,6 +256,31 @@ async fn store_waiting(
             progress[w.body].failures.push(format!("{}: {e}", w.place));
         }
     }
+}
+
+/// Queues the files of a stored customer message for download (again is nothing).
+async fn queue_media(
+    state: &AppState,
+    channel: &Channel,
+    m: &pronto_store::Message,
+) -> Result<(), StoreError> {
+    for a in m.attachments.as_array().into_iter().flatten() {
+        if let Some(media_id) = a["media_id"].as_str() {
+            state
+                .store
+                .queue_media(
+                    channel.workspace_id,
+                    channel.id,
+                    m.id,
+                    media_id,
+                    a["mime_type"].as_str(),
+                    a["filename"].as_str(),
+                    state.now(),
+                )
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// A reaction to one of the business's messages (or its removal); it opens the

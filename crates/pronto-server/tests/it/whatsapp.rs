@@ -547,3 +547,74 @@ async fn throughput(db: TestDb) {
     assert_eq!(channel.state, "needs_attention");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_customers_photo_is_downloaded_and_served_to_agents_only() {
+    for db in testing::backends().await {
+        media(db).await;
+    }
+}
+
+async fn media(db: TestDb) {
+    use pronto_server::whatsapp::media::{Fetched, fetch_next};
+    let (app, sandbox, admin, channel) = connected(db).await;
+    let png = b"\x89PNG\r\n\x1a\n not really a picture".to_vec();
+    let (_, media_id) = sandbox.whatsapp_customer_media(
+        PNID,
+        CUSTOMER,
+        "Sheena Nelson",
+        "image",
+        "image/png",
+        png.clone(),
+        Some("the damage"),
+        T0,
+    );
+    sandbox.deliver_pending().await;
+    assert_eq!(drain(&app).await, [Processed::Done(1)]);
+    let Fetched::Stored(file) = fetch_next(&app.state).await.unwrap() else {
+        panic!("the photo is fetched");
+    };
+    assert_eq!(fetch_next(&app.state).await.unwrap(), Fetched::Idle);
+    let (_, c) = conversation(&admin).await;
+    let m = &c["messages"][0];
+    assert_eq!(m["text"], "the damage");
+    let a = &m["attachments"][0];
+    assert_eq!(a["media_id"], media_id.as_str());
+    let path = format!("/api/v1/media/{file}");
+    assert_eq!(a["file"], path.as_str(), "{m}");
+    // The sandbox saw a URL asked for with the token, then the download.
+    assert!(
+        sandbox
+            .requests()
+            .iter()
+            .any(|r| r.path.ends_with(&format!("/{media_id}")) && r.status == 200)
+    );
+    let served = admin
+        .request(reqwest::Method::GET, &path)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(served.status(), StatusCode::OK);
+    assert_eq!(served.headers()["content-type"], "image/png");
+    assert_eq!(served.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(served.bytes().await.unwrap().to_vec(), png);
+    let anonymous = reqwest::get(app.url(&path)).await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "agents only");
+
+    // A media id WhatsApp does not know fails with the reason on the attachment.
+    let b = from_customer(vec![
+        json!({"from": CUSTOMER, "id": "wamid.DOC", "timestamp": (S0 + 60).to_string(),
+        "type": "document", "document": {"id": "404404", "mime_type": "text/html", "filename": "x.html"}}),
+    ]);
+    assert_eq!(post_signed(&app, channel, &b).await, StatusCode::OK);
+    drain(&app).await;
+    let Fetched::Failed(_, reason) = fetch_next(&app.state).await.unwrap() else {
+        panic!("an unknown media id fails");
+    };
+    assert!(reason.contains("WhatsApp"), "{reason}");
+    let (_, c) = conversation(&admin).await;
+    let doc = c["messages"][1]["attachments"][0].clone();
+    assert_eq!(doc["error"], reason.as_str(), "{doc}");
+    assert!(doc.get("file").is_none());
+    app.stop().await;
+}
