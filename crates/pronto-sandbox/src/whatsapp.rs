@@ -244,6 +244,7 @@ impl Sandbox {
 
     /// Runs one Cloud API call: logs it, answers from the script if a scripted error
     /// waits, checks the bearer token (190) and `appsecret_proof` when given (100).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn handle_whatsapp(
         &self,
         method: &str,

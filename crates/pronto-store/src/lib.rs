@@ -51,7 +51,7 @@ pub use routing::{
     AssignmentLogEntry, HeldConversation, RoutingAgent, RoutingRow, WaitingConversation,
 };
 pub use webhooks::{DeadLetter, PlatformReply, WebhookBody};
-pub use whatsapp::status_moves;
+pub use whatsapp::{StatusUpdate, status_moves};
 
 /// Which database is behind the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

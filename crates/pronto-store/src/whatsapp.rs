@@ -31,6 +31,19 @@ pub fn status_moves(current: &str, next: &str) -> bool {
     }
 }
 
+/// A platform's report on one of Pronto's messages.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StatusUpdate<'a> {
+    /// The message's platform id.
+    pub external_id: &'a str,
+    /// `sent`, `delivered`, `read` or `failed`.
+    pub status: &'a str,
+    /// Why it failed.
+    pub error: Option<&'a str>,
+    /// What it cost, as the platform said.
+    pub pricing: Option<&'a Value>,
+}
+
 impl Store {
     /// Applies a status webhook to the outgoing message with the platform id
     /// `external_id`: its status moves forward only (`sent` < `delivered` < `read`,
@@ -42,12 +55,15 @@ impl Store {
         &self,
         workspace_id: i64,
         channel_id: i64,
-        external_id: &str,
-        status: &str,
-        error: Option<&str>,
-        pricing: Option<&Value>,
+        update: StatusUpdate<'_>,
         now: Micros,
     ) -> Result<Option<Message>> {
+        let StatusUpdate {
+            external_id,
+            status,
+            error,
+            pricing,
+        } = update;
         let mut tx = self.write_tx().await?;
         let found = sqlx::query(
             "SELECT id, status, pricing FROM messages

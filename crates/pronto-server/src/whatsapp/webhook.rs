@@ -332,10 +332,12 @@ async fn status(state: &AppState, channel: &Channel, s: &Status) -> Result<(), S
         .apply_message_status(
             channel.workspace_id,
             channel.id,
-            id,
-            stored,
-            error.as_deref(),
-            pricing.as_ref(),
+            pronto_store::StatusUpdate {
+                external_id: id,
+                status: stored,
+                error: error.as_deref(),
+                pricing: pricing.as_ref(),
+            },
             state.now(),
         )
         .await
