@@ -50,7 +50,7 @@ pub use retention::Purged;
 pub use routing::{
     AssignmentLogEntry, HeldConversation, RoutingAgent, RoutingRow, WaitingConversation,
 };
-pub use webhooks::{DeadLetter, PlatformReply, WebhookBody};
+pub use webhooks::{ChannelHealth, DeadLetter, PlatformReply, WebhookBody};
 pub use whatsapp::{StatusUpdate, status_moves};
 
 /// Which database is behind the store.

@@ -134,6 +134,10 @@
         await refresh("channels");
         Pronto.say(st.token_saved, "ok");
       },
+      "templates-sync": async (f) => {
+        await Pronto.api("POST", "/channels/" + f.dataset.id + "/templates/sync", {});
+        await refresh("channels");
+      },
       user: async (f) => {
         const password = f.elements.password.value || temporaryPassword();
         const body = { name: value(f, "name"), email: value(f, "email"),

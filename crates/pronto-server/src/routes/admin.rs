@@ -228,14 +228,27 @@ pub async fn channel_view(state: &AppState, channel: &Channel) -> ApiResult<Valu
     if let Some(map) = config.as_object_mut() {
         map.retain(|k, _| !k.contains("secret") && !k.contains("token"));
     }
-    Ok(json!({
+    let mut view = json!({
         "id": channel.id,
         "kind": channel.kind,
         "name": channel.name,
         "state": channel.state,
         "config": config,
         "status": {"status": presence, "since": since, "away_ends_at": ends_at},
-    }))
+    });
+    if channel.kind.has_meta_webhooks() {
+        // The health line: last webhook, last successful send, the token's state.
+        let health = state
+            .store
+            .channel_health(channel.workspace_id, channel.id)
+            .await?;
+        view["health"] = json!({
+            "last_webhook_at": health.last_webhook_at,
+            "last_send_at": health.last_send_at,
+            "token": if channel.state == "needs_token" { "refused" } else { "accepted" },
+        });
+    }
+    Ok(view)
 }
 
 /// `GET /api/v1/channels`.

@@ -197,7 +197,7 @@ fn render(
                 }
                 aside.side id="side" {
                     (contact_card(t, &d.contact, &d.identities, channels))
-                    (window_card(t, d.window.as_ref(), now))
+                    (window_card(t, d.window.as_ref(), now, d.channel.kind == pronto_store::ChannelKind::WhatsApp))
                     @if let Some(templates) = &d.templates {
                         (super::templates::picker(v, templates, d.contact.locale.as_deref()))
                     }
@@ -440,7 +440,8 @@ fn contact_card(
     }
 }
 
-fn window_card(t: &Texts, w: Option<&policy::WindowState>, now: i64) -> Markup {
+/// The window card; on WhatsApp a closed window leaves templates, not a tag.
+fn window_card(t: &Texts, w: Option<&policy::WindowState>, now: i64, whatsapp: bool) -> Markup {
     let i = &t.inbox;
     html! {
         section.card.window aria-labelledby="window-title" {
@@ -456,6 +457,7 @@ fn window_card(t: &Texts, w: Option<&policy::WindowState>, now: i64) -> Markup {
                         Some(until) => {
                             p.closed { (fill(i.window_closed, &[("date", &super::format::instant(until))])) }
                             @match w.human_agent_until.map(Timestamp::micros) {
+                                _ if whatsapp => p { (i.refused_template_required) },
                                 Some(h) if h > now => p.human { (fill(i.human_agent_until, &[("date", &super::format::instant(h))])) },
                                 Some(_) => p { (i.human_agent_over) },
                                 None => p { (i.human_agent_off) },

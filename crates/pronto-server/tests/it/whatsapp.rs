@@ -288,6 +288,28 @@ async fn round_trip(db: TestDb) {
     let message = app.state.store.message(1, reply_id).await.unwrap();
     assert_eq!(message.status, "read");
 
+    // The channel's health line: the last webhook, the last send, the token.
+    let (_, view) = admin.get(&format!("/api/v1/channels/{channel}")).await;
+    assert!(
+        view["health"]["last_webhook_at"].as_i64().is_some(),
+        "{view}"
+    );
+    assert_eq!(view["health"]["last_send_at"], T0 + MIN, "{view}");
+    assert_eq!(view["health"]["token"], "accepted");
+    let settings = admin
+        .request(reqwest::Method::GET, "/settings")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        settings.contains("Last webhook") && settings.contains(PNID),
+        "{settings}"
+    );
+    assert!(settings.contains("Message templates: 0"), "{settings}");
+
     // The agent opens the conversation: with `mark_read` off, no receipt is sent.
     let before = sandbox.sends().len();
     admin

@@ -139,6 +139,12 @@ pub struct Settings {
     pub state_needs_attention: &'static str,
     /// Templates: {count}
     pub templates_count: &'static str,
+    /// Synchronize the templates
+    pub templates_sync: &'static str,
+    /// Last webhook
+    pub last_webhook: &'static str,
+    /// Last reply sent
+    pub last_send: &'static str,
     /// Your app
     pub api_legend: &'static str,
     /// Reply URL
@@ -324,6 +330,9 @@ pub const EN: Settings = Settings {
     mark_read: "Send read receipts when an agent opens the conversation",
     state_needs_attention: "Needs an admin: WhatsApp stopped the account (locked, restricted or blocked), so replies cannot be sent. See WhatsApp Manager.",
     templates_count: "Message templates: {count}",
+    templates_sync: "Synchronize the templates",
+    last_webhook: "Last webhook",
+    last_send: "Last reply sent",
     api_legend: "Your app",
     api_url: "Reply URL",
     api_url_hint: "The http(s) address where Pronto delivers your team's replies as signed webhooks.",
@@ -452,6 +461,9 @@ pub const FR: Settings = Settings {
     mark_read: "Envoyer les confirmations de lecture quand un agent ouvre la conversation",
     state_needs_attention: "Un administrateur doit intervenir : WhatsApp a arrêté le compte (verrouillé, restreint ou bloqué), les réponses ne peuvent pas partir. Voir WhatsApp Manager.",
     templates_count: "Modèles de message : {count}",
+    templates_sync: "Synchroniser les modèles",
+    last_webhook: "Dernier webhook",
+    last_send: "Dernière réponse envoyée",
     api_legend: "Votre application",
     api_url: "URL des réponses",
     api_url_hint: "L’adresse http(s) où Pronto livre les réponses de votre équipe en webhooks signés.",
@@ -580,6 +592,9 @@ pub const IT: Settings = Settings {
     mark_read: "Invia le conferme di lettura quando un agente apre la conversazione",
     state_needs_attention: "Serve un amministratore: WhatsApp ha fermato l’account (bloccato o limitato), quindi le risposte non possono partire. Vedi WhatsApp Manager.",
     templates_count: "Modelli di messaggio: {count}",
+    templates_sync: "Sincronizza i modelli",
+    last_webhook: "Ultimo webhook",
+    last_send: "Ultima risposta inviata",
     api_legend: "La tua app",
     api_url: "URL delle risposte",
     api_url_hint: "L’indirizzo http(s) dove Pronto consegna le risposte del tuo team come webhook firmati.",

@@ -9,6 +9,7 @@ use pronto_store::{Channel, ChannelKind};
 use super::{Viewer, field, fill, form_error, once_box, section as frame};
 use crate::error::ApiResult;
 use crate::state::AppState;
+use crate::ui::format::time;
 
 /// The section.
 pub async fn section(state: &AppState, v: &Viewer) -> ApiResult<Markup> {
@@ -34,13 +35,27 @@ pub async fn list(state: &AppState, v: &Viewer) -> ApiResult<Markup> {
     let s = &v.t().settings;
     let channels = state.store.channels(v.workspace()).await?;
     let base = state.config.base_url();
+    let mut health = Vec::with_capacity(channels.len());
+    for c in &channels {
+        let h = if c.kind.has_meta_webhooks() {
+            Some(state.store.channel_health(v.workspace(), c.id).await?)
+        } else {
+            None
+        };
+        let templates = if c.kind == ChannelKind::WhatsApp {
+            Some(state.store.templates(v.workspace(), c.id).await?.len())
+        } else {
+            None
+        };
+        health.push((h, templates));
+    }
     Ok(html! {
         @if channels.is_empty() {
             p.empty { (s.channels_empty) }
         } @else {
             ul.cards {
-                @for c in &channels {
-                    li.card { (channel(v, &base, c)) }
+                @for (c, (h, templates)) in channels.iter().zip(&health) {
+                    li.card { (channel(v, &base, c, *h, *templates)) }
                 }
             }
         }
@@ -58,7 +73,13 @@ fn kind_label(v: &Viewer, c: &Channel) -> &'static str {
     }
 }
 
-fn channel(v: &Viewer, base: &str, c: &Channel) -> Markup {
+fn channel(
+    v: &Viewer,
+    base: &str,
+    c: &Channel,
+    health: Option<pronto_store::ChannelHealth>,
+    templates: Option<usize>,
+) -> Markup {
     let s = &v.t().settings;
     let name = if c.name.trim().is_empty() {
         kind_label(v, c)
@@ -83,6 +104,21 @@ fn channel(v: &Viewer, base: &str, c: &Channel) -> Markup {
             }
             @if c.kind == ChannelKind::WhatsApp {
                 " · " (s.phone_number_id) " " code { (c.whatsapp_config().phone_number_id) }
+            }
+        }
+        @if let Some(h) = health {
+            p.health {
+                (s.last_webhook) " "
+                @match h.last_webhook_at { Some(at) => (time(at)), None => (s.never) }
+                " · " (s.last_send) " "
+                @match h.last_send_at { Some(at) => (time(at)), None => (s.never) }
+            }
+        }
+        @if let Some(n) = templates {
+            form.inline-form data-form="templates-sync" data-id=(c.id) {
+                span { (fill(s.templates_count, &[("count", &n.to_string())])) } " "
+                button type="submit" { (s.templates_sync) }
+                (form_error())
             }
         }
         @match c.state.as_str() {

@@ -22,6 +22,7 @@ mod driver;
 mod inbox;
 mod proxy;
 mod smoke;
+mod whatsapp;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
