@@ -25,12 +25,16 @@ const HOUR: i64 = 60 * MIN;
 const S0: i64 = T0 / 1_000_000;
 
 async fn whatsapp_channel(app: &TestApp, admin: &Client) -> i64 {
+    whatsapp_channel_with(app, admin, false).await
+}
+
+async fn whatsapp_channel_with(app: &TestApp, admin: &Client, mark_read: bool) -> i64 {
     let (status, c) = admin
         .post(
             "/api/v1/channels",
             json!({"kind": "whatsapp", "name": "Shop WhatsApp", "config": {
                 "phone_number_id": PNID, "waba_id": WABA, "app_id": "901",
-                "app_secret": SECRET, "access_token": TOKEN
+                "app_secret": SECRET, "access_token": TOKEN, "mark_read": mark_read
             }}),
         )
         .await;
@@ -200,6 +204,10 @@ async fn webhooks(db: TestDb) {
 
 /// A WhatsApp number in the sandbox, its channel in Pronto, webhooks wired.
 async fn connected(db: TestDb) -> (TestApp, Sandbox, Client, i64) {
+    connected_with(db, false).await
+}
+
+async fn connected_with(db: TestDb, mark_read: bool) -> (TestApp, Sandbox, Client, i64) {
     let (app, sandbox) = TestApp::spawn_with_sandbox(db).await;
     let admin = app.admin().await;
     sandbox.add_whatsapp(
@@ -212,7 +220,7 @@ async fn connected(db: TestDb) -> (TestApp, Sandbox, Client, i64) {
             )
             .with_template("spring_sale", "en_US", "MARKETING", "Spring sale!"),
     );
-    let channel = whatsapp_channel(&app, &admin).await;
+    let channel = whatsapp_channel_with(&app, &admin, mark_read).await;
     let callback = app.url(&format!("/webhooks/meta/{channel}"));
     sandbox.with_whatsapp(PNID, |n| n.callback_url = Some(callback));
     (app, sandbox, admin, channel)
@@ -638,5 +646,70 @@ async fn media(db: TestDb) {
     let doc = c["messages"][1]["attachments"][0].clone();
     assert_eq!(doc["error"], reason.as_str(), "{doc}");
     assert!(doc.get("file").is_none());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn read_receipts_and_the_typing_indicator_name_the_customers_last_message() {
+    let db = testing::sqlite().await;
+    let (app, sandbox, admin, channel) = connected_with(db, true).await;
+    let wamid = sandbox.whatsapp_customer_text(PNID, CUSTOMER, "Sheena Nelson", "Hello?", T0);
+    sandbox.deliver_pending().await;
+    drain(&app).await;
+    let (conversation, _) = conversation(&admin).await;
+    let receipts = |sandbox: &Sandbox| {
+        sandbox
+            .sends()
+            .into_iter()
+            .filter(|r| r.body["status"] == "read")
+            .collect::<Vec<_>>()
+    };
+    // Opening the conversation (as `conversation` did) sends the receipt, in the
+    // background.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while receipts(&sandbox).is_empty() {
+        assert!(std::time::Instant::now() < deadline, "no read receipt");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let r = &receipts(&sandbox)[0];
+    assert_eq!(r.body["message_id"], wamid.as_str());
+    assert_eq!(r.status, 200, "{}", r.response);
+    assert!(r.body.get("typing_indicator").is_none());
+    // Typing: the indicator, which WhatsApp sends with a receipt.
+    let (status, _) = admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/typing"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let typing = || {
+        receipts(&sandbox)
+            .into_iter()
+            .find(|r| r.body.get("typing_indicator").is_some())
+    };
+    while typing().is_none() {
+        assert!(std::time::Instant::now() < deadline, "no typing indicator");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let t = typing().unwrap();
+    assert_eq!(t.body["typing_indicator"]["type"], "text");
+    assert_eq!(t.body["message_id"], wamid.as_str());
+    // After 24 hours nothing is sent: WhatsApp would refuse it.
+    app.advance(24 * HOUR);
+    let before = sandbox.sends().len();
+    let channel = app
+        .state
+        .store
+        .channel_any_workspace(channel)
+        .await
+        .unwrap();
+    for action in ["mark_seen", "typing_on"] {
+        let sent = pronto_server::graph::sender_action(&app.state, &channel, conversation, action)
+            .await
+            .unwrap();
+        assert!(!sent, "{action} after 24 hours");
+    }
+    assert_eq!(sandbox.sends().len(), before);
     app.stop().await;
 }
