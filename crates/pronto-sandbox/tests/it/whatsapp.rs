@@ -15,8 +15,12 @@ const DAY: i64 = 86_400_000_000;
 async fn graph() -> Graph {
     let g = Graph::spawn().await;
     g.sandbox.add_whatsapp(
-        WhatsAppNumber::new(PNID, "WABA", SECRET, TOKEN)
-            .with_template("order_update", "en_US", "UTILITY", "Order {{1}} ships {{2}}."),
+        WhatsAppNumber::new(PNID, "WABA", SECRET, TOKEN).with_template(
+            "order_update",
+            "en_US",
+            "UTILITY",
+            "Order {{1}} ships {{2}}.",
+        ),
     );
     g
 }
@@ -47,7 +51,12 @@ async fn free_text_goes_until_the_24th_hour_then_only_templates() {
     g.set_time(T0 + DAY - 1);
     let (status, ok) = post(&g, TOKEN, Some(&proof), text("+16505551234")).await;
     assert_eq!(status, 200, "{ok}");
-    assert!(ok["messages"][0]["id"].as_str().unwrap().starts_with("wamid."));
+    assert!(
+        ok["messages"][0]["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("wamid.")
+    );
     assert_eq!(ok["contacts"][0]["wa_id"], "16505551234");
     g.set_time(T0 + DAY);
     let (status, refused) = post(&g, TOKEN, Some(&proof), text("+16505551234")).await;
@@ -68,13 +77,20 @@ async fn free_text_goes_until_the_24th_hour_then_only_templates() {
             "template": {"name": name, "language": {"code": "en_US"},
                 "components": [{"type": "body", "parameters": params}]}})
     };
-    let (status, sent) = post(&g, TOKEN, None, template("order_update", vec!["A1", "today"])).await;
+    let (status, sent) = post(
+        &g,
+        TOKEN,
+        None,
+        template("order_update", vec!["A1", "today"]),
+    )
+    .await;
     assert_eq!(status, 200, "{sent}");
     let (_, missing) = post(&g, TOKEN, None, template("nope", vec![])).await;
     assert_eq!(missing["error"]["code"], 132001);
     let (_, count) = post(&g, TOKEN, None, template("order_update", vec!["A1"])).await;
     assert_eq!(count["error"]["code"], 132000);
-    g.sandbox.with_whatsapp(PNID, |n| n.templates[0]["status"] = json!("PAUSED"));
+    g.sandbox
+        .with_whatsapp(PNID, |n| n.templates[0]["status"] = json!("PAUSED"));
     let (_, paused) = post(&g, TOKEN, None, template("order_update", vec!["A1", "x"])).await;
     assert_eq!(paused["error"]["code"], 132015);
 }
@@ -86,7 +102,8 @@ async fn the_token_and_the_proof_are_checked() {
     assert_eq!((status, e["error"]["code"].clone()), (400, json!(190)));
     let (_, e) = post(&g, TOKEN, Some("bad"), text("+1")).await;
     assert_eq!(e["error"]["code"], 100);
-    let receipt = json!({"messaging_product": "whatsapp", "status": "read", "message_id": "wamid.X"});
+    let receipt =
+        json!({"messaging_product": "whatsapp", "status": "read", "message_id": "wamid.X"});
     let (status, ok) = post(&g, TOKEN, None, receipt).await;
     assert_eq!((status, ok), (200, json!({"success": true})));
     let bad = json!({"messaging_product": "whatsapp", "status": "read", "message_id": "m_1"});
@@ -103,17 +120,20 @@ async fn statuses_are_signed_webhooks_with_pricing() {
     let s = seen.clone();
     let app = axum::Router::new().route(
         "/hook",
-        axum::routing::post(move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
-            let s = s.clone();
-            async move {
-                let sig = headers["x-hub-signature-256"].to_str().unwrap().to_owned();
-                s.lock().unwrap().push((sig, body.to_vec()));
-                "ok"
-            }
-        }),
+        axum::routing::post(
+            move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+                let s = s.clone();
+                async move {
+                    let sig = headers["x-hub-signature-256"].to_str().unwrap().to_owned();
+                    s.lock().unwrap().push((sig, body.to_vec()));
+                    "ok"
+                }
+            },
+        ),
     );
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    g.sandbox.with_whatsapp(PNID, |n| n.callback_url = Some(url));
+    g.sandbox
+        .with_whatsapp(PNID, |n| n.callback_url = Some(url));
     g.sandbox
         .whatsapp_customer_text(PNID, "16505551234", "Sheena", "h\u{e9}llo", T0);
     post(&g, TOKEN, None, text("16505551234")).await;
