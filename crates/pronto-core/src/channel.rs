@@ -1,7 +1,7 @@
 //! Channels' kinds and settings, typed at the edge: [`ChannelKind`] (its name written
 //! once, in [`ChannelKind::as_str`]), and each kind's settings, checked when a channel
 //! is created ([`check_new`], errors naming the field) and read through
-//! [`ApiConfig`] and [`MetaConfig`] afterwards.
+//! [`ApiConfig`], [`MetaConfig`] and [`WhatsAppConfig`] afterwards.
 //!
 //! A channel's settings are stored as a JSON object, kept as given (keys Pronto does
 //! not read stay); the typed views read only what Pronto uses.
@@ -23,7 +23,7 @@ pub enum ChannelKind {
     Messenger,
     /// An Instagram professional account's Direct messages.
     Instagram,
-    /// The WhatsApp Cloud API (declared; not yet available).
+    /// A WhatsApp Business number through the Cloud API.
     WhatsApp,
     /// Pronto's own web chat: a widget on the business's site.
     WebChat,
@@ -66,13 +66,21 @@ impl ChannelKind {
             ChannelKind::Api
                 | ChannelKind::Messenger
                 | ChannelKind::Instagram
+                | ChannelKind::WhatsApp
                 | ChannelKind::WebChat
         )
     }
 
-    /// Meta's channels (Messenger, Instagram): webhooks from Meta, the Send API.
+    /// Meta's Page-based channels (Messenger, Instagram): webhooks from Meta, the
+    /// Send API, a Page token, comments.
     pub fn is_meta(self) -> bool {
         matches!(self, ChannelKind::Messenger | ChannelKind::Instagram)
+    }
+
+    /// Every channel whose webhooks come from Meta, signed with the app secret, at
+    /// `/webhooks/meta/{channel}`: Messenger, Instagram and WhatsApp.
+    pub fn has_meta_webhooks(self) -> bool {
+        self.is_meta() || self == ChannelKind::WhatsApp
     }
 
     /// The platform whose rules a reply on this channel follows.
@@ -93,6 +101,7 @@ impl ChannelKind {
             ChannelKind::Api => &["signing_secret"],
             ChannelKind::WebChat => &["identity_secret"],
             ChannelKind::Messenger | ChannelKind::Instagram => &["app_secret", "page_access_token"],
+            ChannelKind::WhatsApp => &["app_secret", "access_token"],
             _ => &[],
         }
     }
@@ -137,7 +146,9 @@ pub enum ConfigError {
     #[error("config must be an object")]
     NotObject,
     /// Not a kind that can be created.
-    #[error("unknown channel kind {0:?}: use \"api\", \"messenger\", \"instagram\" or \"webchat\"")]
+    #[error(
+        "unknown channel kind {0:?}: use \"api\", \"messenger\", \"instagram\", \"whatsapp\" or \"webchat\""
+    )]
     Kind(String),
     /// An `api` channel without its URL.
     #[error("an api channel needs config.url, the http(s) URL that receives its replies")]
@@ -204,6 +215,9 @@ pub fn check_new(kind: &str, config: Value) -> Result<(ChannelKind, Value), Conf
     if kind == ChannelKind::WebChat {
         return crate::webchat::check_config(config).map(|c| (kind, Value::Object(c)));
     }
+    if kind == ChannelKind::WhatsApp {
+        return check_whatsapp(config);
+    }
     // An Instagram account connected with Instagram login has no Page: its account
     // id and Instagram user token take the Page's places.
     let instagram_login = kind == ChannelKind::Instagram
@@ -248,6 +262,53 @@ pub fn check_new(kind: &str, config: Value) -> Result<(ChannelKind, Value), Conf
         if config.get(field).is_some_and(|v| !v.is_string()) {
             let expected = "a string";
             return Err(ConfigError::Type { field, expected });
+        }
+    }
+    Ok((kind, Value::Object(config)))
+}
+
+/// The settings of a WhatsApp channel, named as Meta names them.
+pub const WHATSAPP_FIELDS: [&str; 5] = [
+    "phone_number_id",
+    "waba_id",
+    "app_id",
+    "app_secret",
+    "access_token",
+];
+
+fn check_whatsapp(config: Map<String, Value>) -> Result<(ChannelKind, Value), ConfigError> {
+    let kind = ChannelKind::WhatsApp;
+    for field in WHATSAPP_FIELDS {
+        match config.get(field) {
+            Some(Value::String(s)) if !s.trim().is_empty() => {}
+            // Meta's ids are numbers; one typed as a JSON number is taken as its digits.
+            Some(Value::Number(_)) if !matches!(field, "app_secret" | "access_token") => {}
+            None | Some(Value::Null) => return Err(ConfigError::Missing { kind, field }),
+            Some(Value::String(_)) => return Err(ConfigError::Missing { kind, field }),
+            Some(_) => {
+                let expected = "a string";
+                return Err(ConfigError::Type { field, expected });
+            }
+        }
+    }
+    if config.get("mark_read").is_some_and(|v| !v.is_boolean()) {
+        let expected = "true or false";
+        return Err(ConfigError::Type {
+            field: "mark_read",
+            expected,
+        });
+    }
+    for field in ["verify_token", "graph_base_url"] {
+        if config.get(field).is_some_and(|v| !v.is_string()) {
+            let expected = "a string";
+            return Err(ConfigError::Type { field, expected });
+        }
+    }
+    let mut config = config;
+    for field in WHATSAPP_FIELDS {
+        if let Some(Value::Number(n)) = config.get(field) {
+            let digits = n.to_string();
+            config.insert(field.to_owned(), Value::String(digits));
         }
     }
     Ok((kind, Value::Object(config)))
@@ -371,6 +432,71 @@ impl MetaConfig {
     }
 }
 
+/// A WhatsApp channel's settings.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WhatsAppConfig {
+    /// The business number's id (`POST /{phone_number_id}/messages`).
+    pub phone_number_id: String,
+    /// The WhatsApp Business Account's id (its templates).
+    pub waba_id: String,
+    /// The Meta app's id.
+    pub app_id: String,
+    /// The app secret, sealed (webhook signatures, `appsecret_proof`).
+    pub app_secret: String,
+    /// The access token (a system user's), sealed.
+    pub access_token: String,
+    /// The token Meta's webhook handshake must present.
+    pub verify_token: String,
+    /// Send read receipts when an agent opens a conversation.
+    pub mark_read: bool,
+    /// A Graph API of its own, instead of the server's.
+    pub graph_base_url: Option<String>,
+}
+
+/// Secrets stay out of logs.
+impl fmt::Debug for WhatsAppConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WhatsAppConfig")
+            .field("phone_number_id", &self.phone_number_id)
+            .field("waba_id", &self.waba_id)
+            .field("app_id", &self.app_id)
+            .field("mark_read", &self.mark_read)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WhatsAppConfig {
+    /// Reads stored settings (checked when the channel was made); what is missing
+    /// reads as empty, false or none.
+    pub fn read(config: &Value) -> WhatsAppConfig {
+        WhatsAppConfig {
+            phone_number_id: read(config, "phone_number_id"),
+            waba_id: read(config, "waba_id"),
+            app_id: read(config, "app_id"),
+            app_secret: read(config, "app_secret"),
+            access_token: read(config, "access_token"),
+            verify_token: read(config, "verify_token"),
+            mark_read: config["mark_read"].as_bool().unwrap_or(false),
+            graph_base_url: config["graph_base_url"]
+                .as_str()
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
+        }
+    }
+}
+
+/// What Meta's webhook endpoint needs of any Meta channel: the app secret (sealed)
+/// that signs the deliveries and the handshake's verify token.
+pub fn webhook_secrets(kind: ChannelKind, config: &Value) -> (String, String) {
+    if kind == ChannelKind::WhatsApp {
+        let c = WhatsAppConfig::read(config);
+        (c.app_secret, c.verify_token)
+    } else {
+        let c = MetaConfig::read(config);
+        (c.app_secret, c.verify_token)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -393,8 +519,8 @@ mod tests {
         let err = |kind: &str, config: Value| check_new(kind, config).unwrap_err().to_string();
         assert_eq!(err("api", json!([])), "config must be an object");
         assert_eq!(
-            err("whatsapp", json!({})),
-            "unknown channel kind \"whatsapp\": use \"api\", \"messenger\", \"instagram\" or \"webchat\""
+            err("email", json!({})),
+            "unknown channel kind \"email\": use \"api\", \"messenger\", \"instagram\", \"whatsapp\" or \"webchat\""
         );
         assert!(err("api", json!({"url": "ftp://x"})).contains("config.url"));
         let meta =
@@ -428,5 +554,43 @@ mod tests {
         );
         assert_eq!(read.page_access_token, "t");
         assert!(!format!("{read:?}").contains("\"t\""));
+    }
+
+    #[test]
+    fn whatsapp_channels_take_metas_names() {
+        let err = |config: Value| check_new("whatsapp", config).unwrap_err().to_string();
+        let good = json!({"phone_number_id": "106540352242922", "waba_id": "W", "app_id": "1",
+            "app_secret": "s", "access_token": "t"});
+        let (kind, stored) = check_new("whatsapp", good.clone()).unwrap();
+        assert_eq!(kind, ChannelKind::WhatsApp);
+        let read = WhatsAppConfig::read(&stored);
+        assert_eq!(read.phone_number_id, "106540352242922");
+        assert_eq!((read.access_token.as_str(), read.mark_read), ("t", false));
+        assert!(!format!("{read:?}").contains("\"t\""));
+        for field in WHATSAPP_FIELDS {
+            let mut missing = good.clone();
+            missing.as_object_mut().unwrap().remove(field);
+            assert_eq!(
+                err(missing),
+                format!("a whatsapp channel needs config.{field} (from Meta's app dashboard)")
+            );
+        }
+        let mut number = good.clone();
+        number["waba_id"] = json!(102290129340398u64);
+        let (_, stored) = check_new("whatsapp", number).unwrap();
+        assert_eq!(stored["waba_id"], "102290129340398");
+        let mut bad = good.clone();
+        bad["access_token"] = json!(5);
+        assert_eq!(err(bad), "config.access_token must be a string");
+        let mut bad = good.clone();
+        bad["mark_read"] = json!("yes");
+        assert_eq!(err(bad), "config.mark_read must be true or false");
+        assert_eq!(
+            ChannelKind::WhatsApp.secret_keys(),
+            ["app_secret", "access_token"]
+        );
+        assert!(ChannelKind::WhatsApp.has_meta_webhooks() && !ChannelKind::WhatsApp.is_meta());
+        let (secret, _) = webhook_secrets(ChannelKind::WhatsApp, &stored);
+        assert_eq!(secret, "s");
     }
 }

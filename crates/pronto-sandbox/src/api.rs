@@ -50,11 +50,16 @@ impl Sandbox {
         let api = Router::new()
             .route("/{node}/messages", post(send).get(messages_edge))
             .route("/{node}/conversations", get(list_conversations))
+            .route("/{node}/message_templates", get(message_templates))
             .route("/{node}", get(read_node))
             .with_state(self.clone());
         Router::new()
             .nest(&format!("/{GRAPH_VERSION}"), api.clone())
             .merge(api)
+            .route(
+                "/whatsapp_business/attachments/",
+                get(media_download).with_state(self.clone()),
+            )
             .fallback(|| async {
                 Answer(400, GraphError::param("Unknown path components").body(0))
             })
@@ -186,11 +191,24 @@ type Parts = (
     RawQuery,
 );
 
-/// `POST /{page-id}/messages` and `/me/messages`: the Send API.
+/// `POST /{page-id}/messages` and `/me/messages`: the Send API; for a WhatsApp
+/// number, `POST /{phone-number-id}/messages`, the Cloud API.
 async fn send(
     (Axum(sb), method, OriginalUri(uri), headers, Path(node), RawQuery(q)): Parts,
     body: Bytes,
 ) -> Answer {
+    if sb.is_whatsapp(&node) {
+        let (status, answer) = sb.handle_whatsapp(
+            method.as_str(),
+            uri.path(),
+            &headers,
+            q.as_deref(),
+            &node,
+            &body,
+            crate::whatsapp::send,
+        );
+        return Answer(status, answer);
+    }
     sb.handle(
         &method,
         &uri,
@@ -256,6 +274,56 @@ async fn send(
     )
 }
 
+/// `GET /{waba-id}/message_templates`: the WhatsApp account's templates, a page at
+/// a time (`limit`, `after`).
+async fn message_templates(
+    (Axum(sb), method, OriginalUri(uri), headers, Path(node), RawQuery(q)): Parts,
+) -> Answer {
+    let number = sb
+        .lock()
+        .whatsapp
+        .numbers
+        .values()
+        .find(|n| n.waba_id == node)
+        .map(|n| n.phone_number_id.clone());
+    let Some(number) = number else {
+        return Answer(400, no_object(&node).body(0));
+    };
+    let query: Vec<(String, String)> =
+        form_urlencoded::parse(q.as_deref().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
+    let param = |k: &str| -> usize {
+        query
+            .iter()
+            .find(|(n, _)| n == k)
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(0)
+    };
+    let (after, limit) = (param("after"), param("limit").clamp(1, 100));
+    let limit = if param("limit") == 0 { 25 } else { limit };
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let version = format!("/{GRAPH_VERSION}/");
+    let base = if uri.path().starts_with(&version) {
+        format!("http://{host}/{GRAPH_VERSION}")
+    } else {
+        format!("http://{host}")
+    };
+    let (status, answer) = sb.handle_whatsapp(
+        method.as_str(),
+        uri.path(),
+        &headers,
+        q.as_deref(),
+        &number,
+        &[],
+        |_, n, _, _| Ok(crate::whatsapp::templates(n, &base, after, limit)),
+    );
+    Answer(status, answer)
+}
+
 /// `GET /{conversation-id}/messages`: the messages edge, for `next` links.
 async fn messages_edge(
     (Axum(sb), method, OriginalUri(uri), headers, Path(node), RawQuery(q)): Parts,
@@ -289,10 +357,53 @@ async fn list_conversations(
     )
 }
 
-/// `GET /{id}`: a conversation, a message, or the page itself.
+/// A media download URL (`lookaside.fbsbx.com` at Meta): the bytes, with the
+/// number's token, while the URL works.
+async fn media_download(
+    Axum(sb): Axum<Sandbox>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let key = form_urlencoded::parse(q.as_deref().unwrap_or("").as_bytes())
+        .find(|(k, _)| k == "mid")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    let token = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    match sb.media_download(&key, token) {
+        Ok((mime, bytes)) => ([(axum::http::header::CONTENT_TYPE, mime)], bytes).into_response(),
+        Err(status) => axum::http::StatusCode::from_u16(status)
+            .unwrap_or(axum::http::StatusCode::NOT_FOUND)
+            .into_response(),
+    }
+}
+
+/// `GET /{id}`: a conversation, a message, or the page itself; for a WhatsApp media
+/// id, its download URL.
 async fn read_node(
     (Axum(sb), method, OriginalUri(uri), headers, Path(node), RawQuery(q)): Parts,
 ) -> Answer {
+    if let Some(number) = sb.media_number(&node) {
+        let host = headers
+            .get("host")
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("127.0.0.1")
+            .to_owned();
+        let (status, answer) = sb.handle_whatsapp(
+            method.as_str(),
+            uri.path(),
+            &headers,
+            q.as_deref(),
+            &number,
+            &[],
+            |s, _, _, now| crate::whatsapp::media_url(s, &node, &host, now),
+        );
+        return Answer(status, answer);
+    }
     sb.handle(
         &method,
         &uri,

@@ -1,6 +1,7 @@
-//! Meta's side of Messenger and Instagram, on loopback: a fake Graph API that
-//! answers like Meta (the Send API with its rules, the Conversations API) and
-//! simulated customers who send signed webhooks to Pronto.
+//! Meta's side of Messenger, Instagram and WhatsApp, on loopback: a fake Graph API
+//! that answers like Meta (the Send API with its rules, the Conversations API, the
+//! WhatsApp Cloud API with its window and templates) and simulated customers who
+//! send signed webhooks to Pronto.
 //!
 //! Everything runs from one [`Sandbox`]: its [`Sandbox::router`] can be mounted on any
 //! listener, and its state (pages, customers, history, the request log, scripted
@@ -19,6 +20,7 @@ mod sandbox;
 mod simulator;
 mod state;
 pub mod webhook;
+mod whatsapp;
 
 use std::sync::Arc;
 
@@ -28,6 +30,7 @@ pub use error::{GraphError, SandboxError};
 pub use sandbox::{LoggedRequest, PageConfig, Platform, Sandbox, SeedMessage};
 pub use simulator::{EventKind, Pace, Sent, Simulator, Summary};
 pub use webhook::{Event, build, sign};
+pub use whatsapp::{WhatsAppNumber, text_body as whatsapp_text_body};
 
 /// The current time in microseconds since the Unix epoch.
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;

@@ -21,6 +21,8 @@ pub(crate) struct State {
     pub pending: VecDeque<Pending>,
     /// Numbers ids and trace ids, so that each is unique in a run.
     pub counter: u64,
+    /// WhatsApp numbers, their customers' windows, the messages sent.
+    pub whatsapp: crate::whatsapp::WaState,
 }
 
 pub(crate) struct Customer {

@@ -4,10 +4,8 @@
 //! One step at a time ([`deliver_next`]) so that tests drain the outbox without
 //! sleeping; `workers` loops over it until shutdown.
 
-use hmac::{Hmac, KeyInit, Mac};
 use pronto_store::{Channel, ChannelKind, OutboxJob};
 use serde_json::json;
-use sha2::Sha256;
 
 use crate::state::AppState;
 
@@ -54,40 +52,47 @@ pub async fn deliver_next(state: &AppState) -> Result<Outcome, pronto_store::Sto
         return Ok(Outcome::AlreadySent(job.message.id));
     }
     let channel = state.store.channel_any_workspace(job.channel_id).await?;
-    if channel.state == "needs_token" {
-        // Sending stops until an admin gives the channel a new token.
+    if matches!(channel.state.as_str(), "needs_token" | "needs_attention") {
+        // Sending stops until an admin gives the channel a new token (or fixes the
+        // account Meta stopped).
         let next = now + TOKEN_WAIT;
-        state
-            .store
-            .retry_later(&job, "the channel needs a new Page token", next)
-            .await?;
+        let reason = if channel.state == "needs_token" {
+            "the channel needs a new Page token"
+        } else {
+            "the channel needs an admin's attention"
+        };
+        state.store.retry_later(&job, reason, next).await?;
         return Ok(Outcome::Retrying(job.message.id, next));
     }
-    let result = match channel.kind {
-        ChannelKind::Api => post_webhook(state, &channel, &job).await.map(|()| None),
+    let sent = match channel.kind {
+        ChannelKind::Api => {
+            let result = post_webhook(state, &channel, &job).await.map(|()| None);
+            Sent::Done(result)
+        }
+        ChannelKind::Messenger | ChannelKind::Instagram => {
+            Sent::Graph(crate::graph::send(state, &channel, &job).await)
+        }
+        ChannelKind::WhatsApp => {
+            Sent::Graph(crate::whatsapp::cloud::send(state, &channel, &job).await)
+        }
         // A web chat reply is delivered by being stored: the visitor's stream
         // carries it (and the conversation's page shows it on the next visit).
-        ChannelKind::WebChat => Ok(None),
-        ChannelKind::Messenger | ChannelKind::Instagram => {
-            match crate::graph::send(state, &channel, &job).await {
-                Ok(mid) => Ok(Some(mid)),
-                Err(crate::graph::SendError::Retry(r)) => Err(Failure::Retry(r)),
-                Err(crate::graph::SendError::Final(r)) => Err(Failure::Final(r)),
-                Err(crate::graph::SendError::TokenInvalid(r)) => {
-                    tracing::warn!(channel = channel.id, "Page token refused: {r}");
-                    state
-                        .store
-                        .set_channel_state(channel.id, "needs_token")
-                        .await?;
-                    let next = state.now() + TOKEN_WAIT;
-                    state.store.retry_later(&job, &r, next).await?;
-                    return Ok(Outcome::Retrying(job.message.id, next));
-                }
-            }
-        }
-        other => Err(Failure::Final(format!(
+        ChannelKind::WebChat => Sent::Done(Ok(None)),
+        other => Sent::Done(Err(Failure::Final(format!(
             "no sender for {other} channels yet"
-        ))),
+        )))),
+    };
+    let result = match sent {
+        Sent::Done(result) => result,
+        Sent::Graph(Ok(mid)) => Ok(Some(mid)),
+        Sent::Graph(Err(crate::graph::SendError::Retry(r))) => Err(Failure::Retry(r)),
+        Sent::Graph(Err(crate::graph::SendError::Final(r))) => Err(Failure::Final(r)),
+        Sent::Graph(Err(crate::graph::SendError::TokenInvalid(r))) => {
+            return stop_channel(state, &channel, &job, "needs_token", &r).await;
+        }
+        Sent::Graph(Err(crate::graph::SendError::AccountStopped(r))) => {
+            return stop_channel(state, &channel, &job, "needs_attention", &r).await;
+        }
     };
     let now = state.now();
     let outcome = match result {
@@ -114,18 +119,40 @@ pub async fn deliver_next(state: &AppState) -> Result<Outcome, pronto_store::Sto
     Ok(outcome)
 }
 
+/// The platform stopped the channel (a refused token, a locked account): it is
+/// marked `needs`, and the job waits for an admin.
+async fn stop_channel(
+    state: &AppState,
+    channel: &Channel,
+    job: &OutboxJob,
+    needs: &str,
+    reason: &str,
+) -> Result<Outcome, pronto_store::StoreError> {
+    tracing::warn!(
+        channel = channel.id,
+        "the platform stopped the channel: {reason}"
+    );
+    state.store.set_channel_state(channel.id, needs).await?;
+    let next = state.now() + TOKEN_WAIT;
+    state.store.retry_later(job, reason, next).await?;
+    Ok(Outcome::Retrying(job.message.id, next))
+}
+
+/// What a channel's sender answered.
+enum Sent {
+    /// An `api` channel's delivery (or no sender).
+    Done(Result<Option<String>, Failure>),
+    /// A Meta channel's send: the platform's id, or its error sorted.
+    Graph(Result<String, crate::graph::SendError>),
+}
+
 enum Failure {
     Retry(String),
     Final(String),
 }
 
-/// Signs `body` as the `X-Pronto-Signature-256` header value.
-pub fn sign(secret: &str, body: &[u8]) -> String {
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
-    mac.update(body);
-    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
-}
+/// Signs `body` as the `X-Pronto-Signature-256` header value (Meta's scheme).
+pub use pronto_channels::signature::sign;
 
 /// An `api` channel's reply: a signed POST to its URL. The `Idempotency-Key` is the
 /// message's id, the same on every attempt, so the receiver can drop repeats.
@@ -180,17 +207,5 @@ mod tests {
         assert_eq!(backoff(2), 2_000_000);
         assert_eq!(backoff(5), 16_000_000);
         assert_eq!(backoff(40), 3_600_000_000);
-    }
-
-    #[test]
-    fn signatures_are_hmac_sha256_hex() {
-        // RFC 4231 test case 2.
-        let mut mac = Hmac::<Sha256>::new_from_slice(b"Jefe").unwrap();
-        mac.update(b"what do ya want for nothing?");
-        assert_eq!(
-            hex::encode(mac.finalize().into_bytes()),
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-        );
-        assert!(sign("k", b"body").starts_with("sha256="));
     }
 }

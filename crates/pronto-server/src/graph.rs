@@ -2,14 +2,12 @@
 //! again at send time, the request with `appsecret_proof` and Pronto's metadata, and
 //! Meta's errors sorted into retry, fail, or stop the channel.
 
-use hmac::{Hmac, KeyInit, Mac};
 use pronto_channels::messenger::{Outgoing, SendMetadata};
 use pronto_core::channel::Login;
 use pronto_core::policy::{self, Capabilities};
 use pronto_core::{Author, Timestamp};
 use pronto_store::{Channel, MessageAuthor, OutboxJob};
 use serde_json::{Value, json};
-use sha2::Sha256;
 
 use crate::reply::ReplyError;
 use crate::state::AppState;
@@ -23,15 +21,12 @@ pub enum SendError {
     Final(String),
     /// The Page token is no longer valid (code 190): the channel needs a new one.
     TokenInvalid(String),
+    /// The account is locked, restricted or blocked (WhatsApp 131031, 131042,
+    /// 131048, 368): nothing goes until an admin acts.
+    AccountStopped(String),
 }
 
-/// `appsecret_proof`: the HMAC-SHA256 of the access token, keyed with the app secret.
-pub fn appsecret_proof(app_secret: &str, token: &str) -> String {
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(app_secret.as_bytes()).expect("HMAC takes any key length");
-    mac.update(token.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
-}
+pub use pronto_channels::signature::appsecret_proof;
 
 /// What the channel may do beyond the window.
 pub fn capabilities(channel: &Channel) -> Capabilities {
@@ -134,6 +129,10 @@ pub async fn sender_action(
     conversation_id: i64,
     action: &str,
 ) -> Result<bool, SendError> {
+    if channel.kind == pronto_store::ChannelKind::WhatsApp {
+        return crate::whatsapp::cloud::sender_action(state, channel, conversation_id, action)
+            .await;
+    }
     let now = state.now();
     let target =
         match crate::reply::meta_target(state, channel, conversation_id, MessageAuthor::Agent, now)
@@ -268,12 +267,5 @@ mod tests {
             classify(400, &err(100, 2_018_001)),
             SendError::Final(_)
         ));
-    }
-
-    #[test]
-    fn the_proof_is_an_hmac_of_the_token() {
-        let p = appsecret_proof("secret", "token");
-        assert_eq!(p.len(), 64);
-        assert_ne!(p, appsecret_proof("secret", "other"));
     }
 }

@@ -34,6 +34,7 @@ pub mod secrets;
 pub mod state;
 pub mod ui;
 pub mod webchat;
+pub mod whatsapp;
 pub mod workers;
 
 use std::future::Future;

@@ -1,6 +1,7 @@
-//! Meta's webhooks for Messenger and Instagram channels: the verification handshake,
-//! signed deliveries kept before they are acknowledged, and the worker that turns
-//! them into messages, replies seen as echoes, deliveries and reads.
+//! Meta's webhooks for Messenger, Instagram and WhatsApp channels: the verification
+//! handshake, signed deliveries kept before they are acknowledged, and the worker
+//! that turns them into messages, replies seen as echoes, deliveries and reads
+//! (WhatsApp's bodies are read by `whatsapp::webhook`, on the same worker).
 //!
 //! The signature is checked over the raw bytes, in constant time, before anything
 //! is parsed. A body with a good signature is written to the webhook inbox and only
@@ -11,17 +12,17 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use hmac::{Hmac, KeyInit, Mac};
 use pronto_channels::messenger::webhook::{ChangeKind, Comment, EventKind, MessagingEvent};
 use pronto_channels::messenger::{PAGE_INBOX_APP_ID, SendMetadata, parse_body};
+use pronto_channels::signature::{constant_time_eq, signature_ok};
 use pronto_core::Author;
+use pronto_core::channel::webhook_secrets;
 use pronto_store::{
     Channel, ChannelKind, Inbound, InboundComment, MessageAuthor, MessageChange, PlatformReply,
     StoreError,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
-use sha2::Sha256;
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiPath;
@@ -50,7 +51,7 @@ pub struct Handshake {
 
 async fn meta_channel(state: &AppState, id: i64) -> ApiResult<Channel> {
     match state.store.channel_any_workspace(id).await {
-        Ok(c) if c.kind.is_meta() => Ok(c),
+        Ok(c) if c.kind.has_meta_webhooks() => Ok(c),
         Ok(_) | Err(StoreError::NotFound(_)) => Err(ApiError::not_found("channel")),
         Err(e) => Err(e.into()),
     }
@@ -64,7 +65,7 @@ pub async fn verify(
     Query(q): Query<Handshake>,
 ) -> ApiResult<impl IntoResponse> {
     let channel = meta_channel(&state, id).await?;
-    let expected = channel.meta_config().verify_token;
+    let (_, expected) = webhook_secrets(channel.kind, &channel.config);
     let token = q.verify_token.unwrap_or_default();
     let ok = q.mode.as_deref() == Some("subscribe")
         && !expected.is_empty()
@@ -86,8 +87,9 @@ pub async fn receive(
     body: Bytes,
 ) -> ApiResult<impl IntoResponse> {
     let channel = meta_channel(&state, id).await?;
+    let (sealed, _) = webhook_secrets(channel.kind, &channel.config);
     let secret = state
-        .open_secret(&channel.meta_config().app_secret)
+        .open_secret(&sealed)
         .map_err(|e| ApiError::internal(&e))?;
     let secret = secret.as_str();
     let signature = headers
@@ -107,25 +109,6 @@ pub async fn receive(
     // The worker, not the workspace's event streams: nothing they show changed yet.
     state.store.work_queued();
     Ok((StatusCode::OK, "EVENT_RECEIVED"))
-}
-
-/// Whether `header` (`sha256=<hex>`) signs `body` with `secret`, compared in
-/// constant time.
-pub fn signature_ok(secret: &str, body: &[u8], header: &str) -> bool {
-    let Some(hex_sig) = header.strip_prefix("sha256=") else {
-        return false;
-    };
-    let Ok(given) = hex::decode(hex_sig) else {
-        return false;
-    };
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
-    mac.update(body);
-    mac.verify_slice(&given).is_ok()
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// What one processing step did.
@@ -157,10 +140,24 @@ pub const BATCH: i64 = 128;
 
 /// What became of one body of a batch.
 #[derive(Default)]
-struct Progress {
-    stored: usize,
-    failures: Vec<String>,
-    dead: Option<String>,
+pub(crate) struct Progress {
+    /// Messages stored.
+    pub(crate) stored: usize,
+    /// Events that failed (where, and why).
+    pub(crate) failures: Vec<String>,
+    /// Why the body is a dead letter at once.
+    pub(crate) dead: Option<String>,
+}
+
+/// A body claimed too often without an end (each attempt stopped the worker) is
+/// a dead letter; says why.
+pub(crate) fn stopped_too_often(item: &pronto_store::WebhookBody) -> Option<String> {
+    (item.attempts > MAX_ATTEMPTS).then(|| {
+        format!(
+            "processing stopped {} times before it ended",
+            item.attempts - 1
+        )
+    })
 }
 
 /// A customer message of a batch waiting to be stored with the ones around it: the
@@ -183,18 +180,17 @@ pub async fn process_batch(state: &AppState, limit: i64) -> Result<Vec<Processed
         return Ok(Vec::new());
     };
     let channel = state.store.channel_any_workspace(first.channel_id).await?;
+    if channel.kind == ChannelKind::WhatsApp {
+        return crate::whatsapp::webhook::process(state, &channel, &bodies).await;
+    }
     let mut progress: Vec<Progress> = bodies.iter().map(|_| Progress::default()).collect();
     // The one rule for text a backend cannot store: U+0000 is read as U+FFFD.
     let parsed: Vec<Option<pronto_channels::messenger::webhook::WebhookBody>> = bodies
         .iter()
         .zip(progress.iter_mut())
         .map(|(item, p)| {
-            if item.attempts > MAX_ATTEMPTS {
-                // Claimed that often without an end: each attempt stopped the worker.
-                p.dead = Some(format!(
-                    "processing stopped {} times before it ended",
-                    item.attempts - 1
-                ));
+            if let Some(dead) = stopped_too_often(item) {
+                p.dead = Some(dead);
                 return None;
             }
             match parse_body(&pronto_core::text::storable_json(&item.body)) {
@@ -286,7 +282,7 @@ async fn store_waiting(
 
 /// Finishes each body of a batch: processed (all at once), retried later, or kept
 /// as a dead letter.
-async fn finish(
+pub(crate) async fn finish(
     state: &AppState,
     channel: &Channel,
     bodies: &[pronto_store::WebhookBody],
@@ -374,7 +370,7 @@ fn customer_message<'a>(
                 attachments.push(json!({"type": "unsupported"}));
             }
             if let Some(r) = &m.referral {
-                attachments.push(referral(r));
+                attachments.push(r.attachment());
             }
             let text = m.text.clone().unwrap_or_default();
             (mid, text, attachments, m.referral.as_ref())
@@ -387,7 +383,7 @@ fn customer_message<'a>(
                 .unwrap_or_else(|| format!("postback:{sender}:{at}"));
             let mut attachments = vec![json!({"type": "postback", "payload": p.payload})];
             if let Some(r) = &p.referral {
-                attachments.push(referral(r));
+                attachments.push(r.attachment());
             }
             (mid, p.title.clone().unwrap_or_default(), attachments, None)
         }
@@ -582,7 +578,7 @@ async fn remember_referral(
     r: &pronto_channels::messenger::webhook::Referral,
     at: i64,
 ) -> Result<(), StoreError> {
-    let mut value = referral(r);
+    let mut value = r.attachment();
     value["at"] = json!(at);
     state
         .store
@@ -653,42 +649,4 @@ async fn apply_comment(
         .receive_comment(ws, &inbound, state.now())
         .await?;
     Ok(usize::from(created))
-}
-
-/// The ad or link that brought the customer, kept with the message for the agent.
-fn referral(r: &pronto_channels::messenger::webhook::Referral) -> Value {
-    json!({
-        "type": "referral",
-        "ref": r.reference,
-        "source": r.source,
-        "ad_id": r.ad_id,
-        "ads_context_data": r.ads_context_data,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn signatures_are_checked_over_the_raw_bytes() {
-        let body = br#"{"object":"page","entry":[]}"#;
-        let good = crate::delivery::sign("app-secret", body);
-        assert!(signature_ok("app-secret", body, &good));
-        assert!(!signature_ok("other-secret", body, &good));
-        assert!(!signature_ok(
-            "app-secret",
-            br#"{"object":"page","entry":[ ]}"#,
-            &good
-        ));
-        assert!(!signature_ok("app-secret", body, ""));
-        assert!(!signature_ok("app-secret", body, "sha1=abc"));
-        assert!(!signature_ok("app-secret", body, "sha256=zz"));
-        // Escaped unicode: the bytes as sent are what is signed.
-        let escaped = br#"{"text":"\u00e4\u00f6\u00e5"}"#;
-        let raw = "{\"text\":\"äöå\"}".as_bytes();
-        let sig = crate::delivery::sign("s", escaped);
-        assert!(signature_ok("s", escaped, &sig));
-        assert!(!signature_ok("s", raw, &sig));
-    }
 }

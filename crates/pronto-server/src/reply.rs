@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use pronto_channels::messenger::{ContentError, Outgoing};
 use pronto_core::Timestamp;
 use pronto_core::policy::{self, MessagingType, ReplyFacts, WindowState};
-use pronto_store::{Channel, MessageAuthor, Outbound, StoreError, Stored};
+use pronto_store::{Channel, ChannelKind, MessageAuthor, Outbound, StoreError, Stored};
 use serde_json::Value;
 
 use crate::error::ApiError;
@@ -38,6 +38,13 @@ pub enum Refusal {
     /// Against Meta's content rules (text or one attachment, quick replies).
     #[error("{0}")]
     Content(ContentError),
+    /// Against WhatsApp's content rules (one thing a message, buttons, lists...).
+    #[error("{0}")]
+    WhatsAppContent(pronto_channels::whatsapp::ContentError),
+    /// A WhatsApp template that cannot be sent: unknown, not in that language, not
+    /// approved, or its parameters do not fit.
+    #[error("{0}")]
+    Template(String),
     /// A private reply is written through the comment, not as a reply.
     #[error("a private reply is written with POST /api/v1/comments/{{id}}/private-reply")]
     PrivateReply,
@@ -68,6 +75,10 @@ impl From<Refusal> for ApiError {
                 ApiError::invalid(r.to_string())
             }
             Refusal::Content(e) => ApiError::new(unprocessable, "content_refused", e.to_string()),
+            Refusal::WhatsAppContent(e) => {
+                ApiError::new(unprocessable, "content_refused", e.to_string())
+            }
+            Refusal::Template(e) => ApiError::new(unprocessable, "template_refused", e),
             Refusal::CommenterOnly => ApiError::new(
                 unprocessable,
                 "commenter_only",
@@ -87,11 +98,12 @@ impl From<ReplyError> for ApiError {
     }
 }
 
-/// Where a reply on a Messenger or Instagram channel goes, and what the policy
-/// judges it on.
+/// Where a reply on a Messenger, Instagram or WhatsApp channel goes, and what the
+/// policy judges it on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MetaTarget {
-    /// The customer's id on the platform (a PSID or an Instagram-scoped id).
+    /// The customer's id on the platform (a PSID, an Instagram-scoped id, a WhatsApp
+    /// id).
     pub recipient: String,
     /// The policy's facts.
     pub facts: ReplyFacts,
@@ -138,8 +150,10 @@ pub async fn meta_target(
 }
 
 /// Decides a reply before it is stored: on Meta channels the content rules, the
-/// length, the commenter check and the policy at `now`, in that order; on others a
-/// text that is not empty and not too long.
+/// length, the commenter check and the policy at `now`, in that order (on WhatsApp
+/// an approved template with fitting parameters may go outside the window); on
+/// others a text that is not empty and not too long. Returns, for a WhatsApp
+/// template, the text the customer will see.
 pub async fn decide(
     state: &AppState,
     channel: &Channel,
@@ -148,9 +162,25 @@ pub async fn decide(
     text: &str,
     attachments: &Value,
     now: i64,
-) -> Result<(), ReplyError> {
+) -> Result<Option<String>, ReplyError> {
+    if channel.kind == ChannelKind::WhatsApp {
+        let content = pronto_channels::whatsapp::Outgoing::from_reply(text, attachments)
+            .map_err(Refusal::WhatsAppContent)?;
+        check_length(text)?;
+        let target = meta_target(state, channel, conversation_id, author, now).await?;
+        return match crate::whatsapp::templates::check(state, channel, &content).await {
+            Ok(Some(preview)) => Ok(Some(preview)),
+            Ok(None) => {
+                target.decide(text)?;
+                Ok(None)
+            }
+            Err(Ok(reason)) => Err(Refusal::Template(reason).into()),
+            Err(Err(e)) => Err(e.into()),
+        };
+    }
     if !channel.kind.is_meta() {
-        return Ok(check_text(text)?);
+        check_text(text)?;
+        return Ok(None);
     }
     // Text or one attachment, quick replies: Meta's content rules, checked first.
     let content = Outgoing::from_reply(text, attachments).map_err(Refusal::Content)?;
@@ -160,7 +190,7 @@ pub async fn decide(
     check_length(text)?;
     let target = meta_target(state, channel, conversation_id, author, now).await?;
     target.decide(text)?;
-    Ok(())
+    Ok(None)
 }
 
 /// Decides a reply ([`decide`]), then stores it with its outbox row (`Store::send`)
@@ -172,7 +202,7 @@ pub async fn send(
     out: &Outbound,
     now: i64,
 ) -> Result<Stored, ReplyError> {
-    decide(
+    let preview = decide(
         state,
         channel,
         out.conversation_id,
@@ -182,6 +212,18 @@ pub async fn send(
         now,
     )
     .await?;
+    // A template is stored with the text the customer will see.
+    let filled;
+    let out = match preview {
+        Some(text) => {
+            filled = Outbound {
+                text,
+                ..out.clone()
+            };
+            &filled
+        }
+        None => out,
+    };
     let stored = state.store.send(channel.workspace_id, out, now).await?;
     if stored.created {
         state.after_change(channel.workspace_id, stored.message.channel_id);
@@ -205,7 +247,7 @@ pub async fn composer(
     channel: &Channel,
     conversation_id: i64,
 ) -> Result<Composer, StoreError> {
-    if !channel.kind.is_meta() {
+    if channel.kind.platform() == pronto_core::policy::Platform::Open {
         return Ok(Composer {
             window: None,
             verdict: Ok(MessagingType::Response),

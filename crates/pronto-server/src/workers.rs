@@ -36,7 +36,7 @@ pub struct Worker {
 const SECOND: Duration = Duration::from_secs(1);
 
 /// Every worker the server runs.
-pub const WORKERS: [Worker; 7] = [
+pub const WORKERS: [Worker; 8] = [
     Worker {
         name: "outbox",
         wakes_on_change: true,
@@ -72,6 +72,12 @@ pub const WORKERS: [Worker; 7] = [
         wakes_on_change: true,
         idle: Duration::from_secs(5),
         step: |s| Box::pin(routing(s)),
+    },
+    Worker {
+        name: "media downloads",
+        wakes_on_change: true,
+        idle: Duration::from_secs(5),
+        step: |s| Box::pin(media(s)),
     },
     Worker {
         name: "retention sweep",
@@ -173,4 +179,11 @@ async fn retention(state: &AppState) -> Result<bool, String> {
         );
     }
     Ok(false)
+}
+
+async fn media(state: &AppState) -> Result<bool, String> {
+    let fetched = crate::whatsapp::media::fetch_next(state)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(fetched != crate::whatsapp::media::Fetched::Idle)
 }

@@ -309,6 +309,7 @@ pub(crate) async fn write_one(
         reaction: None,
         edited_at: None,
         deleted_at: None,
+        pricing: None,
     };
     let event = LiveEvent::MessageCreated {
         conversation_id: conversation,

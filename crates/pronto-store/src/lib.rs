@@ -21,6 +21,7 @@ mod imports;
 mod inbox;
 mod integrations;
 mod live_event;
+mod media;
 mod messages;
 pub mod model;
 mod retention;
@@ -29,6 +30,7 @@ mod runs;
 pub mod testing;
 mod webchat;
 mod webhooks;
+mod whatsapp;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -44,13 +46,15 @@ pub use events::EVENTS_CHANNEL;
 pub use imports::{HistoryItem, ImportProgress};
 pub use integrations::{StoredRule, Subscription, Waiting};
 pub use live_event::{LiveEvent, Logged, MessageStatus};
+pub use media::{MediaFile, MediaJob};
 pub use model::*;
 pub use retention::Purged;
 pub use routing::{
     AssignmentLogEntry, HeldConversation, RoutingAgent, RoutingRow, WaitingConversation,
 };
 pub use webchat::{VisitorDetails, VisitorFile};
-pub use webhooks::{DeadLetter, PlatformReply, WebhookBody};
+pub use webhooks::{ChannelHealth, DeadLetter, PlatformReply, WebhookBody};
+pub use whatsapp::{StatusUpdate, status_moves};
 
 /// Which database is behind the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

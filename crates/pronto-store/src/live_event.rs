@@ -59,6 +59,12 @@ live_events! {
     },
     /// A reply's delivery state moved (sent, failed; delivered and read by watermark).
     "message.status" => MessageStatus(MessageStatus),
+    /// A WhatsApp channel's message templates changed (synchronized, or a status
+    /// update from Meta).
+    "channel.templates" => ChannelTemplates {
+        /// The channel.
+        channel_id: i64,
+    },
     /// A conversation was assigned (or unassigned: `assignee_id` null).
     "conversation.assigned" => ConversationAssigned {
         /// The conversation.

@@ -14,7 +14,7 @@ use crate::live_event::{LiveEvent, MessageStatus};
 use crate::model::{Inbound, Message, MessageAuthor, Micros, Outbound, OutboxJob, Stored};
 use crate::{Result, Store, StoreError};
 
-pub(crate) const MESSAGE_COLUMNS: &str = "id, conversation_id, channel_id, author, agent_id, text, attachments, external_id, status, error, at, reaction, edited_at, deleted_at";
+pub(crate) const MESSAGE_COLUMNS: &str = "id, conversation_id, channel_id, author, agent_id, text, attachments, external_id, status, error, at, reaction, edited_at, deleted_at, pricing";
 
 pub(crate) fn message(row: &AnyRow) -> Result<Message> {
     let author: String = row.try_get("author")?;
@@ -34,6 +34,9 @@ pub(crate) fn message(row: &AnyRow) -> Result<Message> {
         reaction: row.try_get("reaction")?,
         edited_at: row.try_get("edited_at")?,
         deleted_at: row.try_get("deleted_at")?,
+        pricing: row
+            .try_get::<Option<String>, _>("pricing")?
+            .and_then(|p| serde_json::from_str(&p).ok()),
     })
 }
 

@@ -1,7 +1,7 @@
 //! The stored things, as the rest of Pronto sees them.
 
 use pronto_core::Folder;
-pub use pronto_core::channel::{ApiConfig, ChannelKind, MetaConfig};
+pub use pronto_core::channel::{ApiConfig, ChannelKind, MetaConfig, WhatsAppConfig};
 pub use pronto_core::webchat::WebChatConfig;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -103,7 +103,7 @@ pub struct Channel {
     pub id: i64,
     /// Its workspace.
     pub workspace_id: i64,
-    /// `api`, `messenger`, `instagram` or `webchat` (`whatsapp`, `email` to come).
+    /// `api`, `messenger`, `instagram`, `whatsapp` or `webchat` (`email` to come).
     #[schema(value_type = String)]
     pub kind: ChannelKind,
     /// Its display name.
@@ -129,6 +129,11 @@ impl Channel {
     /// A web chat's settings, typed.
     pub fn webchat_config(&self) -> WebChatConfig {
         WebChatConfig::read(&self.config)
+    }
+
+    /// A WhatsApp channel's settings, typed.
+    pub fn whatsapp_config(&self) -> WhatsAppConfig {
+        WhatsAppConfig::read(&self.config)
     }
 }
 
@@ -265,6 +270,33 @@ pub struct Message {
     pub edited_at: Option<i64>,
     /// When the customer deleted it (its text and attachments are gone).
     pub deleted_at: Option<i64>,
+    /// What it cost, as the platform said (WhatsApp: `billable`, `pricing_model`,
+    /// `type`, `category`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub pricing: Option<Value>,
+}
+
+/// A WhatsApp message template of a channel, as last synchronized.
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct WhatsAppTemplate {
+    /// Its name (`order_update`).
+    pub name: String,
+    /// Its language code (`en_US`).
+    pub language: String,
+    /// Meta's id.
+    pub template_id: String,
+    /// `APPROVED`, `PENDING`, `REJECTED`, `PAUSED`, `DISABLED`...
+    pub status: String,
+    /// `MARKETING`, `UTILITY` or `AUTHENTICATION`.
+    pub category: String,
+    /// `POSITIONAL` or `NAMED`.
+    pub parameter_format: String,
+    /// Its components (header, body, footer, buttons), as Meta gives them.
+    #[schema(value_type = Vec<Object>)]
+    pub components: Value,
+    /// When it was last synchronized or updated.
+    pub updated_at: i64,
 }
 
 /// A comment on one of the channel's posts, which an agent may answer once,

@@ -442,6 +442,7 @@ pub(crate) async fn write_platform_reply(
         reaction: None,
         edited_at: None,
         deleted_at: None,
+        pricing: None,
     };
     let event = LiveEvent::MessageCreated {
         conversation_id,
@@ -462,3 +463,38 @@ static FINISH: Forms = Forms::new(|n| {
         list(n, 2)
     )
 });
+
+/// A Meta channel's health, for the settings page and the API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct ChannelHealth {
+    /// When the last webhook delivery was received.
+    pub last_webhook_at: Option<Micros>,
+    /// When the last reply was accepted by the platform.
+    pub last_send_at: Option<Micros>,
+}
+
+impl Store {
+    /// When the channel last heard from Meta and last sent successfully.
+    pub async fn channel_health(
+        &self,
+        workspace_id: i64,
+        channel_id: i64,
+    ) -> Result<ChannelHealth> {
+        let row = sqlx::query(
+            "SELECT (SELECT MAX(w.received_at) FROM webhook_inbox w
+                     JOIN channels c ON c.id = w.channel_id
+                     WHERE w.channel_id = $1 AND c.workspace_id = $2) AS last_webhook,
+                    (SELECT MAX(m.at) FROM messages m
+                     WHERE m.channel_id = $1 AND m.workspace_id = $2 AND m.direction = 'out'
+                       AND m.status IN ('sent', 'delivered', 'read')) AS last_send",
+        )
+        .bind(channel_id)
+        .bind(workspace_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(ChannelHealth {
+            last_webhook_at: row.try_get("last_webhook")?,
+            last_send_at: row.try_get("last_send")?,
+        })
+    }
+}

@@ -235,6 +235,20 @@ pub struct Referral {
     pub referer_uri: Option<String>,
 }
 
+impl Referral {
+    /// The ad or link that brought the customer, as Pronto keeps it with the message
+    /// (and on the contact) for the agent.
+    pub fn attachment(&self) -> Value {
+        serde_json::json!({
+            "type": "referral",
+            "ref": self.reference,
+            "source": self.source,
+            "ad_id": self.ad_id,
+            "ads_context_data": self.ads_context_data,
+        })
+    }
+}
+
 /// A `message_edit` event's payload.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 pub struct MessageEdit {

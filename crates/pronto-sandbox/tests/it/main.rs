@@ -4,3 +4,4 @@ mod conversations;
 mod customers;
 mod send;
 mod support;
+mod whatsapp;

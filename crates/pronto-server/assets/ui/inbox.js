@@ -426,6 +426,44 @@ if (document.body.dataset.page === "inbox") (() => {
     }
   });
 
+  // ---- WhatsApp templates (offered when the window is closed) -------------------
+  // The preview fills each placeholder as typed; text only, never HTML.
+  const templateParams = (form) => {
+    const inputs = [...form.querySelectorAll("input")];
+    if (form.dataset.named === "true") {
+      return Object.fromEntries(inputs.map((i) => [i.name, i.value.trim()]));
+    }
+    return inputs.map((i) => i.value.trim());
+  };
+  document.addEventListener("input", (e) => {
+    const form = e.target.closest && e.target.closest("form[data-template]");
+    if (!form) return;
+    let text = form.dataset.body;
+    form.querySelectorAll("input").forEach((i) => {
+      text = text.split("{{" + i.name + "}}").join(i.value.trim() || "{{" + i.name + "}}");
+    });
+    form.querySelector("[data-preview]").textContent = text;
+  });
+  document.addEventListener("submit", async (e) => {
+    const form = e.target.closest && e.target.closest("form[data-template]");
+    if (!form || !openId) return;
+    e.preventDefault();
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    try {
+      await Pronto.api("POST", "/conversations/" + openId + "/messages", {
+        text: "",
+        attachments: [{ type: "template", name: form.dataset.template,
+          language: form.dataset.language, parameters: templateParams(form) }],
+      }, { "idempotency-key": form.dataset.key || (form.dataset.key = crypto.randomUUID()) });
+      Pronto.say("");
+      await refreshPane();
+    } catch (err) {
+      Pronto.say(err.message, "error");
+      button.disabled = false;
+    }
+  });
+
   // ---- start ------------------------------------------------------------------------
   document.addEventListener("DOMContentLoaded", () => {
     markOpen();

@@ -102,6 +102,12 @@
             prechat_form: f.elements.prechat_form.checked };
           ["business_name", "greeting"].forEach((k) => { if (value(f, k)) config[k] = value(f, k); });
           body = { kind, name, config };
+        } else if (kind === "whatsapp") {
+          body = { kind, name, config: {
+            phone_number_id: value(f, "phone_number_id"), waba_id: value(f, "waba_id"),
+            app_id: value(f, "wa_app_id"), app_secret: value(f, "wa_app_secret"),
+            access_token: value(f, "wa_access_token"), mark_read: f.elements.mark_read.checked,
+          } };
         } else {
           const config = {
             app_id: value(f, "app_id"),
@@ -129,10 +135,16 @@
           : channel.signing_secret ? "channel-created-api" : "channel-created", channel);
       },
       "page-token": async (f) => {
+        // A WhatsApp channel's field is `access_token`, a Page's `page_access_token`.
+        const input = f.querySelector("input[type=password]");
         await Pronto.api("PUT", "/channels/" + f.dataset.id + "/token",
-          { page_access_token: value(f, "page_access_token") });
+          { [input.name]: input.value.trim() });
         await refresh("channels");
         Pronto.say(st.token_saved, "ok");
+      },
+      "templates-sync": async (f) => {
+        await Pronto.api("POST", "/channels/" + f.dataset.id + "/templates/sync", {});
+        await refresh("channels");
       },
       user: async (f) => {
         const password = f.elements.password.value || temporaryPassword();

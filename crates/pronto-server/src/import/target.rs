@@ -44,6 +44,14 @@ impl Target {
             }
             other => other?,
         };
+        if channel.kind == pronto_store::ChannelKind::WhatsApp {
+            // Nothing silent: the Cloud API keeps no history Pronto could read.
+            return Err(ImportError::Channel(format!(
+                "channel {channel_id} is a WhatsApp channel, and WhatsApp has no conversations API: \
+                 the Cloud API delivers messages only as webhooks, from the moment the webhook \
+                 is subscribed, so there is no history to import"
+            )));
+        }
         if !channel.kind.is_meta() {
             return Err(ImportError::Channel(format!(
                 "channel {channel_id} is of kind {}; history import reads Messenger and Instagram channels",

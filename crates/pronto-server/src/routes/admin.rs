@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use pronto_core::Presence;
-use pronto_store::{ApiConfig, Channel, ChannelKind, MetaConfig, Role};
+use pronto_store::{ApiConfig, Channel, ChannelKind, Role};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -242,6 +242,18 @@ pub async fn channel_view(state: &AppState, channel: &Channel) -> ApiResult<Valu
             channel.id
         ));
     }
+    if channel.kind.has_meta_webhooks() {
+        // The health line: last webhook, last successful send, the token's state.
+        let health = state
+            .store
+            .channel_health(channel.workspace_id, channel.id)
+            .await?;
+        view["health"] = json!({
+            "last_webhook_at": health.last_webhook_at,
+            "last_send_at": health.last_send_at,
+            "token": if channel.state == "needs_token" { "refused" } else { "accepted" },
+        });
+    }
     Ok(view)
 }
 
@@ -313,7 +325,10 @@ pub async fn create_channel(
         identity_secret = Some(secret);
         None
     } else {
-        if MetaConfig::read(&config).verify_token.is_empty() {
+        if pronto_core::channel::webhook_secrets(kind, &config)
+            .1
+            .is_empty()
+        {
             config["verify_token"] = json!(random_token(16));
         }
         None
@@ -338,14 +353,16 @@ pub async fn create_channel(
     if let Some(secret) = identity_secret {
         view["identity_secret"] = json!(secret);
     }
-    if channel.kind.is_meta() {
+    if channel.kind.has_meta_webhooks() {
         // What to paste into Meta's dashboard, shown once.
         view["callback_url"] = json!(format!(
             "{}/webhooks/meta/{}",
             state.config.base_url(),
             channel.id
         ));
-        view["verify_token"] = json!(channel.meta_config().verify_token);
+        let (_, verify_token) =
+            pronto_core::channel::webhook_secrets(channel.kind, &channel.config);
+        view["verify_token"] = json!(verify_token);
     }
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -395,7 +412,11 @@ pub async fn dead_letters(
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewPageToken {
     /// A new Page (or Instagram) access token.
+    #[serde(default)]
     page_access_token: String,
+    /// A new WhatsApp access token.
+    #[serde(default)]
+    access_token: String,
 }
 
 /// `PUT /api/v1/channels/{id}/token` (admins): a new Page token for a Meta channel,
@@ -409,14 +430,19 @@ pub async fn replace_token(
 ) -> ApiResult<impl IntoResponse> {
     auth.require_admin()?;
     let channel = state.store.channel(auth.workspace(), id).await?;
-    if !channel.kind.is_meta() || body.page_access_token.trim().is_empty() {
+    let (key, token) = if channel.kind == ChannelKind::WhatsApp {
+        ("access_token", body.access_token.trim())
+    } else {
+        ("page_access_token", body.page_access_token.trim())
+    };
+    if !channel.kind.has_meta_webhooks() || token.is_empty() {
         return Err(ApiError::invalid(
-            "a Messenger or Instagram channel takes a non-empty page_access_token",
+            "a Messenger or Instagram channel takes a non-empty page_access_token, a WhatsApp channel a non-empty access_token",
         ));
     }
     let sealer = state.sealer().map_err(|e| ApiError::internal(&e))?;
     let mut config = channel.config.clone();
-    config["page_access_token"] = json!(sealer.seal(body.page_access_token.trim()));
+    config[key] = json!(sealer.seal(token));
     state
         .store
         .set_channel_config(auth.workspace(), id, &config)

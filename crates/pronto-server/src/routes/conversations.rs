@@ -158,7 +158,11 @@ pub async fn get(
     // An agent opened it: the customer sees it seen, if the channel wants that.
     if auth.0.user_id.is_some() {
         let channel = state.store.channel(ws, conversation.channel_id).await?;
-        if channel.kind.is_meta() && channel.meta_config().mark_seen {
+        let mark = match channel.kind {
+            pronto_store::ChannelKind::WhatsApp => channel.whatsapp_config().mark_read,
+            kind => kind.is_meta() && channel.meta_config().mark_seen,
+        };
+        if mark {
             sender_action(&state, channel, id, "mark_seen");
         }
     }
@@ -184,8 +188,9 @@ fn sender_action(state: &AppState, channel: pronto_store::Channel, id: i64, acti
 }
 
 /// `POST /api/v1/conversations/{id}/typing`: the caller is writing a reply. Other
-/// agents see a `conversation.typing` event; on Messenger and Instagram the customer
-/// sees the typing indicator (Meta turns it off after 20 seconds or at the reply).
+/// agents see a `conversation.typing` event; on Messenger, Instagram and WhatsApp the
+/// customer sees the typing indicator (Meta turns it off after 20 or 25 seconds or
+/// at the reply).
 #[utoipa::path(post, path = "/api/v1/conversations/{id}/typing", tag = "conversations", params(("id" = i64, Path, description = "The conversation")), responses((status = 202, description = "Announced")))]
 pub async fn typing(
     State(state): State<AppState>,
@@ -202,7 +207,7 @@ pub async fn typing(
     };
     state.store.publish(ws, &event, now).await?;
     let channel = state.store.channel(ws, conversation.channel_id).await?;
-    if channel.kind.is_meta() {
+    if channel.kind.has_meta_webhooks() {
         sender_action(&state, channel, id, "typing_on");
     }
     Ok(StatusCode::ACCEPTED)

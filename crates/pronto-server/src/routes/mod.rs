@@ -7,12 +7,14 @@ pub mod conversations;
 pub mod events;
 pub mod health;
 pub mod inbound;
+pub mod media;
 pub mod responsiveness;
 pub mod routing;
 pub mod rules;
 pub mod saved_replies;
 pub mod session;
 pub mod webhooks;
+pub mod templates;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -62,6 +64,8 @@ pub fn router(state: AppState) -> Router {
         .route("/channels/{id}/inbound", post(inbound::receive))
         .route("/channels/{id}/responsiveness", get(responsiveness::get))
         .route("/channels/{id}/dead-letters", get(admin::dead_letters))
+        .route("/channels/{id}/templates", get(templates::list))
+        .route("/channels/{id}/templates/sync", post(templates::sync))
         .route("/conversations", get(conversations::list))
         .route("/conversations/{id}", get(conversations::get))
         .route("/conversations/{id}/assign", post(conversations::assign))
@@ -72,6 +76,7 @@ pub fn router(state: AppState) -> Router {
         .route("/conversations/{id}/typing", post(conversations::typing))
         .route("/conversations/{id}/viewing", post(conversations::viewing))
         .route("/messages/{id}/retry", post(conversations::retry))
+        .route("/media/{id}", get(media::get))
         .route("/comments", get(comments::list))
         .route(
             "/comments/{id}/private-reply",

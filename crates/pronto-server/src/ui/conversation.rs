@@ -53,6 +53,8 @@ struct PaneData<'a> {
     window: Option<policy::WindowState>,
     reply: ReplyState,
     away: Option<(Presence, i64, StatusSource)>,
+    /// A WhatsApp channel's templates, when only a template may go.
+    templates: Option<Vec<pronto_store::WhatsAppTemplate>>,
 }
 
 /// The pane of conversation `id`.
@@ -87,7 +89,14 @@ pub async fn pane(
         .latest_status(channel.id)
         .await?
         .map(|s| (s.status, s.at, s.source));
+    // Outside WhatsApp's window the composer offers the templates.
+    let templates = if channel.kind == pronto_store::ChannelKind::WhatsApp && !reply.allowed {
+        Some(state.store.templates(ws, channel.id).await?)
+    } else {
+        None
+    };
     let data = PaneData {
+        templates,
         conversation,
         channel,
         contact,
@@ -188,7 +197,10 @@ fn render(
                 }
                 aside.side id="side" {
                     (contact_card(t, &d.contact, &d.identities, channels))
-                    (window_card(t, d.window.as_ref(), now))
+                    (window_card(t, d.window.as_ref(), now, d.channel.kind == pronto_store::ChannelKind::WhatsApp))
+                    @if let Some(templates) = &d.templates {
+                        (super::templates::picker(v, templates, d.contact.locale.as_deref()))
+                    }
                     (notes(t, &d.notes, d.older_notes, &name_of))
                 }
             }
@@ -447,7 +459,8 @@ fn contact_card(
     }
 }
 
-fn window_card(t: &Texts, w: Option<&policy::WindowState>, now: i64) -> Markup {
+/// The window card; on WhatsApp a closed window leaves templates, not a tag.
+fn window_card(t: &Texts, w: Option<&policy::WindowState>, now: i64, whatsapp: bool) -> Markup {
     let i = &t.inbox;
     html! {
         section.card.window aria-labelledby="window-title" {
@@ -463,6 +476,7 @@ fn window_card(t: &Texts, w: Option<&policy::WindowState>, now: i64) -> Markup {
                         Some(until) => {
                             p.closed { (fill(i.window_closed, &[("date", &super::format::instant(until))])) }
                             @match w.human_agent_until.map(Timestamp::micros) {
+                                _ if whatsapp => p { (i.refused_template_required) },
                                 Some(h) if h > now => p.human { (fill(i.human_agent_until, &[("date", &super::format::instant(h))])) },
                                 Some(_) => p { (i.human_agent_over) },
                                 None => p { (i.human_agent_off) },
@@ -539,6 +553,7 @@ fn composer(v: &Viewer, d: &PaneData<'_>) -> Markup {
                 p.tagged id="tagged" hidden { (i.human_agent_tag) }
                 button type="submit" id="send" { (i.send) }
             }
+
             (json_script("conversation-data", &json!({
                 "id": d.conversation.id,
                 "channel": d.channel.id,

@@ -18,6 +18,7 @@ pub mod layout;
 pub mod login;
 pub mod settings;
 pub mod setup;
+pub mod templates;
 
 use axum::Router;
 use axum::extract::FromRequestParts;

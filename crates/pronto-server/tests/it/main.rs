@@ -25,3 +25,4 @@ mod settings_ui;
 mod support;
 mod ui;
 mod webchat;
+mod whatsapp;

@@ -367,6 +367,7 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
                     reaction: None,
                     edited_at: None,
                     deleted_at: None,
+                    pricing: None,
                 };
                 let event = LiveEvent::MessageCreated {
                     conversation_id: conversation,

@@ -301,6 +301,30 @@ async fn an_unreadable_file_fails_and_says_why() {
     )
     .await;
     assert!(run.stderr.contains("is of kind api"), "{}", run.stderr);
+    // WhatsApp keeps no history to read: said, not skipped silently.
+    let wa = db
+        .store
+        .create_channel(
+            1,
+            pronto_store::ChannelKind::WhatsApp,
+            "WhatsApp",
+            &json!({"phone_number_id": "1", "waba_id": "2", "app_id": "3"}),
+            T0,
+        )
+        .await
+        .unwrap();
+    let run = import(
+        &db.url,
+        "http://127.0.0.1:9",
+        &["--channel", &wa.id.to_string(), "--live"],
+    )
+    .await;
+    assert!(!run.ok);
+    assert!(
+        run.stderr.contains("WhatsApp has no conversations API"),
+        "{}",
+        run.stderr
+    );
     let run = import(
         &db.url,
         "http://127.0.0.1:9",

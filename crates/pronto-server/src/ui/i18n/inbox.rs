@@ -163,6 +163,20 @@ pub struct Inbox {
     pub refused_human_agent_expired: &'static str,
     /// Outside the 24-hour window WhatsApp only takes an approved template.
     pub refused_template_required: &'static str,
+    /// Approved templates
+    pub templates_title: &'static str,
+    /// Send this template
+    pub template_send: &'static str,
+    /// As the customer will see it:
+    pub template_preview: &'static str,
+    /// No template is known for this channel yet: an admin synchronizes them...
+    pub templates_none: &'static str,
+    /// Paused by WhatsApp for low quality: pick another.
+    pub template_paused: &'static str,
+    /// Disabled by WhatsApp: it cannot be sent again.
+    pub template_disabled: &'static str,
+    /// Not approved ({status}).
+    pub template_not_approved: &'static str,
     /// The reply is longer than the platform accepts.
     pub refused_text_too_long: &'static str,
     /// This person only commented on a post: answer their comment privately.
@@ -300,6 +314,13 @@ pub const EN: Inbox = Inbox {
     refused_no_human_agent: "The 24-hour window is closed and this channel cannot use the Human Agent tag.",
     refused_human_agent_expired: "The 24-hour window and the 7 days of the Human Agent tag are over.",
     refused_template_required: "Outside the 24-hour window WhatsApp only takes an approved template.",
+    templates_title: "Approved templates",
+    template_send: "Send this template",
+    template_preview: "As the customer will see it:",
+    templates_none: "No template is known for this channel yet: an admin synchronizes them from WhatsApp (POST /api/v1/channels/{id}/templates/sync).",
+    template_paused: "Paused by WhatsApp for low quality: pick another.",
+    template_disabled: "Disabled by WhatsApp: it cannot be sent again.",
+    template_not_approved: "Not approved ({status}).",
     refused_text_too_long: "The reply is longer than the platform accepts.",
     refused_commenter_only: "This person only commented on a post: answer their comment privately.",
     refused_other: "The platform would refuse this reply: {reason}",
@@ -410,6 +431,13 @@ pub const FR: Inbox = Inbox {
     refused_no_human_agent: "La fenêtre de 24 heures est fermée et ce canal ne peut pas utiliser le tag Human Agent.",
     refused_human_agent_expired: "La fenêtre de 24 heures et les 7 jours du tag Human Agent sont passés.",
     refused_template_required: "Hors de la fenêtre de 24 heures, WhatsApp n'accepte qu'un modèle approuvé.",
+    templates_title: "Modèles approuvés",
+    template_send: "Envoyer ce modèle",
+    template_preview: "Tel que le client le verra :",
+    templates_none: "Aucun modèle connu pour ce canal : un administrateur les synchronise depuis WhatsApp (POST /api/v1/channels/{id}/templates/sync).",
+    template_paused: "Mis en pause par WhatsApp pour qualité insuffisante : choisissez-en un autre.",
+    template_disabled: "Désactivé par WhatsApp : il ne peut plus être envoyé.",
+    template_not_approved: "Non approuvé ({status}).",
     refused_text_too_long: "La réponse est plus longue que ce que la plateforme accepte.",
     refused_commenter_only: "Cette personne a seulement commenté une publication : répondez à son commentaire en privé.",
     refused_other: "La plateforme refuserait cette réponse : {reason}",
@@ -520,6 +548,13 @@ pub const IT: Inbox = Inbox {
     refused_no_human_agent: "La finestra di 24 ore è chiusa e questo canale non può usare il tag Human Agent.",
     refused_human_agent_expired: "La finestra di 24 ore e i 7 giorni del tag Human Agent sono finiti.",
     refused_template_required: "Fuori dalla finestra di 24 ore WhatsApp accetta solo un modello approvato.",
+    templates_title: "Modelli approvati",
+    template_send: "Invia questo modello",
+    template_preview: "Come lo vedrà il cliente:",
+    templates_none: "Nessun modello noto per questo canale: un amministratore li sincronizza da WhatsApp (POST /api/v1/channels/{id}/templates/sync).",
+    template_paused: "Messo in pausa da WhatsApp per bassa qualità: scegline un altro.",
+    template_disabled: "Disattivato da WhatsApp: non può più essere inviato.",
+    template_not_approved: "Non approvato ({status}).",
     refused_text_too_long: "La risposta è più lunga di quanto la piattaforma accetti.",
     refused_commenter_only: "Questa persona ha solo commentato un post: rispondi al suo commento in privato.",
     refused_other: "La piattaforma rifiuterebbe questa risposta: {reason}",

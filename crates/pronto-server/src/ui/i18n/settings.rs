@@ -121,6 +121,30 @@ pub struct Settings {
     pub mark_seen: &'static str,
     /// You find these in Meta's app dashboard. Secrets are stored encrypted and never shown again.
     pub meta_hint: &'static str,
+    /// WhatsApp
+    pub kind_whatsapp: &'static str,
+    /// WhatsApp (a business number, Cloud API)
+    pub kind_whatsapp_long: &'static str,
+    /// The WhatsApp number
+    pub whatsapp_legend: &'static str,
+    /// Phone number ID
+    pub phone_number_id: &'static str,
+    /// WhatsApp Business Account ID
+    pub waba_id: &'static str,
+    /// Access token (a system user's)
+    pub whatsapp_token: &'static str,
+    /// Send read receipts when an agent opens the conversation
+    pub mark_read: &'static str,
+    /// Needs an admin: WhatsApp stopped the account (locked, restricted or blocked)...
+    pub state_needs_attention: &'static str,
+    /// Templates: {count}
+    pub templates_count: &'static str,
+    /// Synchronize the templates
+    pub templates_sync: &'static str,
+    /// Last webhook
+    pub last_webhook: &'static str,
+    /// Last reply sent
+    pub last_send: &'static str,
     /// Your app
     pub api_legend: &'static str,
     /// Reply URL
@@ -323,6 +347,18 @@ pub const EN: Settings = Settings {
     human_agent: "Use the Human Agent tag, so people can answer up to 7 days after the customer's last message",
     mark_seen: "Mark messages as seen when an agent opens the conversation",
     meta_hint: "You find these in Meta's app dashboard. Secrets are stored encrypted and never shown again.",
+    kind_whatsapp: "WhatsApp",
+    kind_whatsapp_long: "WhatsApp (a business number, Cloud API)",
+    whatsapp_legend: "The WhatsApp number",
+    phone_number_id: "Phone number ID",
+    waba_id: "WhatsApp Business Account ID",
+    whatsapp_token: "Access token (a system user's)",
+    mark_read: "Send read receipts when an agent opens the conversation",
+    state_needs_attention: "Needs an admin: WhatsApp stopped the account (locked, restricted or blocked), so replies cannot be sent. See WhatsApp Manager.",
+    templates_count: "Message templates: {count}",
+    templates_sync: "Synchronize the templates",
+    last_webhook: "Last webhook",
+    last_send: "Last reply sent",
     api_legend: "Your app",
     api_url: "Reply URL",
     api_url_hint: "The http(s) address where Pronto delivers your team's replies as signed webhooks.",
@@ -455,6 +491,18 @@ pub const FR: Settings = Settings {
     human_agent: "Utiliser l’étiquette Human Agent, pour répondre jusqu’à 7 jours après le dernier message du client",
     mark_seen: "Marquer les messages comme vus quand un agent ouvre la conversation",
     meta_hint: "Vous les trouverez dans le tableau de bord de l’application Meta. Les secrets sont chiffrés et ne sont plus jamais affichés.",
+    kind_whatsapp: "WhatsApp",
+    kind_whatsapp_long: "WhatsApp (un numéro professionnel, Cloud API)",
+    whatsapp_legend: "Le numéro WhatsApp",
+    phone_number_id: "Identifiant du numéro",
+    waba_id: "Identifiant du compte WhatsApp Business",
+    whatsapp_token: "Jeton d’accès (d’un utilisateur système)",
+    mark_read: "Envoyer les confirmations de lecture quand un agent ouvre la conversation",
+    state_needs_attention: "Un administrateur doit intervenir : WhatsApp a arrêté le compte (verrouillé, restreint ou bloqué), les réponses ne peuvent pas partir. Voir WhatsApp Manager.",
+    templates_count: "Modèles de message : {count}",
+    templates_sync: "Synchroniser les modèles",
+    last_webhook: "Dernier webhook",
+    last_send: "Dernière réponse envoyée",
     api_legend: "Votre application",
     api_url: "URL des réponses",
     api_url_hint: "L’adresse http(s) où Pronto livre les réponses de votre équipe en webhooks signés.",
@@ -587,6 +635,18 @@ pub const IT: Settings = Settings {
     human_agent: "Usa il tag Human Agent, per rispondere fino a 7 giorni dopo l’ultimo messaggio del cliente",
     mark_seen: "Segna i messaggi come visti quando un operatore apre la conversazione",
     meta_hint: "Li trovi nella dashboard dell’app Meta. I segreti sono cifrati e non vengono più mostrati.",
+    kind_whatsapp: "WhatsApp",
+    kind_whatsapp_long: "WhatsApp (un numero aziendale, Cloud API)",
+    whatsapp_legend: "Il numero WhatsApp",
+    phone_number_id: "ID del numero di telefono",
+    waba_id: "ID dell’account WhatsApp Business",
+    whatsapp_token: "Token di accesso (di un utente di sistema)",
+    mark_read: "Invia le conferme di lettura quando un agente apre la conversazione",
+    state_needs_attention: "Serve un amministratore: WhatsApp ha fermato l’account (bloccato o limitato), quindi le risposte non possono partire. Vedi WhatsApp Manager.",
+    templates_count: "Modelli di messaggio: {count}",
+    templates_sync: "Sincronizza i modelli",
+    last_webhook: "Ultimo webhook",
+    last_send: "Ultima risposta inviata",
     api_legend: "La tua app",
     api_url: "URL delle risposte",
     api_url_hint: "L’indirizzo http(s) dove Pronto consegna le risposte del tuo team come webhook firmati.",

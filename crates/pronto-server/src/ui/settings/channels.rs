@@ -1,5 +1,5 @@
-//! Channels: the connected Messenger Pages, Instagram accounts, API channels and
-//! web chats (with the snippet to paste into the site),
+//! Channels: the connected Messenger Pages, Instagram accounts, WhatsApp numbers, API
+//! channels and web chats (with the snippet to paste into the site),
 //! each with its state in words, the webhook settings to paste into Meta's
 //! dashboard, and a form for a new access token when Meta refused the old one.
 
@@ -9,6 +9,7 @@ use pronto_store::{Channel, ChannelKind};
 use super::{Viewer, field, fill, form_error, once_box, section as frame};
 use crate::error::ApiResult;
 use crate::state::AppState;
+use crate::ui::format::time;
 
 /// The section.
 pub async fn section(state: &AppState, v: &Viewer) -> ApiResult<Markup> {
@@ -36,13 +37,27 @@ pub async fn list(state: &AppState, v: &Viewer) -> ApiResult<Markup> {
     let s = &v.t().settings;
     let channels = state.store.channels(v.workspace()).await?;
     let base = state.config.base_url();
+    let mut health = Vec::with_capacity(channels.len());
+    for c in &channels {
+        let h = if c.kind.has_meta_webhooks() {
+            Some(state.store.channel_health(v.workspace(), c.id).await?)
+        } else {
+            None
+        };
+        let templates = if c.kind == ChannelKind::WhatsApp {
+            Some(state.store.templates(v.workspace(), c.id).await?.len())
+        } else {
+            None
+        };
+        health.push((h, templates));
+    }
     Ok(html! {
         @if channels.is_empty() {
             p.empty { (s.channels_empty) }
         } @else {
             ul.cards {
-                @for c in &channels {
-                    li.card { (channel(v, &base, c)) }
+                @for (c, (h, templates)) in channels.iter().zip(&health) {
+                    li.card { (channel(v, &base, c, *h, *templates)) }
                 }
             }
         }
@@ -56,11 +71,18 @@ fn kind_label(v: &Viewer, c: &Channel) -> &'static str {
         ChannelKind::Instagram => s.kind_instagram,
         ChannelKind::Api => s.kind_api,
         ChannelKind::WebChat => s.kind_webchat,
+        ChannelKind::WhatsApp => s.kind_whatsapp,
         _ => s.kind_other,
     }
 }
 
-fn channel(v: &Viewer, base: &str, c: &Channel) -> Markup {
+fn channel(
+    v: &Viewer,
+    base: &str,
+    c: &Channel,
+    health: Option<pronto_store::ChannelHealth>,
+    templates: Option<usize>,
+) -> Markup {
     let s = &v.t().settings;
     let name = if c.name.trim().is_empty() {
         kind_label(v, c)
@@ -70,12 +92,36 @@ fn channel(v: &Viewer, base: &str, c: &Channel) -> Markup {
     let meta = c.meta_config();
     let page_id = meta.page_id.as_str();
     let token_input = format!("channel-{}-token", c.id);
+    let (_, verify_token) = pronto_core::channel::webhook_secrets(c.kind, &c.config);
+    let token_name = if c.kind == ChannelKind::WhatsApp {
+        "access_token"
+    } else {
+        "page_access_token"
+    };
     html! {
         h3 { (name) }
         p.meta {
             span.kind { (kind_label(v, c)) }
             @if c.kind.is_meta() && !page_id.is_empty() {
                 " · " (s.page_or_account_id) " " code { (page_id) }
+            }
+            @if c.kind == ChannelKind::WhatsApp {
+                " · " (s.phone_number_id) " " code { (c.whatsapp_config().phone_number_id) }
+            }
+        }
+        @if let Some(h) = health {
+            p.health {
+                (s.last_webhook) " "
+                @match h.last_webhook_at { Some(at) => (time(at)), None => (s.never) }
+                " · " (s.last_send) " "
+                @match h.last_send_at { Some(at) => (time(at)), None => (s.never) }
+            }
+        }
+        @if let Some(n) = templates {
+            form.inline-form data-form="templates-sync" data-id=(c.id) {
+                span { (fill(s.templates_count, &[("count", &n.to_string())])) } " "
+                button type="submit" { (s.templates_sync) }
+                (form_error())
             }
         }
         @match c.state.as_str() {
@@ -85,16 +131,17 @@ fn channel(v: &Viewer, base: &str, c: &Channel) -> Markup {
                 p.hint { (s.needs_token_help) }
                 form.inline-form data-form="page-token" data-id=(c.id) {
                     (field(&token_input, s.new_token, None, html! {
-                        input id=(token_input) name="page_access_token" type="password"
+                        input id=(token_input) name=(token_name) type="password"
                             autocomplete="off" spellcheck="false" required;
                     }))
                     button type="submit" { (s.save_token) }
                     (form_error())
                 }
             },
+            "needs_attention" => p.state.bad { (s.state_needs_attention) },
             other => p.state { (fill(s.state_other, &[("state", other)])) },
         }
-        @if c.kind.is_meta() {
+        @if c.kind.has_meta_webhooks() {
             details {
                 summary { (s.webhook_settings) }
                 p.hint { (s.paste_in_meta) }
@@ -102,7 +149,7 @@ fn channel(v: &Viewer, base: &str, c: &Channel) -> Markup {
                     dt { (s.callback_url) }
                     dd { code { (base) "/webhooks/meta/" (c.id) } }
                     dt { (s.verify_token) }
-                    dd { code { (meta.verify_token) } }
+                    dd { code { (verify_token) } }
                 }
             }
         } @else if c.kind == ChannelKind::Api {
@@ -131,6 +178,7 @@ fn form(v: &Viewer) -> Markup {
                     option value="messenger" { (s.kind_messenger_page) }
                     option value="instagram" { (s.kind_instagram_page) }
                     option value="instagram-login" { (s.kind_instagram_login) }
+                    option value="whatsapp" { (s.kind_whatsapp_long) }
                     option value="api" { (s.kind_api_long) }
                     option value="webchat" { (s.kind_webchat_long) }
                 }
@@ -171,6 +219,29 @@ fn form(v: &Viewer) -> Markup {
                 div.check {
                     input id="channel-mark-seen" name="mark_seen" type="checkbox";
                     label for="channel-mark-seen" { (s.mark_seen) }
+                }
+                p.hint { (s.meta_hint) }
+            }
+            fieldset data-kinds="whatsapp" hidden disabled {
+                legend { (s.whatsapp_legend) }
+                (field("channel-wa-number", s.phone_number_id, None, html! {
+                    input id="channel-wa-number" name="phone_number_id" type="text" required autocomplete="off" spellcheck="false";
+                }))
+                (field("channel-wa-waba", s.waba_id, None, html! {
+                    input id="channel-wa-waba" name="waba_id" type="text" required autocomplete="off" spellcheck="false";
+                }))
+                (field("channel-wa-app-id", s.app_id, None, html! {
+                    input id="channel-wa-app-id" name="wa_app_id" type="text" required autocomplete="off" spellcheck="false";
+                }))
+                (field("channel-wa-app-secret", s.app_secret, None, html! {
+                    input id="channel-wa-app-secret" name="wa_app_secret" type="password" required autocomplete="off";
+                }))
+                (field("channel-wa-token", s.whatsapp_token, None, html! {
+                    input id="channel-wa-token" name="wa_access_token" type="password" required autocomplete="off";
+                }))
+                div.check {
+                    input id="channel-wa-mark-read" name="mark_read" type="checkbox";
+                    label for="channel-wa-mark-read" { (s.mark_read) }
                 }
                 p.hint { (s.meta_hint) }
             }

@@ -23,6 +23,7 @@ mod inbox;
 mod proxy;
 mod smoke;
 mod webchat;
+mod whatsapp;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

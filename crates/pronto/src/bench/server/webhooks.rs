@@ -1,5 +1,5 @@
 //! `pronto bench webhooks`: Meta's signed webhook deliveries against `pronto serve`,
-//! as Meta sends them: how many are acknowledged per second, how long each waits
+//! as Meta sends them (Messenger's, or WhatsApp's with `--channel whatsapp`): how many are acknowledged per second, how long each waits
 //! for its `200`, and how long the worker then takes to turn them into messages.
 //!
 //! An acknowledgement is one durable insert of the body after the signature check,
@@ -32,10 +32,71 @@ pub struct WebhookBench {
     /// PostgreSQL instead of SQLite: postgres://... (or PRONTO_BENCH_DATABASE_URL).
     #[arg(long, value_name = "URL")]
     database_url: Option<String>,
+    /// Whose deliveries: Messenger's or WhatsApp's.
+    #[arg(long, value_enum, default_value_t = BenchChannel::Messenger)]
+    channel: BenchChannel,
+}
+
+/// The channel whose webhooks are posted.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BenchChannel {
+    /// A Messenger Page (`object: page`).
+    Messenger,
+    /// A WhatsApp number (`object: whatsapp_business_account`).
+    Whatsapp,
+}
+
+impl BenchChannel {
+    fn name(self) -> &'static str {
+        match self {
+            BenchChannel::Messenger => "Messenger",
+            BenchChannel::Whatsapp => "WhatsApp",
+        }
+    }
+
+    /// The body of delivery `i`: one customer text, at `at` (microseconds).
+    fn body(self, i: u64, at: i64) -> Vec<u8> {
+        let text = format!("Bonjour, où en est ma commande ? #{i}");
+        match self {
+            BenchChannel::Messenger => pronto_sandbox::build(
+                Platform::Messenger,
+                PAGE,
+                &Event::Text {
+                    from: format!("psid-{}", i % 2_000),
+                    mid: format!("m_bench_{i}"),
+                    text,
+                },
+                at,
+            ),
+            BenchChannel::Whatsapp => pronto_sandbox::whatsapp_text_body(
+                WABA,
+                NUMBER,
+                &format!("3360000{:04}", i % 2_000),
+                "Client",
+                &format!("wamid.bench{i}"),
+                &text,
+                at,
+            ),
+        }
+    }
+
+    /// The channel as `POST /api/v1/channels` takes it.
+    fn create(self) -> serde_json::Value {
+        match self {
+            BenchChannel::Messenger => json!({"kind": "messenger", "name": "bench", "config": {
+                "page_id": PAGE, "app_id": "1", "app_secret": APP_SECRET,
+                "page_access_token": "bench-token"}}),
+            BenchChannel::Whatsapp => json!({"kind": "whatsapp", "name": "bench", "config": {
+                "phone_number_id": NUMBER, "waba_id": WABA, "app_id": "1",
+                "app_secret": APP_SECRET, "access_token": "bench-token"}}),
+        }
+    }
 }
 
 const APP_SECRET: &str = "bench-app-secret";
 const PAGE: &str = "BENCH_PAGE";
+const NUMBER: &str = "106540352242922";
+const WABA: &str = "102290129340398";
 /// How long the worker may take to process what was acknowledged.
 const PROCESS_LIMIT: Duration = Duration::from_secs(180);
 
@@ -54,22 +115,16 @@ async fn measure(args: &WebhookBench, db: &Database) -> anyhow::Result<()> {
     println!();
     println!("machine: {}", super::super::machine());
     println!("database: {}", db.describe().await?);
-    println!("{n} signed Messenger deliveries, one message each, {concurrency} in flight");
+    println!(
+        "{n} signed {} deliveries, one message each, {concurrency} in flight",
+        args.channel.name()
+    );
     println!();
     println!("| what | measured |");
     println!("| --- | --- |");
 
     status("raw inserts, one row per transaction");
-    let body = pronto_sandbox::build(
-        Platform::Messenger,
-        PAGE,
-        &Event::Text {
-            from: "psid-0".into(),
-            mid: "m_raw".into(),
-            text: "Bonjour, où en est ma commande ? #0".into(),
-        },
-        0,
-    );
+    let body = args.channel.body(0, 0);
     let raw = raw_inbox_inserts(db, n, concurrency, body).await?;
     println!(
         "| raw insert of a webhook-inbox row (the same body, one index), one per transaction, {concurrency} in flight (the limit) | {} |",
@@ -92,9 +147,7 @@ async fn measure(args: &WebhookBench, db: &Database) -> anyhow::Result<()> {
         http.post(format!("{}/api/v1/channels", server.base))
             .header(COOKIE, &cookie)
             .header("origin", &server.base)
-            .json(&json!({"kind": "messenger", "name": "bench", "config": {
-                "page_id": PAGE, "app_id": "1", "app_secret": APP_SECRET,
-                "page_access_token": "bench-token"}})),
+            .json(&args.channel.create()),
         StatusCode::CREATED,
     )
     .await?["id"]
@@ -106,13 +159,8 @@ async fn measure(args: &WebhookBench, db: &Database) -> anyhow::Result<()> {
     let start_ms = now_micros() / 1000;
     let bodies: Vec<(Vec<u8>, String)> = (0..n)
         .map(|i| {
-            let event = Event::Text {
-                from: format!("psid-{}", i % 2_000),
-                mid: format!("m_bench_{i}"),
-                text: format!("Bonjour, où en est ma commande ? #{i}"),
-            };
             let at = (start_ms + i as i64) * 1000;
-            let body = pronto_sandbox::build(Platform::Messenger, PAGE, &event, at);
+            let body = args.channel.body(i, at);
             let signature = pronto_sandbox::sign(APP_SECRET, &body);
             (body, signature)
         })

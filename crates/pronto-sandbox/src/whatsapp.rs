@@ -1,0 +1,551 @@
+//! WhatsApp's Cloud API on the same fake Graph API: business numbers with their
+//! token and templates, customers whose last message opens the 24-hour window, the
+//! Send API's checks (free text outside the window refused with 131047, at once or
+//! in a later `failed` status; templates approved, in that language, with as many
+//! parameters as placeholders), statuses sent back as signed webhooks (`sent` with
+//! its pricing, then `delivered`), read receipts, the template list.
+
+use std::collections::BTreeMap;
+
+use axum::http::HeaderMap;
+use serde_json::{Value, json};
+
+use crate::DAY;
+use crate::api::appsecret_proof;
+use crate::error::GraphError;
+use crate::sandbox::{LoggedRequest, Sandbox};
+use crate::state::{Pending, State};
+use crate::webhook::escape_unicode;
+
+/// A WhatsApp business number registered in the sandbox.
+#[derive(Debug, Clone)]
+pub struct WhatsAppNumber {
+    /// The number's id (`POST /{phone_number_id}/messages`).
+    pub phone_number_id: String,
+    /// The business account's id (its templates).
+    pub waba_id: String,
+    /// The number as customers see it.
+    pub display_phone_number: String,
+    /// The app's secret: signs webhooks, checks `appsecret_proof`.
+    pub app_secret: String,
+    /// The access token the Cloud API accepts (as a bearer token).
+    pub token: String,
+    /// Where webhooks go: Pronto's `/webhooks/meta/{channel_id}`.
+    pub callback_url: Option<String>,
+    /// Free text outside the window is accepted, then fails in a `failed` status
+    /// (131047) instead of being refused at once, as WhatsApp sometimes does.
+    pub async_window_errors: bool,
+    /// The account's templates, as `message_templates` lists them.
+    pub templates: Vec<Value>,
+}
+
+impl WhatsAppNumber {
+    /// A number with no callback yet, synchronous window errors and no templates.
+    pub fn new(phone_number_id: &str, waba_id: &str, app_secret: &str, token: &str) -> Self {
+        WhatsAppNumber {
+            phone_number_id: phone_number_id.to_owned(),
+            waba_id: waba_id.to_owned(),
+            display_phone_number: "15550783881".to_owned(),
+            app_secret: app_secret.to_owned(),
+            token: token.to_owned(),
+            callback_url: None,
+            async_window_errors: false,
+            templates: Vec::new(),
+        }
+    }
+
+    /// Adds an approved template (`{{1}}`-style placeholders in `body`).
+    pub fn with_template(mut self, name: &str, language: &str, category: &str, body: &str) -> Self {
+        let id = format!("{}", 1_000_000 + self.templates.len());
+        self.templates.push(json!({
+            "name": name, "language": language, "status": "APPROVED", "category": category,
+            "parameter_format": "POSITIONAL", "id": id,
+            "components": [{"type": "BODY", "text": body}],
+        }));
+        self
+    }
+}
+
+/// What the sandbox keeps of WhatsApp, beside the Pages.
+#[derive(Default)]
+pub(crate) struct WaState {
+    pub numbers: BTreeMap<String, WhatsAppNumber>,
+    /// The customers' last messages, by (number, wa_id): what opens the window.
+    pub last_message: BTreeMap<(String, String), i64>,
+    /// The business's messages, by wamid: (number, customer).
+    pub sent: BTreeMap<String, (String, String)>,
+    /// Files customers sent, by media id: (number, MIME type, bytes).
+    pub media: BTreeMap<String, (String, String, Vec<u8>)>,
+    /// Download URLs handed out, by their key: (media id, when they stop working).
+    pub urls: BTreeMap<String, (String, i64)>,
+}
+
+/// The exact bytes of a WhatsApp webhook with one customer text, as Meta sends it
+/// (unicode escaped): for benchmarks and tests that post deliveries themselves.
+#[allow(clippy::too_many_arguments)]
+pub fn text_body(
+    waba_id: &str,
+    phone_number_id: &str,
+    wa_id: &str,
+    name: &str,
+    wamid: &str,
+    text: &str,
+    at: i64,
+) -> Vec<u8> {
+    let body = json!({"object": "whatsapp_business_account", "entry": [{"id": waba_id, "changes": [
+        {"field": "messages", "value": {"messaging_product": "whatsapp",
+         "metadata": {"display_phone_number": "15550783881", "phone_number_id": phone_number_id},
+         "contacts": [{"profile": {"name": name}, "wa_id": wa_id}],
+         "messages": [{"from": wa_id, "id": wamid, "timestamp": (at / 1_000_000).to_string(),
+                       "type": "text", "text": {"body": text}}]}}]}]});
+    escape_unicode(&body.to_string()).into_bytes()
+}
+
+/// How long a media download URL works.
+pub const MEDIA_URL_LIFETIME: i64 = 5 * 60_000_000;
+
+impl Sandbox {
+    /// Registers (or replaces) a WhatsApp number.
+    pub fn add_whatsapp(&self, number: WhatsAppNumber) {
+        self.lock()
+            .whatsapp
+            .numbers
+            .insert(number.phone_number_id.clone(), number);
+    }
+
+    /// Changes a registered number (its callback, its templates, how it fails).
+    pub fn with_whatsapp(&self, phone_number_id: &str, f: impl FnOnce(&mut WhatsAppNumber)) {
+        if let Some(n) = self.lock().whatsapp.numbers.get_mut(phone_number_id) {
+            f(n);
+        }
+    }
+
+    /// A customer writes to the number at `at`: the window opens and a signed
+    /// `messages` webhook is queued (deliver it with `deliver_pending`). Returns the
+    /// message's wamid.
+    pub fn whatsapp_customer_text(
+        &self,
+        phone_number_id: &str,
+        wa_id: &str,
+        name: &str,
+        text: &str,
+        at: i64,
+    ) -> String {
+        let mut s = self.lock();
+        let wamid = format!("wamid.SBXIN{:06}", s.next_id());
+        let message = json!({"from": wa_id, "id": wamid, "timestamp": (at / 1_000_000).to_string(),
+            "type": "text", "text": {"body": text}});
+        queue_message(&mut s, phone_number_id, wa_id, name, message, at);
+        wamid
+    }
+
+    /// A customer's message of any type (`message` is one `messages[]` item without
+    /// `from`, `id` and `timestamp`, which are added), queued like
+    /// [`Sandbox::whatsapp_customer_text`]. Returns its wamid.
+    pub fn whatsapp_customer_message(
+        &self,
+        phone_number_id: &str,
+        wa_id: &str,
+        name: &str,
+        mut message: Value,
+        at: i64,
+    ) -> String {
+        let mut s = self.lock();
+        let wamid = format!("wamid.SBXIN{:06}", s.next_id());
+        message["from"] = json!(wa_id);
+        message["id"] = json!(wamid);
+        message["timestamp"] = json!((at / 1_000_000).to_string());
+        queue_message(&mut s, phone_number_id, wa_id, name, message, at);
+        wamid
+    }
+
+    /// A customer sends a file (`kind`: image, video, audio, document, sticker) with
+    /// an optional caption; its bytes wait at a media id, downloadable with the
+    /// number's token. Returns the wamid and the media id.
+    #[allow(clippy::too_many_arguments)]
+    pub fn whatsapp_customer_media(
+        &self,
+        phone_number_id: &str,
+        wa_id: &str,
+        name: &str,
+        kind: &str,
+        mime_type: &str,
+        bytes: Vec<u8>,
+        caption: Option<&str>,
+        at: i64,
+    ) -> (String, String) {
+        use sha2::Digest;
+        let media_id = {
+            let mut s = self.lock();
+            let media_id = format!("{}", 9_000_000_000u64 + s.next_id());
+            s.whatsapp.media.insert(
+                media_id.clone(),
+                (
+                    phone_number_id.to_owned(),
+                    mime_type.to_owned(),
+                    bytes.clone(),
+                ),
+            );
+            media_id
+        };
+        let mut payload = json!({"id": media_id, "mime_type": mime_type,
+            "sha256": hex::encode(sha2::Sha256::digest(&bytes))});
+        if let Some(c) = caption {
+            payload["caption"] = json!(c);
+        }
+        let message = json!({"type": kind, kind: payload});
+        let wamid = self.whatsapp_customer_message(phone_number_id, wa_id, name, message, at);
+        (wamid, media_id)
+    }
+
+    /// The number a media id belongs to.
+    pub(crate) fn media_number(&self, media_id: &str) -> Option<String> {
+        self.lock()
+            .whatsapp
+            .media
+            .get(media_id)
+            .map(|(n, _, _)| n.clone())
+    }
+
+    /// The bytes behind a download URL's key, if the URL still works and `token` is
+    /// the number's.
+    pub(crate) fn media_download(&self, key: &str, token: &str) -> Result<(String, Vec<u8>), u16> {
+        let now = self.now();
+        let s = self.lock();
+        let Some((media_id, until)) = s.whatsapp.urls.get(key) else {
+            return Err(404);
+        };
+        if now >= *until {
+            return Err(404);
+        }
+        let Some((number, mime, bytes)) = s.whatsapp.media.get(media_id) else {
+            return Err(404);
+        };
+        let owner = s.whatsapp.numbers.get(number);
+        if !owner.is_some_and(|n| !token.is_empty() && n.token == token) {
+            return Err(401);
+        }
+        Ok((mime.clone(), bytes.clone()))
+    }
+
+    /// The customer's last message to the number.
+    pub fn whatsapp_last_message(&self, phone_number_id: &str, wa_id: &str) -> Option<i64> {
+        self.lock()
+            .whatsapp
+            .last_message
+            .get(&(phone_number_id.to_owned(), wa_id.to_owned()))
+            .copied()
+    }
+
+    /// Whether `node` is a registered WhatsApp number.
+    pub(crate) fn is_whatsapp(&self, node: &str) -> bool {
+        self.lock().whatsapp.numbers.contains_key(node)
+    }
+
+    /// Runs one Cloud API call: logs it, answers from the script if a scripted error
+    /// waits, checks the bearer token (190) and `appsecret_proof` when given (100).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn handle_whatsapp(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &HeaderMap,
+        raw_query: Option<&str>,
+        node: &str,
+        body: &[u8],
+        f: impl FnOnce(&mut State, &WhatsAppNumber, &Value, i64) -> Result<Value, GraphError>,
+    ) -> (u16, Value) {
+        let query: Vec<(String, String)> =
+            form_urlencoded::parse(raw_query.unwrap_or("").as_bytes())
+                .into_owned()
+                .collect();
+        let json: Option<Value> = if body.is_empty() {
+            Some(Value::Null)
+        } else {
+            serde_json::from_slice(body).ok()
+        };
+        let token = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default()
+            .to_owned();
+        let proof = query
+            .iter()
+            .find(|(k, _)| k == "appsecret_proof")
+            .map(|(_, v)| v.clone());
+        let now = self.now();
+        let mut s = self.lock();
+        let trace = s.next_id();
+        let number = s.whatsapp.numbers.get(node).cloned();
+        let token_ok = number
+            .as_ref()
+            .is_some_and(|n| !token.is_empty() && n.token == token && !s.revoked.contains(&token));
+        let proof_ok = number.as_ref().is_some_and(|n| {
+            proof.as_deref() == Some(appsecret_proof(&n.app_secret, &token).as_str())
+        });
+        let pending_before = s.pending.len();
+        let (status, response) = if let Some((status, body)) = s.script.pop_front() {
+            (status, body)
+        } else {
+            let result = match (number, json.as_ref()) {
+                (None, _) => Err(crate::api::no_object(node)),
+                (Some(_), _) if !token_ok => Err(GraphError::token()),
+                (Some(_), _) if proof.is_some() && !proof_ok => Err(GraphError::param(
+                    "Invalid appsecret_proof provided in the API argument",
+                )),
+                (Some(_), None) => Err(GraphError::param("The request body is not valid JSON")),
+                (Some(n), Some(body)) => f(&mut s, &n, body, now),
+            };
+            match result {
+                Ok(v) => (200, v),
+                Err(e) => (e.status, whatsapp_error(&e, trace)),
+            }
+        };
+        s.log.push(LoggedRequest {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            query,
+            body: json.unwrap_or(Value::Null),
+            proof_ok,
+            status,
+            response: response.clone(),
+            at: now,
+        });
+        let queued = s.pending.len() > pending_before;
+        drop(s);
+        if queued {
+            self.wake.notify_one();
+        }
+        (status, response)
+    }
+}
+
+/// A Cloud API error as WhatsApp writes it: Meta's shape with `error_data.details`.
+fn whatsapp_error(e: &GraphError, trace: u64) -> Value {
+    let mut body = e.body(trace);
+    if e.code >= 130_000 {
+        body["error"]["error_data"] =
+            json!({"messaging_product": "whatsapp", "details": e.message.clone()});
+    }
+    body
+}
+
+/// Queues a customer's message as a signed webhook and opens the window.
+fn queue_message(
+    s: &mut State,
+    phone_number_id: &str,
+    wa_id: &str,
+    name: &str,
+    message: Value,
+    at: i64,
+) {
+    let key = (phone_number_id.to_owned(), wa_id.to_owned());
+    let last = s.whatsapp.last_message.entry(key).or_insert(at);
+    *last = (*last).max(at);
+    let Some(n) = s.whatsapp.numbers.get(phone_number_id).cloned() else {
+        return;
+    };
+    let value =
+        json!({"contacts": [{"profile": {"name": name}, "wa_id": wa_id}], "messages": [message]});
+    queue(s, &n, value);
+}
+
+/// Queues a `messages` change of the number as a signed webhook (when it has a
+/// callback).
+fn queue(s: &mut State, n: &WhatsAppNumber, mut value: Value) {
+    let Some(url) = &n.callback_url else { return };
+    value["messaging_product"] = json!("whatsapp");
+    value["metadata"] = json!({"display_phone_number": n.display_phone_number,
+        "phone_number_id": n.phone_number_id});
+    let body = json!({"object": "whatsapp_business_account", "entry": [{"id": n.waba_id,
+        "changes": [{"field": "messages", "value": value}]}]});
+    s.pending.push_back(Pending {
+        url: url.clone(),
+        secret: n.app_secret.clone(),
+        body: escape_unicode(&body.to_string()).into_bytes(),
+        attempts: 0,
+    });
+}
+
+fn status(wamid: &str, status: &str, to: &str, at: i64) -> Value {
+    json!({"id": wamid, "status": status, "timestamp": (at / 1_000_000).to_string(), "recipient_id": to})
+}
+
+/// `POST /{phone_number_id}/messages`: a send, or a read receipt.
+pub(crate) fn send(
+    s: &mut State,
+    n: &WhatsAppNumber,
+    body: &Value,
+    now: i64,
+) -> Result<Value, GraphError> {
+    if body["messaging_product"] != "whatsapp" {
+        return Err(GraphError::new(
+            100,
+            None,
+            "The parameter messaging_product is required.",
+        ));
+    }
+    if body["status"] == "read" {
+        let id = body["message_id"].as_str().unwrap_or_default();
+        if !id.starts_with("wamid.") {
+            return Err(GraphError::new(
+                131009,
+                None,
+                "Parameter value is not valid",
+            ));
+        }
+        return Ok(json!({"success": true}));
+    }
+    let to = body["to"].as_str().unwrap_or_default();
+    let wa_id = to.trim_start_matches('+').to_owned();
+    if wa_id.is_empty() {
+        return Err(GraphError::new(100, None, "The parameter to is required."));
+    }
+    let kind = body["type"].as_str().unwrap_or("text");
+    let key = (n.phone_number_id.clone(), wa_id.clone());
+    let open = s
+        .whatsapp
+        .last_message
+        .get(&key)
+        .is_some_and(|last| now - last < DAY);
+    let mut category = "service";
+    let mut billable = false;
+    if kind == "template" {
+        let t = &body["template"];
+        let name = t["name"].as_str().unwrap_or_default();
+        let language = t["language"]["code"].as_str().unwrap_or_default();
+        let Some(found) = n
+            .templates
+            .iter()
+            .find(|x| x["name"] == name && x["language"] == language)
+        else {
+            return Err(GraphError::new(
+                132001,
+                None,
+                format!("Template name does not exist in the translation: {name} ({language})"),
+            ));
+        };
+        match found["status"].as_str() {
+            Some("APPROVED") => {}
+            Some("PAUSED") => return Err(GraphError::new(132015, None, "Template is paused")),
+            Some("DISABLED") => return Err(GraphError::new(132016, None, "Template is disabled")),
+            _ => {
+                return Err(GraphError::new(
+                    132001,
+                    None,
+                    "Template name does not exist in the translation",
+                ));
+            }
+        }
+        let text = found["components"][0]["text"].as_str().unwrap_or_default();
+        let wanted = placeholders(text);
+        let given = t["components"][0]["parameters"]
+            .as_array()
+            .map_or(0, Vec::len);
+        if given != wanted {
+            return Err(GraphError::new(
+                132000,
+                None,
+                format!(
+                    "Number of parameters does not match the expected number of params ({given} given, {wanted} expected)"
+                ),
+            ));
+        }
+        category = match found["category"].as_str() {
+            Some("MARKETING") => "marketing",
+            Some("AUTHENTICATION") => "authentication",
+            _ => "utility",
+        };
+        // Utility templates inside an open window are free.
+        billable = !(open && category == "utility");
+    } else if !open && !n.async_window_errors {
+        return Err(GraphError::new(
+            131047,
+            None,
+            "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
+        ));
+    }
+    let wamid = format!("wamid.SBX{:06}", s.next_id());
+    s.whatsapp.sent.insert(wamid.clone(), key);
+    if kind != "template" && !open {
+        // Accepted, then failed: the error comes in a status.
+        let mut failed = status(&wamid, "failed", &wa_id, now);
+        failed["errors"] = json!([{"code": 131047, "title": "Re-engagement message",
+            "message": "Re-engagement message",
+            "error_data": {"details": "Message failed to send because more than 24 hours have passed since the customer last replied to this number."}}]);
+        queue(s, n, json!({"statuses": [failed]}));
+    } else {
+        let mut sent = status(&wamid, "sent", &wa_id, now);
+        sent["pricing"] = json!({"billable": billable, "pricing_model": "PMP",
+            "type": if billable { "regular" } else { "free_customer_service" }, "category": category});
+        let delivered = status(&wamid, "delivered", &wa_id, now);
+        // Reactions get only `sent`.
+        let statuses = if kind == "reaction" {
+            vec![sent]
+        } else {
+            vec![sent, delivered]
+        };
+        queue(s, n, json!({"statuses": statuses}));
+    }
+    Ok(
+        json!({"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": wa_id}],
+        "messages": [{"id": wamid}]}),
+    )
+}
+
+/// `GET /{media_id}`: a fresh download URL for a customer's file, working for 5
+/// minutes and only with the token.
+pub(crate) fn media_url(
+    s: &mut State,
+    media_id: &str,
+    host: &str,
+    now: i64,
+) -> Result<Value, GraphError> {
+    let Some((_, mime, bytes)) = s.whatsapp.media.get(media_id).cloned() else {
+        return Err(crate::api::no_object(media_id));
+    };
+    use sha2::Digest;
+    let key = format!("k{:08}", s.next_id());
+    s.whatsapp
+        .urls
+        .insert(key.clone(), (media_id.to_owned(), now + MEDIA_URL_LIFETIME));
+    Ok(
+        json!({"messaging_product": "whatsapp", "id": media_id, "mime_type": mime,
+        "sha256": hex::encode(sha2::Sha256::digest(&bytes)), "file_size": bytes.len().to_string(),
+        "url": format!("http://{host}/whatsapp_business/attachments/?mid={key}")}),
+    )
+}
+
+/// `GET /{waba_id}/message_templates`: one page of the account's templates.
+pub(crate) fn templates(n: &WhatsAppNumber, base: &str, after: usize, limit: usize) -> Value {
+    let page: Vec<Value> = n
+        .templates
+        .iter()
+        .skip(after)
+        .take(limit)
+        .cloned()
+        .collect();
+    let mut answer = json!({"data": page});
+    if after + limit < n.templates.len() {
+        answer["paging"] = json!({"cursors": {"after": (after + limit).to_string()},
+            "next": format!("{base}/{}/message_templates?limit={limit}&after={}", n.waba_id, after + limit)});
+    }
+    answer
+}
+
+/// How many distinct `{{...}}` placeholders a template text has.
+fn placeholders(text: &str) -> usize {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("{{") {
+        let after = &rest[i + 2..];
+        let Some(j) = after.find("}}") else { break };
+        let name = &after[..j];
+        if !seen.contains(&name) {
+            seen.push(name);
+        }
+        rest = &after[j + 2..];
+    }
+    seen.len()
+}

@@ -1,0 +1,66 @@
+//! `GET /api/v1/media/{id}`: a file a customer sent (WhatsApp media), from Pronto's
+//! own store, to the workspace's agents only. What a browser could run (HTML, SVG,
+//! scripts) is never served as such: only images, audio, video and PDF keep their
+//! type, everything else is a download.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::ApiPath;
+use crate::state::AppState;
+
+/// The types served inline.
+fn inline(mime: &str) -> bool {
+    matches!(
+        mime,
+        "image/jpeg" | "image/png" | "image/webp" | "image/gif" | "application/pdf"
+    ) || (mime.starts_with("audio/") || mime.starts_with("video/"))
+        && !mime.contains(['<', '>', '"', ';'])
+}
+
+/// `GET /api/v1/media/{id}`.
+#[utoipa::path(get, path = "/api/v1/media/{id}", tag = "conversations", params(("id" = i64, Path, description = "The file, as a message's attachment names it")), responses((status = 200, description = "The file's bytes"), (status = 404, description = "No such file in this workspace, or not downloaded yet", body = crate::openapi::ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<impl IntoResponse> {
+    let file = state
+        .store
+        .media_file(auth.workspace(), id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("media"))?;
+    let mime = file.mime_type.unwrap_or_default();
+    let (content_type, disposition) = if inline(&mime) {
+        (mime, "inline".to_owned())
+    } else {
+        // A name of safe characters only, in quotes.
+        let name: String = file
+            .filename
+            .unwrap_or_else(|| format!("file-{id}"))
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+            .take(100)
+            .collect();
+        (
+            "application/octet-stream".to_owned(),
+            format!("attachment; filename=\"{name}\""),
+        )
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; sandbox".to_owned(),
+            ),
+        ],
+        file.bytes,
+    ))
+}

@@ -1,0 +1,139 @@
+//! The media worker: files customers send on WhatsApp, fetched by media id with the
+//! channel's token soon after they arrive (an id can be downloaded for 7 days, each
+//! download URL works for 5 minutes and only with the token), then kept in Pronto's
+//! store and served to the workspace's agents (`GET /api/v1/media/{id}`).
+
+use pronto_store::{MediaJob, StoreError};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::state::AppState;
+
+/// How long a claimed download is the claimant's.
+const LEASE: i64 = 120_000_000;
+/// Attempts before a file is given up.
+pub const MAX_ATTEMPTS: i64 = 6;
+/// The largest file kept (WhatsApp's own limit for documents is 100 MB).
+pub const MAX_BYTES: usize = 100 * 1024 * 1024;
+
+/// What one step did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fetched {
+    /// Nothing was due.
+    Idle,
+    /// A file was stored (Pronto's id).
+    Stored(i64),
+    /// A download failed and is tried again at `.1`.
+    Retrying(i64, String),
+    /// A download failed for good, with the reason.
+    Failed(i64, String),
+}
+
+/// Claims and downloads the next due file.
+pub async fn fetch_next(state: &AppState) -> Result<Fetched, StoreError> {
+    let now = state.now();
+    let Some(job) = state.store.claim_media(now, LEASE).await? else {
+        return Ok(Fetched::Idle);
+    };
+    let channel = state.store.channel_any_workspace(job.channel_id).await?;
+    let result = download(state, &channel, &job).await;
+    let now = state.now();
+    Ok(match result {
+        Ok((bytes, mime)) => {
+            state
+                .store
+                .media_stored(&job, &bytes, mime.as_deref(), now)
+                .await?;
+            Fetched::Stored(job.id)
+        }
+        Err(Failure::Retry(reason)) if job.attempts < MAX_ATTEMPTS => {
+            let next = now + crate::delivery::backoff(job.attempts) * 10;
+            state
+                .store
+                .media_failed(&job, &reason, Some(next), now)
+                .await?;
+            Fetched::Retrying(job.id, reason)
+        }
+        Err(Failure::Retry(reason) | Failure::Final(reason)) => {
+            state.store.media_failed(&job, &reason, None, now).await?;
+            Fetched::Failed(job.id, reason)
+        }
+    })
+}
+
+enum Failure {
+    Retry(String),
+    Final(String),
+}
+
+/// `GET /{media-id}` for a fresh URL, then the URL with the token; the bytes and
+/// their MIME type, checked against the SHA-256 WhatsApp gives.
+async fn download(
+    state: &AppState,
+    channel: &pronto_store::Channel,
+    job: &MediaJob,
+) -> Result<(Vec<u8>, Option<String>), Failure> {
+    let config = channel.whatsapp_config();
+    let token = state
+        .open_secret(&config.access_token)
+        .map_err(Failure::Retry)?;
+    let base = super::cloud::base_url(state, channel);
+    let transport = |e: reqwest::Error| {
+        Failure::Retry(format!(
+            "could not reach WhatsApp: {}",
+            crate::outgoing::transport_error(&e)
+        ))
+    };
+    let response = state
+        .http
+        .get(format!("{base}/{}", job.media_id))
+        .bearer_auth(token.as_str())
+        .query(&[("phone_number_id", config.phone_number_id.as_str())])
+        .send()
+        .await
+        .map_err(transport)?;
+    let status = response.status();
+    let info: Value = response.json().await.unwrap_or(Value::Null);
+    if !status.is_success() {
+        return Err(match super::cloud::classify(status.as_u16(), &info) {
+            crate::graph::SendError::Retry(r) => Failure::Retry(r),
+            crate::graph::SendError::Final(r)
+            | crate::graph::SendError::TokenInvalid(r)
+            | crate::graph::SendError::AccountStopped(r) => Failure::Final(r),
+        });
+    }
+    let Some(url) = info["url"].as_str() else {
+        return Err(Failure::Retry("WhatsApp gave no download URL".into()));
+    };
+    let mut response = state
+        .http
+        .get(url)
+        .bearer_auth(token.as_str())
+        .send()
+        .await
+        .map_err(transport)?;
+    let status = response.status();
+    if !status.is_success() {
+        // An expired URL (404): the next attempt asks for a fresh one.
+        return Err(Failure::Retry(format!("the download answered {status}")));
+    }
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(transport)? {
+        if bytes.len() + chunk.len() > MAX_BYTES {
+            return Err(Failure::Final(format!(
+                "the file is larger than {} MB",
+                MAX_BYTES / 1024 / 1024
+            )));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    if let Some(expected) = info["sha256"].as_str().filter(|s| !s.is_empty()) {
+        let actual = hex::encode(Sha256::digest(&bytes));
+        if !actual.eq_ignore_ascii_case(expected) {
+            return Err(Failure::Retry(
+                "the file's SHA-256 does not match WhatsApp's".into(),
+            ));
+        }
+    }
+    Ok((bytes, info["mime_type"].as_str().map(str::to_owned)))
+}

@@ -1,0 +1,283 @@
+//! What only WhatsApp channels keep: the statuses of Pronto's messages as the Cloud
+//! API reports them one message at a time (never going backwards, with what each
+//! cost), and the account's message templates.
+
+use serde_json::Value;
+use sqlx::Row;
+
+use crate::live_event::{LiveEvent, MessageStatus};
+use crate::messages::message_in;
+use crate::model::{Message, Micros, WhatsAppTemplate};
+use crate::{Result, Store};
+
+/// Where a status stands in the order statuses follow each other; `failed` can
+/// follow only `queued` or `sent`.
+fn rank(status: &str) -> i32 {
+    match status {
+        "queued" => 0,
+        "sent" => 1,
+        "delivered" => 2,
+        "read" => 3,
+        _ => -1,
+    }
+}
+
+/// Whether a message in `current` may move to `next`: forward only, and a failure
+/// only before the message was delivered.
+pub fn status_moves(current: &str, next: &str) -> bool {
+    match next {
+        "failed" => matches!(current, "queued" | "sent"),
+        _ => current != "failed" && rank(next) > rank(current),
+    }
+}
+
+/// A platform's report on one of Pronto's messages.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StatusUpdate<'a> {
+    /// The message's platform id.
+    pub external_id: &'a str,
+    /// `sent`, `delivered`, `read` or `failed`.
+    pub status: &'a str,
+    /// Why it failed.
+    pub error: Option<&'a str>,
+    /// What it cost, as the platform said.
+    pub pricing: Option<&'a Value>,
+}
+
+impl Store {
+    /// Applies a status webhook to the outgoing message with the platform id
+    /// `external_id`: its status moves forward only (`sent` < `delivered` < `read`,
+    /// `failed` only before delivery, with `error`), and `pricing`, when given, is
+    /// kept. Publishes `message.status` when the status moved, `message.updated` when
+    /// only the pricing did. Returns the message when anything changed; `None` when
+    /// nothing did or no such message is stored.
+    pub async fn apply_message_status(
+        &self,
+        workspace_id: i64,
+        channel_id: i64,
+        update: StatusUpdate<'_>,
+        now: Micros,
+    ) -> Result<Option<Message>> {
+        let StatusUpdate {
+            external_id,
+            status,
+            error,
+            pricing,
+        } = update;
+        let mut tx = self.write_tx().await?;
+        let found = sqlx::query(
+            "SELECT id, status, pricing FROM messages
+             WHERE channel_id = $1 AND external_id = $2 AND workspace_id = $3 AND direction = 'out'",
+        )
+        .bind(channel_id)
+        .bind(external_id)
+        .bind(workspace_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = found else {
+            return Ok(None);
+        };
+        let id: i64 = row.try_get("id")?;
+        let current: String = row.try_get("status")?;
+        let stored_pricing: Option<String> = row.try_get("pricing")?;
+        let moves = status_moves(&current, status);
+        let new_pricing = pricing
+            .map(Value::to_string)
+            .filter(|p| stored_pricing.as_deref() != Some(p.as_str()));
+        if !moves && new_pricing.is_none() {
+            return Ok(None);
+        }
+        if moves {
+            sqlx::query("UPDATE messages SET status = $1, error = $2 WHERE id = $3")
+                .bind(status)
+                .bind(if status == "failed" { error } else { None })
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(p) = &new_pricing {
+            sqlx::query("UPDATE messages SET pricing = $1 WHERE id = $2")
+                .bind(p)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let message = message_in(&mut tx, id).await?;
+        let event = if moves {
+            LiveEvent::MessageStatus(MessageStatus::Message {
+                conversation_id: message.conversation_id,
+                message_id: message.id,
+                status: message.status.clone(),
+                error: message.error.clone(),
+            })
+        } else {
+            LiveEvent::MessageUpdated {
+                conversation_id: message.conversation_id,
+                message: message.clone(),
+            }
+        };
+        tx.emit(workspace_id, &event, now);
+        tx.commit().await?;
+        Ok(Some(message))
+    }
+
+    /// Replaces a channel's templates with `templates` (the account's full list,
+    /// as synchronized) and publishes `channel.templates`.
+    pub async fn replace_templates(
+        &self,
+        workspace_id: i64,
+        channel_id: i64,
+        templates: &[WhatsAppTemplate],
+        now: Micros,
+    ) -> Result<()> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query("DELETE FROM whatsapp_templates WHERE channel_id = $1 AND workspace_id = $2")
+            .bind(channel_id)
+            .bind(workspace_id)
+            .execute(&mut *tx)
+            .await?;
+        for t in templates {
+            sqlx::query(
+                "INSERT INTO whatsapp_templates (workspace_id, channel_id, name, language, template_id,
+                     status, category, parameter_format, components, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                 ON CONFLICT (channel_id, name, language) DO UPDATE SET
+                     template_id = excluded.template_id, status = excluded.status,
+                     category = excluded.category, parameter_format = excluded.parameter_format,
+                     components = excluded.components, updated_at = excluded.updated_at",
+            )
+            .bind(workspace_id)
+            .bind(channel_id)
+            .bind(&t.name)
+            .bind(&t.language)
+            .bind(&t.template_id)
+            .bind(&t.status)
+            .bind(&t.category)
+            .bind(&t.parameter_format)
+            .bind(t.components.to_string())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.emit(
+            workspace_id,
+            &LiveEvent::ChannelTemplates { channel_id },
+            now,
+        );
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets the status of a channel's template (a `message_template_status_update`
+    /// webhook), found by its id or by name and language; returns false when no such
+    /// template is stored (the next synchronization brings it).
+    pub async fn set_template_status(
+        &self,
+        workspace_id: i64,
+        channel_id: i64,
+        template_id: Option<&str>,
+        name_language: Option<(&str, &str)>,
+        status: &str,
+        now: Micros,
+    ) -> Result<bool> {
+        let mut tx = self.write_tx().await?;
+        let (name, language) = name_language.unwrap_or(("", ""));
+        let changed = sqlx::query(
+            "UPDATE whatsapp_templates SET status = $1, updated_at = $2
+             WHERE channel_id = $3 AND workspace_id = $4
+               AND (template_id = $5 OR (name = $6 AND language = $7))",
+        )
+        .bind(status)
+        .bind(now)
+        .bind(channel_id)
+        .bind(workspace_id)
+        .bind(template_id.unwrap_or(""))
+        .bind(name)
+        .bind(language)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Ok(false);
+        }
+        tx.emit(
+            workspace_id,
+            &LiveEvent::ChannelTemplates { channel_id },
+            now,
+        );
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The platform id of the customer's latest message in a conversation (what a
+    /// read receipt names).
+    pub async fn last_customer_message_id(
+        &self,
+        workspace_id: i64,
+        conversation_id: i64,
+    ) -> Result<Option<String>> {
+        let id: Option<Option<String>> = sqlx::query_scalar(
+            "SELECT external_id FROM messages
+             WHERE conversation_id = $1 AND workspace_id = $2 AND direction = 'in'
+               AND external_id IS NOT NULL
+             ORDER BY at DESC, id DESC LIMIT 1",
+        )
+        .bind(conversation_id)
+        .bind(workspace_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(id.flatten())
+    }
+
+    /// A channel's templates, by name then language.
+    pub async fn templates(
+        &self,
+        workspace_id: i64,
+        channel_id: i64,
+    ) -> Result<Vec<WhatsAppTemplate>> {
+        let rows = sqlx::query(
+            "SELECT name, language, template_id, status, category, parameter_format, components, updated_at
+             FROM whatsapp_templates WHERE channel_id = $1 AND workspace_id = $2
+             ORDER BY name, language",
+        )
+        .bind(channel_id)
+        .bind(workspace_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let components: String = r.try_get("components")?;
+                Ok(WhatsAppTemplate {
+                    name: r.try_get("name")?,
+                    language: r.try_get("language")?,
+                    template_id: r.try_get("template_id")?,
+                    status: r.try_get("status")?,
+                    category: r.try_get("category")?,
+                    parameter_format: r.try_get("parameter_format")?,
+                    components: serde_json::from_str(&components).unwrap_or_default(),
+                    updated_at: r.try_get("updated_at")?,
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::status_moves;
+
+    #[test]
+    fn statuses_never_go_backwards() {
+        assert!(status_moves("queued", "sent"));
+        assert!(status_moves("sent", "delivered"));
+        assert!(status_moves("sent", "read"));
+        assert!(status_moves("delivered", "read"));
+        assert!(status_moves("sent", "failed"));
+        assert!(!status_moves("read", "delivered"));
+        assert!(!status_moves("delivered", "sent"));
+        assert!(!status_moves("read", "read"));
+        assert!(!status_moves("delivered", "failed"));
+        assert!(!status_moves("failed", "read"));
+        assert!(!status_moves("sent", "deleted"));
+    }
+}
