@@ -13,8 +13,8 @@ pub mod routing;
 pub mod rules;
 pub mod saved_replies;
 pub mod session;
-pub mod webhooks;
 pub mod templates;
+pub mod webhooks;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -90,7 +90,7 @@ impl<'a> New<'a> {
 /// What became of an item before the insert.
 enum Fate {
     /// Already stored (an earlier batch, another node).
-    Stored(Message),
+    Stored(Box<Message>),
     /// The same message as an earlier item of this batch.
     SameAs(usize),
     /// To insert, as the `n`th row of the insert, in this conversation.
@@ -198,7 +198,7 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
     for (i, (&(ws, _, now), m)) in items.iter().zip(&fields).enumerate() {
         if let Some(ext) = m.external_id {
             if let Some(found) = existing.get(&(m.channel_id, ext.to_owned())) {
-                fates.push(Fate::Stored(found.clone()));
+                fates.push(Fate::Stored(Box::new(found.clone())));
                 continue;
             }
             if let Some(&first) = first_of.get(&(m.channel_id, ext)) {
@@ -343,7 +343,7 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
         let (ws, _, now) = items[i];
         stored.push(match fate {
             Fate::Stored(message) => Stored {
-                message,
+                message: *message,
                 created: false,
             },
             Fate::SameAs(first) => Stored {
