@@ -19,15 +19,10 @@
 pub(crate) mod bodies;
 pub(crate) mod set_write;
 
-use pronto_core::Folder;
-use sqlx::Row;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::events::Write;
-use crate::inbox::{list_key, record_move};
-use crate::live_event::LiveEvent;
-use crate::messages::{MESSAGE_COLUMNS, contact_for, message};
-use crate::model::{Inbound, Message, MessageAuthor, Micros, Stored};
+use crate::model::{Inbound, Micros, Stored};
 use crate::{Result, Store, StoreError};
 
 /// The most messages one transaction writes.
@@ -164,160 +159,15 @@ async fn try_batch(store: &Store, jobs: &[Job]) -> Result<Vec<Stored>> {
 }
 
 /// Writes one customer message in `tx` and emits its event; a message already
-/// stored under its id comes back as it is (`created: false`).
+/// stored under its id comes back as it is (`created: false`). The batch's writer
+/// with a batch of one, so a message alone and in a batch are written alike.
 pub(crate) async fn write_one(
     tx: &mut Write,
     workspace_id: i64,
     m: &Inbound,
     now: Micros,
 ) -> Result<Stored> {
-    // The duplicate, the contact and its conversation, in one query.
-    let row = sqlx::query(
-        "SELECT (SELECT id FROM messages WHERE channel_id = $1 AND external_id = $3) AS existing,
-                i.contact_id, k.name, c.id AS conversation, c.folder, c.waiting_since, c.last_message_at
-         FROM (SELECT 1) one
-         LEFT JOIN contact_identities i ON i.channel_id = $1 AND i.external_id = $2
-         LEFT JOIN contacts k ON k.id = i.contact_id
-         LEFT JOIN conversations c ON c.channel_id = $1 AND c.contact_id = i.contact_id",
-    )
-    // Planned with its values each time, like the batch's lookups (`set_write`).
-    .persistent(false)
-    .bind(m.channel_id)
-    .bind(&m.contact_external_id)
-    .bind(m.external_id.as_deref())
-    .fetch_one(&mut **tx)
-    .await?;
-    if let Some(existing) = row.try_get::<Option<i64>, _>("existing")? {
-        let row = sqlx::query(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = $1"
-        ))
-        .bind(existing)
-        .fetch_one(&mut **tx)
-        .await?;
-        return Ok(Stored {
-            message: message(&row)?,
-            created: false,
-        });
-    }
-    let contact = match row.try_get::<Option<i64>, _>("contact_id")? {
-        Some(id) => {
-            // A contact first known without a name (Instagram DMs carry none) learns it.
-            let unnamed = row
-                .try_get::<Option<String>, _>("name")?
-                .is_none_or(|n| n.is_empty());
-            if let Some(name) = m.contact_name.as_deref().filter(|n| !n.is_empty())
-                && unnamed
-            {
-                sqlx::query("UPDATE contacts SET name = $1 WHERE id = $2 AND name = ''")
-                    .bind(name)
-                    .bind(id)
-                    .execute(&mut **tx)
-                    .await?;
-            }
-            id
-        }
-        None => {
-            contact_for(
-                &mut *tx,
-                workspace_id,
-                m.channel_id,
-                &m.contact_external_id,
-                m.contact_name.as_deref(),
-                now,
-            )
-            .await?
-        }
-    };
-    let (conversation, folder, waiting, last) = match row
-        .try_get::<Option<i64>, _>("conversation")?
-    {
-        Some(id) => {
-            let folder: String = row.try_get("folder")?;
-            (
-                id,
-                Folder::parse(&folder).unwrap_or(Folder::Inbox),
-                row.try_get::<Option<i64>, _>("waiting_since")?,
-                row.try_get::<Option<i64>, _>("last_message_at")?,
-            )
-        }
-        None => {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO conversations (workspace_id, channel_id, contact_id, list_key, created_at)
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
-            )
-            .bind(workspace_id)
-            .bind(m.channel_id)
-            .bind(contact)
-            .bind(m.at)
-            .bind(now)
-            .fetch_one(&mut **tx)
-            .await?;
-            (id, Folder::Inbox, None, None)
-        }
-    };
-    let attachments = m.attachments.to_string();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO messages (workspace_id, channel_id, conversation_id, direction, author, text,
-                               attachments, external_id, status, at, created_at)
-         VALUES ($1, $2, $3, 'in', 'customer', $4, $5, $6, 'received', $7, $8) RETURNING id",
-    )
-    .bind(workspace_id)
-    .bind(m.channel_id)
-    .bind(conversation)
-    .bind(&m.text)
-    .bind(&attachments)
-    .bind(m.external_id.as_deref())
-    .bind(m.at)
-    .bind(now)
-    .fetch_one(&mut **tx)
-    .await?;
-    let waiting = waiting.map_or(m.at, |w| w.min(m.at));
-    let last = last.map_or(m.at, |l| l.max(m.at));
-    // A conversation in done comes back to the inbox; one in spam stays there.
-    let new_folder = if folder == Folder::Done {
-        Folder::Inbox
-    } else {
-        folder
-    };
-    sqlx::query(
-        "UPDATE conversations SET waiting_since = $1, last_message_at = $2, list_key = $3, folder = $4
-         WHERE id = $5",
-    )
-    .bind(waiting)
-    .bind(last)
-    .bind(list_key(new_folder, Some(waiting), Some(last)))
-    .bind(new_folder.as_str())
-    .bind(conversation)
-    .execute(&mut **tx)
-    .await?;
-    if new_folder != folder {
-        record_move(&mut *tx, conversation, new_folder, m.at).await?;
-    }
-    // The message as stored, without reading it back.
-    let message = Message {
-        id,
-        conversation_id: conversation,
-        channel_id: m.channel_id,
-        author: MessageAuthor::Customer,
-        agent_id: None,
-        text: m.text.clone(),
-        attachments: m.attachments.clone(),
-        external_id: m.external_id.clone(),
-        status: "received".to_owned(),
-        error: None,
-        at: m.at,
-        reaction: None,
-        edited_at: None,
-        deleted_at: None,
-        pricing: None,
-    };
-    let event = LiveEvent::MessageCreated {
-        conversation_id: conversation,
-        message: message.clone(),
-    };
-    tx.emit(workspace_id, &event, now);
-    Ok(Stored {
-        message,
-        created: true,
-    })
+    let item = (workspace_id, set_write::New::Customer(m), now);
+    let mut stored = set_write::write_batch(tx, &[item]).await?;
+    stored.pop().ok_or(StoreError::NotFound("message"))
 }

@@ -5,7 +5,7 @@
 //! `crate::runs`), then the events.
 //! New contacts and conversations, a contact's first name and a conversation coming
 //! back from `done` are written one by one (they are the exception). The outcome is
-//! the same as writing the messages one after the other with `write_one`: the same
+//! the same as writing the messages one after the other: the same
 //! rows, the same results, events in the messages' order.
 
 use std::collections::HashMap;
@@ -191,7 +191,7 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
         }
     }
 
-    // The items in order, as `write_one` would take them one after the other.
+    // The items in order, as if written one after the other.
     let mut fates = Vec::with_capacity(items.len());
     let mut first_of: HashMap<(i64, &str), usize> = HashMap::new();
     let mut rows: Vec<usize> = Vec::new();
