@@ -83,6 +83,12 @@ impl ChannelKind {
         self.is_meta() || self == ChannelKind::WhatsApp
     }
 
+    /// The channels whose platform tells a person's name, picture and locale
+    /// (Messenger's and Instagram's user profiles), asked once a new contact writes.
+    pub fn has_user_profiles(self) -> bool {
+        self.is_meta()
+    }
+
     /// The platform whose rules a reply on this channel follows.
     pub fn platform(self) -> Platform {
         match self {

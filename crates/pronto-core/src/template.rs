@@ -14,6 +14,16 @@ use std::fmt;
 use crate::hours::{BackAt, DayHours};
 use crate::time::{DAY, HOUR, MINUTE};
 
+/// The first name to greet a contact by: the one their platform's profile gave
+/// (empty when it gave none, say only an Instagram username), else the first word
+/// of their name.
+pub fn first_name<'a>(given: Option<&'a str>, name: &'a str) -> &'a str {
+    match given {
+        Some(first) => first.trim(),
+        None => name.split_whitespace().next().unwrap_or(""),
+    }
+}
+
 /// A variable a template may use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Variable {

@@ -60,6 +60,15 @@ impl Sandbox {
                 "/whatsapp_business/attachments/",
                 get(media_download).with_state(self.clone()),
             )
+            .route(
+                "/profile_pictures/{id}",
+                get(|| async {
+                    (
+                        [(axum::http::header::CONTENT_TYPE, "image/png")],
+                        crate::profiles::PICTURE,
+                    )
+                }),
+            )
             .fallback(|| async {
                 Answer(400, GraphError::param("Unknown path components").body(0))
             })
@@ -412,7 +421,9 @@ async fn read_node(
         &node,
         &[],
         |s, call| {
-            if s.messages.contains_key(call.node) {
+            if let Some(profile) = crate::profiles::profile(s, call) {
+                profile
+            } else if s.messages.contains_key(call.node) {
                 conversations::message(s, call)
             } else if call.node.starts_with("t_") {
                 conversations::messages(s, call, false)

@@ -208,6 +208,23 @@ impl Sandbox {
         self.lock().customer(page, id, name);
     }
 
+    /// What a customer's profile says beyond the name: a locale (`it_IT`), an
+    /// Instagram username, hours from GMT.
+    pub fn set_customer_profile(
+        &self,
+        page: &str,
+        id: &str,
+        locale: Option<&str>,
+        username: Option<&str>,
+        utc_offset: Option<i64>,
+    ) {
+        let mut s = self.lock();
+        let c = s.customer(page, id, "");
+        c.locale = locale.map(str::to_owned);
+        c.username = username.map(str::to_owned);
+        c.utc_offset = utc_offset;
+    }
+
     /// Records a customer's message at `at`: it joins the history and opens the
     /// 24-hour window. Returns its message id.
     pub fn customer_message(

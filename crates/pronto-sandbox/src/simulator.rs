@@ -93,6 +93,7 @@ impl Simulator {
         let posts = (0..3).map(|_| rng.digits(15)).collect();
         for c in &customers {
             sandbox.add_customer(page, &c.id, &c.name);
+            sandbox.set_customer_profile(page, &c.id, Some(c.locale), Some(&c.username), None);
         }
         Ok(Simulator {
             sandbox: sandbox.clone(),

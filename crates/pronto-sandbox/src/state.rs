@@ -27,6 +27,11 @@ pub(crate) struct State {
 
 pub(crate) struct Customer {
     pub name: String,
+    /// What their profile says beyond the name (Messenger's locale, Instagram's
+    /// username, hours from GMT).
+    pub locale: Option<String>,
+    pub username: Option<String>,
+    pub utc_offset: Option<i64>,
     /// The last message, postback or reaction: what opens the 24-hour window.
     pub last_action: Option<i64>,
     /// The conversation, oldest first.
@@ -75,6 +80,9 @@ impl State {
             .entry((page.to_owned(), id.to_owned()))
             .or_insert_with(|| Customer {
                 name: name.to_owned(),
+                locale: None,
+                username: None,
+                utc_offset: None,
                 last_action: None,
                 history: Vec::new(),
             })

@@ -167,6 +167,19 @@ pub fn base_url<'a>(state: &'a AppState, channel: &Channel) -> &'a str {
     base.trim_end_matches('/')
 }
 
+/// The query parameters that authorize a call for a Page's channel: its token and
+/// the `appsecret_proof` of it.
+pub fn credentials(
+    state: &AppState,
+    channel: &Channel,
+) -> Result<[(&'static str, String); 2], String> {
+    let config = channel.meta_config();
+    let token = state.open_secret(&config.page_access_token)?;
+    let secret = state.open_secret(&config.app_secret)?;
+    let proof = appsecret_proof(&secret, &token);
+    Ok([("access_token", token), ("appsecret_proof", proof)])
+}
+
 /// `POST /{page-id}/messages` with the channel's token and `appsecret_proof`;
 /// Meta's answer on success.
 async fn post_messages(
@@ -174,23 +187,12 @@ async fn post_messages(
     channel: &Channel,
     body: &Value,
 ) -> Result<Value, SendError> {
-    let config = channel.meta_config();
-    let page = config.page_id.as_str();
-    let token = state
-        .open_secret(&config.page_access_token)
-        .map_err(SendError::Retry)?;
-    let secret = state
-        .open_secret(&config.app_secret)
-        .map_err(SendError::Retry)?;
-    let (token, secret) = (token.as_str(), secret.as_str());
+    let page = channel.meta_config().page_id;
     let url = format!("{}/{page}/messages", base_url(state, channel));
     let response = state
         .http
         .post(&url)
-        .query(&[
-            ("access_token", token),
-            ("appsecret_proof", &appsecret_proof(secret, token)),
-        ])
+        .query(&credentials(state, channel).map_err(SendError::Retry)?)
         .json(body)
         .send()
         .await

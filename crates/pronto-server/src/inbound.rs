@@ -4,7 +4,8 @@
 //!
 //! Here, once for all channels: the messages are stored (written together with the
 //! other callers', one commit for many: `Store::receive_many`), then for each new
-//! one the rules and the automations run, and the channel's responsiveness is
+//! one the rules and the automations run (a new customer's automations once the
+//! platform said their name: `profiles`), and the channel's responsiveness is
 //! looked at once for the batch. Wake-ups follow the store's commits by themselves.
 
 use pronto_store::{Channel, Inbound, Result, Stored};
@@ -24,7 +25,11 @@ pub async fn receive(
     for stored in results.iter().flatten().filter(|s| s.created) {
         any = true;
         crate::rules::after_customer_message(state, ws, stored).await;
-        crate::automation::after_customer_message(state, channel, &stored.message).await;
+        // A new customer's automations wait for their name: the profile worker
+        // runs them once the platform answered (`profiles`).
+        if !stored.profile_pending {
+            crate::automation::after_customer_message(state, channel, &stored.message).await;
+        }
     }
     if any {
         state.after_change(ws, channel.id);

@@ -25,6 +25,7 @@ pub mod meta;
 pub mod openapi;
 pub mod outgoing;
 pub mod passwords;
+pub mod profiles;
 pub mod reply;
 pub mod retention;
 pub mod routes;

@@ -40,7 +40,7 @@ async fn facts_for(
     ws: i64,
     message: &pronto_store::Message,
     at: i64,
-) -> Result<(Facts, String), StoreError> {
+) -> Result<(Facts, pronto_store::Contact), StoreError> {
     let conversation = state
         .store
         .conversation(ws, message.conversation_id)
@@ -74,7 +74,7 @@ async fn facts_for(
         labels: conversation.labels.clone(),
         within_business_hours,
     };
-    Ok((facts, contact.name))
+    Ok((facts, contact))
 }
 
 /// Fires the `badge_at_risk` rules (see [`badge_at_risk`]) and the `no_reply_for`
@@ -195,7 +195,7 @@ async fn fire_once(
     let Some(latest) = state.store.messages(ws, conversation, 1).await?.pop() else {
         return Ok(0);
     };
-    let (facts, contact_name) = facts_for(state, ws, &latest, now).await?;
+    let (facts, contact) = facts_for(state, ws, &latest, now).await?;
     let mut count = 0;
     for rule in rules {
         let fired = rules::cascade(std::slice::from_ref(rule), trigger, &facts);
@@ -211,9 +211,10 @@ async fn fire_once(
         let stored = Stored {
             message: latest.clone(),
             created: true,
+            profile_pending: false,
         };
         for (i, f) in fired.iter().enumerate() {
-            if let Err(e) = apply(state, ws, &stored, &contact_name, i, f).await {
+            if let Err(e) = apply(state, ws, &stored, &contact, i, f).await {
                 tracing::warn!(rule = f.rule_id, "rule action {:?} failed: {e}", f.action);
             }
         }
@@ -249,7 +250,7 @@ async fn evaluate_and_apply(state: &AppState, ws: i64, stored: &Stored) -> Resul
         return Ok(());
     }
     let message = &stored.message;
-    let (facts, contact_name) = facts_for(state, ws, message, message.at).await?;
+    let (facts, contact) = facts_for(state, ws, message, message.at).await?;
     let mut fired = Vec::new();
     // A conversation's first message opens it: those rules come first. The
     // messages are read only when such a rule exists (this runs on every message).
@@ -274,7 +275,7 @@ async fn evaluate_and_apply(state: &AppState, ws: i64, stored: &Stored) -> Resul
         &facts,
     ));
     for (i, f) in fired.iter().enumerate() {
-        if let Err(e) = apply(state, ws, stored, &contact_name, i, f).await {
+        if let Err(e) = apply(state, ws, stored, &contact, i, f).await {
             tracing::warn!(rule = f.rule_id, "rule action {:?} failed: {e}", f.action);
         }
     }
@@ -285,7 +286,7 @@ async fn apply(
     state: &AppState,
     ws: i64,
     stored: &Stored,
-    contact_name: &str,
+    contact: &pronto_store::Contact,
     index: usize,
     fired: &Fired,
 ) -> Result<(), StoreError> {
@@ -310,7 +311,12 @@ async fn apply(
         }
         Action::SendSavedReply { id } => {
             let reply = state.store.saved_reply(ws, *id, None).await?;
-            let text = pronto_core::template::saved_reply::render(&reply.text, contact_name, "");
+            let text = pronto_core::template::saved_reply::render(
+                &reply.text,
+                contact.greeting_name(),
+                &contact.name,
+                "",
+            );
             // Keyed by the message and the rule, so that a message processed twice
             // (a worker's lease ran out) sends once.
             let key = format!(

@@ -36,7 +36,7 @@ pub struct Worker {
 const SECOND: Duration = Duration::from_secs(1);
 
 /// Every worker the server runs.
-pub const WORKERS: [Worker; 8] = [
+pub const WORKERS: [Worker; 9] = [
     Worker {
         name: "outbox",
         wakes_on_change: true,
@@ -78,6 +78,12 @@ pub const WORKERS: [Worker; 8] = [
         wakes_on_change: true,
         idle: Duration::from_secs(5),
         step: |s| Box::pin(media(s)),
+    },
+    Worker {
+        name: "profiles",
+        wakes_on_change: true,
+        idle: Duration::from_secs(30),
+        step: |s| Box::pin(profiles(s)),
     },
     Worker {
         name: "retention sweep",
@@ -186,4 +192,10 @@ async fn media(state: &AppState) -> Result<bool, String> {
         .await
         .map_err(|e| e.to_string())?;
     Ok(fetched != crate::whatsapp::media::Fetched::Idle)
+}
+
+async fn profiles(state: &AppState) -> Result<bool, String> {
+    crate::profiles::ask_next(state)
+        .await
+        .map_err(|e| e.to_string())
 }

@@ -80,6 +80,8 @@ pub struct ConversationFacts {
     pub handed_over_at: Option<Micros>,
     /// The customer's name, as known.
     pub contact_name: String,
+    /// Their first name, as their platform's profile gave it.
+    pub contact_first_name: Option<String>,
     /// The customer's time zone, when known.
     pub contact_timezone: Option<String>,
 }
@@ -255,7 +257,7 @@ impl Store {
         message_at: Micros,
     ) -> Result<ConversationFacts> {
         let row = sqlx::query(
-            "SELECT k.name, k.timezone,
+            "SELECT k.name, k.first_name, k.timezone,
                     (SELECT MAX(m.at) FROM messages m WHERE m.conversation_id = c.id
                        AND m.id <> $2 AND m.at <= $3) AS previous_at,
                     (SELECT MAX(m.at) FROM messages m WHERE m.conversation_id = c.id
@@ -281,6 +283,7 @@ impl Store {
             keyword_replies: keyword_replies.unwrap_or(0),
             handed_over_at: row.try_get("handed_over_at")?,
             contact_name: row.try_get("name")?,
+            contact_first_name: row.try_get("first_name")?,
             contact_timezone: row.try_get("timezone")?,
         })
     }

@@ -262,7 +262,11 @@ impl Store {
     /// A contact of the workspace.
     pub async fn contact(&self, workspace_id: i64, id: i64) -> Result<Contact> {
         let row = sqlx::query(
-            "SELECT id, name, locale, timezone, attributes FROM contacts WHERE id = $1 AND workspace_id = $2",
+            "SELECT k.id, k.name, k.locale, k.timezone, k.first_name, k.last_name, k.language,
+                    k.language_source, k.attributes,
+                    CASE WHEN p.picture IS NULL THEN 0 ELSE 1 END AS has_picture
+             FROM contacts k LEFT JOIN contact_profiles p ON p.contact_id = k.id
+             WHERE k.id = $1 AND k.workspace_id = $2",
         )
         .bind(id)
         .bind(workspace_id)
@@ -275,6 +279,12 @@ impl Store {
             name: row.try_get("name")?,
             locale: row.try_get("locale")?,
             timezone: row.try_get("timezone")?,
+            first_name: row.try_get("first_name")?,
+            last_name: row.try_get("last_name")?,
+            language: row.try_get("language")?,
+            language_source: row.try_get("language_source")?,
+            picture: (row.try_get::<i64, _>("has_picture")? != 0)
+                .then(|| format!("/api/v1/contacts/{id}/picture")),
             attributes: serde_json::from_str(&attributes).unwrap_or(Value::Null),
         })
     }

@@ -24,6 +24,7 @@ mod live_event;
 mod media;
 mod messages;
 pub mod model;
+mod profiles;
 mod retention;
 mod routing;
 mod runs;
@@ -48,6 +49,7 @@ pub use integrations::{StoredRule, Subscription, Waiting};
 pub use live_event::{LiveEvent, Logged, MessageStatus};
 pub use media::{MediaFile, MediaJob};
 pub use model::*;
+pub use profiles::{ProfileFacts, ProfileJob, ProfileOutcome};
 pub use retention::Purged;
 pub use routing::{
     AssignmentLogEntry, HeldConversation, RoutingAgent, RoutingRow, WaitingConversation,

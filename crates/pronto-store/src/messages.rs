@@ -69,6 +69,7 @@ pub(crate) async fn commit_created(
     Ok(Stored {
         message,
         created: true,
+        profile_pending: false,
     })
 }
 
@@ -219,6 +220,7 @@ impl Store {
             return Ok(Stored {
                 message: existing,
                 created: false,
+                profile_pending: false,
             });
         }
         let conversation = self.conversation(workspace_id, out.conversation_id).await?;
@@ -244,6 +246,7 @@ impl Store {
                 return Ok(Stored {
                     message: existing,
                     created: false,
+                    profile_pending: false,
                 });
             }
             Err(e) => return Err(e.into()),

@@ -170,9 +170,27 @@ pub struct Contact {
     pub locale: Option<String>,
     /// Its IANA timezone, when known.
     pub timezone: Option<String>,
+    /// Its first name, as a platform's profile gave it.
+    pub first_name: Option<String>,
+    /// Its last name, as a platform's profile gave it.
+    pub last_name: Option<String>,
+    /// The language it writes in (`fr`), when known.
+    pub language: Option<String>,
+    /// Where that was learnt: `platform`, `detected` or `agent`.
+    pub language_source: Option<String>,
+    /// Where its picture is served (`/api/v1/contacts/{id}/picture`), when one was
+    /// copied from its profile.
+    pub picture: Option<String>,
     /// Free-form attributes.
     #[schema(value_type = Object)]
     pub attributes: Value,
+}
+
+impl Contact {
+    /// The first name to greet them by ([`pronto_core::template::first_name`]).
+    pub fn greeting_name(&self) -> &str {
+        pronto_core::template::first_name(self.first_name.as_deref(), &self.name)
+    }
 }
 
 /// A conversation as the inbox lists it.
@@ -420,6 +438,9 @@ pub struct Stored {
     pub message: Message,
     /// False when it was already there (a duplicate delivery or a retried request).
     pub created: bool,
+    /// The customer's profile was queued with it (their first conversation on a
+    /// channel whose platform tells names): the automations wait for the name.
+    pub profile_pending: bool,
 }
 
 /// A delivery job claimed from the outbox.

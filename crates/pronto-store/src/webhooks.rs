@@ -282,6 +282,7 @@ impl Store {
                 Ok(Stored {
                     message: self.message(workspace_id, id).await?,
                     created: false,
+                    profile_pending: false,
                 })
             }
             Err(e) => Err(e),
@@ -380,6 +381,7 @@ pub(crate) async fn write_platform_reply(
         return Ok(Stored {
             message: message_in(tx, id).await?,
             created: false,
+            profile_pending: false,
         });
     }
     let (conversation_id, last): (i64, Option<Micros>) = sqlx::query(
@@ -452,6 +454,7 @@ pub(crate) async fn write_platform_reply(
     Ok(Stored {
         message,
         created: true,
+        profile_pending: false,
     })
 }
 

@@ -17,6 +17,7 @@ pub mod history;
 mod metadata;
 pub mod outgoing;
 mod parse;
+pub mod profile;
 pub mod webhook;
 
 pub use capture::{CaptureReader, PAGE_INBOX_APP_ID};

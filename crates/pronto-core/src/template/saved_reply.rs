@@ -22,11 +22,10 @@ pub fn unknown_variable(text: &str) -> Option<&str> {
     variables(text).find(|v| !VARIABLES.contains(v))
 }
 
-/// Fills `{first_name}`, `{name}` and `{agent_name}`.
-pub fn render(text: &str, contact_name: &str, agent_name: &str) -> String {
-    let first = contact_name.split_whitespace().next().unwrap_or("");
+/// Fills `{first_name}` (see [`super::first_name`]), `{name}` and `{agent_name}`.
+pub fn render(text: &str, first_name: &str, contact_name: &str, agent_name: &str) -> String {
     let values = [
-        ("{first_name}", first),
+        ("{first_name}", first_name.trim()),
         ("{name}", contact_name.trim()),
         ("{agent_name}", agent_name.trim()),
     ];
@@ -56,18 +55,55 @@ mod tests {
     #[test]
     fn variables_fill_in() {
         assert_eq!(
-            render("Hi {first_name}, {agent_name} here.", "Marie Curie", "Ana"),
+            render(
+                "Hi {first_name}, {agent_name} here.",
+                super::super::first_name(None, "Marie Curie"),
+                "Marie Curie",
+                "Ana"
+            ),
             "Hi Marie, Ana here."
         );
-        assert_eq!(render("{name}", "", ""), "");
+        assert_eq!(
+            render("{name}", super::super::first_name(None, ""), "", ""),
+            ""
+        );
         // No name: no stray space before the punctuation.
         assert_eq!(
-            render("Hello {first_name}, thanks! Bye {name}.", "", "Ana"),
+            render(
+                "Hello {first_name}, thanks! Bye {name}.",
+                super::super::first_name(None, ""),
+                "",
+                "Ana"
+            ),
             "Hello, thanks! Bye."
         );
-        assert_eq!(render("Dear {first_name} (again)", "", ""), "Dear (again)");
-        assert_eq!(render("Ciao {first_name}(!)", "", ""), "Ciao (!)");
-        assert_eq!(render("é{first_name}ü {x}", "Zoé", ""), "éZoéü {x}");
+        assert_eq!(
+            render(
+                "Dear {first_name} (again)",
+                super::super::first_name(None, ""),
+                "",
+                ""
+            ),
+            "Dear (again)"
+        );
+        assert_eq!(
+            render(
+                "Ciao {first_name}(!)",
+                super::super::first_name(None, ""),
+                "",
+                ""
+            ),
+            "Ciao (!)"
+        );
+        assert_eq!(
+            render(
+                "é{first_name}ü {x}",
+                super::super::first_name(None, "Zoé"),
+                "Zoé",
+                ""
+            ),
+            "éZoéü {x}"
+        );
         let names: Vec<_> = variables("a {x} b {y}").collect();
         assert_eq!(names, vec!["x", "y"]);
         assert_eq!(unknown_variable("Hi {first_name}, {order}"), Some("order"));

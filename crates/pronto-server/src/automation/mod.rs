@@ -62,11 +62,14 @@ async fn decide_and_send(
         away_message_at: stored.away_message_at.map(ts),
         agent_reply_at: stored.agent_reply_at.map(ts),
         keyword_replies: u32::try_from(stored.keyword_replies).unwrap_or(u32::MAX),
-        first_name: stored
-            .contact_name
-            .split_whitespace()
-            .next()
-            .map(str::to_owned),
+        first_name: Some(
+            pronto_core::template::first_name(
+                stored.contact_first_name.as_deref(),
+                &stored.contact_name,
+            )
+            .to_owned(),
+        )
+        .filter(|f| !f.is_empty()),
         customer_zone: stored
             .contact_timezone
             .as_deref()

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod automation;
 pub mod comments;
+pub mod contacts;
 pub mod conversations;
 pub mod events;
 pub mod health;
@@ -41,6 +42,8 @@ pub fn router(state: AppState) -> Router {
         .route("/users/{id}/reset-password", post(admin::reset_password))
         .route("/users/{id}/routing", put(routing::put_member))
         .route("/me/away", put(routing::put_away))
+        .route("/contacts/{id}", get(contacts::get))
+        .route("/contacts/{id}/picture", get(contacts::picture))
         .route("/contacts/{id}/routing", put(routing::put_contact))
         .route(
             "/channels/{id}/routing",

@@ -186,7 +186,11 @@ pub async fn render_for(
         Some(u) => state.store.member(ws, u).await?.user.name,
         None => String::new(),
     };
-    Ok(Json(
-        json!({"text": saved_reply::render(&reply.text, &conversation.contact_name, &agent)}),
-    ))
+    let contact = state.store.contact(ws, conversation.contact_id).await?;
+    Ok(Json(json!({"text": saved_reply::render(
+        &reply.text,
+        contact.greeting_name(),
+        &contact.name,
+        &agent
+    )})))
 }

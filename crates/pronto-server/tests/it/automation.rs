@@ -446,6 +446,8 @@ async fn on_messenger_automated_messages_stay_within_the_window_without_a_tag() 
         text: "hello?".into(),
     };
     deliver(&app, channel, Platform::Messenger, &event, T0).await;
+    // The instant reply waits for her name from her profile.
+    assert!(pronto_server::profiles::ask_next(&app.state).await.unwrap());
     assert!(matches!(
         deliver_next(&app.state).await.unwrap(),
         Outcome::Delivered(_)
@@ -456,7 +458,7 @@ async fn on_messenger_automated_messages_stay_within_the_window_without_a_tag() 
         sent[0].body["message"]["text"]
             .as_str()
             .unwrap()
-            .starts_with("Hi"),
+            .starts_with("Hi Ana!"),
         "{}",
         sent[0].body
     );
@@ -478,6 +480,7 @@ async fn on_messenger_automated_messages_stay_within_the_window_without_a_tag() 
         text: "hello?".into(),
     };
     deliver(&app, channel, Platform::Messenger, &event, written).await;
+    assert!(pronto_server::profiles::ask_next(&app.state).await.unwrap());
     assert!(matches!(
         deliver_next(&app.state).await.unwrap(),
         Outcome::Idle

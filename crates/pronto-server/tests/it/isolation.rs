@@ -120,6 +120,9 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
                 .await,
             b.delete(&format!("/api/v1/tokens/{token_a}")).await,
             b.get(&format!("{ch}/dead-letters")).await,
+            b.get(&format!("/api/v1/contacts/{contact_a}")).await,
+            b.get(&format!("/api/v1/contacts/{contact_a}/picture"))
+                .await,
             b.get(&format!("{ch}/templates")).await,
             b.post(&format!("{ch}/templates/sync"), json!({})).await,
             b.put(&format!("{ch}/token"), json!({"page_access_token": "x"}))

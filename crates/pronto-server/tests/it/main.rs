@@ -18,6 +18,7 @@ mod meta;
 mod nul;
 mod outbox;
 mod outgoing;
+mod profiles;
 mod routing;
 mod sandbox;
 mod send_side;

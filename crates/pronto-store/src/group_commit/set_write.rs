@@ -19,6 +19,7 @@ use crate::inbox::{list_key, record_move};
 use crate::live_event::LiveEvent;
 use crate::messages::{MESSAGE_COLUMNS, contact_for, message};
 use crate::model::{Inbound, Message, MessageAuthor, Micros, Stored};
+use crate::profiles::queue_profile;
 use crate::runs::{Forms, fixed_runs, list, params};
 use crate::webhooks::PlatformReply;
 use crate::{Result, StoreError};
@@ -94,7 +95,11 @@ enum Fate {
     /// The same message as an earlier item of this batch.
     SameAs(usize),
     /// To insert, as the `n`th row of the insert, in this conversation.
-    Insert { row: usize, conversation: i64 },
+    Insert {
+        row: usize,
+        conversation: i64,
+        profile_pending: bool,
+    },
 }
 
 /// A conversation as the batch leaves it.
@@ -110,6 +115,8 @@ struct Conversation {
 struct Customer {
     contact: i64,
     named: bool,
+    /// Their profile was queued by this batch (their first conversation here).
+    profile_pending: bool,
     conversation: Option<Conversation>,
 }
 
@@ -184,6 +191,7 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
                     Customer {
                         contact: row.try_get("contact_id")?,
                         named: name.is_some_and(|n| !n.is_empty()),
+                        profile_pending: false,
                         conversation,
                     },
                 );
@@ -215,6 +223,7 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
                 new.insert(Customer {
                     contact,
                     named: m.contact_name.is_some_and(|n| !n.is_empty()),
+                    profile_pending: false,
                     conversation: None,
                 })
             }
@@ -232,7 +241,11 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
         }
         let mut conversation = match customer.conversation.take() {
             Some(c) => c,
-            None => Conversation {
+            None => {
+                // Their first conversation here: the platform is asked who they are.
+                customer.profile_pending =
+                    queue_profile(tx, ws, customer.contact, m.channel_id, m.contact, now).await?;
+                Conversation {
                 id: sqlx::query_scalar(
                     "INSERT INTO conversations (workspace_id, channel_id, contact_id, list_key, created_at)
                      VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -248,7 +261,8 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
                 waiting: None,
                 last: None,
                 touched: false,
-            },
+                }
+            }
         };
         conversation.last = Some(conversation.last.map_or(m.at, |l| l.max(m.at)));
         conversation.touched = true;
@@ -269,6 +283,7 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
         fates.push(Fate::Insert {
             row: rows.len(),
             conversation: conversation.id,
+            profile_pending: customer.profile_pending,
         });
         customer.conversation = Some(conversation);
         rows.push(i);
@@ -345,12 +360,18 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
             Fate::Stored(message) => Stored {
                 message: *message,
                 created: false,
+                profile_pending: false,
             },
             Fate::SameAs(first) => Stored {
                 message: stored[first].message.clone(),
                 created: false,
+                profile_pending: false,
             },
-            Fate::Insert { row, conversation } => {
+            Fate::Insert {
+                row,
+                conversation,
+                profile_pending,
+            } => {
                 // The message as stored, without reading it back.
                 let message = Message {
                     id: ids[row],
@@ -377,6 +398,7 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
                 Stored {
                     message,
                     created: true,
+                    profile_pending,
                 }
             }
         });

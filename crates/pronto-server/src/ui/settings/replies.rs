@@ -50,7 +50,7 @@ fn reply(v: &Viewer, r: &SavedReply) -> Markup {
         p.reply-text { (r.text) }
         p.preview {
             span.muted { (s.preview) ": " }
-            (render(&r.text, EXAMPLE_CUSTOMER, &v.user.name))
+            (render(&r.text, pronto_core::template::first_name(None, EXAMPLE_CUSTOMER), EXAMPLE_CUSTOMER, &v.user.name))
         }
         div.actions {
             button.secondary type="button" data-edit=(r.id) data-name=(r.name)

@@ -111,8 +111,23 @@ impl Live {
         assert_eq!(r.status(), StatusCode::OK);
     }
 
-    /// The customer's name as Pronto knows it: Messenger webhooks carry no names,
-    /// so the test gives the contact one through the API, as an import would.
+    /// Waits until the contact of `conversation` is called `name`: Messenger
+    /// webhooks carry no names, the profile worker asks the sandbox for it.
+    pub(crate) async fn named(&self, conversation: i64, name: &str) {
+        for _ in 0..200 {
+            let (_, d) = self
+                .admin
+                .get(&format!("/api/v1/conversations/{conversation}"))
+                .await;
+            if d["contact"]["name"] == name {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the contact of conversation {conversation} was never named {name:?}");
+    }
+
+    /// The conversation with a message of `text`.
     pub(crate) async fn conversation_of(&self, text: &str) -> i64 {
         for _ in 0..200 {
             let (_, list) = self.admin.get("/api/v1/conversations?limit=100").await;
@@ -184,6 +199,9 @@ async fn browser_a_customer_message_arrives_live_and_a_saved_reply_reaches_meta(
         "the row came without a reload"
     );
     browser.wait_for("#list .clock.ok").await;
+    // Her name comes from her profile, asked in the background.
+    let conversation = live.conversation_of("Hi! Where is my order #1234?").await;
+    live.named(conversation, "Lia").await;
 
     // Open it, pick the saved reply with `/hel`, edit it, send with Enter.
     browser.click("#list li.row a").await;
@@ -197,7 +215,7 @@ async fn browser_a_customer_message_arrives_live_and_a_saved_reply_reaches_meta(
         .await;
     browser.press_key(Key::Enter).await;
     browser
-        .wait_until("document.getElementById('reply-text').value.startsWith('Hello, thanks')")
+        .wait_until("document.getElementById('reply-text').value.startsWith('Hello Lia, thanks')")
         .await;
     let text = browser
         .execute("return document.getElementById('reply-text').value")
@@ -229,7 +247,7 @@ async fn browser_a_customer_message_arrives_live_and_a_saved_reply_reaches_meta(
     };
     assert_eq!(body["recipient"]["id"], "PSID_LIA", "{body}");
     let sent = body["message"]["text"].as_str().unwrap();
-    assert!(sent.starts_with("Hello, thanks for writing!"), "{sent}");
+    assert!(sent.starts_with("Hello Lia, thanks for writing!"), "{sent}");
     assert!(sent.ends_with("Let me check. It ships today."), "{sent}");
     browser
         .wait_for_text("#thread .msg.agent", "It ships today.")
