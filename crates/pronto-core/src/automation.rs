@@ -18,7 +18,7 @@ use crate::analysis::opens_opportunity;
 use crate::event::Author;
 use crate::hours::{BackAt, Schedule, Zone};
 use crate::presence::{Availability, AwayReason, ManualAway};
-use crate::template::{Template, Values};
+use crate::template::{Texts, Values};
 use crate::time::{DAY, MINUTE, Timestamp};
 
 /// At most one away message per conversation in this span.
@@ -53,6 +53,8 @@ pub struct Facts {
     pub keyword_replies: u32,
     /// The customer's first name, when known.
     pub first_name: Option<String>,
+    /// The language the customer writes in (`it`), when known: it picks the text.
+    pub language: Option<String>,
     /// The customer's time zone, when known.
     pub customer_zone: Option<Zone>,
     /// The expected wait for a person's answer, in microseconds (e.g. the channel's
@@ -197,7 +199,7 @@ pub enum Decision {
 /// The instant reply: on a customer message that opens an opportunity (the spec's
 /// definition, [`opens_opportunity`]), at most once per opportunity.
 pub fn instant_reply(
-    template: &Template,
+    template: &Texts,
     facts: &Facts,
     schedule: Option<&Schedule>,
     now: Timestamp,
@@ -228,7 +230,7 @@ pub fn instant_reply(
 /// of a person's answer. It says when the team is back, in the customer's time zone
 /// when known, else the business's.
 pub fn away_message(
-    template: &Template,
+    template: &Texts,
     facts: &Facts,
     schedule: Option<&Schedule>,
     manual: Option<ManualAway>,
@@ -334,7 +336,7 @@ pub enum KeywordError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct KeywordRule {
     keywords: Vec<Phrase>,
-    reply: Template,
+    reply: Texts,
 }
 
 /// The keyword replies of a channel, and the words that hand over to a person.
@@ -366,7 +368,7 @@ impl KeywordRules {
     }
 
     /// Adds a rule: any of `keywords` in a message answers with `reply`.
-    pub fn add(&mut self, keywords: &[&str], reply: Template) -> Result<(), KeywordError> {
+    pub fn add(&mut self, keywords: &[&str], reply: impl Into<Texts>) -> Result<(), KeywordError> {
         if keywords.is_empty() {
             return Err(KeywordError::NoKeywords);
         }
@@ -374,7 +376,10 @@ impl KeywordRules {
             .iter()
             .map(|k| Phrase::new(k))
             .collect::<Result<_, _>>()?;
-        self.rules.push(KeywordRule { keywords, reply });
+        self.rules.push(KeywordRule {
+            keywords,
+            reply: reply.into(),
+        });
         Ok(())
     }
 
@@ -430,7 +435,7 @@ fn back_at_text(
 
 fn send(
     automation: Automation,
-    template: &Template,
+    template: &Texts,
     facts: &Facts,
     schedule: Option<&Schedule>,
     back_at: Option<BackAt>,
@@ -444,7 +449,9 @@ fn send(
     };
     Decision::Send(Outgoing {
         automation,
-        text: template.render(&values),
+        text: template
+            .for_language(facts.language.as_deref())
+            .render(&values),
         back_at,
     })
 }

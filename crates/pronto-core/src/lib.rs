@@ -14,6 +14,7 @@ pub mod event;
 pub mod forecast;
 pub mod hours;
 pub mod jsonl;
+pub mod language;
 pub mod live;
 pub mod multiset;
 pub mod policy;

@@ -89,6 +89,9 @@ pub enum TemplateError {
     /// Nothing to send.
     #[error("the message is empty")]
     Empty,
+    /// A translation keyed by something other than a language code.
+    #[error("{0:?} is not a language code; use two letters, as fr or it")]
+    Language(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,6 +105,53 @@ enum Part {
 pub struct Template {
     source: String,
     parts: Vec<Part>,
+}
+
+/// An automated message in several languages: a template per language (ISO 639-1
+/// codes: `it`), and the default for a customer in another language or in none
+/// known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Texts {
+    default: Template,
+    translations: Vec<(String, Template)>,
+}
+
+impl From<Template> for Texts {
+    fn from(default: Template) -> Self {
+        Texts {
+            default,
+            translations: Vec::new(),
+        }
+    }
+}
+
+impl Texts {
+    /// Adds the text for customers writing `language`; refuses what is not a
+    /// two-letter ISO 639-1 code.
+    pub fn with(mut self, language: &str, template: Template) -> Result<Self, TemplateError> {
+        if !is_language_code(language) {
+            return Err(TemplateError::Language(language.to_owned()));
+        }
+        self.translations.push((language.to_owned(), template));
+        Ok(self)
+    }
+
+    /// The text for a customer writing `language`.
+    pub fn for_language(&self, language: Option<&str>) -> &Template {
+        language
+            .and_then(|l| self.translations.iter().find(|(code, _)| code == l))
+            .map_or(&self.default, |(_, t)| t)
+    }
+
+    /// Every text, the default first.
+    pub fn all(&self) -> impl Iterator<Item = &Template> {
+        std::iter::once(&self.default).chain(self.translations.iter().map(|(_, t)| t))
+    }
+}
+
+/// Whether `code` is a two-letter ISO 639-1 language code (`fr`).
+pub fn is_language_code(code: &str) -> bool {
+    code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase())
 }
 
 /// Checks a template when it is saved; the error says what to fix.

@@ -4,9 +4,9 @@
 //!
 //! Here, once for all channels: the messages are stored (written together with the
 //! other callers', one commit for many: `Store::receive_many`), then for each new
-//! one the rules and the automations run (a new customer's automations once the
-//! platform said their name: `profiles`), and the channel's responsiveness is
-//! looked at once for the batch. Wake-ups follow the store's commits by themselves.
+//! one the customer's language is learnt if unknown, the rules and the automations
+//! run (a new customer's automations once the platform said their name:
+//! `profiles`), and the channel's responsiveness is looked at once for the batch. Wake-ups follow the store's commits by themselves.
 
 use pronto_store::{Channel, Inbound, Result, Stored};
 
@@ -24,6 +24,9 @@ pub async fn receive(
     let mut any = false;
     for stored in results.iter().flatten().filter(|s| s.created) {
         any = true;
+        if let Some(contact) = stored.detect_language_of {
+            learn_language(state, ws, contact, &stored.message.text).await;
+        }
         crate::rules::after_customer_message(state, ws, stored).await;
         // A new customer's automations wait for their name: the profile worker
         // runs them once the platform answered (`profiles`).
@@ -35,6 +38,22 @@ pub async fn receive(
         state.after_change(ws, channel.id);
     }
     results
+}
+
+/// Detects the language of a customer whose language is not known from their
+/// message (`pronto_core::language`), off the async threads, and keeps it, so that
+/// the automations answer in it and routing by language skill works.
+async fn learn_language(state: &AppState, ws: i64, contact: i64, text: &str) {
+    let text = text.to_owned();
+    let found = tokio::task::spawn_blocking(move || pronto_core::language::detect(&text)).await;
+    if let Ok(Some(language)) = found
+        && let Err(e) = state
+            .store
+            .learn_language(ws, contact, language, state.now())
+            .await
+    {
+        tracing::warn!("the language of contact {contact}: {e}");
+    }
 }
 
 /// [`receive`] for one message.

@@ -212,6 +212,7 @@ async fn fire_once(
             message: latest.clone(),
             created: true,
             profile_pending: false,
+            detect_language_of: None,
         };
         for (i, f) in fired.iter().enumerate() {
             if let Err(e) = apply(state, ws, &stored, &contact, i, f).await {

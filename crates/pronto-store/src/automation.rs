@@ -82,6 +82,8 @@ pub struct ConversationFacts {
     pub contact_name: String,
     /// Their first name, as their platform's profile gave it.
     pub contact_first_name: Option<String>,
+    /// The language they write in, when known.
+    pub contact_language: Option<String>,
     /// The customer's time zone, when known.
     pub contact_timezone: Option<String>,
 }
@@ -257,7 +259,7 @@ impl Store {
         message_at: Micros,
     ) -> Result<ConversationFacts> {
         let row = sqlx::query(
-            "SELECT k.name, k.first_name, k.timezone,
+            "SELECT k.name, k.first_name, k.language, k.timezone,
                     (SELECT MAX(m.at) FROM messages m WHERE m.conversation_id = c.id
                        AND m.id <> $2 AND m.at <= $3) AS previous_at,
                     (SELECT MAX(m.at) FROM messages m WHERE m.conversation_id = c.id
@@ -284,6 +286,7 @@ impl Store {
             handed_over_at: row.try_get("handed_over_at")?,
             contact_name: row.try_get("name")?,
             contact_first_name: row.try_get("first_name")?,
+            contact_language: row.try_get("language")?,
             contact_timezone: row.try_get("timezone")?,
         })
     }

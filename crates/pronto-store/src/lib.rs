@@ -14,6 +14,7 @@ mod accounts;
 mod actions;
 mod automation;
 mod comments;
+mod contacts;
 mod engine;
 mod events;
 mod group_commit;

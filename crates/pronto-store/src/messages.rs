@@ -70,6 +70,7 @@ pub(crate) async fn commit_created(
         message,
         created: true,
         profile_pending: false,
+        detect_language_of: None,
     })
 }
 
@@ -221,6 +222,7 @@ impl Store {
                 message: existing,
                 created: false,
                 profile_pending: false,
+                detect_language_of: None,
             });
         }
         let conversation = self.conversation(workspace_id, out.conversation_id).await?;
@@ -247,6 +249,7 @@ impl Store {
                     message: existing,
                     created: false,
                     profile_pending: false,
+                    detect_language_of: None,
                 });
             }
             Err(e) => return Err(e.into()),

@@ -441,6 +441,9 @@ pub struct Stored {
     /// The customer's profile was queued with it (their first conversation on a
     /// channel whose platform tells names): the automations wait for the name.
     pub profile_pending: bool,
+    /// The customer whose language is not known yet, when this is their message:
+    /// it may tell (`Store::learn_language`).
+    pub detect_language_of: Option<i64>,
 }
 
 /// A delivery job claimed from the outbox.

@@ -290,7 +290,7 @@ impl Store {
         channel_id: i64,
     ) -> Result<Vec<WaitingConversation>> {
         let rows = sqlx::query(
-            "SELECT c.id, c.waiting_since, k.vip, k.locale FROM conversations c
+            "SELECT c.id, c.waiting_since, k.vip, COALESCE(k.locale, k.language) AS locale FROM conversations c
              JOIN contacts k ON k.id = c.contact_id
              WHERE c.workspace_id = $1 AND c.channel_id = $2 AND c.folder = 'inbox'
                AND c.assignee_id IS NULL AND c.waiting_since IS NOT NULL

@@ -283,6 +283,7 @@ impl Store {
                     message: self.message(workspace_id, id).await?,
                     created: false,
                     profile_pending: false,
+                    detect_language_of: None,
                 })
             }
             Err(e) => Err(e),
@@ -382,6 +383,7 @@ pub(crate) async fn write_platform_reply(
             message: message_in(tx, id).await?,
             created: false,
             profile_pending: false,
+            detect_language_of: None,
         });
     }
     let (conversation_id, last): (i64, Option<Micros>) = sqlx::query(
@@ -455,6 +457,7 @@ pub(crate) async fn write_platform_reply(
         message,
         created: true,
         profile_pending: false,
+        detect_language_of: None,
     })
 }
 

@@ -6,7 +6,7 @@ use pronto_core::automation::{
 };
 use pronto_core::hours::{Schedule, ScheduleSpec, Zone};
 use pronto_core::presence::{AwayReason, ManualAway};
-use pronto_core::template::{Template, TemplateError, Values, Variable, validate_template};
+use pronto_core::template::{Template, TemplateError, Texts, Values, Variable, validate_template};
 use pronto_core::time::{DAY, HOUR, MICROS_PER_SECOND, MINUTE};
 use pronto_core::{
     Analysis, Author, Event, EventKind, EventLog, LiveEngine, Sender, Settings, Timestamp,
@@ -42,9 +42,10 @@ fn skipped(d: Decision) -> Skip {
 
 #[test]
 fn instant_reply_once_per_opportunity() {
-    let t =
+    let t: Texts =
         validate_template("Hi {first_name}! We're open {hours} today; expect an answer in {wait}.")
-            .unwrap();
+            .unwrap()
+            .into();
     let s = paris_office();
     let at = ts("2026-03-27T09:00:00Z"); // Friday 10:00 in Paris
     let mut facts = Facts {
@@ -95,7 +96,9 @@ fn instant_reply_once_per_opportunity() {
 
 #[test]
 fn away_message_not_repeated_within_a_day() {
-    let t = validate_template("Thanks {first_name}, we're away. We'll be back {back_at}.").unwrap();
+    let t: Texts = validate_template("Thanks {first_name}, we're away. We'll be back {back_at}.")
+        .unwrap()
+        .into();
     let s = paris_office();
     let now = ts("2026-03-27T18:00:00Z"); // Friday 19:00 in Paris: closed
     let mut facts = Facts {
@@ -148,7 +151,7 @@ fn away_message_not_repeated_within_a_day() {
 
 #[test]
 fn away_message_waits_5_minutes_after_an_agent_reply() {
-    let t = validate_template("Away until {back_at}").unwrap();
+    let t: Texts = validate_template("Away until {back_at}").unwrap().into();
     let set = ts("2026-03-30T08:00:00Z"); // Monday 10:00 in Paris, open
     let manual = Some(ManualAway::new(set));
     let now = set.add_micros(HOUR);
@@ -367,7 +370,9 @@ fn templates_refuse_unknown_variables_when_saved() {
 /// response time is 10 minutes, since the automated reply is not a response.
 #[test]
 fn the_engine_does_not_count_an_instant_reply() {
-    let t = validate_template("Thanks, we'll answer in {wait}.").unwrap();
+    let t: Texts = validate_template("Thanks, we'll answer in {wait}.")
+        .unwrap()
+        .into();
     let at = ts("2026-03-01T09:00:00Z");
     let reply_at = at.add_micros(MICROS_PER_SECOND);
     let facts = Facts {

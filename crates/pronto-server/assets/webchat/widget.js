@@ -60,6 +60,9 @@
   };
   var lang = ((navigator.languages && navigator.languages[0]) || navigator.language || "en")
     .slice(0, 2).toLowerCase();
+  // The visitor's language, for the business's texts (which may have more
+  // languages than the widget's own).
+  var speaks = lang;
   var T = TEXTS[lang] || TEXTS.en;
   if (!TEXTS[lang]) lang = "en";
 
@@ -424,7 +427,7 @@
   }
 
   function refreshConfig() {
-    return call("GET", "/config").then(showConfig).catch(function () {});
+    return call("GET", "/config?lang=" + encodeURIComponent(speaks)).then(showConfig).catch(function () {});
   }
 
   function load() {
@@ -594,7 +597,7 @@
     welcome.dataset.at = "0";
     log.appendChild(welcome);
     Promise.all([
-      call("GET", "/config").then(function (c) {
+      call("GET", "/config?lang=" + encodeURIComponent(speaks)).then(function (c) {
         showConfig(c);
         welcome.appendChild(el("p", "text", c.greeting || T.greeting));
       }),

@@ -70,6 +70,7 @@ async fn decide_and_send(
             .to_owned(),
         )
         .filter(|f| !f.is_empty()),
+        language: stored.contact_language.clone(),
         customer_zone: stored
             .contact_timezone
             .as_deref()

@@ -3,7 +3,8 @@
 
 use pronto_core::automation::KeywordRules;
 use pronto_core::hours::{Schedule, ScheduleSpec};
-use pronto_core::template::{Template, Variable};
+use pronto_core::template::{Template, Texts, Variable};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use pronto_store::StoreError;
@@ -39,9 +40,13 @@ pub struct MessageSetting {
     /// On or off.
     #[serde(default)]
     pub enabled: bool,
-    /// The template.
+    /// The template, for customers in a language without its own text.
     #[serde(default)]
     pub text: String,
+    /// The text per language (`{"it": "Ciao {first_name}!"}`), chosen by the
+    /// customer's language (given by their platform or detected).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<String, String>,
 }
 
 /// Keyword replies.
@@ -67,6 +72,9 @@ pub struct KeywordRuleSetting {
     pub keywords: Vec<String>,
     /// The reply's template.
     pub reply: String,
+    /// The reply per language, as for a message's `translations`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<String, String>,
 }
 
 fn default_limit() -> u32 {
@@ -98,9 +106,9 @@ pub struct Automations {
     /// Business hours.
     pub schedule: Option<Schedule>,
     /// The instant reply, when on.
-    pub instant_reply: Option<Template>,
+    pub instant_reply: Option<Texts>,
     /// The away message, when on.
-    pub away_message: Option<Template>,
+    pub away_message: Option<Texts>,
     /// Keyword rules and hand-over words, when any is set.
     pub keywords: Option<KeywordRules>,
 }
@@ -112,6 +120,7 @@ impl Automations {
         [&self.instant_reply, &self.away_message]
             .into_iter()
             .flatten()
+            .flat_map(Texts::all)
             .any(|t| t.variables().any(|v| v == Variable::Wait))
     }
 }
@@ -144,7 +153,8 @@ impl AutomationSettings {
                 .map_err(|e| keyword("keyword_replies.handover_words".into(), &e))?;
         }
         for (i, rule) in k.rules.iter().enumerate() {
-            let reply = template(&format!("keyword_replies.rules[{i}].reply"), &rule.reply)?;
+            let field = format!("keyword_replies.rules[{i}]");
+            let reply = texts(&field, "reply", &rule.reply, &rule.translations)?;
             let words: Vec<&str> = rule.keywords.iter().map(String::as_str).collect();
             rules
                 .add(&words, reply)
@@ -167,13 +177,33 @@ fn template(field: &str, text: &str) -> Result<Template, SettingsError> {
     })
 }
 
-/// A message's template when it is on; an off message is still checked if it has
+/// A text and its translations, each checked (`field.key`, `field.translations.it`).
+fn texts(
+    field: &str,
+    key: &str,
+    text: &str,
+    translations: &BTreeMap<String, String>,
+) -> Result<Texts, SettingsError> {
+    let mut texts = Texts::from(template(&format!("{field}.{key}"), text)?);
+    for (language, text) in translations {
+        let at = format!("{field}.translations.{language}");
+        texts = texts
+            .with(language, template(&at, text)?)
+            .map_err(|e| SettingsError {
+                code: "invalid_template",
+                message: format!("{at}: {e}"),
+            })?;
+    }
+    Ok(texts)
+}
+
+/// A message's texts when it is on; an off message is still checked if it has
 /// text, so that turning it on later cannot fail.
-fn message_template(field: &str, m: &MessageSetting) -> Result<Option<Template>, SettingsError> {
-    if !m.enabled && m.text.trim().is_empty() {
+fn message_template(field: &str, m: &MessageSetting) -> Result<Option<Texts>, SettingsError> {
+    if !m.enabled && m.text.trim().is_empty() && m.translations.is_empty() {
         return Ok(None);
     }
-    let t = template(&format!("{field}.text"), &m.text)?;
+    let t = texts(field, "text", &m.text, &m.translations)?;
     Ok(m.enabled.then_some(t))
 }
 

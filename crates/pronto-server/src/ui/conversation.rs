@@ -199,7 +199,7 @@ fn render(
                     (contact_card(t, &d.contact, &d.identities, channels))
                     (window_card(t, d.window.as_ref(), now, d.channel.kind == pronto_store::ChannelKind::WhatsApp))
                     @if let Some(templates) = &d.templates {
-                        (super::templates::picker(v, templates, d.contact.locale.as_deref()))
+                        (super::templates::picker(v, templates, d.contact.locale.as_deref().or(d.contact.language.as_deref())))
                     }
                     (notes(t, &d.notes, d.older_notes, &name_of))
                 }
@@ -409,7 +409,12 @@ fn contact_card(
     html! {
         section.card aria-labelledby="contact-title" {
             h3 id="contact-title" { (i.contact) }
-            p.contact-name { (display_name(t, &contact.name, contact.id)) }
+            p.contact-name {
+                @if let Some(picture) = &contact.picture {
+                    img.avatar src=(picture) alt="" width="40" height="40";
+                }
+                (display_name(t, &contact.name, contact.id))
+            }
             dl {
                 dt { (i.identities) }
                 dd {
@@ -423,7 +428,22 @@ fn contact_card(
                     }
                 }
                 dt { (i.locale) }
-                dd { (contact.locale.as_deref().unwrap_or(i.unknown)) }
+                dd {
+                    @match (&contact.language, &contact.locale) {
+                        (Some(language), _) => {
+                            (language)
+                            @let source = match contact.language_source.as_deref() {
+                                Some("detected") => Some(i.language_sources[0]),
+                                Some("platform") => Some(i.language_sources[1]),
+                                Some("agent") => Some(i.language_sources[2]),
+                                _ => None,
+                            };
+                            @if let Some(source) = source { " (" (source) ")" }
+                        }
+                        (None, Some(locale)) => (locale),
+                        (None, None) => (i.unknown),
+                    }
+                }
                 dt { (i.local_time) }
                 dd {
                     @match &contact.timezone {

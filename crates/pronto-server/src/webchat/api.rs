@@ -2,7 +2,7 @@
 //! session, an identity, the conversation (read and write), typing and read.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use pronto_core::Timestamp;
@@ -37,6 +37,14 @@ pub fn visitor_view(m: &Message) -> Value {
     })
 }
 
+/// What the widget says of its visitor when it asks for the config.
+#[derive(Deserialize)]
+pub struct ConfigQuery {
+    /// The browser's language (`it`): the away message's text in it, if the
+    /// business wrote one.
+    lang: Option<String>,
+}
+
 /// `GET /webchat/v1/{channel}/config`: how the widget looks, and whether the
 /// business is there: available or away (the channel's hours and presence, as the
 /// automations read them), the away message, and the expected reply time (the
@@ -44,6 +52,7 @@ pub fn visitor_view(m: &Message) -> Value {
 pub async fn config(
     State(state): State<AppState>,
     WebChat(channel): WebChat,
+    Query(visitor): Query<ConfigQuery>,
 ) -> ApiResult<Response> {
     let c = channel.webchat_config();
     let now = state.now();
@@ -63,7 +72,7 @@ pub async fn config(
                     let zone = schedule
                         .map(|s| s.zone().clone())
                         .unwrap_or_else(|| Zone::parse("UTC").expect("UTC is always known"));
-                    t.render(&Values {
+                    t.for_language(visitor.lang.as_deref()).render(&Values {
                         first_name: None,
                         hours: schedule.map(|s| s.hours_at(Timestamp::from_micros(now))),
                         wait,

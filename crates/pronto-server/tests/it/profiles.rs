@@ -299,3 +299,86 @@ async fn profile_errors_leave_the_contact_nameless_without_retry_storms() {
         app.stop().await;
     }
 }
+
+/// The automated messages speak the customer's language: detected from their
+/// message where the channel does not say, with the default text for the rest.
+#[tokio::test]
+async fn a_customers_language_is_detected_and_the_instant_reply_speaks_it() {
+    for db in testing::backends().await {
+        let app = TestApp::start(db.url.clone(), Some(db), false).await;
+        let admin = app.admin().await;
+        let receiver = crate::support::Receiver::spawn(vec![]).await;
+        let channel = crate::support::api_channel(&admin, &receiver).await;
+        let (status, body) = admin
+            .put(
+                &format!("/api/v1/channels/{channel}/automation"),
+                json!({"instant_reply": {"enabled": true, "text": "Hi {first_name}, the shop answers soon.",
+                    "translations": {"it": "Ciao {first_name}, il negozio risponde presto.",
+                                     "fr": "Bonjour {first_name}, la boutique répond bientôt."}}}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (_, saved) = admin
+            .get(&format!("/api/v1/channels/{channel}/automation"))
+            .await;
+        assert_eq!(
+            saved["instant_reply"]["translations"]["it"],
+            "Ciao {first_name}, il negozio risponde presto."
+        );
+
+        let cases = [
+            (
+                "giulia",
+                "Spedite in Svizzera?",
+                Some("it"),
+                "Ciao Marie, il negozio risponde presto.",
+            ),
+            (
+                "louise",
+                "Vous livrez en Suisse ?",
+                Some("fr"),
+                "Bonjour Marie, la boutique répond bientôt.",
+            ),
+            (
+                "ana",
+                "¿Enviáis a Suiza? Necesito saberlo hoy",
+                Some("es"),
+                "Hi Marie, the shop answers soon.",
+            ),
+            ("kim", "ok", None, "Hi Marie, the shop answers soon."),
+        ];
+        for (who, text, language, reply) in cases {
+            let (status, m) =
+                crate::support::customer_says(&admin, channel, who, &format!("{who}-1"), text)
+                    .await;
+            assert_eq!(status, StatusCode::CREATED, "{m}");
+            let conversation = m["conversation_id"].as_i64().unwrap();
+            let (_, detail) = admin
+                .get(&format!("/api/v1/conversations/{conversation}"))
+                .await;
+            assert_eq!(detail["contact"]["language"].as_str(), language, "{text}");
+            if language.is_some() {
+                assert_eq!(detail["contact"]["language_source"], "detected");
+            }
+            assert_eq!(automated(&detail), vec![reply], "{text}");
+        }
+
+        // A translation keyed by something that is not a language is refused,
+        // naming the field.
+        let (status, body) = admin
+            .put(
+                &format!("/api/v1/channels/{channel}/automation"),
+                json!({"instant_reply": {"enabled": true, "text": "Hi", "translations": {"italian": "Ciao"}}}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("instant_reply.translations.italian: "),
+            "{body}"
+        );
+        app.stop().await;
+    }
+}

@@ -99,6 +99,7 @@ enum Fate {
         row: usize,
         conversation: i64,
         profile_pending: bool,
+        detect_language_of: Option<i64>,
     },
 }
 
@@ -117,6 +118,8 @@ struct Customer {
     named: bool,
     /// Their profile was queued by this batch (their first conversation here).
     profile_pending: bool,
+    /// Their language is not known yet.
+    language_unknown: bool,
     conversation: Option<Conversation>,
 }
 
@@ -160,7 +163,9 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
         contacts.dedup();
         for run in contacts.chunks(LOOKUP_KEYS) {
             let sql = format!(
-                "SELECT i.external_id, i.contact_id, k.name, c.id AS conversation, c.folder,
+                "SELECT i.external_id, i.contact_id, k.name,
+                        CASE WHEN k.language IS NULL THEN 1 ELSE 0 END AS no_language,
+                        c.id AS conversation, c.folder,
                         c.waiting_since, c.last_message_at
                  FROM contact_identities i
                  JOIN contacts k ON k.id = i.contact_id
@@ -192,6 +197,7 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
                         contact: row.try_get("contact_id")?,
                         named: name.is_some_and(|n| !n.is_empty()),
                         profile_pending: false,
+                        language_unknown: row.try_get::<i64, _>("no_language")? != 0,
                         conversation,
                     },
                 );
@@ -224,6 +230,7 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
                     contact,
                     named: m.contact_name.is_some_and(|n| !n.is_empty()),
                     profile_pending: false,
+                    language_unknown: true,
                     conversation: None,
                 })
             }
@@ -284,6 +291,8 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
             row: rows.len(),
             conversation: conversation.id,
             profile_pending: customer.profile_pending,
+            detect_language_of: (m.author == MessageAuthor::Customer && customer.language_unknown)
+                .then_some(customer.contact),
         });
         customer.conversation = Some(conversation);
         rows.push(i);
@@ -361,16 +370,19 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
                 message: *message,
                 created: false,
                 profile_pending: false,
+                detect_language_of: None,
             },
             Fate::SameAs(first) => Stored {
                 message: stored[first].message.clone(),
                 created: false,
                 profile_pending: false,
+                detect_language_of: None,
             },
             Fate::Insert {
                 row,
                 conversation,
                 profile_pending,
+                detect_language_of,
             } => {
                 // The message as stored, without reading it back.
                 let message = Message {
@@ -399,6 +411,7 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
                     message,
                     created: true,
                     profile_pending,
+                    detect_language_of,
                 }
             }
         });

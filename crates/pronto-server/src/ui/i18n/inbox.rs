@@ -113,6 +113,9 @@ pub struct Inbox {
     pub attributes: &'static str,
     /// not known
     pub unknown: &'static str,
+    /// Where a contact's language was learnt: detected from their messages, given
+    /// by their platform, set by a person.
+    pub language_sources: [&'static str; 3],
     /// Messaging window
     pub window: &'static str,
     /// Open: {time} left of 24 hours
@@ -289,6 +292,7 @@ pub const EN: Inbox = Inbox {
     browser_language: "Browser language",
     attributes: "Details",
     unknown: "not known",
+    language_sources: ["detected", "from their profile", "set by the team"],
     window: "Messaging window",
     window_open: "Open: {time} left of 24 hours",
     window_closed: "Closed since {date}",
@@ -406,6 +410,7 @@ pub const FR: Inbox = Inbox {
     browser_language: "Langue du navigateur",
     attributes: "Informations",
     unknown: "inconnu",
+    language_sources: ["détectée", "selon son profil", "choisie par l'équipe"],
     window: "Fenêtre de messagerie",
     window_open: "Ouverte : encore {time} sur 24 heures",
     window_closed: "Fermée depuis le {date}",
@@ -523,6 +528,7 @@ pub const IT: Inbox = Inbox {
     browser_language: "Lingua del browser",
     attributes: "Dettagli",
     unknown: "sconosciuto",
+    language_sources: ["rilevata", "dal suo profilo", "scelta dal team"],
     window: "Finestra di messaggistica",
     window_open: "Aperta: ancora {time} su 24 ore",
     window_closed: "Chiusa dal {date}",
