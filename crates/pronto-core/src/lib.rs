@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod automation;
 pub mod channel;
+pub mod contact;
 pub mod daily;
 pub mod event;
 pub mod forecast;

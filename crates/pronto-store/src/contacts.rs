@@ -1,9 +1,14 @@
 //! Changes to contacts beyond their messages: the language learnt from what they
-//! write.
+//! write, the card a person edits, and the workspace's attribute definitions.
+//! Values are checked by the caller (`pronto_core::contact`); here they are written
+//! with a `contact.updated` event.
+
+use serde_json::{Value, json};
+use sqlx::Row;
 
 use crate::live_event::LiveEvent;
-use crate::model::Micros;
-use crate::{Result, Store};
+use crate::model::{AttributeDefinition, ContactChange, Micros};
+use crate::{Result, Store, StoreError};
 
 impl Store {
     /// Keeps `language` as the contact's, detected from their messages, unless one
@@ -37,5 +42,133 @@ impl Store {
         tx.emit(workspace_id, &event, now);
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// Writes a person's change to a contact's card.
+    pub async fn update_contact(
+        &self,
+        workspace_id: i64,
+        contact_id: i64,
+        change: &ContactChange,
+        now: Micros,
+    ) -> Result<()> {
+        let mut tx = self.write_tx().await?;
+        let row =
+            sqlx::query("SELECT attributes FROM contacts WHERE id = $1 AND workspace_id = $2")
+                .bind(contact_id)
+                .bind(workspace_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound("contact"))?;
+        let mut attributes: Value =
+            serde_json::from_str(&row.try_get::<String, _>("attributes")?).unwrap_or_default();
+        if !attributes.is_object() {
+            attributes = json!({});
+        }
+        if let Some(all) = attributes.as_object_mut() {
+            for (key, value) in &change.attributes {
+                if value.is_null() {
+                    all.remove(key);
+                } else {
+                    all.insert(key.clone(), value.clone());
+                }
+            }
+        }
+        // Each column is written only when the change has it (the flag), so one
+        // statement serves every change.
+        sqlx::query(
+            "UPDATE contacts SET
+                 name = CASE WHEN $1 = 1 THEN $2 ELSE name END,
+                 email = CASE WHEN $3 = 1 THEN $4 ELSE email END,
+                 phone = CASE WHEN $5 = 1 THEN $6 ELSE phone END,
+                 language = CASE WHEN $7 = 1 THEN $8 ELSE language END,
+                 language_source = CASE WHEN $7 = 1 THEN (CASE WHEN $8 IS NULL THEN NULL ELSE 'agent' END)
+                                        ELSE language_source END,
+                 timezone = CASE WHEN $9 = 1 THEN $10 ELSE timezone END,
+                 notes = CASE WHEN $11 = 1 THEN $12 ELSE notes END,
+                 attributes = $13
+             WHERE id = $14",
+        )
+        .bind(i64::from(change.name.is_some()))
+        .bind(change.name.as_deref().unwrap_or(""))
+        .bind(i64::from(change.email.is_some()))
+        .bind(change.email.clone().flatten())
+        .bind(i64::from(change.phone.is_some()))
+        .bind(change.phone.clone().flatten())
+        .bind(i64::from(change.language.is_some()))
+        .bind(change.language.clone().flatten())
+        .bind(i64::from(change.timezone.is_some()))
+        .bind(change.timezone.clone().flatten())
+        .bind(i64::from(change.notes.is_some()))
+        .bind(change.notes.as_deref().unwrap_or(""))
+        .bind(attributes.to_string())
+        .bind(contact_id)
+        .execute(&mut *tx)
+        .await?;
+        let event = LiveEvent::ContactUpdated {
+            contact_id,
+            attributes,
+        };
+        tx.emit(workspace_id, &event, now);
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The workspace's attribute definitions, by key.
+    pub async fn attribute_definitions(
+        &self,
+        workspace_id: i64,
+    ) -> Result<Vec<AttributeDefinition>> {
+        let rows = sqlx::query(
+            "SELECT key, label, kind FROM contact_attribute_definitions
+             WHERE workspace_id = $1 ORDER BY key",
+        )
+        .bind(workspace_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AttributeDefinition {
+                    key: r.try_get("key")?,
+                    label: r.try_get("label")?,
+                    kind: r.try_get("kind")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Defines (or renames and retypes) an attribute of the workspace.
+    pub async fn define_attribute(
+        &self,
+        workspace_id: i64,
+        definition: &AttributeDefinition,
+        now: Micros,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO contact_attribute_definitions (workspace_id, key, label, kind, created_at)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (workspace_id, key) DO UPDATE SET label = excluded.label, kind = excluded.kind",
+        )
+        .bind(workspace_id)
+        .bind(&definition.key)
+        .bind(&definition.label)
+        .bind(&definition.kind)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Removes an attribute's definition (contacts keep their values, no longer
+    /// shown as the workspace's); false when there was none.
+    pub async fn remove_attribute(&self, workspace_id: i64, key: &str) -> Result<bool> {
+        let done = sqlx::query(
+            "DELETE FROM contact_attribute_definitions WHERE workspace_id = $1 AND key = $2",
+        )
+        .bind(workspace_id)
+        .bind(key)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
     }
 }

@@ -181,6 +181,12 @@ pub struct Contact {
     /// Where its picture is served (`/api/v1/contacts/{id}/picture`), when one was
     /// copied from its profile.
     pub picture: Option<String>,
+    /// Its email address, when known.
+    pub email: Option<String>,
+    /// Its phone number, when known.
+    pub phone: Option<String>,
+    /// The team's notes on it.
+    pub notes: String,
     /// Free-form attributes.
     #[schema(value_type = Object)]
     pub attributes: Value,
@@ -191,6 +197,37 @@ impl Contact {
     pub fn greeting_name(&self) -> &str {
         pronto_core::template::first_name(self.first_name.as_deref(), &self.name)
     }
+}
+
+/// One of a workspace's own contact attributes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AttributeDefinition {
+    /// Its key in a contact's `attributes` (`order_number`).
+    pub key: String,
+    /// Its name, as the card shows it.
+    pub label: String,
+    /// `text`, `number`, `date` or `link`.
+    pub kind: String,
+}
+
+/// A change to a contact's card: each field set is written (`Some(None)` clears
+/// it); `attributes` sets each key given (a null value removes it).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ContactChange {
+    /// The name.
+    pub name: Option<String>,
+    /// The email address.
+    pub email: Option<Option<String>>,
+    /// The phone number.
+    pub phone: Option<Option<String>>,
+    /// The language, set by a person.
+    pub language: Option<Option<String>>,
+    /// The IANA time zone.
+    pub timezone: Option<Option<String>>,
+    /// The notes.
+    pub notes: Option<String>,
+    /// Attributes to set or (null) remove.
+    pub attributes: serde_json::Map<String, Value>,
 }
 
 /// A conversation as the inbox lists it.

@@ -1,17 +1,21 @@
-//! A contact: `GET /api/v1/contacts/{id}` (with where their profile stands) and
-//! `GET /api/v1/contacts/{id}/picture` (the picture copied from their profile), to
-//! the workspace's agents only.
+//! A contact: `GET /api/v1/contacts/{id}` (with where their profile stands),
+//! `PATCH /api/v1/contacts/{id}` (the card: name, email, phone, language, time
+//! zone, notes, the workspace's attributes), `GET /api/v1/contacts/{id}/picture`
+//! (the picture copied from their profile), to the workspace's people only; and the
+//! workspace's attribute definitions (`/api/v1/contact-attributes`, admins write).
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use pronto_store::Contact;
+use pronto_core::contact::{self as rules, AttributeKind};
+use pronto_store::{AttributeDefinition, Contact, ContactChange};
 use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::ApiPath;
+use crate::extract::{ApiJson, ApiPath};
 use crate::state::AppState;
 
 /// A contact with the state of their profile.
@@ -75,4 +79,179 @@ pub async fn picture(
         ],
         bytes,
     ))
+}
+
+/// The fields a card change may have.
+const CARD_FIELDS: [&str; 7] = [
+    "name",
+    "email",
+    "phone",
+    "language",
+    "timezone",
+    "notes",
+    "attributes",
+];
+
+/// A field's new value: absent (unchanged), null (cleared) or text.
+fn text_field(body: &Map<String, Value>, field: &str) -> Result<Option<Option<String>>, ApiError> {
+    match body.get(field) {
+        None => Ok(None),
+        Some(Value::Null) => Ok(Some(None)),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(Some(None)),
+        Some(Value::String(s)) => Ok(Some(Some(s.trim().to_owned()))),
+        Some(_) => Err(ApiError::invalid(format!("{field}: must be text or null"))),
+    }
+}
+
+/// Checks a change to a card against the rules and the workspace's attributes,
+/// naming the field at fault.
+fn check_change(
+    body: &Map<String, Value>,
+    definitions: &[AttributeDefinition],
+) -> Result<ContactChange, ApiError> {
+    if let Some(unknown) = body.keys().find(|k| !CARD_FIELDS.contains(&k.as_str())) {
+        return Err(ApiError::invalid(format!(
+            "{unknown}: not a field of a contact; the fields are {}",
+            CARD_FIELDS.join(", ")
+        )));
+    }
+    fn at(field: &'static str) -> impl Fn(String) -> ApiError {
+        move |e| ApiError::invalid(format!("{field}: {e}"))
+    }
+    let name = match text_field(body, "name")? {
+        None => None,
+        Some(Some(n)) if n.chars().count() <= 200 => Some(n),
+        Some(Some(_)) => return Err(ApiError::invalid("name: longer than 200 characters")),
+        Some(None) => Some(String::new()),
+    };
+    let email = text_field(body, "email")?;
+    if let Some(Some(e)) = &email {
+        rules::check_email(e).map_err(at("email"))?;
+    }
+    let phone = text_field(body, "phone")?;
+    if let Some(Some(p)) = &phone {
+        rules::check_phone(p).map_err(at("phone"))?;
+    }
+    let language = text_field(body, "language")?;
+    if let Some(Some(l)) = &language {
+        rules::check_language(l).map_err(at("language"))?;
+    }
+    let timezone = match text_field(body, "timezone")? {
+        Some(Some(z)) => Some(Some(rules::check_timezone(&z).map_err(at("timezone"))?)),
+        other => other,
+    };
+    let notes = match text_field(body, "notes")? {
+        None => None,
+        Some(n) => {
+            let n = n.unwrap_or_default();
+            if n.chars().count() > rules::MAX_NOTES {
+                return Err(ApiError::invalid(format!(
+                    "notes: longer than {} characters",
+                    rules::MAX_NOTES
+                )));
+            }
+            Some(n)
+        }
+    };
+    let mut attributes = Map::new();
+    match body.get("attributes") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(given)) => {
+            for (key, value) in given {
+                let field = format!("attributes.{key}");
+                let definition = definitions.iter().find(|d| &d.key == key).ok_or_else(|| {
+                    ApiError::invalid(format!(
+                        "{field}: not an attribute of this workspace (define it first)"
+                    ))
+                })?;
+                if !value.is_null() {
+                    let kind =
+                        AttributeKind::parse(&definition.kind).unwrap_or(AttributeKind::Text);
+                    kind.check(value)
+                        .map_err(|e| ApiError::invalid(format!("{field}: {e}")))?;
+                }
+                attributes.insert(key.clone(), value.clone());
+            }
+        }
+        Some(_) => return Err(ApiError::invalid("attributes: must be an object")),
+    }
+    Ok(ContactChange {
+        name,
+        email,
+        phone,
+        language,
+        timezone,
+        notes,
+        attributes,
+    })
+}
+
+/// `PATCH /api/v1/contacts/{id}`.
+#[utoipa::path(patch, path = "/api/v1/contacts/{id}", tag = "conversations", params(("id" = i64, Path, description = "The contact")), request_body(content = Object, description = "Any of name, email, phone, language (ISO 639-1), timezone (IANA), notes (null clears), and attributes: {key: value or null} of the workspace's definitions"), responses((status = 200, description = "The contact as changed", body = ContactDetail), (status = 400, description = "A field is wrong; the message names it", body = crate::openapi::ErrorBody), (status = 404, description = "No such contact in this workspace", body = crate::openapi::ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<Map<String, Value>>,
+) -> ApiResult<Json<ContactDetail>> {
+    let ws = auth.workspace();
+    let definitions = state.store.attribute_definitions(ws).await?;
+    let change = check_change(&body, &definitions)?;
+    state
+        .store
+        .update_contact(ws, id, &change, state.now())
+        .await?;
+    get(State(state), auth, ApiPath(id)).await
+}
+
+/// `GET /api/v1/contact-attributes`: the workspace's attribute definitions.
+#[utoipa::path(get, path = "/api/v1/contact-attributes", tag = "conversations", responses((status = 200, description = "The definitions, by key", body = [AttributeDefinition])))]
+pub async fn definitions(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> ApiResult<Json<Vec<AttributeDefinition>>> {
+    Ok(Json(
+        state.store.attribute_definitions(auth.workspace()).await?,
+    ))
+}
+
+/// `POST /api/v1/contact-attributes`: defines (or renames and retypes) one.
+#[utoipa::path(post, path = "/api/v1/contact-attributes", tag = "conversations", request_body = AttributeDefinition, responses((status = 201, description = "Defined", body = AttributeDefinition), (status = 400, description = "A bad key, label or kind", body = crate::openapi::ErrorBody), (status = 403, description = "Not an admin", body = crate::openapi::ErrorBody)))]
+pub async fn define(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(mut definition): ApiJson<AttributeDefinition>,
+) -> ApiResult<impl IntoResponse> {
+    auth.require_admin()?;
+    rules::check_key(&definition.key).map_err(|e| ApiError::invalid(format!("key: {e}")))?;
+    definition.label = definition.label.trim().to_owned();
+    if definition.label.is_empty() || definition.label.chars().count() > 80 {
+        return Err(ApiError::invalid("label: 1 to 80 characters"));
+    }
+    if AttributeKind::parse(&definition.kind).is_none() {
+        return Err(ApiError::invalid(format!(
+            "kind: {:?} is not a kind; the kinds are text, number, date and link",
+            definition.kind
+        )));
+    }
+    state
+        .store
+        .define_attribute(auth.workspace(), &definition, state.now())
+        .await?;
+    Ok((StatusCode::CREATED, Json(definition)))
+}
+
+/// `DELETE /api/v1/contact-attributes/{key}`.
+#[utoipa::path(delete, path = "/api/v1/contact-attributes/{key}", tag = "conversations", params(("key" = String, Path, description = "The attribute's key")), responses((status = 204, description = "Removed; contacts keep their values"), (status = 404, description = "No such attribute", body = crate::openapi::ErrorBody)))]
+pub async fn undefine(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(key): ApiPath<String>,
+) -> ApiResult<StatusCode> {
+    auth.require_admin()?;
+    if state.store.remove_attribute(auth.workspace(), &key).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found("attribute"))
+    }
 }

@@ -42,7 +42,15 @@ pub fn router(state: AppState) -> Router {
         .route("/users/{id}/reset-password", post(admin::reset_password))
         .route("/users/{id}/routing", put(routing::put_member))
         .route("/me/away", put(routing::put_away))
-        .route("/contacts/{id}", get(contacts::get))
+        .route("/contacts/{id}", get(contacts::get).patch(contacts::update))
+        .route(
+            "/contact-attributes",
+            get(contacts::definitions).post(contacts::define),
+        )
+        .route(
+            "/contact-attributes/{key}",
+            axum::routing::delete(contacts::undefine),
+        )
         .route("/contacts/{id}/picture", get(contacts::picture))
         .route("/contacts/{id}/routing", put(routing::put_contact))
         .route(

@@ -31,3 +31,20 @@ ALTER TABLE contacts ADD COLUMN first_name TEXT;
 ALTER TABLE contacts ADD COLUMN last_name TEXT;
 ALTER TABLE contacts ADD COLUMN language TEXT;
 ALTER TABLE contacts ADD COLUMN language_source TEXT;
+
+-- What a person writes on the contact card.
+ALTER TABLE contacts ADD COLUMN email TEXT;
+ALTER TABLE contacts ADD COLUMN phone TEXT;
+ALTER TABLE contacts ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+
+-- The workspace's own typed attributes (an order number, a cart value, a plan);
+-- their values are kept in contacts.attributes under their key.
+CREATE TABLE contact_attribute_definitions (
+    workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+    key          TEXT NOT NULL,
+    label        TEXT NOT NULL,
+    -- text, number, date or link
+    kind         TEXT NOT NULL,
+    created_at   BIGINT NOT NULL,
+    PRIMARY KEY (workspace_id, key)
+);
