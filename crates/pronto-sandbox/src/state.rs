@@ -76,7 +76,8 @@ impl State {
     }
 
     pub fn customer(&mut self, page: &str, id: &str, name: &str) -> &mut Customer {
-        self.customers
+        let customer = self
+            .customers
             .entry((page.to_owned(), id.to_owned()))
             .or_insert_with(|| Customer {
                 name: name.to_owned(),
@@ -85,7 +86,12 @@ impl State {
                 utc_offset: None,
                 last_action: None,
                 history: Vec::new(),
-            })
+            });
+        // A customer first known without a name (their profile set first) learns it.
+        if customer.name.is_empty() {
+            customer.name = name.to_owned();
+        }
+        customer
     }
 
     /// Adds a message to a conversation, kept in time order.

@@ -377,6 +377,9 @@ if (document.body.dataset.page === "inbox") (() => {
       if (!label) return;
       Pronto.api("POST", "/conversations/" + openId + "/labels", { add: [label] })
         .then(() => refreshPane()).catch(() => {});
+    } else if (form.id === "contact-form") {
+      e.preventDefault();
+      saveContact(form).catch(() => {});
     } else if (form.id === "note-form") {
       e.preventDefault();
       const text = document.getElementById("note-text").value.trim();
@@ -385,6 +388,42 @@ if (document.body.dataset.page === "inbox") (() => {
         .then(() => refreshPane()).catch(() => {});
     }
   });
+
+  // The contact card's editor: the fields changed go (an emptied field clears
+  // it; an untouched language keeps where it came from); the server names a
+  // refused field ("email: ..."), which is marked where it is.
+  const saveContact = async (form) => {
+    const body = { attributes: {} };
+    form.querySelectorAll("input, textarea").forEach((input) => {
+      input.removeAttribute("aria-invalid");
+      const error = document.getElementById(input.getAttribute("aria-describedby"));
+      if (error) error.textContent = "";
+      const value = input.value.trim();
+      if (value === input.defaultValue.trim()) return;
+      if (input.name.startsWith("attributes.")) {
+        const key = input.name.slice("attributes.".length);
+        body.attributes[key] = value === "" ? null
+          : input.dataset.kind === "number" ? Number(value) : value;
+      } else {
+        body[input.name] = value === "" ? null : value;
+      }
+    });
+    try {
+      await Pronto.api("PATCH", "/contacts/" + form.dataset.contact, body);
+    } catch (err) {
+      const field = (err.message.match(/^([a-z_.]+): /) || [])[1];
+      const input = field && form.querySelector('[name="' + field + '"]');
+      if (input) {
+        input.setAttribute("aria-invalid", "true");
+        const error = document.getElementById(input.getAttribute("aria-describedby"));
+        if (error) error.textContent = err.message;
+        input.focus();
+      }
+      return;
+    }
+    Pronto.say("");
+    await Promise.all([refreshPane(), refreshList()]);
+  };
 
   // ---- navigation and shortcuts ----------------------------------------------------
   listEl.addEventListener("click", (e) => {

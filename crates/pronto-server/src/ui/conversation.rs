@@ -55,6 +55,8 @@ struct PaneData<'a> {
     away: Option<(Presence, i64, StatusSource)>,
     /// A WhatsApp channel's templates, when only a template may go.
     templates: Option<Vec<pronto_store::WhatsAppTemplate>>,
+    /// The workspace's contact attributes.
+    definitions: Vec<pronto_store::AttributeDefinition>,
 }
 
 /// The pane of conversation `id`.
@@ -73,6 +75,7 @@ pub async fn pane(
         .ok_or_else(|| ApiError::not_found("channel"))?;
     let contact = state.store.contact(ws, conversation.contact_id).await?;
     let identities = state.store.contact_identities(ws, contact.id).await?;
+    let definitions = state.store.attribute_definitions(ws).await?;
     // The latest page of each, as the API gives it: a conversation with
     // thousands of long notes stays a page of a reasonable size.
     let (messages, older_messages) = state
@@ -97,6 +100,7 @@ pub async fn pane(
     };
     let data = PaneData {
         templates,
+        definitions,
         conversation,
         channel,
         contact,
@@ -196,7 +200,7 @@ fn render(
                     }
                 }
                 aside.side id="side" {
-                    (contact_card(t, &d.contact, &d.identities, channels))
+                    (contact_card(t, &d.contact, &d.identities, channels, &d.definitions))
                     (window_card(t, d.window.as_ref(), now, d.channel.kind == pronto_store::ChannelKind::WhatsApp))
                     @if let Some(templates) = &d.templates {
                         (super::templates::picker(v, templates, d.contact.locale.as_deref().or(d.contact.language.as_deref())))
@@ -395,8 +399,17 @@ fn contact_card(
     contact: &Contact,
     identities: &[(i64, String)],
     channels: &[Channel],
+    definitions: &[pronto_store::AttributeDefinition],
 ) -> Markup {
     let i = &t.inbox;
+    let label_of = |key: &str| {
+        definitions
+            .iter()
+            .find(|d| d.key == key)
+            .map_or_else(|| key.to_owned(), |d| d.label.clone())
+    };
+    let is_link = |key: &str| definitions.iter().any(|d| d.key == key && d.kind == "link");
+    let f = &i.contact_fields;
     let attributes: Vec<(&String, &Value)> = contact
         .attributes
         .as_object()
@@ -470,10 +483,77 @@ fn contact_card(
                     dt { (fill(i.came_from, &[("source", "")]).trim_end_matches([' ', ':'])) }
                     dd { (referral_text(r)) }
                 }
-                @for (k, val) in attributes {
-                    dt { (k) }
-                    dd { (val.as_str().map_or_else(|| val.to_string(), str::to_owned)) }
+                @if let Some(email) = &contact.email {
+                    dt { (f[1]) }
+                    dd { (email) }
                 }
+                @if let Some(phone) = &contact.phone {
+                    dt { (f[2]) }
+                    dd { (phone) }
+                }
+                @for (k, val) in attributes {
+                    dt { (label_of(k)) }
+                    dd {
+                        @match val.as_str() {
+                            Some(url) if is_link(k) && (url.starts_with("https://") || url.starts_with("http://")) => {
+                                a href=(url) rel="noopener noreferrer nofollow" target="_blank" { (url) }
+                            }
+                            Some(text) => (text),
+                            None => (val.to_string()),
+                        }
+                    }
+                }
+            }
+            @if !contact.notes.is_empty() {
+                p.contact-notes { (contact.notes) }
+            }
+            (contact_form(t, contact, definitions))
+        }
+    }
+}
+
+/// The card's editor: it sends the changed card to `PATCH /api/v1/contacts/{id}`;
+/// a refused field is marked where it is.
+fn contact_form(
+    t: &Texts,
+    contact: &Contact,
+    definitions: &[pronto_store::AttributeDefinition],
+) -> Markup {
+    let i = &t.inbox;
+    let f = &i.contact_fields;
+    let value = |v: &Option<String>| v.clone().unwrap_or_default();
+    let fields: [(&str, &str, &str, String); 5] = [
+        ("name", f[0], "text", contact.name.clone()),
+        ("email", f[1], "email", value(&contact.email)),
+        ("phone", f[2], "tel", value(&contact.phone)),
+        ("language", f[3], "text", value(&contact.language)),
+        ("timezone", f[4], "text", value(&contact.timezone)),
+    ];
+    html! {
+        details.contact-edit {
+            summary { (i.edit_contact) }
+            form id="contact-form" data-contact=(contact.id) novalidate {
+                @for (name, label, kind, current) in &fields {
+                    @let id = format!("contact-{name}");
+                    label for=(id) { (label) }
+                    input id=(id) name=(name) type=(kind) value=(current)
+                        aria-describedby=(format!("{id}-error"))
+                        title=[(*name == "language").then_some(i.language_hint)];
+                    p.field-error id=(format!("{id}-error")) aria-live="polite" {}
+                }
+                @for d in definitions {
+                    @let id = format!("contact-attr-{}", d.key);
+                    @let kind = match d.kind.as_str() { "number" => "number", "date" => "date", "link" => "url", _ => "text" };
+                    @let current = contact.attributes.get(&d.key).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).unwrap_or_default();
+                    label for=(id) { (d.label) }
+                    input id=(id) name=(format!("attributes.{}", d.key)) type=(kind) step=[(kind == "number").then_some("any")]
+                        data-kind=(d.kind) value=(current) aria-describedby=(format!("{id}-error"));
+                    p.field-error id=(format!("{id}-error")) aria-live="polite" {}
+                }
+                label for="contact-notes" { (f[5]) }
+                textarea id="contact-notes" name="notes" rows="3" aria-describedby="contact-notes-error" { (contact.notes) }
+                p.field-error id="contact-notes-error" aria-live="polite" {}
+                button type="submit" { (i.save_contact) }
             }
         }
     }

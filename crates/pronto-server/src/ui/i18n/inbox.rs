@@ -116,6 +116,14 @@ pub struct Inbox {
     /// Where a contact's language was learnt: detected from their messages, given
     /// by their platform, set by a person.
     pub language_sources: [&'static str; 3],
+    /// Edit contact (the card's editor)
+    pub edit_contact: &'static str,
+    /// The editor's fields: name, email, phone, language, time zone, notes.
+    pub contact_fields: [&'static str; 6],
+    /// Two letters, as en or it
+    pub language_hint: &'static str,
+    /// Save
+    pub save_contact: &'static str,
     /// Messaging window
     pub window: &'static str,
     /// Open: {time} left of 24 hours
@@ -293,6 +301,10 @@ pub const EN: Inbox = Inbox {
     attributes: "Details",
     unknown: "not known",
     language_sources: ["detected", "from their profile", "set by the team"],
+    edit_contact: "Edit contact",
+    contact_fields: ["Name", "Email", "Phone", "Language", "Time zone", "Notes"],
+    language_hint: "Two letters, as en or it",
+    save_contact: "Save",
     window: "Messaging window",
     window_open: "Open: {time} left of 24 hours",
     window_closed: "Closed since {date}",
@@ -411,6 +423,17 @@ pub const FR: Inbox = Inbox {
     attributes: "Informations",
     unknown: "inconnu",
     language_sources: ["détectée", "selon son profil", "choisie par l'équipe"],
+    edit_contact: "Modifier le contact",
+    contact_fields: [
+        "Nom",
+        "E-mail",
+        "Téléphone",
+        "Langue",
+        "Fuseau horaire",
+        "Notes",
+    ],
+    language_hint: "Deux lettres, comme fr ou it",
+    save_contact: "Enregistrer",
     window: "Fenêtre de messagerie",
     window_open: "Ouverte : encore {time} sur 24 heures",
     window_closed: "Fermée depuis le {date}",
@@ -529,6 +552,10 @@ pub const IT: Inbox = Inbox {
     attributes: "Dettagli",
     unknown: "sconosciuto",
     language_sources: ["rilevata", "dal suo profilo", "scelta dal team"],
+    edit_contact: "Modifica contatto",
+    contact_fields: ["Nome", "Email", "Telefono", "Lingua", "Fuso orario", "Note"],
+    language_hint: "Due lettere, come it o fr",
+    save_contact: "Salva",
     window: "Finestra di messaggistica",
     window_open: "Aperta: ancora {time} su 24 ore",
     window_closed: "Chiusa dal {date}",
