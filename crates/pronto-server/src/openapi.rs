@@ -199,7 +199,7 @@ impl Modify for Security {
         admin::list_channels, admin::get_channel, admin::create_channel, admin::set_status,
         admin::dead_letters, admin::replace_token, admin::update_webchat, automation::get, automation::put,
         inbound::receive, responsiveness::get,
-        conversations::list, conversations::get, conversations::assign, conversations::move_to,
+        conversations::list, conversations::get, conversations::assign, conversations::move_to, conversations::snooze, conversations::unsnooze,
         conversations::labels, conversations::add_note, conversations::reply,
         conversations::typing, conversations::viewing, conversations::retry, comments::list, comments::private_reply,
         saved_replies::list, saved_replies::create, saved_replies::update, saved_replies::delete,

@@ -44,7 +44,11 @@ fn channel(row: &AnyRow) -> Result<Channel> {
 const CHANNEL_COLUMNS: &str = "id, workspace_id, kind, name, config, state";
 
 const CONVERSATION_COLUMNS: &str = "c.id, c.channel_id, c.contact_id, k.name AS contact_name, \
-     c.folder, c.assignee_id, c.priority, c.waiting_since, c.last_message_at, c.list_key";
+     c.folder, c.assignee_id, c.priority, c.waiting_since, c.last_message_at, c.list_key, \
+     c.snoozed_until";
+
+/// `snoozed_until` of a conversation snoozed until its customer writes.
+pub const SNOOZED_UNTIL_REPLY: Micros = i64::MAX;
 
 fn conversation(row: &AnyRow) -> Result<Conversation> {
     let folder: String = row.try_get("folder")?;
@@ -58,6 +62,12 @@ fn conversation(row: &AnyRow) -> Result<Conversation> {
         priority: row.try_get("priority")?,
         waiting_since: row.try_get("waiting_since")?,
         last_message_at: row.try_get("last_message_at")?,
+        snooze: row
+            .try_get::<Option<i64>, _>("snoozed_until")?
+            .map(|until| crate::model::Snooze {
+                until: (until != SNOOZED_UNTIL_REPLY).then_some(until),
+                until_reply: until == SNOOZED_UNTIL_REPLY,
+            }),
         labels: Vec::new(),
     })
 }
@@ -338,6 +348,15 @@ impl Store {
         if q.waiting {
             sql.push_str(" AND c.waiting_since IS NOT NULL");
         }
+        match q.snoozed {
+            Some((false, now)) => push(
+                &mut sql,
+                "(c.snoozed_until IS NULL OR c.snoozed_until <= ${0})",
+                vec![Bind::Int(now)],
+            ),
+            Some((true, now)) => push(&mut sql, "c.snoozed_until > ${0}", vec![Bind::Int(now)]),
+            None => {}
+        }
         if let Some(after) = q.after {
             push(
                 &mut sql,
@@ -450,6 +469,36 @@ impl Store {
             priority,
         };
         self.set_conversation_column(workspace_id, id, "priority", Some(priority), &event, now)
+            .await
+    }
+
+    /// Snoozes a conversation until `until`, or until the customer writes (`None`);
+    /// it leaves the inbox's list meanwhile.
+    pub async fn snooze(
+        &self,
+        workspace_id: i64,
+        id: i64,
+        until: Option<Micros>,
+        now: Micros,
+    ) -> Result<()> {
+        let event = LiveEvent::ConversationSnoozed {
+            conversation_id: id,
+            until,
+            until_reply: until.is_none(),
+        };
+        let value = until.unwrap_or(SNOOZED_UNTIL_REPLY);
+        self.set_conversation_column(workspace_id, id, "snoozed_until", Some(value), &event, now)
+            .await
+    }
+
+    /// Wakes a snoozed conversation.
+    pub async fn unsnooze(&self, workspace_id: i64, id: i64, now: Micros) -> Result<()> {
+        let event = LiveEvent::ConversationSnoozed {
+            conversation_id: id,
+            until: None,
+            until_reply: false,
+        };
+        self.set_conversation_column(workspace_id, id, "snoozed_until", None, &event, now)
             .await
     }
 

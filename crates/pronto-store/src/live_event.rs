@@ -79,6 +79,15 @@ live_events! {
         /// Its priority (higher first).
         priority: i64,
     },
+    /// A conversation was snoozed, or woken by a person.
+    "conversation.snoozed" => ConversationSnoozed {
+        /// The conversation.
+        conversation_id: i64,
+        /// Until when; none when woken or until the customer writes.
+        until: Option<Micros>,
+        /// Until the customer writes.
+        until_reply: bool,
+    },
     /// A conversation moved to another folder.
     "conversation.moved" => ConversationMoved {
         /// The conversation.

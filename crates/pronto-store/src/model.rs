@@ -199,6 +199,15 @@ impl Contact {
     }
 }
 
+/// A snoozed conversation's wake-up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Snooze {
+    /// Until when; none when until the customer writes.
+    pub until: Option<i64>,
+    /// Until the customer writes.
+    pub until_reply: bool,
+}
+
 /// One of a workspace's own contact attributes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AttributeDefinition {
@@ -252,6 +261,9 @@ pub struct Conversation {
     pub waiting_since: Option<i64>,
     /// The latest message.
     pub last_message_at: Option<i64>,
+    /// Whether, and until when, it is snoozed (it may have woken since: compare
+    /// with the time).
+    pub snooze: Option<Snooze>,
     /// Its labels, sorted.
     pub labels: Vec<String>,
 }
@@ -513,6 +525,8 @@ pub struct ConversationQuery {
     pub label: Option<String>,
     /// Only those waiting for a reply.
     pub waiting: bool,
+    /// `(false, now)`: leave out those snoozed at `now`; `(true, now)`: only them.
+    pub snoozed: Option<(bool, Micros)>,
     /// Continue after this position (from the previous page).
     pub after: Option<ListCursor>,
     /// At most this many.

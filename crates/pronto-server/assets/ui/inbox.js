@@ -350,6 +350,7 @@ if (document.body.dataset.page === "inbox") (() => {
     const a = el.dataset.action;
     if (a === "assign-me") await Pronto.api("POST", "/conversations/" + id + "/assign", { user_id: me.id });
     else if (a === "move") await Pronto.api("POST", "/conversations/" + id + "/move", { folder: el.dataset.folder });
+    else if (a === "unsnooze") await Pronto.api("DELETE", "/conversations/" + id + "/snooze");
     else if (a === "unlabel") await Pronto.api("POST", "/conversations/" + id + "/labels", { remove: [el.dataset.label] });
     else if (a === "retry") await Pronto.api("POST", "/messages/" + el.dataset.message + "/retry");
     else if (a === "status") {
@@ -377,6 +378,19 @@ if (document.body.dataset.page === "inbox") (() => {
       if (!label) return;
       Pronto.api("POST", "/conversations/" + openId + "/labels", { add: [label] })
         .then(() => refreshPane()).catch(() => {});
+    } else if (form.matches("form[data-action=snooze]")) {
+      e.preventDefault();
+      // The times are the agent's own: an hour from now, or tomorrow at 9:00 here.
+      const choice = form.choice.value;
+      let body = { until_reply: true };
+      if (choice !== "reply") {
+        const until = new Date();
+        if (choice === "tomorrow") { until.setDate(until.getDate() + 1); until.setHours(9, 0, 0, 0); }
+        else until.setTime(until.getTime() + (choice === "3h" ? 3 : 1) * 3600 * 1000);
+        body = { until: until.toISOString() };
+      }
+      Pronto.api("POST", "/conversations/" + openId + "/snooze", body)
+        .then(() => Promise.all([refreshPane(), refreshList()])).catch(() => {});
     } else if (form.id === "contact-form") {
       e.preventDefault();
       saveContact(form).catch(() => {});

@@ -47,6 +47,8 @@ pub struct ListParams {
     label: Option<String>,
     #[serde(default)]
     waiting: bool,
+    /// true: only the snoozed ones; false: leave them out; absent: all.
+    snoozed: Option<bool>,
     cursor: Option<String>,
     limit: Option<i64>,
 }
@@ -117,6 +119,7 @@ pub async fn list(
         channel: p.channel,
         label: p.label,
         waiting: p.waiting,
+        snoozed: p.snoozed.map(|only| (only, state.now())),
         after: p.cursor.as_deref().map(parse_cursor).transpose()?,
         limit,
     };
@@ -291,6 +294,60 @@ pub async fn move_to(
         .await?;
     state.after_change(auth.workspace(), c.channel_id);
     Ok(Json(c))
+}
+
+/// The request body: `until` a time, or `until_reply`.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct SnoozeBody {
+    /// Until when (RFC 3339, in the future).
+    until: Option<String>,
+    /// Until the customer writes.
+    #[serde(default)]
+    until_reply: bool,
+}
+
+/// `POST /api/v1/conversations/{id}/snooze`: out of the inbox until a time or until
+/// the customer writes (a customer's message wakes it either way).
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/snooze", tag = "conversations", params(("id" = i64, Path, description = "The conversation")), request_body = SnoozeBody, responses((status = 200, description = "The conversation", body = pronto_store::Conversation), (status = 400, description = "Neither or both of until and until_reply, or a time not in the future", body = crate::openapi::ErrorBody)))]
+pub async fn snooze(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<SnoozeBody>,
+) -> ApiResult<impl IntoResponse> {
+    let now = state.now();
+    let until = match (&body.until, body.until_reply) {
+        (Some(at), false) => {
+            let at = pronto_core::Timestamp::parse(at)
+                .map_err(|e| ApiError::invalid(format!("until: {e}")))?
+                .micros();
+            if at <= now {
+                return Err(ApiError::invalid("until: must be in the future"));
+            }
+            Some(at)
+        }
+        (None, true) => None,
+        _ => {
+            return Err(ApiError::invalid(
+                "give either until (a time) or until_reply: true",
+            ));
+        }
+    };
+    let ws = auth.workspace();
+    state.store.snooze(ws, id, until, now).await?;
+    Ok(Json(state.store.conversation(ws, id).await?))
+}
+
+/// `DELETE /api/v1/conversations/{id}/snooze`: back in the inbox now.
+#[utoipa::path(delete, path = "/api/v1/conversations/{id}/snooze", tag = "conversations", params(("id" = i64, Path, description = "The conversation")), responses((status = 200, description = "The conversation", body = pronto_store::Conversation)))]
+pub async fn unsnooze(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<impl IntoResponse> {
+    let ws = auth.workspace();
+    state.store.unsnooze(ws, id, state.now()).await?;
+    Ok(Json(state.store.conversation(ws, id).await?))
 }
 
 /// The request body.

@@ -81,6 +81,10 @@ pub fn router(state: AppState) -> Router {
         .route("/conversations/{id}", get(conversations::get))
         .route("/conversations/{id}/assign", post(conversations::assign))
         .route("/conversations/{id}/move", post(conversations::move_to))
+        .route(
+            "/conversations/{id}/snooze",
+            post(conversations::snooze).delete(conversations::unsnooze),
+        )
         .route("/conversations/{id}/labels", post(conversations::labels))
         .route("/conversations/{id}/notes", post(conversations::add_note))
         .route("/conversations/{id}/messages", post(conversations::reply))

@@ -246,6 +246,20 @@ fn actions(v: &Viewer, d: &PaneData<'_>, members: &[Member], now: i64) -> Markup
             @if c.folder.as_str() != "inbox" {
                 button type="button" data-action="move" data-folder="inbox" { (i.move_inbox) }
             }
+            @let snoozed = c.snooze.is_some_and(|s| s.until_reply || s.until.is_some_and(|u| u > now));
+            @if snoozed {
+                button type="button" data-action="unsnooze" { (i.unsnooze) }
+            } @else if c.folder.as_str() == "inbox" {
+                form.snooze data-action="snooze" {
+                    label.visually-hidden for="snooze-choice" { (i.snooze) }
+                    select id="snooze-choice" name="choice" {
+                        @for (value, text) in ["1h", "3h", "tomorrow", "reply"].iter().zip(i.snooze_choices) {
+                            option value=(value) { (text) }
+                        }
+                    }
+                    button type="submit" { (i.snooze_button) }
+                }
+            }
             div.labels {
                 span.visually-hidden { (i.labels) }
                 @for label in &c.labels {

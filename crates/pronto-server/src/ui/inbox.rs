@@ -39,7 +39,7 @@ pub struct ListParams {
 }
 
 /// The folders of the list, in menu order.
-const FOLDERS: [&str; 5] = ["inbox", "mine", "unassigned", "done", "spam"];
+const FOLDERS: [&str; 6] = ["inbox", "mine", "unassigned", "snoozed", "done", "spam"];
 
 impl ListParams {
     fn folder(&self) -> &'static str {
@@ -71,6 +71,7 @@ fn folder_label(t: &Texts, f: &str) -> &'static str {
         "unassigned" => i.folder_unassigned,
         "done" => i.folder_done,
         "spam" => i.folder_spam,
+        "snoozed" => i.folder_snoozed,
         _ => i.folder_inbox,
     }
 }
@@ -99,9 +100,13 @@ pub async fn list_data(state: &AppState, v: &Viewer, p: &ListParams) -> ApiResul
         limit: PAGE + 1,
         ..Default::default()
     };
+    // The inbox's views leave out what is snoozed; "snoozed" lists only that.
+    let now = state.now();
+    q.snoozed = Some((folder == "snoozed", now));
     match folder {
         "mine" => q.assignee = Some(v.user.id),
         "unassigned" => q.unassigned = true,
+        "done" | "spam" => q.snoozed = None,
         _ => {}
     }
     if let Some(after) = p.after {
@@ -299,6 +304,16 @@ pub fn list(
                             }
                             @for label in &c.labels {
                                 " " span.label { (label) }
+                            }
+                            @if c.priority > 0 {
+                                " " span.priority { (fill(i.priority, &[("n", &c.priority.to_string())])) }
+                            }
+                            @match c.snooze {
+                                Some(s) if s.until_reply => { " " span.snoozed { (i.snoozed_until_reply) } }
+                                Some(s) if s.until.is_some_and(|u| u > now) => {
+                                    " " span.snoozed { (fill(i.snoozed_until, &[("date", &super::format::instant(s.until.unwrap_or_default()))])) }
+                                }
+                                _ => {}
                             }
                         }
                     }

@@ -98,6 +98,9 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
                 .await,
             b.post(&format!("{c}/move"), json!({"folder": "spam"}))
                 .await,
+            b.post(&format!("{c}/snooze"), json!({"until_reply": true}))
+                .await,
+            b.delete(&format!("{c}/snooze")).await,
             b.post(&format!("{c}/labels"), json!({"add": ["x"]})).await,
             b.post(
                 &format!("{c}/messages"),

@@ -24,6 +24,7 @@ mod routing;
 mod sandbox;
 mod send_side;
 mod settings_ui;
+mod snooze;
 mod support;
 mod ui;
 mod webchat;

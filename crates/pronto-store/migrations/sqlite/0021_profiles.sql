@@ -48,3 +48,7 @@ CREATE TABLE contact_attribute_definitions (
     created_at   BIGINT NOT NULL,
     PRIMARY KEY (workspace_id, key)
 );
+
+-- A conversation snoozed until a time (out of the inbox's list until then), or
+-- until the customer writes (the largest value); a customer's message wakes it.
+ALTER TABLE conversations ADD COLUMN snoozed_until BIGINT;

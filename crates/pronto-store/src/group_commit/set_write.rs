@@ -110,6 +110,8 @@ struct Conversation {
     waiting: Option<Micros>,
     last: Option<Micros>,
     touched: bool,
+    /// A customer wrote: a snoozed conversation wakes.
+    wake: bool,
 }
 
 /// A customer of a channel, as far as the batch knows them.
@@ -187,6 +189,7 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
                         waiting: row.try_get("waiting_since")?,
                         last: row.try_get("last_message_at")?,
                         touched: false,
+                        wake: false,
                     }),
                     None => None,
                 };
@@ -268,6 +271,7 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
                 waiting: None,
                 last: None,
                 touched: false,
+                wake: false,
                 }
             }
         };
@@ -276,6 +280,7 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
         match m.author {
             MessageAuthor::Customer => {
                 conversation.waiting = Some(conversation.waiting.map_or(m.at, |w| w.min(m.at)));
+                conversation.wake = true;
             }
             // A person's or a bot's message answers the customer.
             MessageAuthor::Agent | MessageAuthor::Bot => conversation.waiting = None,
@@ -356,7 +361,8 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
                 .bind(c.waiting)
                 .bind(c.last)
                 .bind(list_key(c.folder, c.waiting, c.last))
-                .bind(c.folder.as_str());
+                .bind(c.folder.as_str())
+                .bind(i64::from(c.wake));
         }
         q.execute(&mut **tx).await?;
     }
@@ -438,10 +444,11 @@ static INSERT: Forms = Forms::new(|n| {
 
 static UPDATE: Forms = Forms::new(|n| {
     format!(
-        "WITH v (id, waiting_since, last_message_at, list_key, folder) AS (VALUES {})
+        "WITH v (id, waiting_since, last_message_at, list_key, folder, wake) AS (VALUES {})
          UPDATE conversations SET waiting_since = v.waiting_since,
-                last_message_at = v.last_message_at, list_key = v.list_key, folder = v.folder
+                last_message_at = v.last_message_at, list_key = v.list_key, folder = v.folder,
+                snoozed_until = CASE WHEN v.wake = 1 THEN NULL ELSE conversations.snoozed_until END
          FROM v WHERE conversations.id = v.id",
-        params(n, 5, 1)
+        params(n, 6, 1)
     )
 });

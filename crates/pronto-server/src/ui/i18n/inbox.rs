@@ -19,6 +19,23 @@ pub struct Inbox {
     pub folder_done: &'static str,
     /// Spam
     pub folder_spam: &'static str,
+    /// Snoozed
+    pub folder_snoozed: &'static str,
+    /// Snooze (the control's label)
+    pub snooze: &'static str,
+    /// The snooze choices: 1 hour, 3 hours, tomorrow morning, until the customer
+    /// writes.
+    pub snooze_choices: [&'static str; 4],
+    /// Snooze (the button)
+    pub snooze_button: &'static str,
+    /// Wake up
+    pub unsnooze: &'static str,
+    /// Snoozed until {date} (on rows)
+    pub snoozed_until: &'static str,
+    /// Snoozed until the customer writes (on rows)
+    pub snoozed_until_reply: &'static str,
+    /// Priority {n} (on rows)
+    pub priority: &'static str,
     /// Conversations
     pub list_label: &'static str,
     /// No conversations here.
@@ -253,6 +270,19 @@ pub const EN: Inbox = Inbox {
     folder_unassigned: "Unassigned",
     folder_done: "Done",
     folder_spam: "Spam",
+    folder_snoozed: "Snoozed",
+    snooze: "Snooze",
+    snooze_choices: [
+        "1 hour",
+        "3 hours",
+        "Tomorrow 9:00",
+        "Until the customer writes",
+    ],
+    snooze_button: "Snooze",
+    unsnooze: "Wake up",
+    snoozed_until: "Snoozed until {date}",
+    snoozed_until_reply: "Snoozed until the customer writes",
+    priority: "Priority {n}",
     list_label: "Conversations",
     empty_list: "No conversations here.",
     more: "Show more",
@@ -375,6 +405,19 @@ pub const FR: Inbox = Inbox {
     folder_unassigned: "Non attribuées",
     folder_done: "Traitées",
     folder_spam: "Indésirables",
+    folder_snoozed: "En pause",
+    snooze: "Mettre en pause",
+    snooze_choices: [
+        "1 heure",
+        "3 heures",
+        "Demain 9 h",
+        "Jusqu'à ce que le client écrive",
+    ],
+    snooze_button: "Mettre en pause",
+    unsnooze: "Réveiller",
+    snoozed_until: "En pause jusqu'au {date}",
+    snoozed_until_reply: "En pause jusqu'à ce que le client écrive",
+    priority: "Priorité {n}",
     list_label: "Conversations",
     empty_list: "Aucune conversation ici.",
     more: "Afficher plus",
@@ -504,6 +547,19 @@ pub const IT: Inbox = Inbox {
     folder_unassigned: "Non assegnate",
     folder_done: "Completate",
     folder_spam: "Spam",
+    folder_snoozed: "In pausa",
+    snooze: "Metti in pausa",
+    snooze_choices: [
+        "1 ora",
+        "3 ore",
+        "Domani alle 9",
+        "Finché il cliente scrive",
+    ],
+    snooze_button: "Metti in pausa",
+    unsnooze: "Riattiva",
+    snoozed_until: "In pausa fino a {date}",
+    snoozed_until_reply: "In pausa finché il cliente scrive",
+    priority: "Priorità {n}",
     list_label: "Conversazioni",
     empty_list: "Nessuna conversazione qui.",
     more: "Mostra altre",
