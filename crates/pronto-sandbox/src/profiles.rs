@@ -45,11 +45,8 @@ pub(crate) fn profile(s: &State, call: &Call<'_>) -> Option<Result<Value, GraphE
             ("first_name", some(first)),
             ("last_name", some(last)),
             ("profile_pic", json!(picture)),
-            (
-                "locale",
-                some(customer.locale.as_deref().unwrap_or("en_US")),
-            ),
-            ("timezone", json!(customer.utc_offset.unwrap_or(1))),
+            ("locale", some(customer.locale.as_deref().unwrap_or(""))),
+            ("timezone", json!(customer.utc_offset)),
             ("name", some(name)),
         ],
         Platform::Instagram => [

@@ -253,7 +253,7 @@ fn actions(v: &Viewer, d: &PaneData<'_>, members: &[Member], now: i64) -> Markup
                 form.snooze data-action="snooze" {
                     label.visually-hidden for="snooze-choice" { (i.snooze) }
                     select id="snooze-choice" name="choice" {
-                        @for (value, text) in ["1h", "3h", "tomorrow", "reply"].iter().zip(i.snooze_choices) {
+                        @for (value, text) in [("1h", i.snooze_1h), ("3h", i.snooze_3h), ("tomorrow", i.snooze_tomorrow), ("reply", i.snooze_reply)] {
                             option value=(value) { (text) }
                         }
                     }
@@ -423,7 +423,6 @@ fn contact_card(
             .map_or_else(|| key.to_owned(), |d| d.label.clone())
     };
     let is_link = |key: &str| definitions.iter().any(|d| d.key == key && d.kind == "link");
-    let f = &i.contact_fields;
     let attributes: Vec<(&String, &Value)> = contact
         .attributes
         .as_object()
@@ -460,9 +459,9 @@ fn contact_card(
                         (Some(language), _) => {
                             (language)
                             @let source = match contact.language_source.as_deref() {
-                                Some("detected") => Some(i.language_sources[0]),
-                                Some("platform") => Some(i.language_sources[1]),
-                                Some("agent") => Some(i.language_sources[2]),
+                                Some("detected") => Some(i.language_detected),
+                                Some("platform") => Some(i.language_platform),
+                                Some("agent") => Some(i.language_agent),
                                 _ => None,
                             };
                             @if let Some(source) = source { " (" (source) ")" }
@@ -498,11 +497,11 @@ fn contact_card(
                     dd { (referral_text(r)) }
                 }
                 @if let Some(email) = &contact.email {
-                    dt { (f[1]) }
+                    dt { (i.field_email) }
                     dd { (email) }
                 }
                 @if let Some(phone) = &contact.phone {
-                    dt { (f[2]) }
+                    dt { (i.field_phone) }
                     dd { (phone) }
                 }
                 @for (k, val) in attributes {
@@ -534,14 +533,23 @@ fn contact_form(
     definitions: &[pronto_store::AttributeDefinition],
 ) -> Markup {
     let i = &t.inbox;
-    let f = &i.contact_fields;
     let value = |v: &Option<String>| v.clone().unwrap_or_default();
     let fields: [(&str, &str, &str, String); 5] = [
-        ("name", f[0], "text", contact.name.clone()),
-        ("email", f[1], "email", value(&contact.email)),
-        ("phone", f[2], "tel", value(&contact.phone)),
-        ("language", f[3], "text", value(&contact.language)),
-        ("timezone", f[4], "text", value(&contact.timezone)),
+        ("name", i.field_name, "text", contact.name.clone()),
+        ("email", i.field_email, "email", value(&contact.email)),
+        ("phone", i.field_phone, "tel", value(&contact.phone)),
+        (
+            "language",
+            i.field_language,
+            "text",
+            value(&contact.language),
+        ),
+        (
+            "timezone",
+            i.field_timezone,
+            "text",
+            value(&contact.timezone),
+        ),
     ];
     html! {
         details.contact-edit {
@@ -564,7 +572,7 @@ fn contact_form(
                         data-kind=(d.kind) value=(current) aria-describedby=(format!("{id}-error"));
                     p.field-error id=(format!("{id}-error")) aria-live="polite" {}
                 }
-                label for="contact-notes" { (f[5]) }
+                label for="contact-notes" { (i.field_notes) }
                 textarea id="contact-notes" name="notes" rows="3" aria-describedby="contact-notes-error" { (contact.notes) }
                 p.field-error id="contact-notes-error" aria-live="polite" {}
                 button type="submit" { (i.save_contact) }

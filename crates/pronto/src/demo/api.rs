@@ -68,6 +68,10 @@ impl Api {
         self.call(Method::PUT, path, Some(body)).await
     }
 
+    pub async fn patch(&self, path: &str, body: Value) -> anyhow::Result<Value> {
+        self.call(Method::PATCH, path, Some(body)).await
+    }
+
     /// One request; a refusal becomes an error with Pronto's message.
     async fn call(&self, method: Method, path: &str, body: Option<Value>) -> anyhow::Result<Value> {
         let mut request = self

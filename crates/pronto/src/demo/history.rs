@@ -45,8 +45,11 @@ pub async fn load(
             (id, rng.pick(first_names(lang)).to_string(), lang)
         })
         .collect();
-    for (id, name, _) in &customers {
+    for (id, name, lang) in &customers {
         sandbox.add_customer(&page.id, id, name);
+        // Their profile's locale, as Messenger gives it (Instagram gives none).
+        let locale = format!("{}_{}", lang.code(), lang.code().to_ascii_uppercase());
+        sandbox.set_customer_profile(&page.id, id, Some(&locale), None, Some(1));
     }
     for _ in 0..conversations {
         let (id, name, lang) = rng.pick(&customers).clone();

@@ -263,15 +263,27 @@ pub fn automation() -> Value {
         "instant_reply": {
             "enabled": true,
             "text": "Hi {first_name}! Thanks for your message, a person from the team answers in {wait}.",
+            "translations": {
+                "fr": "Bonjour {first_name} ! Merci pour votre message, une personne de l'équipe répond d'ici {wait}.",
+                "it": "Ciao {first_name}! Grazie del messaggio, una persona del team risponde entro {wait}.",
+            },
         },
         "away_message": {
             "enabled": true,
             "text": "Hi {first_name}, the shop is closed right now. We are back {back_at}.",
+            "translations": {
+                "fr": "Bonjour {first_name}, la boutique est fermée pour le moment. Nous revenons {back_at}.",
+                "it": "Ciao {first_name}, il negozio è chiuso in questo momento. Torniamo {back_at}.",
+            },
         },
         "keyword_replies": {
             "rules": [{
                 "keywords": ["opening hours", "horaires", "orari"],
                 "reply": "Our opening hours today: {hours}.",
+                "translations": {
+                    "fr": "Nos horaires aujourd'hui : {hours}.",
+                    "it": "I nostri orari di oggi: {hours}.",
+                },
             }],
             "limit_per_conversation": 2,
         },

@@ -23,9 +23,14 @@ pub struct Inbox {
     pub folder_snoozed: &'static str,
     /// Snooze (the control's label)
     pub snooze: &'static str,
-    /// The snooze choices: 1 hour, 3 hours, tomorrow morning, until the customer
-    /// writes.
-    pub snooze_choices: [&'static str; 4],
+    /// 1 hour
+    pub snooze_1h: &'static str,
+    /// 3 hours
+    pub snooze_3h: &'static str,
+    /// Tomorrow 9:00
+    pub snooze_tomorrow: &'static str,
+    /// Until the customer writes
+    pub snooze_reply: &'static str,
     /// Snooze (the button)
     pub snooze_button: &'static str,
     /// Wake up
@@ -130,13 +135,26 @@ pub struct Inbox {
     pub attributes: &'static str,
     /// not known
     pub unknown: &'static str,
-    /// Where a contact's language was learnt: detected from their messages, given
-    /// by their platform, set by a person.
-    pub language_sources: [&'static str; 3],
+    /// Language learnt from their messages
+    pub language_detected: &'static str,
+    /// Language from their profile
+    pub language_platform: &'static str,
+    /// Language set by the team
+    pub language_agent: &'static str,
     /// Edit contact (the card's editor)
     pub edit_contact: &'static str,
-    /// The editor's fields: name, email, phone, language, time zone, notes.
-    pub contact_fields: [&'static str; 6],
+    /// Name
+    pub field_name: &'static str,
+    /// Email
+    pub field_email: &'static str,
+    /// Phone
+    pub field_phone: &'static str,
+    /// Language
+    pub field_language: &'static str,
+    /// Time zone
+    pub field_timezone: &'static str,
+    /// Notes
+    pub field_notes: &'static str,
     /// Two letters, as en or it
     pub language_hint: &'static str,
     /// Save
@@ -272,12 +290,10 @@ pub const EN: Inbox = Inbox {
     folder_spam: "Spam",
     folder_snoozed: "Snoozed",
     snooze: "Snooze",
-    snooze_choices: [
-        "1 hour",
-        "3 hours",
-        "Tomorrow 9:00",
-        "Until the customer writes",
-    ],
+    snooze_1h: "1 hour",
+    snooze_3h: "3 hours",
+    snooze_tomorrow: "Tomorrow 9:00",
+    snooze_reply: "Until the customer writes",
     snooze_button: "Snooze",
     unsnooze: "Wake up",
     snoozed_until: "Snoozed until {date}",
@@ -330,9 +346,16 @@ pub const EN: Inbox = Inbox {
     browser_language: "Browser language",
     attributes: "Details",
     unknown: "not known",
-    language_sources: ["detected", "from their profile", "set by the team"],
+    language_detected: "detected",
+    language_platform: "from their profile",
+    language_agent: "set by the team",
     edit_contact: "Edit contact",
-    contact_fields: ["Name", "Email", "Phone", "Language", "Time zone", "Notes"],
+    field_name: "Name",
+    field_email: "Email",
+    field_phone: "Phone",
+    field_language: "Language",
+    field_timezone: "Time zone",
+    field_notes: "Notes",
     language_hint: "Two letters, as en or it",
     save_contact: "Save",
     window: "Messaging window",
@@ -407,12 +430,10 @@ pub const FR: Inbox = Inbox {
     folder_spam: "Indésirables",
     folder_snoozed: "En pause",
     snooze: "Mettre en pause",
-    snooze_choices: [
-        "1 heure",
-        "3 heures",
-        "Demain 9 h",
-        "Jusqu'à ce que le client écrive",
-    ],
+    snooze_1h: "1 heure",
+    snooze_3h: "3 heures",
+    snooze_tomorrow: "Demain 9 h",
+    snooze_reply: "Jusqu'à ce que le client écrive",
     snooze_button: "Mettre en pause",
     unsnooze: "Réveiller",
     snoozed_until: "En pause jusqu'au {date}",
@@ -465,16 +486,16 @@ pub const FR: Inbox = Inbox {
     browser_language: "Langue du navigateur",
     attributes: "Informations",
     unknown: "inconnu",
-    language_sources: ["détectée", "selon son profil", "choisie par l'équipe"],
+    language_detected: "détectée",
+    language_platform: "selon son profil",
+    language_agent: "choisie par l'équipe",
     edit_contact: "Modifier le contact",
-    contact_fields: [
-        "Nom",
-        "E-mail",
-        "Téléphone",
-        "Langue",
-        "Fuseau horaire",
-        "Notes",
-    ],
+    field_name: "Nom",
+    field_email: "E-mail",
+    field_phone: "Téléphone",
+    field_language: "Langue",
+    field_timezone: "Fuseau horaire",
+    field_notes: "Notes",
     language_hint: "Deux lettres, comme fr ou it",
     save_contact: "Enregistrer",
     window: "Fenêtre de messagerie",
@@ -549,12 +570,10 @@ pub const IT: Inbox = Inbox {
     folder_spam: "Spam",
     folder_snoozed: "In pausa",
     snooze: "Metti in pausa",
-    snooze_choices: [
-        "1 ora",
-        "3 ore",
-        "Domani alle 9",
-        "Finché il cliente scrive",
-    ],
+    snooze_1h: "1 ora",
+    snooze_3h: "3 ore",
+    snooze_tomorrow: "Domani alle 9",
+    snooze_reply: "Finché il cliente scrive",
     snooze_button: "Metti in pausa",
     unsnooze: "Riattiva",
     snoozed_until: "In pausa fino a {date}",
@@ -607,9 +626,16 @@ pub const IT: Inbox = Inbox {
     browser_language: "Lingua del browser",
     attributes: "Dettagli",
     unknown: "sconosciuto",
-    language_sources: ["rilevata", "dal suo profilo", "scelta dal team"],
+    language_detected: "rilevata",
+    language_platform: "dal suo profilo",
+    language_agent: "scelta dal team",
     edit_contact: "Modifica contatto",
-    contact_fields: ["Nome", "Email", "Telefono", "Lingua", "Fuso orario", "Note"],
+    field_name: "Nome",
+    field_email: "Email",
+    field_phone: "Telefono",
+    field_language: "Lingua",
+    field_timezone: "Fuso orario",
+    field_notes: "Note",
     language_hint: "Due lettere, come it o fr",
     save_contact: "Salva",
     window: "Finestra di messaggistica",
