@@ -209,7 +209,7 @@ impl Modify for Security {
         crate::routes::rules::list, crate::routes::rules::create, crate::routes::rules::update, crate::routes::rules::delete,
         routing::get_channel, routing::put_channel, routing::put_member, routing::put_away,
         routing::put_contact, routing::assignments,
-        templates::list, templates::sync, media::get, contacts::get, contacts::picture, contacts::update, contacts::definitions, contacts::define, contacts::undefine,
+        templates::list, templates::sync, media::get, contacts::get, contacts::picture, contacts::update, contacts::definitions, contacts::define, contacts::undefine, contacts::merge,
     ),
     modifiers(&Security),
     security(("token" = []), ("session" = [])),

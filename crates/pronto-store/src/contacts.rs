@@ -1,5 +1,6 @@
 //! Changes to contacts beyond their messages: the language learnt from what they
-//! write, the card a person edits, and the workspace's attribute definitions.
+//! write, the card a person edits, two contacts of one person merged, and the
+//! workspace's attribute definitions.
 //! Values are checked by the caller (`pronto_core::contact`); here they are written
 //! with a `contact.updated` event.
 
@@ -170,5 +171,142 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() > 0)
+    }
+
+    /// Merges contact `from` into `into` (one person known twice, say on Messenger
+    /// and on the web chat): `from`'s channels, conversations, comments and profile
+    /// become `into`'s; what `into` lacks (name, email, phone, language, time zone,
+    /// locale, attributes) is taken from `from`, notes are put together; `from` is
+    /// deleted. Refused when both are known on one channel: a channel has one
+    /// conversation a person.
+    pub async fn merge_contacts(
+        &self,
+        workspace_id: i64,
+        into: i64,
+        from: i64,
+        now: Micros,
+    ) -> Result<()> {
+        if into == from {
+            return Err(StoreError::Conflict(
+                "a contact cannot be merged into itself".into(),
+            ));
+        }
+        let mut tx = self.write_tx().await?;
+        let found: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM contacts WHERE workspace_id = $1 AND id IN ($2, $3)",
+        )
+        .bind(workspace_id)
+        .bind(into)
+        .bind(from)
+        .fetch_one(&mut *tx)
+        .await?;
+        if found != 2 {
+            return Err(StoreError::NotFound("contact"));
+        }
+        let shared: Option<i64> = sqlx::query_scalar(
+            "SELECT a.channel_id FROM contact_identities a
+             JOIN contact_identities b ON b.channel_id = a.channel_id
+             WHERE a.contact_id = $1 AND b.contact_id = $2 LIMIT 1",
+        )
+        .bind(into)
+        .bind(from)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(channel) = shared {
+            return Err(StoreError::Conflict(format!(
+                "both contacts are known on channel {channel}, where each has their own conversation; they are kept apart"
+            )));
+        }
+        for table in ["contact_identities", "conversations", "comments"] {
+            sqlx::query(&format!(
+                "UPDATE {table} SET contact_id = $1 WHERE contact_id = $2"
+            ))
+            .bind(into)
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
+        }
+        // The profile follows when `into` has none; else `from`'s is dropped.
+        sqlx::query(
+            "UPDATE contact_profiles SET contact_id = $1 WHERE contact_id = $2
+               AND NOT EXISTS (SELECT 1 FROM contact_profiles WHERE contact_id = $1)",
+        )
+        .bind(into)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM contact_profiles WHERE contact_id = $1")
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
+        let read = |id: i64| {
+            sqlx::query(
+                "SELECT name, first_name, last_name, email, phone, language, language_source,
+                        timezone, locale, notes, attributes, vip FROM contacts WHERE id = $1",
+            )
+            .bind(id)
+        };
+        let a = read(into).fetch_one(&mut *tx).await?;
+        let b = read(from).fetch_one(&mut *tx).await?;
+        let text = |row: &sqlx::any::AnyRow, c: &str| -> Result<Option<String>> {
+            Ok(row
+                .try_get::<Option<String>, _>(c)?
+                .filter(|v| !v.is_empty()))
+        };
+        let pick = |c: &str| -> Result<Option<String>> { Ok(text(&a, c)?.or(text(&b, c)?)) };
+        let (language, language_source) = match text(&a, "language")? {
+            Some(l) => (Some(l), text(&a, "language_source")?),
+            None => (text(&b, "language")?, text(&b, "language_source")?),
+        };
+        let notes = [text(&a, "notes")?, text(&b, "notes")?]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let mut attributes: Value =
+            serde_json::from_str(&a.try_get::<String, _>("attributes")?).unwrap_or_default();
+        let theirs: Value =
+            serde_json::from_str(&b.try_get::<String, _>("attributes")?).unwrap_or_default();
+        if !attributes.is_object() {
+            attributes = json!({});
+        }
+        if let (Some(mine), Some(theirs)) = (attributes.as_object_mut(), theirs.as_object()) {
+            for (k, v) in theirs {
+                mine.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+        let vip = a.try_get::<i64, _>("vip")?.max(b.try_get::<i64, _>("vip")?);
+        sqlx::query(
+            "UPDATE contacts SET name = $1, first_name = $2, last_name = $3, email = $4,
+                 phone = $5, language = $6, language_source = $7, timezone = $8, locale = $9,
+                 notes = $10, attributes = $11, vip = $12
+             WHERE id = $13",
+        )
+        .bind(pick("name")?.unwrap_or_default())
+        .bind(pick("first_name")?)
+        .bind(pick("last_name")?)
+        .bind(pick("email")?)
+        .bind(pick("phone")?)
+        .bind(language)
+        .bind(language_source)
+        .bind(pick("timezone")?)
+        .bind(pick("locale")?)
+        .bind(notes)
+        .bind(attributes.to_string())
+        .bind(vip)
+        .bind(into)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM contacts WHERE id = $1")
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
+        let event = LiveEvent::ContactUpdated {
+            contact_id: into,
+            attributes,
+        };
+        tx.emit(workspace_id, &event, now);
+        tx.commit().await?;
+        Ok(())
     }
 }

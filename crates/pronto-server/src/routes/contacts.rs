@@ -255,3 +255,25 @@ pub async fn undefine(
         Err(ApiError::not_found("attribute"))
     }
 }
+
+/// The request body: the contact merged into this one.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct MergeBody {
+    /// The contact to merge in (it is deleted).
+    from: i64,
+}
+
+/// `POST /api/v1/contacts/{id}/merge`: one person known twice becomes one contact.
+#[utoipa::path(post, path = "/api/v1/contacts/{id}/merge", tag = "conversations", params(("id" = i64, Path, description = "The contact that stays")), request_body = MergeBody, responses((status = 200, description = "The merged contact: the other's channels, conversations and comments are its own; what it lacked is taken from the other; the other is deleted", body = ContactDetail), (status = 404, description = "Either contact is not in this workspace", body = crate::openapi::ErrorBody), (status = 409, description = "Both are known on one channel (each keeps their conversation there), or the same contact", body = crate::openapi::ErrorBody)))]
+pub async fn merge(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<MergeBody>,
+) -> ApiResult<Json<ContactDetail>> {
+    state
+        .store
+        .merge_contacts(auth.workspace(), id, body.from, state.now())
+        .await?;
+    get(State(state), auth, ApiPath(id)).await
+}

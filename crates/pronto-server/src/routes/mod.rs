@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
             axum::routing::delete(contacts::undefine),
         )
         .route("/contacts/{id}/picture", get(contacts::picture))
+        .route("/contacts/{id}/merge", post(contacts::merge))
         .route("/contacts/{id}/routing", put(routing::put_contact))
         .route(
             "/channels/{id}/routing",

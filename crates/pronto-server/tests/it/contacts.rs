@@ -148,3 +148,99 @@ async fn a_contact_card_is_edited_with_typed_attributes_and_clear_errors() {
         app.stop().await;
     }
 }
+
+/// One person on two channels becomes one contact: both conversations are theirs,
+/// what one card lacked comes from the other, and later messages find them.
+#[tokio::test]
+async fn two_contacts_of_one_person_are_merged() {
+    for db in testing::backends().await {
+        let app = TestApp::start(db.url.clone(), Some(db), false).await;
+        let admin = app.admin().await;
+        let site = Receiver::spawn(vec![]).await;
+        let shop = Receiver::spawn(vec![]).await;
+        let web = api_channel(&admin, &site).await;
+        let app_channel = api_channel(&admin, &shop).await;
+        let contact_of = |m: serde_json::Value| {
+            let admin = admin.clone();
+            async move {
+                let (_, d) = admin
+                    .get(&format!("/api/v1/conversations/{}", m["conversation_id"]))
+                    .await;
+                d["contact"]["id"].as_i64().unwrap()
+            }
+        };
+        let (_, m1) = customer_says(&admin, web, "ana-web", "w1", "Hello from the site").await;
+        let (_, m2) =
+            customer_says(&admin, app_channel, "ana-app", "a1", "Hello from the app").await;
+        let (_, m3) = customer_says(&admin, web, "bo-web", "w2", "I am someone else").await;
+        let (ana, ana_too, bo) = (
+            contact_of(m1.clone()).await,
+            contact_of(m2.clone()).await,
+            contact_of(m3).await,
+        );
+        let patch = |id: i64, body: serde_json::Value| {
+            let admin = admin.clone();
+            async move {
+                let (status, b) = admin
+                    .send(
+                        admin
+                            .request(reqwest::Method::PATCH, &format!("/api/v1/contacts/{id}"))
+                            .json(&body),
+                    )
+                    .await;
+                assert_eq!(status, StatusCode::OK, "{b}");
+            }
+        };
+        patch(ana, json!({"notes": "Site customer."})).await;
+        patch(
+            ana_too,
+            json!({"email": "ana@example.test", "notes": "App customer."}),
+        )
+        .await;
+
+        // Two contacts known on the same channel stay apart; so does a contact and itself.
+        let (status, body) = admin
+            .post(
+                &format!("/api/v1/contacts/{ana}/merge"),
+                json!({"from": bo}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("channel {web}")),
+            "{body}"
+        );
+        let (status, _) = admin
+            .post(
+                &format!("/api/v1/contacts/{ana}/merge"),
+                json!({"from": ana}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+
+        let (status, merged) = admin
+            .post(
+                &format!("/api/v1/contacts/{ana}/merge"),
+                json!({"from": ana_too}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{merged}");
+        assert_eq!(merged["email"], "ana@example.test");
+        assert_eq!(merged["notes"], "Site customer.\n\nApp customer.");
+        let (status, _) = admin.get(&format!("/api/v1/contacts/{ana_too}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "the other contact is gone");
+        for m in [&m1, &m2] {
+            let (_, d) = admin
+                .get(&format!("/api/v1/conversations/{}", m["conversation_id"]))
+                .await;
+            assert_eq!(d["contact"]["id"], ana, "{d}");
+        }
+        // Her next message on the app lands in the same conversation, hers.
+        let (_, m4) = customer_says(&admin, app_channel, "ana-app", "a2", "Still me").await;
+        assert_eq!(m4["conversation_id"], m2["conversation_id"]);
+        app.stop().await;
+    }
+}
