@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod automation;
 pub mod channel;
 pub mod daily;
+pub mod email;
 pub mod event;
 pub mod forecast;
 pub mod hours;

@@ -7,8 +7,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::routes::{
-    admin, automation, comments, conversations, events, health, inbound, media, responsiveness,
-    routing, saved_replies, session, templates,
+    admin, automation, comments, conversations, email, events, health, inbound, media,
+    responsiveness, routing, saved_replies, session, templates,
 };
 
 /// Every error: a stable machine code and a sentence for a person.
@@ -209,7 +209,7 @@ impl Modify for Security {
         crate::routes::rules::list, crate::routes::rules::create, crate::routes::rules::update, crate::routes::rules::delete,
         routing::get_channel, routing::put_channel, routing::put_member, routing::put_away,
         routing::put_contact, routing::assignments,
-        templates::list, templates::sync, media::get,
+        templates::list, templates::sync, media::get, email::test, email::message, email::raw,
     ),
     modifiers(&Security),
     security(("token" = []), ("session" = [])),

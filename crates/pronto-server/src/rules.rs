@@ -324,6 +324,7 @@ async fn apply(
                 text,
                 attachments: json!([]),
                 idempotency_key: Some(key),
+                subject: None,
             };
             let channel = state.store.channel(ws, stored.message.channel_id).await?;
             // The one reply path: on Meta channels only within what the platform

@@ -226,7 +226,10 @@ pub async fn channel_view(state: &AppState, channel: &Channel) -> ApiResult<Valu
     };
     let mut config = channel.config.clone();
     if let Some(map) = config.as_object_mut() {
-        map.retain(|k, _| !k.contains("secret") && !k.contains("token"));
+        let secrets = channel.kind.secret_keys();
+        map.retain(|k, _| {
+            !k.contains("secret") && !k.contains("token") && !secrets.contains(&k.as_str())
+        });
     }
     let mut view = json!({
         "id": channel.id,
