@@ -5,7 +5,7 @@
 # implicit TLS+AUTH; mail for example.test goes to Dovecot, anything else is relayed
 # to the sink) and an aiosmtpd sink on 2525 that keeps every relayed message as a
 # file. Users: support@example.test, other@example.test and bench@example.test,
-# password "secret".
+# password "mail-pass-7359".
 #
 #   scripts/mailserver.sh start   # idempotent: already running is fine
 #   scripts/mailserver.sh stop
@@ -51,9 +51,9 @@ wait_port() {
 configure() {
   mkdir -p "$MT/run" "$MT/state" "$MT/mail" "$MT/pfq" "$MT/pfdata" "$MT/postfix"
   cat >"$MT/users" <<EOF
-support@example.test:{PLAIN}secret
-other@example.test:{PLAIN}secret
-bench@example.test:{PLAIN}secret
+support@example.test:{PLAIN}mail-pass-7359
+other@example.test:{PLAIN}mail-pass-7359
+bench@example.test:{PLAIN}mail-pass-7359
 EOF
   chown -R mail:mail "$MT/mail"
   chown postfix "$MT/pfdata"

@@ -78,7 +78,8 @@ fn headers(row: &sqlx::any::AnyRow) -> Result<EmailHeaders> {
 }
 
 const HEADER_COLUMNS: &str =
-    "rfc_id, direction, subject, in_reply_to, refs, from_address, automated, full_text, raw";
+    "h.rfc_id, h.direction, h.subject, h.in_reply_to, h.refs, h.from_address,
+     h.automated, h.full_text, h.raw";
 
 impl Store {
     /// Takes the mailbox of `channel_id` for `owner` until `now + lease` (a reader
@@ -173,9 +174,10 @@ impl Store {
     pub async fn record_email(&self, channel_id: i64, h: &EmailHeaders, now: Micros) -> Result<()> {
         let mut tx = self.write_tx().await?;
         sqlx::query(&format!(
-            "INSERT INTO email_headers (channel_id, created_at, {HEADER_COLUMNS})
+            "INSERT INTO email_headers (channel_id, created_at, {})
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-             ON CONFLICT (channel_id, rfc_id) DO NOTHING"
+             ON CONFLICT (channel_id, rfc_id) DO NOTHING",
+            HEADER_COLUMNS.replace("h.", "")
         ))
         .bind(channel_id)
         .bind(now)
@@ -201,7 +203,7 @@ impl Store {
         rfc_id: &str,
     ) -> Result<Option<EmailHeaders>> {
         let row = sqlx::query(&format!(
-            "SELECT {HEADER_COLUMNS} FROM email_headers WHERE channel_id = $1 AND rfc_id = $2"
+            "SELECT {HEADER_COLUMNS} FROM email_headers h WHERE h.channel_id = $1 AND h.rfc_id = $2"
         ))
         .bind(channel_id)
         .bind(rfc_id)

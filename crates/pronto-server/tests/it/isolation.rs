@@ -130,6 +130,10 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
             )
             .await,
             b.get(&format!("{ch}/automation")).await,
+            b.post(&format!("{ch}/email/test"), json!({})).await,
+            b.get(&format!("/api/v1/messages/{message_a}/email")).await,
+            b.get(&format!("/api/v1/messages/{message_a}/email/raw"))
+                .await,
             b.put(
                 &format!("{ch}/automation"),
                 json!({"instant_reply": {"enabled": true, "text": "Hi"}}),

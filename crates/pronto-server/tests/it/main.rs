@@ -10,6 +10,7 @@ mod caps;
 mod customer_actions;
 mod dashboard;
 mod edge;
+mod email;
 mod events;
 mod graph;
 mod integrations;
