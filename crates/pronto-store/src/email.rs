@@ -274,6 +274,29 @@ impl Store {
         Ok((to, row.as_ref().map(headers).transpose()?))
     }
 
+    /// The whole texts of a channel's mails `ids` (Message-IDs), by id.
+    pub async fn email_full_texts(
+        &self,
+        channel_id: i64,
+        ids: &[String],
+    ) -> Result<std::collections::HashMap<String, String>> {
+        let mut out = std::collections::HashMap::new();
+        for run in ids.chunks(100) {
+            let sql = format!(
+                "SELECT rfc_id, full_text FROM email_headers WHERE channel_id = $1 AND rfc_id IN ({})",
+                crate::runs::list(run.len(), 2)
+            );
+            let mut q = sqlx::query(&sql).persistent(false).bind(channel_id);
+            for id in run {
+                q = q.bind(id);
+            }
+            for row in q.fetch_all(self.pool()).await? {
+                out.insert(row.try_get("rfc_id")?, row.try_get("full_text")?);
+            }
+        }
+        Ok(out)
+    }
+
     /// The subject an agent gave message `id`, if any.
     pub async fn message_subject(&self, id: i64) -> Result<Option<String>> {
         Ok(

@@ -358,6 +358,35 @@ async fn round_trip(server: &Mailserver, db: TestDb) {
         ["Great, thanks!", "I am Ann's colleague: same question."]
     );
 
+    // The pane: the composer has a subject, a trimmed mail shows its whole text
+    // one click away; the settings page lists the channel with its test button.
+    let page = |path: String| {
+        let admin = &admin;
+        async move {
+            let r = admin
+                .request(reqwest::Method::GET, &path)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{path}");
+            r.text().await.unwrap()
+        }
+    };
+    let pane = page(format!("/ui/conversations/{conversation}")).await;
+    assert!(pane.contains("id=\"reply-subject\""), "{pane}");
+    assert!(
+        pane.contains("Show the whole email") && pane.contains("ACME fan"),
+        "{pane}"
+    );
+    assert!(
+        pane.contains(&format!("/api/v1/messages/{}/email/raw", first["id"])),
+        "{pane}"
+    );
+    let settings = page("/settings".to_owned()).await;
+    assert!(settings.contains("value=\"email\"") && settings.contains("name=\"smtp_password\""));
+    assert!(settings.contains(&format!("data-form=\"email-test\" data-id=\"{channel}\"")));
+    assert!(!settings.contains(PASSWORD));
+
     // Another sender without references starts their own conversation.
     server
         .append(
