@@ -73,6 +73,8 @@ mail_location = maildir:$MT/mail/%n
 first_valid_uid = 8
 first_valid_gid = 8
 mail_max_userip_connections = 100
+# A test server: no fsync after each delivery (the bench APPENDs 10,000 mails).
+mail_fsync = never
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u $MT/users
