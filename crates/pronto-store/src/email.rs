@@ -169,31 +169,45 @@ impl Store {
         Ok(())
     }
 
-    /// Keeps a mail's headers (the first copy: the same Message-ID again changes
-    /// nothing).
-    pub async fn record_email(&self, channel_id: i64, h: &EmailHeaders, now: Micros) -> Result<()> {
+    /// Keeps mails' headers, in one transaction (the first copy: the same
+    /// Message-ID again changes nothing).
+    pub async fn record_emails(
+        &self,
+        channel_id: i64,
+        mails: &[EmailHeaders],
+        now: Micros,
+    ) -> Result<()> {
         let mut tx = self.write_tx().await?;
-        sqlx::query(&format!(
+        let sql = format!(
             "INSERT INTO email_headers (channel_id, created_at, {})
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
              ON CONFLICT (channel_id, rfc_id) DO NOTHING",
             HEADER_COLUMNS.replace("h.", "")
-        ))
-        .bind(channel_id)
-        .bind(now)
-        .bind(&h.rfc_id)
-        .bind(&h.direction)
-        .bind(&h.subject)
-        .bind(h.in_reply_to.join(" "))
-        .bind(h.references.join(" "))
-        .bind(&h.from_address)
-        .bind(&h.automated)
-        .bind(&h.full_text)
-        .bind(h.raw.as_deref())
-        .execute(&mut *tx)
-        .await?;
+        );
+        for h in mails {
+            sqlx::query(&sql)
+                .bind(channel_id)
+                .bind(now)
+                .bind(&h.rfc_id)
+                .bind(&h.direction)
+                .bind(&h.subject)
+                .bind(h.in_reply_to.join(" "))
+                .bind(h.references.join(" "))
+                .bind(&h.from_address)
+                .bind(&h.automated)
+                .bind(&h.full_text)
+                .bind(h.raw.as_deref())
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// [`Store::record_emails`] for one mail.
+    pub async fn record_email(&self, channel_id: i64, h: &EmailHeaders, now: Micros) -> Result<()> {
+        self.record_emails(channel_id, std::slice::from_ref(h), now)
+            .await
     }
 
     /// A mail's headers by its Message-ID.

@@ -49,7 +49,8 @@ pub async fn step(state: &AppState) -> Result<bool, String> {
         .channels_of_kind(ChannelKind::Email)
         .await
         .map_err(|e| e.to_string())?;
-    for channel in channels {
+    // A channel that is not receiving (the demo's in-process mailbox) is not read.
+    for channel in channels.into_iter().filter(|c| c.state == "receiving") {
         if let Err(e) = sync(state, &channel).await {
             tracing::warn!(channel = channel.id, "email: {e}");
         }
@@ -160,19 +161,27 @@ pub async fn ingest(
     let now = state.now();
     let mut inbound = Vec::with_capacity(mails.len());
     let mut files = Vec::with_capacity(mails.len());
+    let mut parsed = Vec::with_capacity(mails.len());
+    let mut all = Vec::with_capacity(mails.len());
     for (uid, raw) in mails {
-        let mail = match email::parse(raw) {
-            Ok(mail) => mail,
+        match email::parse(raw) {
+            Ok(mail) => {
+                all.push(headers(&mail, raw));
+                parsed.push(mail);
+            }
             Err(e) => {
                 tracing::warn!(channel = channel.id, uid, "email: a mail was skipped: {e}");
-                continue;
             }
-        };
-        state
-            .store
-            .record_email(channel.id, &headers(&mail, raw), now)
-            .await
-            .map_err(db)?;
+        }
+    }
+    // Every mail's headers first, in one transaction: the automations that follow
+    // the messages read them (is it a robot's?).
+    state
+        .store
+        .record_emails(channel.id, &all, now)
+        .await
+        .map_err(db)?;
+    for mail in parsed {
         if let Automated::Bounce(bounce) = &mail.automated
             && let Some(original) = &bounce.original_id
             && bounced(state, channel, original, bounce, now).await?

@@ -404,7 +404,7 @@ async fn round_trip(server: &Mailserver, db: TestDb) {
     assert_eq!(conversations(&admin).await.len(), 2);
 
     // Another workspace sees none of it.
-    let other = other_workspace(&app).await;
+    let other = crate::support::second_workspace_admin(&app).await;
     let (status, _) = other
         .post(&format!("/api/v1/channels/{channel}/email/test"), json!({}))
         .await;
@@ -492,7 +492,7 @@ async fn exactly_once(server: &Mailserver, db: TestDb) {
     // A crash after storing and before the position moved: the next reader (a
     // restarted server) fetches the same mail again and stores none twice.
     assert_eq!(sync(&app, channel).await.stored, 3);
-    let (state, _) = position(&app, channel).await;
+    let state = position(&app, channel).await;
     let node = app.state.node.clone();
     app.state
         .store
@@ -542,9 +542,9 @@ async fn exactly_once(server: &Mailserver, db: TestDb) {
             )
             .await;
     }
-    let (before, _) = position(&app, channel).await;
+    let before = position(&app, channel).await;
     let synced = sync(&app, channel).await;
-    let (after, _) = position(&app, channel).await;
+    let after = position(&app, channel).await;
     assert_ne!(
         before.uidvalidity, after.uidvalidity,
         "the server gave a new UIDVALIDITY"
@@ -555,7 +555,7 @@ async fn exactly_once(server: &Mailserver, db: TestDb) {
 }
 
 /// The mailbox's position, read by claiming it for a moment.
-async fn position(app: &TestApp, channel: i64) -> (pronto_store::MailboxState, ()) {
+async fn position(app: &TestApp, channel: i64) -> pronto_store::MailboxState {
     let node = app.state.node.clone();
     let now = app.state.now();
     let state = app
@@ -570,7 +570,7 @@ async fn position(app: &TestApp, channel: i64) -> (pronto_store::MailboxState, (
         .release_mailbox(channel, &node, None)
         .await
         .unwrap();
-    (state, ())
+    state
 }
 
 #[tokio::test]
@@ -657,12 +657,7 @@ async fn robots(server: &Mailserver, db: TestDb) {
 
     // However the automations are set, one address gets at most MAX_AUTOMATED
     // automated replies a day: with two more stored, the next one is refused.
-    let convs = conversations(&admin).await;
-    let erin = convs
-        .iter()
-        .find(|c| c["messages"][0]["external_id"] == "erin1@customer.test")
-        .unwrap();
-    let conv_id = erin["conversation"]["id"].as_i64().unwrap();
+    let conv_id = conversation_of(&admin, "erin1@customer.test").await;
     let token = admin
         .post("/api/v1/tokens", json!({"name": "bot", "role": "agent"}))
         .await
@@ -707,17 +702,10 @@ async fn robots(server: &Mailserver, db: TestDb) {
         .await;
     sync(&app, channel).await;
     while deliver_next(&app.state).await.unwrap() != Outcome::Idle {}
-    let convs = conversations(&admin).await;
-    let nobody = convs
-        .iter()
-        .find(|c| c["messages"][0]["external_id"] == "nb1@customer.test")
-        .unwrap();
+    let nobody = conversation_of(&admin, "nb1@customer.test").await;
     let (_, reply) = admin
         .post(
-            &format!(
-                "/api/v1/conversations/{}/messages",
-                nobody["conversation"]["id"]
-            ),
+            &format!("/api/v1/conversations/{nobody}/messages"),
             json!({"text": "Here is your answer."}),
         )
         .await;
@@ -749,12 +737,7 @@ async fn robots(server: &Mailserver, db: TestDb) {
         before,
         "the bounce starts no conversation"
     );
-    let (_, conv) = admin
-        .get(&format!(
-            "/api/v1/conversations/{}",
-            nobody["conversation"]["id"]
-        ))
-        .await;
+    let (_, conv) = admin.get(&format!("/api/v1/conversations/{nobody}")).await;
     let failed = conv["messages"]
         .as_array()
         .unwrap()
@@ -772,32 +755,14 @@ async fn robots(server: &Mailserver, db: TestDb) {
 
     // The SMTP server refuses (no AUTH: relay denied): the message fails with its
     // answer. A server that is not there: tried again later.
-    let open_folder = server.folder("refused").await;
-    let mut open = server.config(&open_folder);
-    open["smtp_user"] = json!("");
-    open["smtp_password"] = json!("");
-    let refused = email_channel(&admin, open).await;
-    server
-        .append(
-            &open_folder,
-            &mail("fay@customer.test", "fay1@customer.test", "Hi", "", "Hi"),
-        )
-        .await;
-    sync(&app, refused).await;
-    let convs = conversations(&admin).await;
-    let fay = convs
-        .iter()
-        .find(|c| c["messages"][0]["external_id"] == "fay1@customer.test")
-        .unwrap();
-    admin
-        .post(
-            &format!(
-                "/api/v1/conversations/{}/messages",
-                fay["conversation"]["id"]
-            ),
-            json!({"text": "Hello Fay"}),
-        )
-        .await;
+    let fay = reply_through(
+        &app,
+        &admin,
+        server,
+        "fay",
+        json!({"smtp_user": "", "smtp_password": ""}),
+    )
+    .await;
     let Outcome::Failed(_, reason) = deliver_next(&app.state).await.unwrap() else {
         panic!("a 5xx fails the message")
     };
@@ -805,74 +770,55 @@ async fn robots(server: &Mailserver, db: TestDb) {
         reason.contains("554") && reason.contains("Relay access denied"),
         "{reason}"
     );
-    let (_, conv) = admin
-        .get(&format!(
-            "/api/v1/conversations/{}",
-            fay["conversation"]["id"]
-        ))
-        .await;
+    let (_, conv) = admin.get(&format!("/api/v1/conversations/{fay}")).await;
     assert_eq!(conv["messages"][1]["status"], "failed");
-    assert!(
-        conv["messages"][1]["error"]
-            .as_str()
-            .unwrap()
-            .contains("Relay access denied")
-    );
+    let error = conv["messages"][1]["error"].as_str().unwrap();
+    assert!(error.contains("Relay access denied"), "{error}");
 
-    let gone_folder = server.folder("gone").await;
-    let mut gone = server.config(&gone_folder);
-    gone["smtp_port"] = json!(9);
-    let unreachable = email_channel(&admin, gone).await;
-    server
-        .append(
-            &gone_folder,
-            &mail("gus@customer.test", "gus1@customer.test", "Hi", "", "Hi"),
-        )
-        .await;
-    sync(&app, unreachable).await;
-    let convs = conversations(&admin).await;
-    let gus = convs
-        .iter()
-        .find(|c| c["messages"][0]["external_id"] == "gus1@customer.test")
-        .unwrap();
-    admin
-        .post(
-            &format!(
-                "/api/v1/conversations/{}/messages",
-                gus["conversation"]["id"]
-            ),
-            json!({"text": "Hello Gus"}),
-        )
-        .await;
-    assert!(matches!(
-        deliver_next(&app.state).await.unwrap(),
-        Outcome::Retrying(..)
-    ));
+    reply_through(&app, &admin, server, "gus", json!({"smtp_port": 9})).await;
+    let outcome = deliver_next(&app.state).await.unwrap();
+    assert!(matches!(outcome, Outcome::Retrying(..)), "{outcome:?}");
     app.stop().await;
 }
 
-/// The admin of a second workspace.
-async fn other_workspace(app: &TestApp) -> Client {
-    let now = app.state.now();
-    let ws = app
-        .state
-        .store
-        .create_workspace("Other", now)
+/// A channel with some settings `changed`, a mail from `who` received on it, and
+/// an agent's reply queued; the conversation's id.
+async fn reply_through(
+    app: &TestApp,
+    admin: &Client,
+    server: &Mailserver,
+    who: &str,
+    changed: Value,
+) -> i64 {
+    let folder = server.folder(who).await;
+    let mut config = server.config(&folder);
+    for (k, v) in changed.as_object().unwrap() {
+        config[k] = v.clone();
+    }
+    let channel = email_channel(admin, config).await;
+    let id = format!("{who}1@customer.test");
+    let from = format!("{who}@customer.test");
+    server
+        .append(&folder, &mail(&from, &id, "Hi", "", "Hi"))
+        .await;
+    sync(app, channel).await;
+    let conversation = conversation_of(admin, &id).await;
+    let (status, body) = admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"text": format!("Hello {who}")}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    conversation
+}
+
+/// The conversation that begins with the mail `id`.
+async fn conversation_of(admin: &Client, id: &str) -> i64 {
+    conversations(admin)
         .await
-        .unwrap();
-    let hash = pronto_server::auth::hash_password("another long password".into())
-        .await
-        .unwrap();
-    let bob = app
-        .state
-        .store
-        .create_user("bob@other.test", "Bob", Some(&hash), now)
-        .await
-        .unwrap();
-    app.state
-        .store
-        .set_member(ws, bob.id, pronto_store::Role::Admin)
-        .await
-        .unwrap();
-    app.login("bob@other.test", "another long password").await
+        .iter()
+        .find(|c| c["messages"][0]["external_id"] == id)
+        .and_then(|c| c["conversation"]["id"].as_i64())
+        .unwrap_or_else(|| panic!("no conversation begins with {id}"))
 }
