@@ -147,10 +147,8 @@ fn read_report(message: &Message<'_>) -> Bounce {
                 let text = String::from_utf8_lossy(part.contents()).into_owned();
                 read_status(&text, &mut bounce);
             }
-            (PartType::Message(original), _) => {
-                if bounce.original_id.is_none() {
-                    bounce.original_id = original.message_id().map(str::to_owned);
-                }
+            (PartType::Message(original), _) if bounce.original_id.is_none() => {
+                bounce.original_id = original.message_id().map(str::to_owned);
             }
             (_, "text/rfc822-headers") => {
                 let mut headers = part.contents().to_vec();

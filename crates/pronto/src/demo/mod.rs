@@ -199,7 +199,7 @@ async fn run(mut config: Config) -> anyhow::Result<()> {
     tasks.push(tokio::spawn(email::customers(
         state.clone(),
         mailbox,
-        started ^ 0x00e3_a11,
+        started ^ 0x000e_3a11,
     )));
     // Kept for the demo's life: the sink counts what it accepted.
     let _sink = sink;
