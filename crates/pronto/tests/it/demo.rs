@@ -175,7 +175,12 @@ async fn demo_shows_history_and_live_customers_and_restarts_on_its_data() {
     let channels = s.get("/api/v1/channels").await;
     let channels = channels.as_array().expect("a list");
     let kinds: Vec<&str> = channels.iter().filter_map(|c| c["kind"].as_str()).collect();
-    assert_eq!(kinds, ["messenger", "instagram", "webchat"]);
+    assert_eq!(kinds, ["messenger", "instagram", "webchat", "email"]);
+    // The email channel is the demo's own, in-process, and says so.
+    let mailbox = &channels[3];
+    assert_eq!(mailbox["state"], "demo", "{mailbox}");
+    assert!(mailbox["name"].as_str().unwrap().contains("in-process"), "{mailbox}");
+    assert!(mailbox["config"].get("imap_password").is_none(), "{mailbox}");
     // The demo shop's site, on an origin of its own, embeds the widget.
     let shop = demo
         .printed
