@@ -286,6 +286,6 @@ async fn demo_shows_history_and_live_customers_and_restarts_on_its_data() {
         users
     );
     assert_eq!(users, 4, "the admin and three agents");
-    assert_eq!(s.get("/api/v1/channels").await.as_array().unwrap().len(), 3);
+    assert_eq!(s.get("/api/v1/channels").await.as_array().unwrap().len(), 4);
     again.stop();
 }
