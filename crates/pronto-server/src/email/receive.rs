@@ -323,12 +323,14 @@ async fn watch(state: &AppState, channel: &Channel) -> Result<(), String> {
     let password = state.open_secret(&config.imap.password)?;
     while !state.is_stopping() {
         let (session, _) = imap::open(&config, &password).await?;
+        // Mail that came before this connection selected the folder is read now;
+        // what comes after is announced to the IDLE below.
+        if let Err(e) = sync(state, channel).await {
+            tracing::warn!(channel = channel.id, "email: {e}");
+        }
         tokio::select! {
             r = imap::idle(session, IDLE_LIMIT) => r?,
             _ = state.stopping() => return Ok(()),
-        }
-        if let Err(e) = sync(state, channel).await {
-            tracing::warn!(channel = channel.id, "email: {e}");
         }
     }
     Ok(())

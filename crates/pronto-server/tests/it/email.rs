@@ -822,3 +822,58 @@ async fn conversation_of(admin: &Client, id: &str) -> i64 {
         .and_then(|c| c["conversation"]["id"].as_i64())
         .unwrap_or_else(|| panic!("no conversation begins with {id}"))
 }
+
+#[tokio::test]
+async fn idle_reads_new_mail_at_once_and_mark_seen_sets_the_flag() {
+    let Some(server) = mailserver("email IDLE") else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let folder = server.folder("idle").await;
+    let mut config = server.config(&folder);
+    config["mark_seen"] = json!(true);
+    let channel = email_channel(&admin, config).await;
+    // The worker's step reads the mailbox and leaves an IDLE connection open.
+    pronto_server::email::receive::step(&app.state)
+        .await
+        .unwrap();
+    while !app.state.idling.lock().unwrap().contains(&channel) {
+        tokio::task::yield_now().await;
+    }
+    server
+        .append(
+            &folder,
+            &mail("ida@customer.test", "ida1@customer.test", "Hi", "", "Hello"),
+        )
+        .await;
+    // No poll is due for a minute: the watcher brings the mail in (looked for until
+    // it is there, a minute at most), then waits in IDLE, which brings the next.
+    until_conversations(&admin, 1).await;
+    server
+        .append(
+            &folder,
+            &mail("ivo@customer.test", "ivo1@customer.test", "Hi", "", "Hello"),
+        )
+        .await;
+    until_conversations(&admin, 2).await;
+    // Fetched mail is marked \Seen, as the channel asks.
+    let mut s = server.session().await;
+    s.select(&folder).await.unwrap();
+    let seen = s.uid_search("SEEN").await.unwrap();
+    assert_eq!(seen.len(), 2, "the mail is \\Seen");
+    imap::close(s).await;
+    app.state.begin_stopping();
+    app.stop().await;
+}
+
+/// Waits until the workspace has `n` conversations (a minute at most).
+async fn until_conversations(admin: &Client, n: usize) {
+    for _ in 0..600 {
+        if conversations(admin).await.len() == n {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no {n} conversations after a minute: the IDLE watcher did not read the mail");
+}

@@ -179,8 +179,14 @@ async fn demo_shows_history_and_live_customers_and_restarts_on_its_data() {
     // The email channel is the demo's own, in-process, and says so.
     let mailbox = &channels[3];
     assert_eq!(mailbox["state"], "demo", "{mailbox}");
-    assert!(mailbox["name"].as_str().unwrap().contains("in-process"), "{mailbox}");
-    assert!(mailbox["config"].get("imap_password").is_none(), "{mailbox}");
+    assert!(
+        mailbox["name"].as_str().unwrap().contains("in-process"),
+        "{mailbox}"
+    );
+    assert!(
+        mailbox["config"].get("imap_password").is_none(),
+        "{mailbox}"
+    );
     // The demo shop's site, on an origin of its own, embeds the widget.
     let shop = demo
         .printed
