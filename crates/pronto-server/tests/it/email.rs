@@ -72,8 +72,13 @@ impl Mailserver {
 
     /// A new, empty folder of the support account.
     async fn folder(&self, name: &str) -> String {
+        // Unique across runs too: the server keeps its folders.
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_micros();
         let folder = format!(
-            "t{}-{}-{name}",
+            "t{started}-{}-{}-{name}",
             std::process::id(),
             NEXT.fetch_add(1, Ordering::Relaxed)
         );
