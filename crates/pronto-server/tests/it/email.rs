@@ -7,6 +7,7 @@
 //! Without `PRONTO_TEST_IMAP` these tests say they were skipped; with it, a server
 //! that does not answer fails them.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -96,25 +97,31 @@ impl Mailserver {
         imap::close(s).await;
     }
 
-    /// The mail the sink captured that contains `needle`. Postfix relays on its
-    /// own schedule, so this looks until the mail is there (a minute at most, then
-    /// fails saying where to look).
-    async fn captured(&self, needle: &str) -> String {
+    /// The files the sink holds now.
+    fn sink_files(&self) -> HashSet<PathBuf> {
+        ["new", "cur"]
+            .iter()
+            .filter_map(|dir| std::fs::read_dir(self.sink.join(dir)).ok())
+            .flat_map(|entries| entries.flatten().map(|e| e.path()))
+            .collect()
+    }
+
+    /// The mail the sink captured, not among `before`, that contains `needle`
+    /// (Message-IDs repeat across runs and backends: the tests' key and message
+    /// ids are the same). Postfix relays on its own schedule, so this looks until
+    /// the mail is there (a minute at most, then fails saying where to look).
+    async fn captured(&self, needle: &str, before: &HashSet<PathBuf>) -> String {
         for _ in 0..600 {
-            for dir in ["new", "cur"] {
-                if let Ok(entries) = std::fs::read_dir(self.sink.join(dir)) {
-                    for e in entries.flatten() {
-                        let text = std::fs::read_to_string(e.path()).unwrap_or_default();
-                        if text.contains(needle) {
-                            return text;
-                        }
-                    }
+            for path in self.sink_files().difference(before) {
+                let text = std::fs::read_to_string(path).unwrap_or_default();
+                if text.contains(needle) {
+                    return text;
                 }
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!(
-            "no mail with {needle:?} reached the sink {} (see the mail server's postfix.log)",
+            "no new mail with {needle:?} reached the sink {} (see the mail server's postfix.log)",
             self.sink.display()
         );
     }
@@ -277,6 +284,7 @@ async fn round_trip(server: &Mailserver, db: TestDb) {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{reply}");
+    let before = server.sink_files();
     let outcome = deliver_next(&app.state).await.unwrap();
     assert!(matches!(outcome, Outcome::Delivered(_)), "{outcome:?}");
     let (_, conv) = admin
@@ -289,7 +297,7 @@ async fn round_trip(server: &Mailserver, db: TestDb) {
         our_id.starts_with("pronto.") && our_id.ends_with("@example.test"),
         "{our_id}"
     );
-    let captured = server.captured(&our_id).await;
+    let captured = server.captured(&our_id, &before).await;
     assert!(
         captured.contains(&format!("Message-ID: <{our_id}>")),
         "{captured}"
@@ -635,6 +643,7 @@ async fn robots(server: &Mailserver, db: TestDb) {
         )
         .await;
     assert_eq!(sync(&app, channel).await.stored, 1);
+    let before = server.sink_files();
     let outcome = deliver_next(&app.state).await.unwrap();
     let Outcome::Delivered(auto_id) = outcome else {
         panic!("the instant reply is sent: {outcome:?}")
@@ -646,7 +655,7 @@ async fn robots(server: &Mailserver, db: TestDb) {
         .await
         .unwrap()
         .unwrap();
-    let captured = server.captured(&auto.rfc_id).await;
+    let captured = server.captured(&auto.rfc_id, &before).await;
     assert!(
         captured.contains("Auto-Submitted: auto-replied"),
         "{captured}"
