@@ -9,6 +9,10 @@
 # - PostgreSQL: the storage suite and the PostgreSQL server tests run when
 #   PRONTO_TEST_DATABASE_URL is set (CI sets it); a local cluster that is installed
 #   but stopped is started. Without the variable those tests say they were skipped.
+# - Mail: the email channel's tests run against a local Dovecot + Postfix + SMTP
+#   sink (scripts/mailserver.sh, which installs Debian's packages when missing and
+#   starts them on 127.0.0.1); its variables (PRONTO_TEST_IMAP...) are exported here.
+#   PRONTO_SKIP_MAIL_TESTS=1 skips them and installs nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,6 +59,16 @@ if [ -n "${PRONTO_TEST_DATABASE_URL:-}" ] && command -v pg_isready >/dev/null; t
       fi
       ;;
   esac
+fi
+
+if [ "${PRONTO_SKIP_MAIL_TESTS:-}" != 1 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    bash scripts/mailserver.sh start
+    eval "$(bash scripts/mailserver.sh env | sed 's/^/export /')"
+  else
+    say "the mail server needs root: run 'sudo scripts/mailserver.sh start' and export its env lines, or set PRONTO_SKIP_MAIL_TESTS=1" >&2
+    exit 1
+  fi
 fi
 
 cargo test --workspace --locked "$@"

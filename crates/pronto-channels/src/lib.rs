@@ -1,5 +1,5 @@
 //! Pronto's channels: how each messaging platform talks to us and how we talk back
-//! (Messenger and Instagram, WhatsApp), and Meta's signatures they share.
+//! (Messenger and Instagram, WhatsApp, email), and Meta's signatures they share.
 //!
 //! One module per channel holds its wire types, its webhook parsing and the readers
 //! that turn captured traffic into the core's [`pronto_core::EventLog`]. Nothing here
@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod email;
 pub mod messenger;
 pub mod signature;
 pub mod whatsapp;

@@ -27,7 +27,7 @@ pub enum ChannelKind {
     WhatsApp,
     /// Pronto's own web chat: a widget on the business's site.
     WebChat,
-    /// Email (declared; not yet available).
+    /// A support mailbox: read over IMAP, answered over SMTP submission.
     Email,
 }
 
@@ -68,6 +68,7 @@ impl ChannelKind {
                 | ChannelKind::Instagram
                 | ChannelKind::WhatsApp
                 | ChannelKind::WebChat
+                | ChannelKind::Email
         )
     }
 
@@ -101,14 +102,14 @@ impl ChannelKind {
 
     /// The settings that are secrets, kept sealed in the config: an `api` channel's
     /// signing secret, a Meta channel's app secret and token, a web chat's identity
-    /// secret.
+    /// secret, an email channel's two passwords.
     pub fn secret_keys(self) -> &'static [&'static str] {
         match self {
             ChannelKind::Api => &["signing_secret"],
             ChannelKind::WebChat => &["identity_secret"],
             ChannelKind::Messenger | ChannelKind::Instagram => &["app_secret", "page_access_token"],
             ChannelKind::WhatsApp => &["app_secret", "access_token"],
-            _ => &[],
+            ChannelKind::Email => &["imap_password", "smtp_password"],
         }
     }
 }
@@ -153,7 +154,7 @@ pub enum ConfigError {
     NotObject,
     /// Not a kind that can be created.
     #[error(
-        "unknown channel kind {0:?}: use \"api\", \"messenger\", \"instagram\", \"whatsapp\" or \"webchat\""
+        "unknown channel kind {0:?}: use \"api\", \"messenger\", \"instagram\", \"whatsapp\", \"webchat\" or \"email\""
     )]
     Kind(String),
     /// An `api` channel without its URL.
@@ -184,6 +185,27 @@ pub enum ConfigError {
     Origin {
         /// Its place in the list.
         index: usize,
+    },
+    /// An email channel's setting is missing or empty.
+    #[error("an email channel needs config.{field}")]
+    EmailMissing {
+        /// The field.
+        field: &'static str,
+    },
+    /// An email channel's address is not an address.
+    #[error("config.address must be an email address, like \"support@example.com\"")]
+    EmailAddress,
+    /// A port that is not a port.
+    #[error("config.{field} must be a port number from 1 to 65535")]
+    Port {
+        /// The field.
+        field: &'static str,
+    },
+    /// A TLS mode that is not one.
+    #[error("config.{field} must be \"implicit\", \"starttls\" or \"none\"")]
+    TlsMode {
+        /// The field.
+        field: &'static str,
     },
     /// A setting of the wrong type.
     #[error("config.{field} must be {expected}")]
@@ -223,6 +245,9 @@ pub fn check_new(kind: &str, config: Value) -> Result<(ChannelKind, Value), Conf
     }
     if kind == ChannelKind::WhatsApp {
         return check_whatsapp(config);
+    }
+    if kind == ChannelKind::Email {
+        return crate::email::check_config(config).map(|c| (kind, Value::Object(c)));
     }
     // An Instagram account connected with Instagram login has no Page: its account
     // id and Instagram user token take the Page's places.
@@ -525,8 +550,12 @@ mod tests {
         let err = |kind: &str, config: Value| check_new(kind, config).unwrap_err().to_string();
         assert_eq!(err("api", json!([])), "config must be an object");
         assert_eq!(
+            err("fax", json!({})),
+            "unknown channel kind \"fax\": use \"api\", \"messenger\", \"instagram\", \"whatsapp\", \"webchat\" or \"email\""
+        );
+        assert_eq!(
             err("email", json!({})),
-            "unknown channel kind \"email\": use \"api\", \"messenger\", \"instagram\", \"whatsapp\" or \"webchat\""
+            "an email channel needs config.address"
         );
         assert!(err("api", json!({"url": "ftp://x"})).contains("config.url"));
         let meta =

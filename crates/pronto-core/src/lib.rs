@@ -11,6 +11,7 @@ pub mod automation;
 pub mod channel;
 pub mod contact;
 pub mod daily;
+pub mod email;
 pub mod event;
 pub mod forecast;
 pub mod hours;

@@ -1,4 +1,5 @@
-//! The outbox worker: delivers stored replies through their channel, retrying what
+//! The outbox worker: delivers stored replies through their channel (email over
+//! SMTP: `email::send`), retrying what
 //! can succeed later and failing, with the reason, what cannot.
 //!
 //! One step at a time ([`deliver_next`]) so that tests drain the outbox without
@@ -78,9 +79,11 @@ pub async fn deliver_next(state: &AppState) -> Result<Outcome, pronto_store::Sto
         // A web chat reply is delivered by being stored: the visitor's stream
         // carries it (and the conversation's page shows it on the next visit).
         ChannelKind::WebChat => Sent::Done(Ok(None)),
-        other => Sent::Done(Err(Failure::Final(format!(
-            "no sender for {other} channels yet"
-        )))),
+        ChannelKind::Email => Sent::Done(
+            crate::email::send::send(state, &channel, &job)
+                .await
+                .map(Some),
+        ),
     };
     let result = match sent {
         Sent::Done(result) => result,
@@ -146,8 +149,11 @@ enum Sent {
     Graph(Result<String, crate::graph::SendError>),
 }
 
-enum Failure {
+/// Why a channel's send failed.
+pub enum Failure {
+    /// It may succeed later: the outbox tries again.
     Retry(String),
+    /// It never will: the message fails with this reason.
     Final(String),
 }
 

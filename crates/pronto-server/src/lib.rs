@@ -14,6 +14,7 @@ pub mod clocks;
 pub mod config;
 pub mod delivery;
 pub mod edge;
+pub mod email;
 pub mod engines;
 pub mod error;
 pub mod extract;

@@ -7,7 +7,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::routes::{
-    admin, automation, comments, contacts, conversations, events, health, inbound, media,
+    admin, automation, comments, contacts, conversations, email, events, health, inbound, media,
     responsiveness, routing, saved_replies, session, templates,
 };
 
@@ -209,7 +209,7 @@ impl Modify for Security {
         crate::routes::rules::list, crate::routes::rules::create, crate::routes::rules::update, crate::routes::rules::delete,
         routing::get_channel, routing::put_channel, routing::put_member, routing::put_away,
         routing::put_contact, routing::assignments,
-        templates::list, templates::sync, media::get, contacts::get, contacts::picture, contacts::update, contacts::definitions, contacts::define, contacts::undefine, contacts::merge,
+        templates::list, templates::sync, media::get, contacts::get, contacts::picture, contacts::update, contacts::definitions, contacts::define, contacts::undefine, contacts::merge, email::test, email::message, email::raw,
     ),
     modifiers(&Security),
     security(("token" = []), ("session" = [])),

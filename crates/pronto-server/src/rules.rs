@@ -331,8 +331,17 @@ async fn apply(
                 text,
                 attachments: json!([]),
                 idempotency_key: Some(key),
+                subject: None,
             };
             let channel = state.store.channel(ws, stored.message.channel_id).await?;
+            // A robot's mail gets no automated answer (email channels).
+            if !crate::email::may_automate(state, &channel, &stored.message).await {
+                tracing::info!(
+                    rule = fired.rule_id,
+                    "saved reply to conversation {conversation} not sent: automated mail"
+                );
+                return Ok(());
+            }
             // The one reply path: on Meta channels only within what the platform
             // allows an automated message. A refusal is logged, like a failed action.
             match crate::reply::send(state, &channel, &out, now).await {

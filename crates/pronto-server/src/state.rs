@@ -64,6 +64,10 @@ pub struct Inner {
     pub automations: crate::cache::Cache<(i64, i64), Option<Arc<crate::automation::Automations>>>,
     /// Requests handled, by status class, for `/metrics`.
     pub counters: Mutex<HashMap<&'static str, u64>>,
+    /// This node's name in leases (an email mailbox's reader), random per start.
+    pub node: String,
+    /// The email channels this node holds an IDLE connection for.
+    pub idling: Mutex<std::collections::HashSet<i64>>,
     clock: Clock,
 }
 
@@ -106,6 +110,8 @@ impl AppState {
             rules: Default::default(),
             automations: Default::default(),
             sealer: std::sync::OnceLock::new(),
+            node: crate::auth::random_token(12),
+            idling: Mutex::new(Default::default()),
             clock,
         }))
     }

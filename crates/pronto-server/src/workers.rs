@@ -36,7 +36,7 @@ pub struct Worker {
 const SECOND: Duration = Duration::from_secs(1);
 
 /// Every worker the server runs.
-pub const WORKERS: [Worker; 9] = [
+pub const WORKERS: [Worker; 10] = [
     Worker {
         name: "outbox",
         wakes_on_change: true,
@@ -84,6 +84,12 @@ pub const WORKERS: [Worker; 9] = [
         wakes_on_change: true,
         idle: Duration::from_secs(30),
         step: |s| Box::pin(profiles(s)),
+    },
+    Worker {
+        name: "email reader",
+        wakes_on_change: false,
+        idle: crate::email::receive::POLL,
+        step: |s| Box::pin(crate::email::receive::step(s)),
     },
     Worker {
         name: "retention sweep",

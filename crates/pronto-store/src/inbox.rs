@@ -188,6 +188,17 @@ impl Store {
         rows.iter().map(channel).collect()
     }
 
+    /// Every workspace's channels of one kind, for that kind's workers.
+    pub async fn channels_of_kind(&self, kind: ChannelKind) -> Result<Vec<Channel>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CHANNEL_COLUMNS} FROM channels WHERE kind = $1 ORDER BY id"
+        ))
+        .bind(kind.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(channel).collect()
+    }
+
     /// The workspace's channels.
     pub async fn channels(&self, workspace_id: i64) -> Result<Vec<Channel>> {
         let rows = sqlx::query(&format!(

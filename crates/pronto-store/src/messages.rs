@@ -132,8 +132,8 @@ pub(crate) async fn insert_reply(
 ) -> std::result::Result<i64, sqlx::Error> {
     let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO messages (workspace_id, channel_id, conversation_id, direction, author, agent_id,
-                               text, attachments, idempotency_key, status, at, created_at)
-         VALUES ($1, $2, $3, 'out', $4, $5, $6, $7, $8, 'queued', $9, $9) RETURNING id",
+                               text, attachments, idempotency_key, status, at, created_at, subject)
+         VALUES ($1, $2, $3, 'out', $4, $5, $6, $7, $8, 'queued', $9, $9, $10) RETURNING id",
     )
     .bind(workspace_id)
     .bind(channel_id)
@@ -144,6 +144,7 @@ pub(crate) async fn insert_reply(
     .bind(out.attachments.to_string())
     .bind(out.idempotency_key.as_deref())
     .bind(now)
+    .bind(out.subject.as_deref())
     .fetch_one(&mut *conn)
     .await?;
     sqlx::query(

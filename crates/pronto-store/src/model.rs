@@ -135,6 +135,11 @@ impl Channel {
     pub fn whatsapp_config(&self) -> WhatsAppConfig {
         WhatsAppConfig::read(&self.config)
     }
+
+    /// An email channel's settings, typed.
+    pub fn email_config(&self) -> pronto_core::email::EmailConfig {
+        pronto_core::email::EmailConfig::read(&self.config)
+    }
 }
 
 /// Secrets in a channel's settings (tokens, signing secrets) stay out of logs.
@@ -478,6 +483,8 @@ pub struct Outbound {
     pub attachments: Value,
     /// The caller's idempotency key: the same key twice is stored once.
     pub idempotency_key: Option<String>,
+    /// The subject of an email reply (none: `Re:` and the customer's subject).
+    pub subject: Option<String>,
 }
 
 /// What storing a message did.

@@ -280,9 +280,14 @@ if (document.body.dataset.page === "inbox") (() => {
     button.disabled = true;
     button.textContent = T.sending;
     try {
-      await Pronto.api("POST", "/conversations/" + openId + "/messages", { text, attachments },
+      const body = { text, attachments };
+      // An email reply's subject (the field is there on email conversations only).
+      const subject = document.getElementById("reply-subject");
+      if (subject && subject.value.trim()) body.subject = subject.value.trim();
+      await Pronto.api("POST", "/conversations/" + openId + "/messages", body,
         { "idempotency-key": area.dataset.key || (area.dataset.key = crypto.randomUUID()) });
       area.value = "";
+      if (subject) subject.value = "";
       delete area.dataset.key;
       quick = [];
       renderQuick();

@@ -102,6 +102,12 @@
             prechat_form: f.elements.prechat_form.checked };
           ["business_name", "greeting"].forEach((k) => { if (value(f, k)) config[k] = value(f, k); });
           body = { kind, name, config };
+        } else if (kind === "email") {
+          const config = { mark_seen: f.elements.email_mark_seen.checked };
+          ["address", "imap_host", "imap_port", "imap_tls", "imap_user", "imap_password",
+            "imap_folder", "smtp_host", "smtp_port", "smtp_tls", "smtp_user", "smtp_password"]
+            .forEach((k) => { config[k] = value(f, k); });
+          body = { kind, name, config };
         } else if (kind === "whatsapp") {
           body = { kind, name, config: {
             phone_number_id: value(f, "phone_number_id"), waba_id: value(f, "waba_id"),
@@ -141,6 +147,17 @@
           { [input.name]: input.value.trim() });
         await refresh("channels");
         Pronto.say(st.token_saved, "ok");
+      },
+      "email-test": async (f) => {
+        // Each server's verdict, said in one line.
+        const et = Pronto.readJson("email-texts") || {};
+        const report = await Pronto.api("POST", "/channels/" + f.dataset.id + "/email/test", {});
+        const line = ["imap", "smtp"].map((server) => {
+          const r = report[server];
+          return r.ok ? Pronto.fill(et.test_ok, { server: server.toUpperCase() })
+            : Pronto.fill(et.test_failed, { server: server.toUpperCase(), error: r.error });
+        }).join(" · ");
+        Pronto.say(line, report.imap.ok && report.smtp.ok ? "ok" : "error");
       },
       "templates-sync": async (f) => {
         await Pronto.api("POST", "/channels/" + f.dataset.id + "/templates/sync", {});

@@ -135,6 +135,14 @@ impl Context<'_> {
     /// (never the `HUMAN_AGENT` tag). A refusal is logged, not an error.
     async fn send(&self, what: Automated, text: &str) -> Result<bool, StoreError> {
         let (state, channel, message) = (self.state, self.channel, self.message);
+        // A robot's mail never gets an automated answer, nor one address too many.
+        if !crate::email::may_automate(state, channel, message).await {
+            tracing::info!(
+                "automated message to conversation {} not sent: the mail was automated, or the address had its share",
+                message.conversation_id
+            );
+            return Ok(false);
+        }
         let out = Outbound {
             conversation_id: message.conversation_id,
             author: MessageAuthor::Automation,
@@ -144,6 +152,7 @@ impl Context<'_> {
             // One automated message of each kind per customer message, even if this
             // runs twice.
             idempotency_key: Some(format!("automation:{}:{what:?}", message.id)),
+            subject: None,
         };
         let stored = match crate::reply::send(state, channel, &out, self.now).await {
             Ok(stored) => stored,

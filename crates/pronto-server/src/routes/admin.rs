@@ -226,7 +226,10 @@ pub async fn channel_view(state: &AppState, channel: &Channel) -> ApiResult<Valu
     };
     let mut config = channel.config.clone();
     if let Some(map) = config.as_object_mut() {
-        map.retain(|k, _| !k.contains("secret") && !k.contains("token"));
+        let secrets = channel.kind.secret_keys();
+        map.retain(|k, _| {
+            !k.contains("secret") && !k.contains("token") && !secrets.contains(&k.as_str())
+        });
     }
     let mut view = json!({
         "id": channel.id,
@@ -284,13 +287,16 @@ pub async fn get_channel(
 /// The request body.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewChannel {
-    /// `api`, `messenger`, `instagram` or `webchat`.
+    /// `api`, `messenger`, `instagram`, `whatsapp`, `webchat` or `email`.
     kind: String,
     name: String,
     /// For `api`: `{"url": "https://..."}`, where replies are delivered. For
     /// `webchat`: `{"allowed_origins": ["https://www.example.com"], "color":
     /// "#1f6feb", "business_name", "greeting", "avatar_url", "prechat_form":
-    /// false, "attachments_max_bytes": 10485760}`.
+    /// false, "attachments_max_bytes": 10485760}`. For `email`: `{"address",
+    /// "imap_host", "imap_port", "imap_tls": "implicit"|"starttls"|"none",
+    /// "imap_user", "imap_password", "imap_folder", "smtp_host", "smtp_port",
+    /// "smtp_tls", "smtp_user", "smtp_password", "mark_seen"}` (passwords sealed).
     #[serde(default)]
     #[schema(value_type = Object)]
     config: Value,

@@ -100,6 +100,7 @@ pub async fn private_reply(
         text: body.text,
         attachments: serde_json::Value::Null,
         idempotency_key,
+        subject: None,
     };
     let stored = state.store.private_reply(ws, id, out, state.now()).await?;
     state.after_change(ws, channel.id);

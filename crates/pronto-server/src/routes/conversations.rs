@@ -432,6 +432,9 @@ pub struct Reply {
     /// `agent` (a person; the default for a signed-in user), `bot` (the default for an
     /// API token) or `automation` (never counts as a response).
     author: Option<MessageAuthor>,
+    /// An email reply's subject (email channels only; by default `Re:` and the
+    /// customer's subject).
+    subject: Option<String>,
 }
 
 /// `POST /api/v1/conversations/{id}/messages`: a reply, stored with its outbox entry
@@ -489,6 +492,7 @@ pub async fn reply(
         text: body.text,
         attachments: body.attachments.unwrap_or_else(|| json!([])),
         idempotency_key: key,
+        subject: crate::email::subject(&channel, body.subject)?,
     };
     let stored = crate::reply::send(&state, &channel, &out, state.now()).await?;
     let status = if stored.created {

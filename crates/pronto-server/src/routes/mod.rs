@@ -5,6 +5,7 @@ pub mod automation;
 pub mod comments;
 pub mod contacts;
 pub mod conversations;
+pub mod email;
 pub mod events;
 pub mod health;
 pub mod inbound;
@@ -73,6 +74,9 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/channels/{id}/token", put(admin::replace_token))
         .route("/channels/{id}/webchat", put(admin::update_webchat))
+        .route("/channels/{id}/email/test", post(email::test))
+        .route("/messages/{id}/email", get(email::message))
+        .route("/messages/{id}/email/raw", get(email::raw))
         .route("/channels/{id}/inbound", post(inbound::receive))
         .route("/channels/{id}/responsiveness", get(responsiveness::get))
         .route("/channels/{id}/dead-letters", get(admin::dead_letters))

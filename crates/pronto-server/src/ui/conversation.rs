@@ -42,6 +42,8 @@ struct ReplyState {
 
 /// Everything the pane shows.
 struct PaneData<'a> {
+    /// Email mails' whole texts (quoted history included), by Message-ID.
+    full_texts: std::collections::HashMap<String, String>,
     conversation: Conversation,
     channel: &'a Channel,
     contact: Contact,
@@ -98,7 +100,17 @@ pub async fn pane(
     } else {
         None
     };
+    let full_texts = if channel.kind == pronto_store::ChannelKind::Email {
+        let ids: Vec<String> = messages
+            .iter()
+            .filter_map(|m| m.external_id.clone())
+            .collect();
+        state.store.email_full_texts(channel.id, &ids).await?
+    } else {
+        Default::default()
+    };
     let data = PaneData {
+        full_texts,
         templates,
         definitions,
         conversation,
@@ -195,7 +207,8 @@ fn render(
                     }
                     ol.messages {
                         @for m in &d.messages {
-                            (message(t, m, &display_name(t, &c.contact_name, c.contact_id), &name_of))
+                            @let full = m.external_id.as_ref().and_then(|id| d.full_texts.get(id));
+                            (message(t, m, &display_name(t, &c.contact_name, c.contact_id), &name_of, full))
                         }
                     }
                 }
@@ -307,6 +320,7 @@ fn message(
     m: &Message,
     contact: &str,
     name_of: &dyn Fn(i64) -> Option<String>,
+    full: Option<&String>,
 ) -> Markup {
     let i = &t.inbox;
     let who = match m.author {
@@ -341,6 +355,16 @@ fn message(
                     p.text { (m.text) }
                 }
                 (attachments(t, &m.attachments))
+                // An email's whole text, when the shown one was trimmed.
+                @if let Some(full) = full.filter(|f| f.trim() != m.text.trim()) {
+                    details.full-email {
+                        summary { (t.email.full_email) }
+                        pre { (full) }
+                        @if m.author == MessageAuthor::Customer {
+                            a href={ "/api/v1/messages/" (m.id) "/email/raw" } download { (t.email.download_email) }
+                        }
+                    }
+                }
             }
             div.msg-foot {
                 @if m.edited_at.is_some() { span.edited { (i.edited) } }
@@ -386,10 +410,13 @@ fn attachments(t: &Texts, list: &Value) -> Markup {
                     }
                 }
                 _ => {
-                    @let url = web_url(&a["url"]).or_else(|| web_url(&a["payload"]["url"]));
+                    // A file kept by Pronto (WhatsApp media, email attachments) is served
+                    // to the workspace's agents at its own path.
+                    @let url = web_url(&a["url"]).or_else(|| web_url(&a["payload"]["url"]))
+                        .or_else(|| a["file"].as_str().filter(|f| f.starts_with("/api/v1/media/")));
                     p.attachment {
                         @match url {
-                            Some(u) => a href=(u) rel="noopener noreferrer" target="_blank" { (i.open_attachment) " (" (a["type"].as_str().unwrap_or("file")) ")" },
+                            Some(u) => a href=(u) rel="noopener noreferrer" target="_blank" { (i.open_attachment) " (" (a["name"].as_str().or(a["type"].as_str()).unwrap_or("file")) ")" },
                             None => span { (i.attachment) " (" (a["type"].as_str().unwrap_or("file")) ")" },
                         }
                     }
@@ -652,6 +679,13 @@ fn composer(v: &Viewer, d: &PaneData<'_>) -> Markup {
     let meta = d.channel.kind.is_meta();
     html! {
         form.composer id="composer" data-conversation=(d.conversation.id) {
+            @if d.channel.kind == pronto_store::ChannelKind::Email {
+                div.field.subject {
+                    label for="reply-subject" { (t.email.subject) }
+                    input id="reply-subject" type="text" maxlength=(crate::email::MAX_SUBJECT)
+                        autocomplete="off" placeholder=(t.email.subject_hint);
+                }
+            }
             label.visually-hidden for="reply-text" { (i.composer_label) }
             div.suggest id="saved-suggest" role="listbox" aria-label=(i.saved_replies) hidden {}
             textarea id="reply-text" rows="3" placeholder=(i.composer_placeholder)

@@ -468,30 +468,7 @@ async fn an_admin_resets_a_members_password_and_the_member_must_choose_a_new_one
     assert_eq!(ana_c.get("/api/v1/conversations").await.0, StatusCode::OK);
 
     // Another workspace's admin cannot reach her: 404.
-    let now = app.state.now();
-    let ws_b = app
-        .state
-        .store
-        .create_workspace("Other", now)
-        .await
-        .unwrap();
-    let hash = pronto_server::auth::hash_password("yet another long password".into())
-        .await
-        .unwrap();
-    let bob = app
-        .state
-        .store
-        .create_user("bob@other.test", "Bob", Some(&hash), now)
-        .await
-        .unwrap();
-    app.state
-        .store
-        .set_member(ws_b, bob.id, pronto_store::Role::Admin)
-        .await
-        .unwrap();
-    let admin_b = app
-        .login("bob@other.test", "yet another long password")
-        .await;
+    let admin_b = crate::support::second_workspace_admin(&app).await;
     let (status, body) = admin_b
         .post(&format!("/api/v1/users/{ana}/reset-password"), json!({}))
         .await;

@@ -35,28 +35,7 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
     let rule_a = created["id"].as_i64().unwrap();
 
     // Workspace B, with its own admin and token.
-    let now = app.state.now();
-    let ws_b = app
-        .state
-        .store
-        .create_workspace("Other", now)
-        .await
-        .unwrap();
-    let hash = pronto_server::auth::hash_password("another long password".into())
-        .await
-        .unwrap();
-    let bob = app
-        .state
-        .store
-        .create_user("bob@other.test", "Bob", Some(&hash), now)
-        .await
-        .unwrap();
-    app.state
-        .store
-        .set_member(ws_b, bob.id, pronto_store::Role::Admin)
-        .await
-        .unwrap();
-    let admin_b = app.login("bob@other.test", "another long password").await;
+    let admin_b = crate::support::second_workspace_admin(&app).await;
     let (_, tok_b) = admin_b
         .post("/api/v1/tokens", json!({"name": "b", "role": "admin"}))
         .await;
@@ -136,6 +115,10 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
             )
             .await,
             b.get(&format!("{ch}/automation")).await,
+            b.post(&format!("{ch}/email/test"), json!({})).await,
+            b.get(&format!("/api/v1/messages/{message_a}/email")).await,
+            b.get(&format!("/api/v1/messages/{message_a}/email/raw"))
+                .await,
             b.put(
                 &format!("{ch}/automation"),
                 json!({"instant_reply": {"enabled": true, "text": "Hi"}}),

@@ -11,6 +11,7 @@ mod contacts;
 mod customer_actions;
 mod dashboard;
 mod edge;
+mod email;
 mod events;
 mod graph;
 mod integrations;

@@ -377,3 +377,29 @@ pub async fn customer_says(
         )
         .await
 }
+
+/// The admin of a second workspace ("Other"), signed in: `bob@other.test`.
+pub async fn second_workspace_admin(app: &TestApp) -> Client {
+    let now = app.state.now();
+    let ws = app
+        .state
+        .store
+        .create_workspace("Other", now)
+        .await
+        .unwrap();
+    let hash = pronto_server::auth::hash_password("another long password".into())
+        .await
+        .unwrap();
+    let bob = app
+        .state
+        .store
+        .create_user("bob@other.test", "Bob", Some(&hash), now)
+        .await
+        .unwrap();
+    app.state
+        .store
+        .set_member(ws, bob.id, pronto_store::Role::Admin)
+        .await
+        .unwrap();
+    app.login("bob@other.test", "another long password").await
+}

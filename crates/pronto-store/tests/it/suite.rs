@@ -47,6 +47,7 @@ fn reply(conversation: i64, author: MessageAuthor, key: Option<&str>) -> Outboun
         text: "hi!".to_owned(),
         attachments: json!([]),
         idempotency_key: key.map(str::to_owned),
+        subject: None,
     }
 }
 

@@ -40,6 +40,10 @@ pub enum BenchCommand {
     /// visitor to the agent's stream and back, and the memory per connected
     /// visitor. SQLite by default; PostgreSQL with --database-url.
     Webchat(server::webchat::WebChatBench),
+    /// A mailbox of 10,000 messages on the test IMAP server (scripts/mailserver.sh
+    /// start) read by Pronto's email reader into a fresh database, beside the IMAP
+    /// server's own fetch rate. SQLite by default; PostgreSQL with --database-url.
+    Email(server::email::EmailBench),
     /// The router (`pronto_core::routing`): routing decisions per second in each mode
     /// with 1,000 agents and 100,000 waiting conversations.
     Routing(routing::RoutingBench),
@@ -82,6 +86,7 @@ pub fn run(command: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Retention(args) => server::retention::run(args),
         BenchCommand::Import(args) => server::import::run(args),
         BenchCommand::Routing(args) => routing::run(args),
+        BenchCommand::Email(args) => server::email::run(args),
     }
 }
 

@@ -6,6 +6,7 @@
 //! measured in the same run with the same driver, pool and durability settings: that
 //! is the limit the API can approach, and the ratio says how close it gets.
 
+pub mod email;
 mod harness;
 pub mod import;
 pub mod inbox;

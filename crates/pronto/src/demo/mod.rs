@@ -11,6 +11,7 @@
 //! what people do, the outbox and the sandbox's Send API for replies.
 
 mod api;
+mod email;
 mod history;
 mod live;
 mod script;
@@ -148,11 +149,13 @@ async fn run(mut config: Config) -> anyhow::Result<()> {
     }
     // Automations come after the history: a greeting for a message of last month
     // would be sent today.
+    let mailbox = email::channel(&workspace.admin).await?;
+    let sink = email::sink(&state, mailbox).await?;
     let channel_ids: Vec<i64> = workspace
         .channels
         .iter()
         .map(|c| c.id)
-        .chain([workspace.webchat])
+        .chain([workspace.webchat, mailbox])
         .collect();
     for id in &channel_ids {
         let path = format!("/api/v1/channels/{id}/automation");
@@ -164,6 +167,9 @@ async fn run(mut config: Config) -> anyhow::Result<()> {
     println!(
         "The demo shop's site, with the web chat (channel {}): {shop}/",
         workspace.webchat
+    );
+    println!(
+        "The demo's email channel (channel {mailbox}) is in-process: customers' mails go straight to the email reader's parsing and threading (no IMAP server), replies go over SMTP to the demo's own sink"
     );
     println!("Sign in at {url}/ with {EMAIL} / {PASSWORD}");
     let names: Vec<String> = workspace
@@ -190,6 +196,13 @@ async fn run(mut config: Config) -> anyhow::Result<()> {
         shop,
         started ^ 0x00c0_ffee,
     )));
+    tasks.push(tokio::spawn(email::customers(
+        state.clone(),
+        mailbox,
+        started ^ 0x000e_3a11,
+    )));
+    // Kept for the demo's life: the sink counts what it accepted.
+    let _sink = sink;
     let ids = channel_ids;
     let since = i64::try_from(started).unwrap_or(i64::MAX);
     let agents = live::agents(workspace.admin, workspace.agents, ids, since, started);

@@ -175,7 +175,18 @@ async fn demo_shows_history_and_live_customers_and_restarts_on_its_data() {
     let channels = s.get("/api/v1/channels").await;
     let channels = channels.as_array().expect("a list");
     let kinds: Vec<&str> = channels.iter().filter_map(|c| c["kind"].as_str()).collect();
-    assert_eq!(kinds, ["messenger", "instagram", "webchat"]);
+    assert_eq!(kinds, ["messenger", "instagram", "webchat", "email"]);
+    // The email channel is the demo's own, in-process, and says so.
+    let mailbox = &channels[3];
+    assert_eq!(mailbox["state"], "demo", "{mailbox}");
+    assert!(
+        mailbox["name"].as_str().unwrap().contains("in-process"),
+        "{mailbox}"
+    );
+    assert!(
+        mailbox["config"].get("imap_password").is_none(),
+        "{mailbox}"
+    );
     // The demo shop's site, on an origin of its own, embeds the widget.
     let shop = demo
         .printed
@@ -281,6 +292,6 @@ async fn demo_shows_history_and_live_customers_and_restarts_on_its_data() {
         users
     );
     assert_eq!(users, 4, "the admin and three agents");
-    assert_eq!(s.get("/api/v1/channels").await.as_array().unwrap().len(), 3);
+    assert_eq!(s.get("/api/v1/channels").await.as_array().unwrap().len(), 4);
     again.stop();
 }

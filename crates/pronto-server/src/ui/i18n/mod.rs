@@ -9,6 +9,7 @@ pub mod account;
 pub mod comments;
 pub mod common;
 pub mod dashboard;
+pub mod email;
 pub mod inbox;
 pub mod settings;
 
@@ -43,6 +44,8 @@ pub struct Texts {
     pub settings: settings::Settings,
     /// The signed-in person's account.
     pub account: account::Account,
+    /// The email channel.
+    pub email: email::Email,
 }
 
 static EN: Texts = Texts {
@@ -52,6 +55,7 @@ static EN: Texts = Texts {
     dashboard: dashboard::EN,
     settings: settings::EN,
     account: account::EN,
+    email: email::EN,
 };
 static FR: Texts = Texts {
     common: common::FR,
@@ -60,6 +64,7 @@ static FR: Texts = Texts {
     dashboard: dashboard::FR,
     settings: settings::FR,
     account: account::FR,
+    email: email::FR,
 };
 static IT: Texts = Texts {
     common: common::IT,
@@ -68,6 +73,7 @@ static IT: Texts = Texts {
     dashboard: dashboard::IT,
     settings: settings::IT,
     account: account::IT,
+    email: email::IT,
 };
 
 impl Lang {

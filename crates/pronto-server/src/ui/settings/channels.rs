@@ -1,5 +1,6 @@
 //! Channels: the connected Messenger Pages, Instagram accounts, WhatsApp numbers, API
-//! channels and web chats (with the snippet to paste into the site),
+//! channels, web chats (with the snippet to paste into the site) and email
+//! mailboxes (`email`),
 //! each with its state in words, the webhook settings to paste into Meta's
 //! dashboard, and a form for a new access token when Meta refused the old one.
 
@@ -72,7 +73,7 @@ fn kind_label(v: &Viewer, c: &Channel) -> &'static str {
         ChannelKind::Api => s.kind_api,
         ChannelKind::WebChat => s.kind_webchat,
         ChannelKind::WhatsApp => s.kind_whatsapp,
-        _ => s.kind_other,
+        ChannelKind::Email => v.t().email.kind_email,
     }
 }
 
@@ -163,6 +164,8 @@ fn channel(
             }
             p.hint { (s.webchat_snippet_hint) }
             pre.snippet { code { (crate::webchat::snippet(base, c.id)) } }
+        } @else if c.kind == ChannelKind::Email {
+            (super::email::card(v, c))
         }
     }
 }
@@ -181,6 +184,7 @@ fn form(v: &Viewer) -> Markup {
                     option value="whatsapp" { (s.kind_whatsapp_long) }
                     option value="api" { (s.kind_api_long) }
                     option value="webchat" { (s.kind_webchat_long) }
+                    option value="email" { (v.t().email.kind_email_long) }
                 }
             }))
             (field("channel-name", s.channel_name, None, html! {
@@ -273,6 +277,7 @@ fn form(v: &Viewer) -> Markup {
                     label for="channel-prechat" { (s.webchat_prechat) }
                 }
             }
+            (super::email::fieldset(v))
             (form_error())
             button type="submit" { (s.channel_create) }
         }

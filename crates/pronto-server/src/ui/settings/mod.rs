@@ -7,6 +7,7 @@
 //! written by the script with `textContent` into boxes rendered here.
 
 mod channels;
+mod email;
 mod replies;
 mod tokens;
 mod users;

@@ -1,0 +1,146 @@
+//! Texts of the email channel: its settings (the create form, "test connection"),
+//! the composer's subject and the whole mail under a message.
+
+use serde::Serialize;
+
+/// Texts of the email channel, in one language.
+#[derive(Serialize)]
+pub struct Email {
+    /// Email
+    pub kind_email: &'static str,
+    /// Email (a support mailbox over IMAP and SMTP)
+    pub kind_email_long: &'static str,
+    /// Your support mailbox
+    pub legend: &'static str,
+    /// Support address
+    pub address: &'static str,
+    /// Reading (IMAP)
+    pub imap_legend: &'static str,
+    /// Sending (SMTP submission)
+    pub smtp_legend: &'static str,
+    /// Server
+    pub host: &'static str,
+    /// Port
+    pub port: &'static str,
+    /// Security
+    pub tls: &'static str,
+    /// TLS (993, 465)
+    pub tls_implicit: &'static str,
+    /// STARTTLS (143, 587)
+    pub tls_starttls: &'static str,
+    /// None (same machine only)
+    pub tls_none: &'static str,
+    /// User name
+    pub user: &'static str,
+    /// Password
+    pub password: &'static str,
+    /// Folder
+    pub folder: &'static str,
+    /// Mark mail read on the server once Pronto has it
+    pub mark_seen: &'static str,
+    /// Passwords are stored encrypted. Mail stays on the server.
+    pub hint: &'static str,
+    /// Reads {folder} of {user} on {host}
+    pub reads: &'static str,
+    /// Test connection
+    pub test: &'static str,
+    /// {server}: connected
+    pub test_ok: &'static str,
+    /// {server}: {error}
+    pub test_failed: &'static str,
+    /// Subject
+    pub subject: &'static str,
+    /// Empty: Re: and the customer's subject
+    pub subject_hint: &'static str,
+    /// Show the whole email
+    pub full_email: &'static str,
+    /// Download the original
+    pub download_email: &'static str,
+}
+
+/// English.
+pub const EN: Email = Email {
+    kind_email: "Email",
+    kind_email_long: "Email (a support mailbox over IMAP and SMTP)",
+    legend: "Your support mailbox",
+    address: "Support address",
+    imap_legend: "Reading (IMAP)",
+    smtp_legend: "Sending (SMTP submission)",
+    host: "Server",
+    port: "Port",
+    tls: "Security",
+    tls_implicit: "TLS (993, 465)",
+    tls_starttls: "STARTTLS (143, 587)",
+    tls_none: "None (same machine only)",
+    user: "User name",
+    password: "Password",
+    folder: "Folder",
+    mark_seen: "Mark mail read on the server once Pronto has it",
+    hint: "Passwords are stored encrypted. Mail stays on the server.",
+    reads: "Reads {folder} of {user} on {host}",
+    test: "Test connection",
+    test_ok: "{server}: connected",
+    test_failed: "{server}: {error}",
+    subject: "Subject",
+    subject_hint: "Empty: Re: and the customer's subject",
+    full_email: "Show the whole email",
+    download_email: "Download the original",
+};
+
+/// French.
+pub const FR: Email = Email {
+    kind_email: "E-mail",
+    kind_email_long: "E-mail (une boîte de support par IMAP et SMTP)",
+    legend: "Votre boîte de support",
+    address: "Adresse de support",
+    imap_legend: "Lecture (IMAP)",
+    smtp_legend: "Envoi (soumission SMTP)",
+    host: "Serveur",
+    port: "Port",
+    tls: "Sécurité",
+    tls_implicit: "TLS (993, 465)",
+    tls_starttls: "STARTTLS (143, 587)",
+    tls_none: "Aucune (même machine seulement)",
+    user: "Identifiant",
+    password: "Mot de passe",
+    folder: "Dossier",
+    mark_seen: "Marquer les e-mails comme lus sur le serveur une fois reçus",
+    hint: "Les mots de passe sont chiffrés. Les e-mails restent sur le serveur.",
+    reads: "Lit {folder} de {user} sur {host}",
+    test: "Tester la connexion",
+    test_ok: "{server} : connecté",
+    test_failed: "{server} : {error}",
+    subject: "Objet",
+    subject_hint: "Vide : Re: et l'objet du client",
+    full_email: "Afficher l'e-mail complet",
+    download_email: "Télécharger l'original",
+};
+
+/// Italian.
+pub const IT: Email = Email {
+    kind_email: "Email",
+    kind_email_long: "Email (una casella di assistenza via IMAP e SMTP)",
+    legend: "La vostra casella di assistenza",
+    address: "Indirizzo di assistenza",
+    imap_legend: "Lettura (IMAP)",
+    smtp_legend: "Invio (invio SMTP)",
+    host: "Server",
+    port: "Porta",
+    tls: "Sicurezza",
+    tls_implicit: "TLS (993, 465)",
+    tls_starttls: "STARTTLS (143, 587)",
+    tls_none: "Nessuna (solo stessa macchina)",
+    user: "Nome utente",
+    password: "Password",
+    folder: "Cartella",
+    mark_seen: "Segna le email come lette sul server una volta ricevute",
+    hint: "Le password sono cifrate. Le email restano sul server.",
+    reads: "Legge {folder} di {user} su {host}",
+    test: "Prova la connessione",
+    test_ok: "{server}: connesso",
+    test_failed: "{server}: {error}",
+    subject: "Oggetto",
+    subject_hint: "Vuoto: Re: e l'oggetto del cliente",
+    full_email: "Mostra l'email completa",
+    download_email: "Scarica l'originale",
+};
