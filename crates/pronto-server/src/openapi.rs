@@ -20,6 +20,9 @@ pub struct ErrorBody {
     pub code: String,
     /// What went wrong and what to do.
     pub message: String,
+    /// The request's field the error is about, when it is about one
+    /// (`hours.weekly.monday`, `instant_reply.text`, `allowed_origins`).
+    pub field: Option<String>,
 }
 
 /// A new API token.
@@ -197,7 +200,7 @@ impl Modify for Security {
         admin::list_users, admin::create_user, admin::deactivate_user, admin::set_role, admin::reactivate_user, admin::reset_password,
         admin::list_tokens, admin::create_token, admin::revoke_token,
         admin::list_channels, admin::get_channel, admin::create_channel, admin::set_status,
-        admin::dead_letters, admin::replace_token, admin::update_webchat, automation::get, automation::put,
+        admin::dead_letters, admin::replace_token, admin::update_webchat, admin::set_mark_seen, automation::get, automation::put,
         inbound::receive, responsiveness::get,
         conversations::list, conversations::get, conversations::assign, conversations::move_to,
         conversations::labels, conversations::add_note, conversations::reply,

@@ -87,6 +87,7 @@ const Pronto = (() => {
       say(fill(texts.common.error, { message }), "error");
       const err = new Error(message);
       err.code = data && data.code;
+      err.field = data && data.field;
       throw err;
     }
     return data;

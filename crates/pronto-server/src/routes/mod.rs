@@ -61,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/channels/{id}/token", put(admin::replace_token))
         .route("/channels/{id}/webchat", put(admin::update_webchat))
+        .route("/channels/{id}/mark-seen", put(admin::set_mark_seen))
         .route("/channels/{id}/inbound", post(inbound::receive))
         .route("/channels/{id}/responsiveness", get(responsiveness::get))
         .route("/channels/{id}/dead-letters", get(admin::dead_letters))

@@ -48,6 +48,11 @@ pub fn router() -> Router<AppState> {
         .route("/ui/dashboard", get(dashboard::fragment))
         .route("/settings", get(settings::page))
         .route("/ui/settings/{section}", get(settings::fragment))
+        .route("/settings/channels/{id}", get(settings::channel::page))
+        .route(
+            "/ui/settings/channels/{id}/{part}",
+            get(settings::channel::part),
+        )
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))
 }
@@ -188,6 +193,7 @@ async fn js() -> impl IntoResponse {
             include_str!("../../assets/ui/comments.js"),
             include_str!("../../assets/ui/dashboard.js"),
             include_str!("../../assets/ui/settings.js"),
+            include_str!("../../assets/ui/channel.js"),
         ),
     )
 }

@@ -73,6 +73,10 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
     for page in [
         format!("/ui/conversations/{conv_a}"),
         format!("/inbox?c={conv_a}"),
+        format!("/settings/channels/{channel_a}"),
+        format!("/ui/settings/channels/{channel_a}/presence"),
+        format!("/ui/settings/channels/{channel_a}/week"),
+        format!("/ui/settings/channels/{channel_a}/keywords"),
     ] {
         let (status, _) = admin_b.get(&page).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{page}");
@@ -129,6 +133,8 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
                 json!({"allowed_origins": ["https://x.test"]}),
             )
             .await,
+            b.put(&format!("{ch}/mark-seen"), json!({"enabled": true}))
+                .await,
             b.get(&format!("{ch}/automation")).await,
             b.put(
                 &format!("{ch}/automation"),

@@ -7,6 +7,7 @@ mod automation;
 mod batching;
 mod browser;
 mod caps;
+mod channel_settings;
 mod customer_actions;
 mod dashboard;
 mod edge;

@@ -6,6 +6,7 @@
 //! every language names the same values.
 
 pub mod account;
+pub mod channel;
 pub mod comments;
 pub mod common;
 pub mod dashboard;
@@ -41,6 +42,8 @@ pub struct Texts {
     pub dashboard: dashboard::Dashboard,
     /// The admins' settings.
     pub settings: settings::Settings,
+    /// A channel's own settings.
+    pub channel: channel::Channel,
     /// The signed-in person's account.
     pub account: account::Account,
 }
@@ -51,6 +54,7 @@ static EN: Texts = Texts {
     comments: comments::EN,
     dashboard: dashboard::EN,
     settings: settings::EN,
+    channel: channel::EN,
     account: account::EN,
 };
 static FR: Texts = Texts {
@@ -59,6 +63,7 @@ static FR: Texts = Texts {
     comments: comments::FR,
     dashboard: dashboard::FR,
     settings: settings::FR,
+    channel: channel::FR,
     account: account::FR,
 };
 static IT: Texts = Texts {
@@ -67,6 +72,7 @@ static IT: Texts = Texts {
     comments: comments::IT,
     dashboard: dashboard::IT,
     settings: settings::IT,
+    channel: channel::IT,
     account: account::IT,
 };
 

@@ -6,6 +6,7 @@
 //! (a token's secret, a temporary password, a new channel's webhook settings) is
 //! written by the script with `textContent` into boxes rendered here.
 
+pub mod channel;
 mod channels;
 mod replies;
 mod tokens;
