@@ -18,6 +18,7 @@
 #![allow(dead_code)]
 
 mod axe;
+mod channel_settings;
 mod driver;
 mod inbox;
 mod proxy;
