@@ -50,7 +50,8 @@ pub use media::{MediaFile, MediaJob};
 pub use model::*;
 pub use retention::Purged;
 pub use routing::{
-    AssignmentLogEntry, HeldConversation, RoutingAgent, RoutingRow, WaitingConversation,
+    AssignmentLogEntry, HeldConversation, LoggedAssignment, RoutingAgent, RoutingRow, VipContact,
+    WaitingConversation,
 };
 pub use webchat::{VisitorDetails, VisitorFile};
 pub use webhooks::{ChannelHealth, DeadLetter, PlatformReply, WebhookBody};
