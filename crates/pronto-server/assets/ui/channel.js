@@ -97,41 +97,12 @@
       },
     };
 
-    const clearErrors = () => {
-      root.querySelectorAll(".form-error, .field-error").forEach((el) => { el.textContent = ""; });
-      root.querySelectorAll("[aria-invalid]").forEach((el) => {
-        el.removeAttribute("aria-invalid");
-        const error = el.id + "-error";
-        const described = (el.getAttribute("aria-describedby") || "").split(" ")
-          .filter((d) => d && d !== error).join(" ");
-        if (described) el.setAttribute("aria-describedby", described);
-        else el.removeAttribute("aria-describedby");
-      });
-    };
-
-    // The error beside its field when the API names one there, else under the form.
-    const showError = (form, err) => {
-      const input = err.field &&
-        root.querySelector('[data-field="' + CSS.escape(err.field) + '"]');
-      const box = input && $(input.id + "-error");
-      if (box) {
-        box.textContent = err.message;
-        input.setAttribute("aria-invalid", "true");
-        const described = (input.getAttribute("aria-describedby") || "").split(" ").filter((d) => d);
-        input.setAttribute("aria-describedby", described.concat(box.id).join(" "));
-        input.focus();
-        return;
-      }
-      const error = form.querySelector(".form-error");
-      if (error) error.textContent = err.message;
-    };
-
     root.addEventListener("submit", async (e) => {
       const form = e.target;
       const send = senders[form.dataset.form];
       if (!send) return;
       e.preventDefault();
-      clearErrors();
+      Pronto.clearFieldErrors(root);
       const button = form.querySelector("button[type=submit]");
       if (button) button.disabled = true;
       try {
@@ -139,7 +110,7 @@
         Pronto.say(texts.saved, "ok");
       } catch (err) {
         Pronto.say("");
-        showError(form, err);
+        Pronto.showFieldError(root, form, err);
       } finally {
         if (button) button.disabled = false;
       }

@@ -17,6 +17,8 @@ pub enum Nav {
     Comments,
     /// The responsiveness dashboard.
     Dashboard,
+    /// The team.
+    Team,
     /// The settings.
     Settings,
     /// The signed-in person's account.
@@ -29,6 +31,7 @@ impl Nav {
             Nav::Inbox => "inbox",
             Nav::Comments => "comments",
             Nav::Dashboard => "dashboard",
+            Nav::Team => "team",
             Nav::Settings => "settings",
             Nav::Account => "account",
         }
@@ -72,6 +75,7 @@ pub fn page(v: &Viewer, title: &str, nav: Nav, body: Markup) -> Markup {
                             (item(nav, Nav::Inbox, "/inbox", c.nav_inbox))
                             (item(nav, Nav::Comments, "/comments", t.comments.title))
                             (item(nav, Nav::Dashboard, "/dashboard", c.nav_dashboard))
+                            (item(nav, Nav::Team, "/team", t.team.title))
                             @if v.is_admin() {
                                 (item(nav, Nav::Settings, "/settings", c.nav_settings))
                             }
@@ -86,6 +90,9 @@ pub fn page(v: &Viewer, title: &str, nav: Nav, body: Markup) -> Markup {
                                 }
                             }
                         }
+                        button.away type="button" id="away-toggle"
+                            aria-pressed=(if v.away { "true" } else { "false" })
+                            title=(t.team.away_toggle_hint) { (t.team.away_toggle) }
                         button.linkish type="button" id="help-open" aria-keyshortcuts="?" { (c.help_open) }
                         @if nav == Nav::Account {
                             a.who id="account" href="/account" aria-current="page" title=(t.account.title) { (v.user.name) }

@@ -18,6 +18,7 @@ pub mod layout;
 pub mod login;
 pub mod settings;
 pub mod setup;
+pub mod team;
 pub mod templates;
 
 use axum::Router;
@@ -46,6 +47,8 @@ pub fn router() -> Router<AppState> {
         .route("/ui/comments", get(comments::fragment))
         .route("/dashboard", get(dashboard::page))
         .route("/ui/dashboard", get(dashboard::fragment))
+        .route("/team", get(team::page))
+        .route("/ui/team", get(team::fragment))
         .route("/settings", get(settings::page))
         .route("/ui/settings/{section}", get(settings::fragment))
         .route("/settings/channels/{id}", get(settings::channel::page))
@@ -65,6 +68,8 @@ pub struct Viewer {
     pub user: User,
     /// Their role in the workspace.
     pub role: Role,
+    /// Whether they said they are away.
+    pub away: bool,
     /// The language pages are written in.
     pub lang: Lang,
     /// The workspace's latest event when the page was made: the page's event
@@ -137,6 +142,7 @@ impl FromRequestParts<AppState> for Viewer {
             auth,
             user: member.user,
             role: member.role,
+            away: member.away,
             lang,
         })
     }
@@ -194,6 +200,7 @@ async fn js() -> impl IntoResponse {
             include_str!("../../assets/ui/dashboard.js"),
             include_str!("../../assets/ui/settings.js"),
             include_str!("../../assets/ui/channel.js"),
+            include_str!("../../assets/ui/team.js"),
         ),
     )
 }

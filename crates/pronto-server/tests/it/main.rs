@@ -24,6 +24,7 @@ mod sandbox;
 mod send_side;
 mod settings_ui;
 mod support;
+mod team_ui;
 mod ui;
 mod webchat;
 mod whatsapp;

@@ -113,7 +113,13 @@ async fn routing_reads_and_guarded_writes() {
         let recent = s.recent_assignments(ws, None, 10).await.unwrap();
         let seen: Vec<_> = recent
             .iter()
-            .map(|e| (e.action.as_str(), e.agent_name.as_str(), e.contact_name.as_str()))
+            .map(|e| {
+                (
+                    e.action.as_str(),
+                    e.agent_name.as_str(),
+                    e.contact_name.as_str(),
+                )
+            })
             .collect();
         assert_eq!(
             seen,
@@ -123,7 +129,10 @@ async fn routing_reads_and_guarded_writes() {
         assert_eq!(recent[0].conversation_id, conv);
         assert_eq!(s.recent_assignments(ws, None, 1).await.unwrap().len(), 1);
         assert_eq!(
-            s.recent_assignments(ws, Some(ana.id), 10).await.unwrap().len(),
+            s.recent_assignments(ws, Some(ana.id), 10)
+                .await
+                .unwrap()
+                .len(),
             2
         );
         assert!(
@@ -132,7 +141,12 @@ async fn routing_reads_and_guarded_writes() {
                 .unwrap()
                 .is_empty()
         );
-        assert!(s.recent_assignments(ws + 1, None, 10).await.unwrap().is_empty());
+        assert!(
+            s.recent_assignments(ws + 1, None, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         // Members say whether they are away.
         assert!(s.member(ws, ana.id).await.unwrap().away);
         s.set_away(ws, ana.id, false).await.unwrap();
@@ -147,7 +161,9 @@ async fn routing_reads_and_guarded_writes() {
             }]
         );
         assert!(s.vip_contacts(ws + 1).await.unwrap().is_empty());
-        s.set_contact_routing(ws, contact, false, None).await.unwrap();
+        s.set_contact_routing(ws, contact, false, None)
+            .await
+            .unwrap();
         assert!(s.vip_contacts(ws).await.unwrap().is_empty());
     }
 }

@@ -12,6 +12,7 @@ pub mod common;
 pub mod dashboard;
 pub mod inbox;
 pub mod settings;
+pub mod team;
 
 use serde::Serialize;
 
@@ -44,6 +45,8 @@ pub struct Texts {
     pub settings: settings::Settings,
     /// A channel's own settings.
     pub channel: channel::Channel,
+    /// The team page and the away switch.
+    pub team: team::Team,
     /// The signed-in person's account.
     pub account: account::Account,
 }
@@ -55,6 +58,7 @@ static EN: Texts = Texts {
     dashboard: dashboard::EN,
     settings: settings::EN,
     channel: channel::EN,
+    team: team::EN,
     account: account::EN,
 };
 static FR: Texts = Texts {
@@ -64,6 +68,7 @@ static FR: Texts = Texts {
     dashboard: dashboard::FR,
     settings: settings::FR,
     channel: channel::FR,
+    team: team::FR,
     account: account::FR,
 };
 static IT: Texts = Texts {
@@ -73,6 +78,7 @@ static IT: Texts = Texts {
     dashboard: dashboard::IT,
     settings: settings::IT,
     channel: channel::IT,
+    team: team::IT,
     account: account::IT,
 };
 
