@@ -293,7 +293,8 @@ const Pronto = (() => {
 
   // Form errors: an API error naming a field (`field` in its answer) is shown in
   // the box `{input id}-error` beside the input whose data-field is that name
-  // (inside `root`), which says it is invalid and takes the focus; any other
+  // (in the form, else anywhere in `root`: one setting may span two forms), which
+  // says it is invalid and takes the focus; any other
   // error under the form (`.form-error`).
   const clearFieldErrors = (root) => {
     root.querySelectorAll(".form-error, .field-error").forEach((el) => { el.textContent = ""; });
@@ -307,8 +308,8 @@ const Pronto = (() => {
     });
   };
   const showFieldError = (root, form, err) => {
-    const input = err.field &&
-      root.querySelector('[data-field="' + CSS.escape(err.field) + '"]');
+    const named = err.field && '[data-field="' + CSS.escape(err.field) + '"]';
+    const input = named && (form.querySelector(named) || root.querySelector(named));
     const box = input && document.getElementById(input.id + "-error");
     if (box) {
       box.textContent = err.message;

@@ -99,7 +99,7 @@ fn member(v: &Viewer, a: &RoutingAgent) -> Markup {
             p.state.ok { (t.available) }
         }
         @if v.is_admin() {
-            form.inline-form data-form="member" data-user=(id) {
+            form.inline-form data-form="member" data-user=(id) novalidate {
                 (input(&field("capacity"), t.capacity, html! {
                     input id=(field("capacity")) name="capacity" type="number" min="0" max="1000"
                         value=(a.capacity) data-field="capacity";

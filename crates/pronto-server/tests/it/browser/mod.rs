@@ -23,6 +23,7 @@ mod driver;
 mod inbox;
 mod proxy;
 mod smoke;
+mod team;
 mod webchat;
 mod whatsapp;
 

@@ -13,7 +13,7 @@ pub fn form(v: &Viewer, spec: Option<&ScheduleSpec>, week: Markup) -> Markup {
     let timezone = spec.map_or("UTC", |s| s.timezone.as_str());
     let holidays = spec.map(|s| s.holidays.join("\n")).unwrap_or_default();
     html! {
-        form.settings-form id="hours-form" data-form="automation" aria-labelledby="hours-title" {
+        form.settings-form id="hours-form" data-form="automation" aria-labelledby="hours-title" novalidate {
             div.check {
                 input id="hours-on" name="hours_on" type="checkbox" checked[spec.is_some()];
                 label for="hours-on" { (c.hours_on) }

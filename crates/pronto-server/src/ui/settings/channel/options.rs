@@ -16,7 +16,7 @@ pub fn routing(v: &Viewer, row: Option<&RoutingRow>) -> Markup {
         ("skills", c.mode_skills),
     ];
     html! {
-        form.settings-form id="routing-form" data-form="routing" aria-labelledby="routing-title" {
+        form.settings-form id="routing-form" data-form="routing" aria-labelledby="routing-title" novalidate {
             (checked_field("routing-mode", c.routing_mode, None, html! {
                 select id="routing-mode" name="mode" data-field="mode" {
                     @for (value, label) in modes {
@@ -50,7 +50,7 @@ pub fn seen(v: &Viewer, channel: &Channel) -> Markup {
         (channel.meta_config().mark_seen, s.mark_seen)
     };
     html! {
-        form.settings-form id="seen-form" data-form="seen" aria-labelledby="seen-title" {
+        form.settings-form id="seen-form" data-form="seen" aria-labelledby="seen-title" novalidate {
             div.check {
                 input id="seen-on" name="enabled" type="checkbox" checked[on];
                 label for="seen-on" { (label) }
@@ -69,7 +69,7 @@ pub fn webchat(v: &Viewer, channel: &Channel, base: &str) -> Markup {
     html! {
         p.hint { (s.webchat_snippet_hint) }
         pre.snippet { code id="webchat-snippet" { (crate::webchat::snippet(base, channel.id)) } }
-        form.settings-form id="webchat-form" data-form="webchat" aria-labelledby="webchat-title" {
+        form.settings-form id="webchat-form" data-form="webchat" aria-labelledby="webchat-title" novalidate {
             (checked_field("webchat-origins", s.webchat_origins, Some(s.webchat_origins_hint), html! {
                 textarea id="webchat-origins" name="allowed_origins" rows="2" required
                     data-field="allowed_origins" spellcheck="false"

@@ -15,7 +15,7 @@ pub fn form(v: &Viewer, settings: &AutomationSettings) -> Markup {
     let custom = k.handover_words.is_some();
     let words = k.handover_words.as_deref().unwrap_or_default().join(", ");
     html! {
-        form.settings-form id="replies-form" data-form="automation" aria-labelledby="replies-title" {
+        form.settings-form id="replies-form" data-form="automation" aria-labelledby="replies-title" novalidate {
             p.hint id="variables-hint" { (c.variables_hint) }
             (message(v, "instant", "instant_reply", c.instant_legend, c.instant_on, &settings.instant_reply))
             (message(v, "away", "away_message", c.away_legend, c.away_on, &settings.away_message))
