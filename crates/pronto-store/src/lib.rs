@@ -44,7 +44,7 @@ pub use automation::{Automated, AutomatedChannel, ConversationFacts, StatusChang
 pub use comments::private_reply_marker;
 pub use events::EVENTS_CHANNEL;
 pub use imports::{HistoryItem, ImportProgress};
-pub use integrations::{StoredRule, Subscription, Waiting};
+pub use integrations::{RuleRun, StoredRule, Subscription, Waiting};
 pub use live_event::{LiveEvent, Logged, MessageStatus};
 pub use media::{MediaFile, MediaJob};
 pub use model::*;

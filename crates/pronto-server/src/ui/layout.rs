@@ -19,6 +19,8 @@ pub enum Nav {
     Dashboard,
     /// The team.
     Team,
+    /// The rules.
+    Rules,
     /// The settings.
     Settings,
     /// The signed-in person's account.
@@ -32,6 +34,7 @@ impl Nav {
             Nav::Comments => "comments",
             Nav::Dashboard => "dashboard",
             Nav::Team => "team",
+            Nav::Rules => "rules",
             Nav::Settings => "settings",
             Nav::Account => "account",
         }
@@ -77,6 +80,7 @@ pub fn page(v: &Viewer, title: &str, nav: Nav, body: Markup) -> Markup {
                             (item(nav, Nav::Dashboard, "/dashboard", c.nav_dashboard))
                             (item(nav, Nav::Team, "/team", t.team.title))
                             @if v.is_admin() {
+                                (item(nav, Nav::Rules, "/rules", t.rules.title))
                                 (item(nav, Nav::Settings, "/settings", c.nav_settings))
                             }
                         }

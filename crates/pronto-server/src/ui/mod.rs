@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod inbox;
 pub mod layout;
 pub mod login;
+pub mod rules;
 pub mod settings;
 pub mod setup;
 pub mod team;
@@ -49,6 +50,8 @@ pub fn router() -> Router<AppState> {
         .route("/ui/dashboard", get(dashboard::fragment))
         .route("/team", get(team::page))
         .route("/ui/team", get(team::fragment))
+        .route("/rules", get(rules::page))
+        .route("/ui/rules", get(rules::fragment))
         .route("/settings", get(settings::page))
         .route("/ui/settings/{section}", get(settings::fragment))
         .route("/settings/channels/{id}", get(settings::channel::page))
@@ -201,6 +204,7 @@ async fn js() -> impl IntoResponse {
             include_str!("../../assets/ui/settings.js"),
             include_str!("../../assets/ui/channel.js"),
             include_str!("../../assets/ui/team.js"),
+            include_str!("../../assets/ui/rules.js"),
         ),
     )
 }

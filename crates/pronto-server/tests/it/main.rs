@@ -20,6 +20,7 @@ mod nul;
 mod outbox;
 mod outgoing;
 mod routing;
+mod rules_ui;
 mod sandbox;
 mod send_side;
 mod settings_ui;

@@ -11,6 +11,7 @@ pub mod comments;
 pub mod common;
 pub mod dashboard;
 pub mod inbox;
+pub mod rules;
 pub mod settings;
 pub mod team;
 
@@ -47,6 +48,8 @@ pub struct Texts {
     pub channel: channel::Channel,
     /// The team page and the away switch.
     pub team: team::Team,
+    /// The rules page.
+    pub rules: rules::Rules,
     /// The signed-in person's account.
     pub account: account::Account,
 }
@@ -59,6 +62,7 @@ static EN: Texts = Texts {
     settings: settings::EN,
     channel: channel::EN,
     team: team::EN,
+    rules: rules::EN,
     account: account::EN,
 };
 static FR: Texts = Texts {
@@ -69,6 +73,7 @@ static FR: Texts = Texts {
     settings: settings::FR,
     channel: channel::FR,
     team: team::FR,
+    rules: rules::FR,
     account: account::FR,
 };
 static IT: Texts = Texts {
@@ -79,6 +84,7 @@ static IT: Texts = Texts {
     settings: settings::IT,
     channel: channel::IT,
     team: team::IT,
+    rules: rules::IT,
     account: account::IT,
 };
 
