@@ -22,6 +22,7 @@ mod channel_settings;
 mod driver;
 mod inbox;
 mod proxy;
+mod rules;
 mod smoke;
 mod team;
 mod webchat;

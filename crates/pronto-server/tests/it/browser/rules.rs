@@ -1,0 +1,94 @@
+//! The rules page in Chromium: a rule made with the form (a bad pattern shown on
+//! its field), turned off, edited; axe-clean.
+
+use serde_json::json;
+
+use super::{Browser, Key, Violation};
+use crate::support::TestApp;
+
+fn list(violations: &[Violation]) -> String {
+    violations.iter().map(|v| format!("\n  {v}")).collect()
+}
+
+#[tokio::test]
+async fn browser_an_admin_makes_turns_off_and_edits_a_rule() {
+    let Some(browser) = Browser::open().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    browser.goto(&app.url("/rules")).await;
+    browser.wait_for("#login").await;
+    browser.type_into("#email", "admin@acme.test").await;
+    browser
+        .type_into("#password", "correct horse battery")
+        .await;
+    browser.press_key(Key::Enter).await;
+    browser.wait_for("#rule-form").await;
+    browser.wait_for_text("#rules-list", "No rule yet.").await;
+
+    browser.type_into("#rule-name", "Prices").await;
+    browser.click("button[data-add=condition]").await;
+    assert_eq!(
+        browser
+            .execute("return document.activeElement.dataset.paramType !== undefined")
+            .await,
+        json!(true),
+        "the new condition's kind has the focus"
+    );
+    browser
+        .execute(
+            "const s = document.activeElement; s.value = 'text_matches'; s.dispatchEvent(new Event('change'));",
+        )
+        .await;
+    let pattern = "#conditions-list [data-kind=text_matches] input";
+    browser.type_into(pattern, "(").await;
+    browser.click("#rule-form button[type=submit]").await;
+    let error = browser
+        .wait_for_text("#conditions-list .field-error", "if[0].pattern")
+        .await;
+    assert!(error.contains("regular expression"), "{error}");
+    assert_eq!(
+        browser
+            .execute("const e = document.activeElement; return [e.dataset.param, e.getAttribute('aria-invalid')]")
+            .await,
+        json!(["pattern", "true"])
+    );
+    let violations = browser.axe_violations().await;
+    assert!(violations.is_empty(), "axe:{}", list(&violations));
+
+    browser.press_key(Key::Backspace).await;
+    browser.type_into(pattern, "price|cost").await;
+    browser.press_key(Key::Enter).await;
+    browser.wait_for_text("#rules-list", "Prices").await;
+    let (_, rules) = admin.get("/api/v1/rules").await;
+    assert_eq!(
+        rules[0]["if"],
+        json!([{"type": "text_matches", "pattern": "price|cost"}])
+    );
+    assert_eq!(rules[0]["then"][0]["type"], "notify");
+    let id = rules[0]["id"].as_i64().unwrap();
+
+    // Off, then edited: the form is filled from the rule.
+    browser.click(&format!("button[data-toggle='{id}']")).await;
+    browser.wait_for_text("#rules-list .state", "Off").await;
+    browser.click(&format!("button[data-edit='{id}']")).await;
+    assert_eq!(
+        browser
+            .execute(&format!("return [document.getElementById('rule-name').value, document.querySelector('{pattern}').value, document.getElementById('rule-enabled').checked]"))
+            .await,
+        json!(["Prices", "price|cost", false])
+    );
+    browser.type_into("#rule-name", " and costs").await;
+    browser.press_key(Key::Enter).await;
+    browser
+        .wait_for_text("#rules-list h3", "Prices and costs")
+        .await;
+    let (_, rules) = admin.get("/api/v1/rules").await;
+    assert_eq!(rules.as_array().unwrap().len(), 1, "edited, not added");
+    assert_eq!(rules[0]["enabled"], false);
+    let violations = browser.axe_violations().await;
+    assert!(violations.is_empty(), "axe:{}", list(&violations));
+    browser.screenshot("rules").await;
+    browser.close().await;
+}
