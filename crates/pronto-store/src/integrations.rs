@@ -133,6 +133,22 @@ impl Store {
         Ok(())
     }
 
+    /// Delivers again now: an active subscription's next attempt is due at once and a
+    /// failing one is active again, from the event it stopped at.
+    pub async fn retry_subscription(&self, workspace_id: i64, id: i64) -> Result<Subscription> {
+        let row = sqlx::query(&format!(
+            "UPDATE webhook_subscriptions SET state = 'active', attempts = 0, next_attempt_at = 0
+             WHERE id = $1 AND workspace_id = $2 AND deleted_at IS NULL
+             RETURNING {SUB_COLUMNS}"
+        ))
+        .bind(id)
+        .bind(workspace_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound("webhook subscription"))?;
+        subscription(&row)
+    }
+
     /// Claims, for `lease`, an active subscription that is due and has events past
     /// its cursor; returns it with its stored secret.
     pub async fn claim_subscription(

@@ -97,6 +97,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/webhooks", get(webhooks::list).post(webhooks::create))
         .route("/webhooks/{id}", axum::routing::delete(webhooks::delete))
+        .route("/webhooks/{id}/retry", post(webhooks::retry))
         .route("/rules", get(rules::list).post(rules::create))
         .route("/rules/order", put(rules::order))
         .route("/rules/{id}", put(rules::update).delete(rules::delete))

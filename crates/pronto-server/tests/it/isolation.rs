@@ -142,6 +142,8 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
             )
             .await,
             b.delete(&format!("/api/v1/webhooks/{hook_a}")).await,
+            b.post(&format!("/api/v1/webhooks/{hook_a}/retry"), json!({}))
+                .await,
             b.put(&format!("/api/v1/rules/{rule_a}"), rule.clone())
                 .await,
             b.delete(&format!("/api/v1/rules/{rule_a}")).await,

@@ -14,6 +14,7 @@ pub mod inbox;
 pub mod rules;
 pub mod settings;
 pub mod team;
+pub mod webhooks;
 
 use serde::Serialize;
 
@@ -50,6 +51,8 @@ pub struct Texts {
     pub team: team::Team,
     /// The rules page.
     pub rules: rules::Rules,
+    /// The outgoing webhooks section.
+    pub webhooks: webhooks::Webhooks,
     /// The signed-in person's account.
     pub account: account::Account,
 }
@@ -63,6 +66,7 @@ static EN: Texts = Texts {
     channel: channel::EN,
     team: team::EN,
     rules: rules::EN,
+    webhooks: webhooks::EN,
     account: account::EN,
 };
 static FR: Texts = Texts {
@@ -74,6 +78,7 @@ static FR: Texts = Texts {
     channel: channel::FR,
     team: team::FR,
     rules: rules::FR,
+    webhooks: webhooks::FR,
     account: account::FR,
 };
 static IT: Texts = Texts {
@@ -85,6 +90,7 @@ static IT: Texts = Texts {
     channel: channel::IT,
     team: team::IT,
     rules: rules::IT,
+    webhooks: webhooks::IT,
     account: account::IT,
 };
 
