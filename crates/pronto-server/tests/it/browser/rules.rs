@@ -92,3 +92,75 @@ async fn browser_an_admin_makes_turns_off_and_edits_a_rule() {
     browser.screenshot("rules").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn browser_an_admin_adds_an_outgoing_webhook_and_sees_its_secret_once() {
+    let Some(browser) = Browser::open().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let receiver = crate::support::Receiver::spawn(vec![]).await;
+    browser.goto(&app.url("/settings#webhooks")).await;
+    browser.wait_for("#login").await;
+    browser.type_into("#email", "admin@acme.test").await;
+    browser
+        .type_into("#password", "correct horse battery")
+        .await;
+    browser.press_key(Key::Enter).await;
+    browser.wait_for("#webhook-form").await;
+
+    // A URL that is not one: said beside the field, which takes the focus.
+    browser.type_into("#webhook-url", "ftp://files.test").await;
+    browser.press_key(Key::Enter).await;
+    browser
+        .wait_for_text("#webhook-url-error", "http:// or https://")
+        .await;
+    assert_eq!(
+        browser.execute("return document.activeElement.id").await,
+        json!("webhook-url")
+    );
+    browser
+        .execute("document.getElementById('webhook-url').value = ''")
+        .await;
+    browser.type_into("#webhook-url", &receiver.url).await;
+    browser
+        .click("#webhook-kinds input[value='conversation.assigned']")
+        .await;
+    browser.press_key(Key::Enter).await;
+    browser
+        .wait_until("document.querySelector('#webhook-created [data-field=signing_secret]').textContent.length >= 24")
+        .await;
+    let secret = browser
+        .execute("return document.querySelector('#webhook-created [data-field=signing_secret]').textContent")
+        .await;
+    let secret = secret.as_str().unwrap().to_owned();
+    browser.wait_for_text("#webhooks-list", "Delivering").await;
+    let (_, subs) = admin.get("/api/v1/webhooks").await;
+    assert_eq!(
+        subs[0]["kinds"],
+        json!(["conversation.assigned", "message.created"])
+    );
+    assert!(
+        !subs.to_string().contains(&secret),
+        "the secret is not listed"
+    );
+    // It is the one the deliveries are signed with.
+    *receiver.secret.lock().unwrap() = secret;
+    let channel =
+        crate::support::api_channel(&admin, &crate::support::Receiver::spawn(vec![]).await).await;
+    crate::support::customer_says(&admin, channel, "c1", "m1", "hello").await;
+    while pronto_server::integrations::deliver_next(&app.state)
+        .await
+        .unwrap()
+        != pronto_server::integrations::Outcome::Idle
+    {}
+    let seen = receiver.seen();
+    assert!(
+        !seen.is_empty() && seen.iter().all(|s| s.signature_ok),
+        "{seen:?}"
+    );
+    let violations = browser.axe_violations().await;
+    assert!(violations.is_empty(), "axe:{}", list(&violations));
+    browser.close().await;
+}
