@@ -36,7 +36,7 @@ pub struct Worker {
 const SECOND: Duration = Duration::from_secs(1);
 
 /// Every worker the server runs.
-pub const WORKERS: [Worker; 8] = [
+pub const WORKERS: [Worker; 9] = [
     Worker {
         name: "outbox",
         wakes_on_change: true,
@@ -78,6 +78,12 @@ pub const WORKERS: [Worker; 8] = [
         wakes_on_change: true,
         idle: Duration::from_secs(5),
         step: |s| Box::pin(media(s)),
+    },
+    Worker {
+        name: "alerts",
+        wakes_on_change: true,
+        idle: Duration::from_secs(5),
+        step: |s| Box::pin(alerts(s)),
     },
     Worker {
         name: "retention sweep",
@@ -164,6 +170,10 @@ async fn routing(state: &AppState) -> Result<bool, String> {
         .await
         .map_err(|e| e.to_string())?;
     Ok(false)
+}
+
+async fn alerts(state: &AppState) -> Result<bool, String> {
+    crate::alerts::step(state).await.map_err(|e| e.to_string())
 }
 
 async fn retention(state: &AppState) -> Result<bool, String> {

@@ -12,6 +12,7 @@
 
 mod accounts;
 mod actions;
+mod alerts;
 mod automation;
 mod comments;
 mod engine;

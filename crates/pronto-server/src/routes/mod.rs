@@ -1,6 +1,7 @@
 //! The HTTP API, versioned under `/api/v1`.
 
 pub mod admin;
+pub mod alerts;
 pub mod automation;
 pub mod comments;
 pub mod conversations;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .route("/users/{id}/reset-password", post(admin::reset_password))
         .route("/users/{id}/routing", put(routing::put_member))
         .route("/me/away", put(routing::put_away))
+        .route("/me/alerts", get(alerts::get).put(alerts::put))
         .route("/contacts/{id}/routing", put(routing::put_contact))
         .route(
             "/channels/{id}/routing",

@@ -1,6 +1,7 @@
 //! The server through HTTP on a real port: one integration test binary.
 
 mod accounts;
+mod alerts;
 mod api;
 mod at_rest;
 mod automation;
