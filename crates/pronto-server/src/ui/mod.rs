@@ -61,6 +61,9 @@ pub fn router() -> Router<AppState> {
         )
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))
+        .route("/assets/icon.svg", get(icon))
+        .route("/manifest.webmanifest", get(manifest))
+        .route("/sw.js", get(service_worker))
 }
 
 /// The signed-in person looking at a page. Anyone else is sent to the sign-in page.
@@ -205,6 +208,38 @@ async fn js() -> impl IntoResponse {
             include_str!("../../assets/ui/channel.js"),
             include_str!("../../assets/ui/team.js"),
             include_str!("../../assets/ui/rules.js"),
+            include_str!("../../assets/ui/alerts.js"),
         ),
+    )
+}
+
+async fn icon() -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "image/svg+xml"),
+            (CACHE_CONTROL, "max-age=86400"),
+        ],
+        include_str!("../../assets/app/icon.svg"),
+    )
+}
+
+async fn manifest() -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "application/manifest+json"),
+            (CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("../../assets/app/manifest.webmanifest"),
+    )
+}
+
+/// The service worker, served from the root so that its scope is the whole app.
+async fn service_worker() -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("../../assets/app/sw.js"),
     )
 }

@@ -6,6 +6,7 @@
 //! every language names the same values.
 
 pub mod account;
+pub mod alerts;
 pub mod channel;
 pub mod comments;
 pub mod common;
@@ -53,6 +54,8 @@ pub struct Texts {
     pub rules: rules::Rules,
     /// The outgoing webhooks section.
     pub webhooks: webhooks::Webhooks,
+    /// Alerts.
+    pub alerts: alerts::Alerts,
     /// The signed-in person's account.
     pub account: account::Account,
 }
@@ -67,6 +70,7 @@ static EN: Texts = Texts {
     team: team::EN,
     rules: rules::EN,
     webhooks: webhooks::EN,
+    alerts: alerts::EN,
     account: account::EN,
 };
 static FR: Texts = Texts {
@@ -79,6 +83,7 @@ static FR: Texts = Texts {
     team: team::FR,
     rules: rules::FR,
     webhooks: webhooks::FR,
+    alerts: alerts::FR,
     account: account::FR,
 };
 static IT: Texts = Texts {
@@ -91,6 +96,7 @@ static IT: Texts = Texts {
     team: team::IT,
     rules: rules::IT,
     webhooks: webhooks::IT,
+    alerts: alerts::IT,
     account: account::IT,
 };
 

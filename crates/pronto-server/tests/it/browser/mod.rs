@@ -17,6 +17,7 @@
 // The API is ahead of its users: the web inbox's tests will use the rest of it.
 #![allow(dead_code)]
 
+mod alerts;
 mod axe;
 mod channel_settings;
 mod driver;
@@ -60,6 +61,8 @@ pub struct Options {
     /// The browser's language (`--lang` and the Accept-Language header), `en-US`
     /// when `None`.
     pub lang: Option<String>,
+    /// Notifications allowed for every site, as if the person had said yes.
+    pub notifications: bool,
 }
 
 /// A key (or a chord) for `press_key`.
@@ -82,6 +85,7 @@ impl Options {
         Options {
             phone: false,
             lang: None,
+            notifications: false,
         }
     }
 
@@ -89,6 +93,13 @@ impl Options {
         Options {
             phone: true,
             ..Options::desktop()
+        }
+    }
+
+    pub fn notifications_allowed(self) -> Options {
+        Options {
+            notifications: true,
+            ..self
         }
     }
 
@@ -139,6 +150,9 @@ impl Browser {
             "binary": driver.chromium,
             "prefs": {"intl.accept_languages": lang},
         });
+        if options.notifications {
+            chrome["prefs"]["profile.default_content_setting_values.notifications"] = json!(1);
+        }
         if options.phone {
             chrome["mobileEmulation"] = json!({
                 "deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 3.0, "mobile": true, "touch": true}
