@@ -8,7 +8,8 @@
 //! - a rule's `notify`: the person it names.
 //!
 //! The alerts and the worker's cursor are written in one transaction, so an event
-//! is looked at once, on one node, and never in a request.
+//! is looked at once, on one node, and never in a request; then each alert goes to
+//! its person's devices by Web Push (`push`), in their language.
 
 use std::collections::HashMap;
 
@@ -17,6 +18,7 @@ use pronto_core::time::Timestamp;
 use pronto_store::{LiveEvent, MessageAuthor, StoreError};
 
 use crate::state::AppState;
+use crate::ui::i18n::{Lang, fill};
 
 /// Events read in one step.
 const BATCH: i64 = 200;
@@ -58,11 +60,65 @@ pub async fn step(state: &AppState) -> Result<bool, StoreError> {
             });
         }
     }
-    state
+    if state
         .store
         .commit_alerts(ws, after, last, &alerts, now)
-        .await?;
+        .await?
+    {
+        push(state, ws, &alerts).await?;
+    }
     Ok(true)
+}
+
+/// Sends each alert to its person's devices, in their language.
+async fn push(state: &AppState, ws: i64, alerts: &[LiveEvent]) -> Result<(), StoreError> {
+    if alerts.is_empty() {
+        return Ok(());
+    }
+    let vapid = match crate::push::Vapid::of(state).await {
+        Ok(v) => v,
+        Err(e) => {
+            tracing::warn!("no push: {e}");
+            return Ok(());
+        }
+    };
+    for alert in alerts {
+        let LiveEvent::AlertCreated {
+            user_id,
+            conversation_id,
+            reason,
+            name,
+            text,
+            ..
+        } = alert
+        else {
+            continue;
+        };
+        let devices = state.store.push_subscriptions(ws, *user_id).await?;
+        if devices.is_empty() {
+            continue;
+        }
+        let member = state.store.member(ws, *user_id).await?;
+        let lang = member
+            .user
+            .locale
+            .as_deref()
+            .and_then(Lang::parse)
+            .unwrap_or(Lang::En);
+        let t = &lang.texts().alerts;
+        let template = match reason.as_str() {
+            "new_conversation" => t.new_conversation,
+            "customer_message" => t.customer_message,
+            "assigned" => t.assigned,
+            _ => t.rule_notify,
+        };
+        let title = fill(template, &[("name", name.as_deref().unwrap_or(t.someone))]);
+        let payload = crate::push::payload(&title, text.as_deref(), *conversation_id);
+        for device in &devices {
+            crate::push::send(state, &vapid, device, payload.clone()).await;
+        }
+    }
+    Ok(())
 }
 
 /// A member's checked preferences (the defaults if none are saved or they no

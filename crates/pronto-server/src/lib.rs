@@ -26,6 +26,7 @@ pub mod meta;
 pub mod openapi;
 pub mod outgoing;
 pub mod passwords;
+pub mod push;
 pub mod reply;
 pub mod retention;
 pub mod routes;

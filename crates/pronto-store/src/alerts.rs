@@ -127,3 +127,141 @@ impl Store {
         Ok(earlier == 0)
     }
 }
+
+/// A device's Web Push subscription.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct PushSubscription {
+    /// Its id.
+    pub id: i64,
+    /// The push service's URL for the device.
+    pub endpoint: String,
+    /// The device's public key (P-256, base64url), payloads are encrypted to.
+    pub p256dh: String,
+    /// The device's authentication secret (base64url).
+    #[serde(skip)]
+    pub auth: String,
+    /// When it was added.
+    pub created_at: Micros,
+}
+
+fn push_subscription(r: &sqlx::any::AnyRow) -> Result<PushSubscription> {
+    Ok(PushSubscription {
+        id: r.try_get("id")?,
+        endpoint: r.try_get("endpoint")?,
+        p256dh: r.try_get("p256dh")?,
+        auth: r.try_get("auth")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+impl Store {
+    /// Adds a device for a member; the same endpoint again replaces its keys (and
+    /// moves it to this member: a browser belongs to whoever signed in last).
+    pub async fn add_push_subscription(
+        &self,
+        workspace_id: i64,
+        user_id: i64,
+        endpoint: &str,
+        p256dh: &str,
+        auth: &str,
+        now: Micros,
+    ) -> Result<PushSubscription> {
+        self.member(workspace_id, user_id).await?;
+        let row = sqlx::query(
+            "INSERT INTO push_subscriptions (workspace_id, user_id, endpoint, p256dh, auth, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (endpoint) DO UPDATE SET workspace_id = excluded.workspace_id,
+                 user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth
+             RETURNING id, endpoint, p256dh, auth, created_at",
+        )
+        .bind(workspace_id)
+        .bind(user_id)
+        .bind(endpoint)
+        .bind(p256dh)
+        .bind(auth)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        push_subscription(&row)
+    }
+
+    /// A member's devices.
+    pub async fn push_subscriptions(
+        &self,
+        workspace_id: i64,
+        user_id: i64,
+    ) -> Result<Vec<PushSubscription>> {
+        let rows = sqlx::query(
+            "SELECT id, endpoint, p256dh, auth, created_at FROM push_subscriptions
+             WHERE workspace_id = $1 AND user_id = $2 ORDER BY id",
+        )
+        .bind(workspace_id)
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(push_subscription).collect()
+    }
+
+    /// Removes one of a member's devices.
+    pub async fn delete_push_subscription(
+        &self,
+        workspace_id: i64,
+        user_id: i64,
+        id: i64,
+    ) -> Result<()> {
+        let done = sqlx::query(
+            "DELETE FROM push_subscriptions WHERE id = $1 AND workspace_id = $2 AND user_id = $3",
+        )
+        .bind(id)
+        .bind(workspace_id)
+        .bind(user_id)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("push subscription"));
+        }
+        Ok(())
+    }
+
+    /// Forgets a device its push service no longer knows (404 or 410).
+    pub async fn forget_push_endpoint(&self, endpoint: &str) -> Result<()> {
+        sqlx::query("DELETE FROM push_subscriptions WHERE endpoint = $1")
+            .bind(endpoint)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The server key `name`, made by `make` and kept the first time it is asked
+    /// for; every node then reads the same one.
+    pub async fn server_key(
+        &self,
+        name: &str,
+        make: impl FnOnce() -> String,
+        now: Micros,
+    ) -> Result<String> {
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT value FROM server_keys WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?;
+        if let Some(v) = existing {
+            return Ok(v);
+        }
+        sqlx::query(
+            "INSERT INTO server_keys (name, value, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(make())
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(
+            sqlx::query_scalar("SELECT value FROM server_keys WHERE name = $1")
+                .bind(name)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+}

@@ -41,6 +41,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use accounts::{NewAdmin, SETUP_LINK_LIFETIME};
 pub use actions::MessageChange;
+pub use alerts::PushSubscription;
 pub use automation::{Automated, AutomatedChannel, ConversationFacts, StatusChange, StatusSource};
 pub use comments::private_reply_marker;
 pub use events::EVENTS_CHANNEL;

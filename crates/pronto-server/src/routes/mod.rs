@@ -43,6 +43,15 @@ pub fn router(state: AppState) -> Router {
         .route("/users/{id}/routing", put(routing::put_member))
         .route("/me/away", put(routing::put_away))
         .route("/me/alerts", get(alerts::get).put(alerts::put))
+        .route("/push/key", get(alerts::key))
+        .route(
+            "/me/push-subscriptions",
+            get(alerts::devices).post(alerts::add_device),
+        )
+        .route(
+            "/me/push-subscriptions/{id}",
+            axum::routing::delete(alerts::remove_device),
+        )
         .route("/contacts/{id}/routing", put(routing::put_contact))
         .route(
             "/channels/{id}/routing",

@@ -13,3 +13,24 @@ CREATE TABLE alert_cursors (
     workspace_id BIGINT PRIMARY KEY REFERENCES workspaces(id),
     last_seq     BIGINT NOT NULL
 );
+
+-- Web Push: each person's devices (a browser's push subscription: the push
+-- service's endpoint and the keys its payloads are encrypted to, RFC 8291).
+CREATE TABLE push_subscriptions (
+    id           INTEGER PRIMARY KEY,
+    workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+    user_id      BIGINT NOT NULL REFERENCES users(id),
+    endpoint     TEXT NOT NULL UNIQUE,
+    p256dh       TEXT NOT NULL,
+    auth         TEXT NOT NULL,
+    created_at   BIGINT NOT NULL
+);
+CREATE INDEX push_subscriptions_user ON push_subscriptions (workspace_id, user_id);
+
+-- Keys the server makes once and keeps (the VAPID key pair's private half, sealed
+-- like channel secrets).
+CREATE TABLE server_keys (
+    name       TEXT PRIMARY KEY,
+    value      TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
