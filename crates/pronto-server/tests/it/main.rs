@@ -20,6 +20,7 @@ mod meta;
 mod nul;
 mod outbox;
 mod outgoing;
+mod push;
 mod routing;
 mod rules_ui;
 mod sandbox;
