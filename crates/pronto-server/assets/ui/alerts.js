@@ -60,11 +60,27 @@
       toggle.setAttribute("aria-pressed", String(p === "granted"));
       toggle.disabled = p !== "default";
     };
+    // With permission, this browser also subscribes to Web Push, so alerts reach
+    // it when no Pronto page is open. Browsers without a push service say no.
+    const subscribePush = async () => {
+      if (!("serviceWorker" in navigator) || Notification.permission !== "granted") return;
+      try {
+        const reg = await navigator.serviceWorker.ready;
+        if (!reg.pushManager) return;
+        const { public_key } = await Pronto.api("GET", "/push/key");
+        const key = Uint8Array.from(atob(public_key.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+        const sub = (await reg.pushManager.getSubscription()) ||
+          (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }));
+        await Pronto.api("POST", "/me/push-subscriptions", sub.toJSON());
+      } catch (_) { /* no push service here: the page's alerts still work */ }
+    };
     toggle.addEventListener("click", async () => {
       await Notification.requestPermission();
       showState();
+      subscribePush();
     });
     showState();
+    subscribePush();
 
     const title = document.title;
     const icon = $("favicon");
