@@ -37,10 +37,12 @@ pub async fn step(state: &AppState) -> Result<bool, StoreError> {
     let mut alerts = Vec::new();
     for logged in &events {
         for (user, conversation, reason, text) in concerns(state, ws, &logged.event).await? {
-            if !prefs.contains_key(&user) {
-                prefs.insert(user, prefs_of(state, ws, user).await?);
-            }
-            let p = &prefs[&user];
+            let p = match prefs.entry(user) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(prefs_of(state, ws, user).await?)
+                }
+            };
             if !p.allows(reason, Timestamp::from_micros(now)) {
                 continue;
             }
