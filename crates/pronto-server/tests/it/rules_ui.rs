@@ -132,28 +132,7 @@ async fn rules_show_in_order_with_their_parts_and_last_firings() {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
-    let now = app.state.now();
-    let ws_b = app
-        .state
-        .store
-        .create_workspace("Other", now)
-        .await
-        .unwrap();
-    let hash = pronto_server::auth::hash_password("another long password".into())
-        .await
-        .unwrap();
-    let zed = app
-        .state
-        .store
-        .create_user("zed@other.test", "Zed", Some(&hash), now)
-        .await
-        .unwrap();
-    app.state
-        .store
-        .set_member(ws_b, zed.id, pronto_store::Role::Admin)
-        .await
-        .unwrap();
-    let other = app.login("zed@other.test", "another long password").await;
+    let other = app.other_workspace_admin("zed@other.test", "Zed").await;
     let (status, theirs) = html(&other, "/rules", "en").await;
     assert_eq!(status, StatusCode::OK);
     assert!(!theirs.contains("Prices to sales") && theirs.contains("No rule yet."));

@@ -131,28 +131,7 @@ async fn the_team_page_shows_profiles_away_vips_and_the_assignment_log() {
     assert_eq!(error["field"], "languages");
 
     // Another workspace's admin sees none of it.
-    let now = app.state.now();
-    let ws_b = app
-        .state
-        .store
-        .create_workspace("Other", now)
-        .await
-        .unwrap();
-    let hash = pronto_server::auth::hash_password("another long password".into())
-        .await
-        .unwrap();
-    let zed = app
-        .state
-        .store
-        .create_user("zed@other.test", "Zed", Some(&hash), now)
-        .await
-        .unwrap();
-    app.state
-        .store
-        .set_member(ws_b, zed.id, pronto_store::Role::Admin)
-        .await
-        .unwrap();
-    let other = app.login("zed@other.test", "another long password").await;
+    let other = app.other_workspace_admin("zed@other.test", "Zed").await;
     for path in ["/team", "/ui/team"] {
         let (status, page) = html(&other, path, "en").await;
         assert_eq!(status, StatusCode::OK);

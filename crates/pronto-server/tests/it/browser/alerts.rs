@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use super::{Browser, Key, Options};
+use super::{Browser, Options};
 use crate::support::{Receiver, TestApp, api_channel, customer_says};
 
 #[tokio::test]
@@ -31,14 +31,7 @@ async fn browser_a_notify_rule_becomes_a_notification_and_an_unread_count() {
     // The worker starts reading the log from here.
     while pronto_server::alerts::step(&app.state).await.unwrap() {}
 
-    browser.goto(&app.url("/inbox")).await;
-    browser.wait_for("#login").await;
-    browser.type_into("#email", "admin@acme.test").await;
-    browser
-        .type_into("#password", "correct horse battery")
-        .await;
-    browser.press_key(Key::Enter).await;
-    browser.wait_for("#list").await;
+    browser.sign_in_as_admin(&app.url("/inbox"), "#list").await;
     browser.wait_for_text("#alerts-toggle", "Alerts on").await;
     assert_eq!(
         browser

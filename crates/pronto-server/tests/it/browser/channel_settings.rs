@@ -4,12 +4,8 @@
 
 use serde_json::json;
 
-use super::{Browser, Key, Violation};
+use super::{Browser, Key};
 use crate::support::{Receiver, TestApp, api_channel};
-
-fn list(violations: &[Violation]) -> String {
-    violations.iter().map(|v| format!("\n  {v}")).collect()
-}
 
 #[tokio::test]
 async fn browser_an_admin_sets_a_channels_hours_replies_and_routing() {
@@ -21,14 +17,9 @@ async fn browser_an_admin_sets_a_channels_hours_replies_and_routing() {
     let receiver = Receiver::spawn(vec![]).await;
     let channel = api_channel(&admin, &receiver).await;
 
-    browser.goto(&app.url("/settings")).await;
-    browser.wait_for("#login").await;
-    browser.type_into("#email", "admin@acme.test").await;
     browser
-        .type_into("#password", "correct horse battery")
+        .sign_in_as_admin(&app.url("/settings"), "#channels-list")
         .await;
-    browser.press_key(Key::Enter).await;
-    browser.wait_for("#channels-list").await;
     browser
         .click(&format!("a[href='/settings/channels/{channel}']"))
         .await;
@@ -57,8 +48,9 @@ async fn browser_an_admin_sets_a_channels_hours_replies_and_routing() {
         json!(["hours-wednesday", "true", "hours-ranges-hint hours-wednesday-error"]),
         "focus is on the field, which says it is wrong and why"
     );
-    let violations = browser.axe_violations().await;
-    assert!(violations.is_empty(), "axe:{}", list(&violations));
+    browser
+        .assert_axe_clean("the channel settings with an error")
+        .await;
 
     // Corrected: saved, and the week and the availability follow.
     browser
@@ -131,8 +123,7 @@ async fn browser_an_admin_sets_a_channels_hours_replies_and_routing() {
         .await;
     assert_eq!(routing["mode"], "round_robin");
 
-    let violations = browser.axe_violations().await;
-    assert!(violations.is_empty(), "axe:{}", list(&violations));
+    browser.assert_axe_clean("the channel settings").await;
     browser.screenshot("channel-settings").await;
     browser.close().await;
 }

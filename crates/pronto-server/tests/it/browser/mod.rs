@@ -386,6 +386,24 @@ impl Browser {
         axe::violations(&self.client).await
     }
 
+    /// Fails with axe's findings, if any, on `what`.
+    pub async fn assert_axe_clean(&self, what: &str) {
+        let violations = self.axe_violations().await;
+        let listed: String = violations.iter().map(|v| format!("\n  {v}")).collect();
+        assert!(violations.is_empty(), "axe on {what}:{listed}");
+    }
+
+    /// Opens `url` (a page of a `TestApp`), which asks to sign in, and signs in as
+    /// the test admin (`TestApp::admin`); waits for `then` on the page it leads to.
+    pub async fn sign_in_as_admin(&self, url: &str, then: &str) {
+        self.goto(url).await;
+        self.wait_for("#login").await;
+        self.type_into("#email", "admin@acme.test").await;
+        self.type_into("#password", "correct horse battery").await;
+        self.press_key(Key::Enter).await;
+        self.wait_for(then).await;
+    }
+
     /// Ends the session and its Chromium.
     pub async fn close(mut self) {
         self.session = None;

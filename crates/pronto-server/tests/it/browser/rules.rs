@@ -3,12 +3,8 @@
 
 use serde_json::json;
 
-use super::{Browser, Key, Violation};
+use super::{Browser, Key};
 use crate::support::TestApp;
-
-fn list(violations: &[Violation]) -> String {
-    violations.iter().map(|v| format!("\n  {v}")).collect()
-}
 
 #[tokio::test]
 async fn browser_an_admin_makes_turns_off_and_edits_a_rule() {
@@ -17,14 +13,9 @@ async fn browser_an_admin_makes_turns_off_and_edits_a_rule() {
     };
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    browser.goto(&app.url("/rules")).await;
-    browser.wait_for("#login").await;
-    browser.type_into("#email", "admin@acme.test").await;
     browser
-        .type_into("#password", "correct horse battery")
+        .sign_in_as_admin(&app.url("/rules"), "#rule-form")
         .await;
-    browser.press_key(Key::Enter).await;
-    browser.wait_for("#rule-form").await;
     browser.wait_for_text("#rules-list", "No rule yet.").await;
 
     browser.type_into("#rule-name", "Prices").await;
@@ -54,8 +45,9 @@ async fn browser_an_admin_makes_turns_off_and_edits_a_rule() {
             .await,
         json!(["pattern", "true"])
     );
-    let violations = browser.axe_violations().await;
-    assert!(violations.is_empty(), "axe:{}", list(&violations));
+    browser
+        .assert_axe_clean("the rules page with an error")
+        .await;
 
     browser.press_key(Key::Backspace).await;
     browser.type_into(pattern, "price|cost").await;
@@ -87,8 +79,7 @@ async fn browser_an_admin_makes_turns_off_and_edits_a_rule() {
     let (_, rules) = admin.get("/api/v1/rules").await;
     assert_eq!(rules.as_array().unwrap().len(), 1, "edited, not added");
     assert_eq!(rules[0]["enabled"], false);
-    let violations = browser.axe_violations().await;
-    assert!(violations.is_empty(), "axe:{}", list(&violations));
+    browser.assert_axe_clean("the rules page").await;
     browser.screenshot("rules").await;
     browser.close().await;
 }
@@ -101,14 +92,9 @@ async fn browser_an_admin_adds_an_outgoing_webhook_and_sees_its_secret_once() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let receiver = crate::support::Receiver::spawn(vec![]).await;
-    browser.goto(&app.url("/settings#webhooks")).await;
-    browser.wait_for("#login").await;
-    browser.type_into("#email", "admin@acme.test").await;
     browser
-        .type_into("#password", "correct horse battery")
+        .sign_in_as_admin(&app.url("/settings#webhooks"), "#webhook-form")
         .await;
-    browser.press_key(Key::Enter).await;
-    browser.wait_for("#webhook-form").await;
 
     // A URL that is not one: said beside the field, which takes the focus.
     browser.type_into("#webhook-url", "ftp://files.test").await;
@@ -160,7 +146,6 @@ async fn browser_an_admin_adds_an_outgoing_webhook_and_sees_its_secret_once() {
         !seen.is_empty() && seen.iter().all(|s| s.signature_ok),
         "{seen:?}"
     );
-    let violations = browser.axe_violations().await;
-    assert!(violations.is_empty(), "axe:{}", list(&violations));
+    browser.assert_axe_clean("the webhooks section").await;
     browser.close().await;
 }

@@ -3,13 +3,9 @@
 
 use serde_json::json;
 
-use super::{Browser, Key, Violation};
+use super::{Browser, Key};
 use crate::routing::{agent, arrives, setup};
 use crate::support::TestApp;
-
-fn list(violations: &[Violation]) -> String {
-    violations.iter().map(|v| format!("\n  {v}")).collect()
-}
 
 #[tokio::test]
 async fn browser_the_team_page_sets_away_profiles_and_vips() {
@@ -27,14 +23,9 @@ async fn browser_the_team_page_sets_away_profiles_and_vips() {
         )
         .await;
 
-    browser.goto(&app.url("/team")).await;
-    browser.wait_for("#login").await;
-    browser.type_into("#email", "admin@acme.test").await;
     browser
-        .type_into("#password", "correct horse battery")
+        .sign_in_as_admin(&app.url("/team"), "#members")
         .await;
-    browser.press_key(Key::Enter).await;
-    browser.wait_for("#members").await;
 
     // Away from the top bar: the switch says so, and so does the team.
     browser.click("#away-toggle").await;
@@ -74,8 +65,9 @@ async fn browser_the_team_page_sets_away_profiles_and_vips() {
             .await,
         json!([format!("member-{ana}-capacity"), "true"])
     );
-    let violations = browser.axe_violations().await;
-    assert!(violations.is_empty(), "axe:{}", list(&violations));
+    browser
+        .assert_axe_clean("the team page with an error")
+        .await;
     browser
         .execute(&format!("document.querySelector('{capacity}').value = ''"))
         .await;
@@ -103,8 +95,7 @@ async fn browser_the_team_page_sets_away_profiles_and_vips() {
         .click(&format!("button[data-vip='{contact}']"))
         .await;
     browser.wait_for_text("#vip", "No VIP contact.").await;
-    let violations = browser.axe_violations().await;
-    assert!(violations.is_empty(), "axe:{}", list(&violations));
+    browser.assert_axe_clean("the team page").await;
     browser.screenshot("team").await;
     browser.close().await;
 }
