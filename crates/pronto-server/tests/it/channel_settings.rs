@@ -8,20 +8,10 @@ use axum::http::StatusCode;
 use pronto_core::time::Timestamp;
 use serde_json::{Value, json};
 
-use crate::support::{Client, Receiver, TestApp, api_channel};
+use crate::support::{Client, Receiver, TestApp, api_channel, html};
 
 fn at(text: &str) -> i64 {
     Timestamp::parse(text).unwrap().micros()
-}
-
-async fn html(client: &Client, path: &str, lang: &str) -> (StatusCode, String) {
-    let r = client
-        .request(reqwest::Method::GET, path)
-        .header("accept-language", lang)
-        .send()
-        .await
-        .unwrap();
-    (r.status(), r.text().await.unwrap())
 }
 
 async fn page(client: &Client, channel: i64) -> String {

@@ -5,17 +5,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{Client, Receiver, TestApp, api_channel, customer_says};
-
-async fn html(client: &Client, path: &str, lang: &str) -> (StatusCode, String) {
-    let r = client
-        .request(reqwest::Method::GET, path)
-        .header("accept-language", lang)
-        .send()
-        .await
-        .unwrap();
-    (r.status(), r.text().await.unwrap())
-}
+use crate::support::{Client, Receiver, TestApp, api_channel, customer_says, html};
 
 async fn created(admin: &Client, rule: Value) -> i64 {
     let (status, body) = admin.post("/api/v1/rules", rule).await;

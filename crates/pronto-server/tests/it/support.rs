@@ -389,6 +389,17 @@ pub async fn api_channel(admin: &Client, receiver: &Receiver) -> i64 {
     body["id"].as_i64().unwrap()
 }
 
+/// A page's status and HTML, asked in `lang` (an `Accept-Language` value).
+pub async fn html(client: &Client, path: &str, lang: &str) -> (StatusCode, String) {
+    let r = client
+        .request(reqwest::Method::GET, path)
+        .header("accept-language", lang)
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
 /// A customer message into an api channel; returns (status, message).
 pub async fn customer_says(
     client: &Client,

@@ -6,17 +6,7 @@ use axum::http::StatusCode;
 use serde_json::json;
 
 use crate::routing::{agent, arrives, setup, step};
-use crate::support::{Client, TestApp};
-
-async fn html(client: &Client, path: &str, lang: &str) -> (StatusCode, String) {
-    let r = client
-        .request(reqwest::Method::GET, path)
-        .header("accept-language", lang)
-        .send()
-        .await
-        .unwrap();
-    (r.status(), r.text().await.unwrap())
-}
+use crate::support::{TestApp, html};
 
 fn shows(page: &str, expected: &[&str]) {
     for e in expected {
