@@ -60,12 +60,12 @@ async fn alert_prefs_cursor_devices_and_server_keys() {
         };
         // Another worker that read from an older number loses, writing nothing.
         assert!(
-            !s.commit_alerts(ws, from - 1, at, &[alert.clone()], T0)
+            !s.commit_alerts(ws, from - 1, at, std::slice::from_ref(&alert), T0)
                 .await
                 .unwrap()
         );
         assert!(
-            s.commit_alerts(ws, from, at, &[alert.clone()], T0)
+            s.commit_alerts(ws, from, at, std::slice::from_ref(&alert), T0)
                 .await
                 .unwrap()
         );
