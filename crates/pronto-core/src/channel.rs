@@ -112,6 +112,17 @@ impl ChannelKind {
             ChannelKind::Email => &["imap_password", "smtp_password"],
         }
     }
+
+    /// The setting that says whether Pronto tells the customer their messages were
+    /// seen when an agent opens the conversation: Meta's `mark_seen` sender action,
+    /// WhatsApp's read receipt (`mark_read`); other kinds have none.
+    pub fn mark_seen_key(self) -> Option<&'static str> {
+        match self {
+            ChannelKind::Messenger | ChannelKind::Instagram => Some("mark_seen"),
+            ChannelKind::WhatsApp => Some("mark_read"),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for ChannelKind {
@@ -215,6 +226,25 @@ pub enum ConfigError {
         /// What it must be.
         expected: &'static str,
     },
+}
+
+impl ConfigError {
+    /// The setting the error is about, as the request names it inside `config`
+    /// (`allowed_origins`, `color`), so that a form can show it beside its field.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            ConfigError::NotObject | ConfigError::Kind(_) => None,
+            ConfigError::ApiUrl => Some("url"),
+            ConfigError::Login => Some("login"),
+            ConfigError::Origins | ConfigError::Origin { .. } => Some("allowed_origins"),
+            ConfigError::Missing { field, .. }
+            | ConfigError::Type { field, .. }
+            | ConfigError::EmailMissing { field }
+            | ConfigError::Port { field }
+            | ConfigError::TlsMode { field } => Some(field),
+            ConfigError::EmailAddress => Some("address"),
+        }
+    }
 }
 
 /// Checks a new channel's kind and settings, and returns them as they are stored

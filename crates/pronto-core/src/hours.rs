@@ -158,6 +158,19 @@ impl Weekday {
         self as usize
     }
 
+    /// Its field in a [`WeeklySpec`]: `monday`...
+    pub fn key(self) -> &'static str {
+        match self {
+            Weekday::Monday => "monday",
+            Weekday::Tuesday => "tuesday",
+            Weekday::Wednesday => "wednesday",
+            Weekday::Thursday => "thursday",
+            Weekday::Friday => "friday",
+            Weekday::Saturday => "saturday",
+            Weekday::Sunday => "sunday",
+        }
+    }
+
     /// Its English name.
     pub fn name(self) -> &'static str {
         match self {
@@ -313,6 +326,21 @@ pub enum ScheduleError {
         /// What was given.
         text: String,
     },
+}
+
+impl ScheduleError {
+    /// The part of a [`ScheduleSpec`] the error is about, as its fields are named
+    /// (`timezone`, `weekly.monday`, `holidays`), so that a form can show it there.
+    pub fn field(&self) -> String {
+        match self {
+            ScheduleError::UnknownZone(_) => "timezone".to_owned(),
+            ScheduleError::BadRange { day, .. }
+            | ScheduleError::EmptyRange { day, .. }
+            | ScheduleError::CrossesMidnight { day, .. }
+            | ScheduleError::Overlap { day, .. } => format!("weekly.{}", day.key()),
+            ScheduleError::BadHoliday { .. } => "holidays".to_owned(),
+        }
+    }
 }
 
 /// A schedule as stored and edited: strings, checked by [`Schedule::parse`].

@@ -143,6 +143,19 @@ pub enum Action {
 }
 
 impl Action {
+    /// Its type, as the JSON names it (`assign`, `notify`...).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Action::Assign { .. } => "assign",
+            Action::Label { .. } => "label",
+            Action::SetPriority { .. } => "set_priority",
+            Action::SendSavedReply { .. } => "send_saved_reply",
+            Action::Move { .. } => "move",
+            Action::Notify { .. } => "notify",
+            Action::CallWebhook { .. } => "call_webhook",
+        }
+    }
+
     /// The trigger that carrying out this action sets off, if any.
     pub fn sets_off(&self) -> Option<When> {
         match self {

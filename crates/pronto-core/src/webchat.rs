@@ -250,7 +250,17 @@ mod tests {
 
     #[test]
     fn settings_are_checked_naming_the_field() {
-        let err = |config: Value| check_new("webchat", config).unwrap_err().to_string();
+        let err = |config: Value| {
+            let e = check_new("webchat", config).unwrap_err();
+            // The field a form shows the error beside is the one the message names.
+            let field = e.field().expect("a web chat's errors name a field");
+            let text = e.to_string();
+            assert!(
+                text.contains(&format!("config.{field}")),
+                "{text} names {field}"
+            );
+            text
+        };
         assert!(err(json!({})).contains("config.allowed_origins"));
         assert!(err(json!({"allowed_origins": []})).contains("config.allowed_origins"));
         assert!(

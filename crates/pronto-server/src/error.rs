@@ -17,6 +17,9 @@ pub struct ApiError {
     pub code: &'static str,
     /// A sentence for a person.
     pub message: String,
+    /// The request's field the error is about (`hours.weekly.monday`), when it is
+    /// about one, so that a form shows it beside that field.
+    pub field: Option<String>,
 }
 
 impl ApiError {
@@ -64,6 +67,15 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            field: None,
+        }
+    }
+
+    /// The same error, about the request's `field`.
+    pub fn on_field(self, field: impl Into<String>) -> Self {
+        ApiError {
+            field: Some(field.into()),
+            ..self
         }
     }
 
@@ -81,11 +93,11 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (
-            self.status,
-            Json(json!({"code": self.code, "message": self.message})),
-        )
-            .into_response()
+        let mut body = json!({"code": self.code, "message": self.message});
+        if let Some(field) = self.field {
+            body["field"] = json!(field);
+        }
+        (self.status, Json(body)).into_response()
     }
 }
 

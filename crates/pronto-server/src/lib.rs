@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod alerts;
 pub mod auth;
 pub mod automation;
 pub mod cache;
@@ -27,6 +28,7 @@ pub mod openapi;
 pub mod outgoing;
 pub mod passwords;
 pub mod profiles;
+pub mod push;
 pub mod reply;
 pub mod retention;
 pub mod routes;

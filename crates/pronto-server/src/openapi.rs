@@ -20,6 +20,9 @@ pub struct ErrorBody {
     pub code: String,
     /// What went wrong and what to do.
     pub message: String,
+    /// The request's field the error is about, when it is about one
+    /// (`hours.weekly.monday`, `instant_reply.text`, `allowed_origins`).
+    pub field: Option<String>,
 }
 
 /// A new API token.
@@ -197,7 +200,7 @@ impl Modify for Security {
         admin::list_users, admin::create_user, admin::deactivate_user, admin::set_role, admin::reactivate_user, admin::reset_password,
         admin::list_tokens, admin::create_token, admin::revoke_token,
         admin::list_channels, admin::get_channel, admin::create_channel, admin::set_status,
-        admin::dead_letters, admin::replace_token, admin::update_webchat, automation::get, automation::put,
+        admin::dead_letters, admin::replace_token, admin::update_webchat, admin::set_mark_seen, automation::get, automation::put,
         inbound::receive, responsiveness::get,
         conversations::list, conversations::get, conversations::assign, conversations::move_to, conversations::snooze, conversations::unsnooze,
         conversations::labels, conversations::add_note, conversations::reply,
@@ -205,8 +208,8 @@ impl Modify for Security {
         saved_replies::list, saved_replies::create, saved_replies::update, saved_replies::delete,
         saved_replies::render_for,
         events::stream, health::healthz, health::readyz,
-        crate::routes::webhooks::create, crate::routes::webhooks::list, crate::routes::webhooks::delete,
-        crate::routes::rules::list, crate::routes::rules::create, crate::routes::rules::update, crate::routes::rules::delete,
+        crate::routes::webhooks::create, crate::routes::webhooks::list, crate::routes::webhooks::delete, crate::routes::webhooks::retry, crate::routes::alerts::get, crate::routes::alerts::put, crate::routes::alerts::key, crate::routes::alerts::devices, crate::routes::alerts::add_device, crate::routes::alerts::remove_device,
+        crate::routes::rules::list, crate::routes::rules::create, crate::routes::rules::update, crate::routes::rules::delete, crate::routes::rules::order,
         routing::get_channel, routing::put_channel, routing::put_member, routing::put_away,
         routing::put_contact, routing::assignments,
         templates::list, templates::sync, media::get, contacts::get, contacts::picture, contacts::update, contacts::definitions, contacts::define, contacts::undefine, contacts::merge, email::test, email::message, email::raw,

@@ -293,6 +293,10 @@ async fn apply(
 ) -> Result<(), StoreError> {
     let conversation = stored.message.conversation_id;
     let now = state.now();
+    state
+        .store
+        .record_rule_run(ws, fired.rule_id, conversation, fired.action.kind(), now)
+        .await?;
     match &fired.action {
         Action::Assign { user } => {
             state

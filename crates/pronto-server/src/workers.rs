@@ -36,7 +36,7 @@ pub struct Worker {
 const SECOND: Duration = Duration::from_secs(1);
 
 /// Every worker the server runs.
-pub const WORKERS: [Worker; 10] = [
+pub const WORKERS: [Worker; 11] = [
     Worker {
         name: "outbox",
         wakes_on_change: true,
@@ -90,6 +90,12 @@ pub const WORKERS: [Worker; 10] = [
         wakes_on_change: false,
         idle: crate::email::receive::POLL,
         step: |s| Box::pin(crate::email::receive::step(s)),
+    },
+    Worker {
+        name: "alerts",
+        wakes_on_change: true,
+        idle: Duration::from_secs(5),
+        step: |s| Box::pin(alerts(s)),
     },
     Worker {
         name: "retention sweep",
@@ -176,6 +182,10 @@ async fn routing(state: &AppState) -> Result<bool, String> {
         .await
         .map_err(|e| e.to_string())?;
     Ok(false)
+}
+
+async fn alerts(state: &AppState) -> Result<bool, String> {
+    crate::alerts::step(state).await.map_err(|e| e.to_string())
 }
 
 async fn retention(state: &AppState) -> Result<bool, String> {

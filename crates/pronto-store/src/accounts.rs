@@ -11,6 +11,15 @@ use crate::{Result, Store, StoreError, conflict};
 
 const USER_COLUMNS: &str = "u.id, u.email, u.name, u.locale, u.deactivated_at";
 
+fn member(r: &sqlx::any::AnyRow) -> Result<Member> {
+    let away: i64 = r.try_get("away")?;
+    Ok(Member {
+        user: user(r)?,
+        role: role(r)?,
+        away: away != 0,
+    })
+}
+
 fn user(row: &AnyRow) -> Result<User> {
     Ok(User {
         id: row.try_get("id")?,
@@ -164,7 +173,7 @@ impl Store {
     /// A member of a workspace.
     pub async fn member(&self, workspace_id: i64, user_id: i64) -> Result<Member> {
         let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS}, m.role FROM users u JOIN memberships m ON m.user_id = u.id
+            "SELECT {USER_COLUMNS}, m.role, m.away FROM users u JOIN memberships m ON m.user_id = u.id
              WHERE m.workspace_id = $1 AND u.id = $2"
         ))
         .bind(workspace_id)
@@ -172,29 +181,19 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound("user"))?;
-        Ok(Member {
-            user: user(&row)?,
-            role: role(&row)?,
-        })
+        member(&row)
     }
 
     /// The members of a workspace, by name.
     pub async fn members(&self, workspace_id: i64) -> Result<Vec<Member>> {
         let rows = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS}, m.role FROM users u JOIN memberships m ON m.user_id = u.id
+            "SELECT {USER_COLUMNS}, m.role, m.away FROM users u JOIN memberships m ON m.user_id = u.id
              WHERE m.workspace_id = $1 ORDER BY u.name, u.id"
         ))
         .bind(workspace_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Member {
-                    user: user(r)?,
-                    role: role(r)?,
-                })
-            })
-            .collect()
+        rows.iter().map(member).collect()
     }
 
     /// Changes a member's role. The workspace keeps at least one active admin: the

@@ -38,6 +38,19 @@ pub struct Subscription {
     pub workspace_id: i64,
 }
 
+/// One time a rule fired on a conversation.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct RuleRun {
+    /// The rule.
+    pub rule_id: i64,
+    /// The conversation.
+    pub conversation_id: i64,
+    /// What it did (`label`, `notify`...).
+    pub action: String,
+    /// When.
+    pub at: Micros,
+}
+
 /// An automation rule as stored: its id, position and JSON.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoredRule {
@@ -118,6 +131,22 @@ impl Store {
             return Err(StoreError::NotFound("webhook subscription"));
         }
         Ok(())
+    }
+
+    /// Delivers again now: an active subscription's next attempt is due at once and a
+    /// failing one is active again, from the event it stopped at.
+    pub async fn retry_subscription(&self, workspace_id: i64, id: i64) -> Result<Subscription> {
+        let row = sqlx::query(&format!(
+            "UPDATE webhook_subscriptions SET state = 'active', attempts = 0, next_attempt_at = 0
+             WHERE id = $1 AND workspace_id = $2 AND deleted_at IS NULL
+             RETURNING {SUB_COLUMNS}"
+        ))
+        .bind(id)
+        .bind(workspace_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound("webhook subscription"))?;
+        subscription(&row)
     }
 
     /// Claims, for `lease`, an active subscription that is due and has events past
@@ -243,6 +272,85 @@ impl Store {
             return Err(StoreError::NotFound("rule"));
         }
         self.rule(workspace_id, id).await
+    }
+
+    /// Puts the workspace's rules in this order; `ids` must be all of them, once.
+    pub async fn order_rules(&self, workspace_id: i64, ids: &[i64]) -> Result<()> {
+        let mut tx = self.write_tx().await?;
+        let mut have: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM rules WHERE workspace_id = $1 ORDER BY id")
+                .bind(workspace_id)
+                .fetch_all(&mut *tx)
+                .await?;
+        let mut given = ids.to_vec();
+        given.sort_unstable();
+        have.sort_unstable();
+        if given != have {
+            return Err(StoreError::Conflict(
+                "the order must list each of the workspace's rules once".into(),
+            ));
+        }
+        for (position, id) in ids.iter().enumerate() {
+            sqlx::query("UPDATE rules SET position = $1 WHERE id = $2 AND workspace_id = $3")
+                .bind(position as i64 + 1)
+                .bind(id)
+                .bind(workspace_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records that a rule fired on a conversation (what it did, as the rule's
+    /// action type), for the rules page's "last firings".
+    pub async fn record_rule_run(
+        &self,
+        workspace_id: i64,
+        rule_id: i64,
+        conversation_id: i64,
+        action: &str,
+        at: Micros,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO rule_runs (workspace_id, rule_id, conversation_id, action, at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(workspace_id)
+        .bind(rule_id)
+        .bind(conversation_id)
+        .bind(action)
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The latest runs of each of the workspace's rules, newest first, at most
+    /// `per_rule` a rule.
+    pub async fn rule_runs(&self, workspace_id: i64, per_rule: i64) -> Result<Vec<RuleRun>> {
+        let rows = sqlx::query(
+            "SELECT r.rule_id, r.conversation_id, r.action, r.at FROM rule_runs r
+             WHERE r.workspace_id = $1 AND r.id IN (
+                 SELECT x.id FROM rule_runs x
+                 WHERE x.rule_id = r.rule_id AND x.workspace_id = $1
+                 ORDER BY x.id DESC LIMIT $2)
+             ORDER BY r.id DESC",
+        )
+        .bind(workspace_id)
+        .bind(per_rule)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(RuleRun {
+                    rule_id: r.try_get("rule_id")?,
+                    conversation_id: r.try_get("conversation_id")?,
+                    action: r.try_get("action")?,
+                    at: r.try_get("at")?,
+                })
+            })
+            .collect()
     }
 
     /// Deletes a rule.

@@ -12,6 +12,7 @@
 
 mod accounts;
 mod actions;
+mod alerts;
 mod automation;
 mod comments;
 mod contacts;
@@ -43,19 +44,21 @@ use sqlx::{AnyPool, Executor};
 
 pub use accounts::{NewAdmin, SETUP_LINK_LIFETIME};
 pub use actions::MessageChange;
+pub use alerts::PushSubscription;
 pub use automation::{Automated, AutomatedChannel, ConversationFacts, StatusChange, StatusSource};
 pub use comments::private_reply_marker;
 pub use email::{EmailFile, EmailHeaders, MailboxState};
 pub use events::EVENTS_CHANNEL;
 pub use imports::{HistoryItem, ImportProgress};
-pub use integrations::{StoredRule, Subscription, Waiting};
+pub use integrations::{RuleRun, StoredRule, Subscription, Waiting};
 pub use live_event::{LiveEvent, Logged, MessageStatus};
 pub use media::{MediaFile, MediaJob};
 pub use model::*;
 pub use profiles::{ProfileFacts, ProfileJob, ProfileOutcome};
 pub use retention::Purged;
 pub use routing::{
-    AssignmentLogEntry, HeldConversation, RoutingAgent, RoutingRow, WaitingConversation,
+    AssignmentLogEntry, HeldConversation, LoggedAssignment, RoutingAgent, RoutingRow, VipContact,
+    WaitingConversation,
 };
 pub use webchat::{VisitorDetails, VisitorFile};
 pub use webhooks::{ChannelHealth, DeadLetter, PlatformReply, WebhookBody};

@@ -201,6 +201,22 @@ live_events! {
         /// The rule.
         rule_id: i64,
     },
+    /// A person is told about a conversation (`alerts`: what concerns them, as
+    /// their preferences allow; the page shows it, push carries it).
+    "alert.created" => AlertCreated {
+        /// Who.
+        user_id: i64,
+        /// The conversation.
+        conversation_id: i64,
+        /// `new_conversation`, `customer_message`, `assigned` or `rule_notify`.
+        reason: String,
+        /// The contact's name, if the person's preference shows it.
+        name: Option<String>,
+        /// The message's first words, if the person's preference shows them.
+        text: Option<String>,
+        /// Whether the page plays a sound.
+        sound: bool,
+    },
 }
 
 /// The two shapes of a delivery state change.

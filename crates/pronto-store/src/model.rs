@@ -61,6 +61,8 @@ pub struct Member {
     pub user: User,
     /// Its role there.
     pub role: Role,
+    /// Whether they said they are away (routing gives them nothing new).
+    pub away: bool,
 }
 
 /// Who is making a request: a signed-in user, or an API token.

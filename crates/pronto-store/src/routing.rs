@@ -465,6 +465,63 @@ impl Store {
         Ok(handed)
     }
 
+    /// The workspace's latest routing decisions, newest first, `agent_id`'s only
+    /// when given.
+    pub async fn recent_assignments(
+        &self,
+        workspace_id: i64,
+        agent_id: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<LoggedAssignment>> {
+        let rows = sqlx::query(
+            "SELECT l.conversation_id, c.name AS contact_name, l.agent_id, u.name AS agent_name,
+                    l.action, l.reason_code, l.reason, l.at
+             FROM assignment_log l
+             JOIN users u ON u.id = l.agent_id
+             JOIN conversations v ON v.id = l.conversation_id
+             JOIN contacts c ON c.id = v.contact_id
+             WHERE l.workspace_id = $1 AND ($2 = 0 OR l.agent_id = $2)
+             ORDER BY l.id DESC LIMIT $3",
+        )
+        .bind(workspace_id)
+        .bind(agent_id.unwrap_or(0))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(LoggedAssignment {
+                    conversation_id: r.try_get("conversation_id")?,
+                    contact_name: r.try_get("contact_name")?,
+                    agent_id: r.try_get("agent_id")?,
+                    agent_name: r.try_get("agent_name")?,
+                    action: r.try_get("action")?,
+                    reason_code: r.try_get("reason_code")?,
+                    reason: r.try_get("reason")?,
+                    at: r.try_get("at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The workspace's VIP contacts, by name.
+    pub async fn vip_contacts(&self, workspace_id: i64) -> Result<Vec<VipContact>> {
+        let rows = sqlx::query(
+            "SELECT id, name FROM contacts WHERE workspace_id = $1 AND vip = 1 ORDER BY name, id",
+        )
+        .bind(workspace_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(VipContact {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                })
+            })
+            .collect()
+    }
+
     /// A conversation's routing log, oldest first.
     pub async fn assignment_log(
         &self,
@@ -491,6 +548,36 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// A routing decision in the workspace's log, with the names a page shows.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct LoggedAssignment {
+    /// The conversation.
+    pub conversation_id: i64,
+    /// Its contact's name.
+    pub contact_name: String,
+    /// The agent.
+    pub agent_id: i64,
+    /// Their name.
+    pub agent_name: String,
+    /// `assigned` or `unassigned`.
+    pub action: String,
+    /// Why, as a code.
+    pub reason_code: String,
+    /// Why, as a sentence.
+    pub reason: String,
+    /// When.
+    pub at: Micros,
+}
+
+/// A contact routing hands out first.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct VipContact {
+    /// The contact.
+    pub id: i64,
+    /// Their name.
+    pub name: String,
 }
 
 fn routing_row(r: &sqlx::any::AnyRow) -> Result<RoutingRow> {

@@ -281,3 +281,23 @@ proptest! {
         prop_assert_eq!(fired.len(), expected);
     }
 }
+
+#[test]
+fn an_actions_kind_is_its_json_type() {
+    let all = [
+        Action::Assign { user: 1 },
+        Action::Label { label: "a".into() },
+        Action::SetPriority { priority: 1 },
+        Action::SendSavedReply { id: 1 },
+        Action::Move {
+            folder: "done".into(),
+        },
+        Action::Notify { user: 1 },
+        Action::CallWebhook {
+            url: "https://x.test".into(),
+        },
+    ];
+    for a in all {
+        assert_eq!(serde_json::to_value(&a).unwrap()["type"], a.kind());
+    }
+}

@@ -297,6 +297,22 @@ fn validation_names_the_day_and_the_range() {
         err([&[]; 7], "UTC", &["2026-02-30"]),
         "holiday 1: \"2026-02-30\" is not a date like 2026-12-25"
     );
+    // Each error names the spec's field a form shows it beside.
+    let field = |days: [&[&str]; 7], zone: &str, holidays: &[&str]| {
+        Schedule::parse(&spec(zone, days, holidays))
+            .unwrap_err()
+            .field()
+    };
+    assert_eq!(
+        field([&[], &["9-12"], &[], &[], &[], &[], &[]], "UTC", &[]),
+        "weekly.tuesday"
+    );
+    assert_eq!(
+        field([&[], &[], &[], &[], &[], &[], &["10:00-09:00"]], "UTC", &[]),
+        "weekly.sunday"
+    );
+    assert_eq!(field([&[]; 7], "Mars/Olympus", &[]), "timezone");
+    assert_eq!(field([&[]; 7], "UTC", &["soon"]), "holidays");
     // Touching ranges are fine; a stored spec with a misspelt day is refused by serde.
     assert!(Schedule::parse(&spec("UTC", [&["09:00-12:00", "12:00-13:00"]; 7], &[])).is_ok());
     let bad = r#"{"timezone":"UTC","weekly":{"munday":["09:00-12:00"]}}"#;

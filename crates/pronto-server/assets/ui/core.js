@@ -87,6 +87,7 @@ const Pronto = (() => {
       say(fill(texts.common.error, { message }), "error");
       const err = new Error(message);
       err.code = data && data.code;
+      err.field = data && data.field;
       throw err;
     }
     return data;
@@ -205,6 +206,14 @@ const Pronto = (() => {
       await api("POST", "/auth/logout");
       location.href = "/login";
     });
+    // The top bar's away switch: the person's own away (routing skips them).
+    const away = document.getElementById("away-toggle");
+    if (away) away.addEventListener("click", async () => {
+      const on = away.getAttribute("aria-pressed") !== "true";
+      await api("PUT", "/me/away", { away: on });
+      away.setAttribute("aria-pressed", String(on));
+      document.dispatchEvent(new CustomEvent("pronto:away", { detail: { away: on } }));
+    });
     const help = document.getElementById("help");
     const helpOpen = document.getElementById("help-open");
     if (help && helpOpen) helpOpen.addEventListener("click", () => help.showModal());
@@ -282,5 +291,38 @@ const Pronto = (() => {
     });
   });
 
-  return { texts, me, safeNext, fill, duration, say, api, fragment, swap, localise, live, onReconnect, typing, readJson, errorText };
+  // Form errors: an API error naming a field (`field` in its answer) is shown in
+  // the box `{input id}-error` beside the input whose data-field is that name
+  // (in the form, else anywhere in `root`: one setting may span two forms), which
+  // says it is invalid and takes the focus; any other
+  // error under the form (`.form-error`).
+  const clearFieldErrors = (root) => {
+    root.querySelectorAll(".form-error, .field-error").forEach((el) => { el.textContent = ""; });
+    root.querySelectorAll("[aria-invalid]").forEach((el) => {
+      el.removeAttribute("aria-invalid");
+      const error = el.id + "-error";
+      const described = (el.getAttribute("aria-describedby") || "").split(" ")
+        .filter((d) => d && d !== error).join(" ");
+      if (described) el.setAttribute("aria-describedby", described);
+      else el.removeAttribute("aria-describedby");
+    });
+  };
+  const showFieldError = (root, form, err) => {
+    const named = err.field && '[data-field="' + CSS.escape(err.field) + '"]';
+    const input = named && (form.querySelector(named) || root.querySelector(named));
+    const box = input && document.getElementById(input.id + "-error");
+    if (box) {
+      box.textContent = err.message;
+      input.setAttribute("aria-invalid", "true");
+      const described = (input.getAttribute("aria-describedby") || "").split(" ").filter((d) => d);
+      input.setAttribute("aria-describedby", described.concat(box.id).join(" "));
+      input.focus();
+      return;
+    }
+    const error = form.querySelector(".form-error");
+    if (error) error.textContent = err.message;
+  };
+
+  return { texts, me, safeNext, fill, duration, say, api, fragment, swap, localise, live, onReconnect, typing, readJson, errorText,
+    clearFieldErrors, showFieldError };
 })();

@@ -124,7 +124,7 @@ if (document.body.dataset.page === "inbox") (() => {
       showPresence();
       return;
     }
-    if (kind === "responsiveness.changed" || kind === "agent.notified") return;
+    if (kind === "responsiveness.changed" || kind === "agent.notified" || kind === "alert.created") return;
     soon("list");
     if (openId && (conv === openId || kind === "channel.status" || kind === "contact.updated")) {
       soon("pane");

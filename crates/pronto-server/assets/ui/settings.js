@@ -179,6 +179,13 @@
         await refresh("tokens");
         showOnce("token-created", { secret: made.secret });
       },
+      webhook: async (f) => {
+        const kinds = Array.from(f.querySelectorAll("input[name=kinds]:checked"), (c) => c.value);
+        const made = await Pronto.api("POST", "/webhooks", { url: value(f, "url"), kinds });
+        f.reset();
+        await refresh("webhooks");
+        showOnce("webhook-created", { signing_secret: made.signing_secret });
+      },
       reply: async (f) => {
         const id = f.elements.id.value;
         const body = { name: value(f, "name"), shortcut: value(f, "shortcut"),
@@ -197,8 +204,7 @@
       const send = senders[form.dataset.form];
       if (!send) return;
       e.preventDefault();
-      const error = form.querySelector(".form-error");
-      if (error) error.textContent = "";
+      Pronto.clearFieldErrors(form);
       const button = form.querySelector("button[type=submit]");
       if (button) button.disabled = true;
       try {
@@ -206,7 +212,7 @@
       } catch (err) {
         // The form says what went wrong, next to what to fix.
         Pronto.say("");
-        if (error) error.textContent = err.message;
+        Pronto.showFieldError(form, form, err);
       } finally {
         if (button) button.disabled = false;
       }

@@ -22,7 +22,7 @@ pub(crate) use schedule::manual_away;
 pub use schedule::{Outcome, SCHEDULE_TICK, apply_hours_now, schedule_step};
 pub use settings::{
     AutomationSettings, Automations, KeywordRuleSetting, KeywordSettings, MessageSetting,
-    SettingsError, channel_automations,
+    SettingsError, channel_automations, stored_settings,
 };
 
 /// After a customer message was stored (the first time): asks the automations in

@@ -98,6 +98,9 @@ pub struct SettingsError {
     pub code: &'static str,
     /// What is wrong, and where.
     pub message: String,
+    /// The field, as the request names it (`hours.weekly.monday`,
+    /// `instant_reply.text`, `keyword_replies.rules[0].keywords`).
+    pub field: String,
 }
 
 /// Settings checked into `pronto-core`'s types.
@@ -135,6 +138,7 @@ impl AutomationSettings {
                 Schedule::parse(spec).map_err(|e| SettingsError {
                     code: "invalid_hours",
                     message: format!("hours: {e}"),
+                    field: format!("hours.{}", e.field()),
                 })
             })
             .transpose()?;
@@ -144,6 +148,7 @@ impl AutomationSettings {
         let keyword = |field: String, e: &dyn std::fmt::Display| SettingsError {
             code: "invalid_keyword",
             message: format!("{field}: {e}"),
+            field,
         };
         let mut rules = KeywordRules::new(k.limit_per_conversation);
         if let Some(words) = &k.handover_words {
@@ -174,6 +179,7 @@ fn template(field: &str, text: &str) -> Result<Template, SettingsError> {
     pronto_core::template::validate_template(text).map_err(|e| SettingsError {
         code: "invalid_template",
         message: format!("{field}: {e}"),
+        field: field.to_owned(),
     })
 }
 
@@ -192,6 +198,7 @@ fn texts(
             .map_err(|e| SettingsError {
                 code: "invalid_template",
                 message: format!("{at}: {e}"),
+                field: at.clone(),
             })?;
     }
     Ok(texts)
@@ -205,6 +212,25 @@ fn message_template(field: &str, m: &MessageSetting) -> Result<Option<Texts>, Se
     }
     let t = texts(field, "text", &m.text, &m.translations)?;
     Ok(m.enabled.then_some(t))
+}
+
+/// A channel's automation settings as saved (all off when never saved); settings
+/// that no longer read are an internal error, never shown as empty.
+pub async fn stored_settings(
+    state: &AppState,
+    workspace_id: i64,
+    channel_id: i64,
+) -> crate::error::ApiResult<AutomationSettings> {
+    match state
+        .store
+        .channel_automation(workspace_id, channel_id)
+        .await?
+    {
+        Some(value) => {
+            serde_json::from_value(value).map_err(|e| crate::error::ApiError::internal(&e))
+        }
+        None => Ok(AutomationSettings::default()),
+    }
 }
 
 /// A channel's checked automations, if it has settings.

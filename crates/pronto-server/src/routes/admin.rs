@@ -476,10 +476,52 @@ pub async fn update_webchat(
             channel.kind
         )));
     }
-    let (_, mut config) = pronto_core::channel::check_new("webchat", body)
-        .map_err(|e| ApiError::invalid(e.to_string()))?;
+    let (_, mut config) = pronto_core::channel::check_new("webchat", body).map_err(|e| {
+        let error = ApiError::invalid(e.to_string());
+        match e.field() {
+            Some(field) => error.on_field(field),
+            None => error,
+        }
+    })?;
     // The secret is not a setting: it stays as it was made (sealed).
     config["identity_secret"] = channel.config["identity_secret"].clone();
+    state
+        .store
+        .set_channel_config(auth.workspace(), id, &config)
+        .await?;
+    let channel = state.store.channel(auth.workspace(), id).await?;
+    Ok(Json(channel_view(&state, &channel).await?))
+}
+
+/// The request body.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkSeen {
+    /// Whether customers are shown their messages were seen when an agent opens
+    /// the conversation.
+    enabled: bool,
+}
+
+/// `PUT /api/v1/channels/{id}/mark-seen` (admins): whether opening a conversation
+/// tells the customer their messages were seen (Messenger and Instagram's
+/// `mark_seen`, WhatsApp's read receipt).
+#[utoipa::path(put, path = "/api/v1/channels/{id}/mark-seen", tag = "channels", params(("id" = i64, Path, description = "A Messenger, Instagram or WhatsApp channel")), request_body = MarkSeen, responses((status = 200, description = "The channel", body = crate::openapi::ChannelView), (status = 400, description = "A kind of channel without read receipts", body = crate::openapi::ErrorBody), (status = 403, description = "Not an admin", body = crate::openapi::ErrorBody), (status = 404, description = "No such channel", body = crate::openapi::ErrorBody)))]
+pub async fn set_mark_seen(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<MarkSeen>,
+) -> ApiResult<impl IntoResponse> {
+    auth.require_admin()?;
+    let channel = state.store.channel(auth.workspace(), id).await?;
+    let Some(key) = channel.kind.mark_seen_key() else {
+        return Err(ApiError::invalid(format!(
+            "channel {id} is a {} channel, which has no read receipts",
+            channel.kind
+        )));
+    };
+    let mut config = channel.config.clone();
+    config[key] = json!(body.enabled);
     state
         .store
         .set_channel_config(auth.workspace(), id, &config)

@@ -18,16 +18,13 @@ pub async fn get(
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<AutomationSettings>> {
-    let settings = match state.store.channel_automation(auth.workspace(), id).await? {
-        Some(value) => serde_json::from_value(value).map_err(|e| ApiError::internal(&e))?,
-        None => AutomationSettings::default(),
-    };
+    let settings = crate::automation::stored_settings(&state, auth.workspace(), id).await?;
     Ok(Json(settings))
 }
 
 /// Replaces the channel's automation settings (admins). Hours, templates and keywords
 /// are checked first; a refusal names the field and what is wrong.
-#[utoipa::path(put, path = "/api/v1/channels/{id}/automation", tag = "channels", params(("id" = i64, Path, description = "The channel")), request_body = AutomationSettings, responses((status = 200, description = "The settings, saved", body = AutomationSettings), (status = 400, description = "`invalid_hours`, `invalid_template` or `invalid_keyword`, naming the field", body = crate::openapi::ErrorBody), (status = 403, description = "Not an admin", body = crate::openapi::ErrorBody), (status = 404, description = "No such channel", body = crate::openapi::ErrorBody)))]
+#[utoipa::path(put, path = "/api/v1/channels/{id}/automation", tag = "channels", params(("id" = i64, Path, description = "The channel")), request_body = AutomationSettings, responses((status = 200, description = "The settings, saved", body = AutomationSettings), (status = 400, description = "`invalid_hours`, `invalid_template` or `invalid_keyword`, naming the field (also in `field`)", body = crate::openapi::ErrorBody), (status = 403, description = "Not an admin", body = crate::openapi::ErrorBody), (status = 404, description = "No such channel", body = crate::openapi::ErrorBody)))]
 pub async fn put(
     State(state): State<AppState>,
     auth: Auth,
@@ -37,7 +34,7 @@ pub async fn put(
     auth.require_admin()?;
     let checked = body
         .check()
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.code, e.message))?;
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.code, e.message).on_field(e.field))?;
     let value = serde_json::to_value(&body).map_err(|e| ApiError::internal(&e))?;
     state
         .store

@@ -1,6 +1,7 @@
 //! The HTTP API, versioned under `/api/v1`.
 
 pub mod admin;
+pub mod alerts;
 pub mod automation;
 pub mod comments;
 pub mod contacts;
@@ -54,6 +55,16 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/contacts/{id}/picture", get(contacts::picture))
         .route("/contacts/{id}/merge", post(contacts::merge))
+        .route("/me/alerts", get(alerts::get).put(alerts::put))
+        .route("/push/key", get(alerts::key))
+        .route(
+            "/me/push-subscriptions",
+            get(alerts::devices).post(alerts::add_device),
+        )
+        .route(
+            "/me/push-subscriptions/{id}",
+            axum::routing::delete(alerts::remove_device),
+        )
         .route("/contacts/{id}/routing", put(routing::put_contact))
         .route(
             "/channels/{id}/routing",
@@ -77,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .route("/channels/{id}/email/test", post(email::test))
         .route("/messages/{id}/email", get(email::message))
         .route("/messages/{id}/email/raw", get(email::raw))
+        .route("/channels/{id}/mark-seen", put(admin::set_mark_seen))
         .route("/channels/{id}/inbound", post(inbound::receive))
         .route("/channels/{id}/responsiveness", get(responsiveness::get))
         .route("/channels/{id}/dead-letters", get(admin::dead_letters))
@@ -116,7 +128,9 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/webhooks", get(webhooks::list).post(webhooks::create))
         .route("/webhooks/{id}", axum::routing::delete(webhooks::delete))
+        .route("/webhooks/{id}/retry", post(webhooks::retry))
         .route("/rules", get(rules::list).post(rules::create))
+        .route("/rules/order", put(rules::order))
         .route("/rules/{id}", put(rules::update).delete(rules::delete))
         .route("/events", get(events::stream))
         .fallback(|| async { ApiError::not_found("route") });

@@ -129,7 +129,7 @@ pub async fn put_member(
 ) -> ApiResult<Json<MemberRouting>> {
     auth.require_admin()?;
     if !(0..=1000).contains(&body.capacity) {
-        return Err(invalid("capacity must be between 0 and 1000"));
+        return Err(invalid("capacity must be between 0 and 1000").on_field("capacity"));
     }
     if let Some(bad) = body
         .languages
@@ -138,7 +138,8 @@ pub async fn put_member(
     {
         return Err(invalid(&format!(
             "languages: {bad:?} is not a language code or locale"
-        )));
+        ))
+        .on_field("languages"));
     }
     state
         .store

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use pronto_core::rules::{self, Action, Rule};
 use pronto_store::StoredRule;
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::auth::Auth;
@@ -19,7 +20,7 @@ use crate::state::AppState;
 fn check(state: &AppState, body: Value) -> ApiResult<Value> {
     let rule: Rule =
         serde_json::from_value(body).map_err(|e| ApiError::invalid(format!("not a rule: {e}")))?;
-    rules::validate(&rule).map_err(|e| ApiError::invalid(e.to_string()))?;
+    rules::validate(&rule).map_err(|e| ApiError::invalid(e.to_string()).on_field(e.part))?;
     for (i, action) in rule.then.iter().enumerate() {
         if let Action::CallWebhook { url } = action {
             crate::outgoing::check_url(
@@ -27,7 +28,7 @@ fn check(state: &AppState, body: Value) -> ApiResult<Value> {
                 &format!("then[{i}].url"),
                 state.config.allow_private_webhook_urls,
             )
-            .map_err(ApiError::invalid)?;
+            .map_err(|e| ApiError::invalid(e).on_field(format!("then[{i}].url")))?;
         }
     }
     let mut value = serde_json::to_value(&rule).map_err(|e| ApiError::internal(&e))?;
@@ -99,4 +100,26 @@ pub async fn delete(
     state.store.delete_rule(auth.workspace(), id).await?;
     state.rules.forget(&auth.workspace());
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The request body.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleOrder {
+    /// Every rule of the workspace, once, in the order they are to be evaluated.
+    ids: Vec<i64>,
+}
+
+/// `PUT /api/v1/rules/order` (admins): the order in which the rules are evaluated.
+#[utoipa::path(put, path = "/api/v1/rules/order", tag = "rules", request_body = RuleOrder, responses((status = 200, description = "The rules, in their new order", body = Vec<crate::openapi::RuleBody>), (status = 409, description = "`ids` is not each of the workspace's rules once", body = crate::openapi::ErrorBody)))]
+pub async fn order(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<RuleOrder>,
+) -> ApiResult<impl IntoResponse> {
+    auth.require_admin()?;
+    state.store.order_rules(auth.workspace(), &body.ids).await?;
+    state.rules.forget(&auth.workspace());
+    let rules = state.store.rules(auth.workspace()).await?;
+    Ok(Json(rules.into_iter().map(view).collect::<Vec<_>>()))
 }

@@ -37,15 +37,16 @@ pub struct CreatedSubscription {
 
 fn check(state: &AppState, body: &NewSubscription) -> ApiResult<()> {
     crate::outgoing::check_url(&body.url, "url", state.config.allow_private_webhook_urls)
-        .map_err(ApiError::invalid)?;
+        .map_err(|e| ApiError::invalid(e).on_field("url"))?;
     if body.kinds.is_empty() {
-        return Err(ApiError::invalid("kinds: name at least one event kind"));
+        return Err(ApiError::invalid("kinds: name at least one event kind").on_field("kinds"));
     }
     if let Some(k) = body.kinds.iter().find(|k| !KINDS.contains(&k.as_str())) {
         return Err(ApiError::invalid(format!(
             "kinds: unknown event kind {k:?}; known: {}",
             KINDS.join(", ")
-        )));
+        ))
+        .on_field("kinds"));
     }
     Ok(())
 }
@@ -105,4 +106,18 @@ pub async fn delete(
         .delete_subscription(auth.workspace(), id, state.now())
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/v1/webhooks/{id}/retry` (admins): delivers again now, from the event
+/// it stopped at; a failing subscription is active again.
+#[utoipa::path(post, path = "/api/v1/webhooks/{id}/retry", tag = "webhooks", params(("id" = i64, Path, description = "The subscription")), responses((status = 200, description = "The subscription, due now", body = Subscription), (status = 404, description = "No such subscription", body = crate::openapi::ErrorBody)))]
+pub async fn retry(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<impl IntoResponse> {
+    auth.require_admin()?;
+    let subscription = state.store.retry_subscription(auth.workspace(), id).await?;
+    state.store.work_queued();
+    Ok(Json(subscription))
 }

@@ -2,17 +2,26 @@
 //! The script sends the form to `PUT /api/v1/me/password`. After an admin reset
 //! the person's password, every other page sends them here until they choose one.
 
+use axum::extract::State;
 use maud::{Markup, html};
+use pronto_core::alerts::{Prefs, Preview};
 
 use super::Viewer;
 use super::layout::{Nav, page as frame};
+use crate::error::ApiResult;
+use crate::state::AppState;
 
 /// The page.
-pub async fn page(v: Viewer) -> Markup {
+pub async fn page(State(state): State<AppState>, v: Viewer) -> ApiResult<Markup> {
+    let prefs = crate::alerts::prefs_of(&state, v.workspace(), v.user.id).await?;
+    Ok(page_with(&v, prefs.prefs()))
+}
+
+fn page_with(v: &Viewer, prefs: &Prefs) -> Markup {
     let a = &v.t().account;
     let forced = v.auth.0.must_change_password;
     frame(
-        &v,
+        v,
         a.title,
         Nav::Account,
         html! {
@@ -31,7 +40,60 @@ pub async fn page(v: Viewer) -> Markup {
                     p id="password-done" role="status" {}
                     button type="submit" { (a.save) }
                 }
+                (alerts(v, prefs))
             }
         },
     )
+}
+
+/// The person's alert preferences (`PUT /api/v1/me/alerts`, sent by the script).
+fn alerts(v: &Viewer, p: &Prefs) -> Markup {
+    let t = &v.t().alerts;
+    let quiet = p.quiet_hours.as_ref();
+    let check = |id: &str, on: bool, label: &str| {
+        html! {
+            div.check {
+                input id={ "alert-" (id) } name=(id) type="checkbox" checked[on];
+                label for={ "alert-" (id) } { (label) }
+            }
+        }
+    };
+    let previews = [
+        (Preview::Message, "message", t.preview_message),
+        (Preview::Name, "name", t.preview_name),
+        (Preview::Nothing, "nothing", t.preview_nothing),
+    ];
+    html! {
+        h2 id="alerts-title" { (t.prefs_title) }
+        p.hint { (t.prefs_intro) }
+        form id="alert-prefs" aria-labelledby="alerts-title" novalidate {
+            (check("new_conversation", p.new_conversation, t.p_new_conversation))
+            (check("customer_message", p.customer_message, t.p_customer_message))
+            (check("assigned", p.assigned, t.p_assigned))
+            (check("rule_notify", p.rule_notify, t.p_rule_notify))
+            (check("sound", p.sound, t.p_sound))
+            label for="alert-preview" { (t.p_preview) }
+            select id="alert-preview" name="preview" {
+                @for (value, name, label) in previews {
+                    option value=(name) selected[p.preview == value] { (label) }
+                }
+            }
+            (check("quiet_on", quiet.is_some(), t.p_quiet_on))
+            fieldset id="alert-quiet" {
+                legend { (t.p_quiet) }
+                @for (id, name, label, value) in [
+                    ("alert-quiet-from", "quiet_from", t.p_quiet_from, quiet.map_or("22:00", |q| q.from.as_str())),
+                    ("alert-quiet-to", "quiet_to", t.p_quiet_to, quiet.map_or("07:00", |q| q.to.as_str())),
+                    ("alert-quiet-timezone", "quiet_timezone", t.p_quiet_zone, quiet.map_or("UTC", |q| q.timezone.as_str())),
+                ] {
+                    label for=(id) { (label) }
+                    input id=(id) name=(name) type="text" value=(value) autocomplete="off"
+                        data-field={ "quiet_hours." (name.trim_start_matches("quiet_")) };
+                    p.field-error id={ (id) "-error" } {}
+                }
+            }
+            p.form-error role="alert" {}
+            button type="submit" { (t.save) }
+        }
+    }
 }

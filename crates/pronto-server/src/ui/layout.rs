@@ -17,6 +17,10 @@ pub enum Nav {
     Comments,
     /// The responsiveness dashboard.
     Dashboard,
+    /// The team.
+    Team,
+    /// The rules.
+    Rules,
     /// The settings.
     Settings,
     /// The signed-in person's account.
@@ -29,6 +33,8 @@ impl Nav {
             Nav::Inbox => "inbox",
             Nav::Comments => "comments",
             Nav::Dashboard => "dashboard",
+            Nav::Team => "team",
+            Nav::Rules => "rules",
             Nav::Settings => "settings",
             Nav::Account => "account",
         }
@@ -37,12 +43,23 @@ impl Nav {
 
 /// The document head shared by every page, signed in or not.
 pub fn head(title: &str) -> Markup {
+    head_of(title, false)
+}
+
+/// The head; a signed-in page also links the web app manifest that makes Pronto
+/// installable (its service worker is registered by the page script).
+fn head_of(title: &str, signed_in: bool) -> Markup {
     html! {
         head {
             meta charset="utf-8";
             meta name="viewport" content="width=device-width, initial-scale=1";
             meta name="referrer" content="same-origin";
             title { (title) " · Pronto" }
+            link rel="icon" id="favicon" href="/assets/icon.svg" type="image/svg+xml";
+            @if signed_in {
+                meta name="theme-color" content="#1f3a68";
+                link rel="manifest" href="/manifest.webmanifest";
+            }
             link rel="stylesheet" href="/assets/app.css";
             script src="/assets/app.js" defer {}
         }
@@ -53,7 +70,7 @@ pub fn head(title: &str) -> Markup {
 pub fn page(v: &Viewer, title: &str, nav: Nav, body: Markup) -> Markup {
     let t = v.t();
     let c = &t.common;
-    let texts = json!({"common": &t.common, "inbox": &t.inbox, "comments": &t.comments, "dashboard": &t.dashboard, "account": &t.account});
+    let texts = json!({"common": &t.common, "inbox": &t.inbox, "comments": &t.comments, "dashboard": &t.dashboard, "account": &t.account, "alerts": &t.alerts});
     // The event kinds come from the one list of them (`pronto_store::LiveEvent`).
     let me = json!({
         "id": v.user.id, "name": &v.user.name, "lang": v.lang.code(), "seq": v.seq,
@@ -62,7 +79,7 @@ pub fn page(v: &Viewer, title: &str, nav: Nav, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(v.lang.code()) {
-            (head(title))
+            (head_of(title, true))
             body data-page=(nav.name()) {
                 a.skip href="#main" { (c.skip_to_content) }
                 header.top {
@@ -72,7 +89,9 @@ pub fn page(v: &Viewer, title: &str, nav: Nav, body: Markup) -> Markup {
                             (item(nav, Nav::Inbox, "/inbox", c.nav_inbox))
                             (item(nav, Nav::Comments, "/comments", t.comments.title))
                             (item(nav, Nav::Dashboard, "/dashboard", c.nav_dashboard))
+                            (item(nav, Nav::Team, "/team", t.team.title))
                             @if v.is_admin() {
+                                (item(nav, Nav::Rules, "/rules", t.rules.title))
                                 (item(nav, Nav::Settings, "/settings", c.nav_settings))
                             }
                         }
@@ -86,6 +105,10 @@ pub fn page(v: &Viewer, title: &str, nav: Nav, body: Markup) -> Markup {
                                 }
                             }
                         }
+                        button.alerts type="button" id="alerts-toggle" hidden { (t.alerts.turn_on) }
+                        button.away type="button" id="away-toggle"
+                            aria-pressed=(if v.away { "true" } else { "false" })
+                            title=(t.team.away_toggle_hint) { (t.team.away_toggle) }
                         button.linkish type="button" id="help-open" aria-keyshortcuts="?" { (c.help_open) }
                         @if nav == Nav::Account {
                             a.who id="account" href="/account" aria-current="page" title=(t.account.title) { (v.user.name) }

@@ -16,8 +16,10 @@ pub mod i18n;
 pub mod inbox;
 pub mod layout;
 pub mod login;
+pub mod rules;
 pub mod settings;
 pub mod setup;
+pub mod team;
 pub mod templates;
 
 use axum::Router;
@@ -46,10 +48,22 @@ pub fn router() -> Router<AppState> {
         .route("/ui/comments", get(comments::fragment))
         .route("/dashboard", get(dashboard::page))
         .route("/ui/dashboard", get(dashboard::fragment))
+        .route("/team", get(team::page))
+        .route("/ui/team", get(team::fragment))
+        .route("/rules", get(rules::page))
+        .route("/ui/rules", get(rules::fragment))
         .route("/settings", get(settings::page))
         .route("/ui/settings/{section}", get(settings::fragment))
+        .route("/settings/channels/{id}", get(settings::channel::page))
+        .route(
+            "/ui/settings/channels/{id}/{part}",
+            get(settings::channel::part),
+        )
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))
+        .route("/assets/icon.svg", get(icon))
+        .route("/manifest.webmanifest", get(manifest))
+        .route("/sw.js", get(service_worker))
 }
 
 /// The signed-in person looking at a page. Anyone else is sent to the sign-in page.
@@ -60,6 +74,8 @@ pub struct Viewer {
     pub user: User,
     /// Their role in the workspace.
     pub role: Role,
+    /// Whether they said they are away.
+    pub away: bool,
     /// The language pages are written in.
     pub lang: Lang,
     /// The workspace's latest event when the page was made: the page's event
@@ -132,6 +148,7 @@ impl FromRequestParts<AppState> for Viewer {
             auth,
             user: member.user,
             role: member.role,
+            away: member.away,
             lang,
         })
     }
@@ -188,6 +205,41 @@ async fn js() -> impl IntoResponse {
             include_str!("../../assets/ui/comments.js"),
             include_str!("../../assets/ui/dashboard.js"),
             include_str!("../../assets/ui/settings.js"),
+            include_str!("../../assets/ui/channel.js"),
+            include_str!("../../assets/ui/team.js"),
+            include_str!("../../assets/ui/rules.js"),
+            include_str!("../../assets/ui/alerts.js"),
         ),
+    )
+}
+
+async fn icon() -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "image/svg+xml"),
+            (CACHE_CONTROL, "max-age=86400"),
+        ],
+        include_str!("../../assets/app/icon.svg"),
+    )
+}
+
+async fn manifest() -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "application/manifest+json"),
+            (CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("../../assets/app/manifest.webmanifest"),
+    )
+}
+
+/// The service worker, served from the root so that its scope is the whole app.
+async fn service_worker() -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("../../assets/app/sw.js"),
     )
 }

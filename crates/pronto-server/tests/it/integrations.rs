@@ -136,6 +136,45 @@ async fn a_subscription_that_keeps_failing_says_why() {
         why.contains(&format!("failed {MAX_ATTEMPTS} times")) && why.contains("500"),
         "{why}"
     );
+
+    // The settings say so, with the reason and a button to deliver again.
+    let id = listed[0]["id"].as_i64().unwrap();
+    let page = admin
+        .request(reqwest::Method::GET, "/ui/settings/webhooks")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for expected in [
+        "Stopped after repeated failures",
+        &format!("{MAX_ATTEMPTS} failed attempts at the next event"),
+        "Last error: event",
+        &format!("data-path=\"/webhooks/{id}/retry\""),
+        "message.created",
+    ] {
+        assert!(page.contains(expected), "{expected:?}:\n{page}");
+    }
+    // Delivered again, from the same event: one more request, and it counts anew.
+    let (status, sub) = admin
+        .post(&format!("/api/v1/webhooks/{id}/retry"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{sub}");
+    assert_eq!(
+        (sub["state"].as_str(), sub["attempts"].as_i64()),
+        (Some("active"), Some(0))
+    );
+    assert!(matches!(drain(&app).await[..], [Outcome::Retrying(..)]));
+    assert_eq!(receiver.seen().len() as i64, MAX_ATTEMPTS + 1);
+    let (_, listed) = admin.get("/api/v1/webhooks").await;
+    assert_eq!(
+        (listed[0]["state"].as_str(), listed[0]["attempts"].as_i64()),
+        (Some("active"), Some(1))
+    );
+    // Another workspace's id, or none, is not found.
+    let (status, _) = admin.post("/api/v1/webhooks/999999/retry", json!({})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

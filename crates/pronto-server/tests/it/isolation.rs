@@ -52,6 +52,10 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
     for page in [
         format!("/ui/conversations/{conv_a}"),
         format!("/inbox?c={conv_a}"),
+        format!("/settings/channels/{channel_a}"),
+        format!("/ui/settings/channels/{channel_a}/presence"),
+        format!("/ui/settings/channels/{channel_a}/week"),
+        format!("/ui/settings/channels/{channel_a}/keywords"),
     ] {
         let (status, _) = admin_b.get(&page).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{page}");
@@ -114,6 +118,8 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
                 json!({"allowed_origins": ["https://x.test"]}),
             )
             .await,
+            b.put(&format!("{ch}/mark-seen"), json!({"enabled": true}))
+                .await,
             b.get(&format!("{ch}/automation")).await,
             b.post(&format!("{ch}/email/test"), json!({})).await,
             b.get(&format!("/api/v1/messages/{message_a}/email")).await,
@@ -125,6 +131,8 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
             )
             .await,
             b.delete(&format!("/api/v1/webhooks/{hook_a}")).await,
+            b.post(&format!("/api/v1/webhooks/{hook_a}/retry"), json!({}))
+                .await,
             b.put(&format!("/api/v1/rules/{rule_a}"), rule.clone())
                 .await,
             b.delete(&format!("/api/v1/rules/{rule_a}")).await,

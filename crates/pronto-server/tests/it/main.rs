@@ -1,12 +1,14 @@
 //! The server through HTTP on a real port: one integration test binary.
 
 mod accounts;
+mod alerts;
 mod api;
 mod at_rest;
 mod automation;
 mod batching;
 mod browser;
 mod caps;
+mod channel_settings;
 mod contacts;
 mod customer_actions;
 mod dashboard;
@@ -21,12 +23,15 @@ mod nul;
 mod outbox;
 mod outgoing;
 mod profiles;
+mod push;
 mod routing;
+mod rules_ui;
 mod sandbox;
 mod send_side;
 mod settings_ui;
 mod snooze;
 mod support;
+mod team_ui;
 mod ui;
 mod webchat;
 mod whatsapp;

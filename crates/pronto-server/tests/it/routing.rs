@@ -13,7 +13,7 @@ const SECOND: i64 = 1_000_000;
 
 /// A workspace with an api channel routed by `mode`; the admin takes nothing
 /// (capacity 0), so only the agents a test adds count.
-async fn setup(app: &TestApp, routing: Value) -> (Client, i64, Receiver) {
+pub(crate) async fn setup(app: &TestApp, routing: Value) -> (Client, i64, Receiver) {
     let admin = app.admin().await;
     let receiver = Receiver::spawn(vec![]).await;
     let channel = api_channel(&admin, &receiver).await;
@@ -35,7 +35,12 @@ async fn set_profile(admin: &Client, user: i64, profile: Value) {
 }
 
 /// An agent created by the admin, with `profile`, signed in; returns (id, client).
-async fn agent(app: &TestApp, admin: &Client, name: &str, profile: Value) -> (i64, Client) {
+pub(crate) async fn agent(
+    app: &TestApp,
+    admin: &Client,
+    name: &str,
+    profile: Value,
+) -> (i64, Client) {
     let email = format!("{}@acme.test", name.to_lowercase());
     let (status, body) = admin
         .post(
@@ -51,7 +56,7 @@ async fn agent(app: &TestApp, admin: &Client, name: &str, profile: Value) -> (i6
 
 /// A new conversation from contact `who`, a second after the previous one; returns
 /// (conversation, contact).
-async fn arrives(app: &TestApp, admin: &Client, channel: i64, who: &str) -> (i64, i64) {
+pub(crate) async fn arrives(app: &TestApp, admin: &Client, channel: i64, who: &str) -> (i64, i64) {
     app.advance(SECOND);
     let (status, message) = customer_says(admin, channel, who, &format!("m-{who}"), "hi").await;
     assert!(status.is_success(), "{message}");
@@ -77,7 +82,7 @@ async fn assignee(admin: &Client, conversation: i64) -> Option<i64> {
     c["assignee_id"].as_i64()
 }
 
-async fn step(app: &TestApp) -> Outcome {
+pub(crate) async fn step(app: &TestApp) -> Outcome {
     dispatch_step(&app.state).await.expect("a dispatch step")
 }
 

@@ -4,18 +4,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{Client, TestApp};
-
-/// A page's status and HTML, asked in `lang` (an `Accept-Language` value).
-async fn html(client: &Client, path: &str, lang: &str) -> (StatusCode, String) {
-    let r = client
-        .request(reqwest::Method::GET, path)
-        .header("accept-language", lang)
-        .send()
-        .await
-        .unwrap();
-    (r.status(), r.text().await.unwrap())
-}
+use crate::support::{Client, TestApp, html};
 
 async fn created(client: &Client, path: &str, body: Value) -> Value {
     let (status, v) = client.post(path, body).await;

@@ -154,6 +154,33 @@ impl TestApp {
         self.login("admin@acme.test", "correct horse battery").await
     }
 
+    /// Makes another workspace with its own admin (`email`, named `name`) and signs
+    /// them in: for tests that another workspace reaches none of the first's data.
+    pub async fn other_workspace_admin(&self, email: &str, name: &str) -> Client {
+        let now = self.state.now();
+        let ws = self
+            .state
+            .store
+            .create_workspace("Other", now)
+            .await
+            .unwrap();
+        let hash = pronto_server::auth::hash_password("another long password".into())
+            .await
+            .unwrap();
+        let user = self
+            .state
+            .store
+            .create_user(email, name, Some(&hash), now)
+            .await
+            .unwrap();
+        self.state
+            .store
+            .set_member(ws, user.id, pronto_store::Role::Admin)
+            .await
+            .unwrap();
+        self.login(email, "another long password").await
+    }
+
     /// Signs in.
     pub async fn login(&self, email: &str, password: &str) -> Client {
         let c = self.anonymous();
@@ -360,6 +387,17 @@ pub async fn api_channel(admin: &Client, receiver: &Receiver) -> i64 {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     *receiver.secret.lock().unwrap() = body["signing_secret"].as_str().unwrap().to_owned();
     body["id"].as_i64().unwrap()
+}
+
+/// A page's status and HTML, asked in `lang` (an `Accept-Language` value).
+pub async fn html(client: &Client, path: &str, lang: &str) -> (StatusCode, String) {
+    let r = client
+        .request(reqwest::Method::GET, path)
+        .header("accept-language", lang)
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.text().await.unwrap())
 }
 
 /// A customer message into an api channel; returns (status, message).

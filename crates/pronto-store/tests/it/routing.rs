@@ -108,6 +108,63 @@ async fn routing_reads_and_guarded_writes() {
         let codes: Vec<_> = log.iter().map(|e| e.reason_code.as_str()).collect();
         assert_eq!(codes, ["least_loaded", "agent_away"]);
         assert!(s.assignment_log(ws + 1, conv).await.unwrap().is_empty());
+
+        // The workspace's log, newest first, with names; one agent's alone.
+        let recent = s.recent_assignments(ws, None, 10).await.unwrap();
+        let seen: Vec<_> = recent
+            .iter()
+            .map(|e| {
+                (
+                    e.action.as_str(),
+                    e.agent_name.as_str(),
+                    e.contact_name.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [("unassigned", "Ana", "Marie"), ("assigned", "Ana", "Marie")]
+        );
+        assert_eq!(recent[1].reason, "assigned to Ana");
+        assert_eq!(recent[0].conversation_id, conv);
+        assert_eq!(s.recent_assignments(ws, None, 1).await.unwrap().len(), 1);
+        assert_eq!(
+            s.recent_assignments(ws, Some(ana.id), 10)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
+        assert!(
+            s.recent_assignments(ws, Some(ana.id + 1), 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            s.recent_assignments(ws + 1, None, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // Members say whether they are away.
+        assert!(s.member(ws, ana.id).await.unwrap().away);
+        s.set_away(ws, ana.id, false).await.unwrap();
+        assert!(!s.members(ws).await.unwrap()[0].away);
+        // VIP contacts, of this workspace only.
+        let vips = s.vip_contacts(ws).await.unwrap();
+        assert_eq!(
+            vips,
+            [pronto_store::VipContact {
+                id: contact,
+                name: "Marie".to_owned()
+            }]
+        );
+        assert!(s.vip_contacts(ws + 1).await.unwrap().is_empty());
+        s.set_contact_routing(ws, contact, false, None)
+            .await
+            .unwrap();
+        assert!(s.vip_contacts(ws).await.unwrap().is_empty());
     }
 }
 

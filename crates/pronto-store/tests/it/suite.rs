@@ -1035,7 +1035,7 @@ async fn webhook_subscriptions_keep_their_cursor_and_attempts() {
 async fn rules_are_kept_in_order_per_workspace() {
     for db in backends().await {
         let s = &db.store;
-        let (ws, _) = workspace_with_channel(s).await;
+        let (ws, ch) = workspace_with_channel(s).await;
         let a = s.create_rule(ws, &json!({"name": "a"}), T0).await.unwrap();
         let b = s.create_rule(ws, &json!({"name": "b"}), T0).await.unwrap();
         s.update_rule(ws, a.id, &json!({"name": "a2"}), T0)
@@ -1055,6 +1055,60 @@ async fn rules_are_kept_in_order_per_workspace() {
             s.delete_rule(other, b.id).await,
             Err(StoreError::NotFound("rule"))
         ));
+        // Reordered: all of them, once, or nothing changes; never another's.
+        let c = s.create_rule(ws, &json!({"name": "c"}), T0).await.unwrap();
+        s.order_rules(ws, &[c.id, b.id, a.id]).await.unwrap();
+        let order: Vec<_> = s.rules(ws).await.unwrap().iter().map(|r| r.id).collect();
+        assert_eq!(order, [c.id, b.id, a.id]);
+        for bad in [
+            vec![c.id, b.id],
+            vec![c.id, b.id, a.id, a.id],
+            vec![c.id, b.id, a.id + 100],
+        ] {
+            assert!(matches!(
+                s.order_rules(ws, &bad).await,
+                Err(StoreError::Conflict(_))
+            ));
+        }
+        assert!(s.order_rules(other, &[a.id]).await.is_err());
+        let order: Vec<_> = s.rules(ws).await.unwrap().iter().map(|r| r.id).collect();
+        assert_eq!(order, [c.id, b.id, a.id]);
+        // A new rule still goes last.
+        let d = s.create_rule(ws, &json!({"name": "d"}), T0).await.unwrap();
+        assert_eq!(s.rules(ws).await.unwrap().last().unwrap().id, d.id);
+        for id in [c.id, d.id] {
+            s.delete_rule(ws, id).await.unwrap();
+        }
+
+        // Runs: the latest few of each rule, newest first, of this workspace only.
+        let conv = s
+            .receive(ws, &inbound(ch, "r", Some("r1"), T0), T0)
+            .await
+            .unwrap()
+            .message
+            .conversation_id;
+        for i in 0..4 {
+            s.record_rule_run(ws, a.id, conv, "label", T0 + i)
+                .await
+                .unwrap();
+        }
+        s.record_rule_run(ws, b.id, conv, "notify", T0 + 9)
+            .await
+            .unwrap();
+        let runs = s.rule_runs(ws, 3).await.unwrap();
+        let seen: Vec<_> = runs.iter().map(|r| (r.rule_id, r.at)).collect();
+        assert_eq!(
+            seen,
+            [
+                (b.id, T0 + 9),
+                (a.id, T0 + 3),
+                (a.id, T0 + 2),
+                (a.id, T0 + 1)
+            ]
+        );
+        assert_eq!(runs[0].action, "notify");
+        assert!(s.rule_runs(other, 3).await.unwrap().is_empty());
+
         s.delete_rule(ws, b.id).await.unwrap();
         assert_eq!(s.rules(ws).await.unwrap().len(), 1);
     }

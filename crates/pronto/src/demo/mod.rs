@@ -161,6 +161,22 @@ async fn run(mut config: Config) -> anyhow::Result<()> {
         let path = format!("/api/v1/channels/{id}/automation");
         workspace.admin.put(&path, script::automation()).await?;
     }
+    // A rule a newcomer sees at work (the admin is alerted) and can change on the
+    // rules page; each channel's settings page shows the automations above.
+    let me = workspace.admin.get("/api/v1/me").await?;
+    let admin_id = me["id"].as_i64().or(me["user"]["id"].as_i64()).unwrap_or(0);
+    if workspace
+        .admin
+        .get("/api/v1/rules")
+        .await?
+        .as_array()
+        .is_some_and(|r| r.is_empty())
+    {
+        workspace
+            .admin
+            .post("/api/v1/rules", script::alert_rule(admin_id))
+            .await?;
+    }
     let shop = webchat::site(&url, workspace.webchat).await?;
     webchat::allow(&state, workspace.webchat, &shop).await?;
 

@@ -290,6 +290,18 @@ pub fn automation() -> Value {
     })
 }
 
+/// A rule that shows the alerts: a customer who asks for a refund or says it is
+/// urgent gets the conversation labelled and the admin (`admin`, a user id)
+/// notified, in the browser and on their devices.
+pub fn alert_rule(admin: i64) -> Value {
+    json!({
+        "name": "Urgent or refund: tell the admin",
+        "when": {"type": "customer_message"},
+        "if": [{"type": "text_matches", "pattern": "(?i)\\b(urgent|refund|rembourse\\w*|rimbors\\w*)\\b"}],
+        "then": [{"type": "label", "label": "urgent"}, {"type": "notify", "user": admin}],
+    })
+}
+
 /// Saved replies: (name, shortcut, text).
 pub const SAVED_REPLIES: [(&str, &str, &str); 5] = [
     (

@@ -187,6 +187,9 @@ async fn demo_shows_history_and_live_customers_and_restarts_on_its_data() {
         mailbox["config"].get("imap_password").is_none(),
         "{mailbox}"
     );
+    // A rule that alerts the admin, which a newcomer can change on the rules page.
+    let rules = s.get("/api/v1/rules").await;
+    assert_eq!(rules[0]["then"][1]["type"], "notify", "{rules}");
     // The demo shop's site, on an origin of its own, embeds the widget.
     let shop = demo
         .printed
@@ -293,5 +296,10 @@ async fn demo_shows_history_and_live_customers_and_restarts_on_its_data() {
     );
     assert_eq!(users, 4, "the admin and three agents");
     assert_eq!(s.get("/api/v1/channels").await.as_array().unwrap().len(), 4);
+    assert_eq!(
+        s.get("/api/v1/rules").await.as_array().unwrap().len(),
+        1,
+        "the rule is made once"
+    );
     again.stop();
 }

@@ -6,12 +6,17 @@
 //! every language names the same values.
 
 pub mod account;
+pub mod alerts;
+pub mod channel;
 pub mod comments;
 pub mod common;
 pub mod dashboard;
 pub mod email;
 pub mod inbox;
+pub mod rules;
 pub mod settings;
+pub mod team;
+pub mod webhooks;
 
 use serde::Serialize;
 
@@ -42,6 +47,16 @@ pub struct Texts {
     pub dashboard: dashboard::Dashboard,
     /// The admins' settings.
     pub settings: settings::Settings,
+    /// A channel's own settings.
+    pub channel: channel::Channel,
+    /// The team page and the away switch.
+    pub team: team::Team,
+    /// The rules page.
+    pub rules: rules::Rules,
+    /// The outgoing webhooks section.
+    pub webhooks: webhooks::Webhooks,
+    /// Alerts.
+    pub alerts: alerts::Alerts,
     /// The signed-in person's account.
     pub account: account::Account,
     /// The email channel.
@@ -54,6 +69,11 @@ static EN: Texts = Texts {
     comments: comments::EN,
     dashboard: dashboard::EN,
     settings: settings::EN,
+    channel: channel::EN,
+    team: team::EN,
+    rules: rules::EN,
+    webhooks: webhooks::EN,
+    alerts: alerts::EN,
     account: account::EN,
     email: email::EN,
 };
@@ -63,6 +83,11 @@ static FR: Texts = Texts {
     comments: comments::FR,
     dashboard: dashboard::FR,
     settings: settings::FR,
+    channel: channel::FR,
+    team: team::FR,
+    rules: rules::FR,
+    webhooks: webhooks::FR,
+    alerts: alerts::FR,
     account: account::FR,
     email: email::FR,
 };
@@ -72,6 +97,11 @@ static IT: Texts = Texts {
     comments: comments::IT,
     dashboard: dashboard::IT,
     settings: settings::IT,
+    channel: channel::IT,
+    team: team::IT,
+    rules: rules::IT,
+    webhooks: webhooks::IT,
+    alerts: alerts::IT,
     account: account::IT,
     email: email::IT,
 };

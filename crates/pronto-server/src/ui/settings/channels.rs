@@ -101,6 +101,10 @@ fn channel(
     };
     html! {
         h3 { (name) }
+        p {
+            a href={ "/settings/channels/" (c.id) }
+                aria-label=(fill(v.t().channel.open_named, &[("name", name)])) { (v.t().channel.open) }
+        }
         p.meta {
             span.kind { (kind_label(v, c)) }
             @if c.kind.is_meta() && !page_id.is_empty() {

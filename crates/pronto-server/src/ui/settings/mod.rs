@@ -1,16 +1,18 @@
 //! `GET /settings`: the admins' settings, one page with a section each for
-//! channels, users, saved replies and API tokens. `GET /ui/settings/{section}` is
+//! channels, users, saved replies, API tokens and outgoing webhooks. `GET /ui/settings/{section}` is
 //! one section's list alone, which the script fetches again after a change.
 //!
 //! Forms are sent by the script as JSON to the API; what the API shows only once
 //! (a token's secret, a temporary password, a new channel's webhook settings) is
 //! written by the script with `textContent` into boxes rendered here.
 
+pub mod channel;
 mod channels;
 mod email;
 mod replies;
 mod tokens;
 mod users;
+mod webhooks;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -25,13 +27,14 @@ use crate::error::ApiResult;
 use crate::state::AppState;
 
 /// The sections, in page order: (id, title).
-fn sections(v: &Viewer) -> [(&'static str, &'static str); 4] {
+fn sections(v: &Viewer) -> [(&'static str, &'static str); 5] {
     let s = &v.t().settings;
     [
         ("channels", s.channels_title),
         ("users", s.users_title),
         ("replies", s.replies_title),
         ("tokens", s.tokens_title),
+        ("webhooks", v.t().webhooks.title),
     ]
 }
 
@@ -68,6 +71,7 @@ pub async fn page(State(state): State<AppState>, v: Viewer) -> ApiResult<Respons
             (users::section(&state, &v).await?)
             (replies::section(&state, &v).await?)
             (tokens::section(&state, &v).await?)
+            (webhooks::section(&state, &v).await?)
         }
         (json_script("settings-texts", &t.settings))
     };
@@ -88,6 +92,7 @@ pub async fn fragment(
         "users" => users::list(&state, &v).await?,
         "replies" => replies::list(&state, &v).await?,
         "tokens" => tokens::list(&state, &v).await?,
+        "webhooks" => webhooks::list(&state, &v).await?,
         _ => return Ok((StatusCode::NOT_FOUND, v.t().common.not_found).into_response()),
     };
     Ok(list.into_response())

@@ -17,12 +17,16 @@
 // The API is ahead of its users: the web inbox's tests will use the rest of it.
 #![allow(dead_code)]
 
+mod alerts;
 mod axe;
+mod channel_settings;
 mod contacts;
 mod driver;
 mod inbox;
 mod proxy;
+mod rules;
 mod smoke;
+mod team;
 mod webchat;
 mod whatsapp;
 
@@ -58,6 +62,8 @@ pub struct Options {
     /// The browser's language (`--lang` and the Accept-Language header), `en-US`
     /// when `None`.
     pub lang: Option<String>,
+    /// Notifications allowed for every site, as if the person had said yes.
+    pub notifications: bool,
 }
 
 /// A key (or a chord) for `press_key`.
@@ -80,6 +86,7 @@ impl Options {
         Options {
             phone: false,
             lang: None,
+            notifications: false,
         }
     }
 
@@ -87,6 +94,13 @@ impl Options {
         Options {
             phone: true,
             ..Options::desktop()
+        }
+    }
+
+    pub fn notifications_allowed(self) -> Options {
+        Options {
+            notifications: true,
+            ..self
         }
     }
 
@@ -137,6 +151,9 @@ impl Browser {
             "binary": driver.chromium,
             "prefs": {"intl.accept_languages": lang},
         });
+        if options.notifications {
+            chrome["prefs"]["profile.default_content_setting_values.notifications"] = json!(1);
+        }
         if options.phone {
             chrome["mobileEmulation"] = json!({
                 "deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 3.0, "mobile": true, "touch": true}
@@ -368,6 +385,24 @@ impl Browser {
     /// axe-core's serious and critical violations on the current page.
     pub async fn axe_violations(&self) -> Vec<Violation> {
         axe::violations(&self.client).await
+    }
+
+    /// Fails with axe's findings, if any, on `what`.
+    pub async fn assert_axe_clean(&self, what: &str) {
+        let violations = self.axe_violations().await;
+        let listed: String = violations.iter().map(|v| format!("\n  {v}")).collect();
+        assert!(violations.is_empty(), "axe on {what}:{listed}");
+    }
+
+    /// Opens `url` (a page of a `TestApp`), which asks to sign in, and signs in as
+    /// the test admin (`TestApp::admin`); waits for `then` on the page it leads to.
+    pub async fn sign_in_as_admin(&self, url: &str, then: &str) {
+        self.goto(url).await;
+        self.wait_for("#login").await;
+        self.type_into("#email", "admin@acme.test").await;
+        self.type_into("#password", "correct horse battery").await;
+        self.press_key(Key::Enter).await;
+        self.wait_for(then).await;
     }
 
     /// Ends the session and its Chromium.

@@ -1,0 +1,191 @@
+//! Alerts: who an event concerns is told, as their preferences allow (what, how
+//! much of the message, quiet hours), by the worker, once.
+
+use std::sync::atomic::Ordering;
+
+use axum::http::StatusCode;
+use pronto_core::time::Timestamp;
+use pronto_store::LiveEvent;
+use serde_json::{Value, json};
+
+use crate::support::{Client, Receiver, TestApp, api_channel, customer_says};
+
+fn at(text: &str) -> i64 {
+    Timestamp::parse(text).unwrap().micros()
+}
+
+/// Runs the worker until it has read everything; returns the alerts it wrote, as
+/// (user, conversation, reason, name, text).
+async fn alerts(
+    app: &TestApp,
+    ws: i64,
+    after: &mut i64,
+) -> Vec<(i64, i64, String, Option<String>, Option<String>)> {
+    while pronto_server::alerts::step(&app.state).await.unwrap() {}
+    let events = app
+        .state
+        .store
+        .events_after(ws, *after, 10_000)
+        .await
+        .unwrap();
+    if let Some(last) = events.last() {
+        *after = last.seq;
+    }
+    events
+        .into_iter()
+        .filter_map(|e| match e.event {
+            LiveEvent::AlertCreated {
+                user_id,
+                conversation_id,
+                reason,
+                name,
+                text,
+                ..
+            } => Some((user_id, conversation_id, reason, name, text)),
+            _ => None,
+        })
+        .collect()
+}
+
+async fn put_prefs(client: &Client, prefs: Value) {
+    let (status, body) = client.put("/api/v1/me/alerts", prefs).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn people_are_told_what_concerns_them_as_they_prefer() {
+    let app = TestApp::spawn().await;
+    // Monday 2026-12-07, 10:00 in Paris.
+    app.clock
+        .store(at("2026-12-07T09:00:00Z"), Ordering::SeqCst);
+    let admin = app.admin().await;
+    let (_, me) = admin.get("/api/v1/me").await;
+    let ada = me["id"].as_i64().or(me["user"]["id"].as_i64()).unwrap();
+    let ws = app.state.store.memberships(ada).await.unwrap()[0].0;
+    let (status, bo) = admin
+        .post(
+            "/api/v1/users",
+            json!({"email": "bo@acme.test", "name": "Bo", "role": "agent", "password": "long enough pw"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let bo_id = bo["id"].as_i64().unwrap();
+    let bo = app.login("bo@acme.test", "long enough pw").await;
+    let receiver = Receiver::spawn(vec![]).await;
+    let channel = api_channel(&admin, &receiver).await;
+    // History before the worker first looks is nobody's news.
+    customer_says(&admin, channel, "old", "m0", "an old message").await;
+    let mut after = app.state.store.latest_event(ws).await.unwrap();
+    assert!(alerts(&app, ws, &mut after).await.is_empty());
+
+    // The defaults: everything, with the message.
+    let (status, prefs) = bo.get("/api/v1/me/alerts").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(prefs["preview"], "message");
+    assert_eq!(prefs["quiet_hours"], Value::Null);
+
+    // A new conversation nobody has: everyone is told, with the first words.
+    let (_, m) = customer_says(
+        &admin,
+        channel,
+        "c1",
+        "m1",
+        "Hello, is the shop open today?",
+    )
+    .await;
+    let conv = m["conversation_id"].as_i64().unwrap();
+    let mut told = alerts(&app, ws, &mut after).await;
+    told.sort();
+    let name = Some("Marie c1".to_owned());
+    let text = Some("Hello, is the shop open today?".to_owned());
+    assert_eq!(
+        told,
+        [
+            (
+                ada,
+                conv,
+                "new_conversation".into(),
+                name.clone(),
+                text.clone()
+            ),
+            (
+                bo_id,
+                conv,
+                "new_conversation".into(),
+                name.clone(),
+                text.clone()
+            ),
+        ]
+    );
+    // Looked at once: nothing more on another step.
+    assert!(alerts(&app, ws, &mut after).await.is_empty());
+
+    // Bo: names only, and no customer messages. Assigned to Bo: told, without text.
+    put_prefs(&bo, json!({"preview": "name", "customer_message": false})).await;
+    let (status, _) = admin
+        .post(
+            &format!("/api/v1/conversations/{conv}/assign"),
+            json!({"user_id": bo_id}),
+        )
+        .await;
+    assert!(status.is_success());
+    assert_eq!(
+        alerts(&app, ws, &mut after).await,
+        [(bo_id, conv, "assigned".into(), name.clone(), None)]
+    );
+    // The customer writes again in Bo's conversation: Bo turned that off; Ada is
+    // not concerned (it is not new, and not hers).
+    customer_says(&admin, channel, "c1", "m2", "Anyone?").await;
+    assert!(alerts(&app, ws, &mut after).await.is_empty());
+    put_prefs(&bo, json!({"preview": "nothing"})).await;
+    customer_says(&admin, channel, "c1", "m3", "My card number is 1234").await;
+    assert_eq!(
+        alerts(&app, ws, &mut after).await,
+        [(bo_id, conv, "customer_message".into(), None, None)],
+        "nothing of the message when the preference says nothing"
+    );
+
+    // A rule that notifies Ada, who has quiet hours from 09:00 to 11:00 in Paris.
+    let (status, body) = admin
+        .post(
+            "/api/v1/rules",
+            json!({"name": "Tell Ada", "when": {"type": "customer_message"},
+                "if": [{"type": "text_contains", "text": "refund"}],
+                "then": [{"type": "notify", "user": ada}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    put_prefs(
+        &admin,
+        json!({"quiet_hours": {"timezone": "Europe/Paris", "from": "09:00", "to": "11:00"}}),
+    )
+    .await;
+    customer_says(&admin, channel, "c1", "m4", "I want a refund").await;
+    let told = alerts(&app, ws, &mut after).await;
+    assert!(told.iter().all(|a| a.0 != ada), "quiet: {told:?}");
+    // 11:30 in Paris: told again.
+    app.clock
+        .store(at("2026-12-07T10:30:00Z"), Ordering::SeqCst);
+    customer_says(&admin, channel, "c1", "m5", "refund please").await;
+    let told = alerts(&app, ws, &mut after).await;
+    assert!(
+        told.contains(&(ada, conv, "rule_notify".into(), name.clone(), None)),
+        "{told:?}"
+    );
+
+    // Bad quiet hours name their field; an API token has no preferences.
+    let (status, error) = bo
+        .put(
+            "/api/v1/me/alerts",
+            json!({"quiet_hours": {"timezone": "UTC", "from": "10pm", "to": "07:00"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(error["field"], "quiet_hours.from");
+    let (_, token) = admin.post("/api/v1/tokens", json!({"name": "t"})).await;
+    let program = admin.with_token(token["secret"].as_str().unwrap());
+    assert_eq!(
+        program.get("/api/v1/me/alerts").await.0,
+        StatusCode::FORBIDDEN
+    );
+}
