@@ -212,12 +212,9 @@ async fn post_messages(
 
 /// Sorts a Graph API error (`{"error": {"code", "error_subcode", "message"}}`).
 pub fn classify(status: u16, answer: &Value) -> SendError {
-    let e = &answer["error"];
-    let code = e["code"].as_i64().unwrap_or(0);
-    let subcode = e["error_subcode"].as_i64().unwrap_or(0);
-    let message = e["message"].as_str().unwrap_or("no message");
-    let said = format!("Meta error {code}/{subcode}: {message}");
-    match (code, subcode) {
+    let e = pronto_channels::messenger::error::GraphError::read(answer);
+    let said = e.said();
+    match (e.code, e.subcode) {
         (190, _) => SendError::TokenInvalid(said),
         (10_900, _) => {
             SendError::Final(format!("this comment already has a private reply ({said})"))
@@ -229,8 +226,10 @@ pub fn classify(status: u16, answer: &Value) -> SendError {
             SendError::Final(format!("this person is not available right now ({said})"))
         }
         (1 | 2 | 4 | 17 | 32 | 613, _) => SendError::Retry(said),
-        _ if status >= 500 || e["is_transient"].as_bool() == Some(true) => SendError::Retry(said),
-        _ if code == 0 => SendError::Retry(format!("Meta answered {status} without an error body")),
+        _ if status >= 500 || e.transient => SendError::Retry(said),
+        _ if e.code == 0 => {
+            SendError::Retry(format!("Meta answered {status} without an error body"))
+        }
         _ => SendError::Final(said),
     }
 }

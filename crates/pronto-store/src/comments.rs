@@ -283,10 +283,12 @@ impl Store {
                 "this comment already has its private reply".into(),
             ));
         }
-        sqlx::query(
-            "UPDATE conversations SET last_message_at = $1, list_key = CASE WHEN waiting_since IS NULL OR folder <> 'inbox' THEN $2 ELSE list_key END
+        sqlx::query(&format!(
+            "UPDATE conversations SET last_message_at = $1,
+                 list_key = CASE WHEN waiting_since IS NULL OR folder <> 'inbox' THEN $2 - {} ELSE list_key END
              WHERE id = $3",
-        )
+            crate::inbox::PRIORITY_SHIFT
+        ))
         .bind(now)
         .bind(idle_key(Some(now)))
         .bind(conversation)

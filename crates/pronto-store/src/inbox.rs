@@ -21,12 +21,23 @@ pub(crate) fn idle_key(last_message_at: Option<Micros>) -> i64 {
 /// A conversation moved to done or spam keeps its `waiting_since` (the customer's
 /// message is still unanswered, and the engine counts it so), but it is no longer
 /// the team's queue, so it does not sort as waiting.
+///
+/// The key written is this one less the priority's shift ([`PRIORITY_SHIFT`], added
+/// in SQL where a conversation's key is written, from its `priority` there): within
+/// the waiting ones and within the others, a higher priority comes first.
 pub(crate) fn list_key(folder: Folder, waiting_since: Option<Micros>, last: Option<Micros>) -> i64 {
     match waiting_since {
         Some(w) if folder == Folder::Inbox => w,
         _ => idle_key(last),
     }
 }
+
+/// How far a conversation's priority moves it up the list, in SQL over the row
+/// being written: 2^52 a level above 0 (priorities are -10 to 10), more than any
+/// span of waits or activity times, less than the gap between waiting keys and
+/// the others, so a waiting conversation still comes before every other one.
+/// Negative priorities sort as 0.
+pub(crate) const PRIORITY_SHIFT: &str = "(CASE WHEN conversations.priority > 0 THEN conversations.priority ELSE 0 END) * 4503599627370496";
 
 fn channel(row: &AnyRow) -> Result<Channel> {
     let config: String = row.try_get("config")?;
@@ -479,8 +490,26 @@ impl Store {
             conversation_id: id,
             priority,
         };
-        self.set_conversation_column(workspace_id, id, "priority", Some(priority), &event, now)
-            .await
+        let mut tx = self.write_tx().await?;
+        // The key moves by the difference of the two shifts (the old one is the
+        // row's, read before the update).
+        let done = sqlx::query(&format!(
+            "UPDATE conversations SET priority = $1,
+                 list_key = list_key + {PRIORITY_SHIFT}
+                            - (CASE WHEN $1 > 0 THEN $1 ELSE 0 END) * 4503599627370496
+             WHERE id = $2 AND workspace_id = $3"
+        ))
+        .bind(priority)
+        .bind(id)
+        .bind(workspace_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("conversation"));
+        }
+        tx.emit(workspace_id, &event, now);
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Snoozes a conversation until `until`, or until the customer writes (`None`);
@@ -553,7 +582,7 @@ impl Store {
         let before = self.conversation(workspace_id, id).await?;
         let mut tx = self.write_tx().await?;
         let done = sqlx::query(
-            "UPDATE conversations SET folder = $1, list_key = $2 WHERE id = $3 AND workspace_id = $4",
+            &format!("UPDATE conversations SET folder = $1, list_key = $2 - {PRIORITY_SHIFT} WHERE id = $3 AND workspace_id = $4"),
         )
         .bind(folder.as_str())
         .bind(list_key(folder, before.waiting_since, before.last_message_at))

@@ -9,7 +9,7 @@ use sqlx::{AnyConnection, Row};
 
 use crate::events::Write;
 use crate::group_commit::write_one;
-use crate::inbox::list_key;
+use crate::inbox::{PRIORITY_SHIFT, list_key};
 use crate::live_event::{LiveEvent, MessageStatus};
 use crate::model::{Inbound, Message, MessageAuthor, Micros, Outbound, OutboxJob, Stored};
 use crate::{Result, Store, StoreError};
@@ -263,9 +263,10 @@ impl Store {
         } else {
             conversation.waiting_since
         };
-        sqlx::query(
-            "UPDATE conversations SET waiting_since = $1, last_message_at = $2, list_key = $3 WHERE id = $4",
-        )
+        sqlx::query(&format!(
+            "UPDATE conversations SET waiting_since = $1, last_message_at = $2,
+                 list_key = $3 - {PRIORITY_SHIFT} WHERE id = $4"
+        ))
         .bind(waiting)
         .bind(last)
         .bind(list_key(conversation.folder, waiting, Some(last)))

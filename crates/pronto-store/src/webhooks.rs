@@ -415,9 +415,11 @@ pub(crate) async fn write_platform_reply(
     .await?;
     let last = last.map_or(reply.at, |l| l.max(reply.at));
     if matches!(reply.author, MessageAuthor::Agent | MessageAuthor::Bot) {
-        sqlx::query(
-            "UPDATE conversations SET waiting_since = NULL, last_message_at = $1, list_key = $2 WHERE id = $3",
-        )
+        sqlx::query(&format!(
+            "UPDATE conversations SET waiting_since = NULL, last_message_at = $1,
+                 list_key = $2 - {} WHERE id = $3",
+            crate::inbox::PRIORITY_SHIFT
+        ))
         .bind(last)
         .bind(idle_key(Some(last)))
         .bind(conversation_id)

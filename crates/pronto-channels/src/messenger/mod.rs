@@ -13,6 +13,7 @@
 
 mod capture;
 mod de;
+pub mod error;
 pub mod history;
 mod metadata;
 pub mod outgoing;

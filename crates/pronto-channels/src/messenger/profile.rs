@@ -133,12 +133,9 @@ pub enum Failure {
 
 /// Sorts an error answer (`{"error": {"code", "error_subcode", "message"}}`).
 pub fn classify(status: u16, answer: &Value) -> Failure {
-    let e = &answer["error"];
-    let code = e["code"].as_i64().unwrap_or(0);
-    let subcode = e["error_subcode"].as_i64().unwrap_or(0);
-    let message = e["message"].as_str().unwrap_or("no message");
-    let said = format!("Meta error {code}/{subcode}: {message}");
-    match (code, subcode) {
+    let e = super::error::GraphError::read(answer);
+    let said = e.said();
+    match (e.code, e.subcode) {
         (100, 2_018_247) => Failure::FieldsRefused(said),
         (_, 2_018_218) | (230, _) | (9010, _) => Failure::NoProfile(said),
         (100, 33) => Failure::NoProfile(format!(
@@ -147,8 +144,8 @@ pub fn classify(status: u16, answer: &Value) -> Failure {
         (4 | 17 | 32 | 613, _) => Failure::SlowDown(said),
         (1 | 2, _) => Failure::Later(said),
         (190, _) | (10 | 200..=299, _) => Failure::Stop(said),
-        _ if status >= 500 || e["is_transient"].as_bool() == Some(true) => Failure::Later(said),
-        _ if code == 0 => Failure::Later(format!("Meta answered {status} without an error body")),
+        _ if status >= 500 || e.transient => Failure::Later(said),
+        _ if e.code == 0 => Failure::Later(format!("Meta answered {status} without an error body")),
         _ => Failure::Stop(said),
     }
 }

@@ -1,6 +1,7 @@
-//! Snoozing: a conversation leaves the inbox until a time or until the customer
-//! writes, and comes back by itself; the list shows it under "Snoozed" meanwhile.
-//! On SQLite, and on PostgreSQL when configured.
+//! The list's order and what leaves it: a higher priority comes first; a snoozed
+//! conversation leaves the inbox until a time or until the customer writes, and
+//! comes back by itself, listed under "Snoozed" meanwhile. On SQLite, and on
+//! PostgreSQL when configured.
 
 use std::sync::atomic::Ordering;
 
@@ -86,6 +87,61 @@ async fn a_snoozed_conversation_comes_back_when_the_customer_writes_or_its_time_
             let (status, body) = admin.post(&path, bad.clone()).await;
             assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
         }
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_higher_priority_comes_first_among_the_waiting_and_among_the_rest() {
+    for db in testing::backends().await {
+        let app = TestApp::start(db.url.clone(), Some(db), false).await;
+        let admin = app.admin().await;
+        let receiver = Receiver::spawn(vec![]).await;
+        let channel = api_channel(&admin, &receiver).await;
+        let (status, rule) = admin
+            .post(
+                "/api/v1/rules",
+                json!({"name": "Urgent first", "when": {"type": "customer_message"},
+                       "if": [{"type": "text_contains", "text": "urgent"}],
+                       "then": [{"type": "set_priority", "priority": 2}]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{rule}");
+        let mut ids = Vec::new();
+        for (who, text) in [
+            ("a", "Hello"),
+            ("b", "Hi there"),
+            ("c", "This is urgent"),
+            ("d", "Hey"),
+        ] {
+            let (_, m) = customer_says(&admin, channel, who, &format!("{who}-1"), text).await;
+            ids.push(m["conversation_id"].as_i64().unwrap());
+            app.clock.fetch_add(MIN, Ordering::SeqCst);
+        }
+        // Waiting longest first, except the urgent one, which comes before them all.
+        assert_eq!(
+            listed(&admin, false).await,
+            vec![ids[2], ids[0], ids[1], ids[3]]
+        );
+        let (_, page) = admin.get("/ui/list?folder=inbox").await;
+        assert!(page.as_str().unwrap().contains("Priority 2"), "{page}");
+
+        // Answered, the urgent one is no longer waiting: it goes after the waiting
+        // ones, and first among the others.
+        for id in [ids[2], ids[0]] {
+            let (status, body) = admin
+                .post(
+                    &format!("/api/v1/conversations/{id}/messages"),
+                    json!({"text": "On it", "author": "bot"}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+            app.clock.fetch_add(MIN, Ordering::SeqCst);
+        }
+        assert_eq!(
+            listed(&admin, false).await,
+            vec![ids[1], ids[3], ids[2], ids[0]]
+        );
         app.stop().await;
     }
 }

@@ -52,3 +52,7 @@ CREATE TABLE contact_attribute_definitions (
 -- A conversation snoozed until a time (out of the inbox's list until then), or
 -- until the customer writes (the largest value); a customer's message wakes it.
 ALTER TABLE conversations ADD COLUMN snoozed_until BIGINT;
+
+-- A higher priority comes first in the list (`PRIORITY_SHIFT`): the keys written
+-- before knew nothing of it.
+UPDATE conversations SET list_key = list_key - priority * 4503599627370496 WHERE priority > 0;

@@ -446,9 +446,10 @@ static UPDATE: Forms = Forms::new(|n| {
     format!(
         "WITH v (id, waiting_since, last_message_at, list_key, folder, wake) AS (VALUES {})
          UPDATE conversations SET waiting_since = v.waiting_since,
-                last_message_at = v.last_message_at, list_key = v.list_key, folder = v.folder,
+                last_message_at = v.last_message_at, list_key = v.list_key - {shift}, folder = v.folder,
                 snoozed_until = CASE WHEN v.wake = 1 THEN NULL ELSE conversations.snoozed_until END
          FROM v WHERE conversations.id = v.id",
-        params(n, 6, 1)
+        params(n, 6, 1),
+        shift = crate::inbox::PRIORITY_SHIFT
     )
 });
