@@ -2,6 +2,7 @@
 //! `PRONTO_TEST_DATABASE_URL` is set, PostgreSQL (a fresh schema per test).
 
 mod alerts;
+mod contacts;
 mod email;
 mod group_commit;
 mod imports;
