@@ -103,8 +103,21 @@ pub(crate) async fn queue_profile(
 }
 
 impl Store {
-    /// Claims the next profile due for `lease` microseconds.
+    /// Claims the next profile due for `lease` microseconds. It looks first with a
+    /// read, so that a worker woken by every commit writes nothing (and, on SQLite,
+    /// takes no write lock) when nothing is due.
     pub async fn claim_profile(&self, now: Micros, lease: Micros) -> Result<Option<ProfileJob>> {
+        let due: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM contact_profiles
+             WHERE state IN ('waiting', 'fetched') AND next_attempt_at <= $1
+               AND (locked_until IS NULL OR locked_until <= $1) LIMIT 1",
+        )
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        if due.is_none() {
+            return Ok(None);
+        }
         let row = sqlx::query(&format!(
             "UPDATE contact_profiles SET locked_until = $1, attempts = attempts + 1
              WHERE contact_id = (SELECT contact_id FROM contact_profiles WHERE {DUE}
