@@ -4,6 +4,8 @@
 //! worker with a lease, then kept (names, locale, time zone, the picture's bytes)
 //! with a `contact.updated` event, or recorded as none or failed.
 
+use std::sync::LazyLock;
+
 use sqlx::{AnyConnection, Row};
 
 use crate::live_event::LiveEvent;
@@ -80,25 +82,29 @@ pub(crate) async fn queue_profile(
     external_id: &str,
     now: Micros,
 ) -> Result<bool> {
-    let kinds = pronto_core::channel::ChannelKind::ALL
-        .into_iter()
-        .filter(|k| k.has_user_profiles())
-        .map(|k| format!("'{}'", k.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let done = sqlx::query(&format!(
-        "INSERT INTO contact_profiles (contact_id, workspace_id, channel_id, external_id, state,
-             next_attempt_at, created_at)
-         SELECT $1, $2, $3, $4, 'waiting', $5, $5 FROM channels WHERE id = $3 AND kind IN ({kinds})
-         ON CONFLICT (contact_id) DO NOTHING"
-    ))
-    .bind(contact_id)
-    .bind(workspace_id)
-    .bind(channel_id)
-    .bind(external_id)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
+    // Written once: it runs with every new conversation.
+    static QUEUE: LazyLock<String> = LazyLock::new(|| {
+        let kinds = pronto_core::channel::ChannelKind::ALL
+            .into_iter()
+            .filter(|k| k.has_user_profiles())
+            .map(|k| format!("'{}'", k.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "INSERT INTO contact_profiles (contact_id, workspace_id, channel_id, external_id, state,
+                 next_attempt_at, created_at)
+             SELECT $1, $2, $3, $4, 'waiting', $5, $5 FROM channels WHERE id = $3 AND kind IN ({kinds})
+             ON CONFLICT (contact_id) DO NOTHING"
+        )
+    });
+    let done = sqlx::query(QUEUE.as_str())
+        .bind(contact_id)
+        .bind(workspace_id)
+        .bind(channel_id)
+        .bind(external_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
     Ok(done.rows_affected() > 0)
 }
 
@@ -184,7 +190,7 @@ impl Store {
             }
             // The name is the platform's unless an agent renamed the contact (a
             // name other than the one the profile gave last time or none).
-            sqlx::query(
+            let attributes: String = sqlx::query_scalar(
                 "UPDATE contacts SET
                      name = CASE WHEN name = '' OR name = TRIM(COALESCE(first_name, '') || ' ' || COALESCE(last_name, ''))
                                  THEN COALESCE($1, name) ELSE name END,
@@ -196,7 +202,8 @@ impl Store {
                                      THEN COALESCE($6, language) ELSE language END,
                      language_source = CASE WHEN $6 IS NOT NULL AND (language_source IS NULL OR language_source <> 'agent')
                                             THEN 'platform' ELSE language_source END
-                 WHERE id = $7",
+                 WHERE id = $7
+                 RETURNING attributes",
             )
             .bind(facts.name.as_deref())
             .bind(facts.first_name.as_deref())
@@ -205,13 +212,8 @@ impl Store {
             .bind(facts.timezone.as_deref())
             .bind(facts.language.as_deref())
             .bind(job.contact_id)
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await?;
-            let attributes: String =
-                sqlx::query_scalar("SELECT attributes FROM contacts WHERE id = $1")
-                    .bind(job.contact_id)
-                    .fetch_one(&mut *tx)
-                    .await?;
             let event = LiveEvent::ContactUpdated {
                 contact_id: job.contact_id,
                 attributes: serde_json::from_str(&attributes).unwrap_or_default(),

@@ -409,14 +409,12 @@ if (document.body.dataset.page === "inbox") (() => {
   });
 
   // The contact card's editor: the fields changed go (an emptied field clears
-  // it; an untouched language keeps where it came from); the server names a
-  // refused field ("email: ..."), which is marked where it is.
+  // it; an untouched language keeps where it came from); a refused field is
+  // marked where it is.
   const saveContact = async (form) => {
     const body = { attributes: {} };
+    Pronto.clearFieldErrors(form);
     form.querySelectorAll("input, textarea").forEach((input) => {
-      input.removeAttribute("aria-invalid");
-      const error = document.getElementById(input.getAttribute("aria-describedby"));
-      if (error) error.textContent = "";
       const value = input.value.trim();
       if (value === input.defaultValue.trim()) return;
       if (input.name.startsWith("attributes.")) {
@@ -430,14 +428,7 @@ if (document.body.dataset.page === "inbox") (() => {
     try {
       await Pronto.api("PATCH", "/contacts/" + form.dataset.contact, body);
     } catch (err) {
-      const field = (err.message.match(/^([a-z_.]+): /) || [])[1];
-      const input = field && form.querySelector('[name="' + field + '"]');
-      if (input) {
-        input.setAttribute("aria-invalid", "true");
-        const error = document.getElementById(input.getAttribute("aria-describedby"));
-        if (error) error.textContent = err.message;
-        input.focus();
-      }
+      Pronto.showFieldError(form, form, err);
       return;
     }
     Pronto.say("");

@@ -92,6 +92,12 @@ const CARD_FIELDS: [&str; 7] = [
     "attributes",
 ];
 
+/// A refusal about `field`, named in the message and in the answer's `field` (the
+/// page marks that input).
+fn refused(field: &str, what: impl std::fmt::Display) -> ApiError {
+    ApiError::invalid(format!("{field}: {what}")).on_field(field)
+}
+
 /// A field's new value: absent (unchanged), null (cleared) or text.
 fn text_field(body: &Map<String, Value>, field: &str) -> Result<Option<Option<String>>, ApiError> {
     match body.get(field) {
@@ -99,7 +105,7 @@ fn text_field(body: &Map<String, Value>, field: &str) -> Result<Option<Option<St
         Some(Value::Null) => Ok(Some(None)),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(Some(None)),
         Some(Value::String(s)) => Ok(Some(Some(s.trim().to_owned()))),
-        Some(_) => Err(ApiError::invalid(format!("{field}: must be text or null"))),
+        Some(_) => Err(refused(field, "must be text or null")),
     }
 }
 
@@ -110,18 +116,21 @@ fn check_change(
     definitions: &[AttributeDefinition],
 ) -> Result<ContactChange, ApiError> {
     if let Some(unknown) = body.keys().find(|k| !CARD_FIELDS.contains(&k.as_str())) {
-        return Err(ApiError::invalid(format!(
-            "{unknown}: not a field of a contact; the fields are {}",
-            CARD_FIELDS.join(", ")
-        )));
+        return Err(refused(
+            unknown,
+            format!(
+                "not a field of a contact; the fields are {}",
+                CARD_FIELDS.join(", ")
+            ),
+        ));
     }
     fn at(field: &'static str) -> impl Fn(String) -> ApiError {
-        move |e| ApiError::invalid(format!("{field}: {e}"))
+        move |e| refused(field, e)
     }
     let name = match text_field(body, "name")? {
         None => None,
         Some(Some(n)) if n.chars().count() <= 200 => Some(n),
-        Some(Some(_)) => return Err(ApiError::invalid("name: longer than 200 characters")),
+        Some(Some(_)) => return Err(refused("name", "longer than 200 characters")),
         Some(None) => Some(String::new()),
     };
     let email = text_field(body, "email")?;
@@ -145,10 +154,10 @@ fn check_change(
         Some(n) => {
             let n = n.unwrap_or_default();
             if n.chars().count() > rules::MAX_NOTES {
-                return Err(ApiError::invalid(format!(
-                    "notes: longer than {} characters",
-                    rules::MAX_NOTES
-                )));
+                return Err(refused(
+                    "notes",
+                    format!("longer than {} characters", rules::MAX_NOTES),
+                ));
             }
             Some(n)
         }
@@ -160,20 +169,20 @@ fn check_change(
             for (key, value) in given {
                 let field = format!("attributes.{key}");
                 let definition = definitions.iter().find(|d| &d.key == key).ok_or_else(|| {
-                    ApiError::invalid(format!(
-                        "{field}: not an attribute of this workspace (define it first)"
-                    ))
+                    refused(
+                        &field,
+                        "not an attribute of this workspace (define it first)",
+                    )
                 })?;
                 if !value.is_null() {
                     let kind =
                         AttributeKind::parse(&definition.kind).unwrap_or(AttributeKind::Text);
-                    kind.check(value)
-                        .map_err(|e| ApiError::invalid(format!("{field}: {e}")))?;
+                    kind.check(value).map_err(|e| refused(&field, e))?;
                 }
                 attributes.insert(key.clone(), value.clone());
             }
         }
-        Some(_) => return Err(ApiError::invalid("attributes: must be an object")),
+        Some(_) => return Err(refused("attributes", "must be an object")),
     }
     Ok(ContactChange {
         name,
@@ -223,16 +232,19 @@ pub async fn define(
     ApiJson(mut definition): ApiJson<AttributeDefinition>,
 ) -> ApiResult<impl IntoResponse> {
     auth.require_admin()?;
-    rules::check_key(&definition.key).map_err(|e| ApiError::invalid(format!("key: {e}")))?;
+    rules::check_key(&definition.key).map_err(|e| refused("key", e))?;
     definition.label = definition.label.trim().to_owned();
     if definition.label.is_empty() || definition.label.chars().count() > 80 {
-        return Err(ApiError::invalid("label: 1 to 80 characters"));
+        return Err(refused("label", "1 to 80 characters"));
     }
     if AttributeKind::parse(&definition.kind).is_none() {
-        return Err(ApiError::invalid(format!(
-            "kind: {:?} is not a kind; the kinds are text, number, date and link",
-            definition.kind
-        )));
+        return Err(refused(
+            "kind",
+            format!(
+                "{:?} is not a kind; the kinds are text, number, date and link",
+                definition.kind
+            ),
+        ));
     }
     state
         .store

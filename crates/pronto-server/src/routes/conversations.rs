@@ -319,10 +319,10 @@ pub async fn snooze(
     let until = match (&body.until, body.until_reply) {
         (Some(at), false) => {
             let at = pronto_core::Timestamp::parse(at)
-                .map_err(|e| ApiError::invalid(format!("until: {e}")))?
+                .map_err(|e| ApiError::invalid(format!("until: {e}")).on_field("until"))?
                 .micros();
             if at <= now {
-                return Err(ApiError::invalid("until: must be in the future"));
+                return Err(ApiError::invalid("until: must be in the future").on_field("until"));
             }
             Some(at)
         }

@@ -553,7 +553,7 @@ fn contact_card(
 }
 
 /// The card's editor: it sends the changed card to `PATCH /api/v1/contacts/{id}`;
-/// a refused field is marked where it is.
+/// a refused field is marked where it is (`data-field`, `Pronto.showFieldError`).
 fn contact_form(
     t: &Texts,
     contact: &Contact,
@@ -585,8 +585,7 @@ fn contact_form(
                 @for (name, label, kind, current) in &fields {
                     @let id = format!("contact-{name}");
                     label for=(id) { (label) }
-                    input id=(id) name=(name) type=(kind) value=(current)
-                        aria-describedby=(format!("{id}-error"))
+                    input id=(id) name=(name) data-field=(name) type=(kind) value=(current)
                         title=[(*name == "language").then_some(i.language_hint)];
                     p.field-error id=(format!("{id}-error")) aria-live="polite" {}
                 }
@@ -595,12 +594,13 @@ fn contact_form(
                     @let kind = match d.kind.as_str() { "number" => "number", "date" => "date", "link" => "url", _ => "text" };
                     @let current = contact.attributes.get(&d.key).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).unwrap_or_default();
                     label for=(id) { (d.label) }
-                    input id=(id) name=(format!("attributes.{}", d.key)) type=(kind) step=[(kind == "number").then_some("any")]
-                        data-kind=(d.kind) value=(current) aria-describedby=(format!("{id}-error"));
+                    @let field = format!("attributes.{}", d.key);
+                    input id=(id) name=(field) data-field=(field) type=(kind) step=[(kind == "number").then_some("any")]
+                        data-kind=(d.kind) value=(current);
                     p.field-error id=(format!("{id}-error")) aria-live="polite" {}
                 }
                 label for="contact-notes" { (i.field_notes) }
-                textarea id="contact-notes" name="notes" rows="3" aria-describedby="contact-notes-error" { (contact.notes) }
+                textarea id="contact-notes" name="notes" data-field="notes" rows="3" { (contact.notes) }
                 p.field-error id="contact-notes-error" aria-live="polite" {}
                 button type="submit" { (i.save_contact) }
             }
