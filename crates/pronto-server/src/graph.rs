@@ -189,25 +189,43 @@ async fn post_messages(
 ) -> Result<Value, SendError> {
     let page = channel.meta_config().page_id;
     let url = format!("{}/{page}/messages", base_url(state, channel));
-    let response = state
+    let request = state
         .http
         .post(&url)
         .query(&credentials(state, channel).map_err(SendError::Retry)?)
-        .json(body)
-        .send()
-        .await
-        .map_err(|e| {
-            SendError::Retry(format!(
-                "could not reach Meta: {}",
-                crate::outgoing::transport_error(&e)
-            ))
-        })?;
+        .json(body);
+    exchange(request, "Meta").await.map_err(|e| match e {
+        Exchange::Unreachable(why) => SendError::Retry(why),
+        Exchange::Refused(status, answer) => classify(status, &answer),
+    })
+}
+
+/// Why a Graph call brought no answer to use.
+#[derive(Debug)]
+pub enum Exchange {
+    /// The platform could not be reached ("could not reach Meta: ...").
+    Unreachable(String),
+    /// It answered with an error: the status and the body (`Null` if not JSON),
+    /// for the caller's `classify`.
+    Refused(u16, Value),
+}
+
+/// Sends a call to Meta's Graph or Cloud API (`who` names it in errors) and reads
+/// the answer: the body on success, else why not.
+pub async fn exchange(request: reqwest::RequestBuilder, who: &str) -> Result<Value, Exchange> {
+    let response = request.send().await.map_err(|e| {
+        Exchange::Unreachable(format!(
+            "could not reach {who}: {}",
+            crate::outgoing::transport_error(&e)
+        ))
+    })?;
     let status = response.status();
     let answer: Value = response.json().await.unwrap_or(Value::Null);
     if status.is_success() {
-        return Ok(answer);
+        Ok(answer)
+    } else {
+        Err(Exchange::Refused(status.as_u16(), answer))
     }
-    Err(classify(status.as_u16(), &answer))
 }
 
 /// Sorts a Graph API error (`{"error": {"code", "error_subcode", "message"}}`).

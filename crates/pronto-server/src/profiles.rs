@@ -114,26 +114,17 @@ async fn get(
 ) -> Result<Value, Failure> {
     let credentials = crate::graph::credentials(state, channel).map_err(Failure::Later)?;
     let url = format!("{}/{id}", crate::graph::base_url(state, channel));
-    let response = state
+    let request = state
         .http
         .get(&url)
         .query(&credentials)
-        .query(&[("fields", fields)])
-        .send()
+        .query(&[("fields", fields)]);
+    crate::graph::exchange(request, "Meta")
         .await
-        .map_err(|e| {
-            Failure::Later(format!(
-                "could not reach Meta: {}",
-                crate::outgoing::transport_error(&e)
-            ))
-        })?;
-    let status = response.status();
-    let answer: Value = response.json().await.unwrap_or(Value::Null);
-    if status.is_success() {
-        Ok(answer)
-    } else {
-        Err(profile::classify(status.as_u16(), &answer))
-    }
+        .map_err(|e| match e {
+            crate::graph::Exchange::Unreachable(why) => Failure::Later(why),
+            crate::graph::Exchange::Refused(status, answer) => profile::classify(status, &answer),
+        })
 }
 
 /// What the store keeps of a profile: the picture is copied when it can be (a

@@ -108,7 +108,7 @@ async fn post_messages(
         base_url(state, channel),
         config.phone_number_id
     );
-    let response = state
+    let request = state
         .http
         .post(&url)
         .bearer_auth(token.as_str())
@@ -116,21 +116,13 @@ async fn post_messages(
             "appsecret_proof",
             appsecret_proof(secret.as_str(), token.as_str()),
         )])
-        .json(body)
-        .send()
+        .json(body);
+    crate::graph::exchange(request, "WhatsApp")
         .await
-        .map_err(|e| {
-            SendError::Retry(format!(
-                "could not reach WhatsApp: {}",
-                crate::outgoing::transport_error(&e)
-            ))
-        })?;
-    let status = response.status();
-    let answer: Value = response.json().await.unwrap_or(Value::Null);
-    if status.is_success() {
-        return Ok(answer);
-    }
-    Err(classify(status.as_u16(), &answer))
+        .map_err(|e| match e {
+            crate::graph::Exchange::Unreachable(why) => SendError::Retry(why),
+            crate::graph::Exchange::Refused(status, answer) => classify(status, &answer),
+        })
 }
 
 /// Sorts a Cloud API error (`{"error": {"code", "error_data": {"details"}}}`) by
