@@ -105,6 +105,9 @@ pub struct RuleBody(pub serde_json::Value);
 pub struct RenderedText {
     /// The text, variables filled in.
     pub text: String,
+    /// The language of the translation used (the customer's); `null` when the
+    /// default text was used.
+    pub language: Option<String>,
 }
 
 /// The window of counted opportunities.
@@ -212,7 +215,7 @@ impl Modify for Security {
         crate::routes::rules::list, crate::routes::rules::create, crate::routes::rules::update, crate::routes::rules::delete, crate::routes::rules::order,
         routing::get_channel, routing::put_channel, routing::put_member, routing::put_away,
         routing::put_contact, routing::assignments,
-        templates::list, templates::sync, media::get, contacts::get, contacts::picture, contacts::update, contacts::definitions, contacts::define, contacts::undefine, contacts::merge, email::test, email::message, email::raw,
+        templates::list, templates::sync, media::get, contacts::find, contacts::get, contacts::picture, contacts::update, contacts::definitions, contacts::define, contacts::undefine, contacts::merge, email::test, email::message, email::raw,
     ),
     modifiers(&Security),
     security(("token" = []), ("session" = [])),

@@ -316,8 +316,10 @@ async fn apply(
         }
         Action::SendSavedReply { id } => {
             let reply = state.store.saved_reply(ws, *id, None).await?;
+            // In the customer's language when the reply has it.
+            let (text, _) = reply.text_for(contact.language.as_deref());
             let text = pronto_core::template::saved_reply::render(
-                &reply.text,
+                text,
                 contact.greeting_name(),
                 &contact.name,
                 "",

@@ -1,6 +1,6 @@
 //! Changes to contacts beyond their messages: the language learnt from what they
-//! write, the card a person edits, two contacts of one person merged, and the
-//! workspace's attribute definitions.
+//! write, the card a person edits, contacts found by name, email or phone, two
+//! contacts of one person merged, and the workspace's attribute definitions.
 //! Values are checked by the caller (`pronto_core::contact`); here they are written
 //! with a `contact.updated` event.
 
@@ -8,10 +8,54 @@ use serde_json::{Value, json};
 use sqlx::Row;
 
 use crate::live_event::LiveEvent;
-use crate::model::{AttributeDefinition, ContactChange, Micros};
+use crate::model::{AttributeDefinition, ContactChange, ContactMatch, Micros};
 use crate::{Result, Store, StoreError};
 
 impl Store {
+    /// Up to `limit` contacts of the workspace whose name, email or phone contains
+    /// `query` (letters' case ignored), other than `except`, by name; each with
+    /// the channels they are known on, so that a person can tell which to merge.
+    pub async fn find_contacts(
+        &self,
+        workspace_id: i64,
+        query: &str,
+        except: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<ContactMatch>> {
+        let pattern = format!("%{}%", like_escaped(&query.trim().to_lowercase()));
+        let rows = sqlx::query(
+            "SELECT id, name, email, phone FROM contacts
+             WHERE workspace_id = $1 AND id <> $2
+               AND (LOWER(name) LIKE $3 ESCAPE '\\' OR LOWER(COALESCE(email, '')) LIKE $3 ESCAPE '\\'
+                    OR COALESCE(phone, '') LIKE $3 ESCAPE '\\')
+             ORDER BY LOWER(name), id LIMIT $4",
+        )
+        .bind(workspace_id)
+        .bind(except.unwrap_or(-1))
+        .bind(&pattern)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut found = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let id: i64 = r.try_get("id")?;
+            let channels = sqlx::query_scalar(
+                "SELECT channel_id FROM contact_identities WHERE contact_id = $1 ORDER BY channel_id",
+            )
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+            found.push(ContactMatch {
+                id,
+                name: r.try_get("name")?,
+                email: r.try_get("email")?,
+                phone: r.try_get("phone")?,
+                channels,
+            });
+        }
+        Ok(found)
+    }
+
     /// Keeps `language` as the contact's, detected from their messages, unless one
     /// is known already (from their platform, an agent, or an earlier message);
     /// says whether it was kept. The contact's agents are told.
@@ -309,4 +353,16 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// `text` with LIKE's wildcards and its escape character (a backslash) escaped.
+fn like_escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -1,5 +1,7 @@
 //! Channels, contacts, conversations, labels, notes and saved replies.
 
+use std::collections::BTreeMap;
+
 use pronto_core::{Folder, Presence};
 use serde_json::Value;
 use sqlx::any::AnyRow;
@@ -8,6 +10,7 @@ use sqlx::{AnyConnection, Row};
 use crate::live_event::LiveEvent;
 use crate::model::{
     Channel, ChannelKind, Contact, Conversation, ConversationQuery, Micros, Note, SavedReply,
+    SavedReplyFields,
 };
 use crate::{Result, Store, StoreError, conflict};
 
@@ -800,24 +803,24 @@ impl Store {
         &self,
         workspace_id: i64,
         owner_id: Option<i64>,
-        name: &str,
-        shortcut: &str,
-        text: &str,
+        fields: &SavedReplyFields,
         now: Micros,
     ) -> Result<SavedReply> {
         if owner_id.is_some() {
-            self.shortcut_free_of_shared(workspace_id, shortcut, None)
+            self.shortcut_free_of_shared(workspace_id, &fields.shortcut, None)
                 .await?;
         }
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO saved_replies (workspace_id, owner_id, name, shortcut, text, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO saved_replies (workspace_id, owner_id, name, shortcut, text, translations,
+                 created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(workspace_id)
         .bind(owner_id)
-        .bind(name)
-        .bind(shortcut)
-        .bind(text)
+        .bind(&fields.name)
+        .bind(&fields.shortcut)
+        .bind(&fields.text)
+        .bind(json_text(&fields.translations))
         .bind(now)
         .fetch_one(&self.pool)
         .await
@@ -825,9 +828,10 @@ impl Store {
         Ok(SavedReply {
             id,
             owner_id,
-            name: name.to_owned(),
-            shortcut: shortcut.to_owned(),
-            text: text.to_owned(),
+            name: fields.name.clone(),
+            shortcut: fields.shortcut.clone(),
+            text: fields.text.clone(),
+            translations: fields.translations.clone(),
         })
     }
 
@@ -839,7 +843,7 @@ impl Store {
         viewer: Option<i64>,
     ) -> Result<Vec<SavedReply>> {
         let rows = sqlx::query(
-            "SELECT id, owner_id, name, shortcut, text FROM saved_replies
+            "SELECT id, owner_id, name, shortcut, text, translations FROM saved_replies
              WHERE workspace_id = $1 AND (owner_id IS NULL OR owner_id = $2)
              ORDER BY shortcut, CASE WHEN owner_id IS NULL THEN 1 ELSE 0 END",
         )
@@ -859,7 +863,7 @@ impl Store {
         viewer: Option<i64>,
     ) -> Result<SavedReply> {
         let row = sqlx::query(
-            "SELECT id, owner_id, name, shortcut, text FROM saved_replies
+            "SELECT id, owner_id, name, shortcut, text, translations FROM saved_replies
              WHERE id = $1 AND workspace_id = $2 AND (owner_id IS NULL OR owner_id = $3)",
         )
         .bind(id)
@@ -877,22 +881,21 @@ impl Store {
         workspace_id: i64,
         id: i64,
         viewer: Option<i64>,
-        name: &str,
-        shortcut: &str,
-        text: &str,
+        fields: &SavedReplyFields,
     ) -> Result<SavedReply> {
         let current = self.saved_reply(workspace_id, id, viewer).await?;
         if current.owner_id.is_some() {
-            self.shortcut_free_of_shared(workspace_id, shortcut, Some(id))
+            self.shortcut_free_of_shared(workspace_id, &fields.shortcut, Some(id))
                 .await?;
         }
         let done = sqlx::query(
-            "UPDATE saved_replies SET name = $1, shortcut = $2, text = $3
-             WHERE id = $4 AND workspace_id = $5",
+            "UPDATE saved_replies SET name = $1, shortcut = $2, text = $3, translations = $4
+             WHERE id = $5 AND workspace_id = $6",
         )
-        .bind(name)
-        .bind(shortcut)
-        .bind(text)
+        .bind(&fields.name)
+        .bind(&fields.shortcut)
+        .bind(&fields.text)
+        .bind(json_text(&fields.translations))
         .bind(id)
         .bind(workspace_id)
         .execute(&self.pool)
@@ -958,7 +961,13 @@ fn saved_reply(r: &AnyRow) -> Result<SavedReply> {
         name: r.try_get("name")?,
         shortcut: r.try_get("shortcut")?,
         text: r.try_get("text")?,
+        translations: serde_json::from_str(&r.try_get::<String, _>("translations")?)
+            .unwrap_or_default(),
     })
+}
+
+fn json_text(translations: &BTreeMap<String, String>) -> String {
+    serde_json::to_string(translations).unwrap_or_else(|_| "{}".to_owned())
 }
 
 /// Records a folder move for the responsiveness engine.

@@ -447,8 +447,61 @@ pub struct SavedReply {
     pub name: String,
     /// What an agent types after `/` to find it.
     pub shortcut: String,
-    /// Its text, with variables.
+    /// Its text, with variables: the default.
     pub text: String,
+    /// Its text for customers writing a language (ISO 639-1 code to text).
+    pub translations: std::collections::BTreeMap<String, String>,
+}
+
+/// A contact found by name, email or phone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ContactMatch {
+    /// Its id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its email, when known.
+    pub email: Option<String>,
+    /// Its phone, when known.
+    pub phone: Option<String>,
+    /// The channels it is known on.
+    pub channels: Vec<i64>,
+}
+
+/// What a saved reply says, as written when it is created or changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SavedReplyFields {
+    /// Its name.
+    pub name: String,
+    /// Its shortcut.
+    pub shortcut: String,
+    /// Its default text.
+    pub text: String,
+    /// Its text per language.
+    pub translations: std::collections::BTreeMap<String, String>,
+}
+
+impl SavedReplyFields {
+    /// A reply with one text for every language.
+    pub fn new(name: &str, shortcut: &str, text: &str) -> Self {
+        SavedReplyFields {
+            name: name.to_owned(),
+            shortcut: shortcut.to_owned(),
+            text: text.to_owned(),
+            translations: Default::default(),
+        }
+    }
+}
+
+impl SavedReply {
+    /// The text for a customer writing `language` (its translation, else the
+    /// default), and the language it is in when a translation was chosen.
+    pub fn text_for(&self, language: Option<&str>) -> (&str, Option<&str>) {
+        match language.and_then(|l| self.translations.get_key_value(l)) {
+            Some((code, text)) => (text, Some(code)),
+            None => (&self.text, None),
+        }
+    }
 }
 
 /// A customer message arriving on a channel.

@@ -399,6 +399,9 @@ if (document.body.dataset.page === "inbox") (() => {
     } else if (form.id === "contact-form") {
       e.preventDefault();
       saveContact(form).catch(() => {});
+    } else if (form.id === "merge-form") {
+      e.preventDefault();
+      findToMerge(form).catch(() => {});
     } else if (form.id === "note-form") {
       e.preventDefault();
       const text = document.getElementById("note-text").value.trim();
@@ -434,6 +437,60 @@ if (document.body.dataset.page === "inbox") (() => {
     Pronto.say("");
     await Promise.all([refreshPane(), refreshList()]);
   };
+
+  // Merging another contact of the same person into this one: the matches by
+  // name, email or phone, each with its channels; a merge is confirmed first.
+  const findToMerge = async (form) => {
+    const list = document.getElementById("merge-results");
+    const error = document.getElementById("merge-error");
+    error.textContent = "";
+    const q = form.q.value.trim();
+    if (q.length < 2) return;
+    let found;
+    try {
+      found = await Pronto.api("GET", "/contacts?q=" + encodeURIComponent(q) + "&except=" + form.dataset.contact);
+    } catch (err) {
+      error.textContent = err.message;
+      return;
+    }
+    const channels = JSON.parse(form.dataset.channels || "{}");
+    list.replaceChildren();
+    if (!found.length) {
+      const li = document.createElement("li");
+      li.textContent = T.merge_none;
+      list.append(li);
+    }
+    for (const c of found) {
+      const li = document.createElement("li");
+      const who = document.createElement("span");
+      who.textContent = [c.name, c.email, c.phone].filter((x) => x).join(" · ");
+      const where = document.createElement("span");
+      where.className = "muted";
+      where.textContent = " " + c.channels.map((id) => channels[id] || "#" + id).join(", ");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "secondary";
+      button.dataset.merge = c.id;
+      button.dataset.name = c.name;
+      button.textContent = T.merge_button;
+      li.append(who, where, " ", button);
+      list.append(li);
+    }
+  };
+  paneEl.addEventListener("click", async (e) => {
+    const button = e.target.closest("button[data-merge]");
+    if (!button) return;
+    const form = document.getElementById("merge-form");
+    if (!window.confirm(Pronto.fill(T.merge_confirm, { name: button.dataset.name }))) return;
+    try {
+      await Pronto.api("POST", "/contacts/" + form.dataset.contact + "/merge", { from: Number(button.dataset.merge) });
+    } catch (err) {
+      document.getElementById("merge-error").textContent = err.message;
+      return;
+    }
+    Pronto.say(T.merge_done, "ok");
+    await Promise.all([refreshPane(), refreshList()]);
+  });
 
   // ---- navigation and shortcuts ----------------------------------------------------
   listEl.addEventListener("click", (e) => {

@@ -188,8 +188,12 @@
       },
       reply: async (f) => {
         const id = f.elements.id.value;
+        const translations = {};
+        f.querySelectorAll("textarea[data-language]").forEach((t) => {
+          if (t.value.trim()) translations[t.dataset.language] = t.value;
+        });
         const body = { name: value(f, "name"), shortcut: value(f, "shortcut"),
-          text: f.elements.text.value };
+          text: f.elements.text.value, translations };
         if (id) await Pronto.api("PUT", "/saved-replies/" + id, body);
         else await Pronto.api("POST", "/saved-replies", body);
         addMode();
@@ -260,6 +264,12 @@
         replyForm.elements.name.value = d.name || "";
         replyForm.elements.shortcut.value = d.shortcut || "";
         replyForm.elements.text.value = d.text || "";
+        const translations = JSON.parse(d.translations || "{}");
+        replyForm.querySelectorAll("textarea[data-language]").forEach((t) => {
+          t.value = translations[t.dataset.language] || "";
+        });
+        const other = replyForm.querySelector("details.translations");
+        if (other) other.open = Object.keys(translations).length > 0;
         $("reply-form-title").textContent = st.reply_edit;
         $("reply-cancel").hidden = false;
         preview();

@@ -1,4 +1,5 @@
-//! A contact: `GET /api/v1/contacts/{id}` (with where their profile stands),
+//! Contacts found by name, email or phone (`GET /api/v1/contacts?q=`, to pick the
+//! one to merge); a contact: `GET /api/v1/contacts/{id}` (with where their profile stands),
 //! `PATCH /api/v1/contacts/{id}` (the card: name, email, phone, language, time
 //! zone, notes, the workspace's attributes), `GET /api/v1/contacts/{id}/picture`
 //! (the picture copied from their profile), to the workspace's people only; and the
@@ -9,13 +10,13 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use pronto_core::contact::{self as rules, AttributeKind};
-use pronto_store::{AttributeDefinition, Contact, ContactChange};
-use serde::Serialize;
+use pronto_store::{AttributeDefinition, Contact, ContactChange, ContactMatch};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, ApiPath};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 
 /// A contact with the state of their profile.
@@ -36,6 +37,38 @@ pub struct ProfileState {
     state: String,
     /// The platform's last error, if any.
     error: Option<String>,
+}
+
+/// The query string of a contact lookup.
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct FindParams {
+    /// What the name, email or phone contains (2 characters at least).
+    q: String,
+    /// A contact to leave out (the one being merged into).
+    except: Option<i64>,
+    /// At most this many (1 to 50; 20 by default).
+    limit: Option<i64>,
+}
+
+/// `GET /api/v1/contacts?q=`.
+#[utoipa::path(get, path = "/api/v1/contacts", tag = "conversations", params(FindParams), responses((status = 200, description = "The contacts whose name, email or phone contains `q` (case ignored), by name, each with the channels it is known on", body = Vec<ContactMatch>), (status = 400, description = "`q` is shorter than 2 characters", body = crate::openapi::ErrorBody)))]
+pub async fn find(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(p): ApiQuery<FindParams>,
+) -> ApiResult<Json<Vec<ContactMatch>>> {
+    if p.q.trim().chars().count() < 2 {
+        return Err(ApiError::invalid("q needs 2 characters at least").on_field("q"));
+    }
+    let limit = p.limit.unwrap_or(20).clamp(1, 50);
+    Ok(Json(
+        state
+            .store
+            .find_contacts(auth.workspace(), &p.q, p.except, limit)
+            .await?,
+    ))
 }
 
 /// `GET /api/v1/contacts/{id}`.

@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .route("/users/{id}/reset-password", post(admin::reset_password))
         .route("/users/{id}/routing", put(routing::put_member))
         .route("/me/away", put(routing::put_away))
+        .route("/contacts", get(contacts::find))
         .route("/contacts/{id}", get(contacts::get).patch(contacts::update))
         .route(
             "/contact-attributes",

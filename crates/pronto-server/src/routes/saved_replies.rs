@@ -7,12 +7,18 @@
 //! shared replies and among each person's own, and a personal reply cannot take
 //! a shared one's shortcut (409). An API token sees and, as an admin token,
 //! manages the shared ones only.
+//!
+//! A reply may carry its text in other languages (`translations`); the one in the
+//! customer's language is filled in, else the default `text`.
+
+use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use pronto_core::template::saved_reply;
+use pronto_store::SavedReplyFields;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -27,15 +33,24 @@ pub struct SavedReplyBody {
     name: String,
     shortcut: String,
     text: String,
+    /// The text for customers writing a language (ISO 639-1 code, `it`, to text);
+    /// an empty text is dropped.
+    #[serde(default)]
+    translations: BTreeMap<String, String>,
     /// At creation: the caller's personal reply (only they see it) rather than
     /// a shared one (admins only). Ignored by changes: a reply keeps its owner.
     #[serde(default)]
     personal: bool,
 }
 
-fn check(body: &SavedReplyBody) -> ApiResult<()> {
-    if body.name.trim().is_empty() || body.text.trim().is_empty() {
-        return Err(ApiError::invalid("a saved reply needs a name and a text"));
+/// Checks a reply and gives what to store: the name trimmed, empty translations
+/// dropped. Each error names its field (`translations.it`).
+fn check(body: &SavedReplyBody) -> ApiResult<SavedReplyFields> {
+    if body.name.trim().is_empty() {
+        return Err(ApiError::invalid("a saved reply needs a name").on_field("name"));
+    }
+    if body.text.trim().is_empty() {
+        return Err(ApiError::invalid("a saved reply needs a text").on_field("text"));
     }
     let s = &body.shortcut;
     if s.is_empty()
@@ -44,21 +59,48 @@ fn check(body: &SavedReplyBody) -> ApiResult<()> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
-        return Err(ApiError::invalid(
-            "a shortcut has 1 to 32 letters, digits, - or _",
-        ));
+        return Err(
+            ApiError::invalid("a shortcut has 1 to 32 letters, digits, - or _")
+                .on_field("shortcut"),
+        );
     }
-    if let Some(unknown) = saved_reply::unknown_variable(&body.text) {
-        return Err(ApiError::invalid(format!(
+    known_variables(&body.text, "text")?;
+    let mut translations = BTreeMap::new();
+    for (language, text) in &body.translations {
+        let field = format!("translations.{language}");
+        if !pronto_core::template::is_language_code(language) {
+            return Err(ApiError::invalid(format!(
+                "\"{language}\" is not a language: use a two-letter ISO 639-1 code such as \"it\""
+            ))
+            .on_field(field));
+        }
+        if text.trim().is_empty() {
+            continue;
+        }
+        known_variables(text, &field)?;
+        translations.insert(language.clone(), text.clone());
+    }
+    Ok(SavedReplyFields {
+        name: body.name.trim().to_owned(),
+        shortcut: body.shortcut.clone(),
+        text: body.text.clone(),
+        translations,
+    })
+}
+
+fn known_variables(text: &str, field: &str) -> ApiResult<()> {
+    match saved_reply::unknown_variable(text) {
+        Some(unknown) => Err(ApiError::invalid(format!(
             "unknown variable {{{unknown}}}; known: {}",
             saved_reply::VARIABLES
                 .iter()
                 .map(|v| format!("{{{v}}}"))
                 .collect::<Vec<_>>()
                 .join(", ")
-        )));
+        ))
+        .on_field(field)),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// `GET /api/v1/saved-replies`.
@@ -101,7 +143,7 @@ pub async fn create(
     auth: Auth,
     ApiJson(body): ApiJson<SavedReplyBody>,
 ) -> ApiResult<impl IntoResponse> {
-    check(&body)?;
+    let fields = check(&body)?;
     let owner = if body.personal {
         Some(auth.user()?)
     } else {
@@ -110,14 +152,7 @@ pub async fn create(
     };
     let r = state
         .store
-        .create_saved_reply(
-            auth.workspace(),
-            owner,
-            body.name.trim(),
-            &body.shortcut,
-            &body.text,
-            state.now(),
-        )
+        .create_saved_reply(auth.workspace(), owner, &fields, state.now())
         .await?;
     Ok((StatusCode::CREATED, Json(r)))
 }
@@ -130,20 +165,13 @@ pub async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<SavedReplyBody>,
 ) -> ApiResult<impl IntoResponse> {
-    check(&body)?;
+    let fields = check(&body)?;
     let viewer = auth.0.user_id;
     may_change(&state, &auth, id).await?;
     Ok(Json(
         state
             .store
-            .update_saved_reply(
-                auth.workspace(),
-                id,
-                viewer,
-                body.name.trim(),
-                &body.shortcut,
-                &body.text,
-            )
+            .update_saved_reply(auth.workspace(), id, viewer, &fields)
             .await?,
     ))
 }
@@ -170,8 +198,9 @@ pub struct RenderBody {
     conversation_id: i64,
 }
 
-/// `POST /api/v1/saved-replies/{id}/render`: the text with the conversation's
-/// variables filled in, for the agent to edit before sending.
+/// `POST /api/v1/saved-replies/{id}/render`: the text in the customer's language
+/// (when the reply has it) with the conversation's variables filled in, for the
+/// agent to edit before sending.
 #[utoipa::path(post, path = "/api/v1/saved-replies/{id}/render", tag = "saved replies", params(("id" = i64, Path, description = "The saved reply")), request_body = RenderBody, responses((status = 200, description = "The text with the conversation's variables filled in", body = crate::openapi::RenderedText)))]
 pub async fn render_for(
     State(state): State<AppState>,
@@ -187,10 +216,9 @@ pub async fn render_for(
         None => String::new(),
     };
     let contact = state.store.contact(ws, conversation.contact_id).await?;
-    Ok(Json(json!({"text": saved_reply::render(
-        &reply.text,
-        contact.greeting_name(),
-        &contact.name,
-        &agent
-    )})))
+    let (text, language) = reply.text_for(contact.language.as_deref());
+    Ok(Json(json!({
+        "text": saved_reply::render(text, contact.greeting_name(), &contact.name, &agent),
+        "language": language,
+    })))
 }

@@ -9,6 +9,7 @@
 pub mod account;
 pub mod chart;
 pub mod comments;
+pub mod contact;
 pub mod conversation;
 pub mod dashboard;
 pub mod format;

@@ -198,6 +198,26 @@ async fn two_contacts_of_one_person_are_merged() {
         )
         .await;
 
+        // The other one is found by her email, with the channel she is known on;
+        // the one merged into is left out; LIKE's wildcards are plain characters.
+        let (status, found) = admin
+            .get(&format!("/api/v1/contacts?q=ANA@example&except={ana}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{found}");
+        assert_eq!(
+            found,
+            json!([{"id": ana_too, "name": "Marie ana-app",
+            "email": "ana@example.test", "phone": null, "channels": [app_channel]}])
+        );
+        let (_, found) = admin
+            .get(&format!("/api/v1/contacts?q=marie&except={ana}"))
+            .await;
+        assert_eq!(found.as_array().unwrap().len(), 2, "{found}");
+        assert_eq!(admin.get("/api/v1/contacts?q=%25%25").await.1, json!([]));
+        let (status, body) = admin.get("/api/v1/contacts?q=a").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(body["field"], "q");
+
         // Two contacts known on the same channel stay apart; so does a contact and itself.
         let (status, body) = admin
             .post(

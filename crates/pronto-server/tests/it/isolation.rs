@@ -178,6 +178,8 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
         assert_eq!(channels, json!([]));
         let (_, replies) = b.get("/api/v1/saved-replies").await;
         assert_eq!(replies, json!([]));
+        // A's contact ("Marie c1") is found by A, never by B.
+        assert_eq!(b.get("/api/v1/contacts?q=marie").await.1, json!([]));
         assert_eq!(b.get("/api/v1/webhooks").await.1, json!([]));
         assert_eq!(b.get("/api/v1/rules").await.1, json!([]));
         assert!(
@@ -188,6 +190,8 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
                 .contains("admin@acme.test")
         );
     }
+    let (_, found) = admin_a.get("/api/v1/contacts?q=marie").await;
+    assert_eq!(found[0]["name"], "Marie c1", "{found}");
     // A's conversation is untouched.
     let (_, c) = admin_a
         .get(&format!("/api/v1/conversations/{conv_a}"))

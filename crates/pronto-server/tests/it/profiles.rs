@@ -382,3 +382,86 @@ async fn a_customers_language_is_detected_and_the_instant_reply_speaks_it() {
         app.stop().await;
     }
 }
+
+/// A saved reply with a text per language is filled in the customer's (detected)
+/// language, with the default for a language it lacks; a translation keyed by
+/// something that is not a language is refused, naming the field.
+#[tokio::test]
+async fn a_saved_reply_is_filled_in_the_customers_language() {
+    for db in testing::backends().await {
+        let app = TestApp::start(db.url.clone(), Some(db), false).await;
+        let admin = app.admin().await;
+        let receiver = crate::support::Receiver::spawn(vec![]).await;
+        let channel = crate::support::api_channel(&admin, &receiver).await;
+        let (status, saved) = admin
+            .post(
+                "/api/v1/saved-replies",
+                json!({"name": "Shipping", "shortcut": "ship", "text": "Hi {first_name}, we ship to Switzerland.",
+                    "translations": {"it": "Ciao {first_name}, spediamo in Svizzera.", "fr": " "}}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{saved}");
+        // The empty French text is dropped.
+        assert_eq!(
+            saved["translations"],
+            json!({"it": "Ciao {first_name}, spediamo in Svizzera."})
+        );
+        let render = |conversation: i64| {
+            let admin = &admin;
+            let path = format!("/api/v1/saved-replies/{}/render", saved["id"]);
+            async move {
+                let (status, body) = admin
+                    .post(&path, json!({"conversation_id": conversation}))
+                    .await;
+                assert_eq!(status, StatusCode::OK, "{body}");
+                body
+            }
+        };
+        for (who, text, rendered, language) in [
+            (
+                "Giulia Rossi",
+                "Spedite in Svizzera? Mi serve entro venerdì",
+                "Ciao Giulia, spediamo in Svizzera.",
+                json!("it"),
+            ),
+            (
+                "Louise Martin",
+                "Vous livrez en Suisse ? J'en ai besoin vendredi",
+                "Hi Louise, we ship to Switzerland.",
+                Value::Null,
+            ),
+        ] {
+            let (status, m) = admin
+                .post(
+                    &format!("/api/v1/channels/{channel}/inbound"),
+                    json!({"message_id": format!("m-{who}"), "contact_id": who,
+                        "contact_name": who, "text": text}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{m}");
+            let body = render(m["conversation_id"].as_i64().unwrap()).await;
+            assert_eq!(body["text"], rendered, "{who}");
+            assert_eq!(body["language"], language, "{who}");
+        }
+
+        let (status, body) = admin
+            .put(
+                &format!("/api/v1/saved-replies/{}", saved["id"]),
+                json!({"name": "Shipping", "shortcut": "ship", "text": "Hi",
+                    "translations": {"italian": "Ciao"}}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(body["field"], "translations.italian", "{body}");
+        let (status, body) = admin
+            .put(
+                &format!("/api/v1/saved-replies/{}", saved["id"]),
+                json!({"name": "Shipping", "shortcut": "ship", "text": "Hi",
+                    "translations": {"it": "Ciao {nome}"}}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(body["field"], "translations.it", "{body}");
+        app.stop().await;
+    }
+}

@@ -202,6 +202,52 @@ async fn a_french_contact_goes_to_the_french_speaker() {
     );
 }
 
+/// No admin set the customer's locale: the language detected from their first
+/// message routes them to the agent who speaks it.
+#[tokio::test]
+async fn an_italian_customer_goes_to_the_italian_speaker_by_the_detected_language() {
+    let app = TestApp::spawn().await;
+    let (admin, channel, _r) = setup(&app, json!({"mode": "skills"})).await;
+    agent(
+        &app,
+        &admin,
+        "Bo",
+        json!({"capacity": 5, "languages": ["en", "fr"]}),
+    )
+    .await;
+    let (gia, _) = agent(
+        &app,
+        &admin,
+        "Gia",
+        json!({"capacity": 5, "languages": ["it"]}),
+    )
+    .await;
+    app.advance(SECOND);
+    let (status, m) = customer_says(
+        &admin,
+        channel,
+        "giulia",
+        "m-giulia",
+        "Buongiorno, spedite anche in Svizzera? Grazie",
+    )
+    .await;
+    assert!(status.is_success(), "{m}");
+    let c = m["conversation_id"].as_i64().unwrap();
+    let (_, detail) = admin.get(&format!("/api/v1/conversations/{c}")).await;
+    assert_eq!(detail["contact"]["language"], "it", "{detail}");
+    assert_eq!(detail["contact"]["language_source"], "detected");
+
+    assert_eq!(step(&app).await.assigned, 1);
+    assert_eq!(assignee(&admin, c).await, Some(gia));
+    let (_, log) = admin
+        .get(&format!("/api/v1/conversations/{c}/assignments"))
+        .await;
+    assert_eq!(
+        log[0]["reason"],
+        "assigned to Gia: least loaded (0 of 5 open), speaks Italian"
+    );
+}
+
 #[tokio::test]
 async fn vip_conversations_go_first() {
     let app = TestApp::spawn().await;

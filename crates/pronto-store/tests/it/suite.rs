@@ -3,7 +3,7 @@
 use pronto_core::{Analysis, Folder, Presence, Settings, Timestamp};
 use pronto_store::{
     ConversationQuery, Inbound, ListCursor, MessageAuthor, NewAdmin, Outbound, Role,
-    SETUP_LINK_LIFETIME, Store, StoreError,
+    SETUP_LINK_LIFETIME, SavedReplyFields, Store, StoreError,
 };
 use serde_json::json;
 
@@ -677,24 +677,39 @@ async fn personal_saved_replies_are_their_owners_alone() {
         }
         let (ana, bo) = (people[0], people[1]);
         let shared = s
-            .create_saved_reply(ws, None, "Hours", "hours", "We open at 9.", T0)
+            .create_saved_reply(
+                ws,
+                None,
+                &SavedReplyFields::new("Hours", "hours", "We open at 9."),
+                T0,
+            )
             .await
             .unwrap();
         let mine = s
-            .create_saved_reply(ws, Some(ana), "Mine", "thanks", "Thanks, Ana", T0)
+            .create_saved_reply(
+                ws,
+                Some(ana),
+                &SavedReplyFields::new("Mine", "thanks", "Thanks, Ana"),
+                T0,
+            )
             .await
             .unwrap();
         assert_eq!(mine.owner_id, Some(ana));
         // Each person has their own shortcuts: Bo may use "thanks" too.
         let bos = s
-            .create_saved_reply(ws, Some(bo), "Bo's", "thanks", "Thanks, Bo", T0)
+            .create_saved_reply(
+                ws,
+                Some(bo),
+                &SavedReplyFields::new("Bo's", "thanks", "Thanks, Bo"),
+                T0,
+            )
             .await
             .unwrap();
         // But not twice, and not a shared reply's shortcut.
         for (owner, shortcut) in [(Some(ana), "thanks"), (Some(ana), "hours"), (None, "hours")] {
             assert!(
                 matches!(
-                    s.create_saved_reply(ws, owner, "x", shortcut, "x", T0)
+                    s.create_saved_reply(ws, owner, &SavedReplyFields::new("x", shortcut, "x"), T0)
                         .await,
                     Err(StoreError::Conflict(_))
                 ),
@@ -702,8 +717,13 @@ async fn personal_saved_replies_are_their_owners_alone() {
             );
         }
         assert!(matches!(
-            s.update_saved_reply(ws, mine.id, Some(ana), "Mine", "hours", "x")
-                .await,
+            s.update_saved_reply(
+                ws,
+                mine.id,
+                Some(ana),
+                &SavedReplyFields::new("Mine", "hours", "x")
+            )
+            .await,
             Err(StoreError::Conflict(_))
         ));
         // Each sees the shared ones and their own; a token (no person) the shared.
@@ -727,7 +747,7 @@ async fn personal_saved_replies_are_their_owners_alone() {
             Err(StoreError::NotFound(_))
         ));
         assert!(matches!(
-            s.update_saved_reply(ws, mine.id, Some(bo), "x", "x", "x")
+            s.update_saved_reply(ws, mine.id, Some(bo), &SavedReplyFields::new("x", "x", "x"))
                 .await,
             Err(StoreError::NotFound(_))
         ));
@@ -748,23 +768,36 @@ async fn saved_replies_and_notes() {
             .create_saved_reply(
                 ws,
                 None,
-                "Hours",
-                "hours",
-                "Hi {first_name}, we open at 9.",
+                &SavedReplyFields::new("Hours", "hours", "Hi {first_name}, we open at 9."),
                 T0,
             )
             .await
             .unwrap();
         assert!(matches!(
-            s.create_saved_reply(ws, None, "Other", "hours", "x", T0)
+            s.create_saved_reply(ws, None, &SavedReplyFields::new("Other", "hours", "x"), T0)
                 .await,
             Err(StoreError::Conflict(_))
         ));
         let r2 = s
-            .update_saved_reply(ws, r.id, None, "Hours", "open", "We open at 9.")
+            .update_saved_reply(
+                ws,
+                r.id,
+                None,
+                &SavedReplyFields::new("Hours", "open", "We open at 9."),
+            )
             .await
             .unwrap();
         assert_eq!(r2.shortcut, "open");
+        // A text per language is kept, and chosen by the customer's language.
+        let mut fields = SavedReplyFields::new("Hours", "open", "We open at 9.");
+        fields
+            .translations
+            .insert("it".into(), "Apriamo alle 9.".into());
+        let r3 = s.update_saved_reply(ws, r.id, None, &fields).await.unwrap();
+        assert_eq!(s.saved_reply(ws, r.id, None).await.unwrap(), r3);
+        assert_eq!(r3.text_for(Some("it")), ("Apriamo alle 9.", Some("it")));
+        assert_eq!(r3.text_for(Some("fr")), ("We open at 9.", None));
+        assert_eq!(r3.text_for(None), ("We open at 9.", None));
         assert_eq!(s.saved_replies(ws, None).await.unwrap().len(), 1);
         s.delete_saved_reply(ws, r.id, None).await.unwrap();
         assert!(matches!(

@@ -159,6 +159,22 @@ pub struct Inbox {
     pub language_hint: &'static str,
     /// Save
     pub save_contact: &'static str,
+    /// Same person on another channel? (the merge part of the card)
+    pub merge_title: &'static str,
+    /// What a merge does
+    pub merge_hint: &'static str,
+    /// Name, email or phone (the lookup's label)
+    pub merge_find: &'static str,
+    /// Find
+    pub merge_search: &'static str,
+    /// Merge into this contact
+    pub merge_button: &'static str,
+    /// Merge {name} into this contact? …
+    pub merge_confirm: &'static str,
+    /// No other contact matches.
+    pub merge_none: &'static str,
+    /// Contacts merged.
+    pub merge_done: &'static str,
     /// Messaging window
     pub window: &'static str,
     /// Open: {time} left of 24 hours
@@ -358,6 +374,14 @@ pub const EN: Inbox = Inbox {
     field_notes: "Notes",
     language_hint: "Two letters, as en or it",
     save_contact: "Save",
+    merge_title: "Same person on another channel?",
+    merge_hint: "Find their other contact and merge it into this one: its conversations, channels and comments move here, what this card lacks is taken from it, and it is deleted. Two contacts known on the same channel stay apart.",
+    merge_find: "Name, email or phone",
+    merge_search: "Find",
+    merge_button: "Merge into this contact",
+    merge_confirm: "Merge {name} into this contact? Their conversations move here and their contact is deleted; this cannot be undone.",
+    merge_none: "No other contact matches.",
+    merge_done: "Contacts merged.",
     window: "Messaging window",
     window_open: "Open: {time} left of 24 hours",
     window_closed: "Closed since {date}",
@@ -498,6 +522,14 @@ pub const FR: Inbox = Inbox {
     field_notes: "Notes",
     language_hint: "Deux lettres, comme fr ou it",
     save_contact: "Enregistrer",
+    merge_title: "La même personne sur un autre canal ?",
+    merge_hint: "Trouvez son autre contact et fusionnez-le dans celui-ci : ses conversations, canaux et commentaires viennent ici, ce qui manque à cette fiche est repris du sien, puis il est supprimé. Deux contacts connus sur le même canal restent séparés.",
+    merge_find: "Nom, e-mail ou téléphone",
+    merge_search: "Chercher",
+    merge_button: "Fusionner dans ce contact",
+    merge_confirm: "Fusionner {name} dans ce contact ? Ses conversations viennent ici et son contact est supprimé ; c'est définitif.",
+    merge_none: "Aucun autre contact ne correspond.",
+    merge_done: "Contacts fusionnés.",
     window: "Fenêtre de messagerie",
     window_open: "Ouverte : encore {time} sur 24 heures",
     window_closed: "Fermée depuis le {date}",
@@ -638,6 +670,14 @@ pub const IT: Inbox = Inbox {
     field_notes: "Note",
     language_hint: "Due lettere, come it o fr",
     save_contact: "Salva",
+    merge_title: "La stessa persona su un altro canale?",
+    merge_hint: "Trova il suo altro contatto e uniscilo a questo: conversazioni, canali e commenti passano qui, ciò che manca a questa scheda viene preso dall'altra, che poi viene eliminata. Due contatti noti sullo stesso canale restano separati.",
+    merge_find: "Nome, email o telefono",
+    merge_search: "Cerca",
+    merge_button: "Unisci a questo contatto",
+    merge_confirm: "Unire {name} a questo contatto? Le sue conversazioni passano qui e il suo contatto viene eliminato; non si può annullare.",
+    merge_none: "Nessun altro contatto corrisponde.",
+    merge_done: "Contatti uniti.",
     window: "Finestra di messaggistica",
     window_open: "Aperta: ancora {time} su 24 ore",
     window_closed: "Chiusa dal {date}",

@@ -9,6 +9,7 @@
 pub mod channel;
 mod channels;
 mod email;
+mod languages;
 mod replies;
 mod tokens;
 mod users;
@@ -146,6 +147,21 @@ fn field(id: &str, label: &str, hint: Option<&str>, input: Markup) -> Markup {
             @if let Some(hint) = hint {
                 p.hint id={ (id) "-hint" } { (hint) }
             }
+        }
+    }
+}
+
+/// A labelled input whose API errors show beside it: `input` carries the id `id`
+/// and `data-field`, the API's name for it.
+fn checked_field(id: &str, label: &str, hint: Option<&str>, input: Markup) -> Markup {
+    html! {
+        div.field {
+            label for=(id) { (label) }
+            (input)
+            @if let Some(hint) = hint {
+                p.hint id={ (id) "-hint" } { (hint) }
+            }
+            p.field-error id={ (id) "-error" } {}
         }
     }
 }

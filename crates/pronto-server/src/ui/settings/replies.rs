@@ -4,7 +4,8 @@
 use maud::{Markup, html};
 use pronto_store::SavedReply;
 
-use super::{Viewer, field, fill, form_error, section as frame};
+use super::languages::translations;
+use super::{Viewer, checked_field, fill, form_error, section as frame};
 use crate::error::ApiResult;
 use crate::state::AppState;
 use pronto_core::template::saved_reply::{VARIABLES, render};
@@ -48,6 +49,9 @@ fn reply(v: &Viewer, r: &SavedReply) -> Markup {
         h3 { (r.name) }
         p.meta { code { "/" (r.shortcut) } }
         p.reply-text { (r.text) }
+        @for (language, text) in &r.translations {
+            p.reply-text lang=(language) { span.muted { (language) ": " } (text) }
+        }
         p.preview {
             span.muted { (s.preview) ": " }
             (render(&r.text, pronto_core::template::first_name(None, EXAMPLE_CUSTOMER), EXAMPLE_CUSTOMER, &v.user.name))
@@ -55,6 +59,7 @@ fn reply(v: &Viewer, r: &SavedReply) -> Markup {
         div.actions {
             button.secondary type="button" data-edit=(r.id) data-name=(r.name)
                 data-shortcut=(r.shortcut) data-text=(r.text)
+                data-translations=(serde_json::to_string(&r.translations).unwrap_or_default())
                 aria-label=(fill(s.edit_named, &[("name", &r.name)])) {
                 (s.edit)
             }
@@ -85,18 +90,20 @@ fn form(v: &Viewer) -> Markup {
             data-customer=(EXAMPLE_CUSTOMER) {
             h3 id="reply-form-title" { (s.reply_add) }
             input type="hidden" name="id" value="";
-            (field("reply-name", s.reply_name, None, html! {
-                input id="reply-name" name="name" type="text" required autocomplete="off";
+            (checked_field("reply-name", s.reply_name, None, html! {
+                input id="reply-name" name="name" type="text" required autocomplete="off"
+                    data-field="name";
             }))
-            (field("reply-shortcut", s.shortcut, Some(s.shortcut_hint), html! {
+            (checked_field("reply-shortcut", s.shortcut, Some(s.shortcut_hint), html! {
                 input id="reply-shortcut" name="shortcut" type="text" required autocomplete="off"
                     spellcheck="false" maxlength="32" pattern="[A-Za-z0-9_\\-]{1,32}"
-                    aria-describedby="reply-shortcut-hint";
+                    aria-describedby="reply-shortcut-hint" data-field="shortcut";
             }))
-            (field("reply-text", s.reply_text, None, html! {
+            (checked_field("reply-text", s.reply_text, None, html! {
                 textarea id="reply-text" name="text" rows="4" required
-                    aria-describedby="reply-variables" {}
+                    aria-describedby="reply-variables" data-field="text" {}
             }))
+            (translations(v, "reply", "", "reply-variables", &Default::default()))
             div.variables id="reply-variables" {
                 p.hint { (s.variables_help) }
                 ul {

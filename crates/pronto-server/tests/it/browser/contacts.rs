@@ -101,3 +101,86 @@ async fn browser_a_named_customer_and_the_contact_card_edited() {
     browser.screenshot("contact-card").await;
     browser.close().await;
 }
+
+/// One person known on Messenger and on the shop's own channel: found from the
+/// card by name, merged after the confirmation; a contact known on the same
+/// channel is refused with the reason shown.
+#[tokio::test]
+async fn browser_two_contacts_of_one_person_are_merged_from_the_card() {
+    let Some(browser) = Browser::open().await else {
+        return;
+    };
+    let live = Live::start().await;
+    live.customer_says("PSID_GIULIA", "Giulia Rossi", "Spedite in Svizzera?")
+        .await;
+    let messenger = live.conversation_of("Spedite in Svizzera?").await;
+    live.named(messenger, "Giulia Rossi").await;
+    live.customer_says("PSID_GIORGIO", "Giorgio Rossi", "Buongiorno")
+        .await;
+    let giorgio = live.conversation_of("Buongiorno").await;
+    live.named(giorgio, "Giorgio Rossi").await;
+    let receiver = crate::support::Receiver::spawn(vec![]).await;
+    let shop = crate::support::api_channel(&live.admin, &receiver).await;
+    let (status, m) = live
+        .admin
+        .post(
+            &format!("/api/v1/channels/{shop}/inbound"),
+            json!({"message_id": "shop-1", "contact_id": "giulia-42",
+                "contact_name": "Giulia Rossi", "text": "Il mio ordine A-1234?"}),
+        )
+        .await;
+    assert_eq!(status, axum::http::StatusCode::CREATED, "{m}");
+    let on_shop = m["conversation_id"].as_i64().unwrap();
+    let contact_of = |conversation: i64| {
+        let admin = &live.admin;
+        async move {
+            let (_, d) = admin
+                .get(&format!("/api/v1/conversations/{conversation}"))
+                .await;
+            d["contact"]["id"].as_i64().unwrap()
+        }
+    };
+    let giulia = contact_of(messenger).await;
+    assert_ne!(contact_of(on_shop).await, giulia);
+
+    live.sign_in(&browser, &live.app.url("")).await;
+    browser
+        .goto(&live.app.url(&format!("/inbox?c={messenger}")))
+        .await;
+    browser.wait_for_text(".contact-name", "Giulia Rossi").await;
+    browser.click(".contact-merge summary").await;
+    browser.type_into("#merge-query", "rossi").await;
+    browser.click("#merge-form button[type=submit]").await;
+    // Both other Rossis are offered, each with its channel; she is not.
+    browser
+        .wait_for_text("#merge-results", "Giorgio Rossi")
+        .await;
+    browser
+        .wait_for_text("#merge-results", "Giulia Rossi")
+        .await;
+    assert_eq!(
+        browser
+            .execute("return document.querySelectorAll('#merge-results button[data-merge]').length")
+            .await,
+        2
+    );
+    browser.assert_axe_clean("the merge lookup").await;
+    browser.execute("window.confirm = () => true").await;
+
+    // Giorgio is known on Messenger too: refused, with the reason.
+    browser
+        .click("#merge-results li:first-child button[data-merge]")
+        .await;
+    browser
+        .wait_for_text("#merge-error", "each has their own conversation")
+        .await;
+    assert_ne!(contact_of(giorgio).await, giulia);
+
+    // Giulia on the shop's channel: merged; the card lists both channels.
+    browser
+        .click("#merge-results li:last-child button[data-merge]")
+        .await;
+    browser.wait_for_text("ul.identities", "giulia-42").await;
+    assert_eq!(contact_of(on_shop).await, giulia);
+    browser.close().await;
+}

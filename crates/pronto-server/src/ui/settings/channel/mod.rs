@@ -21,7 +21,7 @@ use pronto_core::time::Timestamp;
 use pronto_store::Channel;
 use serde_json::json;
 
-use super::{Viewer, fill};
+use super::{Viewer, checked_field, fill};
 use crate::automation::{channel_automations, stored_settings};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiPath;
@@ -272,20 +272,5 @@ fn day_name(c: &Texts, day: Weekday) -> &'static str {
         Weekday::Friday => c.friday,
         Weekday::Saturday => c.saturday,
         Weekday::Sunday => c.sunday,
-    }
-}
-
-/// A labelled input whose API errors show beside it: `input` carries the id `id`
-/// and `data-field`, the API's name for it.
-fn checked_field(id: &str, label: &str, hint: Option<&str>, input: Markup) -> Markup {
-    html! {
-        div.field {
-            label for=(id) { (label) }
-            (input)
-            @if let Some(hint) = hint {
-                p.hint id={ (id) "-hint" } { (hint) }
-            }
-            p.field-error id={ (id) "-error" } {}
-        }
     }
 }

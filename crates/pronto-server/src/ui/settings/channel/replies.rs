@@ -10,6 +10,7 @@ use pronto_core::automation::DEFAULT_HANDOVER_WORDS;
 
 use super::{Viewer, checked_field, fill};
 use crate::automation::{AutomationSettings, KeywordSettings, MessageSetting};
+use crate::ui::settings::languages::translations;
 
 /// The form.
 pub fn form(v: &Viewer, settings: &AutomationSettings) -> Markup {
@@ -70,52 +71,6 @@ pub fn keyword_rules(v: &Viewer, k: &KeywordSettings) -> Markup {
     }
 }
 
-/// A text's versions in other languages: a field for each language Pronto detects
-/// and for each other one already set; an empty field sends nothing.
-fn translations(v: &Viewer, id: &str, field: &str, set: &BTreeMap<String, String>) -> Markup {
-    let c = &v.t().channel;
-    let known = pronto_core::language::LANGUAGES;
-    let languages = known.into_iter().chain(
-        set.keys()
-            .map(String::as_str)
-            .filter(|l| !known.contains(l)),
-    );
-    html! {
-        details.translations open[!set.is_empty()] {
-            summary { (c.other_languages) }
-            @for language in languages {
-                @let input = format!("{id}-text-{language}");
-                (checked_field(&input, &language_name(language), None, html! {
-                    textarea id=(input) rows="2" data-language=(language)
-                        data-field=(format!("{field}.translations.{language}"))
-                        lang=(language) aria-describedby="variables-hint" {
-                        (set.get(language).map(String::as_str).unwrap_or_default())
-                    }
-                }))
-            }
-        }
-    }
-}
-
-/// A language's own name, with its code.
-fn language_name(code: &str) -> String {
-    let name = match code {
-        "en" => "English",
-        "fr" => "Français",
-        "it" => "Italiano",
-        "es" => "Español",
-        "de" => "Deutsch",
-        "pt" => "Português",
-        "nl" => "Nederlands",
-        _ => "",
-    };
-    if name.is_empty() {
-        code.to_owned()
-    } else {
-        format!("{name} ({code})")
-    }
-}
-
 fn rule_fields(
     v: &Viewer,
     key: &str,
@@ -138,7 +93,7 @@ fn rule_fields(
             (checked_field(&text, c.reply, None, html! {
                 textarea id=(text) name="reply" rows="2" aria-describedby="variables-hint" { (reply) }
             }))
-            (translations(v, &format!("rule-{key}"), "keyword_replies.rules", set))
+            (translations(v, &format!("rule-{key}"), "keyword_replies.rules", "variables-hint", set))
             @if removable {
                 div.check {
                     input id=(remove) name="remove" type="checkbox";
@@ -171,7 +126,7 @@ fn message(
                 textarea id=(text) name="text" rows="3" data-field={ (field) ".text" }
                     aria-describedby="variables-hint" { (setting.text) }
             }))
-            (translations(v, id, field, &setting.translations))
+            (translations(v, id, field, "variables-hint", &setting.translations))
         }
     }
 }
