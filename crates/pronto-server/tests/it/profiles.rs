@@ -465,3 +465,37 @@ async fn a_saved_reply_is_filled_in_the_customers_language() {
         app.stop().await;
     }
 }
+
+/// The language is told from a conversation's first messages: after six that
+/// could not tell it, later ones are not tried (each try costs CPU on the
+/// message path), and the contact's language stays unknown.
+#[tokio::test]
+async fn language_detection_stops_after_the_first_messages() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let receiver = crate::support::Receiver::spawn(vec![]).await;
+    let channel = crate::support::api_channel(&admin, &receiver).await;
+    let italian = "Spedite in Svizzera? Mi serve entro venerdì";
+    let mut conversation = 0;
+    for i in 0..6 {
+        let (status, m) =
+            crate::support::customer_says(&admin, channel, "short", &format!("s-{i}"), "ok").await;
+        assert_eq!(status, StatusCode::CREATED, "{m}");
+        conversation = m["conversation_id"].as_i64().unwrap();
+    }
+    crate::support::customer_says(&admin, channel, "short", "s-6", italian).await;
+    let (_, detail) = admin
+        .get(&format!("/api/v1/conversations/{conversation}"))
+        .await;
+    assert_eq!(detail["contact"]["language"], Value::Null, "{detail}");
+
+    // Within the first six, the same message tells it.
+    for i in 0..5 {
+        crate::support::customer_says(&admin, channel, "early", &format!("e-{i}"), "ok").await;
+    }
+    let (_, m) = crate::support::customer_says(&admin, channel, "early", "e-5", italian).await;
+    let (_, detail) = admin
+        .get(&format!("/api/v1/conversations/{}", m["conversation_id"]))
+        .await;
+    assert_eq!(detail["contact"]["language"], "it", "{detail}");
+}

@@ -20,6 +20,11 @@ use crate::live_event::LiveEvent;
 use crate::messages::{MESSAGE_COLUMNS, contact_for, message};
 use crate::model::{Inbound, Message, MessageAuthor, Micros, Stored};
 use crate::profiles::queue_profile;
+
+/// A customer's language is detected from the first messages of their
+/// conversation: after this many, a language that could not be told is left
+/// unknown rather than tried again on every message.
+const DETECT_WITHIN: i64 = 6;
 use crate::runs::{Forms, fixed_runs, list, params};
 use crate::webhooks::PlatformReply;
 use crate::{Result, StoreError};
@@ -120,7 +125,8 @@ struct Customer {
     named: bool,
     /// Their profile was queued by this batch (their first conversation here).
     profile_pending: bool,
-    /// Their language is not known yet.
+    /// Their language is not known yet, and their conversation here is young
+    /// enough to try telling it from this message.
     language_unknown: bool,
     conversation: Option<Conversation>,
 }
@@ -166,7 +172,11 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
         for run in contacts.chunks(LOOKUP_KEYS) {
             let sql = format!(
                 "SELECT i.external_id, i.contact_id, k.name,
-                        CASE WHEN k.language IS NULL THEN 1 ELSE 0 END AS no_language,
+                        CASE WHEN k.language IS NULL
+                              AND (SELECT COUNT(*) FROM (SELECT 1 FROM messages m
+                                   WHERE m.conversation_id = c.id LIMIT {DETECT_WITHIN}) f)
+                                  < {DETECT_WITHIN}
+                             THEN 1 ELSE 0 END AS no_language,
                         c.id AS conversation, c.folder,
                         c.waiting_since, c.last_message_at
                  FROM contact_identities i
