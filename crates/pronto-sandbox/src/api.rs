@@ -62,12 +62,14 @@ impl Sandbox {
             )
             .route(
                 "/profile_pictures/{id}",
-                get(|| async {
-                    (
-                        [(axum::http::header::CONTENT_TYPE, "image/png")],
-                        crate::profiles::PICTURE,
-                    )
-                }),
+                get(
+                    |axum::extract::Path(id): axum::extract::Path<String>| async move {
+                        (
+                            [(axum::http::header::CONTENT_TYPE, "image/png")],
+                            crate::avatar::picture(&id),
+                        )
+                    },
+                ),
             )
             .fallback(|| async {
                 Answer(400, GraphError::param("Unknown path components").body(0))

@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 mod api;
+mod avatar;
 mod conversations;
 mod echoes;
 mod error;
@@ -26,9 +27,9 @@ mod whatsapp;
 use std::sync::Arc;
 
 pub use api::appsecret_proof;
+pub use avatar::picture as profile_picture;
 pub use echoes::Delivered;
 pub use error::{GraphError, SandboxError};
-pub use profiles::PICTURE as PROFILE_PICTURE;
 pub use sandbox::{LoggedRequest, PageConfig, Platform, Sandbox, SeedMessage};
 pub use simulator::{EventKind, Pace, Sent, Simulator, Summary};
 pub use webhook::{Event, build, sign};

@@ -141,8 +141,8 @@ async fn new_contacts_get_their_names_pictures_and_language_from_their_profiles(
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(response.headers()["content-type"], "image/png");
         assert_eq!(
-            response.bytes().await.unwrap().as_ref(),
-            pronto_sandbox::PROFILE_PICTURE
+            response.bytes().await.unwrap(),
+            pronto_sandbox::profile_picture("psid-giulia")
         );
         let (_, detail) = admin.get(&format!("/api/v1/contacts/{id}")).await;
         assert_eq!(detail["profile"]["state"], "fetched", "{detail}");

@@ -34,7 +34,7 @@ async fn browser_a_named_customer_and_the_contact_card_edited() {
     browser.wait_for_text(".contact-name", "Giulia Rossi").await;
     // Her picture, copied from her profile and served by Pronto.
     browser
-        .wait_until("document.querySelector('.contact-name img.avatar').naturalWidth === 1")
+        .wait_until("document.querySelector('.contact-name img.avatar').naturalWidth === 50")
         .await;
     browser
         .wait_for_text(
