@@ -230,11 +230,6 @@ impl Store {
         from: i64,
         now: Micros,
     ) -> Result<()> {
-        if into == from {
-            return Err(StoreError::Conflict(
-                "a contact cannot be merged into itself".into(),
-            ));
-        }
         let mut tx = self.write_tx().await?;
         let found: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM contacts WHERE workspace_id = $1 AND id IN ($2, $3)",
@@ -244,8 +239,15 @@ impl Store {
         .bind(from)
         .fetch_one(&mut *tx)
         .await?;
-        if found != 2 {
+        // Looked for first, so that another workspace's contact is "not found"
+        // even when asked to merge into itself.
+        if found != if into == from { 1 } else { 2 } {
             return Err(StoreError::NotFound("contact"));
+        }
+        if into == from {
+            return Err(StoreError::Conflict(
+                "a contact cannot be merged into itself".into(),
+            ));
         }
         let shared: Option<i64> = sqlx::query_scalar(
             "SELECT a.channel_id FROM contact_identities a

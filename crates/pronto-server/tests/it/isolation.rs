@@ -33,6 +33,13 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
     let rule = json!({"name": "A", "when": {"type": "customer_message"}, "then": [{"type": "label", "label": "a"}]});
     let (_, created) = admin_a.post("/api/v1/rules", rule.clone()).await;
     let rule_a = created["id"].as_i64().unwrap();
+    let (status, _) = admin_a
+        .post(
+            "/api/v1/contact-attributes",
+            json!({"key": "order_number", "label": "Order", "kind": "text"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
 
     // Workspace B, with its own admin and token.
     let admin_b = crate::support::second_workspace_admin(&app).await;
@@ -107,6 +114,20 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
             b.delete(&format!("/api/v1/tokens/{token_a}")).await,
             b.get(&format!("{ch}/dead-letters")).await,
             b.get(&format!("/api/v1/contacts/{contact_a}")).await,
+            b.send(
+                b.request(
+                    reqwest::Method::PATCH,
+                    &format!("/api/v1/contacts/{contact_a}"),
+                )
+                .json(&json!({"notes": "peek"})),
+            )
+            .await,
+            b.post(
+                &format!("/api/v1/contacts/{contact_a}/merge"),
+                json!({"from": contact_a}),
+            )
+            .await,
+            b.delete("/api/v1/contact-attributes/order_number").await,
             b.get(&format!("/api/v1/contacts/{contact_a}/picture"))
                 .await,
             b.get(&format!("{ch}/templates")).await,
@@ -178,6 +199,7 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
         assert_eq!(channels, json!([]));
         let (_, replies) = b.get("/api/v1/saved-replies").await;
         assert_eq!(replies, json!([]));
+        assert_eq!(b.get("/api/v1/contact-attributes").await.1, json!([]));
         // A's contact ("Marie c1") is found by A, never by B.
         assert_eq!(b.get("/api/v1/contacts?q=marie").await.1, json!([]));
         assert_eq!(b.get("/api/v1/webhooks").await.1, json!([]));
