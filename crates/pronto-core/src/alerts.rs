@@ -19,6 +19,10 @@ pub enum Reason {
     Assigned,
     /// A rule's `notify` action named the person.
     RuleNotify,
+    /// A customer's message must be answered within minutes or the badge is lost
+    /// (the responsiveness forecast): its conversation's assignee, else everyone
+    /// available, is told once.
+    AtRisk,
 }
 
 impl Reason {
@@ -29,6 +33,7 @@ impl Reason {
             Reason::CustomerMessage => "customer_message",
             Reason::Assigned => "assigned",
             Reason::RuleNotify => "rule_notify",
+            Reason::AtRisk => "at_risk",
         }
     }
 }
@@ -62,6 +67,9 @@ pub struct Prefs {
     /// Rules that notify the person.
     #[serde(default = "yes")]
     pub rule_notify: bool,
+    /// Messages about to cost the badge.
+    #[serde(default = "yes")]
+    pub at_risk: bool,
     /// A sound with each alert on the page.
     #[serde(default = "yes")]
     pub sound: bool,
@@ -84,6 +92,7 @@ impl Default for Prefs {
             customer_message: true,
             assigned: true,
             rule_notify: true,
+            at_risk: true,
             sound: true,
             preview: Preview::Message,
             quiet_hours: None,
@@ -180,6 +189,7 @@ impl Checked {
             Reason::CustomerMessage => p.customer_message,
             Reason::Assigned => p.assigned,
             Reason::RuleNotify => p.rule_notify,
+            Reason::AtRisk => p.at_risk,
         };
         wanted && !self.is_quiet(at)
     }

@@ -5,7 +5,9 @@
 //!   who is not away (the unassigned folder is everyone's);
 //! - a customer's message in an assigned conversation: its assignee;
 //! - an assignment: the person it went to;
-//! - a rule's `notify`: the person it names.
+//! - a rule's `notify`: the person it names;
+//! - a message at risk (`conversation.at_risk`, `at_risk`): the conversation's
+//!   assignee, else every active member who is not away.
 //!
 //! The alerts and the worker's cursor are written in one transaction, so an event
 //! is looked at once, on one node, and never in a request; then each alert goes to
@@ -112,6 +114,7 @@ async fn push(state: &AppState, ws: i64, alerts: &[LiveEvent]) -> Result<(), Sto
             "new_conversation" => t.new_conversation,
             "customer_message" => t.customer_message,
             "assigned" => t.assigned,
+            "at_risk" => t.at_risk,
             _ => t.rule_notify,
         };
         let title = fill(template, &[("name", name.as_deref().unwrap_or(t.someone))]);
@@ -134,6 +137,19 @@ pub async fn prefs_of(state: &AppState, ws: i64, user: i64) -> Result<Checked, S
         tracing::warn!("stored alert preferences of user {user} refused: {e}");
         Prefs::default().check().expect("the defaults are valid")
     }))
+}
+
+/// The active members who are not away: those a conversation nobody has
+/// concerns.
+async fn available(state: &AppState, ws: i64) -> Result<Vec<i64>, StoreError> {
+    Ok(state
+        .store
+        .members(ws)
+        .await?
+        .into_iter()
+        .filter(|m| m.user.deactivated_at.is_none() && !m.away)
+        .map(|m| m.user.id)
+        .collect())
 }
 
 /// Who `event` concerns: (person, conversation, why, the message's text).
@@ -164,15 +180,12 @@ async fn concerns(
                     .is_first_customer_message(ws, *conversation_id, message.id)
                     .await? =>
                 {
-                    state
-                        .store
-                        .members(ws)
+                    available(state, ws)
                         .await?
                         .into_iter()
-                        .filter(|m| m.user.deactivated_at.is_none() && !m.away)
-                        .map(|m| {
+                        .map(|user| {
                             (
-                                m.user.id,
+                                user,
                                 *conversation_id,
                                 Reason::NewConversation,
                                 message.text.clone(),
@@ -187,6 +200,30 @@ async fn concerns(
             conversation_id,
             assignee_id: Some(user),
         } => vec![(*user, *conversation_id, Reason::Assigned, String::new())],
+        LiveEvent::ConversationAtRisk {
+            conversation_id, ..
+        } => {
+            let conversation = match state.store.conversation(ws, *conversation_id).await {
+                Ok(c) => c,
+                Err(StoreError::NotFound(_)) => return Ok(Vec::new()),
+                Err(e) => return Err(e),
+            };
+            let text = state
+                .store
+                .messages(ws, *conversation_id, 1)
+                .await?
+                .pop()
+                .map(|m| m.text)
+                .unwrap_or_default();
+            match conversation.assignee_id {
+                Some(user) => vec![(user, *conversation_id, Reason::AtRisk, text)],
+                None => available(state, ws)
+                    .await?
+                    .into_iter()
+                    .map(|user| (user, *conversation_id, Reason::AtRisk, text.clone()))
+                    .collect(),
+            }
+        }
         LiveEvent::AgentNotified {
             user_id,
             conversation_id,

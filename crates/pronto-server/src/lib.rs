@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod alerts;
+pub mod at_risk;
 pub mod auth;
 pub mod automation;
 pub mod cache;

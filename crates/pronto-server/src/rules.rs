@@ -14,7 +14,6 @@
 
 use pronto_core::Folder;
 use pronto_core::rules::{self, Action, Facts, Fired, Rule, Trigger, When};
-use pronto_core::view::Lookup;
 use pronto_store::{LiveEvent, MessageAuthor, Outbound, StoreError, Stored, StoredRule};
 use serde_json::json;
 
@@ -129,13 +128,8 @@ pub async fn timer_step(state: &AppState) -> Result<usize, StoreError> {
     Ok(count)
 }
 
-/// How close to its deadline a pending message puts the badge at risk.
-const AT_RISK: i64 = 5 * 60_000_000;
-
 /// Fires the `badge_at_risk` rules for each pending customer message that the badge
-/// needs answered within the next 5 minutes (the forecast's deadline, the others
-/// answered at once), once per rule and message. The forecast comes from each
-/// channel's live engine (its window and pending messages), not from the history.
+/// needs answered soon (`at_risk::waits`), once per rule and message.
 async fn badge_at_risk(
     state: &AppState,
     ws: i64,
@@ -144,39 +138,8 @@ async fn badge_at_risk(
 ) -> Result<usize, StoreError> {
     let mut count = 0;
     let trigger = Trigger::new(When::BadgeAtRisk);
-    let at = pronto_core::Timestamp::from_micros(now);
-    for channel in state.store.channels(ws).await? {
-        let at_risk: Vec<(i64, i64)> = state
-            .engines
-            .read(
-                &state.store,
-                ws,
-                channel.id,
-                pronto_core::Settings::default(),
-                "15".to_owned(),
-                |entry| {
-                    let (engine, names) = entry.parts();
-                    engine.advance(at);
-                    engine
-                        .forecast()
-                        .deadlines
-                        .iter()
-                        .filter(|d| {
-                            !d.badge_if_missed
-                                && d.deadline.is_some_and(|x| x.micros_since(at) <= AT_RISK)
-                        })
-                        .filter_map(|d| {
-                            let conversation =
-                                names.conversation_name(d.conversation).parse().ok()?;
-                            Some((conversation, d.at.micros()))
-                        })
-                        .collect()
-                },
-            )
-            .await?;
-        for (conversation, since) in at_risk {
-            count += fire_once(state, ws, rules, &trigger, conversation, since).await?;
-        }
+    for (conversation, since) in crate::at_risk::waits(state, ws, now).await? {
+        count += fire_once(state, ws, rules, &trigger, conversation, since).await?;
     }
     Ok(count)
 }

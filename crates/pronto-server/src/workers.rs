@@ -36,7 +36,7 @@ pub struct Worker {
 const SECOND: Duration = Duration::from_secs(1);
 
 /// Every worker the server runs.
-pub const WORKERS: [Worker; 11] = [
+pub const WORKERS: [Worker; 12] = [
     Worker {
         name: "outbox",
         wakes_on_change: true,
@@ -96,6 +96,12 @@ pub const WORKERS: [Worker; 11] = [
         wakes_on_change: true,
         idle: Duration::from_secs(5),
         step: |s| Box::pin(alerts(s)),
+    },
+    Worker {
+        name: "at-risk flags",
+        wakes_on_change: false,
+        idle: Duration::from_secs(15),
+        step: |s| Box::pin(at_risk(s)),
     },
     Worker {
         name: "retention sweep",
@@ -182,6 +188,15 @@ async fn routing(state: &AppState) -> Result<bool, String> {
         .await
         .map_err(|e| e.to_string())?;
     Ok(false)
+}
+
+async fn at_risk(state: &AppState) -> Result<bool, String> {
+    // One pass a tick: what is flagged is not flagged again, so there is never
+    // more to do at once.
+    crate::at_risk::flag_step(state)
+        .await
+        .map(|_| false)
+        .map_err(|e| e.to_string())
 }
 
 async fn alerts(state: &AppState) -> Result<bool, String> {

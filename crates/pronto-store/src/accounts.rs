@@ -62,6 +62,13 @@ fn token(row: &AnyRow) -> Result<ApiToken> {
 }
 
 impl Store {
+    /// Every workspace's id, in order.
+    pub async fn workspace_ids(&self) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar("SELECT id FROM workspaces ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
     /// Creates a workspace; returns its id.
     pub async fn create_workspace(&self, name: &str, now: Micros) -> Result<i64> {
         Ok(sqlx::query_scalar(

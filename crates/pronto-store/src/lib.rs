@@ -13,6 +13,7 @@
 mod accounts;
 mod actions;
 mod alerts;
+mod at_risk;
 mod automation;
 mod comments;
 mod contacts;

@@ -201,6 +201,14 @@ live_events! {
         /// The rule.
         rule_id: i64,
     },
+    /// A customer's message must be answered within minutes or the badge is lost
+    /// (the responsiveness forecast); flagged once a conversation and wait.
+    "conversation.at_risk" => ConversationAtRisk {
+        /// The conversation.
+        conversation_id: i64,
+        /// When the customer's wait began.
+        since: Micros,
+    },
     /// A person is told about a conversation (`alerts`: what concerns them, as
     /// their preferences allow; the page shows it, push carries it).
     "alert.created" => AlertCreated {
@@ -208,7 +216,8 @@ live_events! {
         user_id: i64,
         /// The conversation.
         conversation_id: i64,
-        /// `new_conversation`, `customer_message`, `assigned` or `rule_notify`.
+        /// `new_conversation`, `customer_message`, `assigned`, `rule_notify` or
+        /// `at_risk`.
         reason: String,
         /// The contact's name, if the person's preference shows it.
         name: Option<String>,

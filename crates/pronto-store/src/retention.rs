@@ -23,11 +23,15 @@ pub struct Purged {
     pub events: u64,
     /// Expired sessions.
     pub sessions: u64,
+    /// Bookkeeping: rules' past runs (the rules page's last firings) and
+    /// at-risk flags.
+    pub bookkeeping: u64,
 }
 
 impl Store {
-    /// Deletes processed webhook bodies and live events older than `before`, and the
-    /// sessions expired at `now`, [`CHUNK`] rows per transaction.
+    /// Deletes processed webhook bodies, live events, rules' runs and at-risk flags
+    /// older than `before`, and the sessions expired at `now`, [`CHUNK`] rows per
+    /// transaction.
     pub async fn purge(&self, before: Micros, now: Micros) -> Result<Purged> {
         self.purge_in_chunks(before, now, CHUNK).await
     }
@@ -43,7 +47,39 @@ impl Store {
                 .execute(&self.pool)
                 .await?
                 .rows_affected(),
+            bookkeeping: self.purge_older("rule_runs", "at", before, chunk).await?
+                + self
+                    .purge_older("at_risk_flags", "flagged_at", before, chunk)
+                    .await?,
         })
+    }
+
+    /// Deletes the rows of `table` whose `column` is before `before`, oldest ids
+    /// first, `chunk` at a time (ids grow with time in these tables).
+    async fn purge_older(
+        &self,
+        table: &str,
+        column: &str,
+        before: Micros,
+        chunk: i64,
+    ) -> Result<u64> {
+        let sql = format!(
+            "DELETE FROM {table} WHERE id IN (
+                 SELECT id FROM {table} WHERE {column} < $1 ORDER BY id LIMIT $2)"
+        );
+        let mut total = 0;
+        loop {
+            let deleted = sqlx::query(&sql)
+                .bind(before)
+                .bind(chunk)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+            total += deleted;
+            if deleted < chunk as u64 {
+                return Ok(total);
+            }
+        }
     }
 
     async fn purge_webhook_bodies(&self, before: Micros, chunk: i64) -> Result<u64> {

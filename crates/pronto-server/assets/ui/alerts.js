@@ -130,7 +130,7 @@
         Pronto.clearFieldErrors(form);
         const el = form.elements;
         const body = { preview: el.preview.value, sound: el.sound.checked };
-        ["new_conversation", "customer_message", "assigned", "rule_notify"]
+        ["new_conversation", "customer_message", "assigned", "rule_notify", "at_risk"]
           .forEach((k) => { body[k] = el[k].checked; });
         if (quietOn.checked) {
           body.quiet_hours = { timezone: el.quiet_timezone.value.trim(),

@@ -71,6 +71,7 @@ fn alerts(v: &Viewer, p: &Prefs) -> Markup {
             (check("customer_message", p.customer_message, t.p_customer_message))
             (check("assigned", p.assigned, t.p_assigned))
             (check("rule_notify", p.rule_notify, t.p_rule_notify))
+            (check("at_risk", p.at_risk, t.p_at_risk))
             (check("sound", p.sound, t.p_sound))
             label for="alert-preview" { (t.p_preview) }
             select id="alert-preview" name="preview" {

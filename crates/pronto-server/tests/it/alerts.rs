@@ -189,3 +189,111 @@ async fn people_are_told_what_concerns_them_as_they_prefer() {
         StatusCode::FORBIDDEN
     );
 }
+
+/// A customer's message the badge needs answered within 5 minutes is flagged
+/// once; its conversation's assignee is told, else everyone available, unless
+/// their preferences say no.
+#[tokio::test]
+async fn a_message_about_to_cost_the_badge_is_flagged_once_and_told() {
+    let app = TestApp::spawn().await;
+    app.clock
+        .store(at("2026-12-07T09:00:00Z"), Ordering::SeqCst);
+    let admin = app.admin().await;
+    let (_, me) = admin.get("/api/v1/me").await;
+    let ada = me["id"].as_i64().or(me["user"]["id"].as_i64()).unwrap();
+    let ws = app.state.store.memberships(ada).await.unwrap()[0].0;
+    let (status, bo) = admin
+        .post(
+            "/api/v1/users",
+            json!({"email": "bo@acme.test", "name": "Bo", "role": "agent", "password": "long enough pw"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let bo_id = bo["id"].as_i64().unwrap();
+    let bo = app.login("bo@acme.test", "long enough pw").await;
+    let receiver = Receiver::spawn(vec![]).await;
+    let channel = api_channel(&admin, &receiver).await;
+    let (_, m) = customer_says(&admin, channel, "lia", "m1", "Where is my parcel?").await;
+    let conversation = m["conversation_id"].as_i64().unwrap();
+    // The worker's first look starts its reading here (history is nobody's news).
+    let mut after = app.state.store.latest_event(ws).await.unwrap();
+    assert!(alerts(&app, ws, &mut after).await.is_empty());
+
+    // Nine minutes in, six are left: not yet at risk.
+    app.advance(9 * 60_000_000);
+    assert_eq!(
+        pronto_server::at_risk::flag_step(&app.state).await.unwrap(),
+        0
+    );
+    // Eleven minutes in, four are left: both are told, once.
+    app.advance(2 * 60_000_000);
+    assert_eq!(
+        pronto_server::at_risk::flag_step(&app.state).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        pronto_server::at_risk::flag_step(&app.state).await.unwrap(),
+        0
+    );
+    let mut told = alerts(&app, ws, &mut after).await;
+    told.sort();
+    let text = Some("Where is my parcel?".to_owned());
+    let name = Some("Marie lia".to_owned());
+    assert_eq!(
+        told,
+        vec![
+            (
+                ada,
+                conversation,
+                "at_risk".into(),
+                name.clone(),
+                text.clone()
+            ),
+            (
+                bo_id,
+                conversation,
+                "at_risk".into(),
+                name.clone(),
+                text.clone()
+            ),
+        ]
+    );
+
+    // Another customer's conversation, assigned to Bo, who does not want these
+    // alerts: nobody is told (Ada is not its assignee).
+    put_prefs(&bo, json!({"at_risk": false})).await;
+    let (status, body) = admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"text": "It left today."}),
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    let (_, m) = customer_says(&admin, channel, "kim", "k1", "Do you ship to Oslo?").await;
+    let kim = m["conversation_id"].as_i64().unwrap();
+    let (status, body) = admin
+        .post(
+            &format!("/api/v1/conversations/{kim}/assign"),
+            json!({"user_id": bo_id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    alerts(&app, ws, &mut after).await;
+    // Lia's answer took 11 minutes, so Kim's may take 19 (a 15-minute average):
+    // at risk from 14 minutes in.
+    app.advance(13 * 60_000_000);
+    assert_eq!(
+        pronto_server::at_risk::flag_step(&app.state).await.unwrap(),
+        0
+    );
+    app.advance(2 * 60_000_000);
+    assert_eq!(
+        pronto_server::at_risk::flag_step(&app.state).await.unwrap(),
+        1
+    );
+    let told = alerts(&app, ws, &mut after).await;
+    assert!(
+        told.iter().all(|(_, _, reason, ..)| reason != "at_risk"),
+        "{told:?}"
+    );
+}

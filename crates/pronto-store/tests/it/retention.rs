@@ -54,6 +54,18 @@ async fn old_bodies_events_and_expired_sessions_go_and_nothing_else() {
             .receive(ws, &inbound(channel, "c1", T0), T0)
             .await
             .unwrap();
+        // An at-risk flag of long ago: bookkeeping, deleted (its event too).
+        assert!(
+            s.flag_at_risk(ws, m.message.conversation_id, T0, T0)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !s.flag_at_risk(ws, m.message.conversation_id, T0, T0 + 1)
+                .await
+                .unwrap(),
+            "flagged once"
+        );
         let recent_from = T0 + 100 * DAY;
         let mut kept = Vec::new();
         for i in 0..3 {
@@ -100,6 +112,7 @@ async fn old_bodies_events_and_expired_sessions_go_and_nothing_else() {
                 // Every old event of both workspaces (the message's too).
                 events: events - 3 + 1,
                 sessions: 1,
+                bookkeeping: 1,
             }
         );
         let left = s.events_after(ws, 0, 100).await.unwrap();

@@ -21,6 +21,8 @@ pub struct Alerts {
     pub assigned: &'static str,
     /// A rule asks you to look: {name}
     pub rule_notify: &'static str,
+    /// Answer {name} now or the badge is lost
+    pub at_risk: &'static str,
     /// Alerts
     pub prefs_title: &'static str,
     /// What Pronto tells you about, in this browser and on your devices.
@@ -33,6 +35,8 @@ pub struct Alerts {
     pub p_assigned: &'static str,
     /// A rule asks for me
     pub p_rule_notify: &'static str,
+    /// A message is about to cost the badge
+    pub p_at_risk: &'static str,
     /// Play a sound
     pub p_sound: &'static str,
     /// What an alert shows
@@ -69,12 +73,14 @@ pub const EN: Alerts = Alerts {
     customer_message: "{name} wrote",
     assigned: "Assigned to you: {name}",
     rule_notify: "A rule asks you to look: {name}",
+    at_risk: "Answer {name} now: the badge is at risk",
     prefs_title: "Alerts",
     prefs_intro: "What Pronto tells you about, in this browser and on your devices.",
     p_new_conversation: "A new conversation nobody has",
     p_customer_message: "A customer writes in a conversation assigned to me",
     p_assigned: "A conversation is assigned to me",
     p_rule_notify: "A rule asks for me",
+    p_at_risk: "A message is about to cost the badge (15 minutes)",
     p_sound: "Play a sound",
     p_preview: "What an alert shows",
     preview_message: "The name and the first words of the message",
@@ -99,12 +105,14 @@ pub const FR: Alerts = Alerts {
     customer_message: "{name} a écrit",
     assigned: "Attribuée à vous : {name}",
     rule_notify: "Une règle vous demande de regarder : {name}",
+    at_risk: "Répondez à {name} maintenant : le badge est en jeu",
     prefs_title: "Alertes",
     prefs_intro: "Ce dont Pronto vous avertit, dans ce navigateur et sur vos appareils.",
     p_new_conversation: "Une nouvelle conversation que personne n'a",
     p_customer_message: "Un client écrit dans une conversation qui m'est attribuée",
     p_assigned: "Une conversation m'est attribuée",
     p_rule_notify: "Une règle me demande",
+    p_at_risk: "Un message va coûter le badge (15 minutes)",
     p_sound: "Jouer un son",
     p_preview: "Ce qu'une alerte montre",
     preview_message: "Le nom et les premiers mots du message",
@@ -129,12 +137,14 @@ pub const IT: Alerts = Alerts {
     customer_message: "{name} ha scritto",
     assigned: "Assegnata a te: {name}",
     rule_notify: "Una regola ti chiede di guardare: {name}",
+    at_risk: "Rispondi a {name} ora: il badge è a rischio",
     prefs_title: "Avvisi",
     prefs_intro: "Di cosa ti avvisa Pronto, in questo browser e sui tuoi dispositivi.",
     p_new_conversation: "Una nuova conversazione che nessuno ha",
     p_customer_message: "Un cliente scrive in una conversazione assegnata a me",
     p_assigned: "Una conversazione mi viene assegnata",
     p_rule_notify: "Una regola mi chiama",
+    p_at_risk: "Un messaggio sta per costare il badge (15 minuti)",
     p_sound: "Riproduci un suono",
     p_preview: "Cosa mostra un avviso",
     preview_message: "Il nome e le prime parole del messaggio",
