@@ -173,6 +173,15 @@ async fn schedule(state: &AppState) -> Result<bool, String> {
     crate::automation::schedule_step(state)
         .await
         .map_err(|e| e.to_string())?;
+    // People whose away ends now are back: routing looks again.
+    for ws in state
+        .store
+        .end_aways(state.now())
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        state.store.wake(ws);
+    }
     Ok(false)
 }
 

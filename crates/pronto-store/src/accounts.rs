@@ -17,6 +17,7 @@ fn member(r: &sqlx::any::AnyRow) -> Result<Member> {
         user: user(r)?,
         role: role(r)?,
         away: away != 0,
+        away_until: r.try_get("away_until")?,
     })
 }
 
@@ -180,7 +181,7 @@ impl Store {
     /// A member of a workspace.
     pub async fn member(&self, workspace_id: i64, user_id: i64) -> Result<Member> {
         let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS}, m.role, m.away FROM users u JOIN memberships m ON m.user_id = u.id
+            "SELECT {USER_COLUMNS}, m.role, m.away, m.away_until FROM users u JOIN memberships m ON m.user_id = u.id
              WHERE m.workspace_id = $1 AND u.id = $2"
         ))
         .bind(workspace_id)
@@ -194,7 +195,7 @@ impl Store {
     /// The members of a workspace, by name.
     pub async fn members(&self, workspace_id: i64) -> Result<Vec<Member>> {
         let rows = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS}, m.role, m.away FROM users u JOIN memberships m ON m.user_id = u.id
+            "SELECT {USER_COLUMNS}, m.role, m.away, m.away_until FROM users u JOIN memberships m ON m.user_id = u.id
              WHERE m.workspace_id = $1 ORDER BY u.name, u.id"
         ))
         .bind(workspace_id)

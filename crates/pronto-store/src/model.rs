@@ -63,6 +63,9 @@ pub struct Member {
     pub role: Role,
     /// Whether they said they are away (routing gives them nothing new).
     pub away: bool,
+    /// When their away ends by itself (microseconds since the epoch); `None`
+    /// when they are back when they say so.
+    pub away_until: Option<Micros>,
 }
 
 /// Who is making a request: a signed-in user, or an API token.

@@ -34,8 +34,11 @@ pub struct RoutingAgent {
     pub name: String,
     /// Whether they have an unexpired session in the workspace.
     pub signed_in: bool,
-    /// Whether they marked themselves away.
+    /// Whether they marked themselves away (an away whose end has come at `now`
+    /// is over, even before the worker clears it).
     pub away: bool,
+    /// When their away ends by itself.
+    pub away_until: Option<Micros>,
     /// The most open conversations they take.
     pub capacity: i64,
     /// Locales or language codes they speak.
@@ -183,12 +186,20 @@ impl Store {
         Ok(())
     }
 
-    /// Sets a member's away flag.
-    pub async fn set_away(&self, workspace_id: i64, user_id: i64, away: bool) -> Result<()> {
+    /// Sets a member's away flag, and when it ends by itself (`until`, kept only
+    /// while away).
+    pub async fn set_away(
+        &self,
+        workspace_id: i64,
+        user_id: i64,
+        away: bool,
+        until: Option<Micros>,
+    ) -> Result<()> {
         let done = sqlx::query(
-            "UPDATE memberships SET away = $1 WHERE workspace_id = $2 AND user_id = $3",
+            "UPDATE memberships SET away = $1, away_until = $2 WHERE workspace_id = $3 AND user_id = $4",
         )
         .bind(i64::from(away))
+        .bind(until.filter(|_| away))
         .bind(workspace_id)
         .bind(user_id)
         .execute(&self.pool)
@@ -197,6 +208,22 @@ impl Store {
             return Err(StoreError::NotFound("user"));
         }
         Ok(())
+    }
+
+    /// Ends the aways whose time has come at `now`; returns the workspaces whose
+    /// members came back.
+    pub async fn end_aways(&self, now: Micros) -> Result<Vec<i64>> {
+        let mut workspaces: Vec<i64> = sqlx::query_scalar(
+            "UPDATE memberships SET away = 0, away_until = NULL
+             WHERE away = 1 AND away_until IS NOT NULL AND away_until <= $1
+             RETURNING workspace_id",
+        )
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        workspaces.sort_unstable();
+        workspaces.dedup();
+        Ok(workspaces)
     }
 
     /// Marks a contact VIP or not, and sets its locale when `locale` is given.
@@ -230,7 +257,7 @@ impl Store {
         now: Micros,
     ) -> Result<Vec<RoutingAgent>> {
         let rows = sqlx::query(
-            "SELECT u.id, u.name, m.away, m.capacity, m.languages, m.labels,
+            "SELECT u.id, u.name, m.away, m.away_until, m.capacity, m.languages, m.labels,
                     (SELECT MAX(s.expires_at) FROM sessions s
                      WHERE s.user_id = u.id AND s.workspace_id = m.workspace_id) AS session_until,
                     (SELECT MAX(l.at) FROM assignment_log l
@@ -247,11 +274,13 @@ impl Store {
             .map(|r| {
                 let session_until: Option<i64> = r.try_get("session_until")?;
                 let away: i64 = r.try_get("away")?;
+                let away_until: Option<i64> = r.try_get("away_until")?;
                 Ok(RoutingAgent {
                     user_id: r.try_get("id")?,
                     name: r.try_get("name")?,
                     signed_in: session_until.is_some_and(|t| t > now),
-                    away: away != 0,
+                    away: away != 0 && away_until.is_none_or(|t| t > now),
+                    away_until,
                     capacity: r.try_get("capacity")?,
                     languages: strings(&r.try_get::<String, _>("languages")?),
                     labels: strings(&r.try_get::<String, _>("labels")?),

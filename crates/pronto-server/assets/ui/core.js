@@ -210,8 +210,24 @@ const Pronto = (() => {
     const away = document.getElementById("away-toggle");
     if (away) away.addEventListener("click", async () => {
       const on = away.getAttribute("aria-pressed") !== "true";
-      await api("PUT", "/me/away", { away: on });
+      const choice = document.getElementById("away-for");
+      const shown = document.getElementById("away-until");
+      const body = { away: on };
+      // For an hour, or until tomorrow at 9:00 in the person's own time.
+      if (on && choice && choice.value) {
+        const until = new Date();
+        if (choice.value === "tomorrow") { until.setDate(until.getDate() + 1); until.setHours(9, 0, 0, 0); }
+        else until.setTime(until.getTime() + 3600 * 1000);
+        body.until = until.toISOString();
+      }
+      const set = await api("PUT", "/me/away", body);
       away.setAttribute("aria-pressed", String(on));
+      if (choice) choice.hidden = on;
+      if (shown) {
+        shown.hidden = !(on && set && set.until);
+        shown.textContent = on && set && set.until
+          ? fill(shown.dataset.template, { time: new Date(set.until).toLocaleString() }) : "";
+      }
       document.dispatchEvent(new CustomEvent("pronto:away", { detail: { away: on } }));
     });
     const help = document.getElementById("help");

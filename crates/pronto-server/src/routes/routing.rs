@@ -10,6 +10,7 @@ use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath};
 use crate::state::AppState;
+use pronto_core::Timestamp;
 use pronto_store::{AssignmentLogEntry, RoutingRow};
 
 /// A channel's routing settings.
@@ -48,6 +49,10 @@ pub struct MemberRouting {
 pub struct Away {
     /// Whether the caller is away.
     pub away: bool,
+    /// When the away ends by itself (RFC 3339, in the future); absent: when they
+    /// say they are back. Only with `"away": true`.
+    #[serde(default)]
+    pub until: Option<String>,
 }
 
 /// What routing knows of a contact.
@@ -66,6 +71,8 @@ pub struct ContactRouting {
 pub struct AwaySet {
     /// Whether the caller is away now.
     pub away: bool,
+    /// When the away ends by itself (RFC 3339, UTC), if it does.
+    pub until: Option<String>,
     /// Conversations handed back to the queue.
     pub handed_back: Vec<i64>,
 }
@@ -165,7 +172,24 @@ pub async fn put_away(
 ) -> ApiResult<Json<AwaySet>> {
     let user = auth.user()?;
     let ws = auth.workspace();
-    state.store.set_away(ws, user, body.away).await?;
+    let until = match body.until.as_deref() {
+        None => None,
+        Some(_) if !body.away => {
+            return Err(ApiError::invalid("until goes with \"away\": true").on_field("until"));
+        }
+        Some(text) => {
+            let at = Timestamp::parse(text)
+                .map_err(|e| ApiError::invalid(e.to_string()).on_field("until"))?;
+            if at.micros() <= state.now() {
+                return Err(ApiError::invalid("until must be in the future").on_field("until"));
+            }
+            Some(at)
+        }
+    };
+    state
+        .store
+        .set_away(ws, user, body.away, until.map(Timestamp::micros))
+        .await?;
     let handed_back = if body.away {
         let member = state.store.member(ws, user).await?;
         state
@@ -178,6 +202,7 @@ pub async fn put_away(
     state.store.wake(ws);
     Ok(Json(AwaySet {
         away: body.away,
+        until: until.map(|t| t.to_string()),
         handed_back,
     }))
 }

@@ -106,9 +106,22 @@ pub fn page(v: &Viewer, title: &str, nav: Nav, body: Markup) -> Markup {
                             }
                         }
                         button.alerts type="button" id="alerts-toggle" hidden { (t.alerts.turn_on) }
-                        button.away type="button" id="away-toggle"
-                            aria-pressed=(if v.away { "true" } else { "false" })
-                            title=(t.team.away_toggle_hint) { (t.team.away_toggle) }
+                        span.away-box {
+                            button.away type="button" id="away-toggle"
+                                aria-pressed=(if v.away { "true" } else { "false" })
+                                title=(t.team.away_toggle_hint) { (t.team.away_toggle) }
+                            // How long: chosen before going away; while away, until when.
+                            label.visually-hidden for="away-for" { (t.team.away_for) }
+                            select id="away-for" hidden[v.away] {
+                                option value="" { (t.team.away_for_open) }
+                                option value="hour" { (t.team.away_for_hour) }
+                                option value="tomorrow" { (t.team.away_for_tomorrow) }
+                            }
+                            span.away-until id="away-until" data-template=(t.team.away_until)
+                                hidden[!(v.away && v.away_until.is_some())] {
+                                (v.away_until.map(|u| super::i18n::fill(t.team.away_until, &[("time", &super::format::instant(u))])).unwrap_or_default())
+                            }
+                        }
                         button.linkish type="button" id="help-open" aria-keyshortcuts="?" { (c.help_open) }
                         @if nav == Nav::Account {
                             a.who id="account" href="/account" aria-current="page" title=(t.account.title) { (v.user.name) }

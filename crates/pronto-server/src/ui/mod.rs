@@ -77,6 +77,8 @@ pub struct Viewer {
     pub role: Role,
     /// Whether they said they are away.
     pub away: bool,
+    /// When their away ends by itself.
+    pub away_until: Option<i64>,
     /// The language pages are written in.
     pub lang: Lang,
     /// The workspace's latest event when the page was made: the page's event
@@ -150,6 +152,7 @@ impl FromRequestParts<AppState> for Viewer {
             user: member.user,
             role: member.role,
             away: member.away,
+            away_until: member.away_until,
             lang,
         })
     }

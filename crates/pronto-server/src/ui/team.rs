@@ -94,7 +94,12 @@ fn member(v: &Viewer, a: &RoutingAgent) -> Markup {
             @if id == v.user.id { " (" (t.you) ")" }
         }
         @if a.away {
-            p.state.bad data-away="" { (t.away) }
+            p.state.bad data-away="" {
+                @match a.away_until {
+                    Some(until) => (fill(t.away_until, &[("time", &crate::ui::format::instant(until))])),
+                    None => (t.away),
+                }
+            }
         } @else {
             p.state.ok { (t.available) }
         }

@@ -397,3 +397,59 @@ async fn the_server_dispatches_by_itself_when_workers_run() {
     }
     assert_eq!(assignee(&admin, c1).await, Some(ana));
 }
+
+/// An agent away "for an hour" gets nothing for that hour, then is back by
+/// themselves (the team page says until when); a time in the past, or a time with
+/// "back", is refused on its field.
+#[tokio::test]
+async fn an_away_for_an_hour_ends_by_itself() {
+    let app = TestApp::spawn().await;
+    let (admin, channel, _r) = setup(&app, json!({"mode": "least_loaded"})).await;
+    let (ana, ana_client) = agent(&app, &admin, "Ana", json!({"capacity": 5})).await;
+    let now = app.state.now();
+    let in_an_hour = pronto_core::Timestamp::from_micros(now + 3_600 * SECOND).to_string();
+    for body in [
+        json!({"away": true, "until": pronto_core::Timestamp::from_micros(now - SECOND).to_string()}),
+        json!({"away": false, "until": in_an_hour}),
+        json!({"away": true, "until": "tomorrow"}),
+    ] {
+        let (status, answer) = ana_client.put("/api/v1/me/away", body.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
+        assert_eq!(answer["field"], "until", "{answer}");
+    }
+    let (status, body) = ana_client
+        .put(
+            "/api/v1/me/away",
+            json!({"away": true, "until": in_an_hour}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["until"], in_an_hour);
+    let (_, me) = ana_client.get("/api/v1/me").await;
+    assert_eq!(me["user"]["away"], true, "{me}");
+    assert_eq!(me["user"]["away_until"], now + 3_600 * SECOND, "{me}");
+    let (_, page) = admin.get("/team").await;
+    assert!(
+        page.as_str().unwrap().contains("Away until"),
+        "the team page says until when"
+    );
+
+    let (c1, _) = arrives(&app, &admin, channel, "c1").await;
+    assert_eq!(step(&app).await.assigned, 0, "Ana is away");
+    app.advance(3_600 * SECOND);
+    // Routing sees the hour is over even before the worker clears the flag.
+    assert_eq!(step(&app).await.assigned, 1);
+    assert_eq!(assignee(&admin, c1).await, Some(ana));
+    assert_eq!(
+        app.state
+            .store
+            .end_aways(app.state.now())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let (_, me) = ana_client.get("/api/v1/me").await;
+    assert_eq!(me["user"]["away"], false, "{me}");
+    assert_eq!(me["user"]["away_until"], serde_json::Value::Null, "{me}");
+}

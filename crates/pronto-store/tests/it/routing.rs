@@ -98,7 +98,7 @@ async fn routing_reads_and_guarded_writes() {
             Some(T0)
         );
 
-        s.set_away(ws, ana.id, true).await.unwrap();
+        s.set_away(ws, ana.id, true, None).await.unwrap();
         assert_eq!(
             s.hand_back(ws, ana.id, "Ana", T0 + 1).await.unwrap(),
             [conv]
@@ -149,8 +149,21 @@ async fn routing_reads_and_guarded_writes() {
         );
         // Members say whether they are away.
         assert!(s.member(ws, ana.id).await.unwrap().away);
-        s.set_away(ws, ana.id, false).await.unwrap();
+        s.set_away(ws, ana.id, false, None).await.unwrap();
         assert!(!s.members(ws).await.unwrap()[0].away);
+        // An away for an hour ends by itself, then and not before.
+        s.set_away(ws, ana.id, true, Some(T0 + 3_600_000_000))
+            .await
+            .unwrap();
+        assert_eq!(
+            s.member(ws, ana.id).await.unwrap().away_until,
+            Some(T0 + 3_600_000_000)
+        );
+        assert!(s.end_aways(T0 + 3_599_999_999).await.unwrap().is_empty());
+        assert!(s.member(ws, ana.id).await.unwrap().away);
+        assert_eq!(s.end_aways(T0 + 3_600_000_000).await.unwrap(), [ws]);
+        let back = s.member(ws, ana.id).await.unwrap();
+        assert!(!back.away && back.away_until.is_none());
         // VIP contacts, of this workspace only.
         let vips = s.vip_contacts(ws).await.unwrap();
         assert_eq!(

@@ -82,6 +82,16 @@ pub struct Team {
     pub away_toggle: &'static str,
     /// While you are away, routing gives you no new conversation.
     pub away_toggle_hint: &'static str,
+    /// Away until {time}
+    pub away_until: &'static str,
+    /// For how long (the top bar's choice, before going away)
+    pub away_for: &'static str,
+    /// Until I'm back
+    pub away_for_open: &'static str,
+    /// For an hour
+    pub away_for_hour: &'static str,
+    /// Until tomorrow 9:00
+    pub away_for_tomorrow: &'static str,
 }
 
 /// In English.
@@ -124,6 +134,11 @@ pub const EN: Team = Team {
     reason_agent_away: "The agent went away while the customer waited",
     away_toggle: "I'm away",
     away_toggle_hint: "While you are away, routing gives you no new conversation.",
+    away_until: "Away until {time}",
+    away_for: "Away for",
+    away_for_open: "until I'm back",
+    away_for_hour: "an hour",
+    away_for_tomorrow: "until tomorrow 9:00",
 };
 
 /// En français.
@@ -166,6 +181,11 @@ pub const FR: Team = Team {
     reason_agent_away: "L'agent s'est absenté pendant que le client attendait",
     away_toggle: "Je suis absent",
     away_toggle_hint: "Pendant votre absence, la répartition ne vous donne aucune nouvelle conversation.",
+    away_until: "Absent jusqu'à {time}",
+    away_for: "Absent pour",
+    away_for_open: "jusqu'à mon retour",
+    away_for_hour: "une heure",
+    away_for_tomorrow: "jusqu'à demain 9 h",
 };
 
 /// In italiano.
@@ -208,4 +228,9 @@ pub const IT: Team = Team {
     reason_agent_away: "L'operatore si è assentato mentre il cliente aspettava",
     away_toggle: "Sono assente",
     away_toggle_hint: "Mentre sei assente, l'assegnazione non ti dà nuove conversazioni.",
+    away_until: "Assente fino a {time}",
+    away_for: "Assente per",
+    away_for_open: "finché non torno",
+    away_for_hour: "un'ora",
+    away_for_tomorrow: "fino a domani alle 9",
 };

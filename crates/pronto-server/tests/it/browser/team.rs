@@ -27,22 +27,33 @@ async fn browser_the_team_page_sets_away_profiles_and_vips() {
         .sign_in_as_admin(&app.url("/team"), "#members")
         .await;
 
-    // Away from the top bar: the switch says so, and so does the team.
+    // Away for an hour from the top bar: the switch says so and until when, and
+    // so does the team.
+    browser
+        .execute("document.getElementById('away-for').value = 'hour'")
+        .await;
     browser.click("#away-toggle").await;
     browser
         .wait_until(
             "document.getElementById('away-toggle').getAttribute('aria-pressed') === 'true'",
         )
         .await;
+    browser.wait_for_text("#away-until", "Away until").await;
+    assert_eq!(
+        browser
+            .execute("return document.getElementById('away-for').hidden")
+            .await,
+        true
+    );
     browser
-        .wait_for_text("#members li.card", "Ada Admin (you)\nAway")
+        .wait_for_text("#members li.card", "Ada Admin (you)\nAway until")
         .await;
     let (_, me) = admin.get("/api/v1/users").await;
     assert!(
         me.as_array()
             .unwrap()
             .iter()
-            .any(|u| u["name"] == "Ada Admin" && u["away"] == true),
+            .any(|u| u["name"] == "Ada Admin" && u["away"] == true && u["away_until"].is_i64()),
         "{me}"
     );
 
