@@ -298,7 +298,7 @@ impl Store {
     pub async fn contact(&self, workspace_id: i64, id: i64) -> Result<Contact> {
         let row = sqlx::query(
             "SELECT k.id, k.name, k.locale, k.timezone, k.first_name, k.last_name, k.language,
-                    k.language_source, k.attributes, k.email, k.phone, k.notes,
+                    k.language_source, k.attributes, k.email, k.phone, k.notes, k.vip,
                     CASE WHEN p.picture IS NULL THEN 0 ELSE 1 END AS has_picture
              FROM contacts k LEFT JOIN contact_profiles p ON p.contact_id = k.id
              WHERE k.id = $1 AND k.workspace_id = $2",
@@ -324,6 +324,7 @@ impl Store {
             phone: row.try_get("phone")?,
             notes: row.try_get("notes")?,
             attributes: serde_json::from_str(&attributes).unwrap_or(Value::Null),
+            vip: row.try_get::<i64, _>("vip")? != 0,
         })
     }
 

@@ -200,6 +200,8 @@ pub struct Contact {
     /// Free-form attributes.
     #[schema(value_type = Object)]
     pub attributes: Value,
+    /// Whether routing hands its conversations out first.
+    pub vip: bool,
 }
 
 impl Contact {

@@ -356,6 +356,10 @@ if (document.body.dataset.page === "inbox") (() => {
     if (a === "assign-me") await Pronto.api("POST", "/conversations/" + id + "/assign", { user_id: me.id });
     else if (a === "move") await Pronto.api("POST", "/conversations/" + id + "/move", { folder: el.dataset.folder });
     else if (a === "unsnooze") await Pronto.api("DELETE", "/conversations/" + id + "/snooze");
+    else if (a === "vip") {
+      await Pronto.api("PUT", "/contacts/" + el.dataset.contact + "/routing",
+        { vip: el.getAttribute("aria-pressed") !== "true" });
+    }
     else if (a === "unlabel") await Pronto.api("POST", "/conversations/" + id + "/labels", { remove: [el.dataset.label] });
     else if (a === "retry") await Pronto.api("POST", "/messages/" + el.dataset.message + "/retry");
     else if (a === "status") {

@@ -122,6 +122,8 @@ pub(super) fn card(
                     }
                 }
             }
+            button.vip.secondary type="button" data-action="vip" data-contact=(contact.id)
+                aria-pressed=(if contact.vip { "true" } else { "false" }) { (i.vip_toggle) }
             @if !contact.notes.is_empty() {
                 p.contact-notes { (contact.notes) }
             }

@@ -159,6 +159,8 @@ pub struct Inbox {
     pub language_hint: &'static str,
     /// Save
     pub save_contact: &'static str,
+    /// VIP: their conversations are handed out first (the card's toggle)
+    pub vip_toggle: &'static str,
     /// Same person on another channel? (the merge part of the card)
     pub merge_title: &'static str,
     /// What a merge does
@@ -374,6 +376,7 @@ pub const EN: Inbox = Inbox {
     field_notes: "Notes",
     language_hint: "Two letters, as en or it",
     save_contact: "Save",
+    vip_toggle: "VIP: handed out first",
     merge_title: "Same person on another channel?",
     merge_hint: "Find their other contact and merge it into this one: its conversations, channels and comments move here, what this card lacks is taken from it, and it is deleted. Two contacts known on the same channel stay apart.",
     merge_find: "Name, email or phone",
@@ -522,6 +525,7 @@ pub const FR: Inbox = Inbox {
     field_notes: "Notes",
     language_hint: "Deux lettres, comme fr ou it",
     save_contact: "Enregistrer",
+    vip_toggle: "VIP : servi en premier",
     merge_title: "La même personne sur un autre canal ?",
     merge_hint: "Trouvez son autre contact et fusionnez-le dans celui-ci : ses conversations, canaux et commentaires viennent ici, ce qui manque à cette fiche est repris du sien, puis il est supprimé. Deux contacts connus sur le même canal restent séparés.",
     merge_find: "Nom, e-mail ou téléphone",
@@ -670,6 +674,7 @@ pub const IT: Inbox = Inbox {
     field_notes: "Note",
     language_hint: "Due lettere, come it o fr",
     save_contact: "Salva",
+    vip_toggle: "VIP: servito per primo",
     merge_title: "La stessa persona su un altro canale?",
     merge_hint: "Trova il suo altro contatto e uniscilo a questo: conversazioni, canali e commenti passano qui, ciò che manca a questa scheda viene preso dall'altra, che poi viene eliminata. Due contatti noti sullo stesso canale restano separati.",
     merge_find: "Nome, email o telefono",

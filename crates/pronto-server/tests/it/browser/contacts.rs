@@ -98,6 +98,18 @@ async fn browser_a_named_customer_and_the_contact_card_edited() {
         .get(&format!("/api/v1/conversations/{conversation}"))
         .await;
     assert_eq!(after["contact"]["language_source"], "platform", "{after}");
+    // Marked VIP from the card: routing hands her conversations out first.
+    browser.click(".card button.vip").await;
+    browser
+        .wait_until(
+            "document.querySelector('.card button.vip').getAttribute('aria-pressed') === 'true'",
+        )
+        .await;
+    let (_, vips) = live.admin.get("/team").await;
+    assert!(
+        vips.as_str().unwrap().contains("Giulia Rossi"),
+        "the team page lists her as VIP"
+    );
     browser.screenshot("contact-card").await;
     browser.close().await;
 }
