@@ -135,6 +135,12 @@ pub enum Action {
         /// The user.
         user: i64,
     },
+    /// Tells a team: every active member whose routing labels (skills) include
+    /// `label`.
+    NotifyTeam {
+        /// The team's label.
+        label: String,
+    },
     /// Posts the conversation to a URL.
     CallWebhook {
         /// An `http` or `https` URL.
@@ -152,6 +158,7 @@ impl Action {
             Action::SendSavedReply { .. } => "send_saved_reply",
             Action::Move { .. } => "move",
             Action::Notify { .. } => "notify",
+            Action::NotifyTeam { .. } => "notify_team",
             Action::CallWebhook { .. } => "call_webhook",
         }
     }
@@ -293,7 +300,9 @@ pub fn validate(rule: &Rule) -> Result<(), RuleError> {
             Action::SendSavedReply { id } if *id <= 0 => {
                 bad(format!("then[{i}].id"), "not a saved reply id")?;
             }
-            Action::Label { label } => text(format!("then[{i}].label"), label)?,
+            Action::Label { label } | Action::NotifyTeam { label } => {
+                text(format!("then[{i}].label"), label)?
+            }
             Action::SetPriority { priority } if !(-10..=10).contains(priority) => {
                 bad(format!("then[{i}].priority"), "must be -10 to 10")?;
             }

@@ -94,8 +94,8 @@ pub struct ChannelView {
 /// `text_contains` (`text`), `text_matches` (`pattern`), `contact_attribute`
 /// (`name`, `value`), `locale`, `has_label` (`label`), `within_business_hours`
 /// (`open`). Actions: `assign` (`user`), `label`, `set_priority` (`priority`),
-/// `send_saved_reply` (`id`), `move` (`folder`), `notify` (`user`), `call_webhook`
-/// (`url`).
+/// `send_saved_reply` (`id`), `move` (`folder`), `notify` (`user`), `notify_team`
+/// (`label`), `call_webhook` (`url`).
 #[derive(Serialize, ToSchema)]
 #[schema(value_type = Object)]
 pub struct RuleBody(pub serde_json::Value);

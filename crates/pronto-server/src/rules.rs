@@ -3,7 +3,8 @@
 //! [`timer_step`]. Their API (admins; checked by `pronto_core::rules::validate` on
 //! save) is `routes::rules`.
 //!
-//! Carried out: `assign`, `label`, `move`, `set_priority`, `send_saved_reply`
+//! Carried out: `assign`, `label`, `move`, `set_priority`, `send_saved_reply`,
+//! `notify_team` (the members whose routing labels include the team's)
 //! (authored `automation`, so it never counts as a response), `notify` (an
 //! `agent.notified` live event for that user) and `call_webhook` (a best-effort POST,
 //! retried three times in the background; outgoing webhook subscriptions are the
@@ -335,6 +336,19 @@ async fn apply(
                 rule_id: fired.rule_id,
             };
             state.store.publish(ws, &event, now).await?;
+        }
+        Action::NotifyTeam { label } => {
+            // The team: the active members who handle this label (their skills).
+            for agent in state.store.routing_agents(ws, now).await? {
+                if agent.labels.iter().any(|l| l.eq_ignore_ascii_case(label)) {
+                    let event = LiveEvent::AgentNotified {
+                        user_id: agent.user_id,
+                        conversation_id: conversation,
+                        rule_id: fired.rule_id,
+                    };
+                    state.store.publish(ws, &event, now).await?;
+                }
+            }
         }
         Action::CallWebhook { url } => {
             let body = json!({"rule_id": fired.rule_id, "conversation_id": conversation, "message": stored.message});

@@ -562,3 +562,60 @@ async fn a_badge_at_risk_rule_fires_when_a_pending_message_nears_its_deadline() 
         .await;
     assert_eq!(c["conversation"]["labels"], json!(["hurry"]));
 }
+
+/// `notify_team` tells the team: every active member whose routing labels
+/// include it (case ignored), and no one else.
+#[tokio::test]
+async fn a_rule_notifies_the_team_that_handles_a_label() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let channel = api_channel(&admin, &Receiver::spawn(vec![]).await).await;
+    let mut ids = Vec::new();
+    for (name, labels) in [
+        ("Ana", json!(["Billing", "vip"])),
+        ("Bo", json!(["billing"])),
+        ("Cy", json!(["shipping"])),
+    ] {
+        let (status, body) = admin
+            .post(
+                "/api/v1/users",
+                json!({"email": format!("{name}@acme.test"), "name": name, "role": "agent",
+                       "password": "correct horse battery"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let id = body["id"].as_i64().unwrap();
+        let (status, body) = admin
+            .put(
+                &format!("/api/v1/users/{id}/routing"),
+                json!({"capacity": 5, "languages": [], "labels": labels}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        ids.push(id);
+    }
+    let (status, body) = admin
+        .post(
+            "/api/v1/rules",
+            json!({"name": "Billing", "when": {"type": "customer_message"}, "if": [],
+                   "then": [{"type": "notify_team", "label": " "}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    add_rule(
+        &admin,
+        json!({"name": "Billing", "when": {"type": "customer_message"},
+               "if": [{"type": "text_contains", "text": "invoice"}],
+               "then": [{"type": "notify_team", "label": "billing"}]}),
+    )
+    .await;
+    customer_says(&admin, channel, "c1", "m1", "Where is my invoice?").await;
+    let events = app.state.store.events_after(1, 0, 500).await.unwrap();
+    let mut told: Vec<i64> = events
+        .iter()
+        .filter(|e| e.kind() == "agent.notified")
+        .map(|e| e.payload()["user_id"].as_i64().unwrap())
+        .collect();
+    told.sort_unstable();
+    assert_eq!(told, [ids[0], ids[1]]);
+}

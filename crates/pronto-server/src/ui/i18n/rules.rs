@@ -127,6 +127,8 @@ pub struct Rules {
     pub a_move: &'static str,
     /// Notify
     pub a_notify: &'static str,
+    /// Notify the team (the members with a routing label)
+    pub a_notify_team: &'static str,
     /// Post the conversation to
     pub a_call_webhook: &'static str,
     /// Text
@@ -141,6 +143,8 @@ pub struct Rules {
     pub p_locale: &'static str,
     /// Label
     pub p_label: &'static str,
+    /// Team (the routing label its members handle)
+    pub p_team: &'static str,
     /// Channel
     pub p_channel: &'static str,
     /// Open or closed
@@ -232,6 +236,7 @@ pub const EN: Rules = Rules {
     a_send_saved_reply: "Send the saved reply",
     a_move: "Move to the folder",
     a_notify: "Notify",
+    a_notify_team: "Notify the team",
     a_call_webhook: "Post the conversation to",
     p_text: "Text",
     p_pattern: "Regular expression",
@@ -239,6 +244,7 @@ pub const EN: Rules = Rules {
     p_value: "Value",
     p_locale: "Language or locale (fr, fr_FR)",
     p_label: "Label",
+    p_team: "Team (a label its members handle)",
     p_channel: "Channel",
     p_open: "Open or closed",
     open: "open",
@@ -317,6 +323,7 @@ pub const FR: Rules = Rules {
     a_send_saved_reply: "Envoyer la réponse enregistrée",
     a_move: "Déplacer dans le dossier",
     a_notify: "Prévenir",
+    a_notify_team: "Prévenir l'équipe",
     a_call_webhook: "Envoyer la conversation à",
     p_text: "Texte",
     p_pattern: "Expression régulière",
@@ -324,6 +331,7 @@ pub const FR: Rules = Rules {
     p_value: "Valeur",
     p_locale: "Langue ou locale (fr, fr_FR)",
     p_label: "Étiquette",
+    p_team: "Équipe (une étiquette que ses membres traitent)",
     p_channel: "Canal",
     p_open: "Ouverts ou fermés",
     open: "ouverts",
@@ -402,6 +410,7 @@ pub const IT: Rules = Rules {
     a_send_saved_reply: "Invia la risposta salvata",
     a_move: "Sposta nella cartella",
     a_notify: "Avvisa",
+    a_notify_team: "Avvisa il team",
     a_call_webhook: "Invia la conversazione a",
     p_text: "Testo",
     p_pattern: "Espressione regolare",
@@ -409,6 +418,7 @@ pub const IT: Rules = Rules {
     p_value: "Valore",
     p_locale: "Lingua o locale (it, it_IT)",
     p_label: "Etichetta",
+    p_team: "Team (un'etichetta che i suoi membri gestiscono)",
     p_channel: "Canale",
     p_open: "Aperto o chiuso",
     open: "aperto",

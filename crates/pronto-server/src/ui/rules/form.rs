@@ -190,6 +190,11 @@ fn actions<'a>(t: &'a Texts, names: &Names) -> Vec<(&'static str, &'a str, Vec<P
             vec![Param::Choice("user", t.p_user, options(&names.users))],
         ),
         (
+            "notify_team",
+            t.a_notify_team,
+            vec![Param::Text("label", t.p_team)],
+        ),
+        (
             "assign",
             t.a_assign,
             vec![Param::Choice("user", t.p_user, options(&names.users))],

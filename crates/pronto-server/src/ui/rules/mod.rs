@@ -243,7 +243,7 @@ fn condition(t: &Texts, names: &Names, c: &Condition) -> String {
 fn action(t: &Texts, names: &Names, a: &Action) -> String {
     let value = match a {
         Action::Assign { user } | Action::Notify { user } => named(t, &names.users, *user),
-        Action::Label { label } => label.clone(),
+        Action::Label { label } | Action::NotifyTeam { label } => label.clone(),
         Action::SetPriority { priority } => priority.to_string(),
         Action::SendSavedReply { id } => named(t, &names.replies, *id),
         Action::Move { folder } => folder_name(t, folder).to_owned(),
@@ -260,6 +260,7 @@ fn action_kind<'a>(t: &'a Texts, kind: &'a str) -> &'a str {
         "send_saved_reply" => t.a_send_saved_reply,
         "move" => t.a_move,
         "notify" => t.a_notify,
+        "notify_team" => t.a_notify_team,
         "call_webhook" => t.a_call_webhook,
         other => other,
     }
