@@ -226,7 +226,8 @@ const Pronto = (() => {
       if (shown) {
         shown.hidden = !(on && set && set.until);
         shown.textContent = on && set && set.until
-          ? fill(shown.dataset.template, { time: new Date(set.until).toLocaleString() }) : "";
+          ? fill(shown.dataset.template, { time: new Intl.DateTimeFormat(document.documentElement.lang || "en",
+            { dateStyle: "medium", timeStyle: "short" }).format(new Date(set.until)) }) : "";
       }
       document.dispatchEvent(new CustomEvent("pronto:away", { detail: { away: on } }));
     });

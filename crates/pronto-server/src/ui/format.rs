@@ -50,6 +50,12 @@ pub fn time(at: i64) -> Markup {
     }
 }
 
+/// `template` with its `{time}` as a [`time`] element (the rest as text).
+pub fn with_time(template: &str, at: i64) -> Markup {
+    let (before, after) = template.split_once("{time}").unwrap_or((template, ""));
+    html! { (before) (time(at)) (after) }
+}
+
 /// A value as JSON inside a `<script type="application/json">`: `<` is escaped so
 /// no text can close the script element.
 pub fn json_script(id: &str, value: &impl Serialize) -> Markup {

@@ -56,6 +56,7 @@ fn head_of(title: &str, signed_in: bool) -> Markup {
             meta name="referrer" content="same-origin";
             title { (title) " · Pronto" }
             link rel="icon" id="favicon" href="/assets/icon.svg" type="image/svg+xml";
+            link rel="apple-touch-icon" href="/assets/icon-192.png";
             @if signed_in {
                 meta name="theme-color" content="#1f3a68";
                 link rel="manifest" href="/manifest.webmanifest";
@@ -119,7 +120,7 @@ pub fn page(v: &Viewer, title: &str, nav: Nav, body: Markup) -> Markup {
                             }
                             span.away-until id="away-until" data-template=(t.team.away_until)
                                 hidden[!(v.away && v.away_until.is_some())] {
-                                (v.away_until.map(|u| super::i18n::fill(t.team.away_until, &[("time", &super::format::instant(u))])).unwrap_or_default())
+                                @if let Some(until) = v.away_until { (super::format::with_time(t.team.away_until, until)) }
                             }
                         }
                         button.linkish type="button" id="help-open" aria-keyshortcuts="?" { (c.help_open) }

@@ -63,6 +63,8 @@ pub fn router() -> Router<AppState> {
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))
         .route("/assets/icon.svg", get(icon))
+        .route("/assets/icon-192.png", get(|| png_icon(ICON_192)))
+        .route("/assets/icon-512.png", get(|| png_icon(ICON_512)))
         .route("/manifest.webmanifest", get(manifest))
         .route("/sw.js", get(service_worker))
 }
@@ -224,6 +226,21 @@ async fn icon() -> impl IntoResponse {
             (CACHE_CONTROL, "max-age=86400"),
         ],
         include_str!("../../assets/app/icon.svg"),
+    )
+}
+
+/// The icon as PNG, for the platforms that install an app only with one (Android's
+/// and iOS's home screens): `icon.svg` drawn at 192 and 512 pixels.
+const ICON_192: &[u8] = include_bytes!("../../assets/app/icon-192.png");
+const ICON_512: &[u8] = include_bytes!("../../assets/app/icon-512.png");
+
+async fn png_icon(bytes: &'static [u8]) -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "image/png"),
+            (CACHE_CONTROL, "max-age=86400"),
+        ],
+        bytes,
     )
 }
 

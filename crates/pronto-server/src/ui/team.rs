@@ -96,7 +96,7 @@ fn member(v: &Viewer, a: &RoutingAgent) -> Markup {
         @if a.away {
             p.state.bad data-away="" {
                 @match a.away_until {
-                    Some(until) => (fill(t.away_until, &[("time", &crate::ui::format::instant(until))])),
+                    Some(until) => (crate::ui::format::with_time(t.away_until, until)),
                     None => (t.away),
                 }
             }

@@ -421,3 +421,38 @@ async fn comments_show_their_private_reply_or_why_there_is_none() {
         "{list}"
     );
 }
+
+/// The app installs on every platform: the manifest lists the SVG icon and PNG
+/// ones (Android and iOS home screens take only those), each served as what it
+/// says, at its size.
+#[tokio::test]
+async fn the_manifest_icons_are_served_at_their_sizes() {
+    let app = TestApp::spawn().await;
+    let http = reqwest::Client::new();
+    let manifest: serde_json::Value = http
+        .get(app.url("/manifest.webmanifest"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let icons = manifest["icons"].as_array().unwrap();
+    assert_eq!(icons.len(), 3, "{manifest}");
+    for icon in icons {
+        let r = http
+            .get(app.url(icon["src"].as_str().unwrap()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{icon}");
+        assert_eq!(r.headers()["content-type"], icon["type"].as_str().unwrap());
+        let bytes = r.bytes().await.unwrap();
+        if icon["type"] == "image/png" {
+            // The PNG header's width and height, big-endian, after the signature.
+            let side = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+            let height = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
+            assert_eq!(format!("{side}x{height}"), icon["sizes"], "{icon}");
+        }
+    }
+}
