@@ -58,6 +58,9 @@ pub struct Prefs {
     /// New conversations nobody has.
     #[serde(default = "yes")]
     pub new_conversation: bool,
+    /// The channels whose new conversations the person watches; `None`: all.
+    #[serde(default)]
+    pub watched_channels: Option<Vec<i64>>,
     /// Customer messages in conversations assigned to the person.
     #[serde(default = "yes")]
     pub customer_message: bool,
@@ -89,6 +92,7 @@ impl Default for Prefs {
     fn default() -> Self {
         Prefs {
             new_conversation: true,
+            watched_channels: None,
             customer_message: true,
             assigned: true,
             rule_notify: true,
@@ -192,6 +196,14 @@ impl Checked {
             Reason::AtRisk => p.at_risk,
         };
         wanted && !self.is_quiet(at)
+    }
+
+    /// Whether the person watches channel `channel`'s new conversations.
+    pub fn watches(&self, channel: i64) -> bool {
+        self.prefs
+            .watched_channels
+            .as_ref()
+            .is_none_or(|list| list.contains(&channel))
     }
 
     /// What an alert may say of the message: the contact's name and the text, cut

@@ -2,7 +2,8 @@
 //! event concerns (`alert.created`, which their pages show as notifications), as
 //! their preferences (`pronto_core::alerts`) allow. Who an event concerns:
 //! - a customer's first message in a conversation nobody has: every active member
-//!   who is not away (the unassigned folder is everyone's);
+//!   who is not away and watches its channel (the unassigned folder is
+//!   everyone's);
 //! - a customer's message in an assigned conversation: its assignee;
 //! - an assignment: the person it went to;
 //! - a rule's `notify`: the person it names;
@@ -48,11 +49,15 @@ pub async fn step(state: &AppState) -> Result<bool, StoreError> {
             if !p.allows(reason, Timestamp::from_micros(now)) {
                 continue;
             }
-            let contact = match state.store.conversation(ws, conversation).await {
-                Ok(c) => c.contact_name,
+            let (contact, channel) = match state.store.conversation(ws, conversation).await {
+                Ok(c) => (c.contact_name, c.channel_id),
                 Err(StoreError::NotFound(_)) => continue,
                 Err(e) => return Err(e),
             };
+            // A new conversation tells those who watch its channel.
+            if reason == Reason::NewConversation && !p.watches(channel) {
+                continue;
+            }
             let (name, text) = p.preview(&contact, &text);
             alerts.push(LiveEvent::AlertCreated {
                 user_id: user,

@@ -130,6 +130,10 @@
         Pronto.clearFieldErrors(form);
         const el = form.elements;
         const body = { preview: el.preview.value, sound: el.sound.checked };
+        // Every channel ticked is "all", so channels added later are watched too.
+        const boxes = [...form.querySelectorAll("input[data-channel]")];
+        body.watched_channels = boxes.every((b) => b.checked) ? null
+          : boxes.filter((b) => b.checked).map((b) => Number(b.dataset.channel));
         ["new_conversation", "customer_message", "assigned", "rule_notify", "at_risk"]
           .forEach((k) => { body[k] = el[k].checked; });
         if (quietOn.checked) {

@@ -14,10 +14,11 @@ use crate::state::AppState;
 /// The page.
 pub async fn page(State(state): State<AppState>, v: Viewer) -> ApiResult<Markup> {
     let prefs = crate::alerts::prefs_of(&state, v.workspace(), v.user.id).await?;
-    Ok(page_with(&v, prefs.prefs()))
+    let channels = state.store.channels(v.workspace()).await?;
+    Ok(page_with(&v, prefs.prefs(), &channels))
 }
 
-fn page_with(v: &Viewer, prefs: &Prefs) -> Markup {
+fn page_with(v: &Viewer, prefs: &Prefs, channels: &[pronto_store::Channel]) -> Markup {
     let a = &v.t().account;
     let forced = v.auth.0.must_change_password;
     frame(
@@ -40,14 +41,14 @@ fn page_with(v: &Viewer, prefs: &Prefs) -> Markup {
                     p id="password-done" role="status" {}
                     button type="submit" { (a.save) }
                 }
-                (alerts(v, prefs))
+                (alerts(v, prefs, channels))
             }
         },
     )
 }
 
 /// The person's alert preferences (`PUT /api/v1/me/alerts`, sent by the script).
-fn alerts(v: &Viewer, p: &Prefs) -> Markup {
+fn alerts(v: &Viewer, p: &Prefs, channels: &[pronto_store::Channel]) -> Markup {
     let t = &v.t().alerts;
     let quiet = p.quiet_hours.as_ref();
     let check = |id: &str, on: bool, label: &str| {
@@ -68,6 +69,17 @@ fn alerts(v: &Viewer, p: &Prefs) -> Markup {
         p.hint { (t.prefs_intro) }
         form id="alert-prefs" aria-labelledby="alerts-title" novalidate {
             (check("new_conversation", p.new_conversation, t.p_new_conversation))
+            fieldset id="alert-channels" {
+                legend { (t.p_watched) }
+                @for c in channels {
+                    @let id = format!("alert-channel-{}", c.id);
+                    div.check {
+                        input id=(id) type="checkbox" data-channel=(c.id)
+                            checked[p.watched_channels.as_ref().is_none_or(|l| l.contains(&c.id))];
+                        label for=(id) { (c.name) }
+                    }
+                }
+            }
             (check("customer_message", p.customer_message, t.p_customer_message))
             (check("assigned", p.assigned, t.p_assigned))
             (check("rule_notify", p.rule_notify, t.p_rule_notify))

@@ -297,3 +297,45 @@ async fn a_message_about_to_cost_the_badge_is_flagged_once_and_told() {
         "{told:?}"
     );
 }
+
+/// A person told about new conversations on some channels only is not told about
+/// the others'; one who watches every channel (the default) is.
+#[tokio::test]
+async fn new_conversations_are_told_to_those_who_watch_their_channel() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let (_, me) = admin.get("/api/v1/me").await;
+    let ada = me["user"]["id"].as_i64().unwrap();
+    let ws = me["workspace_id"].as_i64().unwrap();
+    let (status, bo) = admin
+        .post(
+            "/api/v1/users",
+            json!({"email": "bo@acme.test", "name": "Bo", "role": "agent", "password": "long enough pw"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let bo_id = bo["id"].as_i64().unwrap();
+    let bo = app.login("bo@acme.test", "long enough pw").await;
+    let receiver = Receiver::spawn(vec![]).await;
+    let shop = api_channel(&admin, &receiver).await;
+    let site = api_channel(&admin, &receiver).await;
+    put_prefs(&bo, json!({"watched_channels": [site]})).await;
+    let (_, saved) = bo.get("/api/v1/me/alerts").await;
+    assert_eq!(saved["watched_channels"], json!([site]), "{saved}");
+    let mut after = app.state.store.latest_event(ws).await.unwrap();
+    assert!(alerts(&app, ws, &mut after).await.is_empty());
+
+    let (_, m) = customer_says(&admin, shop, "c1", "m1", "On the shop").await;
+    let on_shop = m["conversation_id"].as_i64().unwrap();
+    let (_, m) = customer_says(&admin, site, "c2", "m2", "On the site").await;
+    let on_site = m["conversation_id"].as_i64().unwrap();
+    let mut told: Vec<(i64, i64)> = alerts(&app, ws, &mut after)
+        .await
+        .into_iter()
+        .map(|(user, conversation, ..)| (user, conversation))
+        .collect();
+    told.sort_unstable();
+    let mut expected = vec![(ada, on_shop), (ada, on_site), (bo_id, on_site)];
+    expected.sort_unstable();
+    assert_eq!(told, expected);
+}

@@ -35,6 +35,8 @@ pub struct Alerts {
     pub p_assigned: &'static str,
     /// A rule asks for me
     pub p_rule_notify: &'static str,
+    /// New conversations on these channels
+    pub p_watched: &'static str,
     /// A message is about to cost the badge
     pub p_at_risk: &'static str,
     /// Play a sound
@@ -80,6 +82,7 @@ pub const EN: Alerts = Alerts {
     p_customer_message: "A customer writes in a conversation assigned to me",
     p_assigned: "A conversation is assigned to me",
     p_rule_notify: "A rule asks for me",
+    p_watched: "New conversations on these channels",
     p_at_risk: "A message is about to cost the badge (15 minutes)",
     p_sound: "Play a sound",
     p_preview: "What an alert shows",
@@ -112,6 +115,7 @@ pub const FR: Alerts = Alerts {
     p_customer_message: "Un client écrit dans une conversation qui m'est attribuée",
     p_assigned: "Une conversation m'est attribuée",
     p_rule_notify: "Une règle me demande",
+    p_watched: "Nouvelles conversations sur ces canaux",
     p_at_risk: "Un message va coûter le badge (15 minutes)",
     p_sound: "Jouer un son",
     p_preview: "Ce qu'une alerte montre",
@@ -144,6 +148,7 @@ pub const IT: Alerts = Alerts {
     p_customer_message: "Un cliente scrive in una conversazione assegnata a me",
     p_assigned: "Una conversazione mi viene assegnata",
     p_rule_notify: "Una regola mi chiama",
+    p_watched: "Nuove conversazioni su questi canali",
     p_at_risk: "Un messaggio sta per costare il badge (15 minuti)",
     p_sound: "Riproduci un suono",
     p_preview: "Cosa mostra un avviso",
