@@ -52,16 +52,15 @@ async fn put_prefs(client: &Client, prefs: Value) {
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 
-#[tokio::test]
-async fn people_are_told_what_concerns_them_as_they_prefer() {
-    let app = TestApp::spawn().await;
-    // Monday 2026-12-07, 10:00 in Paris.
+/// A workspace of two, at 2026-12-07T09:00:00Z (10:00 in Paris, a Monday): its
+/// admin Ada and the agent Bo, signed in; (admin, Ada's id, Bo, Bo's id, workspace).
+async fn ada_and_bo(app: &TestApp) -> (Client, i64, Client, i64, i64) {
     app.clock
         .store(at("2026-12-07T09:00:00Z"), Ordering::SeqCst);
     let admin = app.admin().await;
     let (_, me) = admin.get("/api/v1/me").await;
-    let ada = me["id"].as_i64().or(me["user"]["id"].as_i64()).unwrap();
-    let ws = app.state.store.memberships(ada).await.unwrap()[0].0;
+    let ada = me["user"]["id"].as_i64().unwrap();
+    let ws = me["workspace_id"].as_i64().unwrap();
     let (status, bo) = admin
         .post(
             "/api/v1/users",
@@ -71,6 +70,13 @@ async fn people_are_told_what_concerns_them_as_they_prefer() {
     assert_eq!(status, StatusCode::CREATED);
     let bo_id = bo["id"].as_i64().unwrap();
     let bo = app.login("bo@acme.test", "long enough pw").await;
+    (admin, ada, bo, bo_id, ws)
+}
+
+#[tokio::test]
+async fn people_are_told_what_concerns_them_as_they_prefer() {
+    let app = TestApp::spawn().await;
+    let (admin, ada, bo, bo_id, ws) = ada_and_bo(&app).await;
     let receiver = Receiver::spawn(vec![]).await;
     let channel = api_channel(&admin, &receiver).await;
     // History before the worker first looks is nobody's news.
@@ -196,21 +202,7 @@ async fn people_are_told_what_concerns_them_as_they_prefer() {
 #[tokio::test]
 async fn a_message_about_to_cost_the_badge_is_flagged_once_and_told() {
     let app = TestApp::spawn().await;
-    app.clock
-        .store(at("2026-12-07T09:00:00Z"), Ordering::SeqCst);
-    let admin = app.admin().await;
-    let (_, me) = admin.get("/api/v1/me").await;
-    let ada = me["id"].as_i64().or(me["user"]["id"].as_i64()).unwrap();
-    let ws = app.state.store.memberships(ada).await.unwrap()[0].0;
-    let (status, bo) = admin
-        .post(
-            "/api/v1/users",
-            json!({"email": "bo@acme.test", "name": "Bo", "role": "agent", "password": "long enough pw"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let bo_id = bo["id"].as_i64().unwrap();
-    let bo = app.login("bo@acme.test", "long enough pw").await;
+    let (admin, ada, bo, bo_id, ws) = ada_and_bo(&app).await;
     let receiver = Receiver::spawn(vec![]).await;
     let channel = api_channel(&admin, &receiver).await;
     let (_, m) = customer_says(&admin, channel, "lia", "m1", "Where is my parcel?").await;
@@ -303,19 +295,7 @@ async fn a_message_about_to_cost_the_badge_is_flagged_once_and_told() {
 #[tokio::test]
 async fn new_conversations_are_told_to_those_who_watch_their_channel() {
     let app = TestApp::spawn().await;
-    let admin = app.admin().await;
-    let (_, me) = admin.get("/api/v1/me").await;
-    let ada = me["user"]["id"].as_i64().unwrap();
-    let ws = me["workspace_id"].as_i64().unwrap();
-    let (status, bo) = admin
-        .post(
-            "/api/v1/users",
-            json!({"email": "bo@acme.test", "name": "Bo", "role": "agent", "password": "long enough pw"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let bo_id = bo["id"].as_i64().unwrap();
-    let bo = app.login("bo@acme.test", "long enough pw").await;
+    let (admin, ada, bo, bo_id, ws) = ada_and_bo(&app).await;
     let receiver = Receiver::spawn(vec![]).await;
     let shop = api_channel(&admin, &receiver).await;
     let site = api_channel(&admin, &receiver).await;

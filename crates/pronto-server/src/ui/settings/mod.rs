@@ -140,20 +140,16 @@ fn once_box(v: &Viewer, id: &str, title: &str, hint: &str, rows: &[(&str, &str)]
 
 /// A labelled input: `input` must carry the id `id`.
 fn field(id: &str, label: &str, hint: Option<&str>, input: Markup) -> Markup {
-    html! {
-        div.field {
-            label for=(id) { (label) }
-            (input)
-            @if let Some(hint) = hint {
-                p.hint id={ (id) "-hint" } { (hint) }
-            }
-        }
-    }
+    labelled(id, label, hint, input, false)
 }
 
 /// A labelled input whose API errors show beside it: `input` carries the id `id`
 /// and `data-field`, the API's name for it.
 fn checked_field(id: &str, label: &str, hint: Option<&str>, input: Markup) -> Markup {
+    labelled(id, label, hint, input, true)
+}
+
+fn labelled(id: &str, label: &str, hint: Option<&str>, input: Markup, error: bool) -> Markup {
     html! {
         div.field {
             label for=(id) { (label) }
@@ -161,7 +157,9 @@ fn checked_field(id: &str, label: &str, hint: Option<&str>, input: Markup) -> Ma
             @if let Some(hint) = hint {
                 p.hint id={ (id) "-hint" } { (hint) }
             }
-            p.field-error id={ (id) "-error" } {}
+            @if error {
+                p.field-error id={ (id) "-error" } {}
+            }
         }
     }
 }
