@@ -75,6 +75,27 @@ impl Query {
         (!terms.is_empty()).then_some(Query { terms })
     }
 
+    /// The `n` longest distinct words of a customer's message of at least three
+    /// letters (short words are mostly grammar), as a query for similar messages.
+    pub fn keywords(text: &str, n: usize) -> Option<Query> {
+        let mut words: Vec<&str> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 3)
+            .collect();
+        words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+        let mut kept: Vec<String> = Vec::new();
+        for w in words {
+            let f = fold(w);
+            if !kept.contains(&f) {
+                kept.push(f);
+            }
+            if kept.len() == n {
+                break;
+            }
+        }
+        Query::parse(&kept.join(" "))
+    }
+
     /// The words.
     pub fn terms(&self) -> &[Term] {
         &self.terms

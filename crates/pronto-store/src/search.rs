@@ -82,6 +82,8 @@ pub struct ReplyPair {
     pub conversation_id: i64,
     /// The customer's first name then (abstracted out of the reply).
     pub first_name: Option<String>,
+    /// The customer's name then.
+    pub contact_name: String,
     /// The reply's text.
     pub reply: String,
     /// How well the customer's message matched (higher is better).
@@ -230,8 +232,8 @@ impl Store {
             ""
         };
         let sql = format!(
-            "SELECT message_id, conversation_id, first_name, reply, score FROM (
-             SELECT m.id AS message_id, m.conversation_id, k.first_name,
+            "SELECT message_id, conversation_id, first_name, contact_name, reply, score FROM (
+             SELECT m.id AS message_id, m.conversation_id, k.first_name, k.name AS contact_name,
                     (SELECT r.text FROM messages r
                       WHERE r.conversation_id = m.conversation_id AND r.author = 'agent'
                         AND r.direction = 'out' AND r.deleted_at IS NULL AND (r.at, r.id) > (m.at, m.id)
@@ -259,6 +261,7 @@ impl Store {
                     message_id: r.try_get("message_id")?,
                     conversation_id: r.try_get("conversation_id")?,
                     first_name: r.try_get("first_name")?,
+                    contact_name: r.try_get("contact_name")?,
                     reply: r.try_get("reply")?,
                     score: r.try_get("score")?,
                 })
