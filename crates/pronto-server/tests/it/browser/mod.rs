@@ -25,6 +25,7 @@ mod driver;
 mod inbox;
 mod proxy;
 mod rules;
+mod search;
 mod smoke;
 mod team;
 mod webchat;
@@ -79,6 +80,8 @@ pub enum Key {
     ArrowDown,
     /// A character, as typed (`'j'`, `'?'`).
     Char(char),
+    /// A key with Alt held (Alt+1 inserts a reply suggestion).
+    Alt(char),
 }
 
 impl Options {
@@ -338,6 +341,7 @@ impl Browser {
             Key::ArrowUp => (None, K::Up.into()),
             Key::ArrowDown => (None, K::Down.into()),
             Key::Char(c) => (None, c),
+            Key::Alt(c) => (Some(K::Alt.into()), c),
         };
         let mut keys = KeyActions::new("keyboard".to_owned());
         if let Some(m) = modifier {
