@@ -159,7 +159,7 @@ impl Store {
                     CAST(NULL AS BIGINT) AS item_id, k.id AS contact_id, k.name AS contact_name,
                     k.name || ' ' || coalesce(k.email, '') || ' ' || coalesce(k.phone, '') AS body,
                     c.last_message_at AS at, CAST({contact_rank} AS DOUBLE PRECISION) AS score
-               FROM {contacts} JOIN conversations c ON c.contact_id = k.id
+               FROM {contacts} {j} conversations c ON c.contact_id = k.id
               WHERE {contact_match} AND k.workspace_id = $2 AND c.workspace_id = $2{filters}{conv_dates}
              UNION ALL
              SELECT CAST(1 AS BIGINT), 'label', c.id, c.channel_id, CAST(NULL AS BIGINT), k.id, k.name, l.label,
@@ -171,19 +171,20 @@ impl Store {
              SELECT CAST(2 AS BIGINT), 'message', c.id, c.channel_id, m.id, k.id, k.name, m.text, m.at,
                     CAST({message_rank} AS DOUBLE PRECISION)
                FROM {messages}
-               JOIN conversations c ON c.id = m.conversation_id JOIN contacts k ON k.id = c.contact_id
+               {j} conversations c ON c.id = m.conversation_id {j} contacts k ON k.id = c.contact_id
               WHERE {message_match} AND m.workspace_id = $2 AND m.deleted_at IS NULL{filters}{message_dates}
              UNION ALL
              SELECT CAST(2 AS BIGINT), 'note', c.id, c.channel_id, n.id, k.id, k.name, n.text, n.created_at,
                     CAST({note_rank} AS DOUBLE PRECISION)
                FROM {notes}
-               JOIN conversations c ON c.id = n.conversation_id JOIN contacts k ON k.id = c.contact_id
+               {j} conversations c ON c.id = n.conversation_id {j} contacts k ON k.id = c.contact_id
               WHERE {note_match} AND n.workspace_id = $2{filters}{note_dates}
              ) hits ORDER BY tier, score DESC, at DESC, conversation_id DESC, item_id DESC
              LIMIT ${limit} OFFSET ${offset}",
             contacts = source(pg, "contacts_fts", "contacts k"),
             messages = source(pg, "messages_fts", "messages m"),
             notes = source(pg, "notes_fts", "notes n"),
+            j = join(pg),
         );
         let rows = bind_all(sqlx::query(&sql), binds)
             .fetch_all(&self.pool)
@@ -239,12 +240,13 @@ impl Store {
                         AND r.direction = 'out' AND r.deleted_at IS NULL AND (r.at, r.id) > (m.at, m.id)
                       ORDER BY r.at, r.id LIMIT 1) AS reply,
                     CAST({rank} AS DOUBLE PRECISION) AS score
-               FROM {messages} JOIN conversations c ON c.id = m.conversation_id
-               JOIN contacts k ON k.id = c.contact_id
+               FROM {messages} {j} conversations c ON c.id = m.conversation_id
+               {j} contacts k ON k.id = c.contact_id
               WHERE {matched} AND m.workspace_id = $2 AND m.author = 'customer'
                 AND m.conversation_id <> $3{language_clause}
               ORDER BY score DESC, m.id DESC LIMIT $4
-             ) pairs WHERE reply IS NOT NULL ORDER BY score DESC, message_id DESC"
+             ) pairs WHERE reply IS NOT NULL ORDER BY score DESC, message_id DESC",
+            j = join(pg),
         );
         let mut query = sqlx::query(&sql)
             .bind(if pg { q.tsquery(false) } else { q.fts5(false) })
@@ -313,13 +315,21 @@ const CONTACTS_FTS_FILL: &str = "INSERT INTO contacts_fts (rowid, doc) SELECT c.
     FROM contacts c";
 
 /// A table (`name alias`) as a query reads it: joined to its FTS5 index on SQLite,
-/// alone on PostgreSQL (its index is an expression index on the table).
+/// alone on PostgreSQL (its index is an expression index on the table). SQLite's
+/// joins are `CROSS JOIN`s, which it never reorders: the index's matches drive the
+/// query (left to itself, the planner may loop over conversations and run the
+/// `MATCH` once for each).
+fn join(pg: bool) -> &'static str {
+    if pg { "JOIN" } else { "CROSS JOIN" }
+}
+
+/// A table (`name alias`) as a query reads it (see `join`).
 fn source(pg: bool, fts: &str, table: &str) -> String {
     if pg {
         table.to_owned()
     } else {
         let alias = table.rsplit(' ').next().unwrap_or(table);
-        format!("{fts} JOIN {table} ON {alias}.id = {fts}.rowid")
+        format!("{fts} CROSS JOIN {table} ON {alias}.id = {fts}.rowid")
     }
 }
 
