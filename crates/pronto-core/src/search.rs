@@ -164,15 +164,10 @@ pub fn snippet(text: &str, query: &Query, width: usize) -> String {
             .find(|&s| s >= back)
             .map_or(first, |s| s.min(first))
     };
-    let mut end = text.len();
-    let mut count = 0;
-    for (i, _) in text[start..].char_indices() {
-        if count == width {
-            end = start + i;
-            break;
-        }
-        count += 1;
-    }
+    let end = text[start..]
+        .char_indices()
+        .nth(width)
+        .map_or(text.len(), |(i, _)| start + i);
     let mut out = String::new();
     if start > 0 {
         out.push('…');
