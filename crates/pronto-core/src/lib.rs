@@ -25,6 +25,7 @@ pub mod presence;
 pub mod report;
 pub mod routing;
 pub mod rules;
+pub mod search;
 pub mod template;
 pub mod text;
 pub mod time;

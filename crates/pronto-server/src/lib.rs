@@ -37,6 +37,7 @@ pub mod routing;
 pub mod rules;
 pub mod secrets;
 pub mod state;
+pub mod suggestions;
 pub mod ui;
 pub mod webchat;
 pub mod whatsapp;

@@ -209,7 +209,7 @@ impl Modify for Security {
         conversations::labels, conversations::add_note, conversations::reply,
         conversations::typing, conversations::viewing, conversations::retry, comments::list, comments::private_reply,
         saved_replies::list, saved_replies::create, saved_replies::update, saved_replies::delete,
-        saved_replies::render_for,
+        saved_replies::render_for, crate::routes::search::search, crate::routes::search::suggestions,
         events::stream, health::healthz, health::readyz,
         crate::routes::webhooks::create, crate::routes::webhooks::list, crate::routes::webhooks::delete, crate::routes::webhooks::retry, crate::routes::alerts::get, crate::routes::alerts::put, crate::routes::alerts::key, crate::routes::alerts::devices, crate::routes::alerts::add_device, crate::routes::alerts::remove_device,
         crate::routes::rules::list, crate::routes::rules::create, crate::routes::rules::update, crate::routes::rules::delete, crate::routes::rules::order,

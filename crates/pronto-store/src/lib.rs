@@ -32,6 +32,7 @@ mod profiles;
 mod retention;
 mod routing;
 mod runs;
+mod search;
 pub mod testing;
 mod webchat;
 mod webhooks;
@@ -61,6 +62,7 @@ pub use routing::{
     AssignmentLogEntry, HeldConversation, LoggedAssignment, RoutingAgent, RoutingRow, VipContact,
     WaitingConversation,
 };
+pub use search::{HitKind, ReplyPair, SearchHit, SearchQuery};
 pub use webchat::{VisitorDetails, VisitorFile};
 pub use webhooks::{ChannelHealth, DeadLetter, PlatformReply, WebhookBody};
 pub use whatsapp::{StatusUpdate, status_moves};

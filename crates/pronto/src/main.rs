@@ -8,6 +8,7 @@ mod import_cmd;
 mod render;
 mod report_cmd;
 mod sandbox_cmd;
+mod search_cmd;
 mod serve_cmd;
 
 use std::process::ExitCode;
@@ -44,6 +45,9 @@ enum Command {
     /// Pronto's Messenger channel without Meta (start Pronto with
     /// PRONTO_GRAPH_BASE_URL pointing at it).
     Sandbox(sandbox_cmd::SandboxArgs),
+    /// The search indexes.
+    #[command(subcommand)]
+    Search(search_cmd::SearchCommand),
     /// Measure Pronto's speed and memory (the figures in BENCHMARKS.md).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -60,6 +64,7 @@ fn main() -> ExitCode {
             serve_cmd::config(command);
             ExitCode::SUCCESS
         }
+        Command::Search(command) => fail_with(search_cmd::run(command), "pronto search"),
         Command::Sandbox(args) => fail_with(sandbox_cmd::run(args), "pronto sandbox"),
         Command::Openapi => {
             print!("{}", pronto_server::openapi::json());

@@ -71,6 +71,7 @@ if (document.body.dataset.page === "inbox") (() => {
     tick();
     const thread = document.getElementById("thread");
     if (thread) thread.scrollTop = thread.scrollHeight;
+    loadSuggestions();
   };
 
   // Everything but the composer, so a draft survives live updates.
@@ -294,6 +295,7 @@ if (document.body.dataset.page === "inbox") (() => {
       hint();
       Pronto.say("");
       await refreshPane();
+      loadSuggestions();
     } catch (e) {
       document.getElementById("reply-why").textContent = e.message;
     } finally {
@@ -574,6 +576,83 @@ if (document.body.dataset.page === "inbox") (() => {
     }
   });
 
+  // ---- reply suggestions and search hits ------------------------------------------
+  // The team's saved replies and past answers for the customer's latest messages: a
+  // click or Alt+1..3 puts one in the composer, to edit; nothing is sent by itself.
+  let suggestions = [];
+  const loadSuggestions = async () => {
+    const box = document.getElementById("suggestions");
+    if (!box || !openId) return;
+    const id = openId;
+    let items = [];
+    try {
+      items = (await Pronto.api("GET", "/conversations/" + id + "/suggestions")).items || [];
+    } catch (e) {
+      items = [];
+    }
+    if (id !== openId) return;
+    suggestions = items;
+    const S = Pronto.texts.search;
+    box.replaceChildren();
+    box.hidden = !items.length;
+    if (!items.length) return;
+    const title = document.createElement("h3");
+    title.textContent = S.suggestions;
+    const ol = document.createElement("ol");
+    items.forEach((s, i) => {
+      const n = String(i + 1);
+      const li = document.createElement("li");
+      const b = document.createElement("button");
+      b.type = "button";
+      b.dataset.suggestion = n;
+      b.setAttribute("aria-keyshortcuts", "Alt+" + n);
+      b.title = Pronto.fill(S.insert_hint, { n });
+      const key = document.createElement("kbd");
+      key.textContent = "Alt+" + n;
+      const text = document.createElement("span");
+      text.className = "suggestion-text";
+      text.textContent = s.text;
+      b.append(key, " ", text);
+      b.addEventListener("click", () => insertSuggestion(i));
+      const source = document.createElement("span");
+      source.className = "source";
+      source.textContent = s.source === "saved_reply" ? S.from_saved : S.from_past;
+      if (s.conversation_id && s.message_id) {
+        const a = document.createElement("a");
+        a.href = "/inbox?c=" + s.conversation_id + "#m" + s.message_id;
+        a.textContent = S.open_source;
+        source.append(" · ", a);
+      }
+      li.append(b, " ", source);
+      ol.appendChild(li);
+    });
+    box.append(title, ol);
+  };
+  const insertSuggestion = (i) => {
+    const s = suggestions[i];
+    const area = document.getElementById("reply-text");
+    if (!s || !area) return;
+    area.focus();
+    area.setRangeText(s.text, area.selectionStart, area.selectionEnd, "end");
+    delete area.dataset.key;
+    hint();
+  };
+  document.addEventListener("keydown", (e) => {
+    if (!e.altKey || e.ctrlKey || e.metaKey) return;
+    const m = /^Digit([1-3])$/.exec(e.code);
+    if (!m || !suggestions[Number(m[1]) - 1]) return;
+    e.preventDefault();
+    insertSuggestion(Number(m[1]) - 1);
+  });
+  // A search hit opens its conversation at the message (#m123), highlighted.
+  const showFound = () => {
+    const m = /^#m(\d+)$/.exec(location.hash);
+    const el = m && document.getElementById("m" + m[1]);
+    if (!el) return;
+    el.classList.add("found");
+    el.scrollIntoView({ block: "center" });
+  };
+
   // ---- start ------------------------------------------------------------------------
   document.addEventListener("DOMContentLoaded", () => {
     markOpen();
@@ -584,6 +663,8 @@ if (document.body.dataset.page === "inbox") (() => {
       viewing();
       const thread = document.getElementById("thread");
       if (thread) thread.scrollTop = thread.scrollHeight;
+      showFound();
+      loadSuggestions();
     }
     tick();
   });

@@ -15,6 +15,7 @@ pub mod responsiveness;
 pub mod routing;
 pub mod rules;
 pub mod saved_replies;
+pub mod search;
 pub mod session;
 pub mod templates;
 pub mod webhooks;
@@ -95,6 +96,8 @@ pub fn router(state: AppState) -> Router {
         .route("/channels/{id}/dead-letters", get(admin::dead_letters))
         .route("/channels/{id}/templates", get(templates::list))
         .route("/channels/{id}/templates/sync", post(templates::sync))
+        .route("/search", get(search::search))
+        .route("/conversations/{id}/suggestions", get(search::suggestions))
         .route("/conversations", get(conversations::list))
         .route("/conversations/{id}", get(conversations::get))
         .route("/conversations/{id}/assign", post(conversations::assign))

@@ -340,7 +340,7 @@ fn message(
         _ => None,
     };
     html! {
-        li class={"msg " (m.author.as_str())} data-id=(m.id) {
+        li class={"msg " (m.author.as_str())} id={ "m" (m.id) } data-id=(m.id) {
             div.msg-head {
                 span.author { (who) }
                 @if m.author != MessageAuthor::Customer && m.author != MessageAuthor::Agent {
@@ -513,6 +513,8 @@ fn composer(v: &Viewer, d: &PaneData<'_>) -> Markup {
                         autocomplete="off" placeholder=(t.email.subject_hint);
                 }
             }
+            // Filled by the script with the conversation's reply suggestions.
+            section.suggestions id="suggestions" aria-label=(t.search.suggestions) hidden {}
             label.visually-hidden for="reply-text" { (i.composer_label) }
             div.suggest id="saved-suggest" role="listbox" aria-label=(i.saved_replies) hidden {}
             textarea id="reply-text" rows="3" placeholder=(i.composer_placeholder)

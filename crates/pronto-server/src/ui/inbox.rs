@@ -36,6 +36,10 @@ pub struct ListParams {
     c: Option<i64>,
     /// The next page starts after this conversation.
     after: Option<i64>,
+    /// Search for these words (the results replace the list).
+    q: Option<String>,
+    /// Search results to skip (the previous pages').
+    offset: Option<i64>,
 }
 
 /// The folders of the list, in menu order.
@@ -171,16 +175,23 @@ pub async fn page(
         .into_iter()
         .map(|r| json!({"id": r.id, "shortcut": r.shortcut, "name": r.name, "text": r.text}))
         .collect();
+    let q = p.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let found = match q {
+        Some(q) => Some(super::search::results(&state, &v, q, p.offset.unwrap_or(0)).await?),
+        None => None,
+    };
     let t = v.t();
     let folder = p.folder();
     let body = html! {
         div.inbox data-open=[p.c] {
             section.list-pane aria-labelledby="list-title" {
                 h1.visually-hidden id="list-title" { (t.inbox.title) }
+                (super::search::search_box(&v, q))
+                @if let Some(found) = &found { (found) }
                 nav.folders aria-label=(t.inbox.folders) {
                     ul {
                         @for f in FOLDERS {
-                            @let params = ListParams { folder: Some(f.to_owned()), c: None, after: None, ..p.clone() };
+                            @let params = ListParams { folder: Some(f.to_owned()), c: None, after: None, q: None, offset: None, ..p.clone() };
                             li {
                                 a href=(params.href(None)) aria-current=[(f == folder).then_some("page")] {
                                     (folder_label(t, f))
@@ -200,7 +211,7 @@ pub async fn page(
                     }
                     noscript { button type="submit" { (t.common.apply) } }
                 }
-                div id="list" data-query=(list_query(&p)) {
+                div id="list" data-query=(list_query(&p)) hidden[found.is_some()] {
                     (list(&v, &p, &data, &channels, &members, state.now()))
                 }
             }

@@ -71,7 +71,7 @@ fn head_of(title: &str, signed_in: bool) -> Markup {
 pub fn page(v: &Viewer, title: &str, nav: Nav, body: Markup) -> Markup {
     let t = v.t();
     let c = &t.common;
-    let texts = json!({"common": &t.common, "inbox": &t.inbox, "comments": &t.comments, "dashboard": &t.dashboard, "account": &t.account, "alerts": &t.alerts});
+    let texts = json!({"common": &t.common, "inbox": &t.inbox, "comments": &t.comments, "dashboard": &t.dashboard, "account": &t.account, "alerts": &t.alerts, "search": &t.search});
     // The event kinds come from the one list of them (`pronto_store::LiveEvent`).
     let me = json!({
         "id": v.user.id, "name": &v.user.name, "lang": v.lang.code(), "seq": v.seq,

@@ -18,6 +18,7 @@ pub mod inbox;
 pub mod layout;
 pub mod login;
 pub mod rules;
+pub mod search;
 pub mod settings;
 pub mod setup;
 pub mod team;

@@ -171,6 +171,7 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
             )
             .await,
             b.get(&format!("{c}/assignments")).await,
+            b.get(&format!("{c}/suggestions")).await,
             b.post(&format!("{c}/typing"), json!({})).await,
             b.post(&format!("/api/v1/messages/{message_a}/retry"), json!({}))
                 .await,
@@ -195,6 +196,12 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
         assert_eq!(status, expected, "notes");
         let (_, list) = b.get("/api/v1/conversations").await;
         assert_eq!(list["items"], json!([]));
+        let (status, found) = b.get("/api/v1/search?q=secret").await;
+        assert_eq!(
+            (status, &found["items"]),
+            (StatusCode::OK, &json!([])),
+            "search"
+        );
         let (_, channels) = b.get("/api/v1/channels").await;
         assert_eq!(channels, json!([]));
         let (_, replies) = b.get("/api/v1/saved-replies").await;

@@ -27,6 +27,7 @@ mod push;
 mod routing;
 mod rules_ui;
 mod sandbox;
+mod search;
 mod send_side;
 mod settings_ui;
 mod snooze;

@@ -9,4 +9,5 @@ mod imports;
 mod pages;
 mod retention;
 mod routing;
+mod search;
 mod suite;

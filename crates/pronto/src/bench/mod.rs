@@ -55,6 +55,11 @@ pub enum BenchCommand {
     /// plain DELETE statements on the same data, with a writer's latency meanwhile.
     /// SQLite by default; PostgreSQL with --database-url.
     Retention(server::retention::RetentionBench),
+    /// Full-text search (two-word queries, p50/p99), reply suggestions (latency and
+    /// a held-out evaluation) and the write cost of the index, on a generated
+    /// history bulk-loaded into a fresh database. SQLite by default; PostgreSQL with
+    /// --database-url.
+    Search(server::search::SearchBench),
 }
 
 #[derive(Args, Debug)]
@@ -87,6 +92,7 @@ pub fn run(command: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Import(args) => server::import::run(args),
         BenchCommand::Routing(args) => routing::run(args),
         BenchCommand::Email(args) => server::email::run(args),
+        BenchCommand::Search(args) => server::search::run(args),
     }
 }
 

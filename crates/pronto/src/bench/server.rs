@@ -12,6 +12,7 @@ pub mod import;
 pub mod inbox;
 mod load;
 pub mod retention;
+pub mod search;
 pub mod webchat;
 pub mod webhooks;
 mod yardstick;

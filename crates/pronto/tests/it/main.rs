@@ -6,5 +6,6 @@ mod import;
 mod import_live;
 mod nodes;
 mod report;
+mod search;
 mod serve;
 mod support;

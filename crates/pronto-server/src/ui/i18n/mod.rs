@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod email;
 pub mod inbox;
 pub mod rules;
+pub mod search;
 pub mod settings;
 pub mod team;
 pub mod webhooks;
@@ -61,6 +62,8 @@ pub struct Texts {
     pub account: account::Account,
     /// The email channel.
     pub email: email::Email,
+    /// The search box and the reply suggestions.
+    pub search: search::Search,
 }
 
 static EN: Texts = Texts {
@@ -76,6 +79,7 @@ static EN: Texts = Texts {
     alerts: alerts::EN,
     account: account::EN,
     email: email::EN,
+    search: search::EN,
 };
 static FR: Texts = Texts {
     common: common::FR,
@@ -90,6 +94,7 @@ static FR: Texts = Texts {
     alerts: alerts::FR,
     account: account::FR,
     email: email::FR,
+    search: search::FR,
 };
 static IT: Texts = Texts {
     common: common::IT,
@@ -104,6 +109,7 @@ static IT: Texts = Texts {
     alerts: alerts::IT,
     account: account::IT,
     email: email::IT,
+    search: search::IT,
 };
 
 impl Lang {

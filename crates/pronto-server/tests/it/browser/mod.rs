@@ -26,6 +26,7 @@ mod inbox;
 mod proxy;
 mod rules;
 mod saved_replies;
+mod search;
 mod smoke;
 mod snooze;
 mod team;
@@ -81,6 +82,8 @@ pub enum Key {
     ArrowDown,
     /// A character, as typed (`'j'`, `'?'`).
     Char(char),
+    /// A key with Alt held (Alt+1 inserts a reply suggestion).
+    Alt(char),
 }
 
 impl Options {
@@ -340,6 +343,7 @@ impl Browser {
             Key::ArrowUp => (None, K::Up.into()),
             Key::ArrowDown => (None, K::Down.into()),
             Key::Char(c) => (None, c),
+            Key::Alt(c) => (Some(K::Alt.into()), c),
         };
         let mut keys = KeyActions::new("keyboard".to_owned());
         if let Some(m) = modifier {

@@ -1,0 +1,366 @@
+//! Full-text search over messages, notes, contacts and labels, and the past
+//! (customer message, agent reply) pairs that reply suggestions are drawn from.
+//!
+//! The indexes are kept by the database itself, in the transaction of the write
+//! (migration `0022_search`: FTS5 tables and triggers on SQLite, GIN expression
+//! indexes on PostgreSQL), so no write path can forget them. Only the `MATCH` (and
+//! the rank) differs between the backends; the query text comes from
+//! `pronto_core::search::Query`, which folds and stems the same way for both.
+
+use pronto_core::Folder;
+use pronto_core::search::Query;
+use sqlx::Row;
+
+use crate::model::Micros;
+use crate::{Backend, Result, Store};
+
+/// What to search, and where.
+#[derive(Clone, Debug)]
+pub struct SearchQuery {
+    /// The words.
+    pub query: Query,
+    /// Only this channel.
+    pub channel: Option<i64>,
+    /// Only conversations in this folder.
+    pub folder: Option<Folder>,
+    /// Only conversations assigned to this user.
+    pub assignee: Option<i64>,
+    /// Only conversations with this label.
+    pub label: Option<String>,
+    /// Only what was written at or after this time.
+    pub from: Option<Micros>,
+    /// Only what was written before this time.
+    pub to: Option<Micros>,
+    /// Hits to skip (the previous pages').
+    pub offset: i64,
+    /// At most this many hits.
+    pub limit: i64,
+}
+
+/// What a hit matched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HitKind {
+    /// The contact's name, email, phone or card notes (the hit is one of their
+    /// conversations).
+    Contact,
+    /// One of the conversation's labels.
+    Label,
+    /// A message's text.
+    Message,
+    /// A note on the conversation.
+    Note,
+}
+
+/// One search result.
+#[derive(Clone, Debug)]
+pub struct SearchHit {
+    /// What matched.
+    pub kind: HitKind,
+    /// The conversation to open.
+    pub conversation_id: i64,
+    /// Its channel.
+    pub channel_id: i64,
+    /// The matching message (or note), to open the conversation at.
+    pub item_id: Option<i64>,
+    /// The contact.
+    pub contact_id: i64,
+    /// The contact's name.
+    pub contact_name: String,
+    /// The matching text, as stored (the caller escapes and highlights it).
+    pub text: String,
+    /// When it was written (the conversation's last message for contacts and labels).
+    pub at: Option<Micros>,
+}
+
+/// A customer message and the reply a person of the team sent after it.
+#[derive(Clone, Debug)]
+pub struct ReplyPair {
+    /// The customer's message.
+    pub message_id: i64,
+    /// Its conversation.
+    pub conversation_id: i64,
+    /// The customer's first name then (abstracted out of the reply).
+    pub first_name: Option<String>,
+    /// The customer's name then.
+    pub contact_name: String,
+    /// The reply's text.
+    pub reply: String,
+    /// How well the customer's message matched (higher is better).
+    pub score: f64,
+}
+
+impl Store {
+    /// One page of hits for `q` in the workspace: contacts first, then labels, then
+    /// messages and notes by rank (BM25 on SQLite, `ts_rank` on PostgreSQL), the
+    /// latest first among equals. A deleted message is not found.
+    pub async fn search(&self, workspace_id: i64, q: &SearchQuery) -> Result<Vec<SearchHit>> {
+        let pg = self.backend == Backend::Postgres;
+        let mut binds: Vec<Bind> = vec![
+            Bind::Text(if pg {
+                q.query.tsquery(true)
+            } else {
+                q.query.fts5(true)
+            }),
+            Bind::Int(workspace_id),
+        ];
+        let mut filters = String::new();
+        let mut push = |clause: &str, value: Bind| {
+            binds.push(value);
+            filters.push_str(&clause.replace("$?", &format!("${}", binds.len())));
+        };
+        if let Some(c) = q.channel {
+            push(" AND c.channel_id = $?", Bind::Int(c));
+        }
+        if let Some(f) = q.folder {
+            push(" AND c.folder = $?", Bind::Text(f.as_str().to_owned()));
+        }
+        if let Some(a) = q.assignee {
+            push(" AND c.assignee_id = $?", Bind::Int(a));
+        }
+        if let Some(l) = &q.label {
+            push(
+                " AND EXISTS (SELECT 1 FROM conversation_labels fl WHERE fl.conversation_id = c.id AND fl.label = $?)",
+                Bind::Text(l.clone()),
+            );
+        }
+        let mut dates = |column: &str| {
+            let mut s = String::new();
+            if let Some(from) = q.from {
+                binds.push(Bind::Int(from));
+                s.push_str(&format!(" AND {column} >= ${}", binds.len()));
+            }
+            if let Some(to) = q.to {
+                binds.push(Bind::Int(to));
+                s.push_str(&format!(" AND {column} < ${}", binds.len()));
+            }
+            s
+        };
+        let conv_dates = dates("c.last_message_at");
+        let message_dates = dates("m.at");
+        let note_dates = dates("n.created_at");
+        let words: Vec<String> = q.query.terms().iter().map(|t| t.word.clone()).collect();
+        let mut labels = Vec::new();
+        for w in words {
+            binds.push(Bind::Text(w));
+            labels.push(format!("${}", binds.len()));
+        }
+        let labels = labels.join(", ");
+        let (contact_match, contact_rank) = matching(pg, "contacts_fts", CONTACT_VECTOR);
+        let (message_match, message_rank) = matching(pg, "messages_fts", "m.text");
+        let (note_match, note_rank) = matching(pg, "notes_fts", "n.text");
+        binds.push(Bind::Int(q.limit.clamp(1, 100)));
+        let limit = binds.len();
+        binds.push(Bind::Int(q.offset.max(0)));
+        let offset = binds.len();
+        let sql = format!(
+            "SELECT kind, conversation_id, channel_id, item_id, contact_id, contact_name, body, at FROM (
+             SELECT CAST(0 AS BIGINT) AS tier, 'contact' AS kind, c.id AS conversation_id, c.channel_id,
+                    CAST(NULL AS BIGINT) AS item_id, k.id AS contact_id, k.name AS contact_name,
+                    k.name || ' ' || coalesce(k.email, '') || ' ' || coalesce(k.phone, '') AS body,
+                    c.last_message_at AS at, CAST({contact_rank} AS DOUBLE PRECISION) AS score
+               FROM {contacts} {j} conversations c ON c.contact_id = k.id
+              WHERE {contact_match} AND k.workspace_id = $2 AND c.workspace_id = $2{filters}{conv_dates}
+             UNION ALL
+             SELECT CAST(1 AS BIGINT), 'label', c.id, c.channel_id, CAST(NULL AS BIGINT), k.id, k.name, l.label,
+                    c.last_message_at, CAST(0 AS DOUBLE PRECISION)
+               FROM conversation_labels l JOIN conversations c ON c.id = l.conversation_id
+               JOIN contacts k ON k.id = c.contact_id
+              WHERE c.workspace_id = $2 AND lower(l.label) IN ({labels}){filters}{conv_dates}
+             UNION ALL
+             SELECT CAST(2 AS BIGINT), 'message', c.id, c.channel_id, m.id, k.id, k.name, m.text, m.at,
+                    CAST({message_rank} AS DOUBLE PRECISION)
+               FROM {messages}
+               {j} conversations c ON c.id = m.conversation_id {j} contacts k ON k.id = c.contact_id
+              WHERE {message_match} AND m.workspace_id = $2 AND m.deleted_at IS NULL{filters}{message_dates}
+             UNION ALL
+             SELECT CAST(2 AS BIGINT), 'note', c.id, c.channel_id, n.id, k.id, k.name, n.text, n.created_at,
+                    CAST({note_rank} AS DOUBLE PRECISION)
+               FROM {notes}
+               {j} conversations c ON c.id = n.conversation_id {j} contacts k ON k.id = c.contact_id
+              WHERE {note_match} AND n.workspace_id = $2{filters}{note_dates}
+             ) hits ORDER BY tier, score DESC, at DESC, conversation_id DESC, item_id DESC
+             LIMIT ${limit} OFFSET ${offset}",
+            contacts = source(pg, "contacts_fts", "contacts k"),
+            messages = source(pg, "messages_fts", "messages m"),
+            notes = source(pg, "notes_fts", "notes n"),
+            j = join(pg),
+        );
+        let rows = bind_all(sqlx::query(&sql), binds)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.try_get("kind")?;
+                Ok(SearchHit {
+                    kind: match kind.as_str() {
+                        "contact" => HitKind::Contact,
+                        "label" => HitKind::Label,
+                        "note" => HitKind::Note,
+                        _ => HitKind::Message,
+                    },
+                    conversation_id: r.try_get("conversation_id")?,
+                    channel_id: r.try_get("channel_id")?,
+                    item_id: r.try_get("item_id")?,
+                    contact_id: r.try_get("contact_id")?,
+                    contact_name: r.try_get("contact_name")?,
+                    text: r.try_get("body")?,
+                    at: r.try_get("at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The customer messages most like `q` (any of its words, by rank) with the
+    /// first reply a person of the team sent after each in its conversation:
+    /// automated and bot messages are never taken. Leaves out the conversation
+    /// `except` (the one being answered), and when `language` is known, customers
+    /// known to write in another.
+    pub async fn reply_pairs(
+        &self,
+        workspace_id: i64,
+        q: &Query,
+        except: i64,
+        language: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<ReplyPair>> {
+        let pg = self.backend == Backend::Postgres;
+        let (matched, rank) = matching(pg, "messages_fts", "m.text");
+        let messages = source(pg, "messages_fts", "messages m");
+        let language_clause = if language.is_some() {
+            " AND (k.language IS NULL OR k.language = $5)"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT message_id, conversation_id, first_name, contact_name, reply, score FROM (
+             SELECT m.id AS message_id, m.conversation_id, k.first_name, k.name AS contact_name,
+                    (SELECT r.text FROM messages r
+                      WHERE r.conversation_id = m.conversation_id AND r.author = 'agent'
+                        AND r.direction = 'out' AND r.deleted_at IS NULL AND (r.at, r.id) > (m.at, m.id)
+                      ORDER BY r.at, r.id LIMIT 1) AS reply,
+                    CAST({rank} AS DOUBLE PRECISION) AS score
+               FROM {messages} {j} conversations c ON c.id = m.conversation_id
+               {j} contacts k ON k.id = c.contact_id
+              WHERE {matched} AND m.workspace_id = $2 AND m.author = 'customer'
+                AND m.conversation_id <> $3{language_clause}
+              ORDER BY score DESC, m.id DESC LIMIT $4
+             ) pairs WHERE reply IS NOT NULL ORDER BY score DESC, message_id DESC",
+            j = join(pg),
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(if pg { q.tsquery(false) } else { q.fts5(false) })
+            .bind(workspace_id)
+            .bind(except)
+            .bind(limit);
+        if let Some(l) = language {
+            query = query.bind(l.to_owned());
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ReplyPair {
+                    message_id: r.try_get("message_id")?,
+                    conversation_id: r.try_get("conversation_id")?,
+                    first_name: r.try_get("first_name")?,
+                    contact_name: r.try_get("contact_name")?,
+                    reply: r.try_get("reply")?,
+                    score: r.try_get("score")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Rebuilds the search indexes from the stored rows (after a restore, or to
+    /// check that nothing drifted). The indexes are kept by the database on every
+    /// write, so this is never needed in normal operation.
+    pub async fn rebuild_search(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => {
+                let mut tx = self.pool.begin().await?;
+                for sql in [
+                    "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')",
+                    "INSERT INTO notes_fts (notes_fts) VALUES ('rebuild')",
+                    "DELETE FROM contacts_fts",
+                    CONTACTS_FTS_FILL,
+                ] {
+                    sqlx::query(sql).execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+            }
+            Backend::Postgres => {
+                for sql in [
+                    "REINDEX INDEX messages_search",
+                    "REINDEX INDEX notes_search",
+                    "REINDEX INDEX contacts_search",
+                ] {
+                    sqlx::query(sql).execute(&self.pool).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The contact's indexed text on PostgreSQL (the expression of `contacts_search`).
+const CONTACT_VECTOR: &str =
+    "pronto_contact_text(k.name, k.first_name, k.last_name, k.email, k.phone, k.notes)";
+
+/// Fills SQLite's contact index (the same text as the triggers of `0022_search`).
+const CONTACTS_FTS_FILL: &str = "INSERT INTO contacts_fts (rowid, doc) SELECT c.id,
+        c.name || ' ' || coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '') || ' ' ||
+        coalesce(c.email, '') || ' ' || coalesce(c.phone, '') || ' ' ||
+        replace(replace(replace(replace(replace(replace(coalesce(c.phone, ''), ' ', ''), '-', ''), '.', ''), '(', ''), ')', ''), '+', '') || ' ' ||
+        c.notes
+    FROM contacts c";
+
+/// A table (`name alias`) as a query reads it: joined to its FTS5 index on SQLite,
+/// alone on PostgreSQL (its index is an expression index on the table). SQLite's
+/// joins are `CROSS JOIN`s, which it never reorders: the index's matches drive the
+/// query (left to itself, the planner may loop over conversations and run the
+/// `MATCH` once for each).
+fn join(pg: bool) -> &'static str {
+    if pg { "JOIN" } else { "CROSS JOIN" }
+}
+
+/// A table (`name alias`) as a query reads it (see `join`).
+fn source(pg: bool, fts: &str, table: &str) -> String {
+    if pg {
+        table.to_owned()
+    } else {
+        let alias = table.rsplit(' ').next().unwrap_or(table);
+        format!("{fts} CROSS JOIN {table} ON {alias}.id = {fts}.rowid")
+    }
+}
+
+/// The condition that `$1` matches, and the rank (higher is better), of a table's
+/// index: FTS5's on SQLite, the GIN expression index over `text` on PostgreSQL.
+fn matching(pg: bool, fts: &str, text: &str) -> (String, String) {
+    if pg {
+        let vector = format!("pronto_search_vector({text})");
+        (
+            format!("{vector} @@ to_tsquery('simple', $1)"),
+            format!("ts_rank({vector}, to_tsquery('simple', $1))"),
+        )
+    } else {
+        (format!("{fts} MATCH $1"), format!("-bm25({fts})"))
+    }
+}
+
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+fn bind_all<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    binds: Vec<Bind>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for b in binds {
+        query = match b {
+            Bind::Int(v) => query.bind(v),
+            Bind::Text(v) => query.bind(v),
+        };
+    }
+    query
+}
