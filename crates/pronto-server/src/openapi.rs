@@ -213,6 +213,7 @@ impl Modify for Security {
         routing::get_channel, routing::put_channel, routing::put_member, routing::put_away,
         routing::put_contact, routing::assignments,
         templates::list, templates::sync, media::get, contacts::get, contacts::picture, contacts::update, contacts::definitions, contacts::define, contacts::undefine, contacts::merge, email::test, email::message, email::raw,
+        crate::routes::exports::conversations, crate::routes::exports::responsiveness,
     ),
     modifiers(&Security),
     security(("token" = []), ("session" = [])),

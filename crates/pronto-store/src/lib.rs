@@ -19,6 +19,7 @@ mod contacts;
 mod email;
 mod engine;
 mod events;
+mod exports;
 mod group_commit;
 mod imports;
 mod inbox;
@@ -49,6 +50,7 @@ pub use automation::{Automated, AutomatedChannel, ConversationFacts, StatusChang
 pub use comments::private_reply_marker;
 pub use email::{EmailFile, EmailHeaders, MailboxState};
 pub use events::EVENTS_CHANNEL;
+pub use exports::ExportedConversation;
 pub use imports::{HistoryItem, ImportProgress};
 pub use integrations::{RuleRun, StoredRule, Subscription, Waiting};
 pub use live_event::{LiveEvent, Logged, MessageStatus};

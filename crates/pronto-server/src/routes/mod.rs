@@ -8,6 +8,7 @@ pub mod contacts;
 pub mod conversations;
 pub mod email;
 pub mod events;
+pub mod exports;
 pub mod health;
 pub mod inbound;
 pub mod media;
@@ -109,6 +110,8 @@ pub fn router(state: AppState) -> Router {
         .route("/conversations/{id}/viewing", post(conversations::viewing))
         .route("/messages/{id}/retry", post(conversations::retry))
         .route("/media/{id}", get(media::get))
+        .route("/exports/conversations.csv", get(exports::conversations))
+        .route("/exports/responsiveness.csv", get(exports::responsiveness))
         .route("/comments", get(comments::list))
         .route(
             "/comments/{id}/private-reply",

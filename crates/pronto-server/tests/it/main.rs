@@ -15,6 +15,7 @@ mod dashboard;
 mod edge;
 mod email;
 mod events;
+mod exports;
 mod graph;
 mod integrations;
 mod isolation;
