@@ -44,12 +44,15 @@ pub struct ExportedConversation {
 }
 
 impl Store {
-    /// Up to `limit` conversations of the workspace with ids above `after`, in id
-    /// order, that were open during `[from, to)`: begun before `to` and last
-    /// written to at or after `from`.
+    /// Up to `limit` conversations of the workspace (of its channel `channel`, or
+    /// of every channel when it is 0) with ids above `after`, in id order, that
+    /// were open during `[from, to)`: begun before `to` and last written to at or
+    /// after `from`.
+    #[allow(clippy::too_many_arguments)]
     pub async fn export_conversations(
         &self,
         workspace_id: i64,
+        channel: i64,
         from: Micros,
         to: Micros,
         after: i64,
@@ -76,6 +79,7 @@ impl Store {
              LEFT JOIN users u ON u.id = c.assignee_id
              WHERE c.workspace_id = $1 AND c.id > $2 AND c.created_at < $3
                AND COALESCE(c.last_message_at, c.created_at) >= $4
+               AND (c.channel_id = $6 OR $6 = 0)
              ORDER BY c.id LIMIT $5",
         )
         .bind(workspace_id)
@@ -83,6 +87,7 @@ impl Store {
         .bind(to)
         .bind(from)
         .bind(limit)
+        .bind(channel)
         .fetch_all(&self.pool)
         .await?;
         let mut out = Vec::with_capacity(rows.len());

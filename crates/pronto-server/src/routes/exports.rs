@@ -36,7 +36,7 @@ pub struct Params {
     from: Option<String>,
     /// The last day, included (`YYYY-MM-DD`, UTC); default: today.
     to: Option<String>,
-    /// Only this channel (the responsiveness export); default: every channel.
+    /// Only this channel; default: every channel of the workspace.
     channel: Option<i64>,
 }
 
@@ -165,7 +165,7 @@ fn conversation_row(c: ExportedConversation) -> Vec<String> {
 }
 
 /// `GET /api/v1/exports/conversations.csv`.
-#[utoipa::path(get, path = "/api/v1/exports/conversations.csv", tag = "exports", params(Params), responses((status = 200, description = "One row per conversation open during the range (begun before its end, last written to after its start), streamed", content_type = "text/csv"), (status = 400, description = "A bad date", body = crate::openapi::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/exports/conversations.csv", tag = "exports", params(Params), responses((status = 200, description = "One row per conversation open during the range (begun before its end, last written to after its start), streamed", content_type = "text/csv"), (status = 400, description = "A bad date", body = crate::openapi::ErrorBody), (status = 404, description = "No such channel in this workspace", body = crate::openapi::ErrorBody)))]
 pub async fn conversations(
     State(state): State<AppState>,
     auth: Auth,
@@ -173,6 +173,10 @@ pub async fn conversations(
 ) -> ApiResult<impl IntoResponse> {
     let r = range(&p, state.now())?;
     let ws = auth.workspace();
+    let channel = match p.channel {
+        Some(id) => state.store.channel(ws, id).await?.id,
+        None => 0,
+    };
     let (from, to) = (r.from, r.to);
     let header = write_rows([CONVERSATION_HEADER.map(str::to_owned).to_vec()])
         .map_err(|e| ApiError::internal(&e))?;
@@ -183,7 +187,7 @@ pub async fn conversations(
             let after = after?;
             let page = match state
                 .store
-                .export_conversations(ws, from, to, after, PAGE)
+                .export_conversations(ws, channel, from, to, after, PAGE)
                 .await
             {
                 Ok(page) => page,

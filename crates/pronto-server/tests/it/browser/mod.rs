@@ -22,6 +22,7 @@ mod axe;
 mod channel_settings;
 mod contacts;
 mod driver;
+mod exports;
 mod inbox;
 mod proxy;
 mod rules;
@@ -147,9 +148,15 @@ impl Browser {
             format!("--lang={lang}"),
             format!("--user-data-dir={}", profile.path().display()),
         ];
+        // Downloads land in the profile's own folder, without asking (`downloaded`).
+        let downloads = profile.path().join("downloads");
         let mut chrome = json!({
             "binary": driver.chromium,
-            "prefs": {"intl.accept_languages": lang},
+            "prefs": {
+                "intl.accept_languages": lang,
+                "download.default_directory": downloads,
+                "download.prompt_for_download": false,
+            },
         });
         if options.notifications {
             chrome["prefs"]["profile.default_content_setting_values.notifications"] = json!(1);
@@ -297,6 +304,36 @@ impl Browser {
             }
             if Instant::now() > deadline {
                 self.fail(&format!("{expr} did not become true")).await;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The text of the first finished download whose name starts with `prefix`,
+    /// once there is one (Chromium writes `.crdownload` until it is complete).
+    pub async fn downloaded(&self, prefix: &str) -> String {
+        let dir = self
+            .profile
+            .as_ref()
+            .expect("an open browser has its profile")
+            .path()
+            .join("downloads");
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let done = std::fs::read_dir(&dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .find(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    name.starts_with(prefix) && !name.ends_with(".crdownload")
+                });
+            if let Some(entry) = done {
+                return std::fs::read_to_string(entry.path()).expect("a downloaded text file");
+            }
+            if Instant::now() > deadline {
+                self.fail(&format!("no download named {prefix}… in {}", dir.display()))
+                    .await;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
