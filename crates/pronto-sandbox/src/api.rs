@@ -61,6 +61,10 @@ impl Sandbox {
                 get(media_download).with_state(self.clone()),
             )
             .route(
+                "/attachments/{key}/{name}",
+                get(cdn_download).with_state(self.clone()),
+            )
+            .route(
                 "/profile_pictures/{id}",
                 get(|| async {
                     (
@@ -433,4 +437,17 @@ async fn read_node(
             }
         },
     )
+}
+
+/// `GET /attachments/{key}/{name}`: a customer's file as the platform's CDN serves
+/// it (no token; an unknown or expired key is a 404).
+async fn cdn_download(
+    Axum(sandbox): Axum<Sandbox>,
+    Path((key, _name)): Path<(String, String)>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match sandbox.lock().cdn.get(&key).cloned() {
+        Some((mime, bytes)) => ([(axum::http::header::CONTENT_TYPE, mime)], bytes).into_response(),
+        None => axum::http::StatusCode::NOT_FOUND.into_response(),
+    }
 }

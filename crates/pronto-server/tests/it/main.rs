@@ -16,6 +16,7 @@ mod edge;
 mod email;
 mod events;
 mod exports;
+mod files;
 mod graph;
 mod integrations;
 mod isolation;
