@@ -55,6 +55,10 @@ pub enum BenchCommand {
     /// plain DELETE statements on the same data, with a writer's latency meanwhile.
     /// SQLite by default; PostgreSQL with --database-url.
     Retention(server::retention::RetentionBench),
+    /// The CSV exports streamed from `pronto serve` as the workspace grows (10,000
+    /// to 1 million conversations), with the server's memory sampled meanwhile.
+    /// SQLite by default; PostgreSQL with --database-url.
+    Export(server::export::ExportBench),
 }
 
 #[derive(Args, Debug)]
@@ -84,6 +88,7 @@ pub fn run(command: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Webchat(args) => server::webchat::run(args),
         BenchCommand::Inbox(args) => server::inbox::run(args),
         BenchCommand::Retention(args) => server::retention::run(args),
+        BenchCommand::Export(args) => server::export::run(args),
         BenchCommand::Import(args) => server::import::run(args),
         BenchCommand::Routing(args) => routing::run(args),
         BenchCommand::Email(args) => server::email::run(args),
