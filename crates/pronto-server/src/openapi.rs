@@ -214,6 +214,7 @@ impl Modify for Security {
         routing::put_contact, routing::assignments,
         templates::list, templates::sync, media::get, contacts::get, contacts::picture, contacts::update, contacts::definitions, contacts::define, contacts::undefine, contacts::merge, email::test, email::message, email::raw,
         crate::routes::exports::conversations, crate::routes::exports::responsiveness,
+        crate::routes::uploads::create, crate::routes::uploads::get,
     ),
     modifiers(&Security),
     security(("token" = []), ("session" = [])),

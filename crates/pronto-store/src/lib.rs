@@ -33,6 +33,7 @@ mod retention;
 mod routing;
 mod runs;
 pub mod testing;
+mod uploads;
 mod webchat;
 mod webhooks;
 mod whatsapp;
@@ -62,6 +63,7 @@ pub use routing::{
     AssignmentLogEntry, HeldConversation, LoggedAssignment, RoutingAgent, RoutingRow, VipContact,
     WaitingConversation,
 };
+pub use uploads::Upload;
 pub use webchat::{VisitorDetails, VisitorFile};
 pub use webhooks::{ChannelHealth, DeadLetter, PlatformReply, WebhookBody};
 pub use whatsapp::{StatusUpdate, status_moves};

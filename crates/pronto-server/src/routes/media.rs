@@ -52,10 +52,20 @@ pub async fn get(
         (None, Some(bytes)) => bytes,
         (None, None) => return Err(ApiError::not_found("media")),
     };
-    let mime = file.mime_type.unwrap_or_default();
+    Ok(serve(
+        id,
+        file.mime_type.unwrap_or_default(),
+        file.filename,
+        bytes,
+    ))
+}
+
+/// A stored file's answer: images of the safe kinds inline, everything else a
+/// download; only images, PDF, audio and video keep their type; `nosniff` and a CSP
+/// `sandbox` always, so a browser never runs it.
+pub fn serve(id: i64, mime: String, filename: Option<String>, bytes: Vec<u8>) -> impl IntoResponse {
     // A name of safe characters only, in quotes.
-    let name: String = file
-        .filename
+    let name: String = filename
         .unwrap_or_else(|| format!("file-{id}"))
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
@@ -71,7 +81,7 @@ pub async fn get(
     } else {
         "application/octet-stream".to_owned()
     };
-    Ok((
+    (
         [
             (header::CONTENT_TYPE, content_type),
             (header::CONTENT_DISPOSITION, disposition),
@@ -83,5 +93,5 @@ pub async fn get(
             ),
         ],
         bytes,
-    ))
+    )
 }

@@ -18,6 +18,7 @@ pub mod rules;
 pub mod saved_replies;
 pub mod session;
 pub mod templates;
+pub mod uploads;
 pub mod webhooks;
 
 use axum::Router;
@@ -106,6 +107,11 @@ pub fn router(state: AppState) -> Router {
         .route("/conversations/{id}/labels", post(conversations::labels))
         .route("/conversations/{id}/notes", post(conversations::add_note))
         .route("/conversations/{id}/messages", post(conversations::reply))
+        .route(
+            "/conversations/{id}/attachments",
+            post(uploads::create).layer(DefaultBodyLimit::max(uploads::MAX_UPLOAD_BYTES)),
+        )
+        .route("/uploads/{id}", get(uploads::get))
         .route("/conversations/{id}/typing", post(conversations::typing))
         .route("/conversations/{id}/viewing", post(conversations::viewing))
         .route("/messages/{id}/retry", post(conversations::retry))

@@ -1,7 +1,9 @@
 //! Files customers send on Messenger, copied from the platform's URL into Pronto's
 //! file store by the media worker (never in the webhook's path), then served from
 //! Pronto's copy to the workspace's members only: images inline, anything else as
-//! a download, never run by the browser. On SQLite, and PostgreSQL when configured.
+//! a download, never run by the browser. Files agents send: checked against Meta's
+//! limits when uploaded, uploaded to Meta once per content and reused. On SQLite,
+//! and PostgreSQL when configured.
 
 use axum::http::StatusCode;
 use pronto_server::media::{Fetched, fetch_next};
@@ -164,5 +166,128 @@ async fn copied(db: TestDb) {
         fetch(&other, &file(0)).await.status(),
         StatusCode::NOT_FOUND
     );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_agents_file_is_checked_uploaded_to_meta_once_and_reused() {
+    for db in testing::backends().await {
+        uploaded(db).await;
+    }
+}
+
+async fn upload(
+    client: &Client,
+    conversation: i64,
+    name: &str,
+    mime: &str,
+    bytes: &[u8],
+) -> (StatusCode, serde_json::Value) {
+    client
+        .send(
+            client
+                .request(
+                    reqwest::Method::POST,
+                    &format!("/api/v1/conversations/{conversation}/attachments?name={name}"),
+                )
+                .header("content-type", mime)
+                .body(bytes.to_vec()),
+        )
+        .await
+}
+
+async fn uploaded(db: TestDb) {
+    use pronto_sandbox::{Event, Platform};
+    use pronto_server::delivery::{Outcome, deliver_next};
+
+    use crate::support::T0;
+    let (app, sandbox) = TestApp::spawn_with_sandbox(db).await;
+    let admin = app.admin().await;
+    let channel = crate::send_side::channel(&admin, &sandbox, "messenger", json!({})).await;
+    let mid = sandbox.customer_message("PAGE_1", "PSID_1", "Ana", "a photo please", T0);
+    let event = Event::Text {
+        from: "PSID_1".into(),
+        mid,
+        text: "a photo please".into(),
+    };
+    crate::send_side::deliver(&app, channel, Platform::Messenger, &event, T0).await;
+    let (_, list) = admin.get("/api/v1/conversations").await;
+    let conversation = list["items"][0]["id"].as_i64().unwrap();
+
+    // What Meta would refuse is refused before Pronto keeps it, naming the field.
+    let (status, body) = upload(&admin, conversation, "logo.svg", "image/svg+xml", b"<svg/>").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["field"], "file");
+    let (status, body) = upload(&admin, conversation, "scan.tiff", "image/tiff", b"II*").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("JPEG"), "{body}");
+    let big = vec![0u8; pronto_channels::messenger::upload::MAX_IMAGE_BYTES + 1];
+    let (status, body) = upload(&admin, conversation, "huge.png", "image/png", &big).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("8 MB"), "{body}");
+
+    let png = b"\x89PNG\r\n\x1a\n the red one".to_vec();
+    let (status, first) = upload(&admin, conversation, "red.png", "image/png", &png).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    assert_eq!(first["type"], "image");
+    let id = first["id"].as_i64().unwrap();
+    let (status, reply) = admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"text": "", "attachments": [{"upload_id": id}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{reply}");
+    let path = format!("/api/v1/uploads/{id}");
+    assert_eq!(reply["attachments"][0]["file"], path.as_str(), "{reply}");
+    assert!(matches!(
+        deliver_next(&app.state).await.unwrap(),
+        Outcome::Delivered(_)
+    ));
+    // The same file again, uploaded anew and sent in another reply: Meta is not
+    // asked to take it twice; the kept attachment_id goes out.
+    let (_, second) = upload(&admin, conversation, "red-again.png", "image/png", &png).await;
+    admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"text": "", "attachments": [{"upload_id": second["id"]}]}),
+        )
+        .await;
+    assert!(matches!(
+        deliver_next(&app.state).await.unwrap(),
+        Outcome::Delivered(_)
+    ));
+    assert_eq!(deliver_next(&app.state).await.unwrap(), Outcome::Idle);
+    let uploads: Vec<_> = sandbox
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/message_attachments"))
+        .collect();
+    assert_eq!(uploads.len(), 1, "one upload to Meta");
+    assert_eq!(uploads[0].status, 200);
+    let attachment_id = uploads[0].response["attachment_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let sent = sandbox.sends();
+    assert_eq!(sent.len(), 2, "each reply sent once");
+    for s in &sent {
+        assert_eq!(
+            s.body["message"]["attachment"],
+            json!({"type": "image", "payload": {"attachment_id": attachment_id}}),
+            "{}",
+            s.body
+        );
+    }
+
+    // The upload is served back to the workspace only.
+    let r = fetch(&admin, &path).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "image/png");
+    assert_eq!(r.bytes().await.unwrap().to_vec(), png);
+    let other = crate::support::second_workspace_admin(&app).await;
+    assert_eq!(fetch(&other, &path).await.status(), StatusCode::NOT_FOUND);
+    let (status, _) = upload(&other, conversation, "x.png", "image/png", &png).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     app.stop().await;
 }
