@@ -297,7 +297,10 @@ if (document.body.dataset.page === "inbox") (() => {
     });
     const data = await res.json().catch(() => null);
     if (!res.ok) {
-      why.textContent = (data && data.message) || res.statusText;
+      // In the page's status line too: a live update may redraw the composer's.
+      const message = (data && data.message) || res.statusText;
+      why.textContent = message;
+      Pronto.say(Pronto.fill(Pronto.texts.common.error, { message }), "error");
       return;
     }
     why.textContent = "";

@@ -23,6 +23,7 @@ mod channel_settings;
 mod contacts;
 mod driver;
 mod exports;
+mod files;
 mod inbox;
 mod proxy;
 mod rules;
@@ -360,6 +361,16 @@ impl Browser {
         let e = self.wait_for(css).await;
         if let Err(err) = e.send_keys(text).await {
             self.fail(&format!("cannot type into {css:?}: {err}")).await;
+        }
+    }
+
+    /// Chooses the file at `path` in the file input matching `css` (which may be
+    /// visually hidden behind its label, as a person would use the label).
+    pub async fn choose_file(&self, css: &str, path: &std::path::Path) {
+        let e = self.wait_for(css).await;
+        if let Err(err) = e.send_keys(&path.display().to_string()).await {
+            self.fail(&format!("cannot choose a file in {css:?}: {err}"))
+                .await;
         }
     }
 
