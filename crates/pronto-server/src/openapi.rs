@@ -105,6 +105,9 @@ pub struct RuleBody(pub serde_json::Value);
 pub struct RenderedText {
     /// The text, variables filled in.
     pub text: String,
+    /// The file the saved reply carries, if any: name it in the reply's attachments
+    /// as `{"upload_id": id}`.
+    pub upload: Option<pronto_store::Upload>,
 }
 
 /// The window of counted opportunities.
@@ -214,7 +217,7 @@ impl Modify for Security {
         routing::put_contact, routing::assignments,
         templates::list, templates::sync, media::get, contacts::get, contacts::picture, contacts::update, contacts::definitions, contacts::define, contacts::undefine, contacts::merge, email::test, email::message, email::raw,
         crate::routes::exports::conversations, crate::routes::exports::responsiveness,
-        crate::routes::uploads::create, crate::routes::uploads::get,
+        crate::routes::uploads::create, crate::routes::uploads::create_for_channel, crate::routes::uploads::get,
     ),
     modifiers(&Security),
     security(("token" = []), ("session" = [])),

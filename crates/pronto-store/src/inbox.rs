@@ -828,7 +828,25 @@ impl Store {
             name: name.to_owned(),
             shortcut: shortcut.to_owned(),
             text: text.to_owned(),
+            upload_id: None,
         })
+    }
+
+    /// Sets (or, with `None`, takes away) the file a saved reply carries: an upload
+    /// of the workspace, checked by the caller.
+    pub async fn set_saved_reply_upload(
+        &self,
+        workspace_id: i64,
+        id: i64,
+        upload_id: Option<i64>,
+    ) -> Result<()> {
+        sqlx::query("UPDATE saved_replies SET upload_id = $1 WHERE id = $2 AND workspace_id = $3")
+            .bind(upload_id)
+            .bind(id)
+            .bind(workspace_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// The saved replies `viewer` sees: the shared ones and, for a person, their
@@ -839,7 +857,7 @@ impl Store {
         viewer: Option<i64>,
     ) -> Result<Vec<SavedReply>> {
         let rows = sqlx::query(
-            "SELECT id, owner_id, name, shortcut, text FROM saved_replies
+            "SELECT id, owner_id, name, shortcut, text, upload_id FROM saved_replies
              WHERE workspace_id = $1 AND (owner_id IS NULL OR owner_id = $2)
              ORDER BY shortcut, CASE WHEN owner_id IS NULL THEN 1 ELSE 0 END",
         )
@@ -859,7 +877,7 @@ impl Store {
         viewer: Option<i64>,
     ) -> Result<SavedReply> {
         let row = sqlx::query(
-            "SELECT id, owner_id, name, shortcut, text FROM saved_replies
+            "SELECT id, owner_id, name, shortcut, text, upload_id FROM saved_replies
              WHERE id = $1 AND workspace_id = $2 AND (owner_id IS NULL OR owner_id = $3)",
         )
         .bind(id)
@@ -958,6 +976,7 @@ fn saved_reply(r: &AnyRow) -> Result<SavedReply> {
         name: r.try_get("name")?,
         shortcut: r.try_get("shortcut")?,
         text: r.try_get("text")?,
+        upload_id: r.try_get("upload_id")?,
     })
 }
 

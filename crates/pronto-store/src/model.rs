@@ -449,6 +449,8 @@ pub struct SavedReply {
     pub shortcut: String,
     /// Its text, with variables.
     pub text: String,
+    /// The file it carries (an upload), sent before its text.
+    pub upload_id: Option<i64>,
 }
 
 /// A customer message arriving on a channel.

@@ -258,6 +258,11 @@ if (document.body.dataset.page === "inbox") (() => {
     if (!r) return;
     const out = await Pronto.api("POST", "/saved-replies/" + r.id + "/render", { conversation_id: openId });
     area.value = out.text;
+    // A saved reply's file goes with it (sent first), where the composer takes files.
+    if (out.upload && document.getElementById("attach")) {
+      attached = out.upload;
+      renderAttached();
+    }
     area.focus();
     area.setSelectionRange(area.value.length, area.value.length);
     hint();

@@ -111,6 +111,11 @@ pub fn router(state: AppState) -> Router {
             "/conversations/{id}/attachments",
             post(uploads::create).layer(DefaultBodyLimit::max(uploads::MAX_UPLOAD_BYTES)),
         )
+        .route(
+            "/uploads",
+            post(uploads::create_for_channel)
+                .layer(DefaultBodyLimit::max(uploads::MAX_UPLOAD_BYTES)),
+        )
         .route("/uploads/{id}", get(uploads::get))
         .route("/conversations/{id}/typing", post(conversations::typing))
         .route("/conversations/{id}/viewing", post(conversations::viewing))

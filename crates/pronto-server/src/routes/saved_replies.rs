@@ -31,6 +31,20 @@ pub struct SavedReplyBody {
     /// a shared one (admins only). Ignored by changes: a reply keeps its owner.
     #[serde(default)]
     personal: bool,
+    /// A file the reply carries (an upload of the workspace, from
+    /// `POST /api/v1/uploads` or a conversation's attachments); sent before the text.
+    #[serde(default)]
+    upload_id: Option<i64>,
+}
+
+/// The reply's file, checked to be the workspace's.
+async fn check_upload(state: &AppState, auth: &Auth, body: &SavedReplyBody) -> ApiResult<()> {
+    if let Some(id) = body.upload_id
+        && state.store.upload(auth.workspace(), id).await?.is_none()
+    {
+        return Err(ApiError::invalid(format!("upload_id: no upload {id}")).on_field("upload_id"));
+    }
+    Ok(())
 }
 
 fn check(body: &SavedReplyBody) -> ApiResult<()> {
@@ -102,6 +116,7 @@ pub async fn create(
     ApiJson(body): ApiJson<SavedReplyBody>,
 ) -> ApiResult<impl IntoResponse> {
     check(&body)?;
+    check_upload(&state, &auth, &body).await?;
     let owner = if body.personal {
         Some(auth.user()?)
     } else {
@@ -119,6 +134,14 @@ pub async fn create(
             state.now(),
         )
         .await?;
+    state
+        .store
+        .set_saved_reply_upload(auth.workspace(), r.id, body.upload_id)
+        .await?;
+    let r = pronto_store::SavedReply {
+        upload_id: body.upload_id,
+        ..r
+    };
     Ok((StatusCode::CREATED, Json(r)))
 }
 
@@ -131,8 +154,13 @@ pub async fn update(
     ApiJson(body): ApiJson<SavedReplyBody>,
 ) -> ApiResult<impl IntoResponse> {
     check(&body)?;
+    check_upload(&state, &auth, &body).await?;
     let viewer = auth.0.user_id;
     may_change(&state, &auth, id).await?;
+    state
+        .store
+        .set_saved_reply_upload(auth.workspace(), id, body.upload_id)
+        .await?;
     Ok(Json(
         state
             .store
@@ -187,10 +215,14 @@ pub async fn render_for(
         None => String::new(),
     };
     let contact = state.store.contact(ws, conversation.contact_id).await?;
+    let upload = match reply.upload_id {
+        Some(u) => state.store.upload(ws, u).await?,
+        None => None,
+    };
     Ok(Json(json!({"text": saved_reply::render(
         &reply.text,
         contact.greeting_name(),
         &contact.name,
         &agent
-    )})))
+    ), "upload": upload})))
 }

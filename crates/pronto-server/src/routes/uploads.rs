@@ -46,22 +46,60 @@ pub async fn create(
     let ws = auth.workspace();
     let conversation = state.store.conversation(ws, id).await?;
     let channel = state.store.channel(ws, conversation.channel_id).await?;
+    keep(&state, &auth, &channel, &p.name, &headers, &body).await
+}
+
+/// The query string of an upload for a channel.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelParams {
+    /// The file's name.
+    name: String,
+    /// The channel whose platform's limits it is checked against.
+    channel: i64,
+}
+
+/// `POST /api/v1/uploads`: a file checked for a channel, outside any conversation
+/// (for a saved reply).
+#[utoipa::path(post, path = "/api/v1/uploads", tag = "saved replies", params(ChannelParams), request_body(content = Vec<u8>, description = "The file's bytes, with its Content-Type", content_type = "application/octet-stream"), responses((status = 201, description = "Kept", body = pronto_store::Upload), (status = 400, description = "The platform would refuse this file (field: file), with the reason", body = crate::openapi::ErrorBody), (status = 404, description = "No such channel in this workspace", body = crate::openapi::ErrorBody)))]
+pub async fn create_for_channel(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(p): ApiQuery<ChannelParams>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    let channel = state.store.channel(auth.workspace(), p.channel).await?;
+    keep(&state, &auth, &channel, &p.name, &headers, &body).await
+}
+
+/// Checks a file against `channel`'s platform, keeps its bytes and records it.
+async fn keep(
+    state: &AppState,
+    auth: &Auth,
+    channel: &Channel,
+    name: &str,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> ApiResult<(StatusCode, Json<Upload>)> {
+    let ws = auth.workspace();
     let mime = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(|v| v.split(';').next().unwrap_or(v).trim().to_ascii_lowercase())
         .filter(|v| !v.is_empty())
         .unwrap_or_else(|| "application/octet-stream".to_owned());
-    let kind = check(&channel, &mime, body.len())
-        .map_err(|why| ApiError::invalid(why).on_field("file"))?;
-    let name: String = p.name.trim().chars().take(200).collect();
+    let kind =
+        check(channel, &mime, body.len()).map_err(|why| ApiError::invalid(why).on_field("file"))?;
+    let name: String = name.trim().chars().take(200).collect();
     if name.is_empty() {
         return Err(ApiError::invalid("name: the file needs a name").on_field("name"));
     }
     let key = crate::files::key_of(&body);
     state
         .files
-        .put(&key, &body)
+        .put(&key, body)
         .await
         .map_err(|e| ApiError::internal(&e))?;
     let size = i64::try_from(body.len()).unwrap_or(i64::MAX);
@@ -100,7 +138,7 @@ fn not_yet(channel: &Channel) -> String {
 
 /// A reply's attachments with each `{"upload_id": N}` replaced by the upload as the
 /// reply keeps it (its type, name, size and the path that serves it), after checking
-/// that it is the workspace's and was checked for this channel.
+/// that it is the workspace's and that this channel's platform takes it.
 pub async fn resolve(
     state: &AppState,
     workspace_id: i64,
@@ -120,12 +158,9 @@ pub async fn resolve(
         let upload: Upload = state.store.upload(workspace_id, id).await?.ok_or_else(|| {
             ApiError::invalid(format!("{field}: no upload {id}")).on_field(field.clone())
         })?;
-        if upload.channel_id != channel.id {
-            return Err(ApiError::invalid(format!(
-                "{field}: upload {id} was checked for another channel; upload it again here"
-            ))
-            .on_field(field));
-        }
+        let size = usize::try_from(upload.size).unwrap_or(usize::MAX);
+        check(channel, &upload.mime_type, size)
+            .map_err(|why| ApiError::invalid(format!("{field}: {why}")).on_field(field.clone()))?;
         out.push(json!({
             "type": upload.kind, "upload_id": id, "name": upload.name,
             "mime_type": upload.mime_type, "size": upload.size,

@@ -280,6 +280,41 @@ async fn uploaded(db: TestDb) {
         );
     }
 
+    // A saved reply carries a file (uploaded for the channel, outside any
+    // conversation); inserting it offers the file with the text.
+    let (status, pdf) = admin
+        .send(
+            admin
+                .request(
+                    reqwest::Method::POST,
+                    &format!("/api/v1/uploads?channel={channel}&name=sizes.pdf"),
+                )
+                .header("content-type", "application/pdf")
+                .body(b"%PDF sizes".to_vec()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{pdf}");
+    assert_eq!(pdf["type"], "file");
+    let (status, saved) = admin
+        .post(
+            "/api/v1/saved-replies",
+            json!({"name": "Sizes", "shortcut": "sizes", "text": "Here are the sizes.", "upload_id": pdf["id"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{saved}");
+    assert_eq!(saved["upload_id"], pdf["id"]);
+    let (_, list) = admin.get("/api/v1/saved-replies").await;
+    assert_eq!(list[0]["upload_id"], pdf["id"], "{list}");
+    let (_, rendered) = admin
+        .post(
+            &format!("/api/v1/saved-replies/{}/render", saved["id"]),
+            json!({"conversation_id": conversation}),
+        )
+        .await;
+    assert_eq!(rendered["text"], "Here are the sizes.");
+    assert_eq!(rendered["upload"]["id"], pdf["id"]);
+    assert_eq!(rendered["upload"]["name"], "sizes.pdf");
+
     // The upload is served back to the workspace only.
     let r = fetch(&admin, &path).await;
     assert_eq!(r.status(), StatusCode::OK);
@@ -289,5 +324,13 @@ async fn uploaded(db: TestDb) {
     assert_eq!(fetch(&other, &path).await.status(), StatusCode::NOT_FOUND);
     let (status, _) = upload(&other, conversation, "x.png", "image/png", &png).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) = other
+        .post(
+            "/api/v1/saved-replies",
+            json!({"name": "Peek", "shortcut": "peek", "text": "x", "upload_id": id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["field"], "upload_id");
     app.stop().await;
 }

@@ -23,3 +23,5 @@ CREATE TABLE platform_attachments (
     created_at    BIGINT NOT NULL,
     PRIMARY KEY (channel_id, storage_key)
 );
+-- A saved reply may carry a file: the agent who inserts it sends the file too.
+ALTER TABLE saved_replies ADD COLUMN upload_id BIGINT REFERENCES uploads(id);
