@@ -96,7 +96,7 @@ async fn keep(
     if name.is_empty() {
         return Err(ApiError::invalid("name: the file needs a name").on_field("name"));
     }
-    let key = crate::files::key_of(&body);
+    let key = crate::files::key_of(body);
     state
         .files
         .put(&key, body)
