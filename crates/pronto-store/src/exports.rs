@@ -58,6 +58,9 @@ impl Store {
         after: i64,
         limit: i64,
     ) -> Result<Vec<ExportedConversation>> {
+        // The page is read along the primary key from `after`: the unary `+` keeps
+        // SQLite from choosing a workspace index instead, which would read and sort
+        // every conversation of the workspace for each page (quadratic in all).
         let rows = sqlx::query(
             "SELECT c.id, ch.name AS channel, ch.kind, ct.name AS contact, c.folder,
                     c.snoozed_until, c.waiting_since, u.name AS assignee, c.created_at,
@@ -77,7 +80,7 @@ impl Store {
              JOIN channels ch ON ch.id = c.channel_id
              JOIN contacts ct ON ct.id = c.contact_id
              LEFT JOIN users u ON u.id = c.assignee_id
-             WHERE c.workspace_id = $1 AND c.id > $2 AND c.created_at < $3
+             WHERE +c.workspace_id = $1 AND c.id > $2 AND c.created_at < $3
                AND COALESCE(c.last_message_at, c.created_at) >= $4
                AND (c.channel_id = $6 OR $6 = 0)
              ORDER BY c.id LIMIT $5",
