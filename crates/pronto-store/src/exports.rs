@@ -118,12 +118,13 @@ impl Store {
             return Ok(out);
         };
         let at: HashMap<i64, usize> = out.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
-        // The page's labels, in one statement over the
-        // page's id range (ids of the range outside the page are skipped).
+        // The page's labels, in one statement over the page's id range (ids of
+        // the range outside the page are skipped), read along the labels' key
+        // (the `+` again keeps SQLite off the workspace index).
         let labels = sqlx::query(
             "SELECT l.conversation_id, l.label FROM conversation_labels l
              JOIN conversations c ON c.id = l.conversation_id
-             WHERE c.workspace_id = $1 AND l.conversation_id >= $2 AND l.conversation_id <= $3
+             WHERE +c.workspace_id = $1 AND l.conversation_id >= $2 AND l.conversation_id <= $3
              ORDER BY l.conversation_id, l.label",
         )
         .bind(workspace_id)
