@@ -60,13 +60,17 @@ impl Store {
     ) -> Result<Vec<ExportedConversation>> {
         // The page is read along the primary key from `after`: the unary `+` keeps
         // SQLite from choosing a workspace index instead, which would read and sort
-        // every conversation of the workspace for each page (quadratic in all).
-        let rows = sqlx::query(
+        // every conversation of the workspace for each page (quadratic in all). The
+        // contact's id is found by contact (`contact_identities_contact`), not by
+        // channel, which would read all of the channel's contacts for each row.
+        // The limit is written into the statement: PostgreSQL's generic plan for a
+        // `LIMIT $n` may join a page with every contact by hashing them.
+        let sql = format!(
             "SELECT c.id, ch.name AS channel, ch.kind, ct.name AS contact, c.folder,
                     c.snoozed_until, c.waiting_since, u.name AS assignee, c.created_at,
                     c.last_message_at,
                     (SELECT MIN(i.external_id) FROM contact_identities i
-                      WHERE i.contact_id = c.contact_id AND i.channel_id = c.channel_id)
+                      WHERE i.contact_id = c.contact_id AND +i.channel_id = c.channel_id)
                       AS external_id,
                     (SELECT MIN(m.at) FROM messages m
                       WHERE m.conversation_id = c.id AND m.author = 'customer') AS first_in,
@@ -82,17 +86,18 @@ impl Store {
              LEFT JOIN users u ON u.id = c.assignee_id
              WHERE +c.workspace_id = $1 AND c.id > $2 AND c.created_at < $3
                AND COALESCE(c.last_message_at, c.created_at) >= $4
-               AND (c.channel_id = $6 OR $6 = 0)
-             ORDER BY c.id LIMIT $5",
-        )
-        .bind(workspace_id)
-        .bind(after)
-        .bind(to)
-        .bind(from)
-        .bind(limit)
-        .bind(channel)
-        .fetch_all(&self.pool)
-        .await?;
+               AND (c.channel_id = $5 OR $5 = 0)
+             ORDER BY c.id LIMIT {}",
+            limit.max(1)
+        );
+        let rows = sqlx::query(&sql)
+            .bind(workspace_id)
+            .bind(after)
+            .bind(to)
+            .bind(from)
+            .bind(channel)
+            .fetch_all(&self.pool)
+            .await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let waiting: Option<Micros> = row.try_get("waiting_since")?;
