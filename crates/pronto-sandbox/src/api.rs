@@ -49,6 +49,7 @@ impl Sandbox {
     pub fn router(&self) -> Router {
         let api = Router::new()
             .route("/{node}/messages", post(send).get(messages_edge))
+            .route("/{node}/message_attachments", post(upload_attachment))
             .route("/{node}/conversations", get(list_conversations))
             .route("/{node}/message_templates", get(message_templates))
             .route("/{node}", get(read_node))
@@ -59,6 +60,10 @@ impl Sandbox {
             .route(
                 "/whatsapp_business/attachments/",
                 get(media_download).with_state(self.clone()),
+            )
+            .route(
+                "/attachments/{key}/{name}",
+                get(cdn_download).with_state(self.clone()),
             )
             .route(
                 "/profile_pictures/{id}",
@@ -435,4 +440,92 @@ async fn read_node(
             }
         },
     )
+}
+
+/// `GET /attachments/{key}/{name}`: a customer's file as the platform's CDN serves
+/// it (no token; an unknown or expired key is a 404).
+async fn cdn_download(
+    Axum(sandbox): Axum<Sandbox>,
+    Path((key, _name)): Path<(String, String)>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match sandbox.lock().cdn.get(&key).cloned() {
+        Some((mime, bytes)) => ([(axum::http::header::CONTENT_TYPE, mime)], bytes).into_response(),
+        None => axum::http::StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// `POST /{page-id}/message_attachments`: the Attachment Upload API, multipart with
+/// a `message` part (`{"attachment": {"type", "payload": {"is_reusable": true}}}`)
+/// and a `filedata` part; answers a reusable `attachment_id`.
+async fn upload_attachment(
+    (Axum(sb), method, OriginalUri(uri), headers, Path(node), RawQuery(q)): Parts,
+    body: Bytes,
+) -> Answer {
+    let boundary = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once("boundary="))
+        .map(|(_, b)| b.trim_matches('"').to_owned());
+    let parts = boundary.map(|b| multipart(&body, &b)).unwrap_or_default();
+    let message = parts
+        .iter()
+        .find(|(name, _)| name == "message")
+        .and_then(|(_, v)| serde_json::from_slice::<Value>(v).ok());
+    let file = parts.iter().find(|(name, _)| name == "filedata");
+    sb.handle(&method, &uri, &headers, q.as_deref(), &node, &[], |s, call| {
+        own_page(call)?;
+        let Some(message) = &message else {
+            return Err(GraphError::param("(#100) The parameter message is required"));
+        };
+        let kind = message["attachment"]["type"].as_str().unwrap_or_default();
+        if !matches!(kind, "image" | "video" | "audio" | "file") {
+            return Err(GraphError::param(format!(
+                "(#100) message.attachment.type must be one of audio, file, image or video, not {kind:?}"
+            )));
+        }
+        if message["attachment"]["payload"]["is_reusable"] != json!(true) {
+            return Err(GraphError::param("(#100) payload.is_reusable must be true"));
+        }
+        match file {
+            Some((_, bytes)) if !bytes.is_empty() => {
+                Ok(json!({"attachment_id": format!("{}", 7_000_000_000u64 + s.next_id())}))
+            }
+            _ => Err(GraphError::param("(#100) Upload attachment failure: no filedata")),
+        }
+    })
+}
+
+/// The named parts of a multipart body (a plain reading: enough for the sandbox).
+fn multipart(body: &[u8], boundary: &str) -> Vec<(String, Vec<u8>)> {
+    let delimiter = format!("--{boundary}");
+    let d = delimiter.as_bytes();
+    let mut starts = Vec::new();
+    let mut i = 0;
+    while i + d.len() <= body.len() {
+        if &body[i..i + d.len()] == d {
+            starts.push(i);
+            i += d.len();
+        } else {
+            i += 1;
+        }
+    }
+    let mut parts = Vec::new();
+    for w in starts.windows(2) {
+        let part = &body[w[0] + d.len()..w[1]];
+        let part = part.strip_prefix(b"\r\n").unwrap_or(part);
+        let part = part.strip_suffix(b"\r\n").unwrap_or(part);
+        let Some(split) = part.windows(4).position(|x| x == b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&part[..split]);
+        let name = head
+            .split("name=\"")
+            .nth(1)
+            .and_then(|n| n.split('"').next())
+            .unwrap_or_default()
+            .to_owned();
+        parts.push((name, part[split + 4..].to_vec()));
+    }
+    parts
 }

@@ -292,6 +292,21 @@ impl Sandbox {
         mid
     }
 
+    /// Puts a customer's file on the CDN: the path (under the sandbox's address) a
+    /// webhook's attachment `payload.url` gives, ending with `name`. `expire` takes
+    /// it away again, as Meta's signed links expire.
+    pub fn host_attachment(&self, name: &str, mime: &str, bytes: Vec<u8>) -> String {
+        let mut s = self.lock();
+        let key = s.next_id().to_string();
+        s.cdn.insert(key.clone(), (mime.to_owned(), bytes));
+        format!("/attachments/{key}/{name}")
+    }
+
+    /// Takes away every file on the CDN (their links have expired).
+    pub fn expire_attachments(&self) {
+        self.lock().cdn.clear();
+    }
+
     /// Records a comment by customer `from` at `at`, which may get one private reply
     /// within 7 days. On Instagram the commenter's id is their IGSID, and a comment
     /// is among the actions that open the messaging window (reference §2.2); a Page

@@ -23,6 +23,9 @@ pub(crate) struct State {
     pub counter: u64,
     /// WhatsApp numbers, their customers' windows, the messages sent.
     pub whatsapp: crate::whatsapp::WaState,
+    /// Files customers sent on Messenger and Instagram, as the CDN serves them
+    /// (`/attachments/{key}/{name}`): the type and the bytes.
+    pub cdn: HashMap<String, (String, Vec<u8>)>,
 }
 
 pub(crate) struct Customer {

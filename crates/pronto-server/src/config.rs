@@ -58,6 +58,9 @@ pub struct Config {
     pub max_connections: usize,
     /// Live event streams (`/api/v1/events`) open at once; more are refused.
     pub max_event_streams: usize,
+    /// The folder of Pronto's file store (files customers send); empty: `files` in
+    /// `data_dir`.
+    pub files_dir: PathBuf,
 }
 
 impl Default for Config {
@@ -82,6 +85,7 @@ impl Default for Config {
             idle_timeout_secs: 60,
             max_connections: 512,
             max_event_streams: 256,
+            files_dir: PathBuf::new(),
         }
     }
 }
@@ -119,6 +123,7 @@ impl fmt::Debug for Config {
             .field("idle_timeout_secs", &self.idle_timeout_secs)
             .field("max_connections", &self.max_connections)
             .field("max_event_streams", &self.max_event_streams)
+            .field("files_dir", &self.files_dir)
             .finish()
     }
 }
@@ -276,11 +281,21 @@ impl Config {
                 "MAX_EVENT_STREAMS" => {
                     self.max_event_streams = value.parse().map_err(|e| bad(format!("{e}")))?
                 }
+                "FILES_DIR" => self.files_dir = PathBuf::from(value),
                 // Variables for other parts (tests, tools) are not ours to refuse.
                 _ => {}
             }
         }
         Ok(())
+    }
+
+    /// The file store's folder: the configured one, or `files` in `data_dir`.
+    pub fn files(&self) -> PathBuf {
+        if self.files_dir.as_os_str().is_empty() {
+            self.data_dir.join("files")
+        } else {
+            self.files_dir.clone()
+        }
     }
 
     /// The database URL to use: the configured one, or the SQLite file in `data_dir`.
@@ -387,6 +402,11 @@ max_connections = 512
 # Live event streams (/api/v1/events, one per open inbox tab) open at once; more
 # are refused with 503.
 max_event_streams = 256
+
+# The folder where Pronto keeps the files customers send (copied from the
+# platforms, whose links expire). Empty: "files" in data_dir. Several nodes need a
+# folder they all see.
+files_dir = ""
 "#;
 
 #[cfg(test)]

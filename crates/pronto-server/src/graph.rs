@@ -62,8 +62,13 @@ pub async fn send(
     let at = state.now();
     let now = Timestamp::from_micros(at);
     let platform = channel.kind.platform();
-    let content = Outgoing::from_reply(&m.text, &m.attachments)
+    let mut content = Outgoing::from_reply(&m.text, &m.attachments)
         .map_err(|e| SendError::Final(e.to_string()))?;
+    if let Some(media) = content.attachment.as_mut()
+        && let Some(upload) = media.upload_id
+    {
+        media.attachment_id = Some(attachment_id(state, channel, upload).await?);
+    }
     let metadata = SendMetadata {
         author: author(m.author),
         agent: m.agent_id.map(|a| a.to_string()),
@@ -182,6 +187,67 @@ pub fn credentials(
 
 /// `POST /{page-id}/messages` with the channel's token and `appsecret_proof`;
 /// Meta's answer on success.
+/// Meta's reusable id of an agent's upload on this channel's Page: the one kept
+/// for this content when it is recent enough, else the file uploaded once through
+/// the Attachment Upload API and its id kept (so the same file, in any reply, any
+/// conversation, goes to Meta once).
+async fn attachment_id(
+    state: &AppState,
+    channel: &Channel,
+    upload: i64,
+) -> Result<String, SendError> {
+    use pronto_channels::messenger::upload;
+    let store = |e: pronto_store::StoreError| SendError::Retry(e.to_string());
+    let file = state
+        .store
+        .upload(channel.workspace_id, upload)
+        .await
+        .map_err(store)?
+        .ok_or_else(|| SendError::Final(format!("upload {upload} is not stored")))?;
+    let now = state.now();
+    let since = now - upload::REUSE_DAYS * 86_400_000_000;
+    if let Some(id) = state
+        .store
+        .platform_attachment(channel.id, &file.storage_key, since)
+        .await
+        .map_err(store)?
+    {
+        return Ok(id);
+    }
+    let bytes = state
+        .files
+        .get(&file.storage_key)
+        .await
+        .map_err(|e| SendError::Retry(format!("the file store: {e}")))?
+        .ok_or_else(|| SendError::Final(format!("upload {upload}'s bytes are gone")))?;
+    let boundary = format!("pronto-{}", crate::auth::random_token(16));
+    let (content_type, body) =
+        upload::body(&file.kind, &file.name, &file.mime_type, &bytes, &boundary);
+    let page = channel.meta_config().page_id;
+    let request = state
+        .http
+        .post(format!(
+            "{}/{page}/message_attachments",
+            base_url(state, channel)
+        ))
+        .query(&credentials(state, channel).map_err(SendError::Retry)?)
+        .header(reqwest::header::CONTENT_TYPE, content_type)
+        .body(body);
+    let answer = exchange(request, "Meta").await.map_err(|e| match e {
+        Exchange::Unreachable(why) => SendError::Retry(why),
+        Exchange::Refused(status, answer) => classify(status, &answer),
+    })?;
+    let id = answer["attachment_id"].as_str().ok_or_else(|| {
+        SendError::Retry("Meta answered the upload without an attachment_id".into())
+    })?;
+    state
+        .store
+        .keep_platform_attachment(channel.id, &file.storage_key, id, now)
+        .await
+        .map_err(store)?;
+    Ok(id.to_owned())
+}
+
 async fn post_messages(
     state: &AppState,
     channel: &Channel,

@@ -264,12 +264,15 @@ async fn store_waiting(
         let done = match result {
             Ok(stored) => {
                 progress[w.body].stored += usize::from(stored.created);
-                match w.referral {
-                    Some(r) => {
+                // Its files are copied soon, while the platform's links work.
+                let queued = queue_files(state, channel, &stored.message).await;
+                match (queued, w.referral) {
+                    (Err(e), _) => Err(e),
+                    (Ok(()), Some(r)) => {
                         let m = &w.message;
                         remember_referral(state, channel, &m.contact_external_id, r, m.at).await
                     }
-                    None => Ok(()),
+                    (Ok(()), None) => Ok(()),
                 }
             }
             Err(e) => Err(e),
@@ -353,7 +356,8 @@ fn customer_message<'a>(
             let mut attachments: Vec<Value> = m
                 .attachments
                 .iter()
-                .map(|a| json!({"type": a.kind, "payload": a.payload}))
+                .enumerate()
+                .map(|(i, a)| file_attachment(&mid, i, a))
                 .collect();
             if let Some(q) = &m.quick_reply {
                 attachments.push(json!({"type": "quick_reply", "payload": q.payload}));
@@ -399,6 +403,60 @@ fn customer_message<'a>(
         at,
     };
     Some((message, referral))
+}
+
+/// An attachment as stored: a file (image, video, audio, file) with a URL gets a
+/// `media_id` of Pronto's making (the message's id and its place) and the name its
+/// URL ends with, and the media worker copies it (`queue_files`).
+fn file_attachment(
+    mid: &str,
+    i: usize,
+    a: &pronto_channels::messenger::webhook::Attachment,
+) -> Value {
+    let mut value = json!({"type": a.kind, "payload": a.payload});
+    let url = a.payload.as_ref().and_then(|p| p["url"].as_str());
+    if let (Some(kind), Some(url)) = (a.kind.as_deref(), url)
+        && matches!(kind, "image" | "video" | "audio" | "file")
+    {
+        value["media_id"] = json!(format!("{mid}#{i}"));
+        let name = url::Url::parse(url).ok().and_then(|u| {
+            u.path_segments()
+                .and_then(|mut s| s.next_back().map(str::to_owned))
+                .filter(|n| n.contains('.'))
+        });
+        if let Some(name) = name {
+            value["filename"] = json!(name);
+        }
+    }
+    value
+}
+
+/// Queues a stored customer message's files for the media worker (again is
+/// nothing).
+async fn queue_files(
+    state: &AppState,
+    channel: &Channel,
+    m: &pronto_store::Message,
+) -> Result<(), StoreError> {
+    for a in m.attachments.as_array().into_iter().flatten() {
+        if let (Some(media_id), Some(url)) = (a["media_id"].as_str(), a["payload"]["url"].as_str())
+        {
+            state
+                .store
+                .queue_media(
+                    channel.workspace_id,
+                    channel.id,
+                    m.id,
+                    media_id,
+                    Some(url),
+                    None,
+                    a["filename"].as_str(),
+                    state.now(),
+                )
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Applies one messaging event; returns how many messages it stored.

@@ -108,6 +108,9 @@ pub struct RenderedText {
     /// The language of the translation used (the customer's); `null` when the
     /// default text was used.
     pub language: Option<String>,
+    /// The file the saved reply carries, if any: name it in the reply's attachments
+    /// as `{"upload_id": id}`.
+    pub upload: Option<pronto_store::Upload>,
 }
 
 /// The window of counted opportunities.
@@ -216,6 +219,8 @@ impl Modify for Security {
         routing::get_channel, routing::put_channel, routing::put_member, routing::put_away,
         routing::put_contact, routing::assignments,
         templates::list, templates::sync, media::get, contacts::find, contacts::get, contacts::picture, contacts::update, contacts::definitions, contacts::define, contacts::undefine, contacts::merge, email::test, email::message, email::raw,
+        crate::routes::exports::conversations, crate::routes::exports::responsiveness,
+        crate::routes::uploads::create, crate::routes::uploads::create_for_channel, crate::routes::uploads::get,
     ),
     modifiers(&Security),
     security(("token" = []), ("session" = [])),

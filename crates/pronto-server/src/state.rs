@@ -68,6 +68,8 @@ pub struct Inner {
     pub node: String,
     /// The email channels this node holds an IDLE connection for.
     pub idling: Mutex<std::collections::HashSet<i64>>,
+    /// Where file bytes live (`files`).
+    pub files: Arc<dyn crate::files::FileStore>,
     clock: Clock,
 }
 
@@ -86,7 +88,9 @@ impl AppState {
     /// State over `store` with `config`, reading time from `clock`.
     pub fn new(store: Store, config: Config, clock: Clock) -> Self {
         let outgoing = crate::outgoing::Outgoing::new(config.allow_private_webhook_urls);
+        let files = Arc::new(crate::files::LocalDir::new(config.files()));
         AppState(Arc::new(Inner {
+            files,
             event_streams: Arc::new(tokio::sync::Semaphore::new(config.max_event_streams)),
             stopping: tokio::sync::watch::channel(false).0,
             store,

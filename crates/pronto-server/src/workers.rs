@@ -228,10 +228,10 @@ async fn retention(state: &AppState) -> Result<bool, String> {
 }
 
 async fn media(state: &AppState) -> Result<bool, String> {
-    let fetched = crate::whatsapp::media::fetch_next(state)
+    let fetched = crate::media::fetch_next(state)
         .await
         .map_err(|e| e.to_string())?;
-    Ok(fetched != crate::whatsapp::media::Fetched::Idle)
+    Ok(fetched != crate::media::Fetched::Idle)
 }
 
 async fn profiles(state: &AppState) -> Result<bool, String> {

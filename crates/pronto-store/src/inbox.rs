@@ -813,8 +813,8 @@ impl Store {
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO saved_replies (workspace_id, owner_id, name, shortcut, text, translations,
-                 created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                 upload_id, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(workspace_id)
         .bind(owner_id)
@@ -822,6 +822,7 @@ impl Store {
         .bind(&fields.shortcut)
         .bind(&fields.text)
         .bind(json_text(&fields.translations))
+        .bind(fields.upload_id)
         .bind(now)
         .fetch_one(&self.pool)
         .await
@@ -833,6 +834,7 @@ impl Store {
             shortcut: fields.shortcut.clone(),
             text: fields.text.clone(),
             translations: fields.translations.clone(),
+            upload_id: fields.upload_id,
         })
     }
 
@@ -844,7 +846,7 @@ impl Store {
         viewer: Option<i64>,
     ) -> Result<Vec<SavedReply>> {
         let rows = sqlx::query(
-            "SELECT id, owner_id, name, shortcut, text, translations FROM saved_replies
+            "SELECT id, owner_id, name, shortcut, text, translations, upload_id FROM saved_replies
              WHERE workspace_id = $1 AND (owner_id IS NULL OR owner_id = $2)
              ORDER BY shortcut, CASE WHEN owner_id IS NULL THEN 1 ELSE 0 END",
         )
@@ -864,7 +866,7 @@ impl Store {
         viewer: Option<i64>,
     ) -> Result<SavedReply> {
         let row = sqlx::query(
-            "SELECT id, owner_id, name, shortcut, text, translations FROM saved_replies
+            "SELECT id, owner_id, name, shortcut, text, translations, upload_id FROM saved_replies
              WHERE id = $1 AND workspace_id = $2 AND (owner_id IS NULL OR owner_id = $3)",
         )
         .bind(id)
@@ -890,13 +892,15 @@ impl Store {
                 .await?;
         }
         let done = sqlx::query(
-            "UPDATE saved_replies SET name = $1, shortcut = $2, text = $3, translations = $4
-             WHERE id = $5 AND workspace_id = $6",
+            "UPDATE saved_replies SET name = $1, shortcut = $2, text = $3, translations = $4,
+                 upload_id = $5
+             WHERE id = $6 AND workspace_id = $7",
         )
         .bind(&fields.name)
         .bind(&fields.shortcut)
         .bind(&fields.text)
         .bind(json_text(&fields.translations))
+        .bind(fields.upload_id)
         .bind(id)
         .bind(workspace_id)
         .execute(&self.pool)
@@ -964,6 +968,7 @@ fn saved_reply(r: &AnyRow) -> Result<SavedReply> {
         text: r.try_get("text")?,
         translations: serde_json::from_str(&r.try_get::<String, _>("translations")?)
             .unwrap_or_default(),
+        upload_id: r.try_get("upload_id")?,
     })
 }
 

@@ -20,6 +20,7 @@ mod contacts;
 mod email;
 mod engine;
 mod events;
+mod exports;
 mod group_commit;
 mod imports;
 mod inbox;
@@ -34,6 +35,7 @@ mod routing;
 mod runs;
 mod search;
 pub mod testing;
+mod uploads;
 mod webchat;
 mod webhooks;
 mod whatsapp;
@@ -51,6 +53,7 @@ pub use automation::{Automated, AutomatedChannel, ConversationFacts, StatusChang
 pub use comments::private_reply_marker;
 pub use email::{EmailFile, EmailHeaders, MailboxState};
 pub use events::EVENTS_CHANNEL;
+pub use exports::ExportedConversation;
 pub use imports::{HistoryItem, ImportProgress};
 pub use integrations::{RuleRun, StoredRule, Subscription, Waiting};
 pub use live_event::{LiveEvent, Logged, MessageStatus};
@@ -63,6 +66,7 @@ pub use routing::{
     WaitingConversation,
 };
 pub use search::{HitKind, ReplyPair, SearchHit, SearchQuery};
+pub use uploads::Upload;
 pub use webchat::{VisitorDetails, VisitorFile};
 pub use webhooks::{ChannelHealth, DeadLetter, PlatformReply, WebhookBody};
 pub use whatsapp::{StatusUpdate, status_moves};

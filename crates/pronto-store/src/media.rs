@@ -1,7 +1,8 @@
-//! Files customers send (WhatsApp media), kept in Pronto's own store: queued when
-//! their message is stored, claimed by the media worker with a lease, stored with
-//! the message's attachment pointing at them (one transaction, with its
-//! `message.updated` event), or failed with the reason.
+//! Files customers send (WhatsApp media by id, Messenger and Instagram attachments
+//! by the platform's URL), copied into Pronto's own file store: queued when their
+//! message is stored, claimed by the media worker with a lease, recorded with their
+//! file store key and the message's attachment pointing at them (one transaction,
+//! with its `message.updated` event), or failed with the reason.
 
 use serde_json::{Value, json};
 use sqlx::Row;
@@ -22,8 +23,11 @@ pub struct MediaJob {
     pub channel_id: i64,
     /// The message it came with.
     pub message_id: i64,
-    /// The platform's media id.
+    /// The platform's media id (for Messenger and Instagram, Pronto's name of the
+    /// attachment: the message's id and the attachment's place).
     pub media_id: String,
+    /// Where to download it, for platforms that give a URL instead of an id.
+    pub url: Option<String>,
     /// Attempts so far, this one included.
     pub attempts: i64,
 }
@@ -35,13 +39,17 @@ pub struct MediaFile {
     pub mime_type: Option<String>,
     /// Its file name (documents).
     pub filename: Option<String>,
-    /// Its bytes.
-    pub bytes: Vec<u8>,
+    /// Its key in the file store.
+    pub storage_key: Option<String>,
+    /// Its bytes, for files kept in the database (before the file store, and
+    /// email's).
+    pub bytes: Option<Vec<u8>>,
 }
 
 impl Store {
-    /// Queues the file `media_id` of message `message_id` for download; a file
-    /// already queued (the same webhook again) is left as it is.
+    /// Queues the file `media_id` of message `message_id` for download (from `url`
+    /// when the platform gives one); a file already queued (the same webhook again)
+    /// is left as it is.
     #[allow(clippy::too_many_arguments)]
     pub async fn queue_media(
         &self,
@@ -49,14 +57,15 @@ impl Store {
         channel_id: i64,
         message_id: i64,
         media_id: &str,
+        url: Option<&str>,
         mime_type: Option<&str>,
         filename: Option<&str>,
         now: Micros,
     ) -> Result<()> {
         sqlx::query(
             "INSERT INTO media_files (workspace_id, channel_id, message_id, media_id, mime_type,
-                 filename, state, next_attempt_at, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 'waiting', $7, $7)
+                 filename, state, next_attempt_at, created_at, url)
+             VALUES ($1, $2, $3, $4, $5, $6, 'waiting', $7, $7, $8)
              ON CONFLICT (channel_id, media_id) DO NOTHING",
         )
         .bind(workspace_id)
@@ -66,6 +75,7 @@ impl Store {
         .bind(mime_type)
         .bind(filename)
         .bind(now)
+        .bind(url)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -80,7 +90,7 @@ impl Store {
                            AND (locked_until IS NULL OR locked_until <= $2)
                          ORDER BY next_attempt_at, id LIMIT 1)
                AND state = 'waiting' AND (locked_until IS NULL OR locked_until <= $2)
-             RETURNING id, workspace_id, channel_id, message_id, media_id, attempts",
+             RETURNING id, workspace_id, channel_id, message_id, media_id, url, attempts",
         )
         .bind(now + lease)
         .bind(now)
@@ -93,27 +103,29 @@ impl Store {
             channel_id: row.try_get("channel_id")?,
             message_id: row.try_get("message_id")?,
             media_id: row.try_get("media_id")?,
+            url: row.try_get("url")?,
             attempts: row.try_get("attempts")?,
         }))
     }
 
-    /// Keeps a downloaded file and points its message's attachment at it (`file`:
-    /// the API path that serves it).
+    /// Records a downloaded file, already in the file store under `storage_key`,
+    /// and points its message's attachment at it (`file`: the API path that serves
+    /// it).
     pub async fn media_stored(
         &self,
         job: &MediaJob,
-        bytes: &[u8],
+        storage_key: &str,
+        size: i64,
         mime_type: Option<&str>,
         now: Micros,
     ) -> Result<()> {
-        let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
         let mut tx = self.write_tx().await?;
         sqlx::query(
-            "UPDATE media_files SET state = 'stored', bytes = $1, size = $2, locked_until = NULL,
-                 mime_type = COALESCE($3, mime_type), error = NULL
+            "UPDATE media_files SET state = 'stored', storage_key = $1, size = $2,
+                 locked_until = NULL, mime_type = COALESCE($3, mime_type), error = NULL
              WHERE id = $4",
         )
-        .bind(bytes)
+        .bind(storage_key)
         .bind(size)
         .bind(mime_type)
         .bind(job.id)
@@ -193,7 +205,7 @@ impl Store {
     /// A stored file of the workspace, for its agents.
     pub async fn media_file(&self, workspace_id: i64, id: i64) -> Result<Option<MediaFile>> {
         let row = sqlx::query(
-            "SELECT mime_type, filename, bytes FROM media_files
+            "SELECT mime_type, filename, storage_key, bytes FROM media_files
              WHERE id = $1 AND workspace_id = $2 AND state = 'stored'",
         )
         .bind(id)
@@ -204,6 +216,7 @@ impl Store {
         Ok(Some(MediaFile {
             mime_type: row.try_get("mime_type")?,
             filename: row.try_get("filename")?,
+            storage_key: row.try_get("storage_key")?,
             bytes: row.try_get("bytes")?,
         }))
     }

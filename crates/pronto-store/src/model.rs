@@ -456,6 +456,8 @@ pub struct SavedReply {
     pub text: String,
     /// Its text for customers writing a language (ISO 639-1 code to text).
     pub translations: std::collections::BTreeMap<String, String>,
+    /// The file it carries (an upload), sent before its text.
+    pub upload_id: Option<i64>,
 }
 
 /// A contact found by name, email or phone.
@@ -484,6 +486,8 @@ pub struct SavedReplyFields {
     pub text: String,
     /// Its text per language.
     pub translations: std::collections::BTreeMap<String, String>,
+    /// The file it carries (an upload of the workspace, checked by the caller).
+    pub upload_id: Option<i64>,
 }
 
 impl SavedReplyFields {
@@ -494,6 +498,7 @@ impl SavedReplyFields {
             shortcut: shortcut.to_owned(),
             text: text.to_owned(),
             translations: Default::default(),
+            upload_id: None,
         }
     }
 }

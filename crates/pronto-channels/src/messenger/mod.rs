@@ -19,6 +19,7 @@ mod metadata;
 pub mod outgoing;
 mod parse;
 pub mod profile;
+pub mod upload;
 pub mod webhook;
 
 pub use capture::{CaptureReader, PAGE_INBOX_APP_ID};

@@ -3,7 +3,9 @@
 //! before anything is stored or sent.
 //!
 //! A reply's attachments are kept in Pronto's own form (a JSON list beside the text):
-//! `{"type": "image"|"video"|"audio"|"file", "url": "https://..."}`,
+//! `{"type": "image"|"video"|"audio"|"file", "url": "https://..."}` (or, for a file
+//! an agent uploaded to Pronto, `"upload_id"` instead of the URL: the delivery uploads
+//! it to Meta once, `upload`),
 //! `{"type": "quick_replies", "options": [{"title": "Yes", "payload": "YES"}]}`, and
 //! the marker `{"type": "private_reply", "comment_id": "..."}` that the store sets.
 
@@ -29,13 +31,17 @@ pub struct Outgoing {
     pub private_reply_to: Option<String>,
 }
 
-/// An attachment sent by URL.
+/// An attachment sent by URL, or uploaded to Meta beforehand.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Media {
     /// `image`, `video`, `audio` or `file`.
     pub kind: String,
-    /// Where Meta fetches it.
+    /// Where Meta fetches it (empty for an upload).
     pub url: String,
+    /// Pronto's upload, which the delivery sends to Meta's Attachment Upload API.
+    pub upload_id: Option<i64>,
+    /// Meta's reusable id of the uploaded file, once the delivery has it.
+    pub attachment_id: Option<String>,
 }
 
 /// A quick-reply button.
@@ -93,13 +99,28 @@ impl Outgoing {
             let bad = |reason: String| ContentError::Attachment { index, reason };
             match item["type"].as_str() {
                 Some(kind @ ("image" | "video" | "audio" | "file")) => {
+                    if let Some(id) = item["upload_id"].as_i64() {
+                        media.push(Media {
+                            kind: kind.to_owned(),
+                            url: String::new(),
+                            upload_id: Some(id),
+                            attachment_id: None,
+                        });
+                        continue;
+                    }
                     let url = item["url"]
                         .as_str()
                         .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
-                        .ok_or_else(|| bad(format!("a {kind} needs an http(s) \"url\"")))?;
+                        .ok_or_else(|| {
+                            bad(format!(
+                                "a {kind} needs an http(s) \"url\" or an \"upload_id\""
+                            ))
+                        })?;
                     media.push(Media {
                         kind: kind.to_owned(),
                         url: url.to_owned(),
+                        upload_id: None,
+                        attachment_id: None,
                     });
                 }
                 Some("quick_replies") => {
@@ -133,6 +154,11 @@ impl Outgoing {
     /// The Send API's `message` object, with Pronto's `metadata`.
     pub fn message_json(&self, metadata: &str) -> Value {
         let mut message = match &self.attachment {
+            Some(Media {
+                kind,
+                attachment_id: Some(id),
+                ..
+            }) => json!({"attachment": {"type": kind, "payload": {"attachment_id": id}}}),
             Some(m) => json!({"attachment": {
                 "type": m.kind,
                 "payload": {"url": m.url, "is_reusable": true},

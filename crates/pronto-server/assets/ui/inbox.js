@@ -259,6 +259,11 @@ if (document.body.dataset.page === "inbox") (() => {
     if (!r) return;
     const out = await Pronto.api("POST", "/saved-replies/" + r.id + "/render", { conversation_id: openId });
     area.value = out.text;
+    // A saved reply's file goes with it (sent first), where the composer takes files.
+    if (out.upload && document.getElementById("attach")) {
+      attached = out.upload;
+      renderAttached();
+    }
     area.focus();
     area.setSelectionRange(area.value.length, area.value.length);
     hint();
@@ -268,12 +273,74 @@ if (document.body.dataset.page === "inbox") (() => {
     document.getElementById("long-hint").hidden = sentences(area.value) <= 3;
   };
 
+  // ---- files (Messenger): a button, drag and drop, paste -------------------------
+  // The file is uploaded at once, so the platform's limits are checked before the
+  // agent sends (the server refuses with the reason); the reply then names it.
+  let attached = null;
+  const renderAttached = () => {
+    const list = document.getElementById("attached");
+    if (!list) return;
+    list.replaceChildren();
+    if (!attached) return;
+    const li = document.createElement("li");
+    li.append(attached.name + " ");
+    const x = document.createElement("button");
+    x.type = "button";
+    x.textContent = "×";
+    x.setAttribute("aria-label", Pronto.fill(T.attach_remove, { name: attached.name }));
+    x.addEventListener("click", () => { attached = null; renderAttached(); });
+    li.append(x);
+    list.append(li);
+  };
+  const attach = async (file) => {
+    if (!file || !openId || !document.getElementById("attach")) return;
+    const why = document.getElementById("reply-why");
+    why.textContent = Pronto.fill(T.attach_uploading, { name: file.name || "file" });
+    const res = await fetch("/api/v1/conversations/" + openId + "/attachments?name=" +
+      encodeURIComponent(file.name || "pasted"), {
+      method: "POST", credentials: "same-origin", body: file,
+      headers: { "content-type": file.type || "application/octet-stream" },
+    });
+    const data = await res.json().catch(() => null);
+    if (!res.ok) {
+      // In the page's status line too: a live update may redraw the composer's.
+      const message = (data && data.message) || res.statusText;
+      why.textContent = message;
+      Pronto.say(Pronto.fill(Pronto.texts.common.error, { message }), "error");
+      return;
+    }
+    why.textContent = "";
+    attached = data;
+    renderAttached();
+  };
+
   const send = async () => {
     const area = document.getElementById("reply-text");
     const button = document.getElementById("send");
     if (button.disabled) return;
     let text = area.value.trim();
-    if (!text) return;
+    if (!text && !attached) return;
+    if (attached) {
+      // Messenger takes a file or a text in one message: the file goes first.
+      button.disabled = true;
+      try {
+        await Pronto.api("POST", "/conversations/" + openId + "/messages",
+          { text: "", attachments: [{ upload_id: attached.id }] },
+          { "idempotency-key": "upload-" + attached.id + "-" + (attached.key || (attached.key = crypto.randomUUID())) });
+        attached = null;
+        renderAttached();
+      } catch (e) {
+        document.getElementById("reply-why").textContent = e.message;
+        applyReplyState();
+        return;
+      }
+      button.disabled = false;
+      if (!text) {
+        await refreshPane();
+        applyReplyState();
+        return;
+      }
+    }
     if (document.getElementById("signature").checked) text += "\n\n— " + me.name;
     const attachments = quick.length
       ? [{ type: "quick_replies", options: quick.map((title) => ({ title, payload: title })) }]
@@ -341,6 +408,26 @@ if (document.body.dataset.page === "inbox") (() => {
         area.blur();
       }
     });
+    attached = null;
+    const picker = document.getElementById("attach-file");
+    if (picker) {
+      picker.addEventListener("change", () => {
+        attach(picker.files[0]).catch(() => {});
+        picker.value = "";
+      });
+      form.addEventListener("dragover", (e) => { e.preventDefault(); form.classList.add("dropping"); });
+      form.addEventListener("dragleave", () => form.classList.remove("dropping"));
+      form.addEventListener("drop", (e) => {
+        e.preventDefault();
+        form.classList.remove("dropping");
+        const file = e.dataTransfer && e.dataTransfer.files[0];
+        if (file) attach(file).catch(() => {});
+      });
+      area.addEventListener("paste", (e) => {
+        const file = e.clipboardData && e.clipboardData.files[0];
+        if (file) { e.preventDefault(); attach(file).catch(() => {}); }
+      });
+    }
     const add = document.getElementById("quick-add");
     if (add) add.addEventListener("click", () => {
       const input = document.getElementById("quick-title");

@@ -490,7 +490,13 @@ pub async fn reply(
             None
         },
         text: body.text,
-        attachments: body.attachments.unwrap_or_else(|| json!([])),
+        attachments: super::uploads::resolve(
+            &state,
+            auth.workspace(),
+            &channel,
+            body.attachments.unwrap_or_else(|| json!([])),
+        )
+        .await?,
         idempotency_key: key,
         subject: crate::email::subject(&channel, body.subject)?,
     };

@@ -1,7 +1,9 @@
-//! `GET /api/v1/media/{id}`: a file a customer sent (WhatsApp media), from Pronto's
-//! own store, to the workspace's agents only. What a browser could run (HTML, SVG,
-//! scripts) is never served as such: only images, audio, video and PDF keep their
-//! type, everything else is a download.
+//! `GET /api/v1/media/{id}`: a file a customer sent (WhatsApp media, Messenger and
+//! Instagram attachments, email files), from Pronto's own file store, to the
+//! workspace's agents only. What a browser could run (HTML, SVG, scripts) is never
+//! served as such: only images, audio, video and PDF keep their type, everything
+//! else is `application/octet-stream`; only the safe images are shown inline, the
+//! rest are downloads; and the CSP's `sandbox` keeps any of them from running.
 
 use axum::extract::State;
 use axum::http::header;
@@ -12,13 +14,20 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiPath;
 use crate::state::AppState;
 
-/// The types served inline.
+/// The images shown inline.
 fn inline(mime: &str) -> bool {
     matches!(
         mime,
-        "image/jpeg" | "image/png" | "image/webp" | "image/gif" | "application/pdf"
-    ) || (mime.starts_with("audio/") || mime.starts_with("video/"))
-        && !mime.contains(['<', '>', '"', ';'])
+        "image/jpeg" | "image/png" | "image/webp" | "image/gif"
+    )
+}
+
+/// The types served as themselves (the page's players and viewers need them).
+fn typed(mime: &str) -> bool {
+    inline(mime)
+        || mime == "application/pdf"
+        || (mime.starts_with("audio/") || mime.starts_with("video/"))
+            && !mime.contains(['<', '>', '"', ';'])
 }
 
 /// `GET /api/v1/media/{id}`.
@@ -33,24 +42,46 @@ pub async fn get(
         .media_file(auth.workspace(), id)
         .await?
         .ok_or_else(|| ApiError::not_found("media"))?;
-    let mime = file.mime_type.unwrap_or_default();
-    let (content_type, disposition) = if inline(&mime) {
-        (mime, "inline".to_owned())
-    } else {
-        // A name of safe characters only, in quotes.
-        let name: String = file
-            .filename
-            .unwrap_or_else(|| format!("file-{id}"))
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-            .take(100)
-            .collect();
-        (
-            "application/octet-stream".to_owned(),
-            format!("attachment; filename=\"{name}\""),
-        )
+    let bytes = match (&file.storage_key, file.bytes) {
+        (Some(key), _) => state
+            .files
+            .get(key)
+            .await
+            .map_err(|e| ApiError::internal(&e))?
+            .ok_or_else(|| ApiError::not_found("media"))?,
+        (None, Some(bytes)) => bytes,
+        (None, None) => return Err(ApiError::not_found("media")),
     };
-    Ok((
+    Ok(serve(
+        id,
+        file.mime_type.unwrap_or_default(),
+        file.filename,
+        bytes,
+    ))
+}
+
+/// A stored file's answer: images of the safe kinds inline, everything else a
+/// download; only images, PDF, audio and video keep their type; `nosniff` and a CSP
+/// `sandbox` always, so a browser never runs it.
+pub fn serve(id: i64, mime: String, filename: Option<String>, bytes: Vec<u8>) -> impl IntoResponse {
+    // A name of safe characters only, in quotes.
+    let name: String = filename
+        .unwrap_or_else(|| format!("file-{id}"))
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .take(100)
+        .collect();
+    let disposition = if inline(&mime) {
+        "inline".to_owned()
+    } else {
+        format!("attachment; filename=\"{name}\"")
+    };
+    let content_type = if typed(&mime) {
+        mime
+    } else {
+        "application/octet-stream".to_owned()
+    };
+    (
         [
             (header::CONTENT_TYPE, content_type),
             (header::CONTENT_DISPOSITION, disposition),
@@ -61,6 +92,6 @@ pub async fn get(
                 "default-src 'none'; sandbox".to_owned(),
             ),
         ],
-        file.bytes,
-    ))
+        bytes,
+    )
 }

@@ -8,6 +8,7 @@ pub mod contacts;
 pub mod conversations;
 pub mod email;
 pub mod events;
+pub mod exports;
 pub mod health;
 pub mod inbound;
 pub mod media;
@@ -18,6 +19,7 @@ pub mod saved_replies;
 pub mod search;
 pub mod session;
 pub mod templates;
+pub mod uploads;
 pub mod webhooks;
 
 use axum::Router;
@@ -109,10 +111,22 @@ pub fn router(state: AppState) -> Router {
         .route("/conversations/{id}/labels", post(conversations::labels))
         .route("/conversations/{id}/notes", post(conversations::add_note))
         .route("/conversations/{id}/messages", post(conversations::reply))
+        .route(
+            "/conversations/{id}/attachments",
+            post(uploads::create).layer(DefaultBodyLimit::max(uploads::MAX_UPLOAD_BYTES)),
+        )
+        .route(
+            "/uploads",
+            post(uploads::create_for_channel)
+                .layer(DefaultBodyLimit::max(uploads::MAX_UPLOAD_BYTES)),
+        )
+        .route("/uploads/{id}", get(uploads::get))
         .route("/conversations/{id}/typing", post(conversations::typing))
         .route("/conversations/{id}/viewing", post(conversations::viewing))
         .route("/messages/{id}/retry", post(conversations::retry))
         .route("/media/{id}", get(media::get))
+        .route("/exports/conversations.csv", get(exports::conversations))
+        .route("/exports/responsiveness.csv", get(exports::responsiveness))
         .route("/comments", get(comments::list))
         .route(
             "/comments/{id}/private-reply",

@@ -41,6 +41,20 @@ pub struct SavedReplyBody {
     /// a shared one (admins only). Ignored by changes: a reply keeps its owner.
     #[serde(default)]
     personal: bool,
+    /// A file the reply carries (an upload of the workspace, from
+    /// `POST /api/v1/uploads` or a conversation's attachments); sent before the text.
+    #[serde(default)]
+    upload_id: Option<i64>,
+}
+
+/// The reply's file, checked to be the workspace's.
+async fn check_upload(state: &AppState, auth: &Auth, body: &SavedReplyBody) -> ApiResult<()> {
+    if let Some(id) = body.upload_id
+        && state.store.upload(auth.workspace(), id).await?.is_none()
+    {
+        return Err(ApiError::invalid(format!("upload_id: no upload {id}")).on_field("upload_id"));
+    }
+    Ok(())
 }
 
 /// Checks a reply and gives what to store: the name trimmed, empty translations
@@ -85,6 +99,7 @@ fn check(body: &SavedReplyBody) -> ApiResult<SavedReplyFields> {
         shortcut: body.shortcut.clone(),
         text: body.text.clone(),
         translations,
+        upload_id: body.upload_id,
     })
 }
 
@@ -144,6 +159,7 @@ pub async fn create(
     ApiJson(body): ApiJson<SavedReplyBody>,
 ) -> ApiResult<impl IntoResponse> {
     let fields = check(&body)?;
+    check_upload(&state, &auth, &body).await?;
     let owner = if body.personal {
         Some(auth.user()?)
     } else {
@@ -166,6 +182,7 @@ pub async fn update(
     ApiJson(body): ApiJson<SavedReplyBody>,
 ) -> ApiResult<impl IntoResponse> {
     let fields = check(&body)?;
+    check_upload(&state, &auth, &body).await?;
     let viewer = auth.0.user_id;
     may_change(&state, &auth, id).await?;
     Ok(Json(
@@ -217,8 +234,13 @@ pub async fn render_for(
     };
     let contact = state.store.contact(ws, conversation.contact_id).await?;
     let (text, language) = reply.text_for(contact.language.as_deref());
+    let upload = match reply.upload_id {
+        Some(u) => state.store.upload(ws, u).await?,
+        None => None,
+    };
     Ok(Json(json!({
         "text": saved_reply::render(text, contact.greeting_name(), &contact.name, &agent),
         "language": language,
+        "upload": upload,
     })))
 }

@@ -410,10 +410,12 @@ fn attachments(t: &Texts, list: &Value) -> Markup {
                     }
                 }
                 _ => {
-                    // A file kept by Pronto (WhatsApp media, email attachments) is served
-                    // to the workspace's agents at its own path.
-                    @let url = web_url(&a["url"]).or_else(|| web_url(&a["payload"]["url"]))
-                        .or_else(|| a["file"].as_str().filter(|f| f.starts_with("/api/v1/media/")));
+                    // A file kept by Pronto (WhatsApp media, Messenger and Instagram
+                    // attachments once copied, email files) is served to the workspace's
+                    // agents at its own path; the platform's link (which expires) only
+                    // until then.
+                    @let url = a["file"].as_str().filter(|f| f.starts_with("/api/v1/media/") || f.starts_with("/api/v1/uploads/"))
+                        .or_else(|| web_url(&a["url"])).or_else(|| web_url(&a["payload"]["url"]));
                     p.attachment {
                         @match url {
                             Some(u) => a href=(u) rel="noopener noreferrer" target="_blank" { (i.open_attachment) " (" (a["name"].as_str().or(a["type"].as_str()).unwrap_or("file")) ")" },
@@ -528,6 +530,14 @@ fn composer(v: &Viewer, d: &PaneData<'_>) -> Markup {
                     label.visually-hidden for="quick-title" { (i.quick_reply_title) }
                     input id="quick-title" maxlength="20" placeholder=(i.quick_reply_title);
                     button type="button" id="quick-add" { (i.quick_reply_add) }
+                }
+            }
+            // Files go to Messenger for now (the upload route refuses the others).
+            @if d.channel.kind == pronto_store::ChannelKind::Messenger {
+                div.attach id="attach" {
+                    input type="file" id="attach-file" class="visually-hidden";
+                    label.button for="attach-file" { (i.attach_file) }
+                    ul id="attached" {}
                 }
             }
             div.send-row {

@@ -104,6 +104,7 @@ pub async fn page(
         div id="dash" data-channel=(channel.id) data-query=(p.query(channel.id)) {
             (main_part(&v, &data, &p))
         }
+        (tables::export(&v, channel.id, Timestamp::from_micros(state.now()).date()))
     };
     Ok(layout(&v, d.title, Nav::Dashboard, body))
 }

@@ -1,74 +1,18 @@
-//! The media worker: files customers send on WhatsApp, fetched by media id with the
-//! channel's token soon after they arrive (an id can be downloaded for 7 days, each
-//! download URL works for 5 minutes and only with the token), then kept in Pronto's
-//! store and served to the workspace's agents (`GET /api/v1/media/{id}`).
+//! WhatsApp's side of the media worker (`crate::media`): a file customers send is
+//! fetched by media id with the channel's token soon after it arrives (an id can be
+//! downloaded for 7 days, each download URL works for 5 minutes and only with the
+//! token).
 
-use pronto_store::{MediaJob, StoreError};
+use pronto_store::MediaJob;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::media::{Failure, MAX_BYTES};
 use crate::state::AppState;
-
-/// How long a claimed download is the claimant's.
-const LEASE: i64 = 120_000_000;
-/// Attempts before a file is given up.
-pub const MAX_ATTEMPTS: i64 = 6;
-/// The largest file kept (WhatsApp's own limit for documents is 100 MB).
-pub const MAX_BYTES: usize = 100 * 1024 * 1024;
-
-/// What one step did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fetched {
-    /// Nothing was due.
-    Idle,
-    /// A file was stored (Pronto's id).
-    Stored(i64),
-    /// A download failed and is tried again at `.1`.
-    Retrying(i64, String),
-    /// A download failed for good, with the reason.
-    Failed(i64, String),
-}
-
-/// Claims and downloads the next due file.
-pub async fn fetch_next(state: &AppState) -> Result<Fetched, StoreError> {
-    let now = state.now();
-    let Some(job) = state.store.claim_media(now, LEASE).await? else {
-        return Ok(Fetched::Idle);
-    };
-    let channel = state.store.channel_any_workspace(job.channel_id).await?;
-    let result = download(state, &channel, &job).await;
-    let now = state.now();
-    Ok(match result {
-        Ok((bytes, mime)) => {
-            state
-                .store
-                .media_stored(&job, &bytes, mime.as_deref(), now)
-                .await?;
-            Fetched::Stored(job.id)
-        }
-        Err(Failure::Retry(reason)) if job.attempts < MAX_ATTEMPTS => {
-            let next = now + crate::delivery::backoff(job.attempts) * 10;
-            state
-                .store
-                .media_failed(&job, &reason, Some(next), now)
-                .await?;
-            Fetched::Retrying(job.id, reason)
-        }
-        Err(Failure::Retry(reason) | Failure::Final(reason)) => {
-            state.store.media_failed(&job, &reason, None, now).await?;
-            Fetched::Failed(job.id, reason)
-        }
-    })
-}
-
-enum Failure {
-    Retry(String),
-    Final(String),
-}
 
 /// `GET /{media-id}` for a fresh URL, then the URL with the token; the bytes and
 /// their MIME type, checked against the SHA-256 WhatsApp gives.
-async fn download(
+pub(crate) async fn download(
     state: &AppState,
     channel: &pronto_store::Channel,
     job: &MediaJob,

@@ -273,6 +273,7 @@ async fn queue_media(
                     channel.id,
                     m.id,
                     media_id,
+                    None,
                     a["mime_type"].as_str(),
                     a["filename"].as_str(),
                     state.now(),

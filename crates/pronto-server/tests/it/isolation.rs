@@ -106,6 +106,14 @@ async fn every_endpoint_refuses_foreign_ids_and_tokens() {
             )
             .await,
             b.get(&format!("{ch}/responsiveness")).await,
+            b.get(&format!(
+                "/api/v1/exports/conversations.csv?channel={channel_a}"
+            ))
+            .await,
+            b.get(&format!(
+                "/api/v1/exports/responsiveness.csv?channel={channel_a}"
+            ))
+            .await,
             b.put(&r, json!({"name": "B", "shortcut": "b", "text": "B"}))
                 .await,
             b.delete(&r).await,

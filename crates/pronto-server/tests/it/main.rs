@@ -15,6 +15,8 @@ mod dashboard;
 mod edge;
 mod email;
 mod events;
+mod exports;
+mod files;
 mod graph;
 mod integrations;
 mod isolation;

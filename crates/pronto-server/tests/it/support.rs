@@ -76,6 +76,11 @@ impl TestApp {
             secret_key: "42".repeat(32),
             // Receivers in tests listen on 127.0.0.1.
             allow_private_webhook_urls: true,
+            // One file store per database, so a second node on it sees the same.
+            files_dir: std::env::temp_dir().join(format!(
+                "pronto-test-files-{}",
+                &pronto_server::files::key_of(db_url.as_bytes())[..16]
+            )),
             ..Config::default()
         };
         configure(&mut config);

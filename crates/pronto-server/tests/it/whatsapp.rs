@@ -586,7 +586,7 @@ async fn a_customers_photo_is_downloaded_and_served_to_agents_only() {
 }
 
 async fn media(db: TestDb) {
-    use pronto_server::whatsapp::media::{Fetched, fetch_next};
+    use pronto_server::media::{Fetched, fetch_next};
     let (app, sandbox, admin, channel) = connected(db).await;
     let png = b"\x89PNG\r\n\x1a\n not really a picture".to_vec();
     let (_, media_id) = sandbox.whatsapp_customer_media(

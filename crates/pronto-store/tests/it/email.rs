@@ -180,7 +180,7 @@ async fn mail_headers_are_kept_once_and_find_their_conversation() {
         let id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
         assert_eq!(
             s.media_file(ws, id).await.unwrap().unwrap().bytes,
-            vec![1, 2, 3]
+            Some(vec![1, 2, 3])
         );
         assert!(s.media_file(ws + 1, id).await.unwrap().is_none());
     }

@@ -60,6 +60,10 @@ pub enum BenchCommand {
     /// history bulk-loaded into a fresh database. SQLite by default; PostgreSQL with
     /// --database-url.
     Search(server::search::SearchBench),
+    /// The CSV exports streamed from `pronto serve` as the workspace grows (10,000
+    /// to 1 million conversations), with the server's memory sampled meanwhile.
+    /// SQLite by default; PostgreSQL with --database-url.
+    Export(server::export::ExportBench),
 }
 
 #[derive(Args, Debug)]
@@ -89,6 +93,7 @@ pub fn run(command: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Webchat(args) => server::webchat::run(args),
         BenchCommand::Inbox(args) => server::inbox::run(args),
         BenchCommand::Retention(args) => server::retention::run(args),
+        BenchCommand::Export(args) => server::export::run(args),
         BenchCommand::Import(args) => server::import::run(args),
         BenchCommand::Routing(args) => routing::run(args),
         BenchCommand::Email(args) => server::email::run(args),

@@ -7,6 +7,7 @@
 //! is the limit the API can approach, and the ratio says how close it gets.
 
 pub mod email;
+pub mod export;
 mod harness;
 pub mod import;
 pub mod inbox;

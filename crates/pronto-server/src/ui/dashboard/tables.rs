@@ -2,6 +2,7 @@
 //! the explanation of every new message with its filter.
 
 use maud::{Markup, html};
+use pronto_core::Date;
 
 use super::{Data, Params, REASONS, Row, STATUSES, fill_markup};
 use crate::ui::Viewer;
@@ -217,5 +218,27 @@ fn why(t: &Texts, data: &Data, r: &Row) -> String {
         ("pending", ..) => fill(d.waiting_for, &[("time", &duration(t, data.now - r.at))]),
         (_, _, _, Some(reason)) => reason_text(t, reason).to_owned(),
         _ => String::new(),
+    }
+}
+
+/// The exports of the channel, for a range of days (the last 30 by default): two
+/// buttons of one form, each a download from the API.
+pub(super) fn export(v: &Viewer, channel: i64, today: Date) -> Markup {
+    let d = &v.t().dashboard;
+    let from = Date::from_days(today.days_since_epoch() - 29);
+    html! {
+        section.export id="export" aria-labelledby="export-title" {
+            h2 id="export-title" { (d.export) }
+            p.help { (d.export_help) }
+            form.export-form method="get" action="/api/v1/exports/conversations.csv" {
+                input type="hidden" name="channel" value=(channel);
+                label for="export-from" { (d.export_from) }
+                input id="export-from" type="date" name="from" value=(from.to_string()) required;
+                label for="export-to" { (d.export_to) }
+                input id="export-to" type="date" name="to" value=(today.to_string()) required;
+                button type="submit" formaction="/api/v1/exports/conversations.csv" { (d.export_conversations) }
+                button type="submit" formaction="/api/v1/exports/responsiveness.csv" { (d.export_responsiveness) }
+            }
+        }
     }
 }

@@ -177,6 +177,18 @@ pub struct Dashboard {
     pub explain_total: &'static str,
     /// Only the newest {shown} are listed; narrow the filters to see others.
     pub explain_capped: &'static str,
+    /// Export
+    pub export: &'static str,
+    /// What the two exports hold.
+    pub export_help: &'static str,
+    /// From
+    pub export_from: &'static str,
+    /// To
+    pub export_to: &'static str,
+    /// Conversations (CSV)
+    pub export_conversations: &'static str,
+    /// Every new message, explained (CSV)
+    pub export_responsiveness: &'static str,
 }
 
 /// In English.
@@ -267,6 +279,12 @@ pub const EN: Dashboard = Dashboard {
     explain_empty: "No new message matches these filters.",
     explain_total: "{shown} of {total} new messages shown, newest first.",
     explain_capped: "Only the newest {shown} are listed; narrow the filters to see others.",
+    export: "Export",
+    export_help: "Download this channel's conversations, or every new message explained, for a range of days (UTC) as a CSV file for a spreadsheet.",
+    export_from: "From",
+    export_to: "To",
+    export_conversations: "Conversations (CSV)",
+    export_responsiveness: "New messages explained (CSV)",
 };
 
 /// In French.
@@ -357,6 +375,12 @@ pub const FR: Dashboard = Dashboard {
     explain_empty: "Aucun nouveau message ne correspond à ces filtres.",
     explain_total: "{shown} nouveaux messages affichés sur {total}, les plus récents d'abord.",
     explain_capped: "Seuls les {shown} plus récents sont listés ; affinez les filtres pour voir les autres.",
+    export: "Exporter",
+    export_help: "Téléchargez les conversations de ce canal, ou chaque nouveau message expliqué, sur une période (jours UTC), en fichier CSV pour un tableur.",
+    export_from: "Du",
+    export_to: "Au",
+    export_conversations: "Conversations (CSV)",
+    export_responsiveness: "Nouveaux messages expliqués (CSV)",
 };
 
 /// In Italian.
@@ -447,4 +471,10 @@ pub const IT: Dashboard = Dashboard {
     explain_empty: "Nessun nuovo messaggio corrisponde a questi filtri.",
     explain_total: "{shown} nuovi messaggi mostrati su {total}, dai più recenti.",
     explain_capped: "Sono elencati solo i {shown} più recenti; restringi i filtri per vedere gli altri.",
+    export: "Esporta",
+    export_help: "Scarica le conversazioni di questo canale, o ogni nuovo messaggio spiegato, per un intervallo di giorni (UTC), come file CSV per un foglio di calcolo.",
+    export_from: "Dal",
+    export_to: "Al",
+    export_conversations: "Conversazioni (CSV)",
+    export_responsiveness: "Nuovi messaggi spiegati (CSV)",
 };

@@ -209,6 +209,12 @@ pub struct Inbox {
     pub quick_replies: &'static str,
     /// Add a button
     pub quick_reply_add: &'static str,
+    /// Attach a file
+    pub attach_file: &'static str,
+    /// Remove the file {name}
+    pub attach_remove: &'static str,
+    /// Uploading {name}…
+    pub attach_uploading: &'static str,
     /// Button text
     pub quick_reply_title: &'static str,
     /// Remove the button {title}
@@ -401,6 +407,9 @@ pub const EN: Inbox = Inbox {
     long_hint: "This reply runs past three sentences; short messages get read and answered faster.",
     quick_replies: "Quick-reply buttons",
     quick_reply_add: "Add a button",
+    attach_file: "Attach a file",
+    attach_remove: "Remove the file {name}",
+    attach_uploading: "Uploading {name}…",
     quick_reply_title: "Button text",
     quick_reply_remove: "Remove the button {title}",
     saved_replies: "Saved replies",
@@ -550,6 +559,9 @@ pub const FR: Inbox = Inbox {
     long_hint: "Cette réponse dépasse trois phrases ; les messages courts sont lus et traités plus vite.",
     quick_replies: "Boutons de réponse rapide",
     quick_reply_add: "Ajouter un bouton",
+    attach_file: "Joindre un fichier",
+    attach_remove: "Retirer le fichier {name}",
+    attach_uploading: "Envoi de {name}…",
     quick_reply_title: "Texte du bouton",
     quick_reply_remove: "Retirer le bouton {title}",
     saved_replies: "Réponses enregistrées",
@@ -699,6 +711,9 @@ pub const IT: Inbox = Inbox {
     long_hint: "Questa risposta supera tre frasi; i messaggi brevi vengono letti e gestiti più in fretta.",
     quick_replies: "Pulsanti di risposta rapida",
     quick_reply_add: "Aggiungi un pulsante",
+    attach_file: "Allega un file",
+    attach_remove: "Rimuovi il file {name}",
+    attach_uploading: "Caricamento di {name}…",
     quick_reply_title: "Testo del pulsante",
     quick_reply_remove: "Rimuovi il pulsante {title}",
     saved_replies: "Risposte salvate",

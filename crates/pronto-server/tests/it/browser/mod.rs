@@ -22,6 +22,8 @@ mod axe;
 mod channel_settings;
 mod contacts;
 mod driver;
+mod exports;
+mod files;
 mod inbox;
 mod proxy;
 mod rules;
@@ -152,9 +154,15 @@ impl Browser {
             format!("--lang={lang}"),
             format!("--user-data-dir={}", profile.path().display()),
         ];
+        // Downloads land in the profile's own folder, without asking (`downloaded`).
+        let downloads = profile.path().join("downloads");
         let mut chrome = json!({
             "binary": driver.chromium,
-            "prefs": {"intl.accept_languages": lang},
+            "prefs": {
+                "intl.accept_languages": lang,
+                "download.default_directory": downloads,
+                "download.prompt_for_download": false,
+            },
         });
         if options.notifications {
             chrome["prefs"]["profile.default_content_setting_values.notifications"] = json!(1);
@@ -307,6 +315,36 @@ impl Browser {
         }
     }
 
+    /// The text of the first finished download whose name starts with `prefix`,
+    /// once there is one (Chromium writes `.crdownload` until it is complete).
+    pub async fn downloaded(&self, prefix: &str) -> String {
+        let dir = self
+            .profile
+            .as_ref()
+            .expect("an open browser has its profile")
+            .path()
+            .join("downloads");
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let done = std::fs::read_dir(&dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .find(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    name.starts_with(prefix) && !name.ends_with(".crdownload")
+                });
+            if let Some(entry) = done {
+                return std::fs::read_to_string(entry.path()).expect("a downloaded text file");
+            }
+            if Instant::now() > deadline {
+                self.fail(&format!("no download named {prefix}… in {}", dir.display()))
+                    .await;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Clicks the element matching `css`, once there is one that can be clicked.
     pub async fn click(&self, css: &str) {
         let deadline = Instant::now() + TIMEOUT;
@@ -328,6 +366,16 @@ impl Browser {
         let e = self.wait_for(css).await;
         if let Err(err) = e.send_keys(text).await {
             self.fail(&format!("cannot type into {css:?}: {err}")).await;
+        }
+    }
+
+    /// Chooses the file at `path` in the file input matching `css` (which may be
+    /// visually hidden behind its label, as a person would use the label).
+    pub async fn choose_file(&self, css: &str, path: &std::path::Path) {
+        let e = self.wait_for(css).await;
+        if let Err(err) = e.send_keys(&path.display().to_string()).await {
+            self.fail(&format!("cannot choose a file in {css:?}: {err}"))
+                .await;
         }
     }
 

@@ -111,6 +111,19 @@ impl Server {
         }
     }
 
+    /// A function that reads the server's resident memory in KiB (for a task that
+    /// samples it while the server works).
+    pub(super) fn rss_reader(&self) -> impl Fn() -> Option<f64> + Send + 'static {
+        let path = format!("/proc/{}/status", self.child.id());
+        move || {
+            std::fs::read_to_string(&path)
+                .ok()?
+                .lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        }
+    }
+
     /// The server's resident memory now, in KiB.
     pub(super) fn rss_kib(&self) -> Option<f64> {
         std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))

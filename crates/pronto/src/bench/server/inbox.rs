@@ -246,7 +246,7 @@ async fn clocks_current(http: &reqwest::Client, url: &str, cookie: &str) -> anyh
 /// sixty minutes (85% of those are done, the rest in the inbox) and 5% have the
 /// customer waiting since within the last day, in the inbox. Multi-row INSERTs of
 /// literals: preparation, not measured. Returns (messages, waiting).
-async fn seed(
+pub(super) async fn seed(
     pool: &AnyPool,
     workspace: i64,
     channel: i64,
