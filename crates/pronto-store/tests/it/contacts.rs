@@ -1,6 +1,7 @@
 //! Contacts beyond their messages: the profile queued with a customer's first
 //! conversation on a Messenger channel (and not on others), the language learnt
-//! once, two contacts merged, a snoozed conversation woken by its customer.
+//! once, two contacts merged, a snoozed conversation woken by its customer, the
+//! list ordered by priority, the workspace's attributes.
 
 use pronto_core::Folder;
 use pronto_store::testing::backends;
@@ -186,5 +187,98 @@ async fn contacts_merge_unless_they_share_a_channel_and_a_customer_wakes_a_snooz
                 .iter()
                 .any(|c| c.id == conversation && c.snooze.is_none())
         );
+    }
+}
+
+/// A higher priority comes first in the list (among the waiting conversations,
+/// which come before the others); the workspace's attribute definitions are kept,
+/// a contact's values set and removed, and another workspace sees none of them.
+#[tokio::test]
+async fn priority_orders_the_list_and_attributes_are_defined_and_written() {
+    for db in backends().await {
+        let s = &db.store;
+        let ws = s.create_workspace("Acme", T0).await.unwrap();
+        let other = s.create_workspace("Other", T0).await.unwrap();
+        let config = json!({"url": "http://x"});
+        let site = s
+            .create_channel(ws, ChannelKind::Api, "Site", &config, T0)
+            .await
+            .unwrap()
+            .id;
+        let stored: Vec<_> = s
+            .receive_many(
+                ws,
+                vec![
+                    says(site, "ana", "p1", "first", T0),
+                    says(site, "bo", "p2", "second", T0 + 1),
+                    says(site, "cy", "p3", "third", T0 + 2),
+                ],
+                T0 + 3,
+            )
+            .await
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        let ids: Vec<i64> = stored.iter().map(|m| m.message.conversation_id).collect();
+        let list = |s: &pronto_store::Store| {
+            let s = s.clone();
+            async move {
+                s.conversations(
+                    ws,
+                    &ConversationQuery {
+                        folder: Some(Folder::Inbox),
+                        limit: 10,
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap()
+                .iter()
+                .map(|c| c.id)
+                .collect::<Vec<_>>()
+            }
+        };
+        // The longest waiting first, until the last one is made urgent.
+        assert_eq!(list(s).await, ids);
+        s.set_priority(ws, ids[2], 3, T0 + 4).await.unwrap();
+        s.set_priority(ws, ids[1], 1, T0 + 4).await.unwrap();
+        assert_eq!(list(s).await, vec![ids[2], ids[1], ids[0]]);
+        s.set_priority(ws, ids[2], 0, T0 + 5).await.unwrap();
+        assert_eq!(list(s).await, vec![ids[1], ids[0], ids[2]]);
+
+        let order = pronto_store::AttributeDefinition {
+            key: "order_number".into(),
+            label: "Order".into(),
+            kind: "text".into(),
+        };
+        s.define_attribute(ws, &order, T0).await.unwrap();
+        assert_eq!(s.attribute_definitions(ws).await.unwrap(), [order.clone()]);
+        assert!(s.attribute_definitions(other).await.unwrap().is_empty());
+        let contact = s.conversation(ws, ids[0]).await.unwrap().contact_id;
+        let mut change = pronto_store::ContactChange::default();
+        change
+            .attributes
+            .insert("order_number".into(), json!("A-1"));
+        s.update_contact(ws, contact, &change, T0 + 6)
+            .await
+            .unwrap();
+        assert_eq!(
+            s.contact(ws, contact).await.unwrap().attributes["order_number"],
+            "A-1"
+        );
+        assert!(matches!(
+            s.update_contact(other, contact, &change, T0 + 6).await,
+            Err(StoreError::NotFound(_))
+        ));
+        let mut removal = pronto_store::ContactChange::default();
+        removal
+            .attributes
+            .insert("order_number".into(), serde_json::Value::Null);
+        s.update_contact(ws, contact, &removal, T0 + 7)
+            .await
+            .unwrap();
+        assert!(s.contact(ws, contact).await.unwrap().attributes["order_number"].is_null());
+        assert!(s.remove_attribute(ws, "order_number").await.unwrap());
+        assert!(!s.remove_attribute(ws, "order_number").await.unwrap());
     }
 }
