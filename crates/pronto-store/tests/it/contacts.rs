@@ -252,7 +252,7 @@ async fn priority_orders_the_list_and_attributes_are_defined_and_written() {
             kind: "text".into(),
         };
         s.define_attribute(ws, &order, T0).await.unwrap();
-        assert_eq!(s.attribute_definitions(ws).await.unwrap(), [order.clone()]);
+        assert_eq!(s.attribute_definitions(ws).await.unwrap(), [order]);
         assert!(s.attribute_definitions(other).await.unwrap().is_empty());
         let contact = s.conversation(ws, ids[0]).await.unwrap().contact_id;
         let mut change = pronto_store::ContactChange::default();
