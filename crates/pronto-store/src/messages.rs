@@ -486,17 +486,32 @@ impl Store {
         .bind(job.id)
         .execute(&mut *tx)
         .await?;
+        // A receipt can come before the send's own answer (a web chat visitor
+        // reads the message as it streams; a platform's delivery webhook races
+        // the Send API's response): "sent" never takes a message back from
+        // `delivered` or `read`.
+        let current: Option<String> =
+            sqlx::query_scalar("SELECT status FROM messages WHERE id = $1")
+                .bind(job.message.id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let ahead = status == "sent"
+            && current
+                .as_deref()
+                .is_some_and(|c| c == "delivered" || c == "read");
         sqlx::query(
             "UPDATE messages SET status = $1, error = $2, external_id = COALESCE($3, external_id) WHERE id = $4",
         )
-        .bind(status)
+        .bind(if ahead { current.as_deref().unwrap_or(status) } else { status })
         .bind(error)
         .bind(external_id)
         .bind(job.message.id)
         .execute(&mut *tx)
         .await?;
-        self.status_event(&mut tx, job.workspace_id, &job.message, status, error, now)
-            .await?;
+        if !ahead {
+            self.status_event(&mut tx, job.workspace_id, &job.message, status, error, now)
+                .await?;
+        }
         tx.commit().await?;
         Ok(())
     }

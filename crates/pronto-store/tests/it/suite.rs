@@ -393,6 +393,34 @@ async fn replies_go_through_the_outbox_once() {
             statuses.contains(&"sent") && statuses.contains(&"failed"),
             "{statuses:?}"
         );
+
+        // The customer reads a reply before its send is recorded (a web chat
+        // visitor sees it stream): recording the send leaves it read.
+        let quick = s
+            .send(
+                ws,
+                &reply(c, MessageAuthor::Agent, Some("k2")),
+                now + 6 * MIN,
+            )
+            .await
+            .unwrap()
+            .message;
+        let job = s.claim_delivery(now + 6 * MIN, MIN).await.unwrap().unwrap();
+        assert_eq!(job.message.id, quick.id);
+        let read = s
+            .apply_watermark(ws, ch, "p", "read", now + 7 * MIN, now + 7 * MIN)
+            .await
+            .unwrap();
+        assert_eq!(read, 2, "the reply sent before, and this one");
+        s.delivered(&job, None, now + 8 * MIN).await.unwrap();
+        let status = |list: Vec<pronto_store::Message>| {
+            list.into_iter()
+                .find(|m| m.id == quick.id)
+                .map(|m| m.status)
+                .unwrap()
+        };
+        assert_eq!(status(s.messages(ws, c, 10).await.unwrap()), "read");
+        assert_eq!(s.pending_deliveries().await.unwrap(), 0);
     }
 }
 
