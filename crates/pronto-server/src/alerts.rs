@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 use pronto_core::alerts::{Checked, Prefs, Reason};
 use pronto_core::time::Timestamp;
-use pronto_store::{LiveEvent, MessageAuthor, StoreError};
+use pronto_store::{Conversation, LiveEvent, MessageAuthor, StoreError};
 
 use crate::state::AppState;
 use crate::ui::i18n::{Lang, fill};
@@ -37,6 +37,7 @@ pub async fn step(state: &AppState) -> Result<bool, StoreError> {
     };
     let now = state.now();
     let mut prefs: HashMap<i64, Checked> = HashMap::new();
+    let mut conversations: HashMap<i64, Option<Conversation>> = HashMap::new();
     let mut alerts = Vec::new();
     for logged in &events {
         for (user, conversation, reason, text) in concerns(state, ws, &logged.event).await? {
@@ -49,11 +50,15 @@ pub async fn step(state: &AppState) -> Result<bool, StoreError> {
             if !p.allows(reason, Timestamp::from_micros(now)) {
                 continue;
             }
-            let (contact, channel) = match state.store.conversation(ws, conversation).await {
-                Ok(c) => (c.contact_name, c.channel_id),
-                Err(StoreError::NotFound(_)) => continue,
-                Err(e) => return Err(e),
+            // The conversation is read once a step, whoever it concerns.
+            let found = match conversations.entry(conversation) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(conversation_of(state, ws, conversation).await?)
+                }
             };
+            let Some(c) = found else { continue };
+            let (contact, channel) = (c.contact_name.clone(), c.channel_id);
             // A new conversation tells those who watch its channel.
             if reason == Reason::NewConversation && !p.watches(channel) {
                 continue;
@@ -144,6 +149,19 @@ pub async fn prefs_of(state: &AppState, ws: i64, user: i64) -> Result<Checked, S
     }))
 }
 
+/// A conversation of the workspace, `None` when it is gone.
+async fn conversation_of(
+    state: &AppState,
+    ws: i64,
+    id: i64,
+) -> Result<Option<Conversation>, StoreError> {
+    match state.store.conversation(ws, id).await {
+        Ok(c) => Ok(Some(c)),
+        Err(StoreError::NotFound(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// The active members who are not away: those a conversation nobody has
 /// concerns.
 async fn available(state: &AppState, ws: i64) -> Result<Vec<i64>, StoreError> {
@@ -168,10 +186,8 @@ async fn concerns(
             conversation_id,
             message,
         } if message.author == MessageAuthor::Customer => {
-            let conversation = match state.store.conversation(ws, *conversation_id).await {
-                Ok(c) => c,
-                Err(StoreError::NotFound(_)) => return Ok(Vec::new()),
-                Err(e) => return Err(e),
+            let Some(conversation) = conversation_of(state, ws, *conversation_id).await? else {
+                return Ok(Vec::new());
             };
             match conversation.assignee_id {
                 Some(user) => vec![(
@@ -208,10 +224,8 @@ async fn concerns(
         LiveEvent::ConversationAtRisk {
             conversation_id, ..
         } => {
-            let conversation = match state.store.conversation(ws, *conversation_id).await {
-                Ok(c) => c,
-                Err(StoreError::NotFound(_)) => return Ok(Vec::new()),
-                Err(e) => return Err(e),
+            let Some(conversation) = conversation_of(state, ws, *conversation_id).await? else {
+                return Ok(Vec::new());
             };
             let text = state
                 .store
@@ -220,14 +234,14 @@ async fn concerns(
                 .pop()
                 .map(|m| m.text)
                 .unwrap_or_default();
-            match conversation.assignee_id {
-                Some(user) => vec![(user, *conversation_id, Reason::AtRisk, text)],
-                None => available(state, ws)
-                    .await?
-                    .into_iter()
-                    .map(|user| (user, *conversation_id, Reason::AtRisk, text.clone()))
-                    .collect(),
-            }
+            let people = match conversation.assignee_id {
+                Some(user) => vec![user],
+                None => available(state, ws).await?,
+            };
+            people
+                .into_iter()
+                .map(|user| (user, *conversation_id, Reason::AtRisk, text.clone()))
+                .collect()
         }
         LiveEvent::AgentNotified {
             user_id,

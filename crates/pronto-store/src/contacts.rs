@@ -36,21 +36,37 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
+        let ids: Vec<i64> = rows
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect::<std::result::Result<_, _>>()?;
+        // Their channels, in one read.
+        let mut channels: std::collections::HashMap<i64, Vec<i64>> = Default::default();
+        if !ids.is_empty() {
+            let sql = format!(
+                "SELECT contact_id, channel_id FROM contact_identities
+                 WHERE contact_id IN ({}) ORDER BY channel_id",
+                crate::runs::list(ids.len(), 1)
+            );
+            let mut q = sqlx::query(&sql);
+            for id in &ids {
+                q = q.bind(*id);
+            }
+            for r in q.fetch_all(&self.pool).await? {
+                channels
+                    .entry(r.try_get("contact_id")?)
+                    .or_default()
+                    .push(r.try_get("channel_id")?);
+            }
+        }
         let mut found = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let id: i64 = r.try_get("id")?;
-            let channels = sqlx::query_scalar(
-                "SELECT channel_id FROM contact_identities WHERE contact_id = $1 ORDER BY channel_id",
-            )
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?;
+        for (r, id) in rows.iter().zip(ids) {
             found.push(ContactMatch {
                 id,
                 name: r.try_get("name")?,
                 email: r.try_get("email")?,
                 phone: r.try_get("phone")?,
-                channels,
+                channels: channels.remove(&id).unwrap_or_default(),
             });
         }
         Ok(found)

@@ -489,26 +489,20 @@ impl Store {
         // A receipt can come before the send's own answer (a web chat visitor
         // reads the message as it streams; a platform's delivery webhook races
         // the Send API's response): "sent" never takes a message back from
-        // `delivered` or `read`.
-        let current: Option<String> =
-            sqlx::query_scalar("SELECT status FROM messages WHERE id = $1")
-                .bind(job.message.id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let ahead = status == "sent"
-            && current
-                .as_deref()
-                .is_some_and(|c| c == "delivered" || c == "read");
-        sqlx::query(
-            "UPDATE messages SET status = $1, error = $2, external_id = COALESCE($3, external_id) WHERE id = $4",
+        // `delivered` or `read`, and then says nothing new.
+        let kept: Option<String> = sqlx::query_scalar(
+            "UPDATE messages SET error = $2, external_id = COALESCE($3, external_id),
+                 status = CASE WHEN $1 = 'sent' AND status IN ('delivered', 'read')
+                               THEN status ELSE $1 END
+             WHERE id = $4 RETURNING status",
         )
-        .bind(if ahead { current.as_deref().unwrap_or(status) } else { status })
+        .bind(status)
         .bind(error)
         .bind(external_id)
         .bind(job.message.id)
-        .execute(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?;
-        if !ahead {
+        if kept.as_deref().is_none_or(|k| k == status) {
             self.status_event(&mut tx, job.workspace_id, &job.message, status, error, now)
                 .await?;
         }
