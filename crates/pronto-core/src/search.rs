@@ -104,7 +104,17 @@ impl Query {
     /// An FTS5 `MATCH` expression: every word (`all`) or any word.
     pub fn fts5(&self, all: bool) -> String {
         let joined = |t: &Term| {
-            let alts: Vec<String> = t.prefixes.iter().map(|p| format!("\"{p}\"*")).collect();
+            let alts: Vec<String> = t
+                .prefixes
+                .iter()
+                .map(|p| {
+                    if is_prefix(p) {
+                        format!("\"{p}\"*")
+                    } else {
+                        format!("\"{p}\"")
+                    }
+                })
+                .collect();
             format!("({})", alts.join(" OR "))
         };
         let parts: Vec<String> = self.terms.iter().map(joined).collect();
@@ -114,7 +124,17 @@ impl Query {
     /// A PostgreSQL `to_tsquery('simple', ..)` text: every word (`all`) or any word.
     pub fn tsquery(&self, all: bool) -> String {
         let joined = |t: &Term| {
-            let alts: Vec<String> = t.prefixes.iter().map(|p| format!("{p}:*")).collect();
+            let alts: Vec<String> = t
+                .prefixes
+                .iter()
+                .map(|p| {
+                    if is_prefix(p) {
+                        format!("{p}:*")
+                    } else {
+                        p.clone()
+                    }
+                })
+                .collect();
             format!("({})", alts.join(" | "))
         };
         let parts: Vec<String> = self.terms.iter().map(joined).collect();
@@ -123,10 +143,77 @@ impl Query {
 
     /// Whether a folded word of a text matches one of the query's words.
     pub fn matches(&self, folded: &str) -> bool {
-        self.terms
-            .iter()
-            .any(|t| t.prefixes.iter().any(|p| folded.starts_with(p.as_str())))
+        self.terms.iter().any(|t| t.matches(folded))
     }
+
+    /// How well each of `texts` (candidates that matched the query in an index)
+    /// answers it, higher is better: Okapi BM25 (k1 1.2, b 0.75) over the words
+    /// as `matches` reads them, with each word's rarity (IDF) and the mean length
+    /// taken over the candidates themselves. Both backends rank alike, and
+    /// ranking reads only the candidates, never the index's counts over the
+    /// whole history (which FTS5's `bm25()` and a scan of every match would).
+    pub fn rank(&self, texts: &[&str]) -> Vec<f64> {
+        const K1: f64 = 1.2;
+        const B: f64 = 0.75;
+        let docs: Vec<(usize, Vec<usize>)> = texts
+            .iter()
+            .map(|text| {
+                let mut tf = vec![0usize; self.terms.len()];
+                let mut len = 0;
+                for (s, e) in word_spans(text) {
+                    len += 1;
+                    let word = fold(&text[s..e]);
+                    for (i, t) in self.terms.iter().enumerate() {
+                        if t.matches(&word) {
+                            tf[i] += 1;
+                        }
+                    }
+                }
+                (len, tf)
+            })
+            .collect();
+        let n = docs.len() as f64;
+        let mean = docs.iter().map(|(len, _)| *len as f64).sum::<f64>() / n.max(1.0);
+        let idf: Vec<f64> = (0..self.terms.len())
+            .map(|i| {
+                let df = docs.iter().filter(|(_, tf)| tf[i] > 0).count() as f64;
+                (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+            })
+            .collect();
+        docs.iter()
+            .map(|(len, tf)| {
+                let norm = K1 * (1.0 - B + B * *len as f64 / mean.max(1.0));
+                tf.iter()
+                    .zip(&idf)
+                    .map(|(&f, idf)| {
+                        let f = f as f64;
+                        idf * f * (K1 + 1.0) / (f + norm)
+                    })
+                    .sum()
+            })
+            .collect()
+    }
+}
+
+impl Term {
+    /// Whether a folded word is this one: it starts with one of the prefixes, or,
+    /// for a prefix too short to stand for a stem, is it.
+    pub fn matches(&self, folded: &str) -> bool {
+        self.prefixes.iter().any(|p| {
+            if is_prefix(p) {
+                folded.starts_with(p.as_str())
+            } else {
+                folded == p
+            }
+        })
+    }
+}
+
+/// Whether a query word (or stem) matches as a prefix: one shorter than
+/// `MIN_STEM` (`a`, `la`) matches only itself, since as a prefix it would stand
+/// for a large part of the vocabulary.
+fn is_prefix(p: &str) -> bool {
+    p.chars().count() >= MIN_STEM
 }
 
 /// Lower case without accents, as the indexes keep words.
@@ -280,6 +367,36 @@ pub fn fill(template: &str, first_name: Option<&str>, number: Option<&str>) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rank_prefers_more_of_the_rarer_words_in_shorter_texts() {
+        let q = Query::parse("parcel refund").unwrap();
+        let texts = [
+            "my parcel never came",
+            "refund for the parcel please",
+            "parcels parcel parcel and a refund",
+            "a long message about a parcel, written by a customer who says many other things",
+            "no match here",
+        ];
+        let r = q.rank(&texts);
+        assert_eq!(r[4], 0.0, "{r:?}");
+        assert!(r[2] > r[1] && r[1] > r[0], "{r:?}");
+        assert!(r[0] > r[3], "the shorter text ranks first: {r:?}");
+        // "refund" is in two texts, "parcel" in four: a text with the rare word alone
+        // beats one with the common word alone.
+        let r = q.rank(&["refund", "parcel", "parcel", "parcel"]);
+        assert!(r[0] > r[1], "{r:?}");
+        assert!(q.rank(&[]).is_empty());
+    }
+
+    #[test]
+    fn a_short_word_matches_only_itself() {
+        let q = Query::parse("la commande").unwrap();
+        assert!(q.matches("la") && !q.matches("lait"));
+        assert!(q.matches("commandes"));
+        assert_eq!(q.fts5(true), "(\"la\") AND (\"command\"*)");
+        assert_eq!(q.tsquery(false), "(la) | (command:*)");
+    }
 
     #[test]
     fn words_are_folded_and_stemmed_as_prefixes() {

@@ -91,11 +91,7 @@ pub async fn suggest(
         let shared = query
             .terms()
             .iter()
-            .filter(|t| {
-                words
-                    .iter()
-                    .any(|w| t.prefixes.iter().any(|p| w.starts_with(p.as_str())))
-            })
+            .filter(|t| words.iter().any(|w| t.matches(w)))
             .count();
         // A third of the question's words at least, and one.
         if shared >= 1 && shared * 3 >= query.terms().len() {

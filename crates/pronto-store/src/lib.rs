@@ -65,7 +65,7 @@ pub use routing::{
     AssignmentLogEntry, HeldConversation, LoggedAssignment, RoutingAgent, RoutingRow, VipContact,
     WaitingConversation,
 };
-pub use search::{HitKind, ReplyPair, SearchHit, SearchQuery};
+pub use search::{CANDIDATES as SEARCH_CANDIDATES, HitKind, ReplyPair, SearchHit, SearchQuery};
 pub use uploads::Upload;
 pub use webchat::{VisitorDetails, VisitorFile};
 pub use webhooks::{ChannelHealth, DeadLetter, PlatformReply, WebhookBody};

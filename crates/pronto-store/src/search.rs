@@ -90,10 +90,22 @@ pub struct ReplyPair {
     pub score: f64,
 }
 
+/// The most matches of each kind (contacts' conversations, labels, messages,
+/// notes) a search reads and ranks: the newest ones. A word found in a million
+/// messages costs the reading of these, not of the million; pages past them are
+/// not offered (a narrower query, or a filter, finds older ones).
+pub const CANDIDATES: i64 = 1_000;
+
+/// The most similar past customer messages a suggestion weighs: the newest ones
+/// (the team's answers change; the latest are the ones to repeat).
+const PAIR_CANDIDATES: i64 = 2_000;
+
 impl Store {
     /// One page of hits for `q` in the workspace: contacts first, then labels, then
-    /// messages and notes by rank (BM25 on SQLite, `ts_rank` on PostgreSQL), the
-    /// latest first among equals. A deleted message is not found.
+    /// messages and notes, by rank (`Query::rank`, the same on both backends), the
+    /// latest first among equals. Of each kind, only the newest [`CANDIDATES`]
+    /// matches, after the filters, are read and ranked. A deleted message is not
+    /// found.
     pub async fn search(&self, workspace_id: i64, q: &SearchQuery) -> Result<Vec<SearchHit>> {
         let pg = self.backend == Backend::Postgres;
         let mut binds: Vec<Bind> = vec![
@@ -146,50 +158,50 @@ impl Store {
             labels.push(format!("${}", binds.len()));
         }
         let labels = labels.join(", ");
-        let (contact_match, contact_rank) = matching(pg, "contacts_fts", CONTACT_VECTOR);
-        let (message_match, message_rank) = matching(pg, "messages_fts", "m.text");
-        let (note_match, note_rank) = matching(pg, "notes_fts", "n.text");
-        binds.push(Bind::Int(q.limit.clamp(1, 100)));
-        let limit = binds.len();
-        binds.push(Bind::Int(q.offset.max(0)));
-        let offset = binds.len();
+        let contact_match = matching(pg, "contacts_fts", CONTACT_VECTOR);
+        let message_match = matching(pg, "messages_fts", "m.search_vector");
+        let note_match = matching(pg, "notes_fts", "n.search_vector");
+        // Each kind's newest candidates, in one round trip; ranked below.
         let sql = format!(
-            "SELECT kind, conversation_id, channel_id, item_id, contact_id, contact_name, body, at FROM (
-             SELECT CAST(0 AS BIGINT) AS tier, 'contact' AS kind, c.id AS conversation_id, c.channel_id,
+            "SELECT * FROM (SELECT 'contact' AS kind, c.id AS conversation_id, c.channel_id,
                     CAST(NULL AS BIGINT) AS item_id, k.id AS contact_id, k.name AS contact_name,
                     k.name || ' ' || coalesce(k.email, '') || ' ' || coalesce(k.phone, '') AS body,
-                    c.last_message_at AS at, CAST({contact_rank} AS DOUBLE PRECISION) AS score
+                    c.last_message_at AS at
                FROM {contacts} {j} conversations c ON c.contact_id = k.id
               WHERE {contact_match} AND k.workspace_id = $2 AND c.workspace_id = $2{filters}{conv_dates}
+              ORDER BY {contact_order} DESC, c.id DESC LIMIT {CANDIDATES}) contact_hits
              UNION ALL
-             SELECT CAST(1 AS BIGINT), 'label', c.id, c.channel_id, CAST(NULL AS BIGINT), k.id, k.name, l.label,
-                    c.last_message_at, CAST(0 AS DOUBLE PRECISION)
+             SELECT * FROM (SELECT 'label', c.id, c.channel_id, CAST(NULL AS BIGINT), k.id, k.name, l.label,
+                    c.last_message_at
                FROM conversation_labels l JOIN conversations c ON c.id = l.conversation_id
                JOIN contacts k ON k.id = c.contact_id
               WHERE c.workspace_id = $2 AND lower(l.label) IN ({labels}){filters}{conv_dates}
+              ORDER BY c.last_message_at DESC, c.id DESC LIMIT {CANDIDATES}) label_hits
              UNION ALL
-             SELECT CAST(2 AS BIGINT), 'message', c.id, c.channel_id, m.id, k.id, k.name, m.text, m.at,
-                    CAST({message_rank} AS DOUBLE PRECISION)
-               FROM {messages}
-               {j} conversations c ON c.id = m.conversation_id {j} contacts k ON k.id = c.contact_id
+             SELECT * FROM (SELECT 'message', c.id, c.channel_id, m.id, k.id, k.name, m.text, m.at
+               FROM {messages} {j} conversations c ON c.id = m.conversation_id
+               {j} contacts k ON k.id = c.contact_id
               WHERE {message_match} AND m.workspace_id = $2 AND m.deleted_at IS NULL{filters}{message_dates}
+              ORDER BY {message_order} DESC LIMIT {CANDIDATES}) message_hits
              UNION ALL
-             SELECT CAST(2 AS BIGINT), 'note', c.id, c.channel_id, n.id, k.id, k.name, n.text, n.created_at,
-                    CAST({note_rank} AS DOUBLE PRECISION)
-               FROM {notes}
-               {j} conversations c ON c.id = n.conversation_id {j} contacts k ON k.id = c.contact_id
+             SELECT * FROM (SELECT 'note', c.id, c.channel_id, n.id, k.id, k.name, n.text, n.created_at
+               FROM {notes} {j} conversations c ON c.id = n.conversation_id
+               {j} contacts k ON k.id = c.contact_id
               WHERE {note_match} AND n.workspace_id = $2{filters}{note_dates}
-             ) hits ORDER BY tier, score DESC, at DESC, conversation_id DESC, item_id DESC
-             LIMIT ${limit} OFFSET ${offset}",
+              ORDER BY {note_order} DESC LIMIT {CANDIDATES}) note_hits",
             contacts = source(pg, "contacts_fts", "contacts k"),
             messages = source(pg, "messages_fts", "messages m"),
             notes = source(pg, "notes_fts", "notes n"),
             j = join(pg),
+            contact_order = newest(pg, "contacts_fts", "k"),
+            message_order = newest(pg, "messages_fts", "m"),
+            note_order = newest(pg, "notes_fts", "n"),
         );
         let rows = bind_all(sqlx::query(&sql), binds)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
+        let mut hits = rows
+            .iter()
             .map(|r| {
                 let kind: String = r.try_get("kind")?;
                 Ok(SearchHit {
@@ -208,10 +220,42 @@ impl Store {
                     at: r.try_get("at")?,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<SearchHit>>>()?;
+        // Contacts are ranked among contacts, messages and notes together.
+        let tier = |k: HitKind| match k {
+            HitKind::Contact => 0,
+            HitKind::Label => 1,
+            HitKind::Message | HitKind::Note => 2,
+        };
+        let mut scores = vec![0.0; hits.len()];
+        for t in [0, 2] {
+            let at: Vec<usize> = (0..hits.len())
+                .filter(|&i| tier(hits[i].kind) == t)
+                .collect();
+            let texts: Vec<&str> = at.iter().map(|&i| hits[i].text.as_str()).collect();
+            for (i, score) in at.iter().zip(q.query.rank(&texts)) {
+                scores[*i] = score;
+            }
+        }
+        let mut order: Vec<usize> = (0..hits.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (x, y) = (&hits[a], &hits[b]);
+            tier(x.kind)
+                .cmp(&tier(y.kind))
+                .then(scores[b].total_cmp(&scores[a]))
+                .then(y.at.cmp(&x.at))
+                .then(y.conversation_id.cmp(&x.conversation_id))
+                .then(y.item_id.cmp(&x.item_id))
+        });
+        let skip = usize::try_from(q.offset.max(0)).unwrap_or(usize::MAX);
+        let take = usize::try_from(q.limit.clamp(1, 100)).unwrap_or(100);
+        let page: Vec<usize> = order.into_iter().skip(skip).take(take).collect();
+        let mut taken: Vec<Option<SearchHit>> = hits.drain(..).map(Some).collect();
+        Ok(page.into_iter().filter_map(|i| taken[i].take()).collect())
     }
 
-    /// The customer messages most like `q` (any of its words, by rank) with the
+    /// The customer messages most like `q` (any of its words, by rank, among the
+    /// newest [`PAIR_CANDIDATES`] that match) with the
     /// first reply a person of the team sent after each in its conversation:
     /// automated and bot messages are never taken. Leaves out the conversation
     /// `except` (the one being answered), and when `language` is known, customers
@@ -225,50 +269,86 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<ReplyPair>> {
         let pg = self.backend == Backend::Postgres;
-        let (matched, rank) = matching(pg, "messages_fts", "m.text");
+        let matched = matching(pg, "messages_fts", "m.search_vector");
         let messages = source(pg, "messages_fts", "messages m");
         let language_clause = if language.is_some() {
-            " AND (k.language IS NULL OR k.language = $5)"
+            " AND (k.language IS NULL OR k.language = $4)"
         } else {
             ""
         };
         let sql = format!(
-            "SELECT message_id, conversation_id, first_name, contact_name, reply, score FROM (
-             SELECT m.id AS message_id, m.conversation_id, k.first_name, k.name AS contact_name,
-                    (SELECT r.text FROM messages r
-                      WHERE r.conversation_id = m.conversation_id AND r.author = 'agent'
-                        AND r.direction = 'out' AND r.deleted_at IS NULL AND (r.at, r.id) > (m.at, m.id)
-                      ORDER BY r.at, r.id LIMIT 1) AS reply,
-                    CAST({rank} AS DOUBLE PRECISION) AS score
+            "SELECT m.id, m.conversation_id, m.text, k.first_name, k.name
                FROM {messages} {j} conversations c ON c.id = m.conversation_id
                {j} contacts k ON k.id = c.contact_id
               WHERE {matched} AND m.workspace_id = $2 AND m.author = 'customer'
-                AND m.conversation_id <> $3{language_clause}
-              ORDER BY score DESC, m.id DESC LIMIT $4
-             ) pairs WHERE reply IS NOT NULL ORDER BY score DESC, message_id DESC",
+                AND m.deleted_at IS NULL AND m.conversation_id <> $3{language_clause}
+              ORDER BY {order} DESC LIMIT {PAIR_CANDIDATES}",
             j = join(pg),
+            order = newest(pg, "messages_fts", "m"),
         );
         let mut query = sqlx::query(&sql)
             .bind(if pg { q.tsquery(false) } else { q.fts5(false) })
             .bind(workspace_id)
-            .bind(except)
-            .bind(limit);
+            .bind(except);
         if let Some(l) = language {
             query = query.bind(l.to_owned());
         }
         let rows = query.fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ReplyPair {
-                    message_id: r.try_get("message_id")?,
-                    conversation_id: r.try_get("conversation_id")?,
-                    first_name: r.try_get("first_name")?,
-                    contact_name: r.try_get("contact_name")?,
-                    reply: r.try_get("reply")?,
-                    score: r.try_get("score")?,
-                })
-            })
-            .collect()
+        let texts: Vec<String> = rows
+            .iter()
+            .map(|r| r.try_get("text"))
+            .collect::<std::result::Result<_, _>>()?;
+        let scores = q.rank(&texts.iter().map(String::as_str).collect::<Vec<_>>());
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+        order.truncate(usize::try_from(limit.max(0)).unwrap_or(0));
+        if order.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The first reply a person sent after each of the best.
+        let ids: Vec<i64> = order
+            .iter()
+            .map(|&i| rows[i].try_get("id"))
+            .collect::<std::result::Result<_, _>>()?;
+        let list = ids
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let replies = sqlx::query(&format!(
+            "SELECT m.id, (SELECT r.text FROM messages r
+                      WHERE r.conversation_id = m.conversation_id AND r.author = 'agent'
+                        AND r.direction = 'out' AND r.deleted_at IS NULL AND (r.at, r.id) > (m.at, m.id)
+                      ORDER BY r.at, r.id LIMIT 1) AS reply
+               FROM messages m WHERE m.id IN ({list})"
+        ))
+        .persistent(false)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut reply_of = std::collections::HashMap::new();
+        for r in &replies {
+            let reply: Option<String> = r.try_get("reply")?;
+            if let Some(reply) = reply {
+                reply_of.insert(r.try_get::<i64, _>("id")?, reply);
+            }
+        }
+        let mut pairs = Vec::new();
+        for i in order {
+            let r = &rows[i];
+            let message_id: i64 = r.try_get("id")?;
+            let Some(reply) = reply_of.remove(&message_id) else {
+                continue;
+            };
+            pairs.push(ReplyPair {
+                message_id,
+                conversation_id: r.try_get("conversation_id")?,
+                first_name: r.try_get("first_name")?,
+                contact_name: r.try_get("name")?,
+                reply,
+                score: scores[i],
+            });
+        }
+        Ok(pairs)
     }
 
     /// Rebuilds the search indexes from the stored rows (after a restore, or to
@@ -302,9 +382,8 @@ impl Store {
     }
 }
 
-/// The contact's indexed text on PostgreSQL (the expression of `contacts_search`).
-const CONTACT_VECTOR: &str =
-    "pronto_contact_text(k.name, k.first_name, k.last_name, k.email, k.phone, k.notes)";
+/// The contact's indexed vector on PostgreSQL (the expression of `contacts_search`).
+const CONTACT_VECTOR: &str = "pronto_search_vector(pronto_contact_text(k.name, k.first_name, k.last_name, k.email, k.phone, k.notes))";
 
 /// Fills SQLite's contact index (the same text as the triggers of `0022_search`).
 const CONTACTS_FTS_FILL: &str = "INSERT INTO contacts_fts (rowid, doc) SELECT c.id,
@@ -323,6 +402,17 @@ fn join(pg: bool) -> &'static str {
     if pg { "JOIN" } else { "CROSS JOIN" }
 }
 
+/// The column that orders a table's matches newest first (`… DESC`): the FTS5
+/// index's rowid on SQLite, which FTS5 reads backwards and stops at the `LIMIT`
+/// without looking at older matches; the primary key on PostgreSQL.
+fn newest(pg: bool, fts: &str, alias: &str) -> String {
+    if pg {
+        format!("{alias}.id")
+    } else {
+        format!("{fts}.rowid")
+    }
+}
+
 /// A table (`name alias`) as a query reads it (see `join`).
 fn source(pg: bool, fts: &str, table: &str) -> String {
     if pg {
@@ -333,17 +423,14 @@ fn source(pg: bool, fts: &str, table: &str) -> String {
     }
 }
 
-/// The condition that `$1` matches, and the rank (higher is better), of a table's
-/// index: FTS5's on SQLite, the GIN expression index over `text` on PostgreSQL.
-fn matching(pg: bool, fts: &str, text: &str) -> (String, String) {
+/// The condition that `$1` matches in a table's index: FTS5's on SQLite; on
+/// PostgreSQL, the GIN index over the stored vector (`search_vector` of messages
+/// and notes, migration `0032`) or, for contacts, over the expression `vector`.
+fn matching(pg: bool, fts: &str, vector: &str) -> String {
     if pg {
-        let vector = format!("pronto_search_vector({text})");
-        (
-            format!("{vector} @@ to_tsquery('simple', $1)"),
-            format!("ts_rank({vector}, to_tsquery('simple', $1))"),
-        )
+        format!("{vector} @@ to_tsquery('simple', $1)")
     } else {
-        (format!("{fts} MATCH $1"), format!("-bm25({fts})"))
+        format!("{fts} MATCH $1")
     }
 }
 

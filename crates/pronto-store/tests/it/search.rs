@@ -7,8 +7,8 @@ use pronto_core::Folder;
 use pronto_core::search::Query;
 use pronto_store::testing::{backends, sqlite};
 use pronto_store::{
-    ChannelKind, ContactChange, HitKind, Inbound, MessageAuthor, Outbound, Role, SearchHit,
-    SearchQuery, Store,
+    ChannelKind, ContactChange, HitKind, Inbound, MessageAuthor, Outbound, Role, SEARCH_CANDIDATES,
+    SearchHit, SearchQuery, Store,
 };
 use proptest::prelude::*;
 use serde_json::json;
@@ -283,6 +283,75 @@ async fn hits_are_ranked_and_paged() {
         all.sort_unstable();
         all.dedup();
         assert_eq!(all.len(), 7);
+    }
+}
+
+/// A word in more messages than a search ranks: the newest matches of this
+/// workspace (after the filters) are the ones ranked, so another workspace's
+/// newer messages take none of their places, and a filter reaches an old one.
+#[tokio::test]
+async fn a_common_word_ranks_the_newest_matches_of_the_workspace_after_the_filters() {
+    for db in backends().await {
+        let s = &db.store;
+        let ws = s.create_workspace("Acme", T0).await.unwrap();
+        let other = s.create_workspace("Other", T0).await.unwrap();
+        let old = channel(s, ws, "Old").await;
+        let busy = channel(s, ws, "Busy").await;
+        let elsewhere = channel(s, other, "Elsewhere").await;
+        s.receive(ws, &says(old, "first", "parcel parcel parcel lost", T0), T0)
+            .await
+            .unwrap();
+        let n = SEARCH_CANDIDATES + 5;
+        let mine: Vec<Inbound> = (0..n)
+            .map(|i| {
+                says(
+                    busy,
+                    &format!("b{i}"),
+                    &format!("parcel number {i}"),
+                    T0 + (i + 1) * MIN,
+                )
+            })
+            .collect();
+        for r in s.receive_many(ws, mine, T0).await {
+            r.unwrap();
+        }
+        // Newer still, in another workspace: never ranked in this one.
+        let theirs: Vec<Inbound> = (0..n)
+            .map(|i| {
+                says(
+                    elsewhere,
+                    &format!("o{i}"),
+                    "parcel parcel",
+                    T0 + (n + i + 1) * MIN,
+                )
+            })
+            .collect();
+        for r in s.receive_many(other, theirs, T0).await {
+            r.unwrap();
+        }
+        let hits = s.search(ws, &query("parcel")).await.unwrap();
+        assert_eq!(hits.len(), 50, "a full page of this workspace's matches");
+        assert!(
+            hits.iter().all(|h| h.channel_id == busy),
+            "the old best match is past the newest {SEARCH_CANDIDATES}: {:?}",
+            hits.iter().map(|h| &h.text).collect::<Vec<_>>()
+        );
+        let q = SearchQuery {
+            offset: SEARCH_CANDIDATES - 10,
+            ..query("parcel")
+        };
+        assert_eq!(
+            s.search(ws, &q).await.unwrap().len(),
+            10,
+            "pages end with the ranked matches"
+        );
+        let q = SearchQuery {
+            channel: Some(old),
+            ..query("parcel")
+        };
+        let hits = s.search(ws, &q).await.unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].text, "parcel parcel parcel lost");
     }
 }
 

@@ -42,6 +42,10 @@ pub struct SearchBench {
     /// PostgreSQL to measure (a schema of its own, dropped after); SQLite when absent.
     #[arg(long)]
     database_url: Option<String>,
+    /// SQLite only: a copy of the loaded database is written to this file
+    /// (`VACUUM INTO`) before anything is timed, to inspect or query by hand.
+    #[arg(long)]
+    keep: Option<std::path::PathBuf>,
 }
 
 /// A customer's question and the team's answers to it, per language (en, fr, it).
@@ -513,6 +517,17 @@ async fn measure(args: &SearchBench, db: &Database) -> anyhow::Result<()> {
     );
     if store.backend() == Backend::Postgres {
         sqlx::query("ANALYZE").execute(store.pool()).await?;
+    }
+    if let Some(path) = &args.keep {
+        if store.backend() != Backend::Sqlite {
+            bail!("--keep copies a SQLite database; PostgreSQL's schema is dropped after the run");
+        }
+        sqlx::query("VACUUM INTO $1")
+            .bind(path.to_string_lossy().into_owned())
+            .execute(store.pool())
+            .await
+            .with_context(|| format!("copying the database to {}", path.display()))?;
+        println!("kept: {}", path.display());
     }
 
     // Search: two-word queries from the history's own words.
