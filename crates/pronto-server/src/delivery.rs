@@ -1,5 +1,6 @@
 //! The outbox worker: delivers stored replies through their channel (email over
-//! SMTP: `email::send`), retrying what
+//! SMTP: `email::send`; a web chat visitor who left, also by email:
+//! `email::continuation`), retrying what
 //! can succeed later and failing, with the reason, what cannot.
 //!
 //! One step at a time ([`deliver_next`]) so that tests drain the outbox without
@@ -77,8 +78,13 @@ pub async fn deliver_next(state: &AppState) -> Result<Outcome, pronto_store::Sto
             Sent::Graph(crate::whatsapp::cloud::send(state, &channel, &job).await)
         }
         // A web chat reply is delivered by being stored: the visitor's stream
-        // carries it (and the conversation's page shows it on the next visit).
-        ChannelKind::WebChat => Sent::Done(Ok(None)),
+        // carries it (and the conversation's page shows it on the next visit); a
+        // visitor who left an address and is gone gets it by email too.
+        ChannelKind::WebChat => Sent::Done(
+            crate::email::continuation::webchat_copy(state, &channel, &job)
+                .await
+                .map(|()| None),
+        ),
         ChannelKind::Email => Sent::Done(
             crate::email::send::send(state, &channel, &job)
                 .await

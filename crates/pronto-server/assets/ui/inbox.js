@@ -380,6 +380,30 @@ if (document.body.dataset.page === "inbox") (() => {
     sig.checked = localStorage.getItem("pronto.signature") === "1";
     sig.addEventListener("change", () => localStorage.setItem("pronto.signature", sig.checked ? "1" : "0"));
     form.addEventListener("submit", (e) => { e.preventDefault(); send(); });
+    // "Continue by email": the composer's text goes as a mail, in the contact's
+    // email conversation (the server refuses, saying why, without an address).
+    const move = document.getElementById("move-email");
+    if (move) move.addEventListener("click", async () => {
+      const text = area.value.trim();
+      if (!text || move.disabled) return;
+      const subject = document.getElementById("move-subject");
+      const body = { text };
+      if (subject.value.trim()) body.subject = subject.value.trim();
+      move.disabled = true;
+      try {
+        await Pronto.api("POST", "/conversations/" + openId + "/email", body,
+          { "idempotency-key": move.dataset.key || (move.dataset.key = crypto.randomUUID()) });
+        area.value = "";
+        subject.value = "";
+        delete move.dataset.key;
+        document.getElementById("reply-why").textContent = "";
+        Pronto.say(move.dataset.done);
+      } catch (e) {
+        document.getElementById("reply-why").textContent = e.message;
+      } finally {
+        move.disabled = false;
+      }
+    });
     area.addEventListener("input", () => {
       delete area.dataset.key;
       suggest();

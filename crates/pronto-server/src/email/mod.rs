@@ -2,13 +2,15 @@
 //! submission. `receive` (the reader worker: a lease per mailbox, UIDs tracked,
 //! mail through `inbound::receive`, IDLE watchers that wake it), `imap` (the
 //! protocol steps), `send` (the outbox's sender: threading headers, lettre),
-//! `check` (the admins' "test connection"). The wire format (MIME, trimming,
+//! `check` (the admins' "test connection"), `continuation` (mail for the other
+//! channels' customers: "Move to email", a web chat visitor who left). The wire format (MIME, trimming,
 //! robots, threading headers) is `pronto_channels::email`'s.
 //!
 //! Here too: what an email channel changes in the shared paths, the reply's
 //! subject ([`subject`]) and whether an automated reply may go ([`may_automate`]).
 
 pub mod check;
+pub mod continuation;
 pub mod imap;
 pub mod receive;
 pub mod send;

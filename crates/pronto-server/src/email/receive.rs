@@ -17,7 +17,7 @@ use pronto_store::{
 };
 use serde_json::json;
 
-use crate::email::imap;
+use crate::email::{continuation, imap};
 use crate::state::AppState;
 
 /// How often every mailbox is read when no IDLE wakes the worker.
@@ -149,7 +149,9 @@ async fn read(
 }
 
 /// Stores fetched mails (UID, raw bytes): each one's headers, then the messages
-/// together through the one inbound path, then their files. A bounce that names a
+/// together through the one inbound path (a person's answer to a mail sent for
+/// another channel's conversation into that conversation:
+/// `continuation::linked`), then their files. A bounce that names a
 /// mail Pronto sent marks that message failed instead. Returns how many messages
 /// are new. A mail that cannot be parsed is logged and skipped.
 pub async fn ingest(
@@ -163,6 +165,8 @@ pub async fn ingest(
     let mut files = Vec::with_capacity(mails.len());
     let mut parsed = Vec::with_capacity(mails.len());
     let mut all = Vec::with_capacity(mails.len());
+    // Answers that go back to another channel's conversation.
+    let mut elsewhere = Vec::new();
     for (uid, raw) in mails {
         match email::parse(raw) {
             Ok(mail) => {
@@ -191,6 +195,27 @@ pub async fn ingest(
         // A reply to a mail of a conversation belongs to that conversation.
         let mut ids = mail.in_reply_to.clone();
         ids.extend(mail.references.iter().cloned());
+        // A person's answer to a mail sent for another channel's conversation (a
+        // web chat visitor who left) goes back there; a robot's stays here, where
+        // the email channel's rules keep it from being answered.
+        if matches!(mail.automated, Automated::No)
+            && let Some((home, customer)) = continuation::linked(state, channel, &ids, &mail.from)
+                .await
+                .map_err(db)?
+        {
+            let at = mail.date.map_or(now, |d| d.min(now));
+            let message = Inbound {
+                channel_id: home.id,
+                contact_external_id: customer,
+                contact_name: None,
+                external_id: Some(mail.message_id.clone()),
+                text: pronto_core::text::storable(&mail.text).into_owned(),
+                attachments: json!([]),
+                at,
+            };
+            elsewhere.push((home, message, mail.files));
+            continue;
+        }
         let thread = state
             .store
             .email_thread_contact(channel.id, &ids)
@@ -208,7 +233,11 @@ pub async fn ingest(
         });
         files.push(mail.files);
     }
-    let results = crate::inbound::receive(state, channel, inbound).await;
+    let mut results = crate::inbound::receive(state, channel, inbound).await;
+    for (home, message, mail_files) in elsewhere {
+        results.push(crate::inbound::receive_one(state, &home, message).await);
+        files.push(mail_files);
+    }
     let mut stored = 0;
     for (result, files) in results.into_iter().zip(files) {
         let s = result.map_err(db)?;

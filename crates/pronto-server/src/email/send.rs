@@ -72,7 +72,7 @@ pub async fn send(state: &AppState, channel: &Channel, job: &OutboxJob) -> Resul
         from_name: channel.name.clone(),
         to,
         subject,
-        message_id: thread::message_id(&token(state, job.message.id)?, config.domain()),
+        message_id: message_id(state, channel, job.message.id)?,
         in_reply_to: parent.as_ref().map(|p| p.rfc_id.clone()),
         references: parent
             .as_ref()
@@ -81,6 +81,19 @@ pub async fn send(state: &AppState, channel: &Channel, job: &OutboxJob) -> Resul
         text: job.message.text.clone(),
         automated: job.message.author == MessageAuthor::Automation,
     };
+    deliver(state, channel, outgoing).await
+}
+
+/// Sends `outgoing` through email channel `channel` and keeps its headers (the
+/// threading finds answers by them); its Message-ID. Every mail Pronto sends goes
+/// through here: a reply on an email channel, and a copy by email of another
+/// channel's reply (`email::continuation`).
+pub async fn deliver(
+    state: &AppState,
+    channel: &Channel,
+    outgoing: Outgoing,
+) -> Result<String, Failure> {
+    let config = channel.email_config();
     let mail = build(&outgoing).map_err(Failure::Final)?;
     let password =
         open_password(state, &config.smtp.user, &config.smtp.password).map_err(Failure::Final)?;
@@ -200,6 +213,14 @@ pub fn classify(e: &lettre::transport::smtp::Error) -> Failure {
     } else {
         Failure::Retry(reason)
     }
+}
+
+/// The Message-ID of message `message_id`'s mail from email channel `channel`.
+pub fn message_id(state: &AppState, channel: &Channel, message_id: i64) -> Result<String, Failure> {
+    Ok(thread::message_id(
+        &token(state, message_id)?,
+        channel.email_config().domain(),
+    ))
 }
 
 /// The random part of a message's Message-ID: derived from the message's id under

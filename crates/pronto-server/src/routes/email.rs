@@ -1,12 +1,17 @@
-//! Email channels' API: "test connection" for admins, and a mail's headers and
-//! whole text (the message shows the trimmed text) or its raw bytes for agents.
+//! Email channels' API: "test connection" for admins, a mail's headers and whole
+//! text (the message shows the trimmed text) or its raw bytes for agents, and
+//! "Move to email" from a chat conversation.
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
-use pronto_store::ChannelKind;
+use pronto_store::{ChannelKind, MessageAuthor, Outbound};
+use serde::Deserialize;
 use serde_json::json;
+
+use crate::email::continuation;
+use crate::extract::ApiJson;
 
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
@@ -86,5 +91,111 @@ pub async fn raw(
             ),
         ],
         raw,
+    ))
+}
+
+/// The request body of "Move to email".
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveToEmail {
+    /// The message, the first mail's text.
+    text: String,
+    /// The mail's subject (by default "Message from" and the email channel's name).
+    subject: Option<String>,
+}
+
+/// `POST /api/v1/conversations/{id}/email`: continues a Messenger, Instagram,
+/// WhatsApp or web chat conversation by email. The message goes as a mail through
+/// the workspace's first email channel, From its address, in the same contact's
+/// conversation on that channel (created if needed; the address becomes the
+/// contact's there), where the customer's answer lands, threaded by the
+/// Message-ID. Refused, naming the field, when the contact has no known address
+/// (`contact.email`) or the workspace no email channel (`channel`).
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/email", tag = "conversations", params(("id" = i64, Path, description = "A chat conversation"), ("Idempotency-Key" = Option<String>, Header, description = "The same key twice stores one message")), request_body = MoveToEmail, responses((status = 201, description = "The message, queued as a mail: {conversation_id, address, message}"), (status = 200, description = "The message already stored under this Idempotency-Key"), (status = 409, description = "The address is another contact's on the email channel", body = crate::openapi::ErrorBody), (status = 422, description = "No known address (field contact.email), no email channel (field channel), or not a chat conversation", body = crate::openapi::ErrorBody)))]
+pub async fn move_to_email(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<MoveToEmail>,
+) -> ApiResult<impl IntoResponse> {
+    let ws = auth.workspace();
+    let conversation = state.store.conversation(ws, id).await?;
+    let channels = state.store.channels(ws).await?;
+    let kind = channels
+        .iter()
+        .find(|c| c.id == conversation.channel_id)
+        .map(|c| c.kind);
+    let refused = |code, message: &str, field: &str| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message).on_field(field)
+    };
+    if !kind.is_some_and(continuation::may_move) {
+        return Err(refused(
+            "not_a_chat",
+            "only a Messenger, Instagram, WhatsApp or web chat conversation moves to email",
+            "id",
+        ));
+    }
+    let contact = state.store.contact(ws, conversation.contact_id).await?;
+    let Some(address) = continuation::known_address(&contact) else {
+        return Err(refused(
+            "no_email_address",
+            "the contact has no known email address: add one on the contact card",
+            "contact.email",
+        ));
+    };
+    let Some(email) = continuation::email_channel(&channels) else {
+        return Err(refused(
+            "no_email_channel",
+            "the workspace has no email channel: an admin adds one in the settings",
+            "channel",
+        ));
+    };
+    crate::reply::check_text(&body.text).map_err(|r| ApiError::from(r).on_field("text"))?;
+    let subject = crate::email::subject(email, body.subject).map_err(|e| e.on_field("subject"))?;
+    let key = match headers.get("idempotency-key") {
+        Some(v) => Some(
+            v.to_str()
+                .ok()
+                .filter(|k| !k.is_empty() && k.len() <= 200)
+                .ok_or_else(|| {
+                    ApiError::invalid("Idempotency-Key must be 1 to 200 visible ASCII characters")
+                })?
+                .to_owned(),
+        ),
+        None => None,
+    };
+    let now = state.now();
+    let (conversation_id, address) = state
+        .store
+        .email_conversation(ws, email.id, contact.id, &address, now)
+        .await?;
+    let author = if auth.0.user_id.is_some() {
+        MessageAuthor::Agent
+    } else {
+        MessageAuthor::Bot
+    };
+    let out = Outbound {
+        conversation_id,
+        author,
+        agent_id: auth.0.user_id,
+        text: body.text,
+        attachments: json!([]),
+        idempotency_key: key,
+        subject,
+    };
+    let stored = crate::reply::send(&state, email, &out, now).await?;
+    let status = if stored.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        Json(json!({
+            "conversation_id": conversation_id,
+            "address": address,
+            "message": stored.message,
+        })),
     ))
 }

@@ -91,6 +91,7 @@ pub fn router(state: AppState) -> Router {
         .route("/channels/{id}/webchat", put(admin::update_webchat))
         .route("/channels/{id}/email/test", post(email::test))
         .route("/messages/{id}/email", get(email::message))
+        .route("/conversations/{id}/email", post(email::move_to_email))
         .route("/messages/{id}/email/raw", get(email::raw))
         .route("/channels/{id}/mark-seen", put(admin::set_mark_seen))
         .route("/channels/{id}/inbound", post(inbound::receive))

@@ -59,6 +59,9 @@ struct PaneData<'a> {
     templates: Option<Vec<pronto_store::WhatsAppTemplate>>,
     /// The workspace's contact attributes.
     definitions: Vec<pronto_store::AttributeDefinition>,
+    /// Where "Continue by email" writes: a chat conversation's contact's known
+    /// address, when the workspace has an email channel.
+    email_to: Option<String>,
 }
 
 /// The pane of conversation `id`.
@@ -109,7 +112,12 @@ pub async fn pane(
     } else {
         Default::default()
     };
+    let email_to = (crate::email::continuation::may_move(channel.kind)
+        && crate::email::continuation::email_channel(channels).is_some())
+    .then(|| crate::email::continuation::known_address(&contact))
+    .flatten();
     let data = PaneData {
+        email_to,
         full_texts,
         templates,
         definitions,
@@ -547,6 +555,19 @@ fn composer(v: &Viewer, d: &PaneData<'_>) -> Markup {
                 }
                 p.tagged id="tagged" hidden { (i.human_agent_tag) }
                 button type="submit" id="send" { (i.send) }
+            }
+            @if let Some(address) = &d.email_to {
+                details.move-email {
+                    summary { (t.email.move_legend) }
+                    p.hint { (fill(t.email.move_hint, &[("address", address)])) }
+                    label for="move-subject" { (t.email.move_subject) }
+                    input id="move-subject" type="text" maxlength=(crate::email::MAX_SUBJECT)
+                        autocomplete="off";
+                    button type="button" id="move-email"
+                        data-done=(fill(t.email.move_done, &[("address", address)])) {
+                        (t.email.move_send)
+                    }
+                }
             }
 
             (json_script("conversation-data", &json!({

@@ -100,6 +100,14 @@ impl Feeds {
         }
     }
 
+    /// Whether this node holds a live stream of `visitor` now.
+    pub fn is_connected(&self, workspace: i64, visitor: &VisitorKey) -> bool {
+        let all = self.workspaces.lock().unwrap_or_else(|e| e.into_inner());
+        all.get(&workspace)
+            .and_then(|r| r.by_visitor.get(visitor))
+            .is_some_and(|l| l.iter().any(|(_, tx)| !tx.is_closed()))
+    }
+
     /// Adds a stream to its conversation's, once it learned it; false if the feed
     /// had let it go meanwhile.
     pub fn add_conversation(&self, workspace: i64, sub: &Subscription, conversation: i64) -> bool {

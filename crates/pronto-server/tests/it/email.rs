@@ -21,18 +21,18 @@ use serde_json::{Value, json};
 
 use crate::support::{Client, TestApp};
 
-const PASSWORD: &str = "mail-pass-7359";
-const SUPPORT: &str = "support@example.test";
+pub(crate) const PASSWORD: &str = "mail-pass-7359";
+pub(crate) const SUPPORT: &str = "support@example.test";
 static NEXT: AtomicU32 = AtomicU32::new(0);
 
 /// The test mail server, from the variables `scripts/mailserver.sh env` prints.
-struct Mailserver {
+pub(crate) struct Mailserver {
     imap: (String, u16),
     smtp: (String, u16),
     sink: PathBuf,
 }
 
-fn mailserver(test: &str) -> Option<Mailserver> {
+pub(crate) fn mailserver(test: &str) -> Option<Mailserver> {
     let Ok(imap) = std::env::var("PRONTO_TEST_IMAP") else {
         eprintln!(
             "PRONTO_TEST_IMAP is not set: {test} skipped (scripts/mailserver.sh start, then export its `env` lines; scripts/test.sh does both)"
@@ -55,7 +55,7 @@ fn mailserver(test: &str) -> Option<Mailserver> {
 
 impl Mailserver {
     /// A channel's settings reading `folder`.
-    fn config(&self, folder: &str) -> Value {
+    pub(crate) fn config(&self, folder: &str) -> Value {
         json!({"address": SUPPORT, "imap_host": self.imap.0, "imap_port": self.imap.1,
             "imap_tls": "none", "imap_user": SUPPORT, "imap_password": PASSWORD,
             "imap_folder": folder, "smtp_host": self.smtp.0, "smtp_port": self.smtp.1,
@@ -72,7 +72,7 @@ impl Mailserver {
     }
 
     /// A new, empty folder of the support account.
-    async fn folder(&self, name: &str) -> String {
+    pub(crate) async fn folder(&self, name: &str) -> String {
         // Unique across runs too: the server keeps its folders.
         let started = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -89,7 +89,7 @@ impl Mailserver {
         folder
     }
 
-    async fn append(&self, folder: &str, raw: &str) {
+    pub(crate) async fn append(&self, folder: &str, raw: &str) {
         let mut s = self.session().await;
         s.append(folder, None, None, raw.replace('\n', "\r\n"))
             .await
@@ -98,7 +98,7 @@ impl Mailserver {
     }
 
     /// The files the sink holds now.
-    fn sink_files(&self) -> HashSet<PathBuf> {
+    pub(crate) fn sink_files(&self) -> HashSet<PathBuf> {
         ["new", "cur"]
             .iter()
             .filter_map(|dir| std::fs::read_dir(self.sink.join(dir)).ok())
@@ -110,7 +110,7 @@ impl Mailserver {
     /// (Message-IDs repeat across runs and backends: the tests' key and message
     /// ids are the same). Postfix relays on its own schedule, so this looks until
     /// the mail is there (a minute at most, then fails saying where to look).
-    async fn captured(&self, needle: &str, before: &HashSet<PathBuf>) -> String {
+    pub(crate) async fn captured(&self, needle: &str, before: &HashSet<PathBuf>) -> String {
         for _ in 0..600 {
             for path in self.sink_files().difference(before) {
                 let text = std::fs::read_to_string(path).unwrap_or_default();
@@ -128,13 +128,13 @@ impl Mailserver {
 }
 
 /// A customer's mail.
-fn mail(from: &str, id: &str, subject: &str, extra: &str, body: &str) -> String {
+pub(crate) fn mail(from: &str, id: &str, subject: &str, extra: &str, body: &str) -> String {
     format!(
         "From: {from}\nTo: Support <{SUPPORT}>\nSubject: {subject}\nMessage-ID: <{id}>\n{extra}MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n{body}\n"
     )
 }
 
-async fn email_channel(admin: &Client, config: Value) -> i64 {
+pub(crate) async fn email_channel(admin: &Client, config: Value) -> i64 {
     let (status, c) = admin
         .post(
             "/api/v1/channels",
@@ -146,7 +146,7 @@ async fn email_channel(admin: &Client, config: Value) -> i64 {
     c["id"].as_i64().unwrap()
 }
 
-async fn sync(app: &TestApp, channel: i64) -> receive::Synced {
+pub(crate) async fn sync(app: &TestApp, channel: i64) -> receive::Synced {
     let channel = app
         .state
         .store

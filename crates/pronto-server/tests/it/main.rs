@@ -14,6 +14,7 @@ mod customer_actions;
 mod dashboard;
 mod edge;
 mod email;
+mod email_continuation;
 mod events;
 mod exports;
 mod files;

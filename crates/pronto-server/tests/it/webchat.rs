@@ -12,10 +12,10 @@ use serde_json::{Value, json};
 
 use crate::support::{Client, TestApp};
 
-const SITE: &str = "https://shop.example.com";
+pub(crate) const SITE: &str = "https://shop.example.com";
 
 /// A web chat channel for `SITE`: (id, identity secret).
-async fn webchat(admin: &Client) -> (i64, String) {
+pub(crate) async fn webchat(admin: &Client) -> (i64, String) {
     let (status, c) = admin
         .post(
             "/api/v1/channels",
@@ -32,7 +32,7 @@ async fn webchat(admin: &Client) -> (i64, String) {
 
 /// A browser on a site: the visitors' API with that `Origin` and a token.
 #[derive(Clone)]
-struct Visitor {
+pub(crate) struct Visitor {
     base: String,
     channel: i64,
     origin: String,
@@ -41,7 +41,7 @@ struct Visitor {
 }
 
 impl Visitor {
-    fn new(app: &TestApp, channel: i64, origin: &str) -> Visitor {
+    pub(crate) fn new(app: &TestApp, channel: i64, origin: &str) -> Visitor {
         Visitor {
             base: app.url(""),
             channel,
@@ -79,7 +79,7 @@ impl Visitor {
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
-    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+    pub(crate) async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
         self.call(reqwest::Method::POST, path, Some(body)).await
     }
 
@@ -88,7 +88,7 @@ impl Visitor {
     }
 
     /// Starts a session (keeping the token it had, if still good).
-    async fn start(&mut self) -> Value {
+    pub(crate) async fn start(&mut self) -> Value {
         let (status, s) = self
             .post("/session", json!({"token": self.token.clone()}))
             .await;
@@ -97,7 +97,7 @@ impl Visitor {
         s
     }
 
-    async fn says(&self, client_id: &str, text: &str) -> Value {
+    pub(crate) async fn says(&self, client_id: &str, text: &str) -> Value {
         let (status, m) = self
             .post(
                 "/messages",
@@ -109,7 +109,7 @@ impl Visitor {
         m
     }
 
-    async fn stream(&self, last_event_id: Option<i64>) -> Stream {
+    pub(crate) async fn stream(&self, last_event_id: Option<i64>) -> Stream {
         let mut r = self.request(reqwest::Method::GET, "/events");
         if let Some(id) = last_event_id {
             r = r.header("last-event-id", id.to_string());
@@ -127,7 +127,7 @@ impl Visitor {
     }
 }
 
-struct Stream {
+pub(crate) struct Stream {
     body: std::pin::Pin<Box<dyn futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
     buffer: String,
 }

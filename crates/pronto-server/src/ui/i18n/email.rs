@@ -56,6 +56,16 @@ pub struct Email {
     pub full_email: &'static str,
     /// Download the original
     pub download_email: &'static str,
+    /// Continue by email
+    pub move_legend: &'static str,
+    /// Sends the text above as an email to {address}...
+    pub move_hint: &'static str,
+    /// Email subject
+    pub move_subject: &'static str,
+    /// Send by email
+    pub move_send: &'static str,
+    /// Sent by email to {address}. Their answer lands in their email conversation.
+    pub move_done: &'static str,
 }
 
 /// English.
@@ -85,6 +95,11 @@ pub const EN: Email = Email {
     subject_hint: "Empty: Re: and the customer's subject",
     full_email: "Show the whole email",
     download_email: "Download the original",
+    move_legend: "Continue by email",
+    move_hint: "Sends the text above as an email to {address}, from the email channel; the answer lands in the same contact's email conversation.",
+    move_subject: "Email subject",
+    move_send: "Send by email",
+    move_done: "Sent by email to {address}. The answer will land in the contact's email conversation.",
 };
 
 /// French.
@@ -114,6 +129,11 @@ pub const FR: Email = Email {
     subject_hint: "Vide : Re: et l'objet du client",
     full_email: "Afficher l'e-mail complet",
     download_email: "Télécharger l'original",
+    move_legend: "Continuer par e-mail",
+    move_hint: "Envoie le texte ci-dessus par e-mail à {address}, depuis le canal e-mail ; la réponse arrive dans la conversation e-mail du même contact.",
+    move_subject: "Objet de l'e-mail",
+    move_send: "Envoyer par e-mail",
+    move_done: "Envoyé par e-mail à {address}. La réponse arrivera dans la conversation e-mail du contact.",
 };
 
 /// Italian.
@@ -143,4 +163,9 @@ pub const IT: Email = Email {
     subject_hint: "Vuoto: Re: e l'oggetto del cliente",
     full_email: "Mostra l'email completa",
     download_email: "Scarica l'originale",
+    move_legend: "Continua via email",
+    move_hint: "Invia il testo qui sopra come email a {address}, dal canale email; la risposta arriva nella conversazione email dello stesso contatto.",
+    move_subject: "Oggetto dell'email",
+    move_send: "Invia via email",
+    move_done: "Inviato via email a {address}. La risposta arriverà nella conversazione email del contatto.",
 };
