@@ -247,6 +247,22 @@ async fn browser_tabs_share_the_chat_a_lost_connection_misses_nothing_and_other_
     visitor_writes(&visitor, "Is the shop open on Sunday?").await;
     widget_shows(&visitor, "Is the shop open on Sunday?").await;
     let conversation = the_conversation(&admin, channel).await;
+    // The page the visitor is on is the site's (the loader tells the frame).
+    let (_, detail) = admin
+        .get(&format!("/api/v1/conversations/{conversation}"))
+        .await;
+    assert_eq!(
+        detail["contact"]["attributes"]["page"],
+        format!("{origin}/")
+    );
+    // Open, the frame holds the panel above the launcher.
+    out_of_widget(&visitor).await;
+    visitor
+        .wait_until(
+            "document.getElementById('pronto-webchat').getBoundingClientRect().width === 402",
+        )
+        .await;
+    into_widget(&visitor).await;
     let first = visitor.client.window().await.unwrap();
 
     // A second tab shares the conversation, and both get the answer live.
@@ -261,6 +277,15 @@ async fn browser_tabs_share_the_chat_a_lost_connection_misses_nothing_and_other_
     widget_shows(&visitor, "Is the shop open on Sunday?").await;
     reply(&admin, conversation, "Yes, from 10 to 18.").await;
     widget_shows(&visitor, "Yes, from 10 to 18.").await;
+    // This tab's chat is closed: the page learns of the unread answer, and the
+    // frame stays the launcher's size.
+    out_of_widget(&visitor).await;
+    visitor
+        .wait_until(
+            "window.Pronto.chat.unread === 1 && \
+             document.getElementById('pronto-webchat').getBoundingClientRect().width === 88",
+        )
+        .await;
     visitor
         .client
         .switch_to_window(first.clone())
