@@ -1,9 +1,11 @@
 //! Security headers on every answer: pages, fragments, the API, errors.
 //!
-//! A route that needs another Content-Security-Policy (a future web chat widget
-//! framed by customers' sites) sets its own `Content-Security-Policy` header and
-//! this middleware leaves it alone; the same holds for `Cache-Control` (static
-//! assets say `no-cache`, everything else is private and gets `no-store`).
+//! A route that needs another Content-Security-Policy sets its own
+//! `Content-Security-Policy` header and this middleware leaves it alone; the same
+//! holds for `Cache-Control` (static assets say `no-cache`, everything else is
+//! private and gets `no-store`). A policy of a route's own that says who may frame
+//! it (`frame-ancestors`: the web chat's frame, framed by the channel's sites) also
+//! gets no `X-Frame-Options: DENY`, which would forbid what it allows.
 
 use axum::extract::{Request, State};
 use axum::http::HeaderValue;
@@ -30,10 +32,16 @@ const HSTS: &str = "max-age=31536000";
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
     let h = response.headers_mut();
+    let framing_own = h
+        .get(CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|csp| csp.contains("frame-ancestors"));
     h.entry(CONTENT_SECURITY_POLICY)
         .or_insert(HeaderValue::from_static(DEFAULT_CSP));
-    h.entry(X_FRAME_OPTIONS)
-        .or_insert(HeaderValue::from_static("DENY"));
+    if !framing_own {
+        h.entry(X_FRAME_OPTIONS)
+            .or_insert(HeaderValue::from_static("DENY"));
+    }
     h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.entry(REFERRER_POLICY)
         .or_insert(HeaderValue::from_static("same-origin"));

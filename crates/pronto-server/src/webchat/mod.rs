@@ -1,15 +1,24 @@
-//! The web chat channel: the widget a business pastes into its site
-//! (`/widget.js`), and the visitors' API it calls, under `/webchat/v1/{channel}/`.
+//! The web chat channel: the loader a business pastes into its site
+//! (`/widget.js`), the widget's frame it opens ([`frame`]), and the visitors' API
+//! the frame calls, under `/webchat/v1/{channel}/`.
+//!
+//! The widget runs in an iframe whose document Pronto serves, on Pronto's origin:
+//! its own Content-Security-Policy, `frame-ancestors` exactly the channel's
+//! `allowed_origins`, and `postMessage` with the page in both directions with exact
+//! origins (the loader accepts only Pronto's origin, the frame only the site it was
+//! opened for). The visitor's token lives in the frame's `localStorage`.
 //!
 //! The visitors' API is separate from the agents' API: it knows only visitor
 //! tokens ([`token`]), which name one channel and one visitor and open nothing
 //! else (the agents' API reads bearer tokens as API tokens and refuses them). Every
-//! call passes [`guard`] first: the channel must be a web chat, and the request's
-//! `Origin` one of its `allowed_origins`, compared exactly; the answer then carries
-//! CORS headers for that origin only (preflights included). The widget runs in the
-//! business's page itself, not in a frame, so the allow-list is enforced by this
-//! check rather than by `frame-ancestors`. Calls are counted per address and per
-//! visitor ([`Limits`]).
+//! call passes [`guard`] first: the channel must be a web chat, and the site the
+//! call is for one of its `allowed_origins`, compared exactly. The site is the
+//! request's `Origin` for a call from another origin (a site calling the API
+//! itself; the answer then carries CORS headers for that origin only, preflights
+//! included), and for a call from a document of Pronto's own (`Sec-Fetch-Site:
+//! same-origin`, which only the browser sets: the frame) the site the frame names
+//! in its `Pronto-Site` header, else Pronto's own public URL (a page of Pronto's,
+//! as the demo's). Calls are counted per address and per visitor ([`Limits`]).
 //!
 //! A visitor's message goes through the one inbound path (`inbound::receive`); an
 //! agent's reply through the one reply path, and the delivery worker marks it sent
@@ -18,6 +27,7 @@
 pub mod api;
 pub mod feed;
 pub mod files;
+pub mod frame;
 pub mod stream;
 pub mod token;
 pub mod widget;
@@ -74,6 +84,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .nest("/webchat/v1", visitor)
         .route("/webchat/files/{key}", get(files::serve))
+        .route("/webchat/frame/{channel}", get(frame::frame))
+        .route("/webchat/frame.js", get(widget::frame_script))
         .route("/widget.js", get(widget::script))
         .route("/widget.css", get(widget::style))
 }
@@ -91,8 +103,9 @@ fn channel_in_path(path: &str) -> Option<i64> {
     rest.split('/').next()?.parse().ok()
 }
 
-/// Every visitor call: a web chat channel, an allowed `Origin`; CORS for that
-/// origin on the answer. Preflights are answered here.
+/// Every visitor call: a web chat channel, an allowed site (see the module's
+/// doc); CORS for that origin on the answer to another origin. Preflights are
+/// answered here.
 pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let path = req
         .extensions()
@@ -108,26 +121,21 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
         }
         Err(e) => return ApiError::from(e).into_response(),
     };
-    let origin = {
+    let (site, cross_origin) = {
         let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
-        // Browsers leave `Origin` out of same-origin GETs: a page of Pronto's own
-        // (the demo's) is then its own origin, which only the browser can say
-        // (`Sec-Fetch-Site` is not settable by scripts).
-        match header(ORIGIN) {
-            Some(o) => Some(o.to_owned()),
-            None if header(HeaderName::from_static("sec-fetch-site")) == Some("same-origin") => {
-                Some(state.config.base_url())
-            }
-            None => None,
+        // `Sec-Fetch-Site` is set by the browser only, never by a script.
+        if header(HeaderName::from_static("sec-fetch-site")) == Some("same-origin") {
+            let named = header(HeaderName::from_static(SITE_HEADER)).map(str::to_owned);
+            (
+                Some(named.unwrap_or_else(|| state.config.base_url())),
+                false,
+            )
+        } else {
+            (header(ORIGIN).map(str::to_owned), true)
         }
     };
-    let Some(origin) = origin.filter(|o| channel.webchat_config().allows(o)) else {
-        return ApiError::new(
-            StatusCode::FORBIDDEN,
-            "origin_not_allowed",
-            "this site is not one of the web chat's allowed origins (config.allowed_origins)",
-        )
-        .into_response();
+    let Some(origin) = site.filter(|o| channel.webchat_config().allows(o)) else {
+        return origin_refused().into_response();
     };
     let mut response = if req.method() == Method::OPTIONS {
         let mut r = StatusCode::NO_CONTENT.into_response();
@@ -147,15 +155,32 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
         next.run(req).await
     };
     let h = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&origin) {
-        h.insert(ACCESS_CONTROL_ALLOW_ORIGIN, v);
-    }
-    h.insert(VARY, HeaderValue::from_static("Origin"));
     h.insert(
-        ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static("retry-after"),
+        VARY,
+        HeaderValue::from_static("Origin, Sec-Fetch-Site, Pronto-Site"),
     );
+    if cross_origin {
+        if let Ok(v) = HeaderValue::from_str(&origin) {
+            h.insert(ACCESS_CONTROL_ALLOW_ORIGIN, v);
+        }
+        h.insert(
+            ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("retry-after"),
+        );
+    }
     response
+}
+
+/// The header in which the widget's frame names the site it is on.
+pub const SITE_HEADER: &str = "pronto-site";
+
+/// 403 `origin_not_allowed`: the site is not one of the channel's.
+pub fn origin_refused() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "origin_not_allowed",
+        "this site is not one of the web chat's allowed origins (config.allowed_origins)",
+    )
 }
 
 /// The channel a visitor call is for (put there by [`guard`]).

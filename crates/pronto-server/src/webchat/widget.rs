@@ -1,14 +1,16 @@
-//! The widget's files: `/widget.js` and the stylesheet it loads into its shadow
-//! root, `/widget.css`. Both are public and loaded from the business's pages, so
-//! they may be read from any origin (`Access-Control-Allow-Origin: *`,
+//! The widget's files: the loader the business's pages load, `/widget.js`, and
+//! the frame's script and stylesheet, `/webchat/frame.js` and `/widget.css`. They
+//! are public, may be read from any origin (`Access-Control-Allow-Origin: *`,
 //! `Cross-Origin-Resource-Policy: cross-origin`) and are cached a few minutes.
 
 use axum::http::header::{ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::IntoResponse;
 
-/// The script.
+/// The loader.
 pub const SCRIPT: &str = include_str!("../../assets/webchat/widget.js");
-/// Its stylesheet.
+/// The frame's script: the chat itself.
+pub const FRAME_SCRIPT: &str = include_str!("../../assets/webchat/frame.js");
+/// The frame's stylesheet.
 pub const STYLE: &str = include_str!("../../assets/webchat/widget.css");
 
 const PUBLIC: [(&str, &str); 3] = [
@@ -19,6 +21,15 @@ const PUBLIC: [(&str, &str); 3] = [
 
 /// `GET /widget.js`.
 pub async fn script() -> impl IntoResponse {
+    javascript(SCRIPT)
+}
+
+/// `GET /webchat/frame.js`.
+pub async fn frame_script() -> impl IntoResponse {
+    javascript(FRAME_SCRIPT)
+}
+
+fn javascript(body: &'static str) -> impl IntoResponse {
     (
         [
             (CONTENT_TYPE, "text/javascript; charset=utf-8"),
@@ -26,7 +37,7 @@ pub async fn script() -> impl IntoResponse {
             (ACCESS_CONTROL_ALLOW_ORIGIN, PUBLIC[1].1),
         ],
         [(PUBLIC[2].0, PUBLIC[2].1)],
-        SCRIPT,
+        body,
     )
 }
 

@@ -190,7 +190,7 @@ async fn agent_replies(app: &TestApp, admin: &Client, conversation: i64, text: &
     id
 }
 
-fn hmac_hex(secret: &str, id: &str) -> String {
+pub(crate) fn hmac_hex(secret: &str, id: &str) -> String {
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(id.as_bytes());
     hex::encode(mac.finalize().into_bytes())
@@ -602,6 +602,7 @@ async fn webchat_on_postgres() {
     identities_verified_and_not_on(pg().await).await;
     attachments_up_to_the_limit_on(pg().await).await;
     away_with_an_email_to_answer_later_on(pg().await).await;
+    the_frame_on(pg().await).await;
 }
 
 #[tokio::test]
@@ -611,6 +612,7 @@ async fn the_widget_is_small_public_and_cacheable() {
     let mut gzipped = 0;
     for (path, kind) in [
         ("/widget.js", "text/javascript"),
+        ("/webchat/frame.js", "text/javascript"),
         ("/widget.css", "text/css"),
     ] {
         let r = reqwest::get(app.url(path)).await.unwrap();
@@ -795,4 +797,121 @@ async fn a_stream_learns_only_its_own_visitors_conversation() {
     a.says("y1", "I am a").await;
     let (_, first) = stream.next_message().await;
     assert_eq!(first["text"], "I am a", "{first}");
+}
+
+/// The widget's frame: its own policy, framed only by the channel's sites, for a
+/// site of the channel only; and the frame's calls, from Pronto's own origin, for
+/// the site they name, which must be allowed too.
+async fn the_frame_on(app: TestApp) {
+    let admin = app.admin().await;
+    let (status, c) = admin
+        .post(
+            "/api/v1/channels",
+            json!({"kind": "webchat", "name": "Shop chat", "config": {
+                "allowed_origins": [SITE, "http://localhost:8080/"],
+                "avatar_url": "https://cdn.example.com/a/logo.png"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    let channel = c["id"].as_i64().unwrap();
+    let frame = |origin: Option<&str>, channel: i64| {
+        let mut url = app.url(&format!("/webchat/frame/{channel}"));
+        if let Some(o) = origin {
+            url = format!("{url}?origin={}", percent(o));
+        }
+        reqwest::get(url)
+    };
+
+    let r = frame(Some(SITE), channel).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let h = r.headers().clone();
+    assert_eq!(
+        h["content-security-policy"],
+        "default-src 'none'; script-src 'self'; style-src 'self'; \
+         img-src 'self' https://cdn.example.com; connect-src 'self'; base-uri 'none'; \
+         form-action 'none'; frame-ancestors https://shop.example.com http://localhost:8080"
+    );
+    assert!(h.get("x-frame-options").is_none(), "{h:?}");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["cache-control"], "no-store");
+    assert!(h["content-type"].to_str().unwrap().starts_with("text/html"));
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains(&format!(
+            "<body data-channel=\"{channel}\" data-site=\"{SITE}\">"
+        )),
+        "{page}"
+    );
+    assert!(page.contains("<script src=\"/webchat/frame.js\" defer></script>"));
+    assert!(!page.contains("<script>"), "no inline script");
+
+    // The origin as a browser writes it (default port left out) is the same site.
+    let r = frame(Some("http://localhost:8080"), channel).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // A site that is not on the list, or none, gets no frame; nor does a channel
+    // that is not a web chat.
+    for origin in [Some("https://evil.example.com"), Some("null"), None] {
+        let r = frame(origin, channel).await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{origin:?}");
+        let csp = r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert_eq!(r.headers()["x-frame-options"], "DENY");
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["code"], "origin_not_allowed");
+    }
+    let receiver = crate::support::Receiver::spawn(vec![]).await;
+    let api = crate::support::api_channel(&admin, &receiver).await;
+    for missing in [api, 999_999] {
+        let r = frame(Some(SITE), missing).await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{missing}");
+    }
+
+    // The frame's calls come from Pronto's origin and name their site.
+    let from_frame = |site: Option<&str>| {
+        let mut r = reqwest::Client::new()
+            .post(app.url(&format!("/webchat/v1/{channel}/session")))
+            .header("sec-fetch-site", "same-origin")
+            .header("origin", app.url(""))
+            .json(&json!({}));
+        if let Some(s) = site {
+            r = r.header("pronto-site", s);
+        }
+        r.send()
+    };
+    let ok = from_frame(Some(SITE)).await.unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    assert!(
+        ok.headers().get("access-control-allow-origin").is_none(),
+        "no CORS for Pronto's own origin"
+    );
+    for site in [Some("https://evil.example.com"), None] {
+        let r = from_frame(site).await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{site:?}");
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["code"], "origin_not_allowed");
+    }
+    // From another origin, the site named is not believed: the Origin counts.
+    let r = reqwest::Client::new()
+        .post(app.url(&format!("/webchat/v1/{channel}/session")))
+        .header("sec-fetch-site", "cross-site")
+        .header("origin", "https://evil.example.com")
+        .header("pronto-site", SITE)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+fn percent(text: &str) -> String {
+    text.replace(':', "%3A").replace('/', "%2F")
+}
+
+#[tokio::test]
+async fn the_frame_has_its_own_policy_for_the_channels_sites_only() {
+    the_frame_on(TestApp::spawn().await).await;
 }
