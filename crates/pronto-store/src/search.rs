@@ -96,10 +96,6 @@ pub struct ReplyPair {
 /// not offered (a narrower query, or a filter, finds older ones).
 pub const CANDIDATES: i64 = 1_000;
 
-/// The most similar past customer messages a suggestion weighs: the newest ones
-/// (the team's answers change; the latest are the ones to repeat).
-const PAIR_CANDIDATES: i64 = 2_000;
-
 impl Store {
     /// One page of hits for `q` in the workspace: contacts first, then labels, then
     /// messages and notes, by rank (`Query::rank`, the same on both backends), the
@@ -173,10 +169,9 @@ impl Store {
              UNION ALL
              SELECT * FROM (SELECT 'label', c.id, c.channel_id, CAST(NULL AS BIGINT), k.id, k.name, l.label,
                     c.last_message_at
-               FROM conversation_labels l JOIN conversations c ON c.id = l.conversation_id
-               JOIN contacts k ON k.id = c.contact_id
-              WHERE c.workspace_id = $2 AND lower(l.label) IN ({labels}){filters}{conv_dates}
-              ORDER BY c.last_message_at DESC, c.id DESC LIMIT {CANDIDATES}) label_hits
+               FROM conversation_labels l {j} conversations c ON c.id = l.conversation_id
+               {j} contacts k ON k.id = c.contact_id
+              WHERE c.workspace_id = $2 AND lower(l.label) IN ({labels}){filters}{conv_dates}) label_hits
              UNION ALL
              SELECT * FROM (SELECT 'message', c.id, c.channel_id, m.id, k.id, k.name, m.text, m.at
                FROM {messages} {j} conversations c ON c.id = m.conversation_id
@@ -254,8 +249,8 @@ impl Store {
         Ok(page.into_iter().filter_map(|i| taken[i].take()).collect())
     }
 
-    /// The customer messages most like `q` (any of its words, by rank, among the
-    /// newest [`PAIR_CANDIDATES`] that match) with the
+    /// The customer messages most like `q` (any of its words, by the index's own
+    /// rank over every match: BM25 on SQLite, `ts_rank` on PostgreSQL) with the
     /// first reply a person of the team sent after each in its conversation:
     /// automated and bot messages are never taken. Leaves out the conversation
     /// `except` (the one being answered), and when `language` is known, customers
@@ -270,85 +265,50 @@ impl Store {
     ) -> Result<Vec<ReplyPair>> {
         let pg = self.backend == Backend::Postgres;
         let matched = matching(pg, "messages_fts", "m.search_vector");
+        let rank = bm25(pg, "messages_fts", "m.search_vector");
         let messages = source(pg, "messages_fts", "messages m");
         let language_clause = if language.is_some() {
-            " AND (k.language IS NULL OR k.language = $4)"
+            " AND (k.language IS NULL OR k.language = $5)"
         } else {
             ""
         };
         let sql = format!(
-            "SELECT m.id, m.conversation_id, m.text, k.first_name, k.name
+            "SELECT message_id, conversation_id, first_name, contact_name, reply, score FROM (
+             SELECT m.id AS message_id, m.conversation_id, k.first_name, k.name AS contact_name,
+                    (SELECT r.text FROM messages r
+                      WHERE r.conversation_id = m.conversation_id AND r.author = 'agent'
+                        AND r.direction = 'out' AND r.deleted_at IS NULL AND (r.at, r.id) > (m.at, m.id)
+                      ORDER BY r.at, r.id LIMIT 1) AS reply,
+                    CAST({rank} AS DOUBLE PRECISION) AS score
                FROM {messages} {j} conversations c ON c.id = m.conversation_id
                {j} contacts k ON k.id = c.contact_id
               WHERE {matched} AND m.workspace_id = $2 AND m.author = 'customer'
-                AND m.deleted_at IS NULL AND m.conversation_id <> $3{language_clause}
-              ORDER BY {order} DESC LIMIT {PAIR_CANDIDATES}",
+                AND m.conversation_id <> $3{language_clause}
+              ORDER BY score DESC, m.id DESC LIMIT $4
+             ) pairs WHERE reply IS NOT NULL ORDER BY score DESC, message_id DESC",
             j = join(pg),
-            order = newest(pg, "messages_fts", "m"),
         );
         let mut query = sqlx::query(&sql)
             .bind(if pg { q.tsquery(false) } else { q.fts5(false) })
             .bind(workspace_id)
-            .bind(except);
+            .bind(except)
+            .bind(limit);
         if let Some(l) = language {
             query = query.bind(l.to_owned());
         }
         let rows = query.fetch_all(&self.pool).await?;
-        let texts: Vec<String> = rows
-            .iter()
-            .map(|r| r.try_get("text"))
-            .collect::<std::result::Result<_, _>>()?;
-        let scores = q.rank(&texts.iter().map(String::as_str).collect::<Vec<_>>());
-        let mut order: Vec<usize> = (0..rows.len()).collect();
-        order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
-        order.truncate(usize::try_from(limit.max(0)).unwrap_or(0));
-        if order.is_empty() {
-            return Ok(Vec::new());
-        }
-        // The first reply a person sent after each of the best.
-        let ids: Vec<i64> = order
-            .iter()
-            .map(|&i| rows[i].try_get("id"))
-            .collect::<std::result::Result<_, _>>()?;
-        let list = ids
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
-        let replies = sqlx::query(&format!(
-            "SELECT m.id, (SELECT r.text FROM messages r
-                      WHERE r.conversation_id = m.conversation_id AND r.author = 'agent'
-                        AND r.direction = 'out' AND r.deleted_at IS NULL AND (r.at, r.id) > (m.at, m.id)
-                      ORDER BY r.at, r.id LIMIT 1) AS reply
-               FROM messages m WHERE m.id IN ({list})"
-        ))
-        .persistent(false)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut reply_of = std::collections::HashMap::new();
-        for r in &replies {
-            let reply: Option<String> = r.try_get("reply")?;
-            if let Some(reply) = reply {
-                reply_of.insert(r.try_get::<i64, _>("id")?, reply);
-            }
-        }
-        let mut pairs = Vec::new();
-        for i in order {
-            let r = &rows[i];
-            let message_id: i64 = r.try_get("id")?;
-            let Some(reply) = reply_of.remove(&message_id) else {
-                continue;
-            };
-            pairs.push(ReplyPair {
-                message_id,
-                conversation_id: r.try_get("conversation_id")?,
-                first_name: r.try_get("first_name")?,
-                contact_name: r.try_get("name")?,
-                reply,
-                score: scores[i],
-            });
-        }
-        Ok(pairs)
+        rows.iter()
+            .map(|r| {
+                Ok(ReplyPair {
+                    message_id: r.try_get("message_id")?,
+                    conversation_id: r.try_get("conversation_id")?,
+                    first_name: r.try_get("first_name")?,
+                    contact_name: r.try_get("contact_name")?,
+                    reply: r.try_get("reply")?,
+                    score: r.try_get("score")?,
+                })
+            })
+            .collect()
     }
 
     /// Rebuilds the search indexes from the stored rows (after a restore, or to
@@ -431,6 +391,16 @@ fn matching(pg: bool, fts: &str, vector: &str) -> String {
         format!("{vector} @@ to_tsquery('simple', $1)")
     } else {
         format!("{fts} MATCH $1")
+    }
+}
+
+/// The index's own rank of a match (higher is better), over every match of each
+/// word: what the suggestions' candidates are ordered by (see `reply_pairs`).
+fn bm25(pg: bool, fts: &str, vector: &str) -> String {
+    if pg {
+        format!("ts_rank({vector}, to_tsquery('simple', $1))")
+    } else {
+        format!("-bm25({fts})")
     }
 }
 
