@@ -2,6 +2,7 @@
 
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::HeaderMap;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -40,3 +41,18 @@ pub struct ApiQuery<T>(pub T);
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub struct ApiPath<T>(pub T);
+
+/// The request's `Idempotency-Key` (the same key twice stores one message), if it
+/// sent one: 1 to 200 visible ASCII characters, else a `{"code", "message"}` error.
+pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(v) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    v.to_str()
+        .ok()
+        .filter(|k| !k.is_empty() && k.len() <= 200)
+        .map(|k| Some(k.to_owned()))
+        .ok_or_else(|| {
+            ApiError::invalid("Idempotency-Key must be 1 to 200 visible ASCII characters")
+        })
+}

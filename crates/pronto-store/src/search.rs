@@ -195,7 +195,7 @@ impl Store {
         let rows = bind_all(sqlx::query(&sql), binds)
             .fetch_all(&self.pool)
             .await?;
-        let mut hits = rows
+        let hits = rows
             .iter()
             .map(|r| {
                 let kind: String = r.try_get("kind")?;
@@ -228,25 +228,27 @@ impl Store {
                 .filter(|&i| tier(hits[i].kind) == t)
                 .collect();
             let texts: Vec<&str> = at.iter().map(|&i| hits[i].text.as_str()).collect();
-            for (i, score) in at.iter().zip(q.query.rank(&texts)) {
-                scores[*i] = score;
+            for (&i, score) in at.iter().zip(q.query.rank(&texts)) {
+                scores[i] = score;
             }
         }
-        let mut order: Vec<usize> = (0..hits.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (x, y) = (&hits[a], &hits[b]);
+        let mut ranked: Vec<(f64, SearchHit)> = scores.into_iter().zip(hits).collect();
+        ranked.sort_by(|(sx, x), (sy, y)| {
             tier(x.kind)
                 .cmp(&tier(y.kind))
-                .then(scores[b].total_cmp(&scores[a]))
+                .then(sy.total_cmp(sx))
                 .then(y.at.cmp(&x.at))
                 .then(y.conversation_id.cmp(&x.conversation_id))
                 .then(y.item_id.cmp(&x.item_id))
         });
         let skip = usize::try_from(q.offset.max(0)).unwrap_or(usize::MAX);
         let take = usize::try_from(q.limit.clamp(1, 100)).unwrap_or(100);
-        let page: Vec<usize> = order.into_iter().skip(skip).take(take).collect();
-        let mut taken: Vec<Option<SearchHit>> = hits.drain(..).map(Some).collect();
-        Ok(page.into_iter().filter_map(|i| taken[i].take()).collect())
+        Ok(ranked
+            .into_iter()
+            .skip(skip)
+            .take(take)
+            .map(|(_, h)| h)
+            .collect())
     }
 
     /// The customer messages most like `q` (any of its words, by the index's own
@@ -265,7 +267,7 @@ impl Store {
     ) -> Result<Vec<ReplyPair>> {
         let pg = self.backend == Backend::Postgres;
         let matched = matching(pg, "messages_fts", "m.search_vector");
-        let rank = bm25(pg, "messages_fts", "m.search_vector");
+        let rank = index_rank(pg, "messages_fts", "m.search_vector");
         let messages = source(pg, "messages_fts", "messages m");
         let language_clause = if language.is_some() {
             " AND (k.language IS NULL OR k.language = $5)"
@@ -396,7 +398,7 @@ fn matching(pg: bool, fts: &str, vector: &str) -> String {
 
 /// The index's own rank of a match (higher is better), over every match of each
 /// word: what the suggestions' candidates are ordered by (see `reply_pairs`).
-fn bm25(pg: bool, fts: &str, vector: &str) -> String {
+fn index_rank(pg: bool, fts: &str, vector: &str) -> String {
     if pg {
         format!("ts_rank({vector}, to_tsquery('simple', $1))")
     } else {

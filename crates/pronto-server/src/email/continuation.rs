@@ -55,19 +55,20 @@ pub fn known_address(contact: &Contact) -> Option<String> {
         .as_deref()
         .and_then(address)
         .or_else(|| left_address(contact))
-        .or_else(|| {
-            let a = &contact.attributes;
-            (a["email_verified"] == true)
-                .then(|| a["email"].as_str().and_then(address))
-                .flatten()
-        })
+        .or_else(|| flagged_address(contact, "email_verified"))
 }
 
 /// The address a web chat visitor left to be answered by email
 /// (`answer_by_email`), if any.
 pub fn left_address(contact: &Contact) -> Option<String> {
+    flagged_address(contact, "answer_by_email")
+}
+
+/// The web chat's `email` attribute of the contact when the attribute `flag` is
+/// true.
+fn flagged_address(contact: &Contact, flag: &str) -> Option<String> {
     let a = &contact.attributes;
-    (a["answer_by_email"] == true)
+    (a[flag] == true)
         .then(|| a["email"].as_str().and_then(address))
         .flatten()
 }

@@ -463,18 +463,7 @@ pub async fn reply(
         (None, Some(_)) => MessageAuthor::Agent,
         (None, None) => MessageAuthor::Bot,
     };
-    let key = match headers.get("idempotency-key") {
-        Some(v) => Some(
-            v.to_str()
-                .ok()
-                .filter(|k| !k.is_empty() && k.len() <= 200)
-                .ok_or_else(|| {
-                    ApiError::invalid("Idempotency-Key must be 1 to 200 visible ASCII characters")
-                })?
-                .to_owned(),
-        ),
-        None => None,
-    };
+    let key = crate::extract::idempotency_key(&headers)?;
     // Refuse before storing what the platform would refuse, and say why.
     let conversation = state.store.conversation(auth.workspace(), id).await?;
     let channel = state

@@ -153,18 +153,7 @@ pub async fn move_to_email(
     };
     crate::reply::check_text(&body.text).map_err(|r| ApiError::from(r).on_field("text"))?;
     let subject = crate::email::subject(email, body.subject).map_err(|e| e.on_field("subject"))?;
-    let key = match headers.get("idempotency-key") {
-        Some(v) => Some(
-            v.to_str()
-                .ok()
-                .filter(|k| !k.is_empty() && k.len() <= 200)
-                .ok_or_else(|| {
-                    ApiError::invalid("Idempotency-Key must be 1 to 200 visible ASCII characters")
-                })?
-                .to_owned(),
-        ),
-        None => None,
-    };
+    let key = crate::extract::idempotency_key(&headers)?;
     let now = state.now();
     let (conversation_id, address) = state
         .store
