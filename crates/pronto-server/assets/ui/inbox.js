@@ -84,6 +84,25 @@ if (document.body.dataset.page === "inbox") (() => {
       const old = document.getElementById(id);
       if (fresh && old) {
         const atBottom = id === "thread" && old.scrollHeight - old.scrollTop - old.clientHeight < 40;
+        if (id === "thread") {
+          // Keep the older pages loaded by hand above the fresh latest page.
+          const list = fresh.querySelector("ol.messages");
+          const before = old.querySelector("ol.messages");
+          if (old.querySelector("li.loaded-older") && list && before) {
+            // Everything shown before the first message of the fresh page.
+            const shown = new Set([...list.children].map((li) => li.id));
+            const kept = [];
+            for (const li of before.children) {
+              if (shown.has(li.id)) break;
+              li.classList.add("loaded-older");
+              kept.push(li);
+            }
+            list.prepend(...kept);
+            const button = fresh.querySelector("button.older");
+            const next = old.querySelector("button.older");
+            if (button) { if (next) button.replaceWith(next); else button.remove(); }
+          }
+        }
         old.replaceWith(fresh);
         Pronto.localise(fresh);
         if (atBottom) fresh.scrollTop = fresh.scrollHeight;
@@ -95,7 +114,7 @@ if (document.body.dataset.page === "inbox") (() => {
   };
 
   // ---- live updates --------------------------------------------------------
-  let listTimer = null, paneTimer = null;
+  let listTimer = null, paneTimer = null, suggestTimer = null;
   const soon = (which) => {
     if (which === "list") {
       clearTimeout(listTimer);
@@ -126,6 +145,11 @@ if (document.body.dataset.page === "inbox") (() => {
       return;
     }
     if (kind === "responsiveness.changed" || kind === "agent.notified" || kind === "alert.created") return;
+    // A new customer message changes the question: the suggestions follow it.
+    if (kind === "message.created" && conv === openId && d.message.author === "customer") {
+      clearTimeout(suggestTimer);
+      suggestTimer = setTimeout(() => loadSuggestions(), 300);
+    }
     soon("list");
     if (openId && (conv === openId || kind === "channel.status" || kind === "contact.updated")) {
       soon("pane");
@@ -755,10 +779,44 @@ if (document.body.dataset.page === "inbox") (() => {
     e.preventDefault();
     insertSuggestion(Number(m[1]) - 1);
   });
-  // A search hit opens its conversation at the message (#m123), highlighted.
-  const showFound = () => {
+  // Older messages: a page before the oldest shown, put above the thread (the
+  // reading position kept); live refreshes keep the pages loaded so.
+  const loadOlder = async (button) => {
+    const thread = document.getElementById("thread");
+    if (!button || !thread || button.disabled) return false;
+    button.disabled = true;
+    const tpl = document.createElement("template");
+    try {
+      tpl.innerHTML = await Pronto.fragment("/ui/conversations/" + openId + "/older?before=" + button.dataset.before);
+    } catch (e) {
+      button.disabled = false;
+      Pronto.say(e.message, "error");
+      return false;
+    }
+    const list = thread.querySelector("ol.messages");
+    const height = thread.scrollHeight;
+    const items = [...tpl.content.querySelectorAll("ol.messages > li")];
+    items.forEach((li) => li.classList.add("loaded-older"));
+    list.prepend(...items);
+    const next = tpl.content.querySelector("button.older");
+    if (next) button.replaceWith(next); else button.remove();
+    Pronto.localise(thread);
+    thread.scrollTop += thread.scrollHeight - height;
+    return true;
+  };
+  paneEl.addEventListener("click", (e) => {
+    const b = e.target.closest("button.older");
+    if (b) loadOlder(b).catch(() => {});
+  });
+  // A search hit opens its conversation at the message (#m123), highlighted,
+  // loading older pages until it is there.
+  const showFound = async () => {
     const m = /^#m(\d+)$/.exec(location.hash);
-    const el = m && document.getElementById("m" + m[1]);
+    if (!m) return;
+    let el = document.getElementById("m" + m[1]);
+    while (!el && (await loadOlder(document.querySelector("#thread button.older")))) {
+      el = document.getElementById("m" + m[1]);
+    }
     if (!el) return;
     el.classList.add("found");
     el.scrollIntoView({ block: "center" });
@@ -766,6 +824,10 @@ if (document.body.dataset.page === "inbox") (() => {
 
   // ---- start ------------------------------------------------------------------------
   document.addEventListener("DOMContentLoaded", () => {
+    // The search filters' days are read in the browser's zone.
+    document.querySelectorAll("input[data-browser-zone]").forEach((i) => {
+      if (!i.value) i.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    });
     markOpen();
     clocksPending();
     if (openId) {
@@ -774,7 +836,7 @@ if (document.body.dataset.page === "inbox") (() => {
       viewing();
       const thread = document.getElementById("thread");
       if (thread) thread.scrollTop = thread.scrollHeight;
-      showFound();
+      showFound().catch(() => {});
       loadSuggestions();
     }
     tick();

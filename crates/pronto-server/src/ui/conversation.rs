@@ -33,6 +33,90 @@ pub async fn fragment(
     pane(&state, &v, id, &channels, &members).await
 }
 
+/// The query of `GET /ui/conversations/{id}/older`.
+#[derive(serde::Deserialize)]
+pub struct OlderParams {
+    /// The oldest message shown: the page ends just before it.
+    before: i64,
+}
+
+/// `GET /ui/conversations/{id}/older?before=M`: the page of messages before `M`
+/// (the script puts them above the thread), with a button for the next when
+/// there are older ones still.
+pub async fn older(
+    State(state): State<AppState>,
+    v: Viewer,
+    ApiPath(id): ApiPath<i64>,
+    crate::extract::ApiQuery(p): crate::extract::ApiQuery<OlderParams>,
+) -> ApiResult<Markup> {
+    let ws = v.workspace();
+    let conversation = state.store.conversation(ws, id).await?;
+    let channels = state.store.channels(ws).await?;
+    let channel = channels
+        .iter()
+        .find(|c| c.id == conversation.channel_id)
+        .ok_or_else(|| ApiError::not_found("channel"))?;
+    let members = state.store.members(ws).await?;
+    let (messages, more) = state
+        .store
+        .messages_page(
+            ws,
+            id,
+            Some(p.before),
+            crate::routes::conversations::PAGE_MESSAGES,
+        )
+        .await?;
+    let full_texts = full_texts(&state, channel, &messages).await?;
+    let t = v.t();
+    let name_of = name_lookup(&members);
+    let contact = display_name(t, &conversation.contact_name, conversation.contact_id);
+    Ok(html! {
+        @if more { (older_button(t, &messages)) }
+        ol.messages {
+            @for m in &messages {
+                @let full = m.external_id.as_ref().and_then(|id| full_texts.get(id));
+                (message(t, m, &contact, &name_of, full))
+            }
+        }
+    })
+}
+
+/// The button that loads the messages before the oldest of `shown`.
+fn older_button(t: &Texts, shown: &[Message]) -> Markup {
+    html! {
+        @if let Some(first) = shown.first() {
+            button.older type="button" data-before=(first.id) { (t.inbox.show_older) }
+        }
+    }
+}
+
+/// A member's name by user id.
+fn name_lookup(members: &[Member]) -> impl Fn(i64) -> Option<String> + '_ {
+    move |id: i64| {
+        members
+            .iter()
+            .find(|m| m.user.id == id)
+            .map(|m| m.user.name.clone())
+    }
+}
+
+/// Email mails' whole texts (quoted history included) for `messages`, by
+/// Message-ID; empty on other channels.
+async fn full_texts(
+    state: &AppState,
+    channel: &Channel,
+    messages: &[Message],
+) -> ApiResult<std::collections::HashMap<String, String>> {
+    if channel.kind != pronto_store::ChannelKind::Email {
+        return Ok(Default::default());
+    }
+    let ids: Vec<String> = messages
+        .iter()
+        .filter_map(|m| m.external_id.clone())
+        .collect();
+    Ok(state.store.email_full_texts(channel.id, &ids).await?)
+}
+
 /// Whether an agent's reply may go now, and if not, why (in the viewer's words).
 struct ReplyState {
     allowed: bool,
@@ -103,15 +187,7 @@ pub async fn pane(
     } else {
         None
     };
-    let full_texts = if channel.kind == pronto_store::ChannelKind::Email {
-        let ids: Vec<String> = messages
-            .iter()
-            .filter_map(|m| m.external_id.clone())
-            .collect();
-        state.store.email_full_texts(channel.id, &ids).await?
-    } else {
-        Default::default()
-    };
+    let full_texts = full_texts(state, channel, &messages).await?;
     let email_to = (crate::email::continuation::may_move(channel.kind)
         && crate::email::continuation::email_channel(channels).is_some())
     .then(|| crate::email::continuation::known_address(&contact))
@@ -187,12 +263,7 @@ fn render(
     let t = v.t();
     let i = &t.inbox;
     let c = &d.conversation;
-    let name_of = |id: i64| {
-        members
-            .iter()
-            .find(|m| m.user.id == id)
-            .map(|m| m.user.name.clone())
-    };
+    let name_of = name_lookup(members);
     html! {
         article.conversation data-id=(c.id) data-channel=(c.channel_id) data-folder=(c.folder.as_str()) {
             div id="conv-head" {
@@ -210,9 +281,7 @@ fn render(
             }
             div.conv-body {
                 div.thread id="thread" tabindex="0" aria-label=(i.history) {
-                    @if d.older_messages {
-                        p.hint.older { (fill(i.older_messages, &[("n", &crate::routes::conversations::PAGE_MESSAGES.to_string())])) }
-                    }
+                    @if d.older_messages { (older_button(t, &d.messages)) }
                     ol.messages {
                         @for m in &d.messages {
                             @let full = m.external_id.as_ref().and_then(|id| d.full_texts.get(id));

@@ -40,6 +40,9 @@ pub struct ListParams {
     q: Option<String>,
     /// Search results to skip (the previous pages').
     offset: Option<i64>,
+    /// The search's filters.
+    #[serde(flatten)]
+    filters: super::search::Filters,
 }
 
 /// The folders of the list, in menu order.
@@ -177,7 +180,16 @@ pub async fn page(
         .collect();
     let q = p.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let found = match q {
-        Some(q) => Some(super::search::results(&state, &v, q, p.offset.unwrap_or(0)).await?),
+        Some(q) => {
+            let choices = super::search::Choices {
+                channels: &channels,
+                members: &members,
+            };
+            Some(
+                super::search::results(&state, &v, q, &p.filters, &choices, p.offset.unwrap_or(0))
+                    .await?,
+            )
+        }
         None => None,
     };
     let t = v.t();
@@ -191,7 +203,7 @@ pub async fn page(
                 nav.folders aria-label=(t.inbox.folders) {
                     ul {
                         @for f in FOLDERS {
-                            @let params = ListParams { folder: Some(f.to_owned()), c: None, after: None, q: None, offset: None, ..p.clone() };
+                            @let params = ListParams { folder: Some(f.to_owned()), c: None, after: None, q: None, offset: None, filters: Default::default(), ..p.clone() };
                             li {
                                 a href=(params.href(None)) aria-current=[(f == folder).then_some("page")] {
                                     (folder_label(t, f))

@@ -46,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .route("/inbox", get(inbox::page))
         .route("/ui/list", get(inbox::list_fragment))
         .route("/ui/conversations/{id}", get(conversation::fragment))
+        .route("/ui/conversations/{id}/older", get(conversation::older))
         .route("/comments", get(comments::page))
         .route("/ui/comments", get(comments::fragment))
         .route("/dashboard", get(dashboard::page))

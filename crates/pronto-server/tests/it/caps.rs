@@ -158,12 +158,41 @@ async fn a_long_conversation_comes_a_page_at_a_time() {
         .text()
         .await
         .unwrap();
+    let first_shown = first["messages"][0]["id"].as_i64().unwrap();
     assert!(
-        pane.contains("Showing the latest 200 messages"),
-        "no line about older messages"
+        pane.contains(&format!(
+            "<button class=\"older\" type=\"button\" data-before=\"{first_shown}\">Show older messages</button>"
+        )),
+        "no button for older messages"
     );
     assert!(pane.contains("Showing the latest 50 notes"));
     assert!(!pane.contains("note 002") && pane.contains("note 052"));
     assert!(!pane.contains("message 4<") && pane.contains("message 204"));
     assert!(pane.len() < 1_000_000, "the pane is {} bytes", pane.len());
+
+    // The button loads the page before (a search hit there is reached this way),
+    // and says no more when it is the first.
+    let older_page = |before: i64| {
+        admin
+            .request(
+                reqwest::Method::GET,
+                &format!("/ui/conversations/{conversation}/older?before={before}"),
+            )
+            .send()
+    };
+    let page = older_page(first_shown).await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.unwrap();
+    for i in 0..5 {
+        assert!(
+            page.contains(&format!("message {i}<")),
+            "message {i} missing"
+        );
+    }
+    assert!(!page.contains("message 5<") && !page.contains("class=\"older\""));
+    // A message of another conversation is not a place in this one.
+    assert_eq!(
+        older_page(999_999).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
 }

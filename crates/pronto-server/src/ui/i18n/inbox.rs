@@ -115,8 +115,8 @@ pub struct Inbox {
     pub note_placeholder: &'static str,
     /// No notes yet.
     pub no_notes: &'static str,
-    /// Showing the latest {n} messages; older ones through the API.
-    pub older_messages: &'static str,
+    /// Show older messages (loads the page before the oldest shown)
+    pub show_older: &'static str,
     /// Showing the latest {n} notes; older ones through the API.
     pub older_notes: &'static str,
     /// Contact
@@ -360,7 +360,7 @@ pub const EN: Inbox = Inbox {
     add_note: "Add note",
     note_placeholder: "Write a note for your team",
     no_notes: "No notes yet.",
-    older_messages: "Showing the latest {n} messages; older ones are in the API (messages_before).",
+    show_older: "Show older messages",
     older_notes: "Showing the latest {n} notes; older ones are in the API (notes_before).",
     contact: "Contact",
     identities: "On channels",
@@ -512,7 +512,7 @@ pub const FR: Inbox = Inbox {
     add_note: "Ajouter la note",
     note_placeholder: "Écrivez une note pour votre équipe",
     no_notes: "Pas encore de notes.",
-    older_messages: "Seuls les {n} derniers messages sont affichés ; les plus anciens sont dans l’API (messages_before).",
+    show_older: "Afficher les messages plus anciens",
     older_notes: "Seules les {n} dernières notes sont affichées ; les plus anciennes sont dans l’API (notes_before).",
     contact: "Contact",
     identities: "Sur les canaux",
@@ -664,7 +664,7 @@ pub const IT: Inbox = Inbox {
     add_note: "Aggiungi nota",
     note_placeholder: "Scrivi una nota per il tuo team",
     no_notes: "Ancora nessuna nota.",
-    older_messages: "Sono mostrati gli ultimi {n} messaggi; i più vecchi sono nell’API (messages_before).",
+    show_older: "Mostra i messaggi precedenti",
     older_notes: "Sono mostrate le ultime {n} note; le più vecchie sono nell’API (notes_before).",
     contact: "Contatto",
     identities: "Sui canali",

@@ -37,6 +37,28 @@ pub struct Search {
     pub open_source: &'static str,
     /// Alt+{n} inserts it; nothing is sent until you send.
     pub insert_hint: &'static str,
+    /// Filters
+    pub filters: &'static str,
+    /// Folder
+    pub filter_folder: &'static str,
+    /// Any folder
+    pub any_folder: &'static str,
+    /// Assigned to
+    pub filter_assignee: &'static str,
+    /// Anyone
+    pub anyone: &'static str,
+    /// Me
+    pub me: &'static str,
+    /// Label
+    pub filter_label: &'static str,
+    /// From (day)
+    pub filter_from: &'static str,
+    /// To (day, included)
+    pub filter_to: &'static str,
+    /// Apply
+    pub apply_filters: &'static str,
+    /// Clear the filters
+    pub clear_filters: &'static str,
 }
 
 /// English.
@@ -57,6 +79,17 @@ pub const EN: Search = Search {
     from_past: "Past answer",
     open_source: "See where it was sent",
     insert_hint: "Alt+{n} inserts it; nothing is sent until you send.",
+    filters: "Filters",
+    filter_folder: "Folder",
+    any_folder: "Any folder",
+    filter_assignee: "Assigned to",
+    anyone: "Anyone",
+    me: "Me",
+    filter_label: "Label",
+    filter_from: "From",
+    filter_to: "To (included)",
+    apply_filters: "Apply",
+    clear_filters: "Clear the filters",
 };
 
 /// French.
@@ -77,6 +110,17 @@ pub const FR: Search = Search {
     from_past: "Réponse déjà donnée",
     open_source: "Voir où elle a été envoyée",
     insert_hint: "Alt+{n} l’insère ; rien ne part avant que vous envoyiez.",
+    filters: "Filtres",
+    filter_folder: "Dossier",
+    any_folder: "Tous les dossiers",
+    filter_assignee: "Attribuée à",
+    anyone: "N’importe qui",
+    me: "Moi",
+    filter_label: "Étiquette",
+    filter_from: "Du",
+    filter_to: "Au (inclus)",
+    apply_filters: "Appliquer",
+    clear_filters: "Effacer les filtres",
 };
 
 /// Italian.
@@ -97,4 +141,15 @@ pub const IT: Search = Search {
     from_past: "Risposta già data",
     open_source: "Vedi dove è stata inviata",
     insert_hint: "Alt+{n} la inserisce; nulla parte finché non invii.",
+    filters: "Filtri",
+    filter_folder: "Cartella",
+    any_folder: "Tutte le cartelle",
+    filter_assignee: "Assegnata a",
+    anyone: "Chiunque",
+    me: "Me",
+    filter_label: "Etichetta",
+    filter_from: "Dal",
+    filter_to: "Al (incluso)",
+    apply_filters: "Applica",
+    clear_filters: "Cancella i filtri",
 };

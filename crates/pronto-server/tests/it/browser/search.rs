@@ -1,7 +1,9 @@
 //! Search and reply suggestions in Chromium, in French: the box finds a message by
-//! another form of its word, the hit opens the conversation at that message; a
-//! suggestion from the team's past answer goes into the composer with Alt+1, filled
-//! for the new customer, and nothing is sent.
+//! another form of its word, the filters narrow the results, the hit opens the
+//! conversation at that message (older than the pane's latest page); a suggestion
+//! from the team's past answer goes into the composer with Alt+1, filled for the
+//! new customer, and nothing is sent; a new message from the customer brings the
+//! suggestions for it.
 
 use axum::http::StatusCode;
 use serde_json::json;
@@ -38,8 +40,9 @@ async fn browser_search_opens_at_the_message_and_a_suggestion_is_inserted() {
         "Mes chaussures sont arrivées abîmées <b>",
     )
     .await;
-    // Many later messages, so the match is far above the thread's end.
-    for i in 1..40 {
+    // More later messages than the pane's latest page holds (200), so the match
+    // is only reached by loading older ones.
+    for i in 1..205 {
         says(
             &admin,
             channel,
@@ -54,6 +57,23 @@ async fn browser_search_opens_at_the_message_and_a_suggestion_is_inserted() {
         .post(
             &format!("/api/v1/conversations/{first}/messages"),
             json!({"text": "Bonjour Chloé, nous renvoyons une paire neuve."}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{sent}");
+    // Another customer's question and the team's answer, for later.
+    let third = says(
+        &admin,
+        channel,
+        "c3",
+        "Anna Bianchi",
+        "a1",
+        "Où est mon colis ?",
+    )
+    .await;
+    let (status, sent) = admin
+        .post(
+            &format!("/api/v1/conversations/{third}/messages"),
+            json!({"text": "Votre colis part demain matin."}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{sent}");
@@ -87,6 +107,30 @@ async fn browser_search_opens_at_the_message_and_a_suggestion_is_inserted() {
         "the customer's text is escaped, the words marked"
     );
     browser.assert_axe_clean("the search results").await;
+    // The filters: the browser's zone is filled in; a folder with no such
+    // message finds nothing; clearing them finds the hit again.
+    let zone = browser
+        .execute("return document.querySelector('.search-filters input[name=tz]').value")
+        .await;
+    assert!(zone.as_str().is_some_and(|z| !z.is_empty()), "{zone}");
+    browser.click(".search-filters summary").await;
+    browser
+        .execute("const s = document.getElementById('search-folder'); s.value = 'spam';")
+        .await;
+    browser.click(".search-filters button[type=submit]").await;
+    browser
+        .wait_for_text(
+            ".search-results p.empty",
+            "Rien trouvé pour « CHAUSSURE abimee »",
+        )
+        .await;
+    let kept = browser
+        .execute("return document.getElementById('search-folder').value")
+        .await;
+    assert_eq!(kept, "spam", "the filter shows as chosen");
+    browser.assert_axe_clean("the search filters").await;
+    browser.click(".search-filters a.clear-filters").await;
+    browser.wait_for(&hit).await;
     browser.click(&hit).await;
     // The conversation opens at that message, highlighted and in view.
     browser
@@ -124,5 +168,19 @@ async fn browser_search_opens_at_the_message_and_a_suggestion_is_inserted() {
     let (_, detail) = admin.get(&format!("/api/v1/conversations/{second}")).await;
     assert_eq!(detail["messages"].as_array().unwrap().len(), 1, "{detail}");
     browser.screenshot("suggestion-inserted").await;
+
+    // Paolo writes again: the suggestions follow his new question.
+    says(
+        &admin,
+        channel,
+        "c2",
+        "Paolo Rossi",
+        "p2",
+        "Et où est mon colis ?",
+    )
+    .await;
+    browser
+        .wait_for_text("#suggestions ol", "Votre colis part demain matin.")
+        .await;
     browser.close().await;
 }
