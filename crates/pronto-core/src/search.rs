@@ -146,6 +146,16 @@ impl Query {
         self.terms.iter().any(|t| t.matches(folded))
     }
 
+    /// The query of only the words at `keep` (indexes into [`Query::terms`], in
+    /// that order); `None` when none is kept.
+    pub fn only(&self, keep: &[usize]) -> Option<Query> {
+        let terms: Vec<Term> = keep
+            .iter()
+            .filter_map(|&i| self.terms.get(i).cloned())
+            .collect();
+        (!terms.is_empty()).then_some(Query { terms })
+    }
+
     /// How well each of `texts` (candidates that matched the query in an index)
     /// answers it, higher is better: Okapi BM25 (k1 1.2, b 0.75) over the words
     /// as `matches` reads them, with each word's rarity (IDF) and the mean length
@@ -153,6 +163,16 @@ impl Query {
     /// ranking reads only the candidates, never the index's counts over the
     /// whole history (which FTS5's `bm25()` and a scan of every match would).
     pub fn rank(&self, texts: &[&str]) -> Vec<f64> {
+        self.rank_by(texts, None)
+    }
+
+    /// [`Query::rank`] with each word's rarity given (one per term, e.g. [`idf`]
+    /// of its count in the whole index) instead of taken over the candidates.
+    pub fn rank_with(&self, texts: &[&str], idf: &[f64]) -> Vec<f64> {
+        self.rank_by(texts, Some(idf))
+    }
+
+    fn rank_by(&self, texts: &[&str], given: Option<&[f64]>) -> Vec<f64> {
         const K1: f64 = 1.2;
         const B: f64 = 0.75;
         let docs: Vec<(usize, Vec<usize>)> = texts
@@ -175,9 +195,9 @@ impl Query {
         let n = docs.len() as f64;
         let mean = docs.iter().map(|(len, _)| *len as f64).sum::<f64>() / n.max(1.0);
         let idf: Vec<f64> = (0..self.terms.len())
-            .map(|i| {
-                let df = docs.iter().filter(|(_, tf)| tf[i] > 0).count() as f64;
-                (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+            .map(|i| match given.and_then(|g| g.get(i)) {
+                Some(&v) => v,
+                None => idf(n, docs.iter().filter(|(_, tf)| tf[i] > 0).count() as f64),
             })
             .collect();
         docs.iter()
@@ -193,6 +213,11 @@ impl Query {
             })
             .collect()
     }
+}
+
+/// BM25's rarity of a word found in `df` of `n` documents.
+pub fn idf(n: f64, df: f64) -> f64 {
+    (1.0 + (n - df + 0.5).max(0.0) / (df + 0.5)).ln()
 }
 
 impl Term {
@@ -387,6 +412,25 @@ mod tests {
         let r = q.rank(&["refund", "parcel", "parcel", "parcel"]);
         assert!(r[0] > r[1], "{r:?}");
         assert!(q.rank(&[]).is_empty());
+    }
+
+    #[test]
+    fn rarity_given_from_the_whole_index_decides_over_the_candidates_own() {
+        let q = Query::parse("parcel refund").unwrap();
+        // Among these two, each word is in one text; in the whole history "refund"
+        // is far rarer, so the text with it ranks first.
+        let texts = ["parcel", "refund"];
+        let flat = q.rank(&texts);
+        assert!((flat[0] - flat[1]).abs() < 1e-9, "{flat:?}");
+        let given = [idf(1_000_000.0, 50_000.0), idf(1_000_000.0, 40.0)];
+        let r = q.rank_with(&texts, &given);
+        assert!(r[1] > r[0], "{r:?}");
+        assert!(idf(10.0, 10.0) > 0.0 && idf(10.0, 1.0) > idf(10.0, 5.0));
+        // Only some of the words, in the order asked.
+        let only = q.only(&[1]).unwrap();
+        assert_eq!(only.terms().len(), 1);
+        assert_eq!(only.terms()[0].word, "refund");
+        assert!(q.only(&[]).is_none() && q.only(&[7]).is_none());
     }
 
     #[test]

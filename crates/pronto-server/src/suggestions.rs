@@ -4,8 +4,8 @@
 //!
 //! The customer's messages since the team last answered are the question. Saved
 //! replies whose name or text shares enough of its words come first. Then past
-//! answers: the customer messages most like the question (BM25 over the search
-//! index, any of its longest words; `Store::reply_pairs`), each with the first reply
+//! answers: the customer messages most like the question (BM25 over its longest
+//! words, reading a bounded part of the index; `Store::reply_pairs`), each with the first reply
 //! a person sent after it (never an automated one), from customers who write in
 //! the same language when it is known. Each reply is abstracted (the customer's
 //! first name becomes `{first_name}`, long numbers `{number}`), the same abstract

@@ -90,6 +90,34 @@ pub struct ReplyPair {
     pub score: f64,
 }
 
+/// The most matches the index ranks for the suggestions (the rarer words' together;
+/// see `Store::reply_pairs`), and the bound each word's matches are counted to.
+pub const RANKED_MATCHES: i64 = 10_000;
+
+/// The index's best customer messages read for the rarer words.
+const RANKED_READ: i64 = 200;
+
+/// The newest customer messages holding every common word read at each step.
+const NEWEST_READ: i64 = 300;
+
+/// How past customer messages are picked for the suggestions.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pick {
+    /// The index's best over every match of any word.
+    Ranked,
+    /// The newest holding every word.
+    Newest,
+}
+
+/// A past customer message picked for the suggestions.
+struct Asked {
+    message_id: i64,
+    conversation_id: i64,
+    text: String,
+    first_name: Option<String>,
+    contact_name: String,
+}
+
 /// The most matches of each kind (contacts' conversations, labels, messages,
 /// notes) a search reads and ranks: the newest ones. A word found in a million
 /// messages costs the reading of these, not of the million; pages past them are
@@ -251,12 +279,21 @@ impl Store {
             .collect())
     }
 
-    /// The customer messages most like `q` (any of its words, by the index's own
-    /// rank over every match: BM25 on SQLite, `ts_rank` on PostgreSQL) with the
-    /// first reply a person of the team sent after each in its conversation:
-    /// automated and bot messages are never taken. Leaves out the conversation
-    /// `except` (the one being answered), and when `language` is known, customers
-    /// known to write in another.
+    /// The customer messages most like `q` with the first reply a person of the
+    /// team sent after each in its conversation (automated and bot messages are
+    /// never taken), at most `limit` of them, best first. Leaves out the
+    /// conversation `except` (the one being answered), and when `language` is
+    /// known, customers known to write in another.
+    ///
+    /// What it reads is bounded whatever the size of the history. Each word's
+    /// matches are counted up to [`RANKED_MATCHES`]. The rarer words, as many as
+    /// hold that many matches together, are ranked by the index over all their
+    /// matches (FTS5's `bm25()`, PostgreSQL's `ts_rank`: both read every match of
+    /// every word they are given, which is what made a common word cost hundreds
+    /// of milliseconds). When that gives fewer than `limit` messages (or every word
+    /// is common), the newest messages holding every remaining word are read, the
+    /// most common word dropped until there are enough. All of them are then ranked
+    /// with the whole query (`Query::rank_with`, each word's rarity from its count).
     pub async fn reply_pairs(
         &self,
         workspace_id: i64,
@@ -265,33 +302,178 @@ impl Store {
         language: Option<&str>,
         limit: i64,
     ) -> Result<Vec<ReplyPair>> {
+        self.reply_pairs_within(workspace_id, q, except, language, limit, RANKED_MATCHES)
+            .await
+    }
+
+    /// [`Store::reply_pairs`] with another bound than [`RANKED_MATCHES`] on the
+    /// matches the index ranks (a small one lets a test reach the common words'
+    /// path with a few messages).
+    pub async fn reply_pairs_within(
+        &self,
+        workspace_id: i64,
+        q: &Query,
+        except: i64,
+        language: Option<&str>,
+        limit: i64,
+        ranked_matches: i64,
+    ) -> Result<Vec<ReplyPair>> {
+        let limit = usize::try_from(limit.max(1)).unwrap_or(1);
+        let counts = self.match_counts(q, ranked_matches).await?;
+        // Rarest first; among equals (the common ones, all counted up to the
+        // bound), the longer word first: short words are the more common.
+        let mut order: Vec<usize> = (0..counts.len()).filter(|&i| counts[i] > 0).collect();
+        order.sort_by_key(|&i| {
+            (
+                counts[i],
+                std::cmp::Reverse(q.terms()[i].word.chars().count()),
+            )
+        });
+        let mut rare = Vec::new();
+        let mut held = 0;
+        for &i in &order {
+            if held + counts[i] > ranked_matches {
+                break;
+            }
+            held += counts[i];
+            rare.push(i);
+        }
+        let mut asked = match q.only(&rare) {
+            Some(rq) => {
+                self.asked(
+                    workspace_id,
+                    &rq,
+                    Pick::Ranked,
+                    except,
+                    language,
+                    RANKED_READ,
+                )
+                .await?
+            }
+            None => Vec::new(),
+        };
+        let mut common: Vec<usize> = order.into_iter().filter(|i| !rare.contains(i)).collect();
+        while asked.len() < limit {
+            let Some(cq) = q.only(&common) else { break };
+            for a in self
+                .asked(
+                    workspace_id,
+                    &cq,
+                    Pick::Newest,
+                    except,
+                    language,
+                    NEWEST_READ,
+                )
+                .await?
+            {
+                if !asked.iter().any(|b| b.message_id == a.message_id) {
+                    asked.push(a);
+                }
+            }
+            common.pop();
+        }
+        if asked.is_empty() {
+            return Ok(Vec::new());
+        }
+        let n: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM messages")
+            .fetch_one(&self.pool)
+            .await?;
+        let idf: Vec<f64> = counts
+            .iter()
+            .map(|&c| pronto_core::search::idf(n as f64, c as f64))
+            .collect();
+        let texts: Vec<&str> = asked.iter().map(|a| a.text.as_str()).collect();
+        let mut ranked: Vec<(f64, Asked)> =
+            q.rank_with(&texts, &idf).into_iter().zip(asked).collect();
+        ranked.sort_by(|(x, a), (y, b)| y.total_cmp(x).then(b.message_id.cmp(&a.message_id)));
+        ranked.truncate(limit);
+        let ids: Vec<i64> = ranked.iter().map(|(_, a)| a.message_id).collect();
+        let mut replies = self.first_replies(&ids).await?;
+        Ok(ranked
+            .into_iter()
+            .filter_map(|(score, a)| {
+                Some(ReplyPair {
+                    reply: replies.remove(&a.message_id)?,
+                    message_id: a.message_id,
+                    conversation_id: a.conversation_id,
+                    first_name: a.first_name,
+                    contact_name: a.contact_name,
+                    score,
+                })
+            })
+            .collect())
+    }
+
+    /// How many messages (of any workspace and author) each word of `q` is
+    /// found in, counted up to `bound` (one more means "more").
+    async fn match_counts(&self, q: &Query, bound: i64) -> Result<Vec<i64>> {
         let pg = self.backend == Backend::Postgres;
-        let matched = matching(pg, "messages_fts", "m.search_vector");
-        let rank = index_rank(pg, "messages_fts", "m.search_vector");
-        let messages = source(pg, "messages_fts", "messages m");
+        let sql = if pg {
+            "SELECT count(*) FROM (SELECT 1 FROM messages m
+              WHERE m.search_vector @@ to_tsquery('simple', $1) LIMIT $2) found"
+        } else {
+            "SELECT count(*) FROM (SELECT rowid FROM messages_fts
+              WHERE messages_fts MATCH $1 LIMIT $2) found"
+        };
+        let mut counts = Vec::with_capacity(q.terms().len());
+        for i in 0..q.terms().len() {
+            let Some(word) = q.only(&[i]) else {
+                counts.push(0);
+                continue;
+            };
+            let n: i64 = sqlx::query_scalar(sql)
+                .bind(if pg {
+                    word.tsquery(true)
+                } else {
+                    word.fts5(true)
+                })
+                .bind(bound + 1)
+                .fetch_one(&self.pool)
+                .await?;
+            counts.push(n);
+        }
+        Ok(counts)
+    }
+
+    /// Customer messages of the workspace matching `q`: the index's best over
+    /// every match of any word (`Ranked`) or the newest holding every word
+    /// (`Newest`), at most `limit`.
+    async fn asked(
+        &self,
+        workspace_id: i64,
+        q: &Query,
+        pick: Pick,
+        except: i64,
+        language: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<Asked>> {
+        let pg = self.backend == Backend::Postgres;
+        let all = pick == Pick::Newest;
+        let order = match pick {
+            Pick::Ranked => format!(
+                "{} DESC, m.id DESC",
+                index_rank(pg, "messages_fts", "m.search_vector")
+            ),
+            Pick::Newest => format!("{} DESC", newest(pg, "messages_fts", "m")),
+        };
         let language_clause = if language.is_some() {
             " AND (k.language IS NULL OR k.language = $5)"
         } else {
             ""
         };
         let sql = format!(
-            "SELECT message_id, conversation_id, first_name, contact_name, reply, score FROM (
-             SELECT m.id AS message_id, m.conversation_id, k.first_name, k.name AS contact_name,
-                    (SELECT r.text FROM messages r
-                      WHERE r.conversation_id = m.conversation_id AND r.author = 'agent'
-                        AND r.direction = 'out' AND r.deleted_at IS NULL AND (r.at, r.id) > (m.at, m.id)
-                      ORDER BY r.at, r.id LIMIT 1) AS reply,
-                    CAST({rank} AS DOUBLE PRECISION) AS score
+            "SELECT m.id, m.conversation_id, m.text, k.first_name, k.name AS contact_name
                FROM {messages} {j} conversations c ON c.id = m.conversation_id
                {j} contacts k ON k.id = c.contact_id
               WHERE {matched} AND m.workspace_id = $2 AND m.author = 'customer'
-                AND m.conversation_id <> $3{language_clause}
-              ORDER BY score DESC, m.id DESC LIMIT $4
-             ) pairs WHERE reply IS NOT NULL ORDER BY score DESC, message_id DESC",
+                AND m.deleted_at IS NULL AND m.conversation_id <> $3{language_clause}
+              ORDER BY {order} LIMIT $4",
+            messages = source(pg, "messages_fts", "messages m"),
             j = join(pg),
+            matched = matching(pg, "messages_fts", "m.search_vector"),
         );
         let mut query = sqlx::query(&sql)
-            .bind(if pg { q.tsquery(false) } else { q.fts5(false) })
+            .bind(if pg { q.tsquery(all) } else { q.fts5(all) })
             .bind(workspace_id)
             .bind(except)
             .bind(limit);
@@ -301,16 +483,43 @@ impl Store {
         let rows = query.fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
-                Ok(ReplyPair {
-                    message_id: r.try_get("message_id")?,
+                Ok(Asked {
+                    message_id: r.try_get("id")?,
                     conversation_id: r.try_get("conversation_id")?,
+                    text: r.try_get("text")?,
                     first_name: r.try_get("first_name")?,
                     contact_name: r.try_get("contact_name")?,
-                    reply: r.try_get("reply")?,
-                    score: r.try_get("score")?,
                 })
             })
             .collect()
+    }
+
+    /// The first reply a person of the team sent after each of `ids` (customer
+    /// messages) in its conversation, by message; none for one never answered so.
+    async fn first_replies(&self, ids: &[i64]) -> Result<std::collections::HashMap<i64, String>> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT m.id, (SELECT r.text FROM messages r
+                      WHERE r.conversation_id = m.conversation_id AND r.author = 'agent'
+                        AND r.direction = 'out' AND r.deleted_at IS NULL AND (r.at, r.id) > (m.at, m.id)
+                      ORDER BY r.at, r.id LIMIT 1) AS reply
+               FROM messages m WHERE m.id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for id in ids {
+            query = query.bind(*id);
+        }
+        let mut out = std::collections::HashMap::new();
+        for r in query.fetch_all(&self.pool).await? {
+            if let Some(reply) = r.try_get::<Option<String>, _>("reply")? {
+                out.insert(r.try_get("id")?, reply);
+            }
+        }
+        Ok(out)
     }
 
     /// Rebuilds the search indexes from the stored rows (after a restore, or to

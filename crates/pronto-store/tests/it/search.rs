@@ -436,6 +436,113 @@ async fn reply_pairs_take_the_next_human_reply_only() {
     }
 }
 
+#[tokio::test]
+async fn reply_pairs_for_common_words_read_the_newest_holding_them_all() {
+    for db in backends().await {
+        let s = &db.store;
+        let ws = s.create_workspace("Acme", T0).await.unwrap();
+        let ch = channel(s, ws, "Shop").await;
+        let answer = |conversation, text: &str| Outbound {
+            conversation_id: conversation,
+            author: MessageAuthor::Agent,
+            agent_id: None,
+            text: text.into(),
+            attachments: json!([]),
+            idempotency_key: None,
+            subject: None,
+        };
+        // Six customers ask about a lost parcel, six about a parcel that arrived
+        // broken; one gives an order number. Each is answered by the team.
+        let mut at = T0;
+        for i in 0..6 {
+            for (who, ask, reply) in [
+                (
+                    "lost",
+                    "Mon colis est perdu depuis hier",
+                    "Nous ouvrons une enquête.",
+                ),
+                (
+                    "broken",
+                    "Mon colis est arrivé cassé",
+                    "Nous renvoyons un article neuf.",
+                ),
+            ] {
+                at += MIN;
+                let m = s
+                    .receive(ws, &says(ch, &format!("{who}{i}"), ask, at), at)
+                    .await
+                    .unwrap()
+                    .message;
+                s.send(ws, &answer(m.conversation_id, reply), at + 1)
+                    .await
+                    .unwrap();
+            }
+        }
+        let numbered = s
+            .receive(
+                ws,
+                &says(ch, "n", "Commande 778899 introuvable", at + MIN),
+                at,
+            )
+            .await
+            .unwrap()
+            .message;
+        s.send(
+            ws,
+            &answer(numbered.conversation_id, "Je regarde la commande 778899."),
+            at + MIN + 1,
+        )
+        .await
+        .unwrap();
+        let replies = |pairs: &[pronto_store::ReplyPair]| -> Vec<String> {
+            pairs.iter().map(|p| p.reply.clone()).collect()
+        };
+        // With a bound of 4 matches, "colis" (12) and "perdu" (6) are both common:
+        // the newest messages holding both are read, not the broken parcels.
+        let q = Query::parse("colis perdu").unwrap();
+        let pairs = s.reply_pairs_within(ws, &q, 0, None, 5, 4).await.unwrap();
+        assert_eq!(pairs.len(), 5, "{pairs:?}");
+        assert!(
+            replies(&pairs)
+                .iter()
+                .all(|r| r == "Nous ouvrons une enquête."),
+            "{pairs:?}"
+        );
+        // Too few hold both words: the most common is dropped and the rest is
+        // ranked with the whole query, the lost parcels first.
+        let pairs = s.reply_pairs_within(ws, &q, 0, None, 10, 4).await.unwrap();
+        let r = replies(&pairs);
+        assert_eq!(r.len(), 10, "{pairs:?}");
+        assert!(
+            r[..6].iter().all(|r| r == "Nous ouvrons une enquête."),
+            "{r:?}"
+        );
+        assert!(
+            r[6..]
+                .iter()
+                .all(|r| r == "Nous renvoyons un article neuf."),
+            "{r:?}"
+        );
+        // A rare word (the order number) is ranked by the index over all its
+        // matches, then the common word's newest fill the rest.
+        let q = Query::parse("colis 778899").unwrap();
+        let pairs = s.reply_pairs_within(ws, &q, 0, None, 3, 4).await.unwrap();
+        assert_eq!(
+            replies(&pairs)[0],
+            "Je regarde la commande 778899.",
+            "{pairs:?}"
+        );
+        assert_eq!(pairs.len(), 3, "{pairs:?}");
+        // The same answers with the default bound (every word rare here).
+        let pairs = s.reply_pairs(ws, &q, 0, None, 3).await.unwrap();
+        assert_eq!(
+            replies(&pairs)[0],
+            "Je regarde la commande 778899.",
+            "{pairs:?}"
+        );
+    }
+}
+
 /// Words drawn from a small vocabulary (with accents and capitals), so that texts
 /// share words often.
 const VOCABULARY: [&str; 8] = [
