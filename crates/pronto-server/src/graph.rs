@@ -67,7 +67,13 @@ pub async fn send(
     if let Some(media) = content.attachment.as_mut()
         && let Some(upload) = media.upload_id
     {
-        media.attachment_id = Some(attachment_id(state, channel, upload).await?);
+        if channel.kind == pronto_store::ChannelKind::Instagram {
+            // Instagram fetches the file from Pronto, at a link that works an hour.
+            media.url = crate::routes::uploads::public_link(state, channel.workspace_id, upload)
+                .map_err(SendError::Retry)?;
+        } else {
+            media.attachment_id = Some(attachment_id(state, channel, upload).await?);
+        }
     }
     let metadata = SendMetadata {
         author: author(m.author),

@@ -45,6 +45,41 @@ pub fn kind_for(mime: &str, size: usize) -> Result<&'static str, String> {
     Ok(kind)
 }
 
+/// Instagram's attachment type for a file, or why Instagram would refuse it:
+/// PNG, JPEG or GIF images up to 8 MB, audio and video up to 25 MB, no other
+/// files (Instagram has no `file` attachment to send).
+pub fn instagram_kind_for(mime: &str, size: usize) -> Result<&'static str, String> {
+    let kind = match mime {
+        "image/jpeg" | "image/png" | "image/gif" => "image",
+        m if m.starts_with("image/") => {
+            return Err(format!("Instagram takes PNG, JPEG or GIF images, not {m}"));
+        }
+        "video/mp4" | "video/quicktime" | "video/webm" => "video",
+        m if m.starts_with("audio/") => "audio",
+        m => {
+            return Err(format!(
+                "Instagram takes images, audio and video only, not {m} files"
+            ));
+        }
+    };
+    if size == 0 {
+        return Err("the file is empty".into());
+    }
+    let limit = if kind == "image" {
+        MAX_IMAGE_BYTES
+    } else {
+        MAX_BYTES
+    };
+    if size > limit {
+        return Err(format!(
+            "Instagram takes {kind}s of at most {} MB; this one has {:.1} MB",
+            limit / 1024 / 1024,
+            size as f64 / 1024.0 / 1024.0
+        ));
+    }
+    Ok(kind)
+}
+
 /// The multipart body of `POST /{page-id}/message_attachments` for a file, with
 /// its `Content-Type` (the boundary is chosen by the caller, any string the bytes
 /// do not hold).
@@ -98,6 +133,29 @@ mod tests {
                 .contains("25 MB")
         );
         assert!(kind_for("application/pdf", 0).is_err());
+    }
+
+    #[test]
+    fn instagram_takes_images_audio_and_video_only() {
+        assert_eq!(instagram_kind_for("image/gif", 10), Ok("image"));
+        assert_eq!(instagram_kind_for("video/mp4", 10), Ok("video"));
+        assert_eq!(instagram_kind_for("audio/mpeg", 10), Ok("audio"));
+        assert!(
+            instagram_kind_for("image/webp", 10)
+                .unwrap_err()
+                .contains("GIF")
+        );
+        assert!(
+            instagram_kind_for("application/pdf", 10)
+                .unwrap_err()
+                .contains("not application/pdf")
+        );
+        assert!(
+            instagram_kind_for("image/png", MAX_IMAGE_BYTES + 1)
+                .unwrap_err()
+                .contains("8 MB")
+        );
+        assert!(instagram_kind_for("video/mp4", 0).is_err());
     }
 
     #[test]

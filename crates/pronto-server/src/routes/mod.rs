@@ -162,6 +162,10 @@ pub fn router(state: AppState) -> Router {
             "/webhooks/meta/{id}",
             get(crate::meta::verify).post(crate::meta::receive),
         )
+        .route(
+            "/files/{workspace}/{id}/{expires}/{signature}",
+            get(uploads::public),
+        )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .fallback(|| async { ApiError::not_found("page") })

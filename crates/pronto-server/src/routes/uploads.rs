@@ -11,10 +11,12 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
+use hmac::{Hmac, KeyInit, Mac};
 use pronto_core::channel::ChannelKind;
 use pronto_store::{Channel, Upload};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use sha2::Sha256;
 
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
@@ -90,8 +92,8 @@ async fn keep(
         .map(|v| v.split(';').next().unwrap_or(v).trim().to_ascii_lowercase())
         .filter(|v| !v.is_empty())
         .unwrap_or_else(|| "application/octet-stream".to_owned());
-    let kind =
-        check(channel, &mime, body.len()).map_err(|why| ApiError::invalid(why).on_field("file"))?;
+    let kind = check(state, channel, &mime, body.len())
+        .map_err(|why| ApiError::invalid(why).on_field("file"))?;
     let name: String = name.trim().chars().take(200).collect();
     if name.is_empty() {
         return Err(ApiError::invalid("name: the file needs a name").on_field("name"));
@@ -120,20 +122,97 @@ async fn keep(
     Ok((StatusCode::CREATED, Json(upload)))
 }
 
+/// Whether the composer offers files on a channel of this kind.
+pub fn takes_files(kind: ChannelKind) -> bool {
+    matches!(
+        kind,
+        ChannelKind::Messenger | ChannelKind::Instagram | ChannelKind::WebChat
+    )
+}
+
 /// The attachment type `channel`'s platform gives a file, or why it refuses it.
-fn check(channel: &Channel, mime: &str, size: usize) -> Result<&'static str, String> {
+fn check(
+    state: &AppState,
+    channel: &Channel,
+    mime: &str,
+    size: usize,
+) -> Result<&'static str, String> {
+    use pronto_channels::messenger::upload;
     match channel.kind {
-        ChannelKind::Messenger => pronto_channels::messenger::upload::kind_for(mime, size),
+        ChannelKind::Messenger => upload::kind_for(mime, size),
+        ChannelKind::Instagram if state.config.public_url.is_empty() => Err(
+            "Instagram fetches a file from Pronto's public address, and none is set \
+             (public_url in pronto.toml)"
+                .into(),
+        ),
+        ChannelKind::Instagram => upload::instagram_kind_for(mime, size),
+        ChannelKind::WebChat => {
+            crate::webchat::files::team_kind_for(&channel.webchat_config(), mime, size)
+        }
         _ => Err(not_yet(channel)),
     }
 }
 
 fn not_yet(channel: &Channel) -> String {
     format!(
-        "files from the composer go to Messenger channels only for now; {} is a {} channel",
-        channel.name,
-        channel.kind.as_str()
+        "files from the composer do not go to {} channels yet ({})",
+        channel.kind.as_str(),
+        channel.name
     )
+}
+
+/// How long a public link to an upload works: Instagram fetches the file while the
+/// Send API call is answered.
+const PUBLIC_LINK_LIFETIME: i64 = 3_600_000_000;
+
+/// The signature of a public link to upload `id` of workspace `ws` until `expires`.
+fn link_mac(state: &AppState, ws: i64, id: i64, expires: i64) -> Result<Hmac<Sha256>, String> {
+    let key = state.sealer()?.derive("public upload links");
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&key).map_err(|e| e.to_string())?;
+    mac.update(format!("{ws}.{id}.{expires}").as_bytes());
+    Ok(mac)
+}
+
+/// A link anyone may fetch an upload at for the next hour, for a platform that
+/// takes files by address (Instagram):
+/// `{public_url}/files/{workspace}/{id}/{expires}/{signature}`.
+pub fn public_link(state: &AppState, ws: i64, id: i64) -> Result<String, String> {
+    let expires = state.now() + PUBLIC_LINK_LIFETIME;
+    let signature = hex::encode(link_mac(state, ws, id, expires)?.finalize().into_bytes());
+    Ok(format!(
+        "{}/files/{ws}/{id}/{expires}/{signature}",
+        state.config.base_url()
+    ))
+}
+
+/// `GET /files/{workspace}/{id}/{expires}/{signature}`: an upload at its public
+/// link, while the link works (a wrong signature, or an expired link, is "not found").
+pub async fn public(
+    State(state): State<AppState>,
+    ApiPath((ws, id, expires, signature)): ApiPath<(i64, i64, i64, String)>,
+) -> ApiResult<impl IntoResponse> {
+    let mac = link_mac(&state, ws, id, expires).map_err(|e| ApiError::internal(&e))?;
+    let signed = hex::decode(&signature).is_ok_and(|s| mac.verify_slice(&s).is_ok());
+    if !signed || expires < state.now() {
+        return Err(ApiError::not_found("file"));
+    }
+    let upload = state
+        .store
+        .upload(ws, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("file"))?;
+    let bytes = state
+        .files
+        .get(&upload.storage_key)
+        .await
+        .map_err(|e| ApiError::internal(&e))?
+        .ok_or_else(|| ApiError::not_found("file"))?;
+    Ok(super::media::serve(
+        id,
+        upload.mime_type,
+        Some(upload.name),
+        bytes,
+    ))
 }
 
 /// A reply's attachments with each `{"upload_id": N}` replaced by the upload as the
@@ -159,13 +238,23 @@ pub async fn resolve(
             ApiError::invalid(format!("{field}: no upload {id}")).on_field(field.clone())
         })?;
         let size = usize::try_from(upload.size).unwrap_or(usize::MAX);
-        check(channel, &upload.mime_type, size)
-            .map_err(|why| ApiError::invalid(format!("{field}: {why}")).on_field(field.clone()))?;
-        out.push(json!({
+        let refused =
+            |why: String| ApiError::invalid(format!("{field}: {why}")).on_field(field.clone());
+        check(state, channel, &upload.mime_type, size).map_err(&refused)?;
+        let mut item = json!({
             "type": upload.kind, "upload_id": id, "name": upload.name,
             "mime_type": upload.mime_type, "size": upload.size,
             "file": format!("/api/v1/uploads/{id}"),
-        }));
+        });
+        if channel.kind == ChannelKind::WebChat {
+            // The visitor's frame shows files by their web chat key.
+            let copy = crate::webchat::files::team_copy(state, channel, &upload)
+                .await?
+                .map_err(&refused)?;
+            item["id"] = copy["id"].clone();
+            item["url"] = copy["url"].clone();
+        }
+        out.push(item);
     }
     Ok(Value::Array(out))
 }

@@ -109,6 +109,68 @@ pub async fn upload(
         .into_response())
 }
 
+/// What the team may send a visitor: the types a visitor may send, up to the
+/// channel's size limit; the attachment type, or why not.
+pub fn team_kind_for(
+    config: &pronto_core::webchat::WebChatConfig,
+    mime: &str,
+    size: usize,
+) -> Result<&'static str, String> {
+    let kind = match mime {
+        "image/png" | "image/jpeg" | "image/gif" | "image/webp" => "image",
+        "application/pdf" => "file",
+        m => {
+            return Err(format!(
+                "the web chat shows images (PNG, JPEG, GIF, WebP) and PDFs, not {m} files"
+            ));
+        }
+    };
+    if size == 0 {
+        return Err("the file is empty".into());
+    }
+    if size as u64 > config.attachments_max_bytes {
+        return Err(format!(
+            "this web chat takes files of at most {} bytes; this one has {size}",
+            config.attachments_max_bytes
+        ));
+    }
+    Ok(kind)
+}
+
+/// A file the team uploaded, copied where the visitor's frame reads files (a
+/// random key of its own), after checking its bytes are what its type says; the
+/// copy as an attachment, or why it cannot go.
+pub async fn team_copy(
+    state: &AppState,
+    channel: &pronto_store::Channel,
+    upload: &pronto_store::Upload,
+) -> ApiResult<Result<Value, String>> {
+    let bytes = state
+        .files
+        .get(&upload.storage_key)
+        .await
+        .map_err(|e| ApiError::internal(&e))?
+        .ok_or_else(|| ApiError::not_found("upload"))?;
+    if !sniff(&upload.mime_type, &bytes) {
+        return Ok(Err(format!(
+            "the file's bytes are not a {} file",
+            upload.mime_type
+        )));
+    }
+    let file = VisitorFile {
+        key: crate::auth::random_token(16),
+        workspace_id: channel.workspace_id,
+        channel_id: channel.id,
+        // Sent by the team, to whoever reads the conversation.
+        visitor: String::new(),
+        content_type: upload.mime_type.clone(),
+        name: clean_name(Some(&upload.name)),
+        bytes,
+    };
+    state.store.put_visitor_file(&file, state.now()).await?;
+    Ok(Ok(attachment(&state.config.base_url(), &file)))
+}
+
 /// A file as a message's attachment.
 pub fn attachment(base_url: &str, f: &VisitorFile) -> Value {
     json!({

@@ -2,8 +2,9 @@
 //! file store by the media worker (never in the webhook's path), then served from
 //! Pronto's copy to the workspace's members only: images inline, anything else as
 //! a download, never run by the browser. Files agents send: checked against Meta's
-//! limits when uploaded, uploaded to Meta once per content and reused. On SQLite,
-//! and PostgreSQL when configured.
+//! limits when uploaded, uploaded to Meta once per content and reused; on Instagram,
+//! fetched by Meta at a signed link that expires. On SQLite, and PostgreSQL when
+//! configured.
 
 use axum::http::StatusCode;
 use pronto_server::media::{Fetched, fetch_next};
@@ -333,4 +334,96 @@ async fn uploaded(db: TestDb) {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(body["field"], "upload_id");
     app.stop().await;
+}
+
+#[tokio::test]
+async fn an_instagram_file_goes_by_a_signed_link_that_expires() {
+    use pronto_sandbox::Platform;
+    use pronto_server::delivery::{Outcome, deliver_next};
+
+    // Without a public address, Instagram could not fetch the file: refused.
+    let (app, sandbox) = crate::send_side::spawn().await;
+    let admin = app.admin().await;
+    let channel = crate::send_side::channel(&admin, &sandbox, "instagram", json!({})).await;
+    let conversation =
+        crate::send_side::customer_wrote(&app, &sandbox, &admin, channel, Platform::Instagram)
+            .await;
+    let png = b"\x89PNG\r\n\x1a\n the blue one".to_vec();
+    let (status, body) = upload(&admin, conversation, "blue.png", "image/png", &png).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("public_url"),
+        "{body}"
+    );
+
+    let (app, sandbox) = crate::send_side::spawn_with(|c| {
+        c.public_url = "https://inbox.acme.test".into();
+    })
+    .await;
+    let admin = app.admin().await;
+    let channel = crate::send_side::channel(&admin, &sandbox, "instagram", json!({})).await;
+    let conversation =
+        crate::send_side::customer_wrote(&app, &sandbox, &admin, channel, Platform::Instagram)
+            .await;
+    // Instagram's own limits: no documents, no WebP.
+    let (status, body) = upload(
+        &admin,
+        conversation,
+        "sizes.pdf",
+        "application/pdf",
+        b"%PDF",
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("Instagram takes images, audio and video"),
+        "{body}"
+    );
+    let (status, body) = upload(&admin, conversation, "a.webp", "image/webp", b"RIFF").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, file) = upload(&admin, conversation, "blue.png", "image/png", &png).await;
+    assert_eq!(status, StatusCode::CREATED, "{file}");
+    let (status, reply) = admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"text": "", "attachments": [{"upload_id": file["id"]}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{reply}");
+    assert!(matches!(
+        deliver_next(&app.state).await.unwrap(),
+        Outcome::Delivered(_)
+    ));
+    let sent = crate::send_side::sends(&sandbox, 1).await;
+    let attachment = &sent[0].body["message"]["attachment"];
+    assert_eq!(attachment["type"], "image", "{attachment}");
+    let link = attachment["payload"]["url"].as_str().unwrap();
+    let path = link
+        .strip_prefix("https://inbox.acme.test")
+        .unwrap_or_else(|| panic!("not at the public address: {link}"));
+    assert!(path.starts_with("/files/"), "{path}");
+    // Anyone with the link gets the file (Meta signs in as no one), inert.
+    let get = |path: String| {
+        let url = app.url(&path);
+        async move { reqwest::get(url).await.unwrap() }
+    };
+    let r = get(path.to_owned()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(r.bytes().await.unwrap().to_vec(), png);
+    // A changed signature, another upload's id or another workspace's: nothing.
+    let mut parts: Vec<String> = path.split('/').map(str::to_owned).collect();
+    let signature = parts[5].clone();
+    let flipped = if signature.starts_with('0') { "1" } else { "0" };
+    parts[5] = format!("{flipped}{}", &signature[1..]);
+    assert_eq!(get(parts.join("/")).await.status(), StatusCode::NOT_FOUND);
+    parts[5] = signature;
+    parts[3] = (file["id"].as_i64().unwrap() + 1).to_string();
+    assert_eq!(get(parts.join("/")).await.status(), StatusCode::NOT_FOUND);
+    // An hour later the link no longer works.
+    app.advance(61 * 60 * 1_000_000);
+    assert_eq!(get(path.to_owned()).await.status(), StatusCode::NOT_FOUND);
 }

@@ -17,6 +17,13 @@ const TOKEN: &str = "EAAB-page-token";
 
 /// A server whose Graph and Instagram APIs are both one sandbox.
 pub(crate) async fn spawn() -> (TestApp, Sandbox) {
+    spawn_with(|_| {}).await
+}
+
+/// [`spawn`] with settings changed by `configure`.
+pub(crate) async fn spawn_with(
+    configure: impl FnOnce(&mut pronto_server::config::Config) + Send + 'static,
+) -> (TestApp, Sandbox) {
     let db = pronto_store::testing::sqlite().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}/v25.0", listener.local_addr().unwrap());
@@ -24,6 +31,7 @@ pub(crate) async fn spawn() -> (TestApp, Sandbox) {
     let app = TestApp::start_with(url, Some(db), false, move |c| {
         c.graph_base_url = base.clone();
         c.instagram_base_url = base;
+        configure(c);
     })
     .await;
     let c = app.clock.clone();
@@ -88,7 +96,7 @@ pub(crate) async fn deliver(
 }
 
 /// A customer who wrote at T0; returns the conversation.
-async fn customer_wrote(
+pub(crate) async fn customer_wrote(
     app: &TestApp,
     sandbox: &Sandbox,
     admin: &Client,

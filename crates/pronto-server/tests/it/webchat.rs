@@ -701,6 +701,94 @@ async fn attachments_up_to_the_limit_on(app: TestApp) {
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // The team sends a file back: checked against what the chat shows and its
+    // limit, then copied where the visitor's frame reads files.
+    let (_, list) = admin.get("/api/v1/conversations").await;
+    let conversation = list["items"][0]["id"].as_i64().unwrap();
+    let agent_upload = |name: &'static str, mime: &'static str, bytes: Vec<u8>| {
+        let admin = admin.clone();
+        async move {
+            admin
+                .send(
+                    admin
+                        .request(
+                            reqwest::Method::POST,
+                            &format!(
+                                "/api/v1/conversations/{conversation}/attachments?name={name}"
+                            ),
+                        )
+                        .header("content-type", mime)
+                        .body(bytes),
+                )
+                .await
+        }
+    };
+    let (status, body) = agent_upload("logo.svg", "image/svg+xml", b"<svg/>".to_vec()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("not image/svg+xml"),
+        "{body}"
+    );
+    let (status, body) = agent_upload("big.pdf", "application/pdf", vec![b'%'; 1001]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("at most 1000 bytes"),
+        "{body}"
+    );
+    // Named a PNG but not one: refused when it would reach the visitor.
+    let (status, fake) = agent_upload("fake.png", "image/png", b"<html>".to_vec()).await;
+    assert_eq!(status, StatusCode::CREATED, "{fake}");
+    let (status, body) = admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"text": "", "attachments": [{"upload_id": fake["id"]}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["field"], "attachments[0].upload_id", "{body}");
+    let pdf = b"%PDF-1.7 the sizes".to_vec();
+    let (status, file) = agent_upload("sizes.pdf", "application/pdf", pdf.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{file}");
+    let (status, reply) = admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"text": "Here are the sizes", "attachments": [{"upload_id": file["id"]}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{reply}");
+    let copy = reply["attachments"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        reply["attachments"][0]["file"],
+        format!("/api/v1/uploads/{}", file["id"])
+    );
+    let (status, seen) = visitor.get("/messages").await;
+    assert_eq!(status, StatusCode::OK, "{seen}");
+    let sent = seen["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["text"] == "Here are the sizes")
+        .unwrap_or_else(|| panic!("{seen}"));
+    assert_eq!(sent["attachments"][0]["id"], copy.as_str(), "{sent}");
+    assert_eq!(sent["attachments"][0]["type"], "file");
+    let served = reqwest::get(app.url(&format!("/webchat/files/{copy}")))
+        .await
+        .unwrap();
+    assert_eq!(served.headers()["content-type"], "application/pdf");
+    assert!(
+        served.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert_eq!(served.bytes().await.unwrap().as_ref(), pdf.as_slice());
 }
 
 #[tokio::test]
