@@ -71,6 +71,11 @@
     const addMode = () => {
       replyForm.reset();
       replyForm.elements.id.value = "";
+      if (replyForm.elements.upload_id) {
+        replyForm.elements.upload_id.value = "";
+        $("reply-file-current").hidden = true;
+        $("reply-file-remove").hidden = true;
+      }
       $("reply-form-title").textContent = st.reply_add;
       $("reply-cancel").hidden = true;
       preview();
@@ -194,6 +199,21 @@
         });
         const body = { name: value(f, "name"), shortcut: value(f, "shortcut"),
           text: f.elements.text.value, translations };
+        // A chosen file is uploaded first (checked for the chosen channel); else the
+        // reply keeps its file unless "remove" is ticked.
+        const file = f.elements.file && f.elements.file.files[0];
+        if (file) {
+          const res = await fetch("/api/v1/uploads?channel=" + f.elements.file_channel.value +
+            "&name=" + encodeURIComponent(file.name || "file"), {
+            method: "POST", credentials: "same-origin", body: file,
+            headers: { "content-type": file.type || "application/octet-stream" },
+          });
+          const data = await res.json().catch(() => null);
+          if (!res.ok) throw Object.assign(new Error((data && data.message) || res.statusText), { field: "file" });
+          body.upload_id = data.id;
+        } else if (f.elements.upload_id && f.elements.upload_id.value && !f.elements.remove_file.checked) {
+          body.upload_id = Number(f.elements.upload_id.value);
+        }
         if (id) await Pronto.api("PUT", "/saved-replies/" + id, body);
         else await Pronto.api("POST", "/saved-replies", body);
         addMode();
@@ -270,6 +290,12 @@
         });
         const other = replyForm.querySelector("details.translations");
         if (other) other.open = Object.keys(translations).length > 0;
+        if (replyForm.elements.upload_id) {
+          replyForm.elements.upload_id.value = d.upload || "";
+          $("reply-file-current").textContent = d.uploadName ? Pronto.fill(st.reply_file_current, { name: d.uploadName }) : "";
+          $("reply-file-current").hidden = !d.upload;
+          $("reply-file-remove").hidden = !d.upload;
+        }
         $("reply-form-title").textContent = st.reply_edit;
         $("reply-cancel").hidden = false;
         preview();

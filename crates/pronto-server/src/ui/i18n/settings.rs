@@ -243,6 +243,18 @@ pub struct Settings {
     pub shortcut_hint: &'static str,
     /// Text
     pub reply_text: &'static str,
+    /// File
+    pub reply_file: &'static str,
+    /// Attach a file
+    pub reply_file_choose: &'static str,
+    /// Sent with the text when the reply is inserted; checked against the channel below.
+    pub reply_file_hint: &'static str,
+    /// Checked for the channel
+    pub reply_file_channel: &'static str,
+    /// Remove the file
+    pub reply_file_remove: &'static str,
+    /// Now: {name}
+    pub reply_file_current: &'static str,
     /// The text may use these variables, filled in for each conversation:
     pub variables_help: &'static str,
     /// the customer's first name
@@ -408,6 +420,12 @@ pub const EN: Settings = Settings {
     shortcut: "Shortcut",
     shortcut_hint: "1 to 32 letters, digits, - or _, typed after / in the composer.",
     reply_text: "Text",
+    reply_file: "File",
+    reply_file_choose: "Attach a file",
+    reply_file_hint: "Offered with the text when the reply is inserted; checked against the limits of the channel below.",
+    reply_file_channel: "Checked for the channel",
+    reply_file_remove: "Remove the file",
+    reply_file_current: "Now: {name}",
     variables_help: "The text may use these variables, filled in for each conversation:",
     var_first_name: "the customer's first name",
     var_name: "the customer's full name",
@@ -552,6 +570,12 @@ pub const FR: Settings = Settings {
     shortcut: "Raccourci",
     shortcut_hint: "De 1 à 32 lettres, chiffres, - ou _, tapés après / dans l’éditeur.",
     reply_text: "Texte",
+    reply_file: "Fichier",
+    reply_file_choose: "Joindre un fichier",
+    reply_file_hint: "Proposé avec le texte quand la réponse est insérée ; vérifié selon les limites du canal ci-dessous.",
+    reply_file_channel: "Vérifié pour le canal",
+    reply_file_remove: "Retirer le fichier",
+    reply_file_current: "Actuellement : {name}",
     variables_help: "Le texte peut contenir ces variables, remplies pour chaque conversation :",
     var_first_name: "le prénom du client",
     var_name: "le nom complet du client",
@@ -696,6 +720,12 @@ pub const IT: Settings = Settings {
     shortcut: "Scorciatoia",
     shortcut_hint: "Da 1 a 32 lettere, cifre, - o _, digitati dopo / nell’editor.",
     reply_text: "Testo",
+    reply_file: "File",
+    reply_file_choose: "Allega un file",
+    reply_file_hint: "Proposto con il testo quando la risposta viene inserita; controllato secondo i limiti del canale qui sotto.",
+    reply_file_channel: "Controllato per il canale",
+    reply_file_remove: "Rimuovi il file",
+    reply_file_current: "Ora: {name}",
     variables_help: "Il testo può usare queste variabili, compilate per ogni conversazione:",
     var_first_name: "il nome di battesimo del cliente",
     var_name: "il nome completo del cliente",

@@ -2,7 +2,7 @@
 //! for the conversation. Each shows a preview for an example customer.
 
 use maud::{Markup, html};
-use pronto_store::SavedReply;
+use pronto_store::{Channel, SavedReply, Upload};
 
 use super::languages::translations;
 use super::{Viewer, checked_field, fill, form_error, section as frame};
@@ -16,12 +16,20 @@ pub const EXAMPLE_CUSTOMER: &str = "Marie Curie";
 /// The section.
 pub async fn section(state: &AppState, v: &Viewer) -> ApiResult<Markup> {
     let s = &v.t().settings;
+    // A file is checked against one channel's platform: the channels that take files.
+    let channels: Vec<Channel> = state
+        .store
+        .channels(v.workspace())
+        .await?
+        .into_iter()
+        .filter(|c| crate::routes::uploads::takes_files(c.kind))
+        .collect();
     Ok(frame(
         "replies",
         s.replies_title,
         s.replies_intro,
         list(state, v).await?,
-        form(v),
+        form(v, &channels),
     ))
 }
 
@@ -30,25 +38,38 @@ pub async fn list(state: &AppState, v: &Viewer) -> ApiResult<Markup> {
     let s = &v.t().settings;
     // The settings page manages the team's shared replies.
     let replies = state.store.saved_replies(v.workspace(), None).await?;
+    let mut files = Vec::with_capacity(replies.len());
+    for r in &replies {
+        files.push(match r.upload_id {
+            Some(id) => state.store.upload(v.workspace(), id).await?,
+            None => None,
+        });
+    }
     Ok(html! {
         @if replies.is_empty() {
             p.empty { (s.replies_empty) }
         } @else {
             ul.cards {
-                @for r in &replies {
-                    li.card { (reply(v, r)) }
+                @for (r, file) in replies.iter().zip(&files) {
+                    li.card { (reply(v, r, file.as_ref())) }
                 }
             }
         }
     })
 }
 
-fn reply(v: &Viewer, r: &SavedReply) -> Markup {
+fn reply(v: &Viewer, r: &SavedReply, file: Option<&Upload>) -> Markup {
     let s = &v.t().settings;
     html! {
         h3 { (r.name) }
         p.meta { code { "/" (r.shortcut) } }
         p.reply-text { (r.text) }
+        @if let Some(f) = file {
+            p.reply-file {
+                span.muted { (s.reply_file) ": " }
+                a href={ "/api/v1/uploads/" (f.id) } target="_blank" rel="noopener noreferrer" { (f.name) }
+            }
+        }
         @for (language, text) in &r.translations {
             p.reply-text lang=(language) { span.muted { (language) ": " } (text) }
         }
@@ -60,6 +81,7 @@ fn reply(v: &Viewer, r: &SavedReply) -> Markup {
             button.secondary type="button" data-edit=(r.id) data-name=(r.name)
                 data-shortcut=(r.shortcut) data-text=(r.text)
                 data-translations=(serde_json::to_string(&r.translations).unwrap_or_default())
+                data-upload=[file.map(|f| f.id)] data-upload-name=[file.map(|f| f.name.as_str())]
                 aria-label=(fill(s.edit_named, &[("name", &r.name)])) {
                 (s.edit)
             }
@@ -82,7 +104,7 @@ fn variable_meaning(v: &Viewer, name: &str) -> &'static str {
     }
 }
 
-fn form(v: &Viewer) -> Markup {
+fn form(v: &Viewer, channels: &[Channel]) -> Markup {
     let s = &v.t().settings;
     let c = &v.t().common;
     html! {
@@ -104,6 +126,28 @@ fn form(v: &Viewer) -> Markup {
                     aria-describedby="reply-variables" data-field="text" {}
             }))
             (translations(v, "reply", "", "reply-variables", &Default::default()))
+            @if !channels.is_empty() {
+                fieldset.reply-file id="reply-file-set" {
+                    legend { (s.reply_file) }
+                    input type="hidden" name="upload_id" value="";
+                    p.hint id="reply-file-current" hidden {}
+                    label.remove-file id="reply-file-remove" hidden {
+                        input type="checkbox" name="remove_file";
+                        " " (s.reply_file_remove)
+                    }
+                    (checked_field("reply-file", s.reply_file_choose, Some(s.reply_file_hint), html! {
+                        input id="reply-file" name="file" type="file" data-field="file"
+                            aria-describedby="reply-file-hint";
+                    }))
+                    (super::field("reply-file-channel", s.reply_file_channel, None, html! {
+                        select id="reply-file-channel" name="file_channel" {
+                            @for c in channels {
+                                option value=(c.id) { (c.name) " (" (c.kind.as_str()) ")" }
+                            }
+                        }
+                    }))
+                }
+            }
             div.variables id="reply-variables" {
                 p.hint { (s.variables_help) }
                 ul {
