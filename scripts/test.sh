@@ -13,6 +13,10 @@
 #   sink (scripts/mailserver.sh, which installs Debian's packages when missing and
 #   starts them on 127.0.0.1); its variables (PRONTO_TEST_IMAP...) are exported here.
 #   PRONTO_SKIP_MAIL_TESTS=1 skips them and installs nothing.
+# - S3: the file store's S3 tests run against moto's S3-compatible server
+#   (scripts/s3server.sh, which installs it from PyPI in a virtualenv and starts it
+#   on 127.0.0.1); PRONTO_TEST_S3_ENDPOINT is exported here. PRONTO_SKIP_S3_TESTS=1
+#   skips them and installs nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -69,6 +73,11 @@ if [ "${PRONTO_SKIP_MAIL_TESTS:-}" != 1 ]; then
     say "the mail server needs root: run 'sudo scripts/mailserver.sh start' and export its env lines, or set PRONTO_SKIP_MAIL_TESTS=1" >&2
     exit 1
   fi
+fi
+
+if [ "${PRONTO_SKIP_S3_TESTS:-}" != 1 ]; then
+  bash scripts/s3server.sh start
+  eval "$(bash scripts/s3server.sh env | sed 's/^/export /')"
 fi
 
 cargo test --workspace --locked "$@"

@@ -61,6 +61,17 @@ pub struct Config {
     /// The folder of Pronto's file store (files customers send); empty: `files` in
     /// `data_dir`.
     pub files_dir: PathBuf,
+    /// An S3-compatible bucket for the file store instead of the folder (several
+    /// nodes); empty: the folder.
+    pub s3_bucket: String,
+    /// The S3-compatible storage's address (`https://s3.eu-west-1.amazonaws.com`).
+    pub s3_endpoint: String,
+    /// The bucket's region.
+    pub s3_region: String,
+    /// The access key's id.
+    pub s3_access_key: String,
+    /// The secret access key (never shown).
+    pub s3_secret_key: String,
 }
 
 impl Default for Config {
@@ -86,6 +97,11 @@ impl Default for Config {
             max_connections: 512,
             max_event_streams: 256,
             files_dir: PathBuf::new(),
+            s3_bucket: String::new(),
+            s3_endpoint: String::new(),
+            s3_region: "us-east-1".to_owned(),
+            s3_access_key: String::new(),
+            s3_secret_key: String::new(),
         }
     }
 }
@@ -124,6 +140,18 @@ impl fmt::Debug for Config {
             .field("max_connections", &self.max_connections)
             .field("max_event_streams", &self.max_event_streams)
             .field("files_dir", &self.files_dir)
+            .field("s3_bucket", &self.s3_bucket)
+            .field("s3_endpoint", &self.s3_endpoint)
+            .field("s3_region", &self.s3_region)
+            .field("s3_access_key", &self.s3_access_key)
+            .field(
+                "s3_secret_key",
+                &if self.s3_secret_key.is_empty() {
+                    ""
+                } else {
+                    "***"
+                },
+            )
             .finish()
     }
 }
@@ -183,6 +211,9 @@ pub enum ConfigError {
         /// What is wrong.
         message: String,
     },
+    /// Settings that do not go together.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 impl Config {
@@ -200,7 +231,39 @@ impl Config {
             None => Config::default(),
         };
         config.apply_env(env)?;
+        config.file_store().map_err(ConfigError::Invalid)?;
         Ok(config)
+    }
+
+    /// The S3 bucket the file store uses, when `s3_bucket` is set (with the other
+    /// `s3_*` settings it needs), or `None` for the folder.
+    pub fn file_store(&self) -> Result<Option<crate::files::s3::S3Settings>, String> {
+        if self.s3_bucket.is_empty() {
+            return Ok(None);
+        }
+        for (key, value) in [
+            ("s3_endpoint", &self.s3_endpoint),
+            ("s3_region", &self.s3_region),
+            ("s3_access_key", &self.s3_access_key),
+            ("s3_secret_key", &self.s3_secret_key),
+        ] {
+            if value.is_empty() {
+                return Err(format!("s3_bucket is set, so {key} is needed too"));
+            }
+        }
+        if !(self.s3_endpoint.starts_with("https://") || self.s3_endpoint.starts_with("http://")) {
+            return Err(format!(
+                "s3_endpoint {:?} must be an http(s) address",
+                self.s3_endpoint
+            ));
+        }
+        Ok(Some(crate::files::s3::S3Settings {
+            endpoint: self.s3_endpoint.clone(),
+            bucket: self.s3_bucket.clone(),
+            region: self.s3_region.clone(),
+            access_key: self.s3_access_key.clone(),
+            secret_key: self.s3_secret_key.clone(),
+        }))
     }
 
     fn from_file(path: &Path) -> Result<Config, ConfigError> {
@@ -282,6 +345,11 @@ impl Config {
                     self.max_event_streams = value.parse().map_err(|e| bad(format!("{e}")))?
                 }
                 "FILES_DIR" => self.files_dir = PathBuf::from(value),
+                "S3_BUCKET" => self.s3_bucket = value,
+                "S3_ENDPOINT" => self.s3_endpoint = value,
+                "S3_REGION" => self.s3_region = value,
+                "S3_ACCESS_KEY" => self.s3_access_key = value,
+                "S3_SECRET_KEY" => self.s3_secret_key = value,
                 // Variables for other parts (tests, tools) are not ours to refuse.
                 _ => {}
             }
@@ -404,9 +472,18 @@ max_connections = 512
 max_event_streams = 256
 
 # The folder where Pronto keeps the files customers send (copied from the
-# platforms, whose links expire). Empty: "files" in data_dir. Several nodes need a
-# folder they all see.
+# platforms, whose links expire) and agents upload. Empty: "files" in data_dir.
+# Several nodes need a folder they all see, or the S3-compatible bucket below.
 files_dir = ""
+
+# An S3-compatible bucket (AWS S3, MinIO, Ceph, Garage, R2...) for those files
+# instead of the folder: set s3_bucket (it must exist) with the storage's address
+# and an access key allowed to put and get objects in it. Empty: the folder.
+s3_bucket = ""
+s3_endpoint = ""
+s3_region = "us-east-1"
+s3_access_key = ""
+s3_secret_key = ""
 "#;
 
 #[cfg(test)]

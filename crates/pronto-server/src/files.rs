@@ -4,15 +4,17 @@
 //! contents. The database keeps the key with the file's workspace, type and name;
 //! whoever may see a file is decided there, never here.
 //!
-//! One implementation today: a local folder (`files_dir`, by default `files` in the
-//! data directory). Several nodes need a folder they all see, or an S3-compatible
-//! store behind this same trait (not written yet).
+//! Two implementations: a local folder (`files_dir`, by default `files` in the
+//! data directory), and an S3-compatible bucket (`s3_bucket` and the other `s3_*`
+//! settings; [`s3`]) for several nodes that share no folder.
 
 use std::io;
 use std::path::PathBuf;
 
 use futures_util::future::BoxFuture;
 use sha2::{Digest, Sha256};
+
+pub mod s3;
 
 /// Where file bytes live.
 pub trait FileStore: Send + Sync {

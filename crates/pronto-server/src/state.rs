@@ -88,7 +88,16 @@ impl AppState {
     /// State over `store` with `config`, reading time from `clock`.
     pub fn new(store: Store, config: Config, clock: Clock) -> Self {
         let outgoing = crate::outgoing::Outgoing::new(config.allow_private_webhook_urls);
-        let files = Arc::new(crate::files::LocalDir::new(config.files()));
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .expect("an HTTP client with default TLS builds");
+        // The settings are checked by `Config::load`; a config made in code must be right.
+        let files: Arc<dyn crate::files::FileStore> =
+            match config.file_store().expect("valid S3 settings") {
+                Some(s3) => Arc::new(crate::files::s3::S3::new(&s3).expect("valid S3 settings")),
+                None => Arc::new(crate::files::LocalDir::new(config.files())),
+            };
         AppState(Arc::new(Inner {
             files,
             event_streams: Arc::new(tokio::sync::Semaphore::new(config.max_event_streams)),
@@ -104,10 +113,7 @@ impl AppState {
             )),
             feeds: Default::default(),
             passwords: crate::passwords::Hasher::per_core(),
-            http: reqwest::Client::builder()
-                .timeout(std::time::Duration::from_secs(10))
-                .build()
-                .expect("an HTTP client with default TLS builds"),
+            http,
             outgoing,
             counters: Mutex::new(HashMap::new()),
             announcing: Mutex::new(HashMap::new()),

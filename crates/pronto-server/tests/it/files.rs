@@ -427,3 +427,136 @@ async fn an_instagram_file_goes_by_a_signed_link_that_expires() {
     app.advance(61 * 60 * 1_000_000);
     assert_eq!(get(path.to_owned()).await.status(), StatusCode::NOT_FOUND);
 }
+
+/// An S3 bucket on the test server (`PRONTO_TEST_S3_ENDPOINT`, which
+/// `scripts/test.sh` starts), made for one test; `None` when not configured.
+async fn s3_bucket(name: &str) -> Option<pronto_server::files::s3::S3Settings> {
+    let Ok(endpoint) = std::env::var("PRONTO_TEST_S3_ENDPOINT") else {
+        eprintln!("skipped: PRONTO_TEST_S3_ENDPOINT is not set (scripts/test.sh sets it)");
+        return None;
+    };
+    let settings = pronto_server::files::s3::S3Settings {
+        endpoint,
+        bucket: format!("{name}-{}", std::process::id()),
+        region: "us-east-1".into(),
+        access_key: "test-key".into(),
+        secret_key: "test-secret-never-shown".into(),
+    };
+    let bucket = rusty_s3::Bucket::new(
+        settings.endpoint.parse().unwrap(),
+        rusty_s3::UrlStyle::Path,
+        settings.bucket.clone(),
+        settings.region.clone(),
+    )
+    .unwrap();
+    let credentials = rusty_s3::Credentials::new(&settings.access_key, &settings.secret_key);
+    use rusty_s3::S3Action;
+    let url = bucket
+        .create_bucket(&credentials)
+        .sign(std::time::Duration::from_secs(60));
+    let r = reqwest::Client::new()
+        .put(url)
+        .header("content-length", "0")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{:?}", r.text().await);
+    Some(settings)
+}
+
+#[tokio::test]
+async fn files_go_to_an_s3_bucket_when_one_is_set() {
+    use pronto_server::files::FileStore;
+    use pronto_server::files::s3::S3;
+    let Some(settings) = s3_bucket("pronto-files").await else {
+        return;
+    };
+    let db = testing::sqlite().await;
+    let url = db.url.clone();
+    let folder = tempfile::tempdir().unwrap();
+    let (s3, dir) = (settings.clone(), folder.path().to_owned());
+    let app = TestApp::start_with(url, Some(db), false, move |c| {
+        c.files_dir = dir;
+        c.s3_bucket = s3.bucket;
+        c.s3_endpoint = s3.endpoint;
+        c.s3_access_key = s3.access_key;
+        c.s3_secret_key = s3.secret_key;
+    })
+    .await;
+    let admin = app.admin().await;
+    let (channel, _) = crate::webchat::webchat(&admin).await;
+    let pdf = b"%PDF-1.7 the catalogue".to_vec();
+    let (status, file) = admin
+        .send(
+            admin
+                .request(
+                    reqwest::Method::POST,
+                    &format!("/api/v1/uploads?channel={channel}&name=catalogue.pdf"),
+                )
+                .header("content-type", "application/pdf")
+                .body(pdf.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{file}");
+    let r = fetch(&admin, &format!("/api/v1/uploads/{}", file["id"])).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.bytes().await.unwrap().to_vec(), pdf);
+    // The bytes are in the bucket (another node reads them there), not the folder.
+    let key = pronto_server::files::key_of(&pdf);
+    let other_node = S3::new(&settings).unwrap();
+    assert_eq!(other_node.get(&key).await.unwrap(), Some(pdf.clone()));
+    assert!(
+        std::fs::read_dir(folder.path()).map_or(true, |mut d| d.next().is_none()),
+        "nothing in the local folder"
+    );
+    // A key never stored is none; a bucket that does not exist is an error that
+    // says what S3 answered, without the signed request.
+    assert_eq!(other_node.get(&"0".repeat(64)).await.unwrap(), None);
+    let missing = S3::new(&pronto_server::files::s3::S3Settings {
+        bucket: "no-such-bucket".into(),
+        ..settings.clone()
+    })
+    .unwrap();
+    let e = missing.put(&key, &pdf).await.unwrap_err().to_string();
+    assert!(e.contains("NoSuchBucket"), "{e}");
+    assert!(
+        !e.contains("Signature") && !e.contains("test-secret"),
+        "{e}"
+    );
+}
+
+#[test]
+fn s3_settings_are_all_or_nothing() {
+    let env = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let config = |pairs: &[(&str, &str)]| {
+        pronto_server::config::Config::load(Some(std::path::Path::new("/dev/null")), env(pairs))
+    };
+    let e = config(&[("PRONTO_S3_BUCKET", "files")])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("s3_endpoint is needed"), "{e}");
+    let e = config(&[
+        ("PRONTO_S3_BUCKET", "files"),
+        ("PRONTO_S3_ENDPOINT", "minio:9000"),
+        ("PRONTO_S3_ACCESS_KEY", "k"),
+        ("PRONTO_S3_SECRET_KEY", "s"),
+    ])
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("http(s) address"), "{e}");
+    let ok = config(&[
+        ("PRONTO_S3_BUCKET", "files"),
+        ("PRONTO_S3_ENDPOINT", "http://minio:9000"),
+        ("PRONTO_S3_ACCESS_KEY", "k"),
+        ("PRONTO_S3_SECRET_KEY", "very-secret"),
+    ])
+    .unwrap();
+    assert_eq!(ok.file_store().unwrap().unwrap().bucket, "files");
+    assert!(!format!("{ok:?}").contains("very-secret"));
+    assert!(config(&[]).unwrap().file_store().unwrap().is_none());
+}
