@@ -90,15 +90,25 @@ pub struct ReplyPair {
     pub score: f64,
 }
 
-/// The most matches the index ranks for the suggestions (the rarer words' together;
-/// see `Store::reply_pairs`), and the bound each word's matches are counted to.
-pub const RANKED_MATCHES: i64 = 10_000;
+/// The most matches the index ranks for the suggestions: the rare words'
+/// together (see `Store::reply_pairs`).
+pub const RANKED_MATCHES: i64 = 2_000;
+
+/// The bound each word's matches are counted to for the suggestions (a word found
+/// more often counts as this many).
+const COUNTED: i64 = 50_000;
 
 /// The index's best customer messages read for the rarer words.
 const RANKED_READ: i64 = 200;
 
 /// The newest customer messages holding every common word read at each step.
 const NEWEST_READ: i64 = 300;
+
+/// The replies a person of the team sent after customer message `m` in its
+/// conversation (`FROM` and `WHERE`, over `r`).
+const ANSWERED_FROM: &str = "FROM messages r
+     WHERE r.conversation_id = m.conversation_id AND r.author = 'agent'
+       AND r.direction = 'out' AND r.deleted_at IS NULL AND (r.at, r.id) > (m.at, m.id)";
 
 /// How past customer messages are picked for the suggestions.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -281,19 +291,21 @@ impl Store {
 
     /// The customer messages most like `q` with the first reply a person of the
     /// team sent after each in its conversation (automated and bot messages are
-    /// never taken), at most `limit` of them, best first. Leaves out the
-    /// conversation `except` (the one being answered), and when `language` is
-    /// known, customers known to write in another.
+    /// never taken; a message never answered so is not a candidate), at most
+    /// `limit` of them, best first. Leaves out the conversation `except` (the one
+    /// being answered), and when `language` is known, customers known to write in
+    /// another.
     ///
     /// What it reads is bounded whatever the size of the history. Each word's
-    /// matches are counted up to [`RANKED_MATCHES`]. The rarer words, as many as
-    /// hold that many matches together, are ranked by the index over all their
-    /// matches (FTS5's `bm25()`, PostgreSQL's `ts_rank`: both read every match of
-    /// every word they are given, which is what made a common word cost hundreds
-    /// of milliseconds). When that gives fewer than `limit` messages (or every word
-    /// is common), the newest messages holding every remaining word are read, the
-    /// most common word dropped until there are enough. All of them are then ranked
-    /// with the whole query (`Query::rank_with`, each word's rarity from its count).
+    /// matches are counted up to [`COUNTED`]. The rare words (as many as hold
+    /// [`RANKED_MATCHES`] matches together: an order number, a product's name) are
+    /// ranked by the index over all their matches (FTS5's `bm25()`, PostgreSQL's
+    /// `ts_rank`: both read every match of every word they are given, which is what
+    /// made a common word cost hundreds of milliseconds). Then, while there are
+    /// fewer than `limit`, the newest messages holding every other word are read,
+    /// the most common word dropped each time (the customer's filler words go
+    /// first, the words of the question stay). All are then ranked with the whole
+    /// query (`Query::rank_with`, each word's rarity from its count).
     pub async fn reply_pairs(
         &self,
         workspace_id: i64,
@@ -319,9 +331,8 @@ impl Store {
         ranked_matches: i64,
     ) -> Result<Vec<ReplyPair>> {
         let limit = usize::try_from(limit.max(1)).unwrap_or(1);
-        let counts = self.match_counts(q, ranked_matches).await?;
-        // Rarest first; among equals (the common ones, all counted up to the
-        // bound), the longer word first: short words are the more common.
+        let counts = self.match_counts(q, COUNTED).await?;
+        // Rarest first; among equals, the longer word first.
         let mut order: Vec<usize> = (0..counts.len()).filter(|&i| counts[i] > 0).collect();
         order.sort_by_key(|&i| {
             (
@@ -467,6 +478,7 @@ impl Store {
                {j} contacts k ON k.id = c.contact_id
               WHERE {matched} AND m.workspace_id = $2 AND m.author = 'customer'
                 AND m.deleted_at IS NULL AND m.conversation_id <> $3{language_clause}
+                AND EXISTS (SELECT 1 {ANSWERED_FROM})
               ORDER BY {order} LIMIT $4",
             messages = source(pg, "messages_fts", "messages m"),
             j = join(pg),
@@ -502,10 +514,7 @@ impl Store {
         }
         let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
-            "SELECT m.id, (SELECT r.text FROM messages r
-                      WHERE r.conversation_id = m.conversation_id AND r.author = 'agent'
-                        AND r.direction = 'out' AND r.deleted_at IS NULL AND (r.at, r.id) > (m.at, m.id)
-                      ORDER BY r.at, r.id LIMIT 1) AS reply
+            "SELECT m.id, (SELECT r.text {ANSWERED_FROM} ORDER BY r.at, r.id LIMIT 1) AS reply
                FROM messages m WHERE m.id IN ({})",
             placeholders.join(", ")
         );
