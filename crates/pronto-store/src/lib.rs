@@ -126,6 +126,8 @@ pub struct Store {
     group: std::sync::Arc<std::sync::OnceLock<group_commit::GroupCommit>>,
     /// The writer of webhook bodies, started on first use.
     bodies: std::sync::Arc<std::sync::OnceLock<group_commit::bodies::Bodies>>,
+    /// Words' match counts for the reply suggestions, kept a while.
+    word_counts: std::sync::Arc<search::WordCounts>,
 }
 
 /// The database URL, kept for PostgreSQL's `LISTEN` connection; never printed (it
@@ -212,6 +214,7 @@ impl Store {
             url: Url(url.into()),
             group: Default::default(),
             bodies: Default::default(),
+            word_counts: Default::default(),
         })
     }
 

@@ -104,6 +104,40 @@ const RANKED_READ: i64 = 200;
 /// The newest customer messages holding every common word read at each step.
 const NEWEST_READ: i64 = 300;
 
+/// The latest message ids looked among first for them (then 8 times more, and so
+/// on): a common word's newest matches are found without reading all of them.
+const NEWEST_WINDOW: i64 = 50_000;
+
+/// How long a word's count is kept (how rare a word is barely moves in minutes,
+/// and counting a common word on PostgreSQL reads thousands of rows).
+const COUNT_KEPT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// The most counts kept (all are dropped when there would be more).
+const COUNTS_KEPT: usize = 20_000;
+
+/// Words' match counts, kept [`COUNT_KEPT`], by their index query.
+#[derive(Default, Debug)]
+pub(crate) struct WordCounts(
+    std::sync::Mutex<std::collections::HashMap<String, (i64, std::time::Instant)>>,
+);
+
+impl WordCounts {
+    fn get(&self, word: &str) -> Option<i64> {
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(word)
+            .filter(|(_, at)| at.elapsed() < COUNT_KEPT)
+            .map(|(n, _)| *n)
+    }
+
+    fn put(&self, word: String, n: i64) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= COUNTS_KEPT {
+            map.clear();
+        }
+        map.insert(word, (n, std::time::Instant::now()));
+    }
+}
+
 /// The replies a person of the team sent after customer message `m` in its
 /// conversation (`FROM` and `WHERE`, over `r`).
 const ANSWERED_FROM: &str = "FROM messages r
@@ -332,6 +366,9 @@ impl Store {
     ) -> Result<Vec<ReplyPair>> {
         let limit = usize::try_from(limit.max(1)).unwrap_or(1);
         let counts = self.match_counts(q, COUNTED).await?;
+        let newest_id: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM messages")
+            .fetch_one(&self.pool)
+            .await?;
         // Rarest first; among equals, the longer word first.
         let mut order: Vec<usize> = (0..counts.len()).filter(|&i| counts[i] > 0).collect();
         order.sort_by_key(|&i| {
@@ -358,6 +395,7 @@ impl Store {
                     except,
                     language,
                     RANKED_READ,
+                    -1,
                 )
                 .await?
             }
@@ -366,29 +404,43 @@ impl Store {
         let mut common: Vec<usize> = order.into_iter().filter(|i| !rare.contains(i)).collect();
         while asked.len() < limit {
             let Some(cq) = q.only(&common) else { break };
-            for a in self
-                .asked(
-                    workspace_id,
-                    &cq,
-                    Pick::Newest,
-                    except,
-                    language,
-                    NEWEST_READ,
-                )
-                .await?
-            {
-                if !asked.iter().any(|b| b.message_id == a.message_id) {
-                    asked.push(a);
+            // The newest messages first: the latest ids alone, wider while too few
+            // are found there (PostgreSQL sorts every match it reads).
+            let mut window = NEWEST_WINDOW;
+            loop {
+                let after = if window >= newest_id {
+                    -1
+                } else {
+                    newest_id - window
+                };
+                let found = self
+                    .asked(
+                        workspace_id,
+                        &cq,
+                        Pick::Newest,
+                        except,
+                        language,
+                        NEWEST_READ,
+                        after,
+                    )
+                    .await?;
+                let enough = found.len() as i64 >= NEWEST_READ;
+                for a in found {
+                    if !asked.iter().any(|b| b.message_id == a.message_id) {
+                        asked.push(a);
+                    }
                 }
+                if enough || after < 0 || asked.len() >= limit {
+                    break;
+                }
+                window = window.saturating_mul(8);
             }
             common.pop();
         }
         if asked.is_empty() {
             return Ok(Vec::new());
         }
-        let n: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM messages")
-            .fetch_one(&self.pool)
-            .await?;
+        let n = newest_id;
         let idf: Vec<f64> = counts
             .iter()
             .map(|&c| pronto_core::search::idf(n as f64, c as f64))
@@ -416,7 +468,8 @@ impl Store {
     }
 
     /// How many messages (of any workspace and author) each word of `q` is
-    /// found in, counted up to `bound` (one more means "more").
+    /// found in, counted up to `bound` (one more means "more"); a count made in
+    /// the last [`COUNT_KEPT`] is reused.
     async fn match_counts(&self, q: &Query, bound: i64) -> Result<Vec<i64>> {
         let pg = self.backend == Backend::Postgres;
         let sql = if pg {
@@ -432,15 +485,22 @@ impl Store {
                 counts.push(0);
                 continue;
             };
+            let text = if pg {
+                word.tsquery(true)
+            } else {
+                word.fts5(true)
+            };
+            let key = format!("{bound} {text}");
+            if let Some(n) = self.word_counts.get(&key) {
+                counts.push(n);
+                continue;
+            }
             let n: i64 = sqlx::query_scalar(sql)
-                .bind(if pg {
-                    word.tsquery(true)
-                } else {
-                    word.fts5(true)
-                })
+                .bind(text)
                 .bind(bound + 1)
                 .fetch_one(&self.pool)
                 .await?;
+            self.word_counts.put(key, n);
             counts.push(n);
         }
         Ok(counts)
@@ -457,6 +517,7 @@ impl Store {
         except: i64,
         language: Option<&str>,
         limit: i64,
+        after: i64,
     ) -> Result<Vec<Asked>> {
         let pg = self.backend == Backend::Postgres;
         let all = pick == Pick::Newest;
@@ -468,7 +529,7 @@ impl Store {
             Pick::Newest => format!("{} DESC", newest(pg, "messages_fts", "m")),
         };
         let language_clause = if language.is_some() {
-            " AND (k.language IS NULL OR k.language = $5)"
+            " AND (k.language IS NULL OR k.language = $6)"
         } else {
             ""
         };
@@ -478,17 +539,19 @@ impl Store {
                {j} contacts k ON k.id = c.contact_id
               WHERE {matched} AND m.workspace_id = $2 AND m.author = 'customer'
                 AND m.deleted_at IS NULL AND m.conversation_id <> $3{language_clause}
-                AND EXISTS (SELECT 1 {ANSWERED_FROM})
+                AND {id} > $5 AND EXISTS (SELECT 1 {ANSWERED_FROM})
               ORDER BY {order} LIMIT $4",
             messages = source(pg, "messages_fts", "messages m"),
             j = join(pg),
             matched = matching(pg, "messages_fts", "m.search_vector"),
+            id = newest(pg, "messages_fts", "m"),
         );
         let mut query = sqlx::query(&sql)
             .bind(if pg { q.tsquery(all) } else { q.fts5(all) })
             .bind(workspace_id)
             .bind(except)
-            .bind(limit);
+            .bind(limit)
+            .bind(after);
         if let Some(l) = language {
             query = query.bind(l.to_owned());
         }
