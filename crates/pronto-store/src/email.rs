@@ -44,6 +44,15 @@ pub struct EmailHeaders {
     pub raw: Option<Vec<u8>>,
 }
 
+/// Where a mail belongs on its channel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmailThread {
+    /// The customer: their id (address) on the channel.
+    pub contact: String,
+    /// The conversation's thread key (`conversations.thread_key`).
+    pub thread_key: String,
+}
+
 /// A file of a received mail, to keep.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EmailFile {
@@ -244,29 +253,62 @@ impl Store {
         row.as_ref().map(headers).transpose()
     }
 
-    /// The customer (their id on the channel) whose conversation holds one of the
-    /// mails `ids` name: where a reply that refers to them belongs.
-    pub async fn email_thread_contact(
+    /// The thread (the customer and the conversation's thread key) that holds one
+    /// of the mails `ids` name, the latest named first (a reply names its parent
+    /// last): where a reply that refers to them belongs.
+    pub async fn email_thread(
         &self,
         channel_id: i64,
         ids: &[String],
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<EmailThread>> {
         for id in ids.iter().rev() {
-            let found: Option<String> = sqlx::query_scalar(
-                "SELECT i.external_id FROM messages m
+            let row = sqlx::query(
+                "SELECT i.external_id, c.thread_key FROM messages m
                  JOIN conversations c ON c.id = m.conversation_id
                  JOIN contact_identities i ON i.contact_id = c.contact_id AND i.channel_id = c.channel_id
-                 WHERE m.channel_id = $1 AND m.external_id = $2",
+                 WHERE m.channel_id = $1 AND m.external_id = $2
+                 ORDER BY i.external_id LIMIT 1",
             )
             .bind(channel_id)
             .bind(id)
             .fetch_optional(self.pool())
             .await?;
-            if found.is_some() {
-                return Ok(found);
+            if let Some(row) = row {
+                return Ok(Some(EmailThread {
+                    contact: row.try_get("external_id")?,
+                    thread_key: row.try_get("thread_key")?,
+                }));
             }
         }
         Ok(None)
+    }
+
+    /// The subjects of the mails of the open conversations (not done, not spam)
+    /// that `address` has on `channel_id`, newest first (at most `limit`), with
+    /// each one's thread key: what the threading's fallback compares a reply
+    /// that names no known mail with.
+    pub async fn email_open_subjects(
+        &self,
+        channel_id: i64,
+        address: &str,
+        limit: i64,
+    ) -> Result<Vec<(String, String)>> {
+        let rows = sqlx::query(
+            "SELECT c.thread_key, h.subject FROM contact_identities i
+             JOIN conversations c ON c.contact_id = i.contact_id AND c.channel_id = i.channel_id
+             JOIN messages m ON m.conversation_id = c.id
+             JOIN email_headers h ON h.channel_id = m.channel_id AND h.rfc_id = m.external_id
+             WHERE i.channel_id = $1 AND i.external_id = $2 AND c.folder = 'inbox'
+             ORDER BY m.at DESC, m.id DESC LIMIT $3",
+        )
+        .bind(channel_id)
+        .bind(address)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("thread_key")?, r.try_get("subject")?)))
+            .collect()
     }
 
     /// What a reply in `conversation_id` answers: the customer's address and the

@@ -6,7 +6,7 @@
 
 use sqlx::Row;
 
-use crate::inbox::idle_key;
+use crate::inbox::contact_conversation;
 use crate::model::Micros;
 use crate::{Result, Store, StoreError};
 
@@ -24,7 +24,8 @@ pub struct EmailLink {
 }
 
 impl Store {
-    /// The conversation of contact `contact_id` on email channel `channel_id`,
+    /// The conversation of contact `contact_id` on email channel `channel_id` that
+    /// chats move to (outside the threads their own mail opens: thread key ''),
     /// created if needed, and the address it writes to. A contact that already
     /// has an address on the channel (they wrote from it) keeps it; otherwise
     /// `address` becomes theirs there. An address that is another contact's on
@@ -78,24 +79,8 @@ impl Store {
                 address
             }
         };
-        sqlx::query(
-            "INSERT INTO conversations (workspace_id, channel_id, contact_id, list_key, created_at)
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (channel_id, contact_id) DO NOTHING",
-        )
-        .bind(workspace_id)
-        .bind(channel_id)
-        .bind(contact_id)
-        .bind(idle_key(Some(now)))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        let conversation: i64 = sqlx::query_scalar(
-            "SELECT id FROM conversations WHERE channel_id = $1 AND contact_id = $2",
-        )
-        .bind(channel_id)
-        .bind(contact_id)
-        .fetch_one(&mut *tx)
-        .await?;
+        let conversation =
+            contact_conversation(&mut tx, workspace_id, channel_id, contact_id, now).await?;
         tx.commit().await?;
         Ok((conversation, address))
     }

@@ -9,11 +9,12 @@
 //! The worker polls every [`POLL`]; an IDLE watcher per channel ([`watch`]) reads
 //! the mailbox as soon as the server announces new mail.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use pronto_channels::email::{self, Automated, Mail};
 use pronto_store::{
-    Channel, ChannelKind, EmailFile, EmailHeaders, Inbound, MailboxState, StatusUpdate,
+    Channel, ChannelKind, EmailFile, EmailHeaders, EmailThread, Inbound, MailboxState, StatusUpdate,
 };
 use serde_json::json;
 
@@ -167,6 +168,9 @@ pub async fn ingest(
     let mut all = Vec::with_capacity(mails.len());
     // Answers that go back to another channel's conversation.
     let mut elsewhere = Vec::new();
+    // The threads of this batch's mails, by Message-ID: a reply fetched with the
+    // mail it answers (not stored yet) joins its thread.
+    let mut threads: HashMap<String, EmailThread> = HashMap::new();
     for (uid, raw) in mails {
         match email::parse(raw) {
             Ok(mail) => {
@@ -216,24 +220,22 @@ pub async fn ingest(
             elsewhere.push((home, message, mail.files));
             continue;
         }
-        let thread = state
-            .store
-            .email_thread_contact(channel.id, &ids)
-            .await
-            .map_err(db)?;
-        let own = thread.as_deref().is_none_or(|c| c == mail.from);
-        inbound.push(Inbound {
+        let thread = thread_of(state, channel, &mail, &ids, &threads).await?;
+        threads.insert(mail.message_id.clone(), thread.clone());
+        let own = thread.contact == mail.from;
+        let message = Inbound {
             channel_id: channel.id,
-            contact_external_id: thread.unwrap_or_else(|| mail.from.clone()),
+            contact_external_id: thread.contact,
             contact_name: if own { mail.from_name.clone() } else { None },
             external_id: Some(mail.message_id.clone()),
             text: pronto_core::text::storable(&mail.text).into_owned(),
             attachments: json!([]),
             at: mail.date.map_or(now, |d| d.min(now)),
-        });
+        };
+        inbound.push((message, thread.thread_key));
         files.push(mail.files);
     }
-    let mut results = crate::inbound::receive(state, channel, inbound).await;
+    let mut results = crate::inbound::receive_threads(state, channel, inbound).await;
     for (home, message, mail_files) in elsewhere {
         results.push(crate::inbound::receive_one(state, &home, message).await);
         files.push(mail_files);
@@ -265,6 +267,48 @@ pub async fn ingest(
     }
     Ok(stored)
 }
+
+/// The thread a mail belongs to: the one that holds a mail it names (this
+/// batch's first, then the stored ones, the latest named first); else, for a
+/// reply that names none Pronto knows, the sender's open thread of the same
+/// subject (`thread::by_subject`, the reference's fallback); else a new thread,
+/// named by the mail's own Message-ID.
+async fn thread_of(
+    state: &AppState,
+    channel: &Channel,
+    mail: &Mail,
+    ids: &[String],
+    batch: &HashMap<String, EmailThread>,
+) -> Result<EmailThread, String> {
+    let db = |e: pronto_store::StoreError| e.to_string();
+    if let Some(found) = ids.iter().rev().find_map(|id| batch.get(id)) {
+        return Ok(found.clone());
+    }
+    if let Some(found) = state
+        .store
+        .email_thread(channel.id, ids)
+        .await
+        .map_err(db)?
+    {
+        return Ok(found);
+    }
+    let open = state
+        .store
+        .email_open_subjects(channel.id, &mail.from, SUBJECTS_COMPARED)
+        .await
+        .map_err(db)?;
+    let thread_key = match email::thread::by_subject(&mail.subject, &open) {
+        Some(thread) => thread.to_owned(),
+        None => mail.message_id.clone(),
+    };
+    Ok(EmailThread {
+        contact: mail.from.clone(),
+        thread_key,
+    })
+}
+
+/// How many of a sender's latest mails the subject fallback looks at.
+const SUBJECTS_COMPARED: i64 = 200;
 
 /// Marks the sent message a bounce names as failed, with the remote server's
 /// answer; false when no sent message has that id (the bounce is kept as mail).

@@ -157,7 +157,7 @@ pub(crate) async fn sync(app: &TestApp, channel: i64) -> receive::Synced {
 }
 
 /// The workspace's conversations, newest activity first, with their messages.
-async fn conversations(admin: &Client) -> Vec<Value> {
+pub(crate) async fn conversations(admin: &Client) -> Vec<Value> {
     let (_, list) = admin.get("/api/v1/conversations").await;
     let mut out = Vec::new();
     for item in list["items"].as_array().unwrap() {
@@ -828,7 +828,7 @@ async fn reply_through(
 }
 
 /// The conversation that begins with the mail `id`.
-async fn conversation_of(admin: &Client, id: &str) -> i64 {
+pub(crate) async fn conversation_of(admin: &Client, id: &str) -> i64 {
     conversations(admin)
         .await
         .iter()
