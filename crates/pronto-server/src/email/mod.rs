@@ -2,7 +2,8 @@
 //! submission. `receive` (the reader worker: a lease per mailbox, UIDs tracked,
 //! mail through `inbound::receive`, IDLE watchers that wake it), `imap` (the
 //! protocol steps), `send` (the outbox's sender: threading headers, lettre),
-//! `check` (the admins' "test connection"), `continuation` (mail for the other
+//! `check` (the admins' "test connection"), `net` (which addresses may be dialled and
+//! which certificates are trusted), `continuation` (mail for the other
 //! channels' customers: "Move to email", a web chat visitor who left). The wire format (MIME, trimming,
 //! robots, threading headers) is `pronto_channels::email`'s.
 //!
@@ -12,6 +13,7 @@
 pub mod check;
 pub mod continuation;
 pub mod imap;
+pub mod net;
 pub mod receive;
 pub mod send;
 

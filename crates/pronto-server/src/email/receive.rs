@@ -18,6 +18,7 @@ use pronto_store::{
 };
 use serde_json::json;
 
+use crate::email::net::Reach;
 use crate::email::{continuation, imap};
 use crate::state::AppState;
 
@@ -93,7 +94,8 @@ async fn read(
     let password = state
         .open_secret(&config.imap.password)
         .map_err(|e| format!("the channel's IMAP password could not be opened: {e}"))?;
-    let (mut session, folder) = imap::open(&config, &password).await?;
+    let reach = Reach::of(&state.config);
+    let (mut session, folder) = imap::open(&reach, &config, &password).await?;
     let result = async {
         // A new UIDVALIDITY voids every UID kept: the folder is read again, and the
         // Message-IDs keep what is stored from being stored twice.
@@ -394,8 +396,9 @@ fn start_watch(state: &AppState, channel: &Channel) {
 async fn watch(state: &AppState, channel: &Channel) -> Result<(), String> {
     let config = channel.email_config();
     let password = state.open_secret(&config.imap.password)?;
+    let reach = Reach::of(&state.config);
     while !state.is_stopping() {
-        let (session, _) = imap::open(&config, &password).await?;
+        let (session, _) = imap::open(&reach, &config, &password).await?;
         // Mail that came before this connection selected the folder is read now;
         // what comes after is announced to the IDLE below.
         if let Err(e) = sync(state, channel).await {

@@ -9,7 +9,7 @@
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::Tls;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message as Mail, Tokio1Executor};
 use pronto_channels::email::thread;
 use pronto_core::email::{EmailConfig, Tls as Mode};
@@ -17,6 +17,7 @@ use pronto_store::{Channel, EmailHeaders, MessageAuthor, OutboxJob};
 use sha2::{Digest, Sha256};
 
 use crate::delivery::Failure;
+use crate::email::net::Reach;
 use crate::state::AppState;
 
 /// How long connecting and each SMTP command may take.
@@ -97,7 +98,9 @@ pub async fn deliver(
     let mail = build(&outgoing).map_err(Failure::Final)?;
     let password =
         open_password(state, &config.smtp.user, &config.smtp.password).map_err(Failure::Final)?;
-    transport(&config, &password)
+    transport(&Reach::of(&state.config), &config, &password)
+        .await
+        .map_err(Failure::Retry)?
         .send(mail)
         .await
         .map_err(|e| classify(&e))?;
@@ -170,28 +173,40 @@ pub fn build(o: &Outgoing) -> Result<Mail, String> {
         .map_err(|e| format!("the mail could not be built: {e}"))
 }
 
-/// The SMTP transport of a channel, with the opened password.
-pub fn transport(config: &EmailConfig, password: &str) -> AsyncSmtpTransport<Tokio1Executor> {
+/// The SMTP transport of a channel, with the opened password: it dials the first
+/// address `reach` allows for the host, and TLS checks the certificate against
+/// the host's name (`net`). Why it cannot be made (an address refused, the roots
+/// file unreadable) is the error.
+pub async fn transport(
+    reach: &Reach,
+    config: &EmailConfig,
+    password: &str,
+) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
     let server = &config.smtp;
-    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(server.host.as_str())
-        .port(server.port)
-        .timeout(Some(TIMEOUT));
-    let params = || TlsParameters::new(server.host.clone());
+    let address = reach
+        .addresses("the SMTP server (smtp_host)", &server.host, server.port)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| {
+            format!(
+                "the SMTP server (smtp_host): {} has no address",
+                server.host
+            )
+        })?;
+    let mut builder =
+        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(address.ip().to_string())
+            .port(server.port)
+            .timeout(Some(TIMEOUT));
     builder = match server.tls {
         Mode::None => builder.tls(Tls::None),
-        Mode::StartTls => match params() {
-            Ok(p) => builder.tls(Tls::Required(p)),
-            Err(_) => builder.tls(Tls::None),
-        },
-        Mode::Implicit => match params() {
-            Ok(p) => builder.tls(Tls::Wrapper(p)),
-            Err(_) => builder.tls(Tls::None),
-        },
+        Mode::StartTls => builder.tls(Tls::Required(reach.smtp_tls(&server.host).await?)),
+        Mode::Implicit => builder.tls(Tls::Wrapper(reach.smtp_tls(&server.host).await?)),
     };
     if !server.user.is_empty() {
         builder = builder.credentials(Credentials::new(server.user.clone(), password.to_owned()));
     }
-    builder.build()
+    Ok(builder.build())
 }
 
 /// A sealed password opened (none without an account).

@@ -316,6 +316,13 @@ pub async fn create_channel(
     auth.require_admin()?;
     let (kind, mut config) = pronto_core::channel::check_new(&body.kind, body.config)
         .map_err(|e| ApiError::invalid(e.to_string()))?;
+    if kind == ChannelKind::Email {
+        // Mail servers at private addresses only where the server allows them.
+        let reach = crate::email::net::Reach::of(&state.config);
+        crate::email::net::check_hosts(&reach, &pronto_core::email::EmailConfig::read(&config))
+            .await
+            .map_err(ApiError::invalid)?;
+    }
     let mut identity_secret = None;
     let shown_secret = if kind == ChannelKind::Api {
         let url = ApiConfig::read(&config).url;

@@ -15,6 +15,7 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use pronto_core::email::EmailConfig;
 use pronto_server::delivery::{Outcome, deliver_next};
+use pronto_server::email::net::Reach;
 use pronto_server::email::{imap, receive};
 use pronto_store::testing::{self, TestDb};
 use serde_json::{Value, json};
@@ -24,12 +25,29 @@ use crate::support::{Client, TestApp};
 pub(crate) const PASSWORD: &str = "mail-pass-7359";
 pub(crate) const SUPPORT: &str = "support@example.test";
 static NEXT: AtomicU32 = AtomicU32::new(0);
+/// The tests' own IMAP sessions reach the local server.
+const LOCAL: Reach = Reach {
+    allow_private: true,
+    roots: None,
+};
 
 /// The test mail server, from the variables `scripts/mailserver.sh env` prints.
 pub(crate) struct Mailserver {
     imap: (String, u16),
     smtp: (String, u16),
     sink: PathBuf,
+    /// The same servers over TLS, under the name their certificate gives.
+    pub(crate) tls: Tls,
+}
+
+/// The TLS side of the test mail server: IMAP with implicit TLS (STARTTLS is on
+/// the plain port), SMTP with implicit TLS and STARTTLS (submission), and the
+/// self-signed certificate they present (`PRONTO_TEST_MAIL_CA`).
+pub(crate) struct Tls {
+    pub(crate) imaps: (String, u16),
+    pub(crate) smtps: (String, u16),
+    pub(crate) submission: (String, u16),
+    pub(crate) ca: PathBuf,
 }
 
 pub(crate) fn mailserver(test: &str) -> Option<Mailserver> {
@@ -46,10 +64,21 @@ pub(crate) fn mailserver(test: &str) -> Option<Mailserver> {
     let smtp = std::env::var("PRONTO_TEST_SMTP").expect("PRONTO_TEST_SMTP beside PRONTO_TEST_IMAP");
     let sink = std::env::var("PRONTO_TEST_MAIL_SINK")
         .expect("PRONTO_TEST_MAIL_SINK beside PRONTO_TEST_IMAP");
+    let var = |name: &str| {
+        std::env::var(name).unwrap_or_else(|_| {
+            panic!("{name} beside PRONTO_TEST_IMAP (scripts/mailserver.sh env prints it)")
+        })
+    };
     Some(Mailserver {
         imap: split(&imap),
         smtp: split(&smtp),
         sink: PathBuf::from(sink),
+        tls: Tls {
+            imaps: split(&var("PRONTO_TEST_IMAPS")),
+            smtps: split(&var("PRONTO_TEST_SMTPS")),
+            submission: split(&var("PRONTO_TEST_SUBMISSION")),
+            ca: PathBuf::from(var("PRONTO_TEST_MAIL_CA")),
+        },
     })
 }
 
@@ -62,12 +91,44 @@ impl Mailserver {
             "smtp_tls": "none", "smtp_user": SUPPORT, "smtp_password": PASSWORD})
     }
 
+    /// A channel's settings reading `folder` over TLS: IMAP with `imap_tls`
+    /// (implicit, or STARTTLS on the plain port), SMTP with `smtp_tls` (implicit,
+    /// or STARTTLS on submission), every host named as the certificate names it.
+    pub(crate) fn tls_config(&self, folder: &str, imap_tls: &str, smtp_tls: &str) -> Value {
+        let imap = if imap_tls == "implicit" {
+            self.tls.imaps.clone()
+        } else {
+            (self.tls.imaps.0.clone(), self.imap.1)
+        };
+        let smtp = if smtp_tls == "implicit" {
+            &self.tls.smtps
+        } else {
+            &self.tls.submission
+        };
+        let mut config = self.config(folder);
+        for (k, v) in [
+            ("imap_host", json!(imap.0)),
+            ("imap_port", json!(imap.1)),
+            ("imap_tls", json!(imap_tls)),
+            ("smtp_host", json!(smtp.0)),
+            ("smtp_port", json!(smtp.1)),
+            ("smtp_tls", json!(smtp_tls)),
+        ] {
+            config[k] = v;
+        }
+        config
+    }
+
     /// An IMAP session of the support account (for the test's own APPENDs).
     async fn session(&self) -> imap::Imap {
         let config = EmailConfig::read(&self.config("INBOX"));
-        let (session, _) = imap::open(&config, PASSWORD).await.unwrap_or_else(|e| {
-            panic!("the test IMAP server does not answer ({e}): run scripts/mailserver.sh start")
-        });
+        let (session, _) = imap::open(&LOCAL, &config, PASSWORD)
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "the test IMAP server does not answer ({e}): run scripts/mailserver.sh start"
+                )
+            });
         session
     }
 

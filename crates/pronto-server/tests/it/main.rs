@@ -16,6 +16,7 @@ mod edge;
 mod email;
 mod email_continuation;
 mod email_threads;
+mod email_tls;
 mod events;
 mod exports;
 mod files;
