@@ -403,6 +403,16 @@ retention_days = 90
 # URLs are refused when saved and when connecting; redirects are never followed.
 allow_private_webhook_urls = false
 
+# Whether email channels may reach IMAP and SMTP servers at loopback, private,
+# link-local and multicast addresses (a mail server on the same machine or
+# network). Off, such hosts are refused when a channel is made and when connecting.
+allow_private_mail_servers = false
+
+# A PEM file of certificates email channels trust beside the system's authorities,
+# for a mail server with its own (self-signed) certificate. Host names are checked
+# all the same. Empty: the system's authorities only.
+mail_tls_roots = ""
+
 # Seconds a client has to send a request's headers; on HTTP/1 also how long a
 # kept-alive connection may wait for its next request.
 header_timeout_secs = 10
