@@ -84,6 +84,13 @@ pub struct ChannelView {
     pub identity_secret: Option<String>,
     /// A web chat channel's snippet, to paste into the site's pages.
     pub snippet: Option<String>,
+    /// Messenger, Instagram and WhatsApp: `last_webhook_at`, `last_send_at`,
+    /// `token` (`accepted` or `refused`). Email: the reader's `last_read_at` (the
+    /// last read that succeeded), `error` and `error_at` (the last read's, while
+    /// it fails, with the server's answer) and `idle` (this node holds an IDLE
+    /// connection; else the mailbox is read every minute).
+    #[schema(value_type = Option<Object>)]
+    pub health: Option<serde_json::Value>,
 }
 
 /// An automation rule (`pronto_core::rules::Rule`): `{"name", "enabled", "when":

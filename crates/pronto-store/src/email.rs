@@ -21,6 +21,17 @@ pub struct MailboxState {
     pub last_uid: i64,
 }
 
+/// How a mailbox's reader is doing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MailboxHealth {
+    /// The last read that succeeded (new mail or not).
+    pub read_at: Option<Micros>,
+    /// The last read's error, when it failed (the server's answer in it).
+    pub error: Option<String>,
+    /// When that read failed.
+    pub error_at: Option<Micros>,
+}
+
 /// One mail's headers, as kept.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EmailHeaders {
@@ -155,27 +166,56 @@ impl Store {
         Ok(done == 1)
     }
 
-    /// Gives the mailbox up (another node may read it at once), noting the last
-    /// read's error, if any.
+    /// Gives the mailbox up (another node may read it at once), noting how the
+    /// read went: its error and when, or that it succeeded at `now` (the health
+    /// line's "last read", the error cleared).
     pub async fn release_mailbox(
         &self,
         channel_id: i64,
         owner: &str,
         error: Option<&str>,
+        now: Micros,
     ) -> Result<()> {
         let mut tx = self.write_tx().await?;
-        sqlx::query(
-            "UPDATE email_mailboxes SET lease_owner = NULL, lease_until = 0,
-                 last_error = COALESCE($1, last_error)
-             WHERE channel_id = $2 AND lease_owner = $3",
-        )
-        .bind(error)
-        .bind(channel_id)
-        .bind(owner)
-        .execute(&mut *tx)
-        .await?;
+        let query = match error {
+            Some(error) => sqlx::query(
+                "UPDATE email_mailboxes SET lease_owner = NULL, lease_until = 0,
+                     last_error = $1, error_at = $2
+                 WHERE channel_id = $3 AND lease_owner = $4",
+            )
+            .bind(error),
+            None => sqlx::query(
+                "UPDATE email_mailboxes SET lease_owner = NULL, lease_until = 0,
+                     last_error = NULL, error_at = NULL, synced_at = $1
+                 WHERE channel_id = $2 AND lease_owner = $3",
+            ),
+        };
+        query
+            .bind(now)
+            .bind(channel_id)
+            .bind(owner)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// How an email channel's reader is doing (none before its first read).
+    pub async fn mailbox_health(&self, channel_id: i64) -> Result<MailboxHealth> {
+        let row = sqlx::query(
+            "SELECT synced_at, last_error, error_at FROM email_mailboxes WHERE channel_id = $1",
+        )
+        .bind(channel_id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(match row {
+            Some(row) => MailboxHealth {
+                read_at: row.try_get("synced_at")?,
+                error: row.try_get("last_error")?,
+                error_at: row.try_get("error_at")?,
+            },
+            None => MailboxHealth::default(),
+        })
     }
 
     /// Keeps mails' headers, in one transaction (the first copy: the same

@@ -14,7 +14,8 @@ use std::time::Duration;
 
 use pronto_channels::email::{self, Automated, Mail};
 use pronto_store::{
-    Channel, ChannelKind, EmailFile, EmailHeaders, EmailThread, Inbound, MailboxState, StatusUpdate,
+    Channel, ChannelKind, EmailFile, EmailHeaders, EmailThread, Inbound, MailboxHealth,
+    MailboxState, StatusUpdate,
 };
 use serde_json::json;
 
@@ -41,6 +42,30 @@ pub struct Synced {
     pub stored: usize,
     /// Another node holds the mailbox.
     pub busy: bool,
+}
+
+/// How a channel's reader is doing, for its health line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reader {
+    /// The last read and its error.
+    pub mailbox: MailboxHealth,
+    /// This node holds an IDLE connection on the mailbox (else it is read every
+    /// [`POLL`]).
+    pub idle: bool,
+}
+
+impl Reader {
+    /// The reader of email channel `channel_id`.
+    pub async fn of(state: &AppState, channel_id: i64) -> pronto_store::Result<Reader> {
+        Ok(Reader {
+            mailbox: state.store.mailbox_health(channel_id).await?,
+            idle: state
+                .idling
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .contains(&channel_id),
+        })
+    }
 }
 
 /// The worker's step: reads every email channel's mailbox once; errors are kept on
@@ -79,7 +104,7 @@ pub async fn sync(state: &AppState, channel: &Channel) -> Result<Synced, String>
     let error = result.as_ref().err().map(String::as_str);
     state
         .store
-        .release_mailbox(channel.id, owner, error)
+        .release_mailbox(channel.id, owner, error, state.now())
         .await
         .map_err(|e| e.to_string())?;
     result

@@ -257,6 +257,17 @@ pub async fn channel_view(state: &AppState, channel: &Channel) -> ApiResult<Valu
             "token": if channel.state == "needs_token" { "refused" } else { "accepted" },
         });
     }
+    if channel.kind == ChannelKind::Email {
+        // The reader's health line: its last read, the last read's error while it
+        // fails, and whether this node holds an IDLE connection.
+        let reader = crate::email::receive::Reader::of(state, channel.id).await?;
+        view["health"] = json!({
+            "last_read_at": reader.mailbox.read_at,
+            "error": reader.mailbox.error,
+            "error_at": reader.mailbox.error_at,
+            "idle": reader.idle,
+        });
+    }
     Ok(view)
 }
 

@@ -559,7 +559,7 @@ async fn exactly_once(server: &Mailserver, db: TestDb) {
     assert_eq!(conversations(&admin).await.len(), 0);
     app.state
         .store
-        .release_mailbox(channel, "other-node", None)
+        .release_mailbox(channel, "other-node", None, app.state.now())
         .await
         .unwrap();
 
@@ -586,7 +586,7 @@ async fn exactly_once(server: &Mailserver, db: TestDb) {
     );
     app.state
         .store
-        .release_mailbox(channel, &node, None)
+        .release_mailbox(channel, &node, None, app.state.now())
         .await
         .unwrap();
     let db = app.stop().await;
@@ -641,7 +641,7 @@ async fn position(app: &TestApp, channel: i64) -> pronto_store::MailboxState {
         .unwrap();
     app.state
         .store
-        .release_mailbox(channel, &node, None)
+        .release_mailbox(channel, &node, None, app.state.now())
         .await
         .unwrap();
     state

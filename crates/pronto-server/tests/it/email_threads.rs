@@ -67,6 +67,13 @@ async fn threads(server: &Mailserver, db: TestDb) {
         all[0]["contact"]["id"], all[1]["contact"]["id"],
         "one contact"
     );
+    // The health line: read just now, no error, polled (no IDLE in this test).
+    let (_, view) = admin.get(&format!("/api/v1/channels/{channel}")).await;
+    assert_eq!(
+        view["health"],
+        json!({"last_read_at": app.state.now(), "error": null, "error_at": null, "idle": false}),
+        "{view}"
+    );
 
     // The agent answers the invoice; Pronto's Message-ID is that thread's.
     let (status, body) = admin

@@ -162,6 +162,30 @@ async fn mail_servers_at_private_addresses_are_refused_unless_allowed() {
         .await
         .unwrap_err();
     assert!(error.contains("imap_host"), "{error}");
+    // The channel's health line says the read failed, and why.
+    let (_, view) = admin.get(&format!("/api/v1/channels/{allowed}")).await;
+    let health = &view["health"];
+    assert!(
+        health["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("imap_host"),
+        "{view}"
+    );
+    assert_eq!(health["error_at"], app.state.now(), "{view}");
+    assert_eq!(health["last_read_at"], Value::Null, "{view}");
+    let page = admin
+        .request(reqwest::Method::GET, "/settings")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("The last read failed") && page.contains("allow_private_mail_servers"),
+        "{page}"
+    );
     app.stop().await;
 }
 

@@ -4,7 +4,7 @@
 
 use pronto_store::testing::backends;
 use pronto_store::{
-    EmailHeaders, EmailThread, Inbound, MailboxState, MessageAuthor, Outbound, Store,
+    EmailHeaders, EmailThread, Inbound, MailboxHealth, MailboxState, MessageAuthor, Outbound, Store,
 };
 use serde_json::json;
 
@@ -65,7 +65,7 @@ async fn one_reader_holds_a_mailbox_and_only_it_moves_the_position() {
                 .unwrap()
         );
         // Released, it is anyone's at once.
-        s.release_mailbox(channel, "b", Some("IMAP: timeout"))
+        s.release_mailbox(channel, "b", Some("IMAP: timeout"), T0 + 7 * MIN)
             .await
             .unwrap();
         assert_eq!(
@@ -73,6 +73,21 @@ async fn one_reader_holds_a_mailbox_and_only_it_moves_the_position() {
                 .await
                 .unwrap(),
             Some(moved)
+        );
+        // The health line: the failed read's error and time, until a read succeeds.
+        let health = s.mailbox_health(channel).await.unwrap();
+        assert_eq!(health.error.as_deref(), Some("IMAP: timeout"));
+        assert_eq!(health.error_at, Some(T0 + 7 * MIN));
+        s.release_mailbox(channel, "c", None, T0 + 8 * MIN)
+            .await
+            .unwrap();
+        assert_eq!(
+            s.mailbox_health(channel).await.unwrap(),
+            MailboxHealth {
+                read_at: Some(T0 + 8 * MIN),
+                error: None,
+                error_at: None,
+            }
         );
     }
 }

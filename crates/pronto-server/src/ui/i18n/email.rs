@@ -42,6 +42,14 @@ pub struct Email {
     pub hint: &'static str,
     /// Reads {folder} of {user} on {host}
     pub reads: &'static str,
+    /// Last read
+    pub last_read: &'static str,
+    /// New mail comes at once (IDLE)
+    pub idle: &'static str,
+    /// Read every minute
+    pub polling: &'static str,
+    /// The last read failed
+    pub read_failed: &'static str,
     /// Test connection
     pub test: &'static str,
     /// {server}: connected
@@ -88,6 +96,10 @@ pub const EN: Email = Email {
     mark_seen: "Mark mail read on the server once Pronto has it",
     hint: "Passwords are stored encrypted. Mail stays on the server.",
     reads: "Reads {folder} of {user} on {host}",
+    last_read: "Last read",
+    idle: "new mail comes at once (IDLE)",
+    polling: "read every minute",
+    read_failed: "The last read failed",
     test: "Test connection",
     test_ok: "{server}: connected",
     test_failed: "{server}: {error}",
@@ -122,6 +134,10 @@ pub const FR: Email = Email {
     mark_seen: "Marquer les e-mails comme lus sur le serveur une fois reçus",
     hint: "Les mots de passe sont chiffrés. Les e-mails restent sur le serveur.",
     reads: "Lit {folder} de {user} sur {host}",
+    last_read: "Dernière lecture",
+    idle: "les nouveaux e-mails arrivent aussitôt (IDLE)",
+    polling: "lue chaque minute",
+    read_failed: "La dernière lecture a échoué",
     test: "Tester la connexion",
     test_ok: "{server} : connecté",
     test_failed: "{server} : {error}",
@@ -156,6 +172,10 @@ pub const IT: Email = Email {
     mark_seen: "Segna le email come lette sul server una volta ricevute",
     hint: "Le password sono cifrate. Le email restano sul server.",
     reads: "Legge {folder} di {user} su {host}",
+    last_read: "Ultima lettura",
+    idle: "le nuove email arrivano subito (IDLE)",
+    polling: "letta ogni minuto",
+    read_failed: "L'ultima lettura non è riuscita",
     test: "Prova la connessione",
     test_ok: "{server}: connesso",
     test_failed: "{server}: {error}",
