@@ -225,7 +225,7 @@ impl Modify for Security {
         crate::routes::rules::list, crate::routes::rules::create, crate::routes::rules::update, crate::routes::rules::delete, crate::routes::rules::order,
         routing::get_channel, routing::put_channel, routing::put_member, routing::put_away,
         routing::put_contact, routing::assignments,
-        templates::list, templates::sync, media::get, contacts::find, contacts::get, contacts::picture, contacts::update, contacts::definitions, contacts::define, contacts::undefine, contacts::merge, email::test, email::message, email::raw, email::move_to_email,
+        templates::list, templates::sync, media::get, contacts::find, contacts::get, contacts::picture, contacts::update, contacts::definitions, contacts::define, contacts::undefine, contacts::merge, email::test, email::message, email::raw, email::html, email::move_to_email,
         crate::routes::exports::conversations, crate::routes::exports::responsiveness,
         crate::routes::uploads::create, crate::routes::uploads::create_for_channel, crate::routes::uploads::get,
     ),

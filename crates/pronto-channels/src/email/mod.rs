@@ -8,6 +8,7 @@
 //! property test checks.
 
 pub mod auto;
+pub mod html;
 pub mod thread;
 pub mod trim;
 

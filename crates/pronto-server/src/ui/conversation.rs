@@ -363,11 +363,20 @@ fn message(
                     p.text { (m.text) }
                 }
                 (attachments(t, &m.attachments))
-                // An email's whole text, when the shown one was trimmed.
-                @if let Some(full) = full.filter(|f| f.trim() != m.text.trim()) {
+                // An email's whole text, when the shown one was trimmed or the mail
+                // shows images in its HTML.
+                @let as_sent = m.author == MessageAuthor::Customer && has_inline_images(&m.attachments);
+                @if let Some(full) = full.filter(|f| as_sent || f.trim() != m.text.trim()) {
                     details.full-email {
                         summary { (t.email.full_email) }
                         pre { (full) }
+                        // A mail with inline images: its HTML as sent, in a frame that
+                        // runs no script and loads only its own images (`email::html`).
+                        @if as_sent {
+                            iframe.email-html sandbox="allow-same-origin" loading="lazy"
+                                title=(t.email.as_sent)
+                                src={ "/api/v1/messages/" (m.id) "/email/html" } {}
+                        }
                         @if m.author == MessageAuthor::Customer {
                             a href={ "/api/v1/messages/" (m.id) "/email/raw" } download { (t.email.download_email) }
                         }
@@ -399,6 +408,14 @@ fn message(
 fn web_url(v: &Value) -> Option<&str> {
     v.as_str()
         .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+}
+
+/// Whether a mail's files include an image its HTML shows (`cid:`).
+fn has_inline_images(list: &Value) -> bool {
+    list.as_array().is_some_and(|l| {
+        l.iter()
+            .any(|a| a["content_id"].is_string() && a["type"] == "image")
+    })
 }
 
 fn attachments(t: &Texts, list: &Value) -> Markup {

@@ -15,6 +15,7 @@ mod dashboard;
 mod edge;
 mod email;
 mod email_continuation;
+mod email_html;
 mod email_threads;
 mod email_tls;
 mod events;

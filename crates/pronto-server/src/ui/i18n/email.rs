@@ -64,6 +64,8 @@ pub struct Email {
     pub full_email: &'static str,
     /// Download the original
     pub download_email: &'static str,
+    /// The email as sent, with its images
+    pub as_sent: &'static str,
     /// Continue by email
     pub move_legend: &'static str,
     /// Sends the text above as an email to {address}...
@@ -107,6 +109,7 @@ pub const EN: Email = Email {
     subject_hint: "Empty: Re: and the customer's subject",
     full_email: "Show the whole email",
     download_email: "Download the original",
+    as_sent: "The email as sent, with its images",
     move_legend: "Continue by email",
     move_hint: "Sends the text above as an email to {address}, from the email channel; the answer lands in the same contact's email conversation.",
     move_subject: "Email subject",
@@ -145,6 +148,7 @@ pub const FR: Email = Email {
     subject_hint: "Vide : Re: et l'objet du client",
     full_email: "Afficher l'e-mail complet",
     download_email: "Télécharger l'original",
+    as_sent: "L'e-mail tel qu'il a été envoyé, avec ses images",
     move_legend: "Continuer par e-mail",
     move_hint: "Envoie le texte ci-dessus par e-mail à {address}, depuis le canal e-mail ; la réponse arrive dans la conversation e-mail du même contact.",
     move_subject: "Objet de l'e-mail",
@@ -183,6 +187,7 @@ pub const IT: Email = Email {
     subject_hint: "Vuoto: Re: e l'oggetto del cliente",
     full_email: "Mostra l'email completa",
     download_email: "Scarica l'originale",
+    as_sent: "L'email come è stata inviata, con le sue immagini",
     move_legend: "Continua via email",
     move_hint: "Invia il testo qui sopra come email a {address}, dal canale email; la risposta arriva nella conversazione email dello stesso contatto.",
     move_subject: "Oggetto dell'email",
