@@ -6,8 +6,9 @@
 //! refusal is the failure's reason: 4xx and connection failures are retried by the
 //! outbox, 5xx fail the message.
 
+use lettre::message::header::ContentType;
 use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::Tls;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message as Mail, Tokio1Executor};
@@ -44,6 +45,19 @@ pub struct Outgoing {
     pub text: String,
     /// An automated reply (instant reply, away message): marked as one.
     pub automated: bool,
+    /// Files the agent attached.
+    pub files: Vec<OutgoingFile>,
+}
+
+/// A file a reply carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutgoingFile {
+    /// Its name.
+    pub name: String,
+    /// Its MIME type.
+    pub mime_type: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
 }
 
 /// Sends the job's message; its Message-ID, which becomes the message's id on the
@@ -81,8 +95,40 @@ pub async fn send(state: &AppState, channel: &Channel, job: &OutboxJob) -> Resul
             .unwrap_or_default(),
         text: job.message.text.clone(),
         automated: job.message.author == MessageAuthor::Automation,
+        files: files(state, job).await?,
     };
     deliver(state, channel, outgoing).await
+}
+
+/// The files a reply names (`upload_id`, checked for the channel when the reply
+/// was written), read from the file store.
+async fn files(state: &AppState, job: &OutboxJob) -> Result<Vec<OutgoingFile>, Failure> {
+    let mut out = Vec::new();
+    let items = job.message.attachments.as_array().map(Vec::as_slice);
+    for id in items
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|a| a["upload_id"].as_i64())
+    {
+        let upload = state
+            .store
+            .upload(job.workspace_id, id)
+            .await
+            .map_err(|e| Failure::Retry(format!("the database failed: {e}")))?
+            .ok_or_else(|| Failure::Final(format!("the attached file {id} is no longer kept")))?;
+        let bytes = state
+            .files
+            .get(&upload.storage_key)
+            .await
+            .map_err(|e| Failure::Retry(format!("the file store failed: {e}")))?
+            .ok_or_else(|| Failure::Final(format!("the file {} is no longer kept", upload.name)))?;
+        out.push(OutgoingFile {
+            name: upload.name,
+            mime_type: upload.mime_type,
+            bytes: bytes.to_vec(),
+        });
+    }
+    Ok(out)
 }
 
 /// Sends `outgoing` through email channel `channel` and keeps its headers (the
@@ -165,11 +211,22 @@ pub fn build(o: &Outgoing) -> Result<Mail, String> {
             ));
         }
     }
+    let body = MultiPart::alternative_plain_html(o.text.clone(), html(&o.text));
+    let body = if o.files.is_empty() {
+        body
+    } else {
+        let mut mixed = MultiPart::mixed().multipart(body);
+        for f in &o.files {
+            let content_type = ContentType::parse(&f.mime_type).unwrap_or_else(|_| {
+                ContentType::parse("application/octet-stream").expect("a MIME type")
+            });
+            mixed = mixed
+                .singlepart(Attachment::new(f.name.clone()).body(f.bytes.clone(), content_type));
+        }
+        mixed
+    };
     builder
-        .multipart(MultiPart::alternative_plain_html(
-            o.text.clone(),
-            html(&o.text),
-        ))
+        .multipart(body)
         .map_err(|e| format!("the mail could not be built: {e}"))
 }
 
@@ -302,6 +359,7 @@ mod tests {
             references: vec!["m0@customer.test".into(), "m1@customer.test".into()],
             text: "It ships <today> & tomorrow.".into(),
             automated: false,
+            files: Vec::new(),
         }
     }
 

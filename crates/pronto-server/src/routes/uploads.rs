@@ -124,13 +124,14 @@ async fn keep(
 fn check(channel: &Channel, mime: &str, size: usize) -> Result<&'static str, String> {
     match channel.kind {
         ChannelKind::Messenger => pronto_channels::messenger::upload::kind_for(mime, size),
+        ChannelKind::Email => pronto_channels::email::attach::kind_for(mime, size),
         _ => Err(not_yet(channel)),
     }
 }
 
 fn not_yet(channel: &Channel) -> String {
     format!(
-        "files from the composer go to Messenger channels only for now; {} is a {} channel",
+        "files from the composer go to Messenger and email channels only for now; {} is a {} channel",
         channel.name,
         channel.kind.as_str()
     )

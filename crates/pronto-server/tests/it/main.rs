@@ -14,6 +14,7 @@ mod customer_actions;
 mod dashboard;
 mod edge;
 mod email;
+mod email_attachments;
 mod email_continuation;
 mod email_html;
 mod email_threads;
