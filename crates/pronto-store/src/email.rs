@@ -275,16 +275,20 @@ impl Store {
         row.as_ref().map(headers).transpose()
     }
 
-    /// The headers of a workspace's message (an email channel's), for its agents.
+    /// The headers of a workspace's message that came or went by email (an email
+    /// channel's, or another channel's that came by mail: a web chat visitor's
+    /// answer), for its agents; its own channel's first.
     pub async fn message_email(
         &self,
         workspace_id: i64,
         message_id: i64,
     ) -> Result<Option<EmailHeaders>> {
         let row = sqlx::query(&format!(
-            "SELECT {HEADER_COLUMNS} FROM email_headers h
-             JOIN messages m ON m.channel_id = h.channel_id AND m.external_id = h.rfc_id
-             WHERE m.id = $1 AND m.workspace_id = $2"
+            "SELECT {HEADER_COLUMNS} FROM messages m
+             JOIN channels c ON c.workspace_id = m.workspace_id AND c.kind = 'email'
+             JOIN email_headers h ON h.channel_id = c.id AND h.rfc_id = m.external_id
+             WHERE m.id = $1 AND m.workspace_id = $2
+             ORDER BY CASE WHEN h.channel_id = m.channel_id THEN 0 ELSE 1 END LIMIT 1"
         ))
         .bind(message_id)
         .bind(workspace_id)

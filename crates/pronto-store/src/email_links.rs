@@ -7,7 +7,10 @@
 use sqlx::Row;
 
 use crate::inbox::contact_conversation;
-use crate::model::Micros;
+use crate::live_event::{LiveEvent, MessageStatus};
+use crate::messages::message_in;
+use crate::model::{Message, Micros};
+use crate::whatsapp::status_moves;
 use crate::{Result, Store, StoreError};
 
 /// Where a mail that names a linked Message-ID belongs.
@@ -138,6 +141,49 @@ impl Store {
             }
         }
         Ok(None)
+    }
+
+    /// Marks failed, with `reason`, the message that email channel `channel_id`
+    /// mailed as `rfc_id` for another channel's conversation (its copy bounced),
+    /// publishing `message.status`; the message when its status moved (a message
+    /// moves to failed from queued or sent only, as a platform's report).
+    pub async fn fail_linked_email(
+        &self,
+        channel_id: i64,
+        rfc_id: &str,
+        reason: &str,
+        now: Micros,
+    ) -> Result<Option<Message>> {
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query(
+            "SELECT m.id, m.status, m.workspace_id FROM email_links l
+             JOIN messages m ON m.id = l.message_id
+             WHERE l.channel_id = $1 AND l.rfc_id = $2",
+        )
+        .bind(channel_id)
+        .bind(rfc_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        if !status_moves(&row.try_get::<String, _>("status")?, "failed") {
+            return Ok(None);
+        }
+        let id: i64 = row.try_get("id")?;
+        sqlx::query("UPDATE messages SET status = 'failed', error = $1 WHERE id = $2")
+            .bind(reason)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let message = message_in(&mut tx, id).await?;
+        let event = LiveEvent::MessageStatus(MessageStatus::Message {
+            conversation_id: message.conversation_id,
+            message_id: message.id,
+            status: message.status.clone(),
+            error: message.error.clone(),
+        });
+        tx.emit(row.try_get("workspace_id")?, &event, now);
+        tx.commit().await?;
+        Ok(Some(message))
     }
 
     /// The Message-IDs email channel `channel_id` sent for conversation

@@ -369,6 +369,15 @@ async fn bounced(
         .map_err(|e| e.to_string())?;
     if changed.is_some() {
         state.after_change(channel.workspace_id, channel.id);
+    } else if let Some(message) = state
+        .store
+        .fail_linked_email(channel.id, original, &reason, now)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        // A copy of another channel's message (a web chat reply to a visitor who
+        // left): that message shows the bounce.
+        state.after_change(channel.workspace_id, message.channel_id);
     }
     Ok(state
         .store

@@ -103,14 +103,25 @@ pub async fn pane(
     } else {
         None
     };
-    let full_texts = if channel.kind == pronto_store::ChannelKind::Email {
-        let ids: Vec<String> = messages
-            .iter()
-            .filter_map(|m| m.external_id.clone())
-            .collect();
-        state.store.email_full_texts(channel.id, &ids).await?
-    } else {
-        Default::default()
+    // The whole texts of mails: an email channel's, and on a web chat the
+    // visitor's answers that came by mail (kept by the workspace's email channel).
+    let mailbox = match channel.kind {
+        pronto_store::ChannelKind::Email => Some(channel.id),
+        pronto_store::ChannelKind::WebChat => {
+            crate::email::continuation::email_channel(channels).map(|c| c.id)
+        }
+        _ => None,
+    };
+    let full_texts = match mailbox {
+        Some(mailbox) => {
+            let ids: Vec<String> = messages
+                .iter()
+                .filter(|m| m.author == MessageAuthor::Customer)
+                .filter_map(|m| m.external_id.clone())
+                .collect();
+            state.store.email_full_texts(mailbox, &ids).await?
+        }
+        None => Default::default(),
     };
     let email_to = (crate::email::continuation::may_move(channel.kind)
         && crate::email::continuation::email_channel(channels).is_some())

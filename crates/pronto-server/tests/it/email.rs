@@ -195,6 +195,14 @@ pub(crate) fn mail(from: &str, id: &str, subject: &str, extra: &str, body: &str)
     )
 }
 
+/// A remote server's bounce (a DSN) of the mail `id` sent to `to`: 550, user
+/// unknown.
+pub(crate) fn bounce(id: &str, to: &str) -> String {
+    format!(
+        "Return-Path: <>\nFrom: MAILER-DAEMON@mail.example.test (Mail Delivery System)\nTo: {SUPPORT}\nSubject: Undelivered Mail Returned to Sender\nMessage-ID: <dsn-{id}@mail.example.test>\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\n\n--b1\nContent-Type: text/plain\n\nYour message could not be delivered.\n--b1\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mail.example.test\n\nFinal-Recipient: rfc822; {to}\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\n--b1\nContent-Type: text/rfc822-headers\n\nFrom: {SUPPORT}\nTo: {to}\nMessage-ID: <{id}>\n--b1--\n"
+    )
+}
+
 pub(crate) async fn email_channel(admin: &Client, config: Value) -> i64 {
     let (status, c) = admin
         .post(
@@ -795,11 +803,9 @@ async fn robots(server: &Mailserver, db: TestDb) {
         .await
         .unwrap()
         .unwrap();
-    let dsn = format!(
-        "Return-Path: <>\nFrom: MAILER-DAEMON@mail.example.test (Mail Delivery System)\nTo: {SUPPORT}\nSubject: Undelivered Mail Returned to Sender\nMessage-ID: <dsn-{id}@mail.example.test>\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\n\n--b1\nContent-Type: text/plain\n\nYour message could not be delivered.\n--b1\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mail.example.test\n\nFinal-Recipient: rfc822; nobody@customer.test\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\n--b1\nContent-Type: text/rfc822-headers\n\nFrom: {SUPPORT}\nTo: nobody@customer.test\nMessage-ID: <{id}>\n--b1--\n",
-        id = sent.rfc_id
-    );
-    server.append(&folder, &dsn).await;
+    server
+        .append(&folder, &bounce(&sent.rfc_id, "nobody@customer.test"))
+        .await;
     let before = conversations(&admin).await.len();
     sync(&app, channel).await;
     assert_eq!(

@@ -327,7 +327,7 @@ async fn visitor_who_left(server: &Mailserver, db: TestDb) {
                 "lia-a@customer.test",
                 subject,
                 &refs,
-                "Great, thank you!",
+                "Great, thank you!\n\n-- \nLia, from Lyon",
             ),
         )
         .await;
@@ -374,6 +374,24 @@ async fn visitor_who_left(server: &Mailserver, db: TestDb) {
         !texts.iter().any(|t| t == "Let me in." || t == "I am away."),
         "{texts:?}"
     );
+    // On the web chat's pane her mail has its whole text, and the original, one
+    // click away.
+    let pane = admin
+        .request(reqwest::Method::GET, &format!("/ui/conversations/{conv}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        pane.contains("Show the whole email") && pane.contains("Lia, from Lyon"),
+        "{pane}"
+    );
+    assert!(
+        pane.contains(&format!("/api/v1/messages/{}/email/raw", last["id"])),
+        "{pane}"
+    );
     let (_, list) = admin
         .get(&format!("/api/v1/conversations?channel={email}"))
         .await;
@@ -419,4 +437,26 @@ async fn visitor_who_left(server: &Mailserver, db: TestDb) {
         captured.contains(&format!("Subject: {subject}")),
         "{captured}"
     );
+
+    // That copy bounces: the web chat message shows failed, with the remote
+    // server's answer, and the bounce starts no conversation.
+    server
+        .append(
+            &folder,
+            &crate::email::bounce(&sent[1], "lia@customer.test"),
+        )
+        .await;
+    sync(&app, email).await;
+    let messages = detail(&admin, conv).await["messages"].clone();
+    let last = messages.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["text"].as_str(), last["status"].as_str()),
+        (Some("You are welcome."), Some("failed")),
+        "{last}"
+    );
+    assert!(last["error"].as_str().unwrap().contains("550"), "{last}");
+    let (_, list) = admin
+        .get(&format!("/api/v1/conversations?channel={email}"))
+        .await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 2, "{list}");
 }
