@@ -119,6 +119,29 @@ impl Mailserver {
         config
     }
 
+    /// An agent's reply in `conversation` (`body`: its text, and a subject or
+    /// files), sent by the outbox at once; the mail the sink captured.
+    pub(crate) async fn reply_sent(
+        &self,
+        app: &TestApp,
+        admin: &Client,
+        conversation: i64,
+        body: Value,
+    ) -> String {
+        let text = body["text"].as_str().unwrap_or_default().to_owned();
+        let (status, reply) = admin
+            .post(
+                &format!("/api/v1/conversations/{conversation}/messages"),
+                body,
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{reply}");
+        let before = self.sink_files();
+        let outcome = deliver_next(&app.state).await.unwrap();
+        assert!(matches!(outcome, Outcome::Delivered(_)), "{outcome:?}");
+        self.captured(&text, &before).await
+    }
+
     /// An IMAP session of the support account (for the test's own APPENDs).
     async fn session(&self) -> imap::Imap {
         let config = EmailConfig::read(&self.config("INBOX"));

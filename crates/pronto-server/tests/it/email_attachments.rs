@@ -3,7 +3,6 @@
 //! the size limit is refused when uploaded, naming the field and the limit.
 
 use axum::http::StatusCode;
-use pronto_server::delivery::{Outcome, deliver_next};
 use serde_json::{Value, json};
 
 use crate::email::{conversation_of, email_channel, mail, mailserver, sync};
@@ -81,17 +80,8 @@ async fn an_email_reply_carries_the_composers_files() {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{kept}");
-    let (status, reply) = admin
-        .post(
-            &format!("/api/v1/conversations/{conversation}/messages"),
-            json!({"text": "Here are the notes.", "attachments": [{"upload_id": kept["id"]}]}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{reply}");
-    let before = server.sink_files();
-    let outcome = deliver_next(&app.state).await.unwrap();
-    assert!(matches!(outcome, Outcome::Delivered(_)), "{outcome:?}");
-    let captured = server.captured("Here are the notes.", &before).await;
+    let body = json!({"text": "Here are the notes.", "attachments": [{"upload_id": kept["id"]}]});
+    let captured = server.reply_sent(&app, &admin, conversation, body).await;
     let sent = pronto_channels::email::parse(captured.as_bytes()).unwrap();
     assert_eq!(sent.text.trim(), "Here are the notes.");
     assert_eq!(sent.files.len(), 1, "{captured}");

@@ -376,14 +376,7 @@ async fn visitor_who_left(server: &Mailserver, db: TestDb) {
     );
     // On the web chat's pane her mail has its whole text, and the original, one
     // click away.
-    let pane = admin
-        .request(reqwest::Method::GET, &format!("/ui/conversations/{conv}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, pane) = crate::support::html(&admin, &format!("/ui/conversations/{conv}"), "en").await;
     assert!(
         pane.contains("Show the whole email") && pane.contains("Lia, from Lyon"),
         "{pane}"

@@ -89,17 +89,8 @@ async fn an_html_mail_is_shown_with_its_inline_images_and_nothing_else() {
     assert_eq!(image.bytes().await.unwrap().as_ref(), PNG);
 
     // The pane frames it, sandboxed without scripts.
-    let pane = admin
-        .request(
-            reqwest::Method::GET,
-            &format!("/ui/conversations/{conversation}"),
-        )
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, pane) =
+        crate::support::html(&admin, &format!("/ui/conversations/{conversation}"), "en").await;
     let frame = pane
         .split("<iframe")
         .nth(1)

@@ -4,8 +4,6 @@
 //! subject fallback of a reply that names no known mail; against the real mail
 //! server, on SQLite and PostgreSQL.
 
-use axum::http::StatusCode;
-use pronto_server::delivery::{Outcome, deliver_next};
 use pronto_store::testing::{self, TestDb};
 use serde_json::json;
 
@@ -76,15 +74,9 @@ async fn threads(server: &Mailserver, db: TestDb) {
     );
 
     // The agent answers the invoice; Pronto's Message-ID is that thread's.
-    let (status, body) = admin
-        .post(
-            &format!("/api/v1/conversations/{invoice}/messages"),
-            json!({"text": "We will fix it."}),
-        )
+    server
+        .reply_sent(&app, &admin, invoice, json!({"text": "We will fix it."}))
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let outcome = deliver_next(&app.state).await.unwrap();
-    assert!(matches!(outcome, Outcome::Delivered(_)), "{outcome:?}");
     let ours = admin
         .get(&format!("/api/v1/conversations/{invoice}"))
         .await
@@ -168,17 +160,9 @@ async fn threads(server: &Mailserver, db: TestDb) {
     assert_eq!(conversations(&admin).await.len(), 4);
 
     // Replying in one thread answers that thread's latest mail.
-    let before = server.sink_files();
-    let (status, _) = admin
-        .post(
-            &format!("/api/v1/conversations/{password}/messages"),
-            json!({"text": "Glad to hear it."}),
-        )
+    let captured = server
+        .reply_sent(&app, &admin, password, json!({"text": "Glad to hear it."}))
         .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let outcome = deliver_next(&app.state).await.unwrap();
-    assert!(matches!(outcome, Outcome::Delivered(_)), "{outcome:?}");
-    let captured = server.captured("Glad to hear it", &before).await;
     assert!(
         captured.contains("In-Reply-To: <r3@customer.test>"),
         "{captured}"

@@ -9,7 +9,6 @@
 //! field) and when connecting.
 
 use axum::http::StatusCode;
-use pronto_server::delivery::{Outcome, deliver_next};
 use pronto_store::testing;
 use serde_json::{Value, json};
 
@@ -51,20 +50,9 @@ async fn mail_goes_both_ways_over_tls_and_an_unverified_certificate_is_named() {
         // ...and answered over SMTP with TLS.
         let conversation = conversation_of(&admin, &id).await;
         let text = format!("Answered with {smtp_tls} TLS");
-        let (status, _) = admin
-            .post(
-                &format!("/api/v1/conversations/{conversation}/messages"),
-                json!({ "text": text }),
-            )
+        let captured = server
+            .reply_sent(&app, &admin, conversation, json!({ "text": text }))
             .await;
-        assert_eq!(status, StatusCode::CREATED);
-        let before = server.sink_files();
-        let outcome = deliver_next(&app.state).await.unwrap();
-        assert!(
-            matches!(outcome, Outcome::Delivered(_)),
-            "{smtp_tls}: {outcome:?}"
-        );
-        let captured = server.captured(&text, &before).await;
         assert!(
             captured.contains(&format!("In-Reply-To: <{id}>")),
             "{captured}"
@@ -174,14 +162,7 @@ async fn mail_servers_at_private_addresses_are_refused_unless_allowed() {
     );
     assert_eq!(health["error_at"], app.state.now(), "{view}");
     assert_eq!(health["last_read_at"], Value::Null, "{view}");
-    let page = admin
-        .request(reqwest::Method::GET, "/settings")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, page) = crate::support::html(&admin, "/settings", "en").await;
     assert!(
         page.contains("The last read failed") && page.contains("allow_private_mail_servers"),
         "{page}"
