@@ -22,6 +22,12 @@ env_lines() {
   echo "PRONTO_TEST_IMAP=127.0.0.1:10143"
   echo "PRONTO_TEST_SMTP=127.0.0.1:10025"
   echo "PRONTO_TEST_MAIL_SINK=$MT/outbox"
+  # TLS: the snakeoil certificate names localhost; the tests trust it through the
+  # server setting mail_tls_roots. IMAP STARTTLS is on 10143 too.
+  echo "PRONTO_TEST_IMAPS=localhost:10993"
+  echo "PRONTO_TEST_SMTPS=localhost:10465"
+  echo "PRONTO_TEST_SUBMISSION=localhost:10587"
+  echo "PRONTO_TEST_MAIL_CA=/etc/ssl/certs/ssl-cert-snakeoil.pem"
 }
 
 install() {

@@ -47,6 +47,13 @@ pub struct Config {
     /// Whether outgoing webhooks, rules' `call_webhook` and api channels may call
     /// loopback, private, link-local and multicast addresses.
     pub allow_private_webhook_urls: bool,
+    /// Whether email channels may reach IMAP and SMTP servers at loopback, private,
+    /// link-local and multicast addresses (a mail server on the same machine or
+    /// network).
+    pub allow_private_mail_servers: bool,
+    /// A PEM file of certificates email channels trust beside the system's (a mail
+    /// server with a self-signed certificate); empty: the system's only.
+    pub mail_tls_roots: PathBuf,
     /// Seconds a client has to send a request's headers (and, on HTTP/1, that a
     /// kept-alive connection may wait for its next request).
     pub header_timeout_secs: u64,
@@ -91,6 +98,8 @@ impl Default for Config {
             secret_key: String::new(),
             retention_days: 90,
             allow_private_webhook_urls: false,
+            allow_private_mail_servers: false,
+            mail_tls_roots: PathBuf::new(),
             header_timeout_secs: 10,
             body_timeout_secs: 30,
             idle_timeout_secs: 60,
@@ -134,6 +143,11 @@ impl fmt::Debug for Config {
                 "allow_private_webhook_urls",
                 &self.allow_private_webhook_urls,
             )
+            .field(
+                "allow_private_mail_servers",
+                &self.allow_private_mail_servers,
+            )
+            .field("mail_tls_roots", &self.mail_tls_roots)
             .field("header_timeout_secs", &self.header_timeout_secs)
             .field("body_timeout_secs", &self.body_timeout_secs)
             .field("idle_timeout_secs", &self.idle_timeout_secs)
@@ -329,6 +343,12 @@ impl Config {
                         .parse()
                         .map_err(|e| bad(format!("{e}: expected true or false")))?
                 }
+                "ALLOW_PRIVATE_MAIL_SERVERS" => {
+                    self.allow_private_mail_servers = value
+                        .parse()
+                        .map_err(|e| bad(format!("{e}: expected true or false")))?
+                }
+                "MAIL_TLS_ROOTS" => self.mail_tls_roots = PathBuf::from(value),
                 "HEADER_TIMEOUT_SECS" => {
                     self.header_timeout_secs = value.parse().map_err(|e| bad(format!("{e}")))?
                 }
@@ -450,6 +470,16 @@ retention_days = 90
 # loopback, private, link-local (cloud metadata) and multicast addresses. Off, such
 # URLs are refused when saved and when connecting; redirects are never followed.
 allow_private_webhook_urls = false
+
+# Whether email channels may reach IMAP and SMTP servers at loopback, private,
+# link-local and multicast addresses (a mail server on the same machine or
+# network). Off, such hosts are refused when a channel is made and when connecting.
+allow_private_mail_servers = false
+
+# A PEM file of certificates email channels trust beside the system's authorities,
+# for a mail server with its own (self-signed) certificate. Host names are checked
+# all the same. Empty: the system's authorities only.
+mail_tls_roots = ""
 
 # Seconds a client has to send a request's headers; on HTTP/1 also how long a
 # kept-alive connection may wait for its next request.

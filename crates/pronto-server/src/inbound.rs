@@ -19,8 +19,19 @@ pub async fn receive(
     channel: &Channel,
     messages: Vec<Inbound>,
 ) -> Vec<Result<Stored>> {
+    let threads = messages.into_iter().map(|m| (m, String::new())).collect();
+    receive_threads(state, channel, threads).await
+}
+
+/// [`receive`] for a channel whose customers have several conversations, one a
+/// thread (email): each message with its thread's key (`Store::receive_threads`).
+pub async fn receive_threads(
+    state: &AppState,
+    channel: &Channel,
+    messages: Vec<(Inbound, String)>,
+) -> Vec<Result<Stored>> {
     let ws = channel.workspace_id;
-    let results = state.store.receive_many(ws, messages, state.now()).await;
+    let results = state.store.receive_threads(ws, messages, state.now()).await;
     let mut any = false;
     for stored in results.iter().flatten().filter(|s| s.created) {
         any = true;

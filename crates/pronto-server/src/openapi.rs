@@ -84,6 +84,13 @@ pub struct ChannelView {
     pub identity_secret: Option<String>,
     /// A web chat channel's snippet, to paste into the site's pages.
     pub snippet: Option<String>,
+    /// Messenger, Instagram and WhatsApp: `last_webhook_at`, `last_send_at`,
+    /// `token` (`accepted` or `refused`). Email: the reader's `last_read_at` (the
+    /// last read that succeeded), `error` and `error_at` (the last read's, while
+    /// it fails, with the server's answer) and `idle` (this node holds an IDLE
+    /// connection; else the mailbox is read every minute).
+    #[schema(value_type = Option<Object>)]
+    pub health: Option<serde_json::Value>,
 }
 
 /// An automation rule (`pronto_core::rules::Rule`): `{"name", "enabled", "when":
@@ -218,7 +225,7 @@ impl Modify for Security {
         crate::routes::rules::list, crate::routes::rules::create, crate::routes::rules::update, crate::routes::rules::delete, crate::routes::rules::order,
         routing::get_channel, routing::put_channel, routing::put_member, routing::put_away,
         routing::put_contact, routing::assignments,
-        templates::list, templates::sync, media::get, contacts::find, contacts::get, contacts::picture, contacts::update, contacts::definitions, contacts::define, contacts::undefine, contacts::merge, email::test, email::message, email::raw, email::move_to_email,
+        templates::list, templates::sync, media::get, contacts::find, contacts::get, contacts::picture, contacts::update, contacts::definitions, contacts::define, contacts::undefine, contacts::merge, email::test, email::message, email::raw, email::html, email::move_to_email,
         crate::routes::exports::conversations, crate::routes::exports::responsiveness,
         crate::routes::uploads::create, crate::routes::uploads::create_for_channel, crate::routes::uploads::get,
     ),

@@ -8,7 +8,7 @@ use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::inbox::idle_key;
+use crate::inbox::{contact_conversation, idle_key};
 use crate::live_event::LiveEvent;
 use crate::messages::{commit_created, contact_for, insert_reply};
 use crate::model::{Comment, InboundComment, Micros, Outbound, Stored};
@@ -242,23 +242,13 @@ impl Store {
             ));
         }
         // The customer may be writing at this moment too: one conversation either way.
-        sqlx::query(
-            "INSERT INTO conversations (workspace_id, channel_id, contact_id, list_key, created_at)
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (channel_id, contact_id) DO NOTHING",
+        let conversation = contact_conversation(
+            &mut tx,
+            workspace_id,
+            target.channel_id,
+            target.contact_id,
+            now,
         )
-        .bind(workspace_id)
-        .bind(target.channel_id)
-        .bind(target.contact_id)
-        .bind(idle_key(Some(now)))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        let conversation: i64 = sqlx::query_scalar(
-            "SELECT id FROM conversations WHERE channel_id = $1 AND contact_id = $2",
-        )
-        .bind(target.channel_id)
-        .bind(target.contact_id)
-        .fetch_one(&mut *tx)
         .await?;
         out.conversation_id = conversation;
         let id = insert_reply(

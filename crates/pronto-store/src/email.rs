@@ -21,6 +21,17 @@ pub struct MailboxState {
     pub last_uid: i64,
 }
 
+/// How a mailbox's reader is doing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MailboxHealth {
+    /// The last read that succeeded (new mail or not).
+    pub read_at: Option<Micros>,
+    /// The last read's error, when it failed (the server's answer in it).
+    pub error: Option<String>,
+    /// When that read failed.
+    pub error_at: Option<Micros>,
+}
+
 /// One mail's headers, as kept.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EmailHeaders {
@@ -42,6 +53,15 @@ pub struct EmailHeaders {
     pub full_text: String,
     /// The message as received (none for sent mail).
     pub raw: Option<Vec<u8>>,
+}
+
+/// Where a mail belongs on its channel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmailThread {
+    /// The customer: their id (address) on the channel.
+    pub contact: String,
+    /// The conversation's thread key (`conversations.thread_key`).
+    pub thread_key: String,
 }
 
 /// A file of a received mail, to keep.
@@ -146,27 +166,56 @@ impl Store {
         Ok(done == 1)
     }
 
-    /// Gives the mailbox up (another node may read it at once), noting the last
-    /// read's error, if any.
+    /// Gives the mailbox up (another node may read it at once), noting how the
+    /// read went: its error and when, or that it succeeded at `now` (the health
+    /// line's "last read", the error cleared).
     pub async fn release_mailbox(
         &self,
         channel_id: i64,
         owner: &str,
         error: Option<&str>,
+        now: Micros,
     ) -> Result<()> {
         let mut tx = self.write_tx().await?;
-        sqlx::query(
-            "UPDATE email_mailboxes SET lease_owner = NULL, lease_until = 0,
-                 last_error = COALESCE($1, last_error)
-             WHERE channel_id = $2 AND lease_owner = $3",
-        )
-        .bind(error)
-        .bind(channel_id)
-        .bind(owner)
-        .execute(&mut *tx)
-        .await?;
+        let query = match error {
+            Some(error) => sqlx::query(
+                "UPDATE email_mailboxes SET lease_owner = NULL, lease_until = 0,
+                     last_error = $1, error_at = $2
+                 WHERE channel_id = $3 AND lease_owner = $4",
+            )
+            .bind(error),
+            None => sqlx::query(
+                "UPDATE email_mailboxes SET lease_owner = NULL, lease_until = 0,
+                     last_error = NULL, error_at = NULL, synced_at = $1
+                 WHERE channel_id = $2 AND lease_owner = $3",
+            ),
+        };
+        query
+            .bind(now)
+            .bind(channel_id)
+            .bind(owner)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// How an email channel's reader is doing (none before its first read).
+    pub async fn mailbox_health(&self, channel_id: i64) -> Result<MailboxHealth> {
+        let row = sqlx::query(
+            "SELECT synced_at, last_error, error_at FROM email_mailboxes WHERE channel_id = $1",
+        )
+        .bind(channel_id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(match row {
+            Some(row) => MailboxHealth {
+                read_at: row.try_get("synced_at")?,
+                error: row.try_get("last_error")?,
+                error_at: row.try_get("error_at")?,
+            },
+            None => MailboxHealth::default(),
+        })
     }
 
     /// Keeps mails' headers, in one transaction (the first copy: the same
@@ -226,16 +275,20 @@ impl Store {
         row.as_ref().map(headers).transpose()
     }
 
-    /// The headers of a workspace's message (an email channel's), for its agents.
+    /// The headers of a workspace's message that came or went by email (an email
+    /// channel's, or another channel's that came by mail: a web chat visitor's
+    /// answer), for its agents; its own channel's first.
     pub async fn message_email(
         &self,
         workspace_id: i64,
         message_id: i64,
     ) -> Result<Option<EmailHeaders>> {
         let row = sqlx::query(&format!(
-            "SELECT {HEADER_COLUMNS} FROM email_headers h
-             JOIN messages m ON m.channel_id = h.channel_id AND m.external_id = h.rfc_id
-             WHERE m.id = $1 AND m.workspace_id = $2"
+            "SELECT {HEADER_COLUMNS} FROM messages m
+             JOIN channels c ON c.workspace_id = m.workspace_id AND c.kind = 'email'
+             JOIN email_headers h ON h.channel_id = c.id AND h.rfc_id = m.external_id
+             WHERE m.id = $1 AND m.workspace_id = $2
+             ORDER BY CASE WHEN h.channel_id = m.channel_id THEN 0 ELSE 1 END LIMIT 1"
         ))
         .bind(message_id)
         .bind(workspace_id)
@@ -244,29 +297,62 @@ impl Store {
         row.as_ref().map(headers).transpose()
     }
 
-    /// The customer (their id on the channel) whose conversation holds one of the
-    /// mails `ids` name: where a reply that refers to them belongs.
-    pub async fn email_thread_contact(
+    /// The thread (the customer and the conversation's thread key) that holds one
+    /// of the mails `ids` name, the latest named first (a reply names its parent
+    /// last): where a reply that refers to them belongs.
+    pub async fn email_thread(
         &self,
         channel_id: i64,
         ids: &[String],
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<EmailThread>> {
         for id in ids.iter().rev() {
-            let found: Option<String> = sqlx::query_scalar(
-                "SELECT i.external_id FROM messages m
+            let row = sqlx::query(
+                "SELECT i.external_id, c.thread_key FROM messages m
                  JOIN conversations c ON c.id = m.conversation_id
                  JOIN contact_identities i ON i.contact_id = c.contact_id AND i.channel_id = c.channel_id
-                 WHERE m.channel_id = $1 AND m.external_id = $2",
+                 WHERE m.channel_id = $1 AND m.external_id = $2
+                 ORDER BY i.external_id LIMIT 1",
             )
             .bind(channel_id)
             .bind(id)
             .fetch_optional(self.pool())
             .await?;
-            if found.is_some() {
-                return Ok(found);
+            if let Some(row) = row {
+                return Ok(Some(EmailThread {
+                    contact: row.try_get("external_id")?,
+                    thread_key: row.try_get("thread_key")?,
+                }));
             }
         }
         Ok(None)
+    }
+
+    /// The subjects of the mails of the open conversations (not done, not spam)
+    /// that `address` has on `channel_id`, newest first (at most `limit`), with
+    /// each one's thread key: what the threading's fallback compares a reply
+    /// that names no known mail with.
+    pub async fn email_open_subjects(
+        &self,
+        channel_id: i64,
+        address: &str,
+        limit: i64,
+    ) -> Result<Vec<(String, String)>> {
+        let rows = sqlx::query(
+            "SELECT c.thread_key, h.subject FROM contact_identities i
+             JOIN conversations c ON c.contact_id = i.contact_id AND c.channel_id = i.channel_id
+             JOIN messages m ON m.conversation_id = c.id
+             JOIN email_headers h ON h.channel_id = m.channel_id AND h.rfc_id = m.external_id
+             WHERE i.channel_id = $1 AND i.external_id = $2 AND c.folder = 'inbox'
+             ORDER BY m.at DESC, m.id DESC LIMIT $3",
+        )
+        .bind(channel_id)
+        .bind(address)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("thread_key")?, r.try_get("subject")?)))
+            .collect()
     }
 
     /// What a reply in `conversation_id` answers: the customer's address and the

@@ -6,8 +6,11 @@
 
 use sqlx::Row;
 
-use crate::inbox::idle_key;
-use crate::model::Micros;
+use crate::inbox::contact_conversation;
+use crate::live_event::{LiveEvent, MessageStatus};
+use crate::messages::message_in;
+use crate::model::{Message, Micros};
+use crate::whatsapp::status_moves;
 use crate::{Result, Store, StoreError};
 
 /// Where a mail that names a linked Message-ID belongs.
@@ -24,7 +27,8 @@ pub struct EmailLink {
 }
 
 impl Store {
-    /// The conversation of contact `contact_id` on email channel `channel_id`,
+    /// The conversation of contact `contact_id` on email channel `channel_id` that
+    /// chats move to (outside the threads their own mail opens: thread key ''),
     /// created if needed, and the address it writes to. A contact that already
     /// has an address on the channel (they wrote from it) keeps it; otherwise
     /// `address` becomes theirs there. An address that is another contact's on
@@ -78,24 +82,8 @@ impl Store {
                 address
             }
         };
-        sqlx::query(
-            "INSERT INTO conversations (workspace_id, channel_id, contact_id, list_key, created_at)
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (channel_id, contact_id) DO NOTHING",
-        )
-        .bind(workspace_id)
-        .bind(channel_id)
-        .bind(contact_id)
-        .bind(idle_key(Some(now)))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        let conversation: i64 = sqlx::query_scalar(
-            "SELECT id FROM conversations WHERE channel_id = $1 AND contact_id = $2",
-        )
-        .bind(channel_id)
-        .bind(contact_id)
-        .fetch_one(&mut *tx)
-        .await?;
+        let conversation =
+            contact_conversation(&mut tx, workspace_id, channel_id, contact_id, now).await?;
         tx.commit().await?;
         Ok((conversation, address))
     }
@@ -153,6 +141,49 @@ impl Store {
             }
         }
         Ok(None)
+    }
+
+    /// Marks failed, with `reason`, the message that email channel `channel_id`
+    /// mailed as `rfc_id` for another channel's conversation (its copy bounced),
+    /// publishing `message.status`; the message when its status moved (a message
+    /// moves to failed from queued or sent only, as a platform's report).
+    pub async fn fail_linked_email(
+        &self,
+        channel_id: i64,
+        rfc_id: &str,
+        reason: &str,
+        now: Micros,
+    ) -> Result<Option<Message>> {
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query(
+            "SELECT m.id, m.status, m.workspace_id FROM email_links l
+             JOIN messages m ON m.id = l.message_id
+             WHERE l.channel_id = $1 AND l.rfc_id = $2",
+        )
+        .bind(channel_id)
+        .bind(rfc_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        if !status_moves(&row.try_get::<String, _>("status")?, "failed") {
+            return Ok(None);
+        }
+        let id: i64 = row.try_get("id")?;
+        sqlx::query("UPDATE messages SET status = 'failed', error = $1 WHERE id = $2")
+            .bind(reason)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let message = message_in(&mut tx, id).await?;
+        let event = LiveEvent::MessageStatus(MessageStatus::Message {
+            conversation_id: message.conversation_id,
+            message_id: message.id,
+            status: message.status.clone(),
+            error: message.error.clone(),
+        });
+        tx.emit(row.try_get("workspace_id")?, &event, now);
+        tx.commit().await?;
+        Ok(Some(message))
     }
 
     /// The Message-IDs email channel `channel_id` sent for conversation

@@ -32,6 +32,8 @@ pub const MAX_BATCH: usize = 256;
 pub(crate) struct Job {
     workspace_id: i64,
     inbound: Inbound,
+    /// Its thread on the channel (`set_write::New::Customer`).
+    thread: String,
     now: Micros,
     answer: oneshot::Sender<Result<Stored>>,
 }
@@ -60,13 +62,27 @@ impl Store {
         inbound: Vec<Inbound>,
         now: Micros,
     ) -> Vec<Result<Stored>> {
+        let threads = inbound.into_iter().map(|m| (m, String::new())).collect();
+        self.receive_threads(workspace_id, threads, now).await
+    }
+
+    /// [`Store::receive_many`] for messages of channels with threads (email): each
+    /// with the thread it belongs to, whose conversation it goes to (opened if
+    /// new); '' is the contact's one conversation of the other channels.
+    pub async fn receive_threads(
+        &self,
+        workspace_id: i64,
+        inbound: Vec<(Inbound, String)>,
+        now: Micros,
+    ) -> Vec<Result<Stored>> {
         let group = self.group_commit();
         let mut waiting = Vec::with_capacity(inbound.len());
-        for inbound in inbound {
+        for (inbound, thread) in inbound {
             let (answer, rx) = oneshot::channel();
             let job = Job {
                 workspace_id,
                 inbound,
+                thread,
                 now,
                 answer,
             };
@@ -120,7 +136,7 @@ async fn write_batch(store: &Store, jobs: Vec<Job>) {
     }
     for job in jobs {
         let result = store
-            .receive_one(job.workspace_id, &job.inbound, job.now)
+            .receive_one(job.workspace_id, &job.inbound, &job.thread, job.now)
             .await;
         let _ = job.answer.send(result);
     }
@@ -149,7 +165,7 @@ async fn try_batch(store: &Store, jobs: &[Job]) -> Result<Vec<Stored>> {
     let items: Vec<set_write::Item> = jobs
         .iter()
         .map(|j| {
-            let new = set_write::New::Customer(&j.inbound);
+            let new = set_write::New::Customer(&j.inbound, &j.thread);
             (j.workspace_id, new, j.now)
         })
         .collect();
@@ -165,9 +181,10 @@ pub(crate) async fn write_one(
     tx: &mut Write,
     workspace_id: i64,
     m: &Inbound,
+    thread: &str,
     now: Micros,
 ) -> Result<Stored> {
-    let item = (workspace_id, set_write::New::Customer(m), now);
+    let item = (workspace_id, set_write::New::Customer(m, thread), now);
     let mut stored = set_write::write_batch(tx, &[item]).await?;
     stored.pop().ok_or(StoreError::NotFound("message"))
 }

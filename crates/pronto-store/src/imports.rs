@@ -152,7 +152,7 @@ impl Store {
             .iter()
             .map(|item| {
                 let new = match item {
-                    HistoryItem::Customer(inbound) => set_write::New::Customer(inbound),
+                    HistoryItem::Customer(inbound) => set_write::New::Customer(inbound, ""),
                     HistoryItem::Business {
                         reply,
                         contact_name,

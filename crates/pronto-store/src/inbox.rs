@@ -19,6 +19,37 @@ pub(crate) fn idle_key(last_message_at: Option<Micros>) -> i64 {
     i64::MAX - last_message_at.unwrap_or(0).max(0)
 }
 
+/// The conversation of `contact_id` on `channel_id` outside any thread (thread key
+/// '': a contact's one conversation on every channel but email, and on email the
+/// one a "move to email" opens), created if need be (idle, in the inbox). A
+/// customer writing at the same moment gets the same one.
+pub(crate) async fn contact_conversation(
+    conn: &mut AnyConnection,
+    workspace_id: i64,
+    channel_id: i64,
+    contact_id: i64,
+    now: Micros,
+) -> Result<i64> {
+    sqlx::query(
+        "INSERT INTO conversations (workspace_id, channel_id, contact_id, thread_key, list_key, created_at)
+         VALUES ($1, $2, $3, '', $4, $5) ON CONFLICT (channel_id, contact_id, thread_key) DO NOTHING",
+    )
+    .bind(workspace_id)
+    .bind(channel_id)
+    .bind(contact_id)
+    .bind(idle_key(Some(now)))
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM conversations WHERE channel_id = $1 AND contact_id = $2 AND thread_key = ''",
+    )
+    .bind(channel_id)
+    .bind(contact_id)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
 /// A conversation's place in the list: while it is in the inbox and a customer waits,
 /// the wait (longest first); otherwise its latest activity, after every waiting one.
 /// A conversation moved to done or spam keeps its `waiting_since` (the customer's

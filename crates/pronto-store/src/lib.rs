@@ -52,7 +52,7 @@ pub use actions::MessageChange;
 pub use alerts::PushSubscription;
 pub use automation::{Automated, AutomatedChannel, ConversationFacts, StatusChange, StatusSource};
 pub use comments::private_reply_marker;
-pub use email::{EmailFile, EmailHeaders, MailboxState};
+pub use email::{EmailFile, EmailHeaders, EmailThread, MailboxHealth, MailboxState};
 pub use email_links::EmailLink;
 pub use events::EVENTS_CHANNEL;
 pub use exports::ExportedConversation;

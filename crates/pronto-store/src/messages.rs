@@ -188,6 +188,7 @@ impl Store {
         &self,
         workspace_id: i64,
         inbound: &Inbound,
+        thread: &str,
         now: Micros,
     ) -> Result<Stored> {
         self.channel(workspace_id, inbound.channel_id).await?;
@@ -195,7 +196,7 @@ impl Store {
         // one win, and the other then finds it.
         for _ in 0..3 {
             let mut tx = self.write_tx().await?;
-            match write_one(&mut tx, workspace_id, inbound, now).await {
+            match write_one(&mut tx, workspace_id, inbound, thread, now).await {
                 Ok(stored) => {
                     tx.commit().await?;
                     return Ok(stored);

@@ -7,7 +7,9 @@
 //! HTML turned into text); it never panics on bytes from the network, which a
 //! property test checks.
 
+pub mod attach;
 pub mod auto;
+pub mod html;
 pub mod thread;
 pub mod trim;
 

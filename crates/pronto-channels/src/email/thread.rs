@@ -64,6 +64,22 @@ fn strip_prefix(s: &str) -> Option<&str> {
     rest.strip_prefix(':')
 }
 
+/// The threading's fallback, for a reply that names no mail Pronto knows (a mail
+/// program that drops In-Reply-To and References): the thread, among the
+/// sender's open ones given newest first as (thread, subject), whose subject is
+/// the reply's without its prefixes. Only a subject that reads as a reply
+/// (`Re:`...) is compared, so a new mail on the same subject opens a new thread.
+pub fn by_subject<'a>(subject: &str, threads: &'a [(String, String)]) -> Option<&'a str> {
+    let base = base_subject(subject);
+    if base.is_empty() || base == subject.trim() {
+        return None;
+    }
+    threads
+        .iter()
+        .find(|(_, s)| base_subject(s).eq_ignore_ascii_case(base))
+        .map(|(thread, _)| thread.as_str())
+}
+
 /// The subject of a reply: `Re: ` and the base subject (or `Re: ` alone before an
 /// empty one).
 pub fn reply_subject(subject: &str) -> String {
@@ -97,6 +113,20 @@ mod tests {
         assert_eq!(base_subject("Regarding my order"), "Regarding my order");
         assert_eq!(reply_subject("Re: Order 42"), "Re: Order 42");
         assert_eq!(reply_subject(""), "Re: your message");
+    }
+
+    #[test]
+    fn the_fallback_matches_a_reply_s_subject_only() {
+        let threads = vec![
+            ("b@x".to_owned(), "Re: Invoice 7".to_owned()),
+            ("a@x".to_owned(), "Order 42".to_owned()),
+        ];
+        assert_eq!(by_subject("RE: order 42", &threads), Some("a@x"));
+        assert_eq!(by_subject("Fwd: Re: Invoice 7", &threads), Some("b@x"));
+        // A new mail on a known subject is a new thread; an unknown one is too.
+        assert_eq!(by_subject("Order 42", &threads), None);
+        assert_eq!(by_subject("Re: Order 43", &threads), None);
+        assert_eq!(by_subject("Re:", &threads), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use pronto_core::email::EmailConfig;
 use serde::Serialize;
 
+use crate::email::net::{self, Reach};
 use crate::email::{imap, send};
 use crate::state::AppState;
 
@@ -31,9 +32,10 @@ pub struct Report {
 
 /// Tries both servers of `config` (its passwords sealed).
 pub async fn run(state: &AppState, config: &EmailConfig) -> Report {
+    let reach = Reach::of(&state.config);
     let imap = match state.open_secret(&config.imap.password) {
         Err(e) => failed(format!("the IMAP password could not be opened: {e}")),
-        Ok(password) => match imap::open(config, &password).await {
+        Ok(password) => match imap::open(&reach, config, &password).await {
             Ok((session, folder)) => {
                 imap::close(session).await;
                 Verdict {
@@ -47,17 +49,22 @@ pub async fn run(state: &AppState, config: &EmailConfig) -> Report {
     };
     let smtp = match send::open_password(state, &config.smtp.user, &config.smtp.password) {
         Err(e) => failed(e),
-        Ok(password) => match send::transport(config, &password).test_connection().await {
-            Ok(true) => Verdict {
-                ok: true,
-                error: None,
-                messages: None,
+        Ok(password) => match send::transport(&reach, config, &password).await {
+            Err(e) => failed(e),
+            Ok(transport) => match transport.test_connection().await {
+                Ok(true) => Verdict {
+                    ok: true,
+                    error: None,
+                    messages: None,
+                },
+                Ok(false) => failed("the SMTP server did not answer NOOP".to_owned()),
+                Err(e) => failed(format!(
+                    "SMTP {}:{}: {e}{}",
+                    config.smtp.host,
+                    config.smtp.port,
+                    net::certificate_hint(&e.to_string())
+                )),
             },
-            Ok(false) => failed("the SMTP server did not answer NOOP".to_owned()),
-            Err(e) => failed(format!(
-                "SMTP {}:{}: {e}",
-                config.smtp.host, config.smtp.port
-            )),
         },
     };
     Report { imap, smtp }

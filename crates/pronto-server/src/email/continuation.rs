@@ -139,6 +139,7 @@ pub async fn webchat_copy(
         None => chat_subject(channel),
     };
     let outgoing = Outgoing {
+        files: Vec::new(),
         from: email.email_config().address.clone(),
         from_name: email.name.clone(),
         to: to.clone(),

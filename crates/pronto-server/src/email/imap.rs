@@ -16,6 +16,8 @@ use pronto_core::email::{EmailConfig, Tls};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
+use crate::email::net::{self, Reach};
+
 /// How long connecting, signing in or one command may take.
 pub const STEP_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long fetching one batch may take.
@@ -42,13 +44,20 @@ pub struct Folder {
     pub exists: u32,
 }
 
-/// Connects, signs in and selects the channel's folder. `password` is the opened
-/// secret.
-pub async fn open(config: &EmailConfig, password: &str) -> Result<(Imap, Folder), String> {
+/// Connects (to the addresses `reach` allows), signs in and selects the channel's
+/// folder. `password` is the opened secret.
+pub async fn open(
+    reach: &Reach,
+    config: &EmailConfig,
+    password: &str,
+) -> Result<(Imap, Folder), String> {
     let server = &config.imap;
+    let addresses = reach
+        .addresses("the IMAP server (imap_host)", &server.host, server.port)
+        .await?;
     let tcp = timed(
         "connecting to the IMAP server",
-        TcpStream::connect((server.host.as_str(), server.port)),
+        TcpStream::connect(&addresses[..]),
     )
     .await?
     .map_err(|e| {
@@ -58,7 +67,7 @@ pub async fn open(config: &EmailConfig, password: &str) -> Result<(Imap, Folder)
         )
     })?;
     let stream = match server.tls {
-        Tls::Implicit => Stream::Tls(Box::new(tls(&server.host, tcp).await?)),
+        Tls::Implicit => Stream::Tls(Box::new(tls(reach, &server.host, tcp).await?)),
         Tls::None | Tls::StartTls => Stream::Plain(tcp),
     };
     let mut client = async_imap::Client::new(stream);
@@ -73,7 +82,8 @@ pub async fn open(config: &EmailConfig, password: &str) -> Result<(Imap, Folder)
         let Stream::Plain(tcp) = client.into_inner() else {
             return Err("STARTTLS on a TLS connection".into());
         };
-        client = async_imap::Client::new(Stream::Tls(Box::new(tls(&server.host, tcp).await?)));
+        client =
+            async_imap::Client::new(Stream::Tls(Box::new(tls(reach, &server.host, tcp).await?)));
     }
     let mut session = timed("signing in to IMAP", client.login(&server.user, password))
         .await?
@@ -217,13 +227,15 @@ async fn greeting(client: &mut async_imap::Client<Stream>) -> Result<(), String>
     }
 }
 
-async fn tls(host: &str, tcp: TcpStream) -> Result<tokio_native_tls::TlsStream<TcpStream>, String> {
-    let connector =
-        tokio_native_tls::native_tls::TlsConnector::new().map_err(|e| format!("TLS: {e}"))?;
-    let connector = tokio_native_tls::TlsConnector::from(connector);
+async fn tls(
+    reach: &Reach,
+    host: &str,
+    tcp: TcpStream,
+) -> Result<tokio_native_tls::TlsStream<TcpStream>, String> {
+    let connector = reach.tls_connector().await?;
     timed("the TLS handshake", connector.connect(host, tcp))
         .await?
-        .map_err(|e| format!("the TLS handshake with {host} failed: {e}"))
+        .map_err(|e| net::tls_failure("the IMAP server", host, &e))
 }
 
 async fn timed<T>(what: &str, f: impl Future<Output = T>) -> Result<T, String> {

@@ -2,7 +2,8 @@
 //! submission. `receive` (the reader worker: a lease per mailbox, UIDs tracked,
 //! mail through `inbound::receive`, IDLE watchers that wake it), `imap` (the
 //! protocol steps), `send` (the outbox's sender: threading headers, lettre),
-//! `check` (the admins' "test connection"), `continuation` (mail for the other
+//! `check` (the admins' "test connection"), `net` (which addresses may be dialled and
+//! which certificates are trusted), `continuation` (mail for the other
 //! channels' customers: "Move to email", a web chat visitor who left). The wire format (MIME, trimming,
 //! robots, threading headers) is `pronto_channels::email`'s.
 //!
@@ -12,6 +13,7 @@
 pub mod check;
 pub mod continuation;
 pub mod imap;
+pub mod net;
 pub mod receive;
 pub mod send;
 
@@ -49,18 +51,24 @@ pub fn subject(channel: &Channel, subject: Option<String>) -> Result<Option<Stri
 }
 
 /// Whether an automated reply (instant reply, away message, keyword reply) may
-/// answer `message` on an email channel: never a robot's mail (auto-replies,
-/// lists, bounces), and at most [`MAX_AUTOMATED`] a day to one address. Other
-/// channels: always.
+/// answer `message`, a mail on an email channel or a web chat visitor's answer
+/// by mail (whose answer is mailed too): never a robot's mail (auto-replies,
+/// lists, bounces), and at most [`MAX_AUTOMATED`] a day to one customer. Other
+/// messages: always.
 pub async fn may_automate(state: &AppState, channel: &Channel, message: &Message) -> bool {
-    if channel.kind != ChannelKind::Email {
+    if !matches!(channel.kind, ChannelKind::Email | ChannelKind::WebChat)
+        || message.external_id.is_none()
+    {
         return true;
     }
-    let Some(id) = message.external_id.as_deref() else {
-        return true;
-    };
-    match state.store.email_headers(channel.id, id).await {
+    match state
+        .store
+        .message_email(channel.workspace_id, message.id)
+        .await
+    {
         Ok(Some(h)) if h.automated != "no" => return false,
+        // Typed in the widget: no mail, no cap.
+        Ok(None) if channel.kind == ChannelKind::WebChat => return true,
         Ok(_) => {}
         Err(e) => {
             tracing::warn!("email: reading a mail's headers: {e}");

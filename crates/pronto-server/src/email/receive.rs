@@ -9,14 +9,17 @@
 //! The worker polls every [`POLL`]; an IDLE watcher per channel ([`watch`]) reads
 //! the mailbox as soon as the server announces new mail.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use pronto_channels::email::{self, Automated, Mail};
 use pronto_store::{
-    Channel, ChannelKind, EmailFile, EmailHeaders, Inbound, MailboxState, StatusUpdate,
+    Channel, ChannelKind, EmailFile, EmailHeaders, EmailThread, Inbound, MailboxHealth,
+    MailboxState, StatusUpdate,
 };
 use serde_json::json;
 
+use crate::email::net::Reach;
 use crate::email::{continuation, imap};
 use crate::state::AppState;
 
@@ -39,6 +42,30 @@ pub struct Synced {
     pub stored: usize,
     /// Another node holds the mailbox.
     pub busy: bool,
+}
+
+/// How a channel's reader is doing, for its health line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reader {
+    /// The last read and its error.
+    pub mailbox: MailboxHealth,
+    /// This node holds an IDLE connection on the mailbox (else it is read every
+    /// [`POLL`]).
+    pub idle: bool,
+}
+
+impl Reader {
+    /// The reader of email channel `channel_id`.
+    pub async fn of(state: &AppState, channel_id: i64) -> pronto_store::Result<Reader> {
+        Ok(Reader {
+            mailbox: state.store.mailbox_health(channel_id).await?,
+            idle: state
+                .idling
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .contains(&channel_id),
+        })
+    }
 }
 
 /// The worker's step: reads every email channel's mailbox once; errors are kept on
@@ -77,7 +104,7 @@ pub async fn sync(state: &AppState, channel: &Channel) -> Result<Synced, String>
     let error = result.as_ref().err().map(String::as_str);
     state
         .store
-        .release_mailbox(channel.id, owner, error)
+        .release_mailbox(channel.id, owner, error, state.now())
         .await
         .map_err(|e| e.to_string())?;
     result
@@ -92,7 +119,8 @@ async fn read(
     let password = state
         .open_secret(&config.imap.password)
         .map_err(|e| format!("the channel's IMAP password could not be opened: {e}"))?;
-    let (mut session, folder) = imap::open(&config, &password).await?;
+    let reach = Reach::of(&state.config);
+    let (mut session, folder) = imap::open(&reach, &config, &password).await?;
     let result = async {
         // A new UIDVALIDITY voids every UID kept: the folder is read again, and the
         // Message-IDs keep what is stored from being stored twice.
@@ -167,6 +195,9 @@ pub async fn ingest(
     let mut all = Vec::with_capacity(mails.len());
     // Answers that go back to another channel's conversation.
     let mut elsewhere = Vec::new();
+    // The threads of this batch's mails, by Message-ID: a reply fetched with the
+    // mail it answers (not stored yet) joins its thread.
+    let mut threads: HashMap<String, EmailThread> = HashMap::new();
     for (uid, raw) in mails {
         match email::parse(raw) {
             Ok(mail) => {
@@ -216,24 +247,22 @@ pub async fn ingest(
             elsewhere.push((home, message, mail.files));
             continue;
         }
-        let thread = state
-            .store
-            .email_thread_contact(channel.id, &ids)
-            .await
-            .map_err(db)?;
-        let own = thread.as_deref().is_none_or(|c| c == mail.from);
-        inbound.push(Inbound {
+        let thread = thread_of(state, channel, &mail, &ids, &threads).await?;
+        threads.insert(mail.message_id.clone(), thread.clone());
+        let own = thread.contact == mail.from;
+        let message = Inbound {
             channel_id: channel.id,
-            contact_external_id: thread.unwrap_or_else(|| mail.from.clone()),
+            contact_external_id: thread.contact,
             contact_name: if own { mail.from_name.clone() } else { None },
             external_id: Some(mail.message_id.clone()),
             text: pronto_core::text::storable(&mail.text).into_owned(),
             attachments: json!([]),
             at: mail.date.map_or(now, |d| d.min(now)),
-        });
+        };
+        inbound.push((message, thread.thread_key));
         files.push(mail.files);
     }
-    let mut results = crate::inbound::receive(state, channel, inbound).await;
+    let mut results = crate::inbound::receive_threads(state, channel, inbound).await;
     for (home, message, mail_files) in elsewhere {
         results.push(crate::inbound::receive_one(state, &home, message).await);
         files.push(mail_files);
@@ -265,6 +294,48 @@ pub async fn ingest(
     }
     Ok(stored)
 }
+
+/// The thread a mail belongs to: the one that holds a mail it names (this
+/// batch's first, then the stored ones, the latest named first); else, for a
+/// reply that names none Pronto knows, the sender's open thread of the same
+/// subject (`thread::by_subject`, the reference's fallback); else a new thread,
+/// named by the mail's own Message-ID.
+async fn thread_of(
+    state: &AppState,
+    channel: &Channel,
+    mail: &Mail,
+    ids: &[String],
+    batch: &HashMap<String, EmailThread>,
+) -> Result<EmailThread, String> {
+    let db = |e: pronto_store::StoreError| e.to_string();
+    if let Some(found) = ids.iter().rev().find_map(|id| batch.get(id)) {
+        return Ok(found.clone());
+    }
+    if let Some(found) = state
+        .store
+        .email_thread(channel.id, ids)
+        .await
+        .map_err(db)?
+    {
+        return Ok(found);
+    }
+    let open = state
+        .store
+        .email_open_subjects(channel.id, &mail.from, SUBJECTS_COMPARED)
+        .await
+        .map_err(db)?;
+    let thread_key = match email::thread::by_subject(&mail.subject, &open) {
+        Some(thread) => thread.to_owned(),
+        None => mail.message_id.clone(),
+    };
+    Ok(EmailThread {
+        contact: mail.from.clone(),
+        thread_key,
+    })
+}
+
+/// How many of a sender's latest mails the subject fallback looks at.
+const SUBJECTS_COMPARED: i64 = 200;
 
 /// Marks the sent message a bounce names as failed, with the remote server's
 /// answer; false when no sent message has that id (the bounce is kept as mail).
@@ -298,6 +369,15 @@ async fn bounced(
         .map_err(|e| e.to_string())?;
     if changed.is_some() {
         state.after_change(channel.workspace_id, channel.id);
+    } else if let Some(message) = state
+        .store
+        .fail_linked_email(channel.id, original, &reason, now)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        // A copy of another channel's message (a web chat reply to a visitor who
+        // left): that message shows the bounce.
+        state.after_change(channel.workspace_id, message.channel_id);
     }
     Ok(state
         .store
@@ -350,8 +430,9 @@ fn start_watch(state: &AppState, channel: &Channel) {
 async fn watch(state: &AppState, channel: &Channel) -> Result<(), String> {
     let config = channel.email_config();
     let password = state.open_secret(&config.imap.password)?;
+    let reach = Reach::of(&state.config);
     while !state.is_stopping() {
-        let (session, _) = imap::open(&config, &password).await?;
+        let (session, _) = imap::open(&reach, &config, &password).await?;
         // Mail that came before this connection selected the folder is read now;
         // what comes after is announced to the IDLE below.
         if let Err(e) = sync(state, channel).await {

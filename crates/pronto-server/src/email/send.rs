@@ -6,10 +6,11 @@
 //! refusal is the failure's reason: 4xx and connection failures are retried by the
 //! outbox, 5xx fail the message.
 
+use lettre::message::header::ContentType;
 use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::Tls;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message as Mail, Tokio1Executor};
 use pronto_channels::email::thread;
 use pronto_core::email::{EmailConfig, Tls as Mode};
@@ -17,6 +18,7 @@ use pronto_store::{Channel, EmailHeaders, MessageAuthor, OutboxJob};
 use sha2::{Digest, Sha256};
 
 use crate::delivery::Failure;
+use crate::email::net::Reach;
 use crate::state::AppState;
 
 /// How long connecting and each SMTP command may take.
@@ -43,6 +45,19 @@ pub struct Outgoing {
     pub text: String,
     /// An automated reply (instant reply, away message): marked as one.
     pub automated: bool,
+    /// Files the agent attached.
+    pub files: Vec<OutgoingFile>,
+}
+
+/// A file a reply carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutgoingFile {
+    /// Its name.
+    pub name: String,
+    /// Its MIME type.
+    pub mime_type: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
 }
 
 /// Sends the job's message; its Message-ID, which becomes the message's id on the
@@ -80,8 +95,40 @@ pub async fn send(state: &AppState, channel: &Channel, job: &OutboxJob) -> Resul
             .unwrap_or_default(),
         text: job.message.text.clone(),
         automated: job.message.author == MessageAuthor::Automation,
+        files: files(state, job).await?,
     };
     deliver(state, channel, outgoing).await
+}
+
+/// The files a reply names (`upload_id`, checked for the channel when the reply
+/// was written), read from the file store.
+async fn files(state: &AppState, job: &OutboxJob) -> Result<Vec<OutgoingFile>, Failure> {
+    let mut out = Vec::new();
+    let items = job.message.attachments.as_array().map(Vec::as_slice);
+    for id in items
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|a| a["upload_id"].as_i64())
+    {
+        let upload = state
+            .store
+            .upload(job.workspace_id, id)
+            .await
+            .map_err(|e| Failure::Retry(format!("the database failed: {e}")))?
+            .ok_or_else(|| Failure::Final(format!("the attached file {id} is no longer kept")))?;
+        let bytes = state
+            .files
+            .get(&upload.storage_key)
+            .await
+            .map_err(|e| Failure::Retry(format!("the file store failed: {e}")))?
+            .ok_or_else(|| Failure::Final(format!("the file {} is no longer kept", upload.name)))?;
+        out.push(OutgoingFile {
+            name: upload.name,
+            mime_type: upload.mime_type,
+            bytes: bytes.to_vec(),
+        });
+    }
+    Ok(out)
 }
 
 /// Sends `outgoing` through email channel `channel` and keeps its headers (the
@@ -97,7 +144,9 @@ pub async fn deliver(
     let mail = build(&outgoing).map_err(Failure::Final)?;
     let password =
         open_password(state, &config.smtp.user, &config.smtp.password).map_err(Failure::Final)?;
-    transport(&config, &password)
+    transport(&Reach::of(&state.config), &config, &password)
+        .await
+        .map_err(Failure::Retry)?
         .send(mail)
         .await
         .map_err(|e| classify(&e))?;
@@ -162,36 +211,59 @@ pub fn build(o: &Outgoing) -> Result<Mail, String> {
             ));
         }
     }
+    let body = MultiPart::alternative_plain_html(o.text.clone(), html(&o.text));
+    let body = if o.files.is_empty() {
+        body
+    } else {
+        let mut mixed = MultiPart::mixed().multipart(body);
+        for f in &o.files {
+            let content_type = ContentType::parse(&f.mime_type).unwrap_or_else(|_| {
+                ContentType::parse("application/octet-stream").expect("a MIME type")
+            });
+            mixed = mixed
+                .singlepart(Attachment::new(f.name.clone()).body(f.bytes.clone(), content_type));
+        }
+        mixed
+    };
     builder
-        .multipart(MultiPart::alternative_plain_html(
-            o.text.clone(),
-            html(&o.text),
-        ))
+        .multipart(body)
         .map_err(|e| format!("the mail could not be built: {e}"))
 }
 
-/// The SMTP transport of a channel, with the opened password.
-pub fn transport(config: &EmailConfig, password: &str) -> AsyncSmtpTransport<Tokio1Executor> {
+/// The SMTP transport of a channel, with the opened password: it dials the first
+/// address `reach` allows for the host, and TLS checks the certificate against
+/// the host's name (`net`). Why it cannot be made (an address refused, the roots
+/// file unreadable) is the error.
+pub async fn transport(
+    reach: &Reach,
+    config: &EmailConfig,
+    password: &str,
+) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
     let server = &config.smtp;
-    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(server.host.as_str())
-        .port(server.port)
-        .timeout(Some(TIMEOUT));
-    let params = || TlsParameters::new(server.host.clone());
+    let address = reach
+        .addresses("the SMTP server (smtp_host)", &server.host, server.port)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| {
+            format!(
+                "the SMTP server (smtp_host): {} has no address",
+                server.host
+            )
+        })?;
+    let mut builder =
+        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(address.ip().to_string())
+            .port(server.port)
+            .timeout(Some(TIMEOUT));
     builder = match server.tls {
         Mode::None => builder.tls(Tls::None),
-        Mode::StartTls => match params() {
-            Ok(p) => builder.tls(Tls::Required(p)),
-            Err(_) => builder.tls(Tls::None),
-        },
-        Mode::Implicit => match params() {
-            Ok(p) => builder.tls(Tls::Wrapper(p)),
-            Err(_) => builder.tls(Tls::None),
-        },
+        Mode::StartTls => builder.tls(Tls::Required(reach.smtp_tls(&server.host).await?)),
+        Mode::Implicit => builder.tls(Tls::Wrapper(reach.smtp_tls(&server.host).await?)),
     };
     if !server.user.is_empty() {
         builder = builder.credentials(Credentials::new(server.user.clone(), password.to_owned()));
     }
-    builder.build()
+    Ok(builder.build())
 }
 
 /// A sealed password opened (none without an account).
@@ -287,6 +359,7 @@ mod tests {
             references: vec!["m0@customer.test".into(), "m1@customer.test".into()],
             text: "It ships <today> & tomorrow.".into(),
             automated: false,
+            files: Vec::new(),
         }
     }
 

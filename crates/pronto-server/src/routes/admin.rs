@@ -257,6 +257,17 @@ pub async fn channel_view(state: &AppState, channel: &Channel) -> ApiResult<Valu
             "token": if channel.state == "needs_token" { "refused" } else { "accepted" },
         });
     }
+    if channel.kind == ChannelKind::Email {
+        // The reader's health line: its last read, the last read's error while it
+        // fails, and whether this node holds an IDLE connection.
+        let reader = crate::email::receive::Reader::of(state, channel.id).await?;
+        view["health"] = json!({
+            "last_read_at": reader.mailbox.read_at,
+            "error": reader.mailbox.error,
+            "error_at": reader.mailbox.error_at,
+            "idle": reader.idle,
+        });
+    }
     Ok(view)
 }
 
@@ -316,6 +327,13 @@ pub async fn create_channel(
     auth.require_admin()?;
     let (kind, mut config) = pronto_core::channel::check_new(&body.kind, body.config)
         .map_err(|e| ApiError::invalid(e.to_string()))?;
+    if kind == ChannelKind::Email {
+        // Mail servers at private addresses only where the server allows them.
+        let reach = crate::email::net::Reach::of(&state.config);
+        crate::email::net::check_hosts(&reach, &pronto_core::email::EmailConfig::read(&config))
+            .await
+            .map_err(ApiError::invalid)?;
+    }
     let mut identity_secret = None;
     let shown_secret = if kind == ChannelKind::Api {
         let url = ApiConfig::read(&config).url;

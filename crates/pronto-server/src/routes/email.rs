@@ -1,5 +1,6 @@
 //! Email channels' API: "test connection" for admins, a mail's headers and whole
-//! text (the message shows the trimmed text) or its raw bytes for agents, and
+//! text (the message shows the trimmed text), its HTML with its inline images or
+//! its raw bytes for agents, and
 //! "Move to email" from a chat conversation.
 
 use axum::Json;
@@ -91,6 +92,54 @@ pub async fn raw(
             ),
         ],
         raw,
+    ))
+}
+
+/// The policy of a mail's HTML: no script (and a sandbox without scripts), no
+/// form, no plugin, nothing from elsewhere (remote images, trackers included):
+/// images only from Pronto (the mail's own, served to agents), the mail's own
+/// inline styles; framed only by Pronto's pages.
+pub const HTML_POLICY: &str = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; \
+base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox allow-same-origin";
+
+/// `GET /api/v1/messages/{id}/email/html`: a received mail's HTML part as sent,
+/// its inline images (`cid:`) pointed at their files (`/api/v1/media/{id}`,
+/// served to the workspace's agents), under [`HTML_POLICY`]; the pane shows it in
+/// a sandboxed frame under "Show the whole email".
+#[utoipa::path(get, path = "/api/v1/messages/{id}/email/html", tag = "conversations", params(("id" = i64, Path, description = "A received email message")), responses((status = 200, description = "The mail's HTML (text/html), under a policy that runs no script and loads only the mail's own images"), (status = 404, description = "No such received mail with an HTML part in this workspace", body = crate::openapi::ErrorBody)))]
+pub async fn html(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<impl IntoResponse> {
+    let ws = auth.workspace();
+    let html = state
+        .store
+        .message_email(ws, id)
+        .await?
+        .and_then(|h| h.raw)
+        .and_then(|raw| pronto_channels::email::html::part(&raw))
+        .ok_or_else(|| ApiError::not_found("email message with HTML"))?;
+    let message = state.store.message(ws, id).await?;
+    let inline: Vec<(String, String)> = message
+        .attachments
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|a| {
+            Some((
+                a["content_id"].as_str()?.to_owned(),
+                a["file"].as_str()?.to_owned(),
+            ))
+        })
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CONTENT_SECURITY_POLICY, HTML_POLICY),
+        ],
+        pronto_channels::email::html::link_inline(&html, &inline),
     ))
 }
 

@@ -93,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .route("/messages/{id}/email", get(email::message))
         .route("/conversations/{id}/email", post(email::move_to_email))
         .route("/messages/{id}/email/raw", get(email::raw))
+        .route("/messages/{id}/email/html", get(email::html))
         .route("/channels/{id}/mark-seen", put(admin::set_mark_seen))
         .route("/channels/{id}/inbound", post(inbound::receive))
         .route("/channels/{id}/responsiveness", get(responsiveness::get))

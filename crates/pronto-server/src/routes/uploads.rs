@@ -126,7 +126,7 @@ async fn keep(
 pub fn takes_files(kind: ChannelKind) -> bool {
     matches!(
         kind,
-        ChannelKind::Messenger | ChannelKind::Instagram | ChannelKind::WebChat
+        ChannelKind::Messenger | ChannelKind::Instagram | ChannelKind::WebChat | ChannelKind::Email
     )
 }
 
@@ -146,6 +146,7 @@ fn check(
                 .into(),
         ),
         ChannelKind::Instagram => upload::instagram_kind_for(mime, size),
+        ChannelKind::Email => pronto_channels::email::attach::kind_for(mime, size),
         ChannelKind::WebChat => {
             crate::webchat::files::team_kind_for(&channel.webchat_config(), mime, size)
         }

@@ -66,7 +66,7 @@ pub async fn older(
             crate::routes::conversations::PAGE_MESSAGES,
         )
         .await?;
-    let full_texts = full_texts(&state, channel, &messages).await?;
+    let full_texts = full_texts(&state, channel, &channels, &messages).await?;
     let t = v.t();
     let name_of = name_lookup(&members);
     let contact = display_name(t, &conversation.contact_name, conversation.contact_id);
@@ -100,21 +100,31 @@ fn name_lookup(members: &[Member]) -> impl Fn(i64) -> Option<String> + '_ {
     }
 }
 
-/// Email mails' whole texts (quoted history included) for `messages`, by
-/// Message-ID; empty on other channels.
+/// The whole texts of mails among `messages` (quoted history included), by
+/// Message-ID: an email channel's, and on a web chat the visitor's answers that
+/// came by mail (kept by the workspace's email channel); empty elsewhere.
 async fn full_texts(
     state: &AppState,
     channel: &Channel,
+    channels: &[Channel],
     messages: &[Message],
 ) -> ApiResult<std::collections::HashMap<String, String>> {
-    if channel.kind != pronto_store::ChannelKind::Email {
+    let mailbox = match channel.kind {
+        pronto_store::ChannelKind::Email => Some(channel.id),
+        pronto_store::ChannelKind::WebChat => {
+            crate::email::continuation::email_channel(channels).map(|c| c.id)
+        }
+        _ => None,
+    };
+    let Some(mailbox) = mailbox else {
         return Ok(Default::default());
-    }
+    };
     let ids: Vec<String> = messages
         .iter()
+        .filter(|m| m.author == MessageAuthor::Customer)
         .filter_map(|m| m.external_id.clone())
         .collect();
-    Ok(state.store.email_full_texts(channel.id, &ids).await?)
+    Ok(state.store.email_full_texts(mailbox, &ids).await?)
 }
 
 /// Whether an agent's reply may go now, and if not, why (in the viewer's words).
@@ -187,7 +197,7 @@ pub async fn pane(
     } else {
         None
     };
-    let full_texts = full_texts(state, channel, &messages).await?;
+    let full_texts = full_texts(state, channel, channels, &messages).await?;
     let email_to = (crate::email::continuation::may_move(channel.kind)
         && crate::email::continuation::email_channel(channels).is_some())
     .then(|| crate::email::continuation::known_address(&contact))
@@ -432,11 +442,20 @@ fn message(
                     p.text { (m.text) }
                 }
                 (attachments(t, &m.attachments))
-                // An email's whole text, when the shown one was trimmed.
-                @if let Some(full) = full.filter(|f| f.trim() != m.text.trim()) {
+                // An email's whole text, when the shown one was trimmed or the mail
+                // shows images in its HTML.
+                @let as_sent = m.author == MessageAuthor::Customer && has_inline_images(&m.attachments);
+                @if let Some(full) = full.filter(|f| as_sent || f.trim() != m.text.trim()) {
                     details.full-email {
                         summary { (t.email.full_email) }
                         pre { (full) }
+                        // A mail with inline images: its HTML as sent, in a frame that
+                        // runs no script and loads only its own images (`email::html`).
+                        @if as_sent {
+                            iframe.email-html sandbox="allow-same-origin" loading="lazy"
+                                title=(t.email.as_sent)
+                                src={ "/api/v1/messages/" (m.id) "/email/html" } {}
+                        }
                         @if m.author == MessageAuthor::Customer {
                             a href={ "/api/v1/messages/" (m.id) "/email/raw" } download { (t.email.download_email) }
                         }
@@ -468,6 +487,14 @@ fn message(
 fn web_url(v: &Value) -> Option<&str> {
     v.as_str()
         .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+}
+
+/// Whether a mail's files include an image its HTML shows (`cid:`).
+fn has_inline_images(list: &Value) -> bool {
+    list.as_array().is_some_and(|l| {
+        l.iter()
+            .any(|a| a["content_id"].is_string() && a["type"] == "image")
+    })
 }
 
 fn attachments(t: &Texts, list: &Value) -> Markup {

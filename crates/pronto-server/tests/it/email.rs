@@ -15,6 +15,7 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use pronto_core::email::EmailConfig;
 use pronto_server::delivery::{Outcome, deliver_next};
+use pronto_server::email::net::Reach;
 use pronto_server::email::{imap, receive};
 use pronto_store::testing::{self, TestDb};
 use serde_json::{Value, json};
@@ -24,12 +25,29 @@ use crate::support::{Client, TestApp};
 pub(crate) const PASSWORD: &str = "mail-pass-7359";
 pub(crate) const SUPPORT: &str = "support@example.test";
 static NEXT: AtomicU32 = AtomicU32::new(0);
+/// The tests' own IMAP sessions reach the local server.
+const LOCAL: Reach = Reach {
+    allow_private: true,
+    roots: None,
+};
 
 /// The test mail server, from the variables `scripts/mailserver.sh env` prints.
 pub(crate) struct Mailserver {
     imap: (String, u16),
     smtp: (String, u16),
     sink: PathBuf,
+    /// The same servers over TLS, under the name their certificate gives.
+    pub(crate) tls: Tls,
+}
+
+/// The TLS side of the test mail server: IMAP with implicit TLS (STARTTLS is on
+/// the plain port), SMTP with implicit TLS and STARTTLS (submission), and the
+/// self-signed certificate they present (`PRONTO_TEST_MAIL_CA`).
+pub(crate) struct Tls {
+    pub(crate) imaps: (String, u16),
+    pub(crate) smtps: (String, u16),
+    pub(crate) submission: (String, u16),
+    pub(crate) ca: PathBuf,
 }
 
 pub(crate) fn mailserver(test: &str) -> Option<Mailserver> {
@@ -46,10 +64,21 @@ pub(crate) fn mailserver(test: &str) -> Option<Mailserver> {
     let smtp = std::env::var("PRONTO_TEST_SMTP").expect("PRONTO_TEST_SMTP beside PRONTO_TEST_IMAP");
     let sink = std::env::var("PRONTO_TEST_MAIL_SINK")
         .expect("PRONTO_TEST_MAIL_SINK beside PRONTO_TEST_IMAP");
+    let var = |name: &str| {
+        std::env::var(name).unwrap_or_else(|_| {
+            panic!("{name} beside PRONTO_TEST_IMAP (scripts/mailserver.sh env prints it)")
+        })
+    };
     Some(Mailserver {
         imap: split(&imap),
         smtp: split(&smtp),
         sink: PathBuf::from(sink),
+        tls: Tls {
+            imaps: split(&var("PRONTO_TEST_IMAPS")),
+            smtps: split(&var("PRONTO_TEST_SMTPS")),
+            submission: split(&var("PRONTO_TEST_SUBMISSION")),
+            ca: PathBuf::from(var("PRONTO_TEST_MAIL_CA")),
+        },
     })
 }
 
@@ -62,12 +91,67 @@ impl Mailserver {
             "smtp_tls": "none", "smtp_user": SUPPORT, "smtp_password": PASSWORD})
     }
 
+    /// A channel's settings reading `folder` over TLS: IMAP with `imap_tls`
+    /// (implicit, or STARTTLS on the plain port), SMTP with `smtp_tls` (implicit,
+    /// or STARTTLS on submission), every host named as the certificate names it.
+    pub(crate) fn tls_config(&self, folder: &str, imap_tls: &str, smtp_tls: &str) -> Value {
+        let imap = if imap_tls == "implicit" {
+            self.tls.imaps.clone()
+        } else {
+            (self.tls.imaps.0.clone(), self.imap.1)
+        };
+        let smtp = if smtp_tls == "implicit" {
+            &self.tls.smtps
+        } else {
+            &self.tls.submission
+        };
+        let mut config = self.config(folder);
+        for (k, v) in [
+            ("imap_host", json!(imap.0)),
+            ("imap_port", json!(imap.1)),
+            ("imap_tls", json!(imap_tls)),
+            ("smtp_host", json!(smtp.0)),
+            ("smtp_port", json!(smtp.1)),
+            ("smtp_tls", json!(smtp_tls)),
+        ] {
+            config[k] = v;
+        }
+        config
+    }
+
+    /// An agent's reply in `conversation` (`body`: its text, and a subject or
+    /// files), sent by the outbox at once; the mail the sink captured.
+    pub(crate) async fn reply_sent(
+        &self,
+        app: &TestApp,
+        admin: &Client,
+        conversation: i64,
+        body: Value,
+    ) -> String {
+        let text = body["text"].as_str().unwrap_or_default().to_owned();
+        let (status, reply) = admin
+            .post(
+                &format!("/api/v1/conversations/{conversation}/messages"),
+                body,
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{reply}");
+        let before = self.sink_files();
+        let outcome = deliver_next(&app.state).await.unwrap();
+        assert!(matches!(outcome, Outcome::Delivered(_)), "{outcome:?}");
+        self.captured(&text, &before).await
+    }
+
     /// An IMAP session of the support account (for the test's own APPENDs).
     async fn session(&self) -> imap::Imap {
         let config = EmailConfig::read(&self.config("INBOX"));
-        let (session, _) = imap::open(&config, PASSWORD).await.unwrap_or_else(|e| {
-            panic!("the test IMAP server does not answer ({e}): run scripts/mailserver.sh start")
-        });
+        let (session, _) = imap::open(&LOCAL, &config, PASSWORD)
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "the test IMAP server does not answer ({e}): run scripts/mailserver.sh start"
+                )
+            });
         session
     }
 
@@ -134,6 +218,14 @@ pub(crate) fn mail(from: &str, id: &str, subject: &str, extra: &str, body: &str)
     )
 }
 
+/// A remote server's bounce (a DSN) of the mail `id` sent to `to`: 550, user
+/// unknown.
+pub(crate) fn bounce(id: &str, to: &str) -> String {
+    format!(
+        "Return-Path: <>\nFrom: MAILER-DAEMON@mail.example.test (Mail Delivery System)\nTo: {SUPPORT}\nSubject: Undelivered Mail Returned to Sender\nMessage-ID: <dsn-{id}@mail.example.test>\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\n\n--b1\nContent-Type: text/plain\n\nYour message could not be delivered.\n--b1\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mail.example.test\n\nFinal-Recipient: rfc822; {to}\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\n--b1\nContent-Type: text/rfc822-headers\n\nFrom: {SUPPORT}\nTo: {to}\nMessage-ID: <{id}>\n--b1--\n"
+    )
+}
+
 pub(crate) async fn email_channel(admin: &Client, config: Value) -> i64 {
     let (status, c) = admin
         .post(
@@ -157,7 +249,7 @@ pub(crate) async fn sync(app: &TestApp, channel: i64) -> receive::Synced {
 }
 
 /// The workspace's conversations, newest activity first, with their messages.
-async fn conversations(admin: &Client) -> Vec<Value> {
+pub(crate) async fn conversations(admin: &Client) -> Vec<Value> {
     let (_, list) = admin.get("/api/v1/conversations").await;
     let mut out = Vec::new();
     for item in list["items"].as_array().unwrap() {
@@ -498,7 +590,7 @@ async fn exactly_once(server: &Mailserver, db: TestDb) {
     assert_eq!(conversations(&admin).await.len(), 0);
     app.state
         .store
-        .release_mailbox(channel, "other-node", None)
+        .release_mailbox(channel, "other-node", None, app.state.now())
         .await
         .unwrap();
 
@@ -525,7 +617,7 @@ async fn exactly_once(server: &Mailserver, db: TestDb) {
     );
     app.state
         .store
-        .release_mailbox(channel, &node, None)
+        .release_mailbox(channel, &node, None, app.state.now())
         .await
         .unwrap();
     let db = app.stop().await;
@@ -580,7 +672,7 @@ async fn position(app: &TestApp, channel: i64) -> pronto_store::MailboxState {
         .unwrap();
     app.state
         .store
-        .release_mailbox(channel, &node, None)
+        .release_mailbox(channel, &node, None, app.state.now())
         .await
         .unwrap();
     state
@@ -734,11 +826,9 @@ async fn robots(server: &Mailserver, db: TestDb) {
         .await
         .unwrap()
         .unwrap();
-    let dsn = format!(
-        "Return-Path: <>\nFrom: MAILER-DAEMON@mail.example.test (Mail Delivery System)\nTo: {SUPPORT}\nSubject: Undelivered Mail Returned to Sender\nMessage-ID: <dsn-{id}@mail.example.test>\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\n\n--b1\nContent-Type: text/plain\n\nYour message could not be delivered.\n--b1\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mail.example.test\n\nFinal-Recipient: rfc822; nobody@customer.test\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\n--b1\nContent-Type: text/rfc822-headers\n\nFrom: {SUPPORT}\nTo: nobody@customer.test\nMessage-ID: <{id}>\n--b1--\n",
-        id = sent.rfc_id
-    );
-    server.append(&folder, &dsn).await;
+    server
+        .append(&folder, &bounce(&sent.rfc_id, "nobody@customer.test"))
+        .await;
     let before = conversations(&admin).await.len();
     sync(&app, channel).await;
     assert_eq!(
@@ -828,7 +918,7 @@ async fn reply_through(
 }
 
 /// The conversation that begins with the mail `id`.
-async fn conversation_of(admin: &Client, id: &str) -> i64 {
+pub(crate) async fn conversation_of(admin: &Client, id: &str) -> i64 {
     conversations(admin)
         .await
         .iter()

@@ -327,7 +327,7 @@ async fn visitor_who_left(server: &Mailserver, db: TestDb) {
                 "lia-a@customer.test",
                 subject,
                 &refs,
-                "Great, thank you!",
+                "Great, thank you!\n\n-- \nLia, from Lyon",
             ),
         )
         .await;
@@ -374,6 +374,17 @@ async fn visitor_who_left(server: &Mailserver, db: TestDb) {
         !texts.iter().any(|t| t == "Let me in." || t == "I am away."),
         "{texts:?}"
     );
+    // On the web chat's pane her mail has its whole text, and the original, one
+    // click away.
+    let (_, pane) = crate::support::html(&admin, &format!("/ui/conversations/{conv}"), "en").await;
+    assert!(
+        pane.contains("Show the whole email") && pane.contains("Lia, from Lyon"),
+        "{pane}"
+    );
+    assert!(
+        pane.contains(&format!("/api/v1/messages/{}/email/raw", last["id"])),
+        "{pane}"
+    );
     let (_, list) = admin
         .get(&format!("/api/v1/conversations?channel={email}"))
         .await;
@@ -419,4 +430,70 @@ async fn visitor_who_left(server: &Mailserver, db: TestDb) {
         captured.contains(&format!("Subject: {subject}")),
         "{captured}"
     );
+
+    // That copy bounces: the web chat message shows failed, with the remote
+    // server's answer, and the bounce starts no conversation.
+    server
+        .append(
+            &folder,
+            &crate::email::bounce(&sent[1], "lia@customer.test"),
+        )
+        .await;
+    sync(&app, email).await;
+    let messages = detail(&admin, conv).await["messages"].clone();
+    let last = messages.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["text"].as_str(), last["status"].as_str()),
+        (Some("You are welcome."), Some("failed")),
+        "{last}"
+    );
+    assert!(last["error"].as_str().unwrap().contains("550"), "{last}");
+    let (_, list) = admin
+        .get(&format!("/api/v1/conversations?channel={email}"))
+        .await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 2, "{list}");
+
+    // Her answers by mail get at most MAX_AUTOMATED automated replies a day, as
+    // on the email channel; what is typed in the widget has no such cap.
+    let chat = app
+        .state
+        .store
+        .channel_any_workspace(chat_channel)
+        .await
+        .unwrap();
+    let all = app.state.store.messages(ws, conv, 1000).await.unwrap();
+    let by_mail = all
+        .iter()
+        .find(|m| m.external_id.as_deref() == Some("lia-a@customer.test"))
+        .unwrap()
+        .clone();
+    let typed = all
+        .iter()
+        .find(|m| m.author == pronto_store::MessageAuthor::Customer && m.id != by_mail.id)
+        .unwrap()
+        .clone();
+    let may = |m: pronto_store::Message| {
+        let (state, chat) = (app.state.clone(), chat.clone());
+        async move { pronto_server::email::may_automate(&state, &chat, &m).await }
+    };
+    assert!(may(by_mail.clone()).await);
+    let token = admin
+        .post("/api/v1/tokens", json!({"name": "bot", "role": "agent"}))
+        .await
+        .1["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let bot = admin.with_token(&token);
+    for n in 0..pronto_server::email::MAX_AUTOMATED {
+        let (status, body) = bot
+            .post(
+                &format!("/api/v1/conversations/{conv}/messages"),
+                json!({"text": format!("Automated {n}"), "author": "automation"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    assert!(!may(by_mail).await);
+    assert!(may(typed).await);
 }

@@ -76,6 +76,8 @@ impl TestApp {
             secret_key: "42".repeat(32),
             // Receivers in tests listen on 127.0.0.1.
             allow_private_webhook_urls: true,
+            // So does the test mail server.
+            allow_private_mail_servers: true,
             // One file store per database, so a second node on it sees the same.
             files_dir: std::env::temp_dir().join(format!(
                 "pronto-test-files-{}",

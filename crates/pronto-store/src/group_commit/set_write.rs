@@ -35,8 +35,10 @@ pub(crate) type Item<'a> = (i64, New<'a>, Micros);
 /// A message to write.
 #[derive(Clone, Copy)]
 pub(crate) enum New<'a> {
-    /// A customer's message, as received.
-    Customer(&'a Inbound),
+    /// A customer's message, as received, and the thread of its channel it belongs
+    /// to (`conversations.thread_key`: '' but on email, where each thread of mail
+    /// is a conversation).
+    Customer(&'a Inbound, &'a str),
     /// The business's message sent outside Pronto (an imported history's), which
     /// opens its conversation if need be; `contact_name` names a contact made for it.
     Business {
@@ -50,6 +52,7 @@ struct Fields<'a> {
     channel_id: i64,
     contact: &'a str,
     contact_name: Option<&'a str>,
+    thread: &'a str,
     external_id: Option<&'a str>,
     text: &'a str,
     attachments: serde_json::Value,
@@ -62,10 +65,11 @@ struct Fields<'a> {
 impl<'a> New<'a> {
     fn fields(self) -> Fields<'a> {
         match self {
-            New::Customer(m) => Fields {
+            New::Customer(m, thread) => Fields {
                 channel_id: m.channel_id,
                 contact: &m.contact_external_id,
                 contact_name: m.contact_name.as_deref(),
+                thread,
                 external_id: m.external_id.as_deref(),
                 text: &m.text,
                 attachments: m.attachments.clone(),
@@ -81,6 +85,7 @@ impl<'a> New<'a> {
                 channel_id: reply.channel_id,
                 contact: &reply.contact_external_id,
                 contact_name,
+                thread: "",
                 external_id: Some(&reply.external_id),
                 text: &reply.text,
                 attachments: serde_json::json!([]),
@@ -117,6 +122,9 @@ struct Conversation {
     touched: bool,
     /// A customer wrote: a snoozed conversation wakes.
     wake: bool,
+    /// Young enough (fewer than `DETECT_WITHIN` messages) to tell the customer's
+    /// language from.
+    young: bool,
 }
 
 /// A customer of a channel, as far as the batch knows them.
@@ -125,10 +133,10 @@ struct Customer {
     named: bool,
     /// Their profile was queued by this batch (their first conversation here).
     profile_pending: bool,
-    /// Their language is not known yet, and their conversation here is young
-    /// enough to try telling it from this message.
+    /// Their language is not known yet.
     language_unknown: bool,
-    conversation: Option<Conversation>,
+    /// Their conversations here the batch knows, by thread.
+    conversations: HashMap<String, Conversation>,
 }
 
 /// Writes `items` in `tx` and emits their events; one result per item, in order.
@@ -169,30 +177,51 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
         let mut contacts: Vec<&str> = indexes.iter().map(|&i| fields[i].contact).collect();
         contacts.sort_unstable();
         contacts.dedup();
+        // The threads the batch writes to on this channel ('' alone but on email).
+        let mut threads: Vec<&str> = indexes.iter().map(|&i| fields[i].thread).collect();
+        threads.sort_unstable();
+        threads.dedup();
         for run in contacts.chunks(LOOKUP_KEYS) {
+            // One row a conversation of these threads (one with none for a contact
+            // without any).
             let sql = format!(
                 "SELECT i.external_id, i.contact_id, k.name,
-                        CASE WHEN k.language IS NULL
-                              AND (SELECT COUNT(*) FROM (SELECT 1 FROM messages m
+                        CASE WHEN k.language IS NULL THEN 1 ELSE 0 END AS no_language,
+                        CASE WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM messages m
                                    WHERE m.conversation_id = c.id LIMIT {DETECT_WITHIN}) f)
                                   < {DETECT_WITHIN}
-                             THEN 1 ELSE 0 END AS no_language,
-                        c.id AS conversation, c.folder,
+                             THEN 1 ELSE 0 END AS young,
+                        c.id AS conversation, c.thread_key, c.folder,
                         c.waiting_since, c.last_message_at
                  FROM contact_identities i
                  JOIN contacts k ON k.id = i.contact_id
                  LEFT JOIN conversations c
                    ON c.channel_id = i.channel_id AND c.contact_id = i.contact_id
+                  AND c.thread_key IN ({})
                  WHERE i.channel_id = $1 AND i.external_id IN ({})",
-                list(run.len(), 2)
+                list(threads.len(), 2),
+                list(run.len(), 2 + threads.len())
             );
             let mut q = sqlx::query(&sql).persistent(false).bind(*channel);
+            for thread in &threads {
+                q = q.bind(*thread);
+            }
             for id in run {
                 q = q.bind(*id);
             }
             for row in q.fetch_all(&mut **tx).await? {
-                let conversation = match row.try_get::<Option<i64>, _>("conversation")? {
-                    Some(id) => Some(Conversation {
+                let name: Option<String> = row.try_get("name")?;
+                let customer = customers
+                    .entry((*channel, row.try_get("external_id")?))
+                    .or_insert(Customer {
+                        contact: row.try_get("contact_id")?,
+                        named: name.is_some_and(|n| !n.is_empty()),
+                        profile_pending: false,
+                        language_unknown: row.try_get::<i64, _>("no_language")? != 0,
+                        conversations: HashMap::new(),
+                    });
+                if let Some(id) = row.try_get::<Option<i64>, _>("conversation")? {
+                    let conversation = Conversation {
                         id,
                         folder: Folder::parse(&row.try_get::<String, _>("folder")?)
                             .unwrap_or(Folder::Inbox),
@@ -200,20 +229,12 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
                         last: row.try_get("last_message_at")?,
                         touched: false,
                         wake: false,
-                    }),
-                    None => None,
-                };
-                let name: Option<String> = row.try_get("name")?;
-                customers.insert(
-                    (*channel, row.try_get("external_id")?),
-                    Customer {
-                        contact: row.try_get("contact_id")?,
-                        named: name.is_some_and(|n| !n.is_empty()),
-                        profile_pending: false,
-                        language_unknown: row.try_get::<i64, _>("no_language")? != 0,
-                        conversation,
-                    },
-                );
+                        young: row.try_get::<i64, _>("young")? != 0,
+                    };
+                    customer
+                        .conversations
+                        .insert(row.try_get("thread_key")?, conversation);
+                }
             }
         }
     }
@@ -244,7 +265,7 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
                     named: m.contact_name.is_some_and(|n| !n.is_empty()),
                     profile_pending: false,
                     language_unknown: true,
-                    conversation: None,
+                    conversations: HashMap::new(),
                 })
             }
         };
@@ -259,20 +280,22 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
                 .await?;
             customer.named = true;
         }
-        let mut conversation = match customer.conversation.take() {
-            Some(c) => c,
-            None => {
-                // Their first conversation here: the platform is asked who they are.
+        let conversation = match customer.conversations.entry(m.thread.to_owned()) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(new) => {
+                // A new conversation: the platform is asked who they are (once a
+                // contact: `queue_profile`).
                 customer.profile_pending =
                     queue_profile(tx, ws, customer.contact, m.channel_id, m.contact, now).await?;
-                Conversation {
+                new.insert(Conversation {
                 id: sqlx::query_scalar(
-                    "INSERT INTO conversations (workspace_id, channel_id, contact_id, list_key, created_at)
-                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                    "INSERT INTO conversations (workspace_id, channel_id, contact_id, thread_key, list_key, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                 )
                 .bind(ws)
                 .bind(m.channel_id)
                 .bind(customer.contact)
+                .bind(m.thread)
                 .bind(m.at)
                 .bind(now)
                 .fetch_one(&mut **tx)
@@ -282,7 +305,8 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
                 last: None,
                 touched: false,
                 wake: false,
-                }
+                young: true,
+                })
             }
         };
         conversation.last = Some(conversation.last.map_or(m.at, |l| l.max(m.at)));
@@ -306,10 +330,11 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
             row: rows.len(),
             conversation: conversation.id,
             profile_pending: customer.profile_pending,
-            detect_language_of: (m.author == MessageAuthor::Customer && customer.language_unknown)
+            detect_language_of: (m.author == MessageAuthor::Customer
+                && customer.language_unknown
+                && conversation.young)
                 .then_some(customer.contact),
         });
-        customer.conversation = Some(conversation);
         rows.push(i);
     }
 
@@ -359,7 +384,7 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
     // Every touched conversation, once.
     let mut touched: Vec<&Conversation> = customers
         .values()
-        .filter_map(|c| c.conversation.as_ref())
+        .flat_map(|c| c.conversations.values())
         .filter(|c| c.touched)
         .collect();
     touched.sort_unstable_by_key(|c| c.id);

@@ -3,7 +3,9 @@
 //! the lookups threading and the automated-reply cap need.
 
 use pronto_store::testing::backends;
-use pronto_store::{EmailHeaders, Inbound, MailboxState, MessageAuthor, Outbound, Store};
+use pronto_store::{
+    EmailHeaders, EmailThread, Inbound, MailboxHealth, MailboxState, MessageAuthor, Outbound, Store,
+};
 use serde_json::json;
 
 const MIN: i64 = 60_000_000;
@@ -63,7 +65,7 @@ async fn one_reader_holds_a_mailbox_and_only_it_moves_the_position() {
                 .unwrap()
         );
         // Released, it is anyone's at once.
-        s.release_mailbox(channel, "b", Some("IMAP: timeout"))
+        s.release_mailbox(channel, "b", Some("IMAP: timeout"), T0 + 7 * MIN)
             .await
             .unwrap();
         assert_eq!(
@@ -71,6 +73,21 @@ async fn one_reader_holds_a_mailbox_and_only_it_moves_the_position() {
                 .await
                 .unwrap(),
             Some(moved)
+        );
+        // The health line: the failed read's error and time, until a read succeeds.
+        let health = s.mailbox_health(channel).await.unwrap();
+        assert_eq!(health.error.as_deref(), Some("IMAP: timeout"));
+        assert_eq!(health.error_at, Some(T0 + 7 * MIN));
+        s.release_mailbox(channel, "c", None, T0 + 8 * MIN)
+            .await
+            .unwrap();
+        assert_eq!(
+            s.mailbox_health(channel).await.unwrap(),
+            MailboxHealth {
+                read_at: Some(T0 + 8 * MIN),
+                error: None,
+                error_at: None,
+            }
         );
     }
 }
@@ -100,21 +117,21 @@ async fn mail_headers_are_kept_once_and_find_their_conversation() {
             Some(headers.clone())
         );
 
+        let mail = |id: &str, at: i64| Inbound {
+            channel_id: channel,
+            contact_external_id: "ann@customer.test".into(),
+            contact_name: Some("Ann".into()),
+            external_id: Some(id.into()),
+            text: "Hello".into(),
+            attachments: json!([]),
+            at,
+        };
+        let thread = |id: &str| (mail(id, T0), "m1@customer.test".to_owned());
         let stored = s
-            .receive(
-                ws,
-                &Inbound {
-                    channel_id: channel,
-                    contact_external_id: "ann@customer.test".into(),
-                    contact_name: Some("Ann".into()),
-                    external_id: Some("m1@customer.test".into()),
-                    text: "Hello".into(),
-                    attachments: json!([]),
-                    at: T0,
-                },
-                T0,
-            )
+            .receive_threads(ws, vec![thread("m1@customer.test")], T0)
             .await
+            .pop()
+            .unwrap()
             .unwrap();
         let conversation = stored.message.conversation_id;
         assert_eq!(
@@ -127,17 +144,60 @@ async fn mail_headers_are_kept_once_and_find_their_conversation() {
         );
         let ids = vec!["unknown@x".to_owned(), "m1@customer.test".to_owned()];
         assert_eq!(
-            s.email_thread_contact(channel, &ids)
-                .await
-                .unwrap()
-                .as_deref(),
-            Some("ann@customer.test")
+            s.email_thread(channel, &ids).await.unwrap(),
+            Some(EmailThread {
+                contact: "ann@customer.test".into(),
+                thread_key: "m1@customer.test".into(),
+            })
         );
         assert_eq!(
-            s.email_thread_contact(channel, &["x@y".into()])
-                .await
-                .unwrap(),
+            s.email_thread(channel, &["x@y".into()]).await.unwrap(),
             None
+        );
+
+        // Another thread of the same customer is another conversation, opened
+        // in the same batch as a message of the first; the thread's own message
+        // goes to its conversation; the contact is one.
+        let results = s
+            .receive_threads(
+                ws,
+                vec![
+                    (mail("m2@customer.test", T0 + 1), "m2@customer.test".into()),
+                    thread("m3@customer.test"),
+                ],
+                T0,
+            )
+            .await;
+        let second = results[0].as_ref().unwrap();
+        let third = results[1].as_ref().unwrap();
+        assert!(second.created && third.created);
+        assert_ne!(second.message.conversation_id, conversation);
+        assert_eq!(third.message.conversation_id, conversation);
+        let a = s.conversation(ws, conversation).await.unwrap();
+        let b = s
+            .conversation(ws, second.message.conversation_id)
+            .await
+            .unwrap();
+        assert_eq!(a.contact_id, b.contact_id);
+        // The chats' way in (thread '') is a third one, the same every time.
+        let (moved, _) = s
+            .email_conversation(ws, channel, a.contact_id, "ann@customer.test", T0)
+            .await
+            .unwrap();
+        assert!(moved != conversation && moved != second.message.conversation_id);
+        let (again, _) = s
+            .email_conversation(ws, channel, a.contact_id, "ann@customer.test", T0)
+            .await
+            .unwrap();
+        assert_eq!(again, moved);
+        // The fallback's subjects: the open threads' mails, newest first.
+        let subjects = s
+            .email_open_subjects(channel, "ann@customer.test", 10)
+            .await
+            .unwrap();
+        assert_eq!(
+            subjects.first(),
+            Some(&("m1@customer.test".to_owned(), "Order 42".to_owned()))
         );
         let (to, parent) = s.email_reply_context(conversation).await.unwrap();
         assert_eq!(to, "ann@customer.test");

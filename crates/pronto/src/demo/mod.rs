@@ -73,6 +73,8 @@ async fn run(mut config: Config) -> anyhow::Result<()> {
     config.graph_base_url.clone_from(&graph);
     config.instagram_base_url = graph;
 
+    // The demo's mail sink listens on 127.0.0.1 (`demo::email`).
+    config.allow_private_mail_servers = true;
     let store = pronto_server::open_store(&config).await.with_context(|| {
         format!(
             "opening the demo database {}",

@@ -42,6 +42,14 @@ pub struct Email {
     pub hint: &'static str,
     /// Reads {folder} of {user} on {host}
     pub reads: &'static str,
+    /// Last read
+    pub last_read: &'static str,
+    /// New mail comes at once (IDLE)
+    pub idle: &'static str,
+    /// Read every minute
+    pub polling: &'static str,
+    /// The last read failed
+    pub read_failed: &'static str,
     /// Test connection
     pub test: &'static str,
     /// {server}: connected
@@ -56,6 +64,8 @@ pub struct Email {
     pub full_email: &'static str,
     /// Download the original
     pub download_email: &'static str,
+    /// The email as sent, with its images
+    pub as_sent: &'static str,
     /// Continue by email
     pub move_legend: &'static str,
     /// Sends the text above as an email to {address}...
@@ -88,6 +98,10 @@ pub const EN: Email = Email {
     mark_seen: "Mark mail read on the server once Pronto has it",
     hint: "Passwords are stored encrypted. Mail stays on the server.",
     reads: "Reads {folder} of {user} on {host}",
+    last_read: "Last read",
+    idle: "new mail comes at once (IDLE)",
+    polling: "read every minute",
+    read_failed: "The last read failed",
     test: "Test connection",
     test_ok: "{server}: connected",
     test_failed: "{server}: {error}",
@@ -95,6 +109,7 @@ pub const EN: Email = Email {
     subject_hint: "Empty: Re: and the customer's subject",
     full_email: "Show the whole email",
     download_email: "Download the original",
+    as_sent: "The email as sent, with its images",
     move_legend: "Continue by email",
     move_hint: "Sends the text above as an email to {address}, from the email channel; the answer lands in the same contact's email conversation.",
     move_subject: "Email subject",
@@ -122,6 +137,10 @@ pub const FR: Email = Email {
     mark_seen: "Marquer les e-mails comme lus sur le serveur une fois reçus",
     hint: "Les mots de passe sont chiffrés. Les e-mails restent sur le serveur.",
     reads: "Lit {folder} de {user} sur {host}",
+    last_read: "Dernière lecture",
+    idle: "les nouveaux e-mails arrivent aussitôt (IDLE)",
+    polling: "lue chaque minute",
+    read_failed: "La dernière lecture a échoué",
     test: "Tester la connexion",
     test_ok: "{server} : connecté",
     test_failed: "{server} : {error}",
@@ -129,6 +148,7 @@ pub const FR: Email = Email {
     subject_hint: "Vide : Re: et l'objet du client",
     full_email: "Afficher l'e-mail complet",
     download_email: "Télécharger l'original",
+    as_sent: "L'e-mail tel qu'il a été envoyé, avec ses images",
     move_legend: "Continuer par e-mail",
     move_hint: "Envoie le texte ci-dessus par e-mail à {address}, depuis le canal e-mail ; la réponse arrive dans la conversation e-mail du même contact.",
     move_subject: "Objet de l'e-mail",
@@ -156,6 +176,10 @@ pub const IT: Email = Email {
     mark_seen: "Segna le email come lette sul server una volta ricevute",
     hint: "Le password sono cifrate. Le email restano sul server.",
     reads: "Legge {folder} di {user} su {host}",
+    last_read: "Ultima lettura",
+    idle: "le nuove email arrivano subito (IDLE)",
+    polling: "letta ogni minuto",
+    read_failed: "L'ultima lettura non è riuscita",
     test: "Prova la connessione",
     test_ok: "{server}: connesso",
     test_failed: "{server}: {error}",
@@ -163,6 +187,7 @@ pub const IT: Email = Email {
     subject_hint: "Vuoto: Re: e l'oggetto del cliente",
     full_email: "Mostra l'email completa",
     download_email: "Scarica l'originale",
+    as_sent: "L'email come è stata inviata, con le sue immagini",
     move_legend: "Continua via email",
     move_hint: "Invia il testo qui sopra come email a {address}, dal canale email; la risposta arriva nella conversazione email dello stesso contatto.",
     move_subject: "Oggetto dell'email",

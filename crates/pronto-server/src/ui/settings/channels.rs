@@ -50,15 +50,20 @@ pub async fn list(state: &AppState, v: &Viewer) -> ApiResult<Markup> {
         } else {
             None
         };
-        health.push((h, templates));
+        let reader = if c.kind == ChannelKind::Email {
+            Some(crate::email::receive::Reader::of(state, c.id).await?)
+        } else {
+            None
+        };
+        health.push((h, templates, reader));
     }
     Ok(html! {
         @if channels.is_empty() {
             p.empty { (s.channels_empty) }
         } @else {
             ul.cards {
-                @for (c, (h, templates)) in channels.iter().zip(&health) {
-                    li.card { (channel(v, &base, c, *h, *templates)) }
+                @for (c, (h, templates, reader)) in channels.iter().zip(&health) {
+                    li.card { (channel(v, &base, c, *h, *templates, reader.as_ref())) }
                 }
             }
         }
@@ -83,6 +88,7 @@ fn channel(
     c: &Channel,
     health: Option<pronto_store::ChannelHealth>,
     templates: Option<usize>,
+    reader: Option<&crate::email::receive::Reader>,
 ) -> Markup {
     let s = &v.t().settings;
     let name = if c.name.trim().is_empty() {
@@ -168,8 +174,8 @@ fn channel(
             }
             p.hint { (s.webchat_snippet_hint) }
             pre.snippet { code { (crate::webchat::snippet(base, c.id)) } }
-        } @else if c.kind == ChannelKind::Email {
-            (super::email::card(v, c))
+        } @else if let Some(reader) = reader {
+            (super::email::card(v, c, reader))
         }
     }
 }

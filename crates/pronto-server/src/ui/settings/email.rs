@@ -8,7 +8,8 @@ use pronto_core::email::Tls;
 use pronto_store::Channel;
 
 use super::{Viewer, field, fill, form_error};
-use crate::ui::format::json_script;
+use crate::email::receive::Reader;
+use crate::ui::format::{json_script, time};
 
 /// The new-channel form's fieldset for `kind=email`.
 pub fn fieldset(v: &Viewer) -> Markup {
@@ -64,14 +65,28 @@ pub fn fieldset(v: &Viewer) -> Markup {
     }
 }
 
-/// What an email channel's card shows: the mailbox it reads, and the test.
-pub fn card(v: &Viewer, c: &Channel) -> Markup {
+/// What an email channel's card shows: the mailbox it reads, the reader's health
+/// line (its last read, whether this node holds an IDLE connection, the last
+/// read's error with the server's answer while it fails), and the test.
+pub fn card(v: &Viewer, c: &Channel, health: &Reader) -> Markup {
     let e = &v.t().email;
     let config = c.email_config();
     html! {
         p { code { (config.address) } }
         p.hint {
             (fill(e.reads, &[("folder", &config.imap_folder), ("user", &config.imap.user), ("host", &config.imap.host)]))
+        }
+        p.health {
+            (e.last_read) " "
+            @match health.mailbox.read_at { Some(at) => (time(at)), None => (v.t().settings.never) }
+            " · " @if health.idle { (e.idle) } @else { (e.polling) }
+        }
+        @if let Some(error) = &health.mailbox.error {
+            p.state.bad {
+                (e.read_failed)
+                @if let Some(at) = health.mailbox.error_at { " (" (time(at)) ")" }
+                ": " (error)
+            }
         }
         form.inline-form data-form="email-test" data-id=(c.id) {
             button type="submit" { (e.test) }

@@ -36,6 +36,18 @@ fn now_micros() -> i64 {
         .as_micros() as i64
 }
 
+/// The page runs on the real clock, so the server `app` does too from now on.
+pub(crate) fn follow_real_clock(app: &TestApp) {
+    app.clock.store(now_micros(), Ordering::SeqCst);
+    let clock = app.clock.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            clock.fetch_max(now_micros(), Ordering::SeqCst);
+        }
+    });
+}
+
 impl Live {
     pub(crate) async fn start() -> Live {
         let db = pronto_store::testing::sqlite().await;
@@ -46,15 +58,7 @@ impl Live {
             c.graph_base_url = graph;
         })
         .await;
-        app.clock.store(now_micros(), Ordering::SeqCst);
-        // The page runs on the real clock, so the server does too.
-        let clock = app.clock.clone();
-        tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(Duration::from_millis(200)).await;
-                clock.fetch_max(now_micros(), Ordering::SeqCst);
-            }
-        });
+        follow_real_clock(&app);
         let c = app.clock.clone();
         let sandbox = Sandbox::new(Arc::new(move || c.load(Ordering::SeqCst)));
         sandbox.serve(listener);

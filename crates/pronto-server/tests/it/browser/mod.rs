@@ -22,6 +22,7 @@ mod axe;
 mod channel_settings;
 mod contacts;
 mod driver;
+mod email;
 mod exports;
 mod files;
 mod inbox;

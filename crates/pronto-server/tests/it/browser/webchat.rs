@@ -6,7 +6,6 @@
 //! a wrong identity is not merged; another site's messages to the frame are
 //! ignored.
 
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::http::StatusCode;
@@ -14,13 +13,6 @@ use serde_json::json;
 
 use super::{Browser, Key, Options, Proxy};
 use crate::support::TestApp;
-
-fn now_micros() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_micros() as i64
-}
 
 /// A business's site on its own origin (another port): one page embedding the
 /// widget, under a strict Content-Security-Policy.
@@ -139,14 +131,7 @@ async fn live_app_with_secret() -> (TestApp, crate::support::Client, i64, String
     let db = pronto_store::testing::sqlite().await;
     let url = db.url.clone();
     let app = TestApp::start_with(url, Some(db), true, |_| {}).await;
-    app.clock.store(now_micros(), Ordering::SeqCst);
-    let clock = app.clock.clone();
-    tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-            clock.fetch_max(now_micros(), Ordering::SeqCst);
-        }
-    });
+    super::inbox::follow_real_clock(&app);
     let admin = app.admin().await;
     let (status, ch) = admin
         .post(

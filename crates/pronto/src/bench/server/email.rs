@@ -14,6 +14,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 use futures_util::TryStreamExt;
 use pronto_core::email::EmailConfig;
+use pronto_server::email::net::Reach;
 use pronto_server::email::{imap, receive};
 use pronto_server::{AppState, Config};
 use pronto_store::{Backend, ChannelKind};
@@ -21,6 +22,12 @@ use serde_json::json;
 
 use super::harness::Database;
 use super::{now_micros, status};
+
+/// The bench's own IMAP sessions: the mail server is a local one.
+const LOCAL: Reach = Reach {
+    allow_private: true,
+    roots: None,
+};
 
 #[derive(Args, Debug)]
 pub struct EmailBench {
@@ -70,6 +77,7 @@ async fn measure(args: &EmailBench, db: &Database) -> anyhow::Result<()> {
 
     status("filling the mailbox");
     let (mut session, _) = imap::open(
+        &LOCAL,
         &EmailConfig::read(&json!({
             "imap_host": host, "imap_port": port, "imap_tls": "none",
             "imap_user": args.user, "imap_folder": "INBOX"
@@ -94,7 +102,7 @@ async fn measure(args: &EmailBench, db: &Database) -> anyhow::Result<()> {
 
     status("yardstick: the IMAP server's own fetch");
     let t = Instant::now();
-    let (mut session, _) = imap::open(&config, &args.password)
+    let (mut session, _) = imap::open(&LOCAL, &config, &args.password)
         .await
         .map_err(|e| anyhow::anyhow!(e))?;
     let uids = imap::uids_after(&mut session, 0)
@@ -137,6 +145,8 @@ async fn measure(args: &EmailBench, db: &Database) -> anyhow::Result<()> {
         database_url: db.url(),
         data_dir: db.data_dir(),
         secret_key: "42".repeat(32),
+        // The bench's IMAP server is a local one.
+        allow_private_mail_servers: true,
         ..Config::default()
     };
     let store = pronto_server::open_store(&server_config).await?;
@@ -184,7 +194,7 @@ async fn measure(args: &EmailBench, db: &Database) -> anyhow::Result<()> {
     );
 
     status("removing the folder");
-    let (mut session, _) = imap::open(&config, &args.password)
+    let (mut session, _) = imap::open(&LOCAL, &config, &args.password)
         .await
         .map_err(|e| anyhow::anyhow!(e))?;
     session.close().await.ok();
