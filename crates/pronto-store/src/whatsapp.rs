@@ -5,6 +5,7 @@
 use serde_json::Value;
 use sqlx::Row;
 
+use crate::events::Write;
 use crate::live_event::{LiveEvent, MessageStatus};
 use crate::messages::message_in;
 use crate::model::{Message, Micros, WhatsAppTemplate};
@@ -44,13 +45,18 @@ pub struct StatusUpdate<'a> {
     pub pricing: Option<&'a Value>,
 }
 
+/// How long a status for a message no send has claimed is kept (a send answers in
+/// seconds; one sent by another tool on the same number is never claimed).
+const EARLY_STATUS_KEPT: Micros = 24 * 3_600 * 1_000_000;
+
 impl Store {
     /// Applies a status webhook to the outgoing message with the platform id
     /// `external_id`: its status moves forward only (`sent` < `delivered` < `read`,
     /// `failed` only before delivery, with `error`), and `pricing`, when given, is
     /// kept. Publishes `message.status` when the status moved, `message.updated` when
     /// only the pricing did. Returns the message when anything changed; `None` when
-    /// nothing did or no such message is stored.
+    /// nothing did. A status for an id no message has yet (it overtook the send's
+    /// answer) is kept and applied when the send is recorded (a day at most).
     pub async fn apply_message_status(
         &self,
         workspace_id: i64,
@@ -58,67 +64,84 @@ impl Store {
         update: StatusUpdate<'_>,
         now: Micros,
     ) -> Result<Option<Message>> {
-        let StatusUpdate {
-            external_id,
-            status,
-            error,
-            pricing,
-        } = update;
         let mut tx = self.write_tx().await?;
-        let found = sqlx::query(
-            "SELECT id, status, pricing FROM messages
-             WHERE channel_id = $1 AND external_id = $2 AND workspace_id = $3 AND direction = 'out'",
+        if let Some(id) = outgoing_id(&mut tx, workspace_id, channel_id, update.external_id).await?
+        {
+            let changed = apply_in(&mut tx, workspace_id, id, update, now).await?;
+            tx.commit().await?;
+            return Ok(changed);
+        }
+        sqlx::query("DELETE FROM early_statuses WHERE received_at < $1")
+            .bind(now - EARLY_STATUS_KEPT)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO early_statuses (workspace_id, channel_id, external_id, status, error, pricing, received_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(workspace_id)
+        .bind(channel_id)
+        .bind(update.external_id)
+        .bind(update.status)
+        .bind(update.error)
+        .bind(update.pricing.map(Value::to_string))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        // The send may have been recorded since the look-up: whichever of the two
+        // writes comes second sees the other's and applies what was kept.
+        self.apply_early_statuses(workspace_id, channel_id, update.external_id, now)
+            .await
+    }
+
+    /// Applies, in arrival order, the statuses kept for `external_id` before a
+    /// message had that id, once one has; returns the message when anything changed.
+    pub(crate) async fn apply_early_statuses(
+        &self,
+        workspace_id: i64,
+        channel_id: i64,
+        external_id: &str,
+        now: Micros,
+    ) -> Result<Option<Message>> {
+        let mut tx = self.write_tx().await?;
+        let Some(id) = outgoing_id(&mut tx, workspace_id, channel_id, external_id).await? else {
+            return Ok(None);
+        };
+        let rows = sqlx::query(
+            "DELETE FROM early_statuses WHERE channel_id = $1 AND external_id = $2 AND workspace_id = $3
+             RETURNING id, status, error, pricing",
         )
         .bind(channel_id)
         .bind(external_id)
         .bind(workspace_id)
-        .fetch_optional(&mut *tx)
+        .fetch_all(&mut *tx)
         .await?;
-        let Some(row) = found else {
-            return Ok(None);
-        };
-        let id: i64 = row.try_get("id")?;
-        let current: String = row.try_get("status")?;
-        let stored_pricing: Option<String> = row.try_get("pricing")?;
-        let moves = status_moves(&current, status);
-        let new_pricing = pricing
-            .map(Value::to_string)
-            .filter(|p| stored_pricing.as_deref() != Some(p.as_str()));
-        if !moves && new_pricing.is_none() {
-            return Ok(None);
+        let mut kept = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let pricing: Option<String> = r.try_get("pricing")?;
+            kept.push((
+                r.try_get::<i64, _>("id")?,
+                r.try_get::<String, _>("status")?,
+                r.try_get::<Option<String>, _>("error")?,
+                pricing.and_then(|p| serde_json::from_str::<Value>(&p).ok()),
+            ));
         }
-        if moves {
-            sqlx::query("UPDATE messages SET status = $1, error = $2 WHERE id = $3")
-                .bind(status)
-                .bind(if status == "failed" { error } else { None })
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        if let Some(p) = &new_pricing {
-            sqlx::query("UPDATE messages SET pricing = $1 WHERE id = $2")
-                .bind(p)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let message = message_in(&mut tx, id).await?;
-        let event = if moves {
-            LiveEvent::MessageStatus(MessageStatus::Message {
-                conversation_id: message.conversation_id,
-                message_id: message.id,
-                status: message.status.clone(),
-                error: message.error.clone(),
-            })
-        } else {
-            LiveEvent::MessageUpdated {
-                conversation_id: message.conversation_id,
-                message: message.clone(),
+        kept.sort_by_key(|k| k.0);
+        let mut changed = None;
+        for (_, status, error, pricing) in &kept {
+            let update = StatusUpdate {
+                external_id,
+                status,
+                error: error.as_deref(),
+                pricing: pricing.as_ref(),
+            };
+            if let Some(m) = apply_in(&mut tx, workspace_id, id, update, now).await? {
+                changed = Some(m);
             }
-        };
-        tx.emit(workspace_id, &event, now);
+        }
         tx.commit().await?;
-        Ok(Some(message))
+        Ok(changed)
     }
 
     /// Replaces a channel's templates with `templates` (the account's full list,
@@ -260,6 +283,85 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// The outgoing message with the platform id `external_id` on the channel.
+async fn outgoing_id(
+    tx: &mut Write,
+    workspace_id: i64,
+    channel_id: i64,
+    external_id: &str,
+) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM messages
+         WHERE channel_id = $1 AND external_id = $2 AND workspace_id = $3 AND direction = 'out'",
+    )
+    .bind(channel_id)
+    .bind(external_id)
+    .bind(workspace_id)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// Applies `update` to message `id` in `tx` (forward only, pricing kept) and
+/// publishes what changed; the message when anything did.
+async fn apply_in(
+    tx: &mut Write,
+    workspace_id: i64,
+    id: i64,
+    update: StatusUpdate<'_>,
+    now: Micros,
+) -> Result<Option<Message>> {
+    let StatusUpdate {
+        status,
+        error,
+        pricing,
+        ..
+    } = update;
+    let row = sqlx::query("SELECT status, pricing FROM messages WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let current: String = row.try_get("status")?;
+    let stored_pricing: Option<String> = row.try_get("pricing")?;
+    let moves = status_moves(&current, status);
+    let new_pricing = pricing
+        .map(Value::to_string)
+        .filter(|p| stored_pricing.as_deref() != Some(p.as_str()));
+    if !moves && new_pricing.is_none() {
+        return Ok(None);
+    }
+    if moves {
+        sqlx::query("UPDATE messages SET status = $1, error = $2 WHERE id = $3")
+            .bind(status)
+            .bind(if status == "failed" { error } else { None })
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    if let Some(p) = &new_pricing {
+        sqlx::query("UPDATE messages SET pricing = $1 WHERE id = $2")
+            .bind(p)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let message = message_in(tx, id).await?;
+    let event = if moves {
+        LiveEvent::MessageStatus(MessageStatus::Message {
+            conversation_id: message.conversation_id,
+            message_id: message.id,
+            status: message.status.clone(),
+            error: message.error.clone(),
+        })
+    } else {
+        LiveEvent::MessageUpdated {
+            conversation_id: message.conversation_id,
+            message: message.clone(),
+        }
+    };
+    tx.emit(workspace_id, &event, now);
+    Ok(Some(message))
 }
 
 #[cfg(test)]
