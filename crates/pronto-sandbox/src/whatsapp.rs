@@ -10,12 +10,12 @@ use std::collections::BTreeMap;
 use axum::http::HeaderMap;
 use serde_json::{Value, json};
 
-use crate::DAY;
 use crate::api::appsecret_proof;
 use crate::error::GraphError;
 use crate::sandbox::{LoggedRequest, Sandbox};
 use crate::state::{Pending, State};
 use crate::webhook::escape_unicode;
+use crate::{DAY, SandboxError};
 
 /// A WhatsApp business number registered in the sandbox.
 #[derive(Debug, Clone)]
@@ -74,6 +74,8 @@ pub(crate) struct WaState {
     pub last_message: BTreeMap<(String, String), i64>,
     /// The business's messages, by wamid: (number, customer).
     pub sent: BTreeMap<String, (String, String)>,
+    /// The business's latest message to each customer, by (number, wa_id).
+    pub last_sent: BTreeMap<(String, String), String>,
     /// Files customers sent, by media id: (number, MIME type, bytes).
     pub media: BTreeMap<String, (String, String, Vec<u8>)>,
     /// Download URLs handed out, by their key: (media id, when they stop working).
@@ -174,28 +176,90 @@ impl Sandbox {
         caption: Option<&str>,
         at: i64,
     ) -> (String, String) {
-        use sha2::Digest;
-        let media_id = {
-            let mut s = self.lock();
-            let media_id = format!("{}", 9_000_000_000u64 + s.next_id());
-            s.whatsapp.media.insert(
-                media_id.clone(),
-                (
-                    phone_number_id.to_owned(),
-                    mime_type.to_owned(),
-                    bytes.clone(),
-                ),
-            );
-            media_id
-        };
-        let mut payload = json!({"id": media_id, "mime_type": mime_type,
-            "sha256": hex::encode(sha2::Sha256::digest(&bytes))});
+        let (media_id, mut payload) = self.whatsapp_store_media(phone_number_id, mime_type, bytes);
         if let Some(c) = caption {
             payload["caption"] = json!(c);
         }
         let message = json!({"type": kind, kind: payload});
         let wamid = self.whatsapp_customer_message(phone_number_id, wa_id, name, message, at);
         (wamid, media_id)
+    }
+
+    /// Keeps a customer's file at a new media id of the number, downloadable with its
+    /// token; returns the id and the webhook's media object (`id`, `mime_type`,
+    /// `sha256`).
+    pub fn whatsapp_store_media(
+        &self,
+        phone_number_id: &str,
+        mime_type: &str,
+        bytes: Vec<u8>,
+    ) -> (String, Value) {
+        use sha2::Digest;
+        let sha = hex::encode(sha2::Sha256::digest(&bytes));
+        let mut s = self.lock();
+        let media_id = format!("{}", 9_000_000_000u64 + s.next_id());
+        s.whatsapp.media.insert(
+            media_id.clone(),
+            (phone_number_id.to_owned(), mime_type.to_owned(), bytes),
+        );
+        let payload = json!({"id": media_id, "mime_type": mime_type, "sha256": sha});
+        (media_id, payload)
+    }
+
+    /// A customer's message (`message` as in [`Sandbox::whatsapp_customer_message`])
+    /// recorded (it opens the window) and returned as a signed delivery instead of
+    /// queued: (callback URL, signature, body). `name` is `None` for the changes that
+    /// carry no `contacts` (system messages). Returns the wamid too.
+    pub(crate) fn whatsapp_customer_delivery(
+        &self,
+        phone_number_id: &str,
+        wa_id: &str,
+        name: Option<&str>,
+        mut message: Value,
+        at: i64,
+    ) -> Result<(String, String, Vec<u8>, String), SandboxError> {
+        let mut s = self.lock();
+        let wamid = format!("wamid.SBXIN{:06}", s.next_id());
+        message["from"] = json!(wa_id);
+        message["id"] = json!(wamid);
+        message["timestamp"] = json!((at / 1_000_000).to_string());
+        let value = customer_value(&mut s, phone_number_id, wa_id, name, message, at);
+        let n = s
+            .whatsapp
+            .numbers
+            .get(phone_number_id)
+            .ok_or_else(|| SandboxError::UnknownPage(phone_number_id.to_owned()))?;
+        let url = n
+            .callback_url
+            .clone()
+            .ok_or_else(|| SandboxError::NoCallback(phone_number_id.to_owned()))?;
+        let body = envelope(n, value);
+        let signature = crate::webhook::sign(&n.app_secret, &body);
+        Ok((url, signature, body, wamid))
+    }
+
+    /// The business's latest message to the customer (what a reaction or a button
+    /// tap refers to).
+    pub fn whatsapp_last_sent(&self, phone_number_id: &str, wa_id: &str) -> Option<String> {
+        self.lock()
+            .whatsapp
+            .last_sent
+            .get(&(phone_number_id.to_owned(), wa_id.to_owned()))
+            .cloned()
+    }
+
+    /// The customer writes from `to` now, their number having changed: what the
+    /// window and the replies are keyed on moves with them.
+    pub(crate) fn whatsapp_number_changed(&self, phone_number_id: &str, from: &str, to: &str) {
+        let mut s = self.lock();
+        let old = (phone_number_id.to_owned(), from.to_owned());
+        let new = (phone_number_id.to_owned(), to.to_owned());
+        if let Some(at) = s.whatsapp.last_message.remove(&old) {
+            s.whatsapp.last_message.insert(new.clone(), at);
+        }
+        if let Some(w) = s.whatsapp.last_sent.remove(&old) {
+            s.whatsapp.last_sent.insert(new, w);
+        }
     }
 
     /// The number a media id belongs to.
@@ -340,32 +404,54 @@ fn queue_message(
     message: Value,
     at: i64,
 ) {
-    let key = (phone_number_id.to_owned(), wa_id.to_owned());
-    let last = s.whatsapp.last_message.entry(key).or_insert(at);
-    *last = (*last).max(at);
+    let value = customer_value(s, phone_number_id, wa_id, Some(name), message, at);
     let Some(n) = s.whatsapp.numbers.get(phone_number_id).cloned() else {
         return;
     };
-    let value =
-        json!({"contacts": [{"profile": {"name": name}, "wa_id": wa_id}], "messages": [message]});
     queue(s, &n, value);
+}
+
+/// Opens the customer's window at `at` and returns the `messages` change's value
+/// holding `message` (with the customer's profile when `name` is given).
+fn customer_value(
+    s: &mut State,
+    phone_number_id: &str,
+    wa_id: &str,
+    name: Option<&str>,
+    message: Value,
+    at: i64,
+) -> Value {
+    let key = (phone_number_id.to_owned(), wa_id.to_owned());
+    let last = s.whatsapp.last_message.entry(key).or_insert(at);
+    *last = (*last).max(at);
+    match name {
+        Some(name) => json!({"contacts": [{"profile": {"name": name}, "wa_id": wa_id}],
+            "messages": [message]}),
+        None => json!({"messages": [message]}),
+    }
 }
 
 /// Queues a `messages` change of the number as a signed webhook (when it has a
 /// callback).
-fn queue(s: &mut State, n: &WhatsAppNumber, mut value: Value) {
+fn queue(s: &mut State, n: &WhatsAppNumber, value: Value) {
     let Some(url) = &n.callback_url else { return };
+    s.pending.push_back(Pending {
+        url: url.clone(),
+        secret: n.app_secret.clone(),
+        body: envelope(n, value),
+        attempts: 0,
+    });
+}
+
+/// The exact bytes of a `whatsapp_business_account` body with one `messages`
+/// change of the number, as Meta sends them (unicode escaped).
+fn envelope(n: &WhatsAppNumber, mut value: Value) -> Vec<u8> {
     value["messaging_product"] = json!("whatsapp");
     value["metadata"] = json!({"display_phone_number": n.display_phone_number,
         "phone_number_id": n.phone_number_id});
     let body = json!({"object": "whatsapp_business_account", "entry": [{"id": n.waba_id,
         "changes": [{"field": "messages", "value": value}]}]});
-    s.pending.push_back(Pending {
-        url: url.clone(),
-        secret: n.app_secret.clone(),
-        body: escape_unicode(&body.to_string()).into_bytes(),
-        attempts: 0,
-    });
+    escape_unicode(&body.to_string()).into_bytes()
 }
 
 fn status(wamid: &str, status: &str, to: &str, at: i64) -> Value {
@@ -467,6 +553,7 @@ pub(crate) fn send(
         ));
     }
     let wamid = format!("wamid.SBX{:06}", s.next_id());
+    s.whatsapp.last_sent.insert(key.clone(), wamid.clone());
     s.whatsapp.sent.insert(wamid.clone(), key);
     if kind != "template" && !open {
         // Accepted, then failed: the error comes in a status.

@@ -713,3 +713,135 @@ async fn read_receipts_and_the_typing_indicator_name_the_customers_last_message(
     assert_eq!(sandbox.sends().len(), before);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_sandboxs_simulated_customers_send_every_kind_and_get_statuses() {
+    for db in testing::backends().await {
+        simulated_customers(db).await;
+    }
+}
+
+/// Every message id Pronto holds, over all conversations.
+async fn stored_ids(admin: &Client) -> Vec<(String, Value)> {
+    let (_, list) = admin.get("/api/v1/conversations?limit=100").await;
+    let mut out = Vec::new();
+    for c in list["items"].as_array().unwrap() {
+        let (_, c) = admin
+            .get(&format!("/api/v1/conversations/{}", c["id"]))
+            .await;
+        for m in c["messages"].as_array().unwrap() {
+            if let Some(id) = m["external_id"].as_str() {
+                out.push((id.to_owned(), m.clone()));
+            }
+        }
+    }
+    out
+}
+
+async fn simulated_customers(db: TestDb) {
+    use pronto_sandbox::{WaKind, WhatsAppSimulator};
+    use pronto_server::media::{Fetched, fetch_next};
+    let (app, sandbox, admin, _) = connected(db).await;
+    let mut customers = WhatsAppSimulator::new(&sandbox, PNID, 11).unwrap();
+    assert!(WhatsAppSimulator::new(&sandbox, "999", 11).is_err());
+    let first = [
+        WaKind::Text,
+        WaKind::Image,
+        WaKind::Video,
+        WaKind::Audio,
+        WaKind::Document,
+        WaKind::Sticker,
+        WaKind::Location,
+        WaKind::Contacts,
+        WaKind::AdReferral,
+        WaKind::Unsupported,
+    ];
+    let mut sent = Vec::new();
+    for kind in first {
+        let s = customers.step_kind(kind).await.unwrap();
+        assert_eq!((s.status, s.message.kind), (200, kind));
+        sent.push(s.message);
+    }
+    let outcomes = drain(&app).await;
+    assert!(
+        outcomes.iter().all(|p| matches!(p, Processed::Done(1))),
+        "{outcomes:?}"
+    );
+    let stored = stored_ids(&admin).await;
+    for m in &sent {
+        assert!(
+            stored.iter().any(|(id, _)| *id == m.wamid),
+            "{:?} {} stored",
+            m.kind,
+            m.wamid
+        );
+    }
+    // Their five files are fetched by id with the token, while the URLs work.
+    for _ in 0..5 {
+        assert!(matches!(
+            fetch_next(&app.state).await.unwrap(),
+            Fetched::Stored(_)
+        ));
+    }
+    assert_eq!(fetch_next(&app.state).await.unwrap(), Fetched::Idle);
+
+    // The business answers every conversation; the sandbox's statuses come back.
+    let (_, list) = admin.get("/api/v1/conversations?limit=100").await;
+    for c in list["items"].as_array().unwrap() {
+        let (status, _) = admin
+            .post(
+                &format!("/api/v1/conversations/{}/messages", c["id"]),
+                json!({"text": "Thanks, looking into it"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        assert!(matches!(
+            deliver_next(&app.state).await.unwrap(),
+            Outcome::Delivered(_)
+        ));
+    }
+    sandbox.deliver_pending().await;
+    drain(&app).await;
+    let replies: Vec<Value> = stored_ids(&admin)
+        .await
+        .into_iter()
+        .map(|(_, m)| m)
+        .filter(|m| m["author"] == "agent")
+        .collect();
+    assert!(!replies.is_empty());
+    assert!(
+        replies.iter().all(|m| m["status"] == "delivered"),
+        "{replies:?}"
+    );
+
+    // Now the kinds that answer the business's messages: reactions, taps, and a
+    // number change; each is applied (a customer with no reply yet writes a text).
+    for kind in [
+        WaKind::Reaction,
+        WaKind::ButtonReply,
+        WaKind::ListReply,
+        WaKind::TemplateButton,
+        WaKind::NumberChange,
+    ] {
+        let s = customers.step_kind(kind).await.unwrap();
+        assert_eq!(s.status, 200);
+        sent.push(s.message);
+    }
+    let outcomes = drain(&app).await;
+    assert!(
+        outcomes.iter().all(|p| matches!(p, Processed::Done(_))),
+        "{outcomes:?}"
+    );
+    let stored = stored_ids(&admin).await;
+    for m in &sent[first.len()..] {
+        match m.kind {
+            WaKind::Reaction => assert!(
+                stored.iter().any(|(_, s)| s["reaction"].is_string()),
+                "a reaction shown on the reply"
+            ),
+            WaKind::NumberChange => {}
+            _ => assert!(stored.iter().any(|(id, _)| *id == m.wamid), "{:?}", m.kind),
+        }
+    }
+    app.stop().await;
+}
