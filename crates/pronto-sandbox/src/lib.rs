@@ -35,7 +35,7 @@ pub use simulator::{
     EventKind, Pace, Sent, Simulator, Summary, WaKind, WaMessage, WaSent, WhatsAppSimulator,
 };
 pub use webhook::{Event, build, sign};
-pub use whatsapp::{WhatsAppNumber, text_body as whatsapp_text_body};
+pub use whatsapp::{WaCustomerMessage, WhatsAppNumber, text_body as whatsapp_text_body};
 
 /// The current time in microseconds since the Unix epoch.
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;

@@ -66,6 +66,75 @@ impl WhatsAppNumber {
     }
 }
 
+impl WhatsAppNumber {
+    /// The templates of a small shop, approved in English, French and Italian
+    /// (an order update with two parameters, a marketing one without), and one
+    /// paused, so that the composer's refusal shows too: what `pronto sandbox` and
+    /// the demo give their number.
+    pub fn with_sample_templates(self) -> Self {
+        let mut n = self
+            .with_template(
+                "order_update",
+                "en_US",
+                "UTILITY",
+                "Hi! Your order {{1}} ships on {{2}}.",
+            )
+            .with_template(
+                "order_update",
+                "fr",
+                "UTILITY",
+                "Bonjour ! Votre commande {{1}} part le {{2}}.",
+            )
+            .with_template(
+                "order_update",
+                "it",
+                "UTILITY",
+                "Ciao! Il tuo ordine {{1}} parte il {{2}}.",
+            )
+            .with_template(
+                "back_in_stock",
+                "en_US",
+                "MARKETING",
+                "Good news: it is back in stock!",
+            )
+            .with_template(
+                "back_in_stock",
+                "fr",
+                "MARKETING",
+                "Bonne nouvelle : il est de retour en stock !",
+            )
+            .with_template(
+                "back_in_stock",
+                "it",
+                "MARKETING",
+                "Buone notizie: è di nuovo disponibile!",
+            )
+            .with_template(
+                "winter_sale",
+                "en_US",
+                "MARKETING",
+                "Winter sale: 30% off this week.",
+            );
+        if let Some(last) = n.templates.last_mut() {
+            last["status"] = json!("PAUSED");
+        }
+        n
+    }
+}
+
+/// A customer's message for [`Sandbox::whatsapp_customer_batch`]: one `messages[]`
+/// item without `from`, `id` and `timestamp`, which are added.
+#[derive(Debug, Clone)]
+pub struct WaCustomerMessage {
+    /// The customer's `wa_id`.
+    pub wa_id: String,
+    /// Their profile name; `None` for a system message (no `contacts`).
+    pub name: Option<String>,
+    pub message: Value,
+    /// When they sent it.
+    pub at: i64,
+}
+
 /// What the sandbox keeps of WhatsApp, beside the Pages.
 #[derive(Default)]
 pub(crate) struct WaState {
@@ -208,34 +277,76 @@ impl Sandbox {
 
     /// A customer's message (`message` as in [`Sandbox::whatsapp_customer_message`])
     /// recorded (it opens the window) and returned as a signed delivery instead of
-    /// queued: (callback URL, signature, body). `name` is `None` for the changes that
-    /// carry no `contacts` (system messages). Returns the wamid too.
+    /// queued: (callback URL, signature, body, wamid). `name` is `None` for the
+    /// changes that carry no `contacts` (system messages).
     pub(crate) fn whatsapp_customer_delivery(
         &self,
         phone_number_id: &str,
         wa_id: &str,
         name: Option<&str>,
-        mut message: Value,
+        message: Value,
         at: i64,
     ) -> Result<(String, String, Vec<u8>, String), SandboxError> {
+        let item = WaCustomerMessage {
+            wa_id: wa_id.to_owned(),
+            name: name.map(str::to_owned),
+            message,
+            at,
+        };
+        let (url, signature, body, mut wamids) =
+            self.whatsapp_customer_batch(phone_number_id, vec![item])?;
+        Ok((url, signature, body, wamids.remove(0)))
+    }
+
+    /// Customers' messages (of the past, say) recorded like
+    /// [`Sandbox::whatsapp_customer_message`] and returned as one signed delivery,
+    /// as Meta batches them: (callback URL, signature, body, their wamids in order).
+    pub fn whatsapp_customer_batch(
+        &self,
+        phone_number_id: &str,
+        items: Vec<WaCustomerMessage>,
+    ) -> Result<(String, String, Vec<u8>, Vec<String>), SandboxError> {
         let mut s = self.lock();
-        let wamid = format!("wamid.SBXIN{:06}", s.next_id());
-        message["from"] = json!(wa_id);
-        message["id"] = json!(wamid);
-        message["timestamp"] = json!((at / 1_000_000).to_string());
-        let value = customer_value(&mut s, phone_number_id, wa_id, name, message, at);
         let n = s
             .whatsapp
             .numbers
             .get(phone_number_id)
+            .cloned()
             .ok_or_else(|| SandboxError::UnknownPage(phone_number_id.to_owned()))?;
         let url = n
             .callback_url
             .clone()
             .ok_or_else(|| SandboxError::NoCallback(phone_number_id.to_owned()))?;
-        let body = envelope(n, value);
+        let (mut contacts, mut messages, mut wamids) = (Vec::new(), Vec::new(), Vec::new());
+        for mut item in items {
+            let wamid = format!("wamid.SBXIN{:06}", s.next_id());
+            item.message["from"] = json!(item.wa_id);
+            item.message["id"] = json!(wamid);
+            item.message["timestamp"] = json!((item.at / 1_000_000).to_string());
+            let value = customer_value(
+                &mut s,
+                phone_number_id,
+                &item.wa_id,
+                item.name.as_deref(),
+                item.message,
+                item.at,
+            );
+            for c in value["contacts"].as_array().into_iter().flatten() {
+                if !contacts.contains(c) {
+                    contacts.push(c.clone());
+                }
+            }
+            messages.extend(value["messages"].as_array().into_iter().flatten().cloned());
+            wamids.push(wamid);
+        }
+        let value = if contacts.is_empty() {
+            json!({"messages": messages})
+        } else {
+            json!({"contacts": contacts, "messages": messages})
+        };
+        let body = envelope(&n, value);
         let signature = crate::webhook::sign(&n.app_secret, &body);
-        Ok((url, signature, body, wamid))
+        Ok((url, signature, body, wamids))
     }
 
     /// The business's latest message to the customer (what a reaction or a button
