@@ -6,7 +6,8 @@
 //!
 //! A reply's attachments are kept in Pronto's own form (a JSON list beside the text):
 //! - `{"type": "image"|"video"|"audio"|"document"|"sticker", "media_id": "..." or
-//!   "url": "https://...", "caption": "...", "filename": "..."}`;
+//!   "url": "https://..." or "upload_id": N (an agent's file, uploaded at send time),
+//!   "caption": "...", "filename": "..."}`;
 //! - `{"type": "buttons", "buttons": [{"id": "yes", "title": "Yes"}], "header": "...",
 //!   "footer": "..."}` (the text is the body);
 //! - `{"type": "list", "button": "Options", "sections": [{"title": "...", "rows":
@@ -114,6 +115,10 @@ pub enum MediaSource {
     Id(String),
     /// An HTTPS link WhatsApp fetches.
     Link(String),
+    /// An agent's upload in Pronto's file store, not yet given to WhatsApp: the
+    /// sender uploads it (or reuses its media id) and puts the [`MediaSource::Id`]
+    /// in its place before building the body.
+    Upload(i64),
 }
 
 /// A section of a list.
@@ -290,6 +295,7 @@ impl Outgoing {
                 let mut p = match source {
                     MediaSource::Id(id) => json!({"id": id}),
                     MediaSource::Link(link) => json!({"link": link}),
+                    MediaSource::Upload(_) => json!({"id": null}),
                 };
                 if let Some(c) = caption {
                     p["caption"] = json!(c);
@@ -461,6 +467,9 @@ fn body_text(text: &str) -> Result<String, String> {
 
 fn media(kind: &str, item: &Value, text: &str) -> Result<Content, String> {
     let source = match (item["media_id"].as_str(), item["url"].as_str()) {
+        _ if item["upload_id"].is_i64() => {
+            MediaSource::Upload(item["upload_id"].as_i64().unwrap_or_default())
+        }
         (Some(id), _) if !id.is_empty() => MediaSource::Id(id.to_owned()),
         (_, Some(url)) if url.starts_with("https://") || url.starts_with("http://") => {
             MediaSource::Link(url.to_owned())
@@ -485,7 +494,11 @@ fn media(kind: &str, item: &Value, text: &str) -> Result<Content, String> {
             "a {kind} has no caption on WhatsApp; send the text as another reply"
         ));
     }
-    let filename = optional(item, "filename", 240)?;
+    // An upload's name is the document's file name.
+    let filename = match optional(item, "filename", 240)? {
+        None if kind == "document" => optional(item, "name", 240)?,
+        f => f,
+    };
     Ok(Content::Media {
         kind: kind.to_owned(),
         source,

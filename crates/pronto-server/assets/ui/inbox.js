@@ -273,7 +273,7 @@ if (document.body.dataset.page === "inbox") (() => {
     document.getElementById("long-hint").hidden = sentences(area.value) <= 3;
   };
 
-  // ---- files (Messenger): a button, drag and drop, paste -------------------------
+  // ---- files (Messenger, WhatsApp): a button, drag and drop, paste -------------------------
   // The file is uploaded at once, so the platform's limits are checked before the
   // agent sends (the server refuses with the reason); the reply then names it.
   let attached = null;

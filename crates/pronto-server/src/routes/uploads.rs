@@ -3,7 +3,8 @@
 //! against the conversation's platform before keeping them (a clear refusal naming
 //! the field `file`), and keeps them in the file store; the reply then names the
 //! upload (`{"upload_id": N}` in its attachments), and the delivery uploads it to the
-//! platform once per channel and content (`graph::attachment_id`).
+//! platform once per channel and content while its id lives (`graph::platform_file_id`:
+//! Messenger's attachment id, WhatsApp's media id).
 //! `GET /api/v1/uploads/{id}` serves it back to the workspace's members.
 
 use axum::Json;
@@ -22,7 +23,15 @@ use crate::extract::{ApiPath, ApiQuery};
 use crate::state::AppState;
 
 /// The largest upload read (the platforms' limits are checked after, per channel).
-pub const MAX_UPLOAD_BYTES: usize = pronto_channels::messenger::upload::MAX_BYTES + 1;
+pub const MAX_UPLOAD_BYTES: usize = {
+    let messenger = pronto_channels::messenger::upload::MAX_BYTES;
+    let whatsapp = pronto_channels::whatsapp::upload::MAX_BYTES;
+    if messenger > whatsapp {
+        messenger + 1
+    } else {
+        whatsapp + 1
+    }
+};
 
 /// The query string.
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -124,13 +133,14 @@ async fn keep(
 fn check(channel: &Channel, mime: &str, size: usize) -> Result<&'static str, String> {
     match channel.kind {
         ChannelKind::Messenger => pronto_channels::messenger::upload::kind_for(mime, size),
+        ChannelKind::WhatsApp => pronto_channels::whatsapp::upload::kind_for(mime, size),
         _ => Err(not_yet(channel)),
     }
 }
 
 fn not_yet(channel: &Channel) -> String {
     format!(
-        "files from the composer go to Messenger channels only for now; {} is a {} channel",
+        "files from the composer go to Messenger and WhatsApp channels only for now; {} is a {} channel",
         channel.name,
         channel.kind.as_str()
     )

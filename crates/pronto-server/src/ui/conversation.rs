@@ -540,8 +540,9 @@ fn composer(v: &Viewer, d: &PaneData<'_>) -> Markup {
                     button type="button" id="quick-add" { (i.quick_reply_add) }
                 }
             }
-            // Files go to Messenger for now (the upload route refuses the others).
-            @if d.channel.kind == pronto_store::ChannelKind::Messenger {
+            // Files go to Messenger and WhatsApp for now (the upload route refuses
+            // the others).
+            @if matches!(d.channel.kind, pronto_store::ChannelKind::Messenger | pronto_store::ChannelKind::WhatsApp) {
                 div.attach id="attach" {
                     input type="file" id="attach-file" class="visually-hidden";
                     label.button for="attach-file" { (i.attach_file) }

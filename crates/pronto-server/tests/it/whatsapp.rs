@@ -845,3 +845,112 @@ async fn simulated_customers(db: TestDb) {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_file_from_the_composer_goes_by_media_upload_once_and_whatsapps_limits_refuse_first() {
+    for db in testing::backends().await {
+        composer_file(db).await;
+    }
+}
+
+async fn composer_file(db: TestDb) {
+    use crate::files::upload;
+    let (app, sandbox, admin, _) = connected(db).await;
+    sandbox.whatsapp_customer_text(PNID, CUSTOMER, "Sheena Nelson", "A photo?", T0);
+    sandbox.deliver_pending().await;
+    drain(&app).await;
+    let (conversation, _) = conversation(&admin).await;
+
+    // What WhatsApp would refuse is refused before anything is kept.
+    let (status, e) = upload(&admin, conversation, "a.gif", "image/gif", b"GIF89a").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+    assert_eq!(e["field"], "file", "{e}");
+    assert!(
+        e["message"].as_str().unwrap().contains("JPEG or PNG"),
+        "{e}"
+    );
+    let big = vec![0u8; 5 * 1024 * 1024 + 1];
+    let (status, e) = upload(&admin, conversation, "big.jpg", "image/jpeg", &big).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        e["message"].as_str().unwrap().contains("at most 5 MB"),
+        "{e}"
+    );
+
+    // A photo: uploaded to WhatsApp at send time, its media id named in the message.
+    let png = pronto_sandbox::profile_picture("the-parcel");
+    let (status, file) = upload(&admin, conversation, "parcel.png", "image/png", &png).await;
+    assert_eq!(status, StatusCode::CREATED, "{file}");
+    assert_eq!(file["type"], "image");
+    let mut ids = Vec::new();
+    for key in ["one", "two"] {
+        app.advance(MIN);
+        let (status, reply) = admin
+            .send(
+                admin
+                    .request(
+                        reqwest::Method::POST,
+                        &format!("/api/v1/conversations/{conversation}/messages"),
+                    )
+                    .header("idempotency-key", key)
+                    .json(
+                        &json!({"text": "Here it is", "attachments": [{"upload_id": file["id"]}]}),
+                    ),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{reply}");
+        assert_eq!(
+            deliver_next(&app.state).await.unwrap(),
+            Outcome::Delivered(reply["id"].as_i64().unwrap())
+        );
+        let sends = sandbox.sends();
+        let call = sends.last().unwrap();
+        assert_eq!(call.body["type"], "image", "{}", call.body);
+        assert_eq!(call.body["image"]["caption"], "Here it is");
+        ids.push(call.body["image"]["id"].as_str().unwrap().to_owned());
+    }
+    let uploads: Vec<_> = sandbox
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with(&format!("/{PNID}/media")))
+        .collect();
+    assert_eq!(uploads.len(), 1, "the same file goes to WhatsApp once");
+    assert_eq!(uploads[0].status, 200, "{:?}", uploads[0].response);
+    assert!(uploads[0].proof_ok);
+    assert_eq!(uploads[0].response["id"].as_str(), Some(ids[0].as_str()));
+    assert_eq!(ids[0], ids[1], "its media id reused");
+    // Both sends were accepted: the media id is the number's.
+    sandbox.deliver_pending().await;
+    drain(&app).await;
+    let (_, c) = admin
+        .get(&format!("/api/v1/conversations/{conversation}"))
+        .await;
+    let replies: Vec<&Value> = c["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["author"] == "agent")
+        .collect();
+    assert_eq!(replies.len(), 2);
+    assert!(replies.iter().all(|m| m["status"] == "delivered"), "{c}");
+
+    // A document keeps its name as the file name WhatsApp shows.
+    let pdf = b"%PDF-1.4\n%%EOF\n";
+    let (_, doc) = upload(&admin, conversation, "invoice.pdf", "application/pdf", pdf).await;
+    let (status, _) = admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"text": "", "attachments": [{"upload_id": doc["id"]}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(matches!(
+        deliver_next(&app.state).await.unwrap(),
+        Outcome::Delivered(_)
+    ));
+    let sends = sandbox.sends();
+    let call = sends.last().unwrap();
+    assert_eq!(call.body["type"], "document", "{}", call.body);
+    assert_eq!(call.body["document"]["filename"], "invoice.pdf");
+    app.stop().await;
+}

@@ -223,7 +223,9 @@ async fn demo_shows_history_and_live_customers_and_restarts_on_its_data() {
         "{templates}"
     );
     let wa = s
-        .get(&format!("/api/v1/conversations?channel={whatsapp}&limit=100"))
+        .get(&format!(
+            "/api/v1/conversations?channel={whatsapp}&limit=100"
+        ))
         .await;
     assert!(
         wa["items"].as_array().is_some_and(|i| i.len() > 30),
