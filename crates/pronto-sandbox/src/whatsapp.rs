@@ -145,6 +145,9 @@ pub(crate) struct WaState {
     pub sent: BTreeMap<String, (String, String)>,
     /// The business's latest message to each customer, by (number, wa_id).
     pub last_sent: BTreeMap<(String, String), String>,
+    /// Customers who came from an ad, by (number, wa_id): when, and the end of the
+    /// free entry point once the business answered within 24 hours.
+    pub entry_points: BTreeMap<(String, String), (i64, Option<i64>)>,
     /// Files customers sent, by media id: (number, MIME type, bytes).
     pub media: BTreeMap<String, (String, String, Vec<u8>)>,
     /// Download URLs handed out, by their key: (media id, when they stop working).
@@ -533,6 +536,9 @@ fn customer_value(
     at: i64,
 ) -> Value {
     let key = (phone_number_id.to_owned(), wa_id.to_owned());
+    if message.get("referral").is_some() {
+        s.whatsapp.entry_points.insert(key.clone(), (at, None));
+    }
     let last = s.whatsapp.last_message.entry(key).or_insert(at);
     *last = (*last).max(at);
     match name {
@@ -613,6 +619,16 @@ pub(crate) fn send(
         .last_message
         .get(&key)
         .is_some_and(|last| now - last < DAY);
+    // An answer within 24 hours of an ad's message opens 72 free hours.
+    let free_entry = match s.whatsapp.entry_points.get_mut(&key) {
+        Some((referred, until)) => {
+            if until.is_none() && now - *referred < DAY {
+                *until = Some(now + 3 * DAY);
+            }
+            until.is_some_and(|u| now < u)
+        }
+        None => false,
+    };
     let mut category = "service";
     let mut billable = false;
     if kind == "template" {
@@ -661,8 +677,9 @@ pub(crate) fn send(
             Some("AUTHENTICATION") => "authentication",
             _ => "utility",
         };
-        // Utility templates inside an open window are free.
-        billable = !(open && category == "utility");
+        // Utility templates inside an open window are free, and everything inside
+        // a free entry point.
+        billable = !(free_entry || (open && category == "utility"));
     } else if !open && !n.async_window_errors {
         return Err(GraphError::new(
             131047,
@@ -682,8 +699,13 @@ pub(crate) fn send(
         queue(s, n, json!({"statuses": [failed]}));
     } else {
         let mut sent = status(&wamid, "sent", &wa_id, now);
+        let pricing_type = match (billable, free_entry) {
+            (true, _) => "regular",
+            (false, true) => "free_entry_point",
+            (false, false) => "free_customer_service",
+        };
         sent["pricing"] = json!({"billable": billable, "pricing_model": "PMP",
-            "type": if billable { "regular" } else { "free_customer_service" }, "category": category});
+            "type": pricing_type, "category": category});
         let delivered = status(&wamid, "delivered", &wa_id, now);
         // Reactions get only `sent`.
         let statuses = if kind == "reaction" {

@@ -232,6 +232,41 @@ impl Store {
         Ok(true)
     }
 
+    /// Where a conversation's customer came from an ad: when the message carrying
+    /// the latest referral came (the contact's `referral` attribute) and the
+    /// business's first message in the conversation since; `None` without a
+    /// referral.
+    pub async fn entry_point(
+        &self,
+        workspace_id: i64,
+        conversation_id: i64,
+    ) -> Result<Option<(Micros, Option<Micros>)>> {
+        let attributes: Option<String> = sqlx::query_scalar(
+            "SELECT k.attributes FROM conversations c JOIN contacts k ON k.id = c.contact_id
+             WHERE c.id = $1 AND c.workspace_id = $2",
+        )
+        .bind(conversation_id)
+        .bind(workspace_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let referred_at = attributes
+            .and_then(|a| serde_json::from_str::<Value>(&a).ok())
+            .and_then(|a| a["referral"]["at"].as_i64());
+        let Some(referred_at) = referred_at else {
+            return Ok(None);
+        };
+        let first_reply: Option<Micros> = sqlx::query_scalar(
+            "SELECT MIN(at) FROM messages
+             WHERE conversation_id = $1 AND workspace_id = $2 AND direction = 'out' AND at >= $3",
+        )
+        .bind(conversation_id)
+        .bind(workspace_id)
+        .bind(referred_at)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Some((referred_at, first_reply)))
+    }
+
     /// The platform id of the customer's latest message in a conversation (what a
     /// read receipt names).
     pub async fn last_customer_message_id(

@@ -469,6 +469,18 @@ fn window_card(t: &Texts, w: Option<&policy::WindowState>, now: i64, whatsapp: b
                             }
                         }
                     }
+                    @match w.free_entry_point {
+                        Some(policy::FreeEntryPoint::Offered { reply_by }) => {
+                            p.free id="free-entry" { (fill(i.free_entry_offered, &[("date", &super::format::instant(reply_by.micros()))])) }
+                        }
+                        Some(policy::FreeEntryPoint::Open { until }) => {
+                            p.free id="free-entry" { (fill(i.free_entry_open, &[("date", &super::format::instant(until.micros()))])) }
+                        }
+                        Some(policy::FreeEntryPoint::Over { ended }) => {
+                            p id="free-entry" { (fill(i.free_entry_over, &[("date", &super::format::instant(ended.micros()))])) }
+                        }
+                        None => {}
+                    }
                 }
             }
         }

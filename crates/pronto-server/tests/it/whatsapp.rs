@@ -954,3 +954,94 @@ async fn composer_file(db: TestDb) {
     assert_eq!(call.body["document"]["filename"], "invoice.pdf");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_ad_answered_within_a_day_opens_72_free_hours_shown_in_the_composer() {
+    for db in testing::backends().await {
+        free_entry_point(db).await;
+    }
+}
+
+async fn free_entry_point(db: TestDb) {
+    use crate::support::html;
+    let (app, sandbox, admin, channel) = connected(db).await;
+    let (status, _) = admin
+        .post(
+            &format!("/api/v1/channels/{channel}/templates/sync"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    sandbox.whatsapp_customer_message(
+        PNID,
+        CUSTOMER,
+        "Sheena Nelson",
+        json!({"type": "text", "text": {"body": "I saw your ad"},
+            "referral": {"source_type": "ad", "source_id": "AD1", "headline": "Sale", "ctwa_clid": "C1"}}),
+        T0,
+    );
+    sandbox.deliver_pending().await;
+    drain(&app).await;
+    let (conversation, _) = conversation(&admin).await;
+    let pane = async || {
+        html(&admin, &format!("/ui/conversations/{conversation}"), "en")
+            .await
+            .1
+    };
+    let p = pane().await;
+    assert!(p.contains("This customer came from an ad"), "{p}");
+
+    // The answer, an hour later, opens 72 free hours from it.
+    app.advance(HOUR);
+    let (status, reply) = admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"text": "Welcome!"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{reply}");
+    deliver_next(&app.state).await.unwrap();
+    sandbox.deliver_pending().await;
+    drain(&app).await;
+    let p = pane().await;
+    assert!(p.contains("Free entry point (ad)"), "{p}");
+
+    // Two days later the 24-hour window is closed (only a template may go), but
+    // the free entry point still is open: the template is free.
+    app.advance(2 * 24 * HOUR);
+    let p = pane().await;
+    assert!(p.contains("Free entry point (ad)"), "{p}");
+    assert!(p.contains("data-allowed=\"false\""), "{p}");
+    let (status, _) = admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"text": "no template"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, sent) = admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"text": "", "attachments": [{"type": "template", "name": "spring_sale", "language": "en_US"}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{sent}");
+    deliver_next(&app.state).await.unwrap();
+    sandbox.deliver_pending().await;
+    drain(&app).await;
+    let m = app
+        .state
+        .store
+        .message(1, sent["id"].as_i64().unwrap())
+        .await
+        .unwrap();
+    let pricing = m.pricing.expect("pricing");
+    assert_eq!(pricing["type"], "free_entry_point", "{pricing}");
+    assert_eq!(pricing["billable"], false);
+
+    // After the 72 hours, it is over.
+    app.advance(2 * 24 * HOUR);
+    let p = pane().await;
+    assert!(p.contains("The free entry point after the ad ended"), "{p}");
+    app.stop().await;
+}

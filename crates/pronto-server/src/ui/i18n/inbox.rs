@@ -187,6 +187,12 @@ pub struct Inbox {
     pub window_none: &'static str,
     /// A person may still reply with the Human Agent tag until {date}.
     pub human_agent_until: &'static str,
+    /// This customer came from an ad: answer before {date}...
+    pub free_entry_offered: &'static str,
+    /// Free entry point (ad): every message is free until {date}...
+    pub free_entry_open: &'static str,
+    /// The free entry point after the ad ended at {date}.
+    pub free_entry_over: &'static str,
     /// The Human Agent period is over too.
     pub human_agent_over: &'static str,
     /// This channel does not have the Human Agent feature.
@@ -396,6 +402,9 @@ pub const EN: Inbox = Inbox {
     window_closed: "Closed since {date}",
     window_none: "The customer has not written yet.",
     human_agent_until: "A person may still reply with the Human Agent tag until {date}.",
+    free_entry_offered: "This customer came from an ad: answer before {date} and every message for 72 hours after your answer is free.",
+    free_entry_open: "Free entry point (ad): every message, templates included, is free until {date}; the 24-hour window still decides what may be sent.",
+    free_entry_over: "The free entry point after the ad ended at {date}.",
     human_agent_over: "The Human Agent period is over too.",
     human_agent_off: "This channel does not have the Human Agent feature.",
     window_always: "No 24-hour window on this channel.",
@@ -548,6 +557,9 @@ pub const FR: Inbox = Inbox {
     window_closed: "Fermée depuis le {date}",
     window_none: "Le client n'a pas encore écrit.",
     human_agent_until: "Une personne peut encore répondre avec le tag Human Agent jusqu'au {date}.",
+    free_entry_offered: "Ce client vient d'une publicité : répondez avant le {date} et tous les messages des 72 heures suivant votre réponse seront gratuits.",
+    free_entry_open: "Point d'entrée gratuit (publicité) : tous les messages, modèles compris, sont gratuits jusqu'au {date} ; la fenêtre de 24 heures décide toujours de ce qui peut partir.",
+    free_entry_over: "Le point d'entrée gratuit après la publicité a pris fin le {date}.",
     human_agent_over: "La période Human Agent est aussi terminée.",
     human_agent_off: "Ce canal n'a pas la fonction Human Agent.",
     window_always: "Pas de fenêtre de 24 heures sur ce canal.",
@@ -700,6 +712,9 @@ pub const IT: Inbox = Inbox {
     window_closed: "Chiusa dal {date}",
     window_none: "Il cliente non ha ancora scritto.",
     human_agent_until: "Una persona può ancora rispondere con il tag Human Agent fino al {date}.",
+    free_entry_offered: "Questo cliente arriva da un annuncio: rispondi entro il {date} e ogni messaggio delle 72 ore dopo la tua risposta è gratuito.",
+    free_entry_open: "Punto di ingresso gratuito (annuncio): ogni messaggio, modelli compresi, è gratuito fino al {date}; la finestra di 24 ore decide comunque cosa si può inviare.",
+    free_entry_over: "Il punto di ingresso gratuito dopo l'annuncio è terminato il {date}.",
     human_agent_over: "Anche il periodo Human Agent è terminato.",
     human_agent_off: "Questo canale non ha la funzione Human Agent.",
     window_always: "Nessuna finestra di 24 ore su questo canale.",
