@@ -55,12 +55,28 @@ impl WhatsAppNumber {
     }
 
     /// Adds an approved template (`{{1}}`-style placeholders in `body`).
-    pub fn with_template(mut self, name: &str, language: &str, category: &str, body: &str) -> Self {
+    pub fn with_template(self, name: &str, language: &str, category: &str, body: &str) -> Self {
+        self.with_template_components(
+            name,
+            language,
+            category,
+            json!([{"type": "BODY", "text": body}]),
+        )
+    }
+
+    /// Adds an approved positional template with its `components` as Meta lists
+    /// them (a header, a body, a footer, buttons).
+    pub fn with_template_components(
+        mut self,
+        name: &str,
+        language: &str,
+        category: &str,
+        components: Value,
+    ) -> Self {
         let id = format!("{}", 1_000_000 + self.templates.len());
         self.templates.push(json!({
             "name": name, "language": language, "status": "APPROVED", "category": category,
-            "parameter_format": "POSITIONAL", "id": id,
-            "components": [{"type": "BODY", "text": body}],
+            "parameter_format": "POSITIONAL", "id": id, "components": components,
         }));
         self
     }
@@ -108,6 +124,26 @@ impl WhatsAppNumber {
                 "it",
                 "MARKETING",
                 "Buone notizie: è di nuovo disponibile!",
+            )
+            .with_template_components(
+                "order_shipped",
+                "en_US",
+                "UTILITY",
+                json!([
+                {"type": "HEADER", "format": "TEXT", "text": "Order {{1}}"},
+                {"type": "BODY", "text": "Good news: it left our warehouse {{1}}."},
+                {"type": "FOOTER", "text": "Pronto Demo Shop"},
+                {"type": "BUTTONS", "buttons": [
+                    {"type": "URL", "text": "Track it", "url": "https://shop.example/track/{{1}}"},
+                    {"type": "QUICK_REPLY", "text": "Stop updates"}]}]),
+            )
+            .with_template_components(
+                "new_arrivals",
+                "en_US",
+                "MARKETING",
+                json!([
+                {"type": "HEADER", "format": "IMAGE"},
+                {"type": "BODY", "text": "New arrivals are in, {{1}}!"}]),
             )
             .with_template(
                 "winter_sale",
@@ -658,11 +694,51 @@ pub(crate) fn send(
                 ));
             }
         }
-        let text = found["components"][0]["text"].as_str().unwrap_or_default();
-        let wanted = placeholders(text);
-        let given = t["components"][0]["parameters"]
+        let part = |list: &Value, kind: &str| -> Option<Value> {
+            list.as_array()?
+                .iter()
+                .find(|c| {
+                    c["type"]
+                        .as_str()
+                        .is_some_and(|k| k.eq_ignore_ascii_case(kind))
+                })
+                .cloned()
+        };
+        let count = |c: Option<Value>| c.and_then(|c| c["parameters"].as_array().map(Vec::len));
+        let text = |kind| {
+            part(&found["components"], kind)
+                .and_then(|c| c["text"].as_str().map(str::to_owned))
+                .unwrap_or_default()
+        };
+        let wanted = placeholders(&text("BODY"));
+        let given = count(part(&t["components"], "body")).unwrap_or(0);
+        let header = part(&found["components"], "HEADER");
+        let media_header = header
+            .as_ref()
+            .is_some_and(|h| matches!(h["format"].as_str(), Some("IMAGE" | "VIDEO" | "DOCUMENT")));
+        let header_wanted = placeholders(&text("HEADER")) + usize::from(media_header);
+        let header_given = count(part(&t["components"], "header")).unwrap_or(0);
+        let dynamic_urls = part(&found["components"], "BUTTONS")
+            .and_then(|b| b["buttons"].as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter(|b| b["type"] == "URL" && b["url"].as_str().is_some_and(|u| u.contains("{{")))
+            .count();
+        let url_given = t["components"]
             .as_array()
-            .map_or(0, Vec::len);
+            .into_iter()
+            .flatten()
+            .filter(|c| c["type"] == "button" && c["sub_type"] == "url")
+            .count();
+        if header_given != header_wanted || url_given != dynamic_urls {
+            return Err(GraphError::new(
+                132018,
+                None,
+                format!(
+                    "Template parameter validation failed: the header takes {header_wanted} parameters ({header_given} given), the URL buttons {dynamic_urls} ({url_given} given)"
+                ),
+            ));
+        }
         if given != wanted {
             return Err(GraphError::new(
                 132000,

@@ -116,7 +116,7 @@ pub fn wire(t: &WhatsAppTemplate) -> Template {
 }
 
 /// Checks a template reply against the stored templates: it exists in that
-/// language, is approved, and its parameters fit. Returns the text the customer
+/// language, is approved, and its parameters (body, header, buttons) fit. Returns the text the customer
 /// will see; `Ok(None)` when the reply is not a template.
 pub async fn check(
     state: &AppState,
@@ -156,5 +156,5 @@ pub async fn check(
     };
     let template = wire(found);
     template.sendable().map_err(Ok)?;
-    template.fill(&t.parameters).map(Some).map_err(Ok)
+    template.preview(t).map(Some).map_err(Ok)
 }

@@ -1045,3 +1045,122 @@ async fn free_entry_point(db: TestDb) {
     assert!(p.contains("The free entry point after the ad ended"), "{p}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_template_with_header_and_button_parameters_is_checked_sent_and_previewed() {
+    for db in testing::backends().await {
+        template_parts(db).await;
+    }
+}
+
+async fn template_parts(db: TestDb) {
+    let (app, sandbox, admin, channel) = connected(db).await;
+    sandbox.with_whatsapp(PNID, |n| {
+        *n = n.clone().with_sample_templates();
+    });
+    sandbox.whatsapp_customer_text(PNID, CUSTOMER, "Sheena Nelson", "Where is it?", T0);
+    sandbox.deliver_pending().await;
+    drain(&app).await;
+    let (conversation, _) = conversation(&admin).await;
+    let (status, _) = admin
+        .post(
+            &format!("/api/v1/channels/{channel}/templates/sync"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // Two days later only a template goes.
+    app.advance(2 * 24 * HOUR);
+    let path = format!("/api/v1/conversations/{conversation}/messages");
+
+    // The dynamic link's end is required, and the header's variable.
+    let (status, e) = admin
+        .post(
+            &path,
+            json!({"text": "", "attachments": [{"type": "template", "name": "order_shipped",
+                "language": "en_US", "parameters": ["today"], "header": {"type": "text", "text": "A-1"}}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("needs the end of its link"),
+        "{e}"
+    );
+    let (status, e) = admin
+        .post(
+            &path,
+            json!({"text": "", "attachments": [{"type": "template", "name": "order_shipped",
+                "language": "en_US", "parameters": ["today"], "buttons": [{"index": 0, "url": "A-1"}]}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("header needs a text"),
+        "{e}"
+    );
+    assert!(sandbox.sends().is_empty(), "nothing refused was sent");
+
+    // Filled: stored as the customer sees it, sent with every component.
+    let (status, sent) = admin
+        .post(
+            &path,
+            json!({"text": "", "attachments": [{"type": "template", "name": "order_shipped",
+                "language": "en_US", "parameters": ["today"], "header": {"type": "text", "text": "A-1"},
+                "buttons": [{"index": 0, "url": "A-1"}, {"index": 1, "payload": "STOP_A1"}]}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{sent}");
+    assert_eq!(
+        sent["text"],
+        "Order A-1\nGood news: it left our warehouse today.\nPronto Demo Shop\n[Track it] [Stop updates]"
+    );
+    assert_eq!(
+        deliver_next(&app.state).await.unwrap(),
+        Outcome::Delivered(sent["id"].as_i64().unwrap())
+    );
+    let sends = sandbox.sends();
+    let call = sends.last().unwrap();
+    assert_eq!(call.status, 200, "{}", call.response);
+    let components = &call.body["template"]["components"];
+    assert_eq!(components[0]["parameters"][0]["text"], "A-1");
+    assert_eq!(components[2]["sub_type"], "url");
+    assert_eq!(components[2]["parameters"][0]["text"], "A-1");
+    assert_eq!(components[3]["parameters"][0]["payload"], "STOP_A1");
+
+    // A media header goes by its link.
+    let (status, sent) = admin
+        .post(
+            &path,
+            json!({"text": "", "attachments": [{"type": "template", "name": "new_arrivals",
+                "language": "en_US", "parameters": ["Sheena"],
+                "header": {"type": "image", "link": "https://shop.example/new.png"}}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{sent}");
+    assert_eq!(sent["text"], "[image]\nNew arrivals are in, Sheena!");
+    deliver_next(&app.state).await.unwrap();
+    let sends = sandbox.sends();
+    let call = sends.last().unwrap();
+    assert_eq!(call.status, 200, "{}", call.response);
+    assert_eq!(
+        call.body["template"]["components"][0]["parameters"][0]["image"]["link"],
+        "https://shop.example/new.png"
+    );
+
+    // The composer's form has a field for each part, and the preview shows them.
+    let p = crate::support::html(&admin, &format!("/ui/conversations/{conversation}"), "en")
+        .await
+        .1;
+    assert!(p.contains("data-part=\"header\""), "{p}");
+    assert!(p.contains("data-part=\"url\""), "{p}");
+    assert!(p.contains("data-part=\"payload\""), "{p}");
+    assert!(p.contains("data-part=\"header-media\""), "{p}");
+    assert!(p.contains("Button “Track it”: the end of its link"), "{p}");
+    app.stop().await;
+}

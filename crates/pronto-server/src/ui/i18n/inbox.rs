@@ -245,6 +245,14 @@ pub struct Inbox {
     pub template_send: &'static str,
     /// As the customer will see it:
     pub template_preview: &'static str,
+    /// The header's {{name}}
+    pub template_header_text: &'static str,
+    /// The header's {kind}: its https link
+    pub template_header_media: &'static str,
+    /// Button “{text}”: the end of its link
+    pub template_button_url: &'static str,
+    /// Button “{text}”: what a tap sends back (optional)
+    pub template_button_payload: &'static str,
     /// No template is known for this channel yet: an admin synchronizes them...
     pub templates_none: &'static str,
     /// Paused by WhatsApp for low quality: pick another.
@@ -431,6 +439,10 @@ pub const EN: Inbox = Inbox {
     templates_title: "Approved templates",
     template_send: "Send this template",
     template_preview: "As the customer will see it:",
+    template_header_text: "Header {{{name}}}",
+    template_header_media: "Header {kind}: its https link",
+    template_button_url: "Button “{text}”: the end of its link",
+    template_button_payload: "Button “{text}”: what a tap sends back (optional)",
     templates_none: "No template is known for this channel yet: an admin synchronizes them from WhatsApp (POST /api/v1/channels/{id}/templates/sync).",
     template_paused: "Paused by WhatsApp for low quality: pick another.",
     template_disabled: "Disabled by WhatsApp: it cannot be sent again.",
@@ -586,6 +598,10 @@ pub const FR: Inbox = Inbox {
     templates_title: "Modèles approuvés",
     template_send: "Envoyer ce modèle",
     template_preview: "Tel que le client le verra :",
+    template_header_text: "En-tête {{{name}}}",
+    template_header_media: "En-tête {kind} : son lien https",
+    template_button_url: "Bouton « {text} » : la fin de son lien",
+    template_button_payload: "Bouton « {text} » : ce qu'un appui renvoie (facultatif)",
     templates_none: "Aucun modèle connu pour ce canal : un administrateur les synchronise depuis WhatsApp (POST /api/v1/channels/{id}/templates/sync).",
     template_paused: "Mis en pause par WhatsApp pour qualité insuffisante : choisissez-en un autre.",
     template_disabled: "Désactivé par WhatsApp : il ne peut plus être envoyé.",
@@ -741,6 +757,10 @@ pub const IT: Inbox = Inbox {
     templates_title: "Modelli approvati",
     template_send: "Invia questo modello",
     template_preview: "Come lo vedrà il cliente:",
+    template_header_text: "Intestazione {{{name}}}",
+    template_header_media: "Intestazione {kind}: il suo link https",
+    template_button_url: "Pulsante «{text}»: la fine del suo link",
+    template_button_payload: "Pulsante «{text}»: cosa invia un tocco (facoltativo)",
     templates_none: "Nessun modello noto per questo canale: un amministratore li sincronizza da WhatsApp (POST /api/v1/channels/{id}/templates/sync).",
     template_paused: "Messo in pausa da WhatsApp per bassa qualità: scegline un altro.",
     template_disabled: "Disattivato da WhatsApp: non può più essere inviato.",
