@@ -1164,3 +1164,67 @@ async fn template_parts(db: TestDb) {
     assert!(p.contains("Button “Track it”: the end of its link"), "{p}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_rule_sends_a_template_as_an_automation_that_is_never_a_response() {
+    for db in testing::backends().await {
+        rule_template(db).await;
+    }
+}
+
+async fn rule_template(db: TestDb) {
+    let (app, sandbox, admin, channel) = connected(db).await;
+    let (status, _) = admin
+        .post(
+            &format!("/api/v1/channels/{channel}/templates/sync"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let rule = json!({"name": "Order news", "when": {"type": "customer_message"},
+        "if": [{"type": "text_contains", "text": "shipped"}],
+        "then": [{"type": "send_template", "name": "order_update",
+                  "parameters": ["{first_name}", "Friday"]}]});
+    let (status, created) = admin.post("/api/v1/rules", rule).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    // The customer asks: the rule answers with the template, in their language
+    // (English, the only version), the contact's first name filled in.
+    sandbox.whatsapp_customer_text(PNID, CUSTOMER, "Sheena Nelson", "Has it shipped?", T0);
+    sandbox.deliver_pending().await;
+    drain(&app).await;
+    assert_eq!(
+        deliver_next(&app.state).await.unwrap(),
+        Outcome::Delivered(2),
+        "the rule's template is queued after the customer's message"
+    );
+    let sends = sandbox.sends();
+    let call = sends.last().unwrap();
+    assert_eq!(call.status, 200, "{}", call.response);
+    assert_eq!(call.body["template"]["name"], "order_update");
+    assert_eq!(call.body["template"]["language"]["code"], "en_US");
+    assert_eq!(
+        call.body["template"]["components"][0]["parameters"],
+        json!([{"type": "text", "text": "Sheena"}, {"type": "text", "text": "Friday"}])
+    );
+    let (_, c) = conversation(&admin).await;
+    let sent = &c["messages"][1];
+    assert_eq!(sent["author"], "automation", "{c}");
+    assert_eq!(sent["text"], "Your order Sheena ships on Friday.");
+    assert_eq!(
+        c["conversation"]["waiting_since"], T0,
+        "an automation is never a response: {c}"
+    );
+
+    // Two days later (window closed), the same rule still may send it: a template.
+    app.advance(2 * 24 * HOUR);
+    let at = T0 + 2 * 24 * HOUR;
+    sandbox.whatsapp_customer_text(PNID, CUSTOMER, "Sheena Nelson", "shipped yet?", at);
+    sandbox.deliver_pending().await;
+    drain(&app).await;
+    assert!(matches!(
+        deliver_next(&app.state).await.unwrap(),
+        Outcome::Delivered(_)
+    ));
+    assert_eq!(sandbox.sends().last().unwrap().body["type"], "template");
+    app.stop().await;
+}
