@@ -24,6 +24,9 @@ pub enum SendError {
     /// The account is locked, restricted or blocked (WhatsApp 131031, 131042,
     /// 131048, 368): nothing goes until an admin acts.
     AccountStopped(String),
+    /// Worth trying again later, and the other waiting messages of the pair (one
+    /// customer) or of the number too: WhatsApp asked to slow down.
+    SlowDown(String, pronto_store::Hold),
 }
 
 pub use pronto_channels::signature::appsecret_proof;

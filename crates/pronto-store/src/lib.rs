@@ -30,6 +30,7 @@ mod live_event;
 mod media;
 mod messages;
 pub mod model;
+mod pacing;
 mod profiles;
 mod retention;
 mod routing;
@@ -61,6 +62,7 @@ pub use integrations::{RuleRun, StoredRule, Subscription, Waiting};
 pub use live_event::{LiveEvent, Logged, MessageStatus};
 pub use media::{MediaFile, MediaJob};
 pub use model::*;
+pub use pacing::Hold;
 pub use profiles::{ProfileFacts, ProfileJob, ProfileOutcome};
 pub use retention::Purged;
 pub use routing::{

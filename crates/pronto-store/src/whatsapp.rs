@@ -267,6 +267,39 @@ impl Store {
         Ok(Some((referred_at, first_reply)))
     }
 
+    /// Records a synchronization of a channel's templates at `now` (by the schedule
+    /// or an admin) and why it failed, if it did.
+    pub async fn record_template_sync(
+        &self,
+        channel_id: i64,
+        now: Micros,
+        error: Option<&str>,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO template_syncs (channel_id, tried_at, error) VALUES ($1, $2, $3)
+             ON CONFLICT (channel_id) DO UPDATE SET tried_at = excluded.tried_at, error = excluded.error",
+        )
+        .bind(channel_id)
+        .bind(now)
+        .bind(error)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The WhatsApp channel (of any workspace) whose templates were synchronized
+    /// longest ago, if that was before `before` (or never): the schedule's next.
+    pub async fn template_sync_due(&self, before: Micros) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT c.id FROM channels c LEFT JOIN template_syncs s ON s.channel_id = c.id
+             WHERE c.kind = 'whatsapp' AND (s.tried_at IS NULL OR s.tried_at < $1)
+             ORDER BY COALESCE(s.tried_at, 0), c.id LIMIT 1",
+        )
+        .bind(before)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     /// The platform id of the customer's latest message in a conversation (what a
     /// read receipt names).
     pub async fn last_customer_message_id(

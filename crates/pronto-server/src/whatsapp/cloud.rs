@@ -4,11 +4,11 @@
 //! code into retry, fail with the reason, or the channel needs an admin.
 
 use pronto_channels::signature::appsecret_proof;
-use pronto_channels::whatsapp::errors::{self, Action};
+use pronto_channels::whatsapp::errors::{self, Action, SlowDown};
 use pronto_channels::whatsapp::outgoing::{Content, MediaSource};
 use pronto_channels::whatsapp::{Outgoing, outgoing};
 use pronto_core::Timestamp;
-use pronto_store::{Channel, MessageAuthor, OutboxJob};
+use pronto_store::{Channel, Hold, MessageAuthor, OutboxJob};
 use serde_json::Value;
 
 use crate::graph::SendError;
@@ -175,7 +175,12 @@ pub fn classify(status: u16, answer: &Value) -> SendError {
         .or_else(|| e["message"].as_str());
     let reason = errors::describe(code, details);
     match errors::meaning(code).action {
-        Action::Retry => SendError::Retry(reason),
+        Action::Retry => match errors::slow_down(code) {
+            // The pair's hold names the conversation, which the delivery knows.
+            Some(SlowDown::Pair) => SendError::SlowDown(reason, Hold::Conversation(0)),
+            Some(SlowDown::Number) => SendError::SlowDown(reason, Hold::Channel),
+            None => SendError::Retry(reason),
+        },
         Action::Attention if matches!(code, 190 | 102 | 0 | 3 | 10 | 200..=299) => {
             SendError::TokenInvalid(reason)
         }
@@ -199,9 +204,16 @@ mod tests {
     #[test]
     fn cloud_api_errors_sort_by_their_code() {
         assert!(
-            matches!(classify(400, &err(130429)), SendError::Retry(r) if r.contains("throughput"))
+            matches!(classify(400, &err(130429)), SendError::SlowDown(r, _) if r.contains("throughput"))
         );
-        assert!(matches!(classify(400, &err(131056)), SendError::Retry(_)));
+        assert!(matches!(
+            classify(400, &err(131056)),
+            SendError::SlowDown(_, Hold::Conversation(_))
+        ));
+        assert!(matches!(
+            classify(400, &err(130429)),
+            SendError::SlowDown(_, Hold::Channel)
+        ));
         assert!(
             matches!(classify(400, &err(131047)), SendError::Final(r) if r.contains("24 hours") && r.contains("131047: d"))
         );

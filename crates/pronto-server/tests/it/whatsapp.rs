@@ -1228,3 +1228,156 @@ async fn rule_template(db: TestDb) {
     assert_eq!(sandbox.sends().last().unwrap().body["type"], "template");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_outbox_keeps_the_numbers_pace_and_a_pair_limit_holds_that_customer_only() {
+    for db in testing::backends().await {
+        pacing(db).await;
+    }
+}
+
+async fn pacing(db: TestDb) {
+    let (app, sandbox, admin, channel) = connected(db).await;
+    // A number that takes 2 messages a second (a coexistence number takes 20).
+    let stored = app
+        .state
+        .store
+        .channel_any_workspace(channel)
+        .await
+        .unwrap();
+    let mut config = stored.config.clone();
+    config["messages_per_second"] = json!(2);
+    app.state
+        .store
+        .set_channel_config(1, channel, &config)
+        .await
+        .unwrap();
+    const OTHER: &str = "33612345678";
+    sandbox.whatsapp_customer_text(PNID, CUSTOMER, "Sheena Nelson", "Hi", T0);
+    sandbox.whatsapp_customer_text(PNID, OTHER, "Léa Martin", "Bonjour", T0);
+    sandbox.deliver_pending().await;
+    drain(&app).await;
+    let (_, list) = admin.get("/api/v1/conversations").await;
+    let id_of = |name: &str| {
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["contact_name"] == name || c["contact"]["name"] == name)
+            .map(|c| c["id"].as_i64().unwrap())
+            .unwrap_or_else(|| panic!("{name} in {list}"))
+    };
+    let (sheena, lea) = (id_of("Sheena Nelson"), id_of("Léa Martin"));
+    let reply = async |conversation: i64, text: &str| {
+        let (status, m) = admin
+            .post(
+                &format!("/api/v1/conversations/{conversation}/messages"),
+                json!({"text": text}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{m}");
+        m["id"].as_i64().unwrap()
+    };
+    let a1 = reply(sheena, "one").await;
+    let a2 = reply(sheena, "two").await;
+    let b1 = reply(lea, "un").await;
+
+    // 131056: too many to Sheena. Her messages wait; Léa's goes.
+    let pair = json!({"error": {"message": "(#131056) Pair rate limit hit", "type": "OAuthException",
+        "code": 131056, "error_data": {"messaging_product": "whatsapp",
+        "details": "Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time."},
+        "fbtrace_id": "x"}});
+    sandbox.push_error(400, pair);
+    let Outcome::Retrying(m, next) = deliver_next(&app.state).await.unwrap() else {
+        panic!("131056 is retried");
+    };
+    assert_eq!(m, a1);
+    assert_eq!(
+        deliver_next(&app.state).await.unwrap(),
+        Outcome::Delivered(b1),
+        "the other customer's message goes at once"
+    );
+    assert_eq!(
+        deliver_next(&app.state).await.unwrap(),
+        Outcome::Idle,
+        "Sheena's second message waits with her first"
+    );
+
+    // Then hers, in order, two a second: the third waits for the next second,
+    // without counting an attempt.
+    app.advance(next - T0);
+    let a3 = reply(sheena, "three").await;
+    assert_eq!(
+        deliver_next(&app.state).await.unwrap(),
+        Outcome::Delivered(a1)
+    );
+    assert_eq!(
+        deliver_next(&app.state).await.unwrap(),
+        Outcome::Delivered(a2)
+    );
+    let Outcome::Paced(m, turn) = deliver_next(&app.state).await.unwrap() else {
+        panic!("the third message of the second waits its turn");
+    };
+    assert_eq!(m, a3);
+    assert!(turn > next && turn <= next + 1_000_000, "{turn} {next}");
+    assert_eq!(deliver_next(&app.state).await.unwrap(), Outcome::Idle);
+    app.advance(turn - next);
+    assert_eq!(
+        deliver_next(&app.state).await.unwrap(),
+        Outcome::Delivered(a3)
+    );
+    let texts: Vec<String> = sandbox
+        .sends()
+        .iter()
+        .filter(|r| r.status == 200)
+        .map(|r| {
+            r.body["text"]["body"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(texts, ["un", "one", "two", "three"]);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn templates_are_synchronized_on_a_schedule() {
+    for db in testing::backends().await {
+        scheduled_sync(db).await;
+    }
+}
+
+async fn scheduled_sync(db: TestDb) {
+    use pronto_server::whatsapp::templates::{SYNC_EVERY, scheduled};
+    let (app, sandbox, admin, channel) = connected(db).await;
+    let reads = |sandbox: &Sandbox| {
+        sandbox
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/message_templates"))
+            .count()
+    };
+    // A new channel is synchronized at once, then not before its time.
+    assert!(scheduled(&app.state).await.unwrap());
+    assert!(!scheduled(&app.state).await.unwrap());
+    assert_eq!(reads(&sandbox), 1);
+    let (_, list) = admin
+        .get(&format!("/api/v1/channels/{channel}/templates"))
+        .await;
+    assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+
+    // Six hours later, again; a refusal is recorded and waits its turn too.
+    app.advance(SYNC_EVERY + MIN);
+    sandbox.push_error(
+        400,
+        json!({"error": {"code": 190, "message": "(#190) token expired", "type": "OAuthException"}}),
+    );
+    assert!(scheduled(&app.state).await.unwrap());
+    assert!(!scheduled(&app.state).await.unwrap());
+    assert_eq!(reads(&sandbox), 2);
+    app.advance(SYNC_EVERY + MIN);
+    assert!(scheduled(&app.state).await.unwrap());
+    assert_eq!(reads(&sandbox), 3);
+    app.stop().await;
+}
