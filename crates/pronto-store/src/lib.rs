@@ -73,7 +73,7 @@ pub use search::{CANDIDATES as SEARCH_CANDIDATES, HitKind, ReplyPair, SearchHit,
 pub use uploads::Upload;
 pub use webchat::{VisitorDetails, VisitorFile};
 pub use webhooks::{ChannelHealth, DeadLetter, PlatformReply, WebhookBody};
-pub use whatsapp::{StatusUpdate, status_moves};
+pub use whatsapp::{CostLine, StatusUpdate, status_moves};
 
 /// Which database is behind the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -32,6 +32,20 @@ pub fn status_moves(current: &str, next: &str) -> bool {
     }
 }
 
+/// What a period's messages of one pricing category came to, as WhatsApp's status
+/// webhooks priced them (`pricing.category`, `pricing.billable`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct CostLine {
+    /// `marketing`, `utility`, `authentication`, `service`...
+    pub category: String,
+    /// Messages WhatsApp bills.
+    pub billable: i64,
+    /// Messages it does not (service, free entry point, utility inside the window).
+    pub free: i64,
+    /// How many of the free ones came in a free entry point after an ad.
+    pub free_entry_point: i64,
+}
+
 /// A platform's report on one of Pronto's messages.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct StatusUpdate<'a> {
@@ -265,6 +279,50 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         Ok(Some((referred_at, first_reply)))
+    }
+
+    /// The priced messages of a channel sent in `[from, to)`, by category (in
+    /// order): what WhatsApp bills and what it does not.
+    pub async fn whatsapp_costs(
+        &self,
+        workspace_id: i64,
+        channel_id: i64,
+        from: Micros,
+        to: Micros,
+    ) -> Result<Vec<CostLine>> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT pricing FROM messages
+             WHERE channel_id = $1 AND workspace_id = $2 AND direction = 'out'
+               AND pricing IS NOT NULL AND at >= $3 AND at < $4",
+        )
+        .bind(channel_id)
+        .bind(workspace_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut lines: std::collections::BTreeMap<String, CostLine> = Default::default();
+        for p in rows {
+            let Ok(p) = serde_json::from_str::<Value>(&p) else {
+                continue;
+            };
+            let category = p["category"].as_str().unwrap_or("unknown").to_lowercase();
+            let line = lines.entry(category.clone()).or_insert(CostLine {
+                category,
+                billable: 0,
+                free: 0,
+                free_entry_point: 0,
+            });
+            if p["billable"].as_bool().unwrap_or(false) {
+                line.billable += 1;
+            } else {
+                line.free += 1;
+                if p["type"] == "free_entry_point" {
+                    line.free_entry_point += 1;
+                }
+            }
+        }
+        Ok(lines.into_values().collect())
     }
 
     /// Records a synchronization of a channel's templates at `now` (by the schedule

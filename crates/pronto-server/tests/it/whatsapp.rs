@@ -1039,10 +1039,50 @@ async fn free_entry_point(db: TestDb) {
     assert_eq!(pricing["type"], "free_entry_point", "{pricing}");
     assert_eq!(pricing["billable"], false);
 
-    // After the 72 hours, it is over.
+    // After the 72 hours, it is over, and a marketing template is billed.
     app.advance(2 * 24 * HOUR);
     let p = pane().await;
     assert!(p.contains("The free entry point after the ad ended"), "{p}");
+    let (status, _) = admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"text": "", "attachments": [{"type": "template", "name": "spring_sale", "language": "en_US"}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    deliver_next(&app.state).await.unwrap();
+    sandbox.deliver_pending().await;
+    drain(&app).await;
+
+    // The month's cost, from each message's pricing: by category, billable or free
+    // (the answer that opened the free entry point is priced in it too).
+    let (status, costs) = admin
+        .get(&format!("/api/v1/channels/{channel}/costs?month=2026-03"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{costs}");
+    assert_eq!(
+        (costs["billable"].as_i64(), costs["free"].as_i64()),
+        (Some(1), Some(2)),
+        "{costs}"
+    );
+    assert_eq!(
+        costs["categories"],
+        json!([
+            {"category": "marketing", "billable": 1, "free": 1, "free_entry_point": 1},
+            {"category": "service", "billable": 0, "free": 1, "free_entry_point": 1}
+        ])
+    );
+    let (_, april) = admin
+        .get(&format!("/api/v1/channels/{channel}/costs?month=2026-04"))
+        .await;
+    assert_eq!(april["categories"], json!([]));
+    let (status, e) = admin
+        .get(&format!("/api/v1/channels/{channel}/costs?month=March"))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+    // The channel's settings say it too, in the admin's language.
+    let (_, settings) = html(&admin, "/settings", "fr").await;
+    assert!(settings.contains("1 facturables, 2 gratuits"), "{settings}");
     app.stop().await;
 }
 
