@@ -163,7 +163,6 @@ async fn run(mut config: Config) -> anyhow::Result<()> {
             &http,
             &number,
             wa_channel,
-            workspace.workspace,
             WHATSAPP_HISTORY,
             2029,
         )

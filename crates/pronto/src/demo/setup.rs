@@ -35,8 +35,6 @@ pub struct Workspace {
     pub channels: Vec<DemoChannel>,
     /// The WhatsApp channel, and whether this start made it (so it has no history).
     pub whatsapp: (i64, bool),
-    /// The workspace.
-    pub workspace: i64,
     /// The web chat channel (its allowed origin is set at each start).
     pub webchat: i64,
 }
@@ -170,7 +168,6 @@ pub async fn prepare(
         agents,
         channels,
         whatsapp,
-        workspace,
         webchat,
     })
 }

@@ -43,10 +43,14 @@ pub async fn history(
     http: &reqwest::Client,
     number: &WhatsAppNumber,
     channel: i64,
-    workspace: i64,
     conversations: usize,
     seed: u64,
 ) -> anyhow::Result<usize> {
+    let workspace = state
+        .store
+        .channel_any_workspace(channel)
+        .await?
+        .workspace_id;
     let now = sandbox.now();
     let mut rng = Rng::new(seed);
     let customers: Vec<(String, String, Lang)> = (0..conversations.div_ceil(2).max(1))
