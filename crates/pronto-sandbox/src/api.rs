@@ -463,12 +463,7 @@ async fn upload_attachment(
     (Axum(sb), method, OriginalUri(uri), headers, Path(node), RawQuery(q)): Parts,
     body: Bytes,
 ) -> Answer {
-    let boundary = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once("boundary="))
-        .map(|(_, b)| b.trim_matches('"').to_owned());
-    let parts = boundary.map(|b| multipart(&body, &b)).unwrap_or_default();
+    let parts = multipart_of(&headers, &body);
     let message = parts
         .iter()
         .find(|(name, _)| name == "message")
@@ -504,12 +499,7 @@ async fn upload_media(
     (Axum(sb), method, OriginalUri(uri), headers, Path(node), RawQuery(q)): Parts,
     body: Bytes,
 ) -> Answer {
-    let boundary = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once("boundary="))
-        .map(|(_, b)| b.trim_matches('"').to_owned());
-    let parts = boundary.map(|b| multipart(&body, &b)).unwrap_or_default();
+    let parts = multipart_of(&headers, &body);
     let part = |name: &str| {
         parts
             .iter()
@@ -527,6 +517,16 @@ async fn upload_media(
         |s, n, _, _| crate::whatsapp::upload(s, n, product, mime, file),
     );
     Answer(status, answer)
+}
+
+/// The named parts of a request's multipart body (none without a boundary).
+fn multipart_of(headers: &HeaderMap, body: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let boundary = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once("boundary="))
+        .map(|(_, b)| b.trim_matches('"').to_owned());
+    boundary.map(|b| multipart(body, &b)).unwrap_or_default()
 }
 
 /// The named parts of a multipart body (a plain reading: enough for the sandbox).

@@ -66,24 +66,14 @@ pub fn kind_for(mime: &str, size: usize) -> Result<&'static str, String> {
 /// `Content-Type` (the boundary is chosen by the caller, any string the bytes do
 /// not hold).
 pub fn body(filename: &str, mime: &str, bytes: &[u8], boundary: &str) -> (String, Vec<u8>) {
-    // A file name of plain characters only: it goes into a header.
-    let name: String = filename
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-        .collect();
-    let mut out = Vec::with_capacity(bytes.len() + 512);
-    out.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"messaging_product\"\r\n\r\nwhatsapp\r\n\
-             --{boundary}\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\n{mime}\r\n\
-             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
-             Content-Type: {mime}\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    out.extend_from_slice(bytes);
-    out.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), out)
+    crate::multipart::form(
+        &[("messaging_product", "whatsapp"), ("type", mime)],
+        "file",
+        filename,
+        mime,
+        bytes,
+        boundary,
+    )
 }
 
 #[cfg(test)]

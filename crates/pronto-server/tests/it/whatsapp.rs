@@ -226,6 +226,24 @@ async fn connected_with(db: TestDb, mark_read: bool) -> (TestApp, Sandbox, Clien
     (app, sandbox, admin, channel)
 }
 
+/// Synchronizes the channel's templates from the sandbox's account.
+async fn sync(admin: &Client, channel: i64) {
+    let (status, synced) = admin
+        .post(
+            &format!("/api/v1/channels/{channel}/templates/sync"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{synced}");
+}
+
+/// [`connected`], its templates synchronized.
+async fn synced(db: TestDb) -> (TestApp, Sandbox, Client, i64) {
+    let (app, sandbox, admin, channel) = connected(db).await;
+    sync(&admin, channel).await;
+    (app, sandbox, admin, channel)
+}
+
 #[tokio::test]
 async fn a_text_round_trip_with_statuses_that_never_go_backwards() {
     for db in testing::backends().await {
@@ -964,14 +982,7 @@ async fn an_ad_answered_within_a_day_opens_72_free_hours_shown_in_the_composer()
 
 async fn free_entry_point(db: TestDb) {
     use crate::support::html;
-    let (app, sandbox, admin, channel) = connected(db).await;
-    let (status, _) = admin
-        .post(
-            &format!("/api/v1/channels/{channel}/templates/sync"),
-            json!({}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    let (app, sandbox, admin, channel) = synced(db).await;
     sandbox.whatsapp_customer_message(
         PNID,
         CUSTOMER,
@@ -1102,13 +1113,7 @@ async fn template_parts(db: TestDb) {
     sandbox.deliver_pending().await;
     drain(&app).await;
     let (conversation, _) = conversation(&admin).await;
-    let (status, _) = admin
-        .post(
-            &format!("/api/v1/channels/{channel}/templates/sync"),
-            json!({}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    sync(&admin, channel).await;
     // Two days later only a template goes.
     app.advance(2 * 24 * HOUR);
     let path = format!("/api/v1/conversations/{conversation}/messages");
@@ -1213,14 +1218,7 @@ async fn a_rule_sends_a_template_as_an_automation_that_is_never_a_response() {
 }
 
 async fn rule_template(db: TestDb) {
-    let (app, sandbox, admin, channel) = connected(db).await;
-    let (status, _) = admin
-        .post(
-            &format!("/api/v1/channels/{channel}/templates/sync"),
-            json!({}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    let (app, sandbox, admin, channel) = synced(db).await;
     let rule = json!({"name": "Order news", "when": {"type": "customer_message"},
         "if": [{"type": "text_contains", "text": "shipped"}],
         "then": [{"type": "send_template", "name": "order_update",
