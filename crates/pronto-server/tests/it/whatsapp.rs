@@ -1218,7 +1218,7 @@ async fn a_rule_sends_a_template_as_an_automation_that_is_never_a_response() {
 }
 
 async fn rule_template(db: TestDb) {
-    let (app, sandbox, admin, channel) = synced(db).await;
+    let (app, sandbox, admin, _) = synced(db).await;
     let rule = json!({"name": "Order news", "when": {"type": "customer_message"},
         "if": [{"type": "text_contains", "text": "shipped"}],
         "then": [{"type": "send_template", "name": "order_update",
