@@ -249,6 +249,8 @@ pub struct Composer {
     pub window: Option<WindowState>,
     /// Whether an agent's reply may go now, as the policy would decide it.
     pub verdict: Result<MessagingType, Refusal>,
+    /// What the policy judged it on (Meta channels), for what a template would cost.
+    pub facts: Option<ReplyFacts>,
 }
 
 /// The composer's state for an agent in conversation `conversation_id`.
@@ -261,6 +263,7 @@ pub async fn composer(
         return Ok(Composer {
             window: None,
             verdict: Ok(MessagingType::Response),
+            facts: None,
         });
     }
     let now = state.now();
@@ -269,10 +272,12 @@ pub async fn composer(
         Ok(target) => Ok(Composer {
             window: Some(target.window()),
             verdict: target.decide(""),
+            facts: Some(target.facts),
         }),
         Err(ReplyError::Refused(r)) => Ok(Composer {
             window: None,
             verdict: Err(r),
+            facts: None,
         }),
         Err(ReplyError::Store(e)) => Err(e),
     }

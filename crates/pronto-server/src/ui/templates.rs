@@ -13,12 +13,13 @@ use super::i18n::fill;
 
 /// The picker for conversation `conversation_id`, whose customer's locale is
 /// `locale` (`fr_FR`), when known.
-pub fn picker(v: &Viewer, templates: &[WhatsAppTemplate], locale: Option<&str>) -> Markup {
+/// Each template comes with whether WhatsApp would bill it now.
+pub fn picker(v: &Viewer, templates: &[(WhatsAppTemplate, bool)], locale: Option<&str>) -> Markup {
     let i = &v.t().inbox;
     let language = locale.map(|l| l.split(['_', '-']).next().unwrap_or(l).to_lowercase());
-    let mut ordered: Vec<&WhatsAppTemplate> = templates.iter().collect();
+    let mut ordered: Vec<&(WhatsAppTemplate, bool)> = templates.iter().collect();
     // The customer's language first, then approved before the rest, then by name.
-    ordered.sort_by_key(|t| {
+    ordered.sort_by_key(|(t, _)| {
         let theirs = language
             .as_deref()
             .is_some_and(|l| t.language.to_lowercase().starts_with(l));
@@ -30,14 +31,14 @@ pub fn picker(v: &Viewer, templates: &[WhatsAppTemplate], locale: Option<&str>) 
             @if ordered.is_empty() {
                 p.hint { (i.templates_none) }
             }
-            @for (n, t) in ordered.iter().enumerate() {
-                (template(v, n, t))
+            @for (n, (t, billed)) in ordered.iter().enumerate() {
+                (template(v, n, t, *billed))
             }
         }
     }
 }
 
-fn template(v: &Viewer, n: usize, t: &WhatsAppTemplate) -> Markup {
+fn template(v: &Viewer, n: usize, t: &WhatsAppTemplate, billed: bool) -> Markup {
     let i = &v.t().inbox;
     let wire = crate::whatsapp::templates::wire(t);
     let body = wire.body().unwrap_or_default().to_owned();
@@ -63,7 +64,10 @@ fn template(v: &Viewer, n: usize, t: &WhatsAppTemplate) -> Markup {
     let labels: Vec<String> = buttons.iter().map(|b| format!("[{}]", b.text)).collect();
     html! {
         details.template {
-            summary { (t.name) " · " (t.language) " · " (t.category.to_lowercase()) }
+            summary {
+                (t.name) " · " (t.language) " · " (t.category.to_lowercase()) " · "
+                span.cost { (if billed { i.template_billed } else { i.template_free }) }
+            }
             @match why {
                 Some(reason) => p.why { (reason) },
                 None => form.template-form data-template=(t.name) data-language=(t.language)

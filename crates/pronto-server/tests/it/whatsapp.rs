@@ -1023,6 +1023,10 @@ async fn free_entry_point(db: TestDb) {
     let p = pane().await;
     assert!(p.contains("Free entry point (ad)"), "{p}");
     assert!(p.contains("data-allowed=\"false\""), "{p}");
+    assert!(
+        p.contains("spring_sale · en_US · marketing · <span class=\"cost\">free now</span>"),
+        "the picker says the template is free now: {p}"
+    );
     let (status, _) = admin
         .post(
             &format!("/api/v1/conversations/{conversation}/messages"),
@@ -1054,6 +1058,12 @@ async fn free_entry_point(db: TestDb) {
     app.advance(2 * 24 * HOUR);
     let p = pane().await;
     assert!(p.contains("The free entry point after the ad ended"), "{p}");
+    assert!(
+        p.contains(
+            "spring_sale · en_US · marketing · <span class=\"cost\">billed by WhatsApp</span>"
+        ),
+        "{p}"
+    );
     let (status, _) = admin
         .post(
             &format!("/api/v1/conversations/{conversation}/messages"),

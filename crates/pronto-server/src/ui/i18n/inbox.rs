@@ -245,6 +245,10 @@ pub struct Inbox {
     pub template_send: &'static str,
     /// As the customer will see it:
     pub template_preview: &'static str,
+    /// billed by WhatsApp
+    pub template_billed: &'static str,
+    /// free now
+    pub template_free: &'static str,
     /// The header's {{name}}
     pub template_header_text: &'static str,
     /// The header's {kind}: its https link
@@ -439,6 +443,8 @@ pub const EN: Inbox = Inbox {
     templates_title: "Approved templates",
     template_send: "Send this template",
     template_preview: "As the customer will see it:",
+    template_billed: "billed by WhatsApp",
+    template_free: "free now",
     template_header_text: "Header {{{name}}}",
     template_header_media: "Header {kind}: its https link",
     template_button_url: "Button “{text}”: the end of its link",
@@ -598,6 +604,8 @@ pub const FR: Inbox = Inbox {
     templates_title: "Modèles approuvés",
     template_send: "Envoyer ce modèle",
     template_preview: "Tel que le client le verra :",
+    template_billed: "facturé par WhatsApp",
+    template_free: "gratuit maintenant",
     template_header_text: "En-tête {{{name}}}",
     template_header_media: "En-tête {kind} : son lien https",
     template_button_url: "Bouton « {text} » : la fin de son lien",
@@ -757,6 +765,8 @@ pub const IT: Inbox = Inbox {
     templates_title: "Modelli approvati",
     template_send: "Invia questo modello",
     template_preview: "Come lo vedrà il cliente:",
+    template_billed: "a pagamento su WhatsApp",
+    template_free: "gratuito ora",
     template_header_text: "Intestazione {{{name}}}",
     template_header_media: "Intestazione {kind}: il suo link https",
     template_button_url: "Pulsante «{text}»: la fine del suo link",
