@@ -10,5 +10,6 @@
 
 pub mod email;
 pub mod messenger;
+pub mod multipart;
 pub mod signature;
 pub mod whatsapp;

@@ -328,6 +328,11 @@ pub fn check_new(kind: &str, config: Value) -> Result<(ChannelKind, Value), Conf
     Ok((kind, Value::Object(config)))
 }
 
+/// How many messages a second a registered WhatsApp number takes by default
+/// (inbound and outbound together; a Business app "coexistence" number takes 20,
+/// an upgraded one 1,000): the outbox's pace unless `messages_per_second` says.
+pub const WHATSAPP_THROUGHPUT: i64 = 80;
+
 /// The settings of a WhatsApp channel, named as Meta names them.
 pub const WHATSAPP_FIELDS: [&str; 5] = [
     "phone_number_id",
@@ -364,6 +369,16 @@ fn check_whatsapp(config: Map<String, Value>) -> Result<(ChannelKind, Value), Co
             let expected = "a string";
             return Err(ConfigError::Type { field, expected });
         }
+    }
+    if config
+        .get("messages_per_second")
+        .is_some_and(|v| !v.as_i64().is_some_and(|n| (1..=1000).contains(&n)))
+    {
+        let expected = "a whole number from 1 to 1000";
+        return Err(ConfigError::Type {
+            field: "messages_per_second",
+            expected,
+        });
     }
     let mut config = config;
     for field in WHATSAPP_FIELDS {
@@ -512,6 +527,8 @@ pub struct WhatsAppConfig {
     pub mark_read: bool,
     /// A Graph API of its own, instead of the server's.
     pub graph_base_url: Option<String>,
+    /// The number's throughput, the outbox's pace ([`WHATSAPP_THROUGHPUT`] unless set).
+    pub messages_per_second: i64,
 }
 
 /// Secrets stay out of logs.
@@ -542,6 +559,10 @@ impl WhatsAppConfig {
                 .as_str()
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned),
+            messages_per_second: config["messages_per_second"]
+                .as_i64()
+                .filter(|n| *n > 0)
+                .unwrap_or(WHATSAPP_THROUGHPUT),
         }
     }
 }
@@ -648,6 +669,21 @@ mod tests {
         bad["access_token"] = json!(5);
         assert_eq!(err(bad), "config.access_token must be a string");
         let mut bad = good.clone();
+        let mut pace = good.clone();
+        pace["messages_per_second"] = json!(20);
+        assert_eq!(
+            WhatsAppConfig::read(&check_new("whatsapp", pace.clone()).unwrap().1)
+                .messages_per_second,
+            20
+        );
+        assert_eq!(
+            WhatsAppConfig::read(&good).messages_per_second,
+            WHATSAPP_THROUGHPUT
+        );
+        for wrong in [json!(0), json!(1001), json!("80"), json!(2.5)] {
+            pace["messages_per_second"] = wrong;
+            assert!(check_new("whatsapp", pace.clone()).is_err());
+        }
         bad["mark_read"] = json!("yes");
         assert_eq!(err(bad), "config.mark_read must be true or false");
         assert_eq!(

@@ -1,6 +1,7 @@
 //! The platforms' messaging rules, decided before anything is sent: the 24-hour
 //! window, the `HUMAN_AGENT` tag (7 days, people only), one private reply per
-//! comment within 7 days, WhatsApp templates outside the window, text length limits.
+//! comment within 7 days, WhatsApp templates outside the window, WhatsApp's
+//! 72-hour free entry point after a Click-to-WhatsApp ad, text length limits.
 //!
 //! Meta refuses what breaks these rules (error 10/2018278 and friends); deciding
 //! first lets Pronto say why to the agent, with the time the window closed, instead of
@@ -9,12 +10,14 @@
 use std::fmt;
 
 use crate::event::Author;
-use crate::time::{DAY, Timestamp};
+use crate::time::{DAY, HOUR, Timestamp};
 
 /// How long the `HUMAN_AGENT` tag allows a person to answer.
 pub const HUMAN_AGENT_LIMIT: i64 = 7 * DAY;
 /// How long after a comment a private reply is possible.
 pub const PRIVATE_REPLY_LIMIT: i64 = 7 * DAY;
+/// How long WhatsApp's free entry point lasts, from the business's reply.
+pub const FREE_ENTRY_POINT: i64 = 72 * HOUR;
 
 /// Where a reply goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -97,6 +100,83 @@ pub struct ReplyFacts {
     pub author: Author,
     /// The moment it would be sent.
     pub now: Timestamp,
+    /// The customer came from a Click-to-WhatsApp ad (WhatsApp only).
+    pub entry_point: Option<EntryPoint>,
+}
+
+/// A customer who came from a Click-to-WhatsApp ad: their message carrying the
+/// ad's referral, and the business's first message after it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EntryPoint {
+    /// When the message with the referral came.
+    pub referred_at: Timestamp,
+    /// The business's first message since, if any.
+    pub first_reply_at: Option<Timestamp>,
+}
+
+/// Where WhatsApp's free entry point stands. Answering within the 24-hour window
+/// of the ad's message opens 72 hours, from that answer, in which every message,
+/// templates included, is free; the 24-hour window still governs what may be sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FreeEntryPoint {
+    /// Not answered yet: an answer before `reply_by` opens it.
+    Offered {
+        /// The end of the ad message's 24-hour window (exclusive).
+        reply_by: Timestamp,
+    },
+    /// Open: messages are free until `until` (exclusive).
+    Open {
+        /// When it ends.
+        until: Timestamp,
+    },
+    /// It was open and ended at `ended`.
+    Over {
+        /// When it ended.
+        ended: Timestamp,
+    },
+}
+
+/// The free entry point after `entry` at `now` on `platform`: only WhatsApp has
+/// one, and only when the business answers (or can still answer) within the ad
+/// message's 24-hour window; `None` otherwise.
+pub fn free_entry_point(
+    platform: Platform,
+    entry: Option<EntryPoint>,
+    now: Timestamp,
+) -> Option<FreeEntryPoint> {
+    let entry = entry.filter(|_| platform == Platform::WhatsApp)?;
+    let reply_by = entry.referred_at.add_micros(DAY);
+    match entry.first_reply_at {
+        None if now < reply_by => Some(FreeEntryPoint::Offered { reply_by }),
+        Some(r) if r < reply_by => {
+            let until = r.add_micros(FREE_ENTRY_POINT);
+            Some(if now < until {
+                FreeEntryPoint::Open { until }
+            } else {
+                FreeEntryPoint::Over { ended: until }
+            })
+        }
+        // Answered too late, or never: no free entry point.
+        _ => None,
+    }
+}
+
+/// Whether WhatsApp charges for a message sent at `facts.now`: a free-form message
+/// never; a template (of `category`, as the account lists it) is free inside an
+/// open free entry point, a utility one inside the 24-hour window too.
+pub fn charged(facts: &ReplyFacts, template_category: Option<&str>) -> bool {
+    let Some(category) = template_category else {
+        return false;
+    };
+    let free_entry = matches!(
+        free_entry_point(facts.platform, facts.entry_point, facts.now),
+        Some(FreeEntryPoint::Open { .. })
+    );
+    let window_open = facts
+        .last_customer_action
+        .is_some_and(|last| facts.now.micros_since(last) < DAY);
+    let utility = category.eq_ignore_ascii_case("utility");
+    !(free_entry || (window_open && utility))
 }
 
 /// How Meta is told the message is allowed.
@@ -283,20 +363,21 @@ pub struct WindowState {
     pub open_until: Option<Timestamp>,
     /// The end of the Human Agent period (exclusive), when the channel has the feature.
     pub human_agent_until: Option<Timestamp>,
+    /// WhatsApp's free entry point after an ad, where there is one.
+    pub free_entry_point: Option<FreeEntryPoint>,
 }
 
-/// The window after the customer's latest action.
-pub fn window(
-    platform: Platform,
-    capabilities: Capabilities,
-    last: Option<Timestamp>,
-) -> WindowState {
-    let messenger_like = matches!(platform, Platform::Messenger | Platform::Instagram);
+/// The windows for a reply judged on `facts`: the 24-hour window after the
+/// customer's latest action, the Human Agent period, WhatsApp's free entry point.
+pub fn window(facts: &ReplyFacts) -> WindowState {
+    let messenger_like = matches!(facts.platform, Platform::Messenger | Platform::Instagram);
+    let last = facts.last_customer_action;
     WindowState {
         open_until: last.map(|t| t.add_micros(DAY)),
         human_agent_until: last
-            .filter(|_| messenger_like && capabilities.human_agent)
+            .filter(|_| messenger_like && facts.capabilities.human_agent)
             .map(|t| t.add_micros(HUMAN_AGENT_LIMIT)),
+        free_entry_point: free_entry_point(facts.platform, facts.entry_point, facts.now),
     }
 }
 
@@ -340,6 +421,7 @@ mod tests {
             last_customer_action: Some(Timestamp::from_micros(LAST)),
             author,
             now: Timestamp::from_micros(LAST + after),
+            entry_point: None,
         }
     }
 
@@ -474,23 +556,93 @@ mod tests {
 
     #[test]
     fn the_window_state_for_the_screen() {
-        let last = Some(Timestamp::from_micros(LAST));
-        let w = window(
-            Platform::Messenger,
-            Capabilities { human_agent: true },
-            last,
-        );
+        let w = window(&facts(Platform::Messenger, Author::Agent, true, 0));
         assert_eq!(w.open_until, Some(Timestamp::from_micros(LAST + DAY)));
         assert_eq!(
             w.human_agent_until,
             Some(Timestamp::from_micros(LAST + 7 * DAY))
         );
-        let w = window(Platform::WhatsApp, Capabilities { human_agent: true }, last);
+        assert_eq!(w.free_entry_point, None);
+        let w = window(&facts(Platform::WhatsApp, Author::Agent, true, 0));
         assert_eq!(w.human_agent_until, None);
+        let never = ReplyFacts {
+            last_customer_action: None,
+            ..facts(Platform::Messenger, Author::Agent, false, 0)
+        };
+        assert_eq!(window(&never).open_until, None);
+    }
+
+    fn at(offset: i64) -> Timestamp {
+        Timestamp::from_micros(LAST + offset)
+    }
+
+    fn entry(reply: Option<i64>) -> Option<EntryPoint> {
+        Some(EntryPoint {
+            referred_at: at(0),
+            first_reply_at: reply.map(at),
+        })
+    }
+
+    #[test]
+    fn an_ad_answered_within_24_hours_opens_72_free_hours_from_the_answer() {
+        let fep = |reply, now| free_entry_point(Platform::WhatsApp, entry(reply), at(now));
+        // Not answered yet: offered until the ad message's window closes.
         assert_eq!(
-            window(Platform::Messenger, Capabilities::default(), None).open_until,
+            fep(None, HOUR),
+            Some(FreeEntryPoint::Offered { reply_by: at(DAY) })
+        );
+        assert_eq!(fep(None, DAY), None, "too late to open it");
+        // Answered at 2 h: free until 74 h, whatever the 24-hour window says.
+        let open = Some(FreeEntryPoint::Open {
+            until: at(2 * HOUR + FREE_ENTRY_POINT),
+        });
+        assert_eq!(fep(Some(2 * HOUR), 3 * HOUR), open);
+        assert_eq!(fep(Some(2 * HOUR), 2 * HOUR + FREE_ENTRY_POINT - 1), open);
+        assert_eq!(
+            fep(Some(2 * HOUR), 2 * HOUR + FREE_ENTRY_POINT),
+            Some(FreeEntryPoint::Over {
+                ended: at(2 * HOUR + FREE_ENTRY_POINT)
+            })
+        );
+        // Answered after the 24 hours: none.
+        assert_eq!(fep(Some(DAY), DAY + HOUR), None);
+        // Only WhatsApp has one; no ad, none.
+        assert_eq!(
+            free_entry_point(Platform::Messenger, entry(None), at(HOUR)),
             None
         );
+        assert_eq!(free_entry_point(Platform::WhatsApp, None, at(HOUR)), None);
+    }
+
+    #[test]
+    fn the_free_entry_point_changes_the_price_not_what_may_be_sent() {
+        let wa = |after, reply: Option<i64>| ReplyFacts {
+            entry_point: entry(reply),
+            ..facts(Platform::WhatsApp, Author::Agent, false, after)
+        };
+        // Two days after the ad, answered within the hour: the 24-hour window is
+        // closed (a template is still required) but a marketing template is free.
+        let f = wa(2 * DAY, Some(HOUR));
+        assert_eq!(
+            decide_reply(&f, "hi"),
+            Err(Refusal::TemplateRequired { closed_at: at(DAY) })
+        );
+        assert!(!charged(&f, Some("MARKETING")));
+        assert!(matches!(
+            window(&f).free_entry_point,
+            Some(FreeEntryPoint::Open { .. })
+        ));
+        // After the 72 hours it is charged again.
+        assert!(charged(&wa(4 * DAY, Some(HOUR)), Some("MARKETING")));
+        // Without an ad: utility is free inside the window only, free-form always.
+        let plain = facts(Platform::WhatsApp, Author::Agent, false, HOUR);
+        assert!(!charged(&plain, Some("UTILITY")));
+        assert!(charged(&plain, Some("MARKETING")));
+        assert!(charged(
+            &facts(Platform::WhatsApp, Author::Agent, false, 2 * DAY),
+            Some("UTILITY")
+        ));
+        assert!(!charged(&plain, None));
     }
 
     #[test]

@@ -125,6 +125,20 @@ pub enum Action {
         /// The saved reply.
         id: i64,
     },
+    /// Sends one of a WhatsApp channel's approved templates (the only message
+    /// WhatsApp takes outside the 24-hour window), authored as an automation
+    /// (never a response). Elsewhere it is not sent, and the run says why.
+    SendTemplate {
+        /// The template's name.
+        name: String,
+        /// Its language (`en_US`); empty: the customer's, else the first found.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        language: String,
+        /// The body's positional parameters; `{first_name}` and `{name}` are the
+        /// contact's, as in saved replies.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        parameters: Vec<String>,
+    },
     /// Moves the conversation to a folder.
     Move {
         /// `inbox`, `done` or `spam`.
@@ -156,6 +170,7 @@ impl Action {
             Action::Label { .. } => "label",
             Action::SetPriority { .. } => "set_priority",
             Action::SendSavedReply { .. } => "send_saved_reply",
+            Action::SendTemplate { .. } => "send_template",
             Action::Move { .. } => "move",
             Action::Notify { .. } => "notify",
             Action::NotifyTeam { .. } => "notify_team",
@@ -302,6 +317,17 @@ pub fn validate(rule: &Rule) -> Result<(), RuleError> {
             }
             Action::Label { label } | Action::NotifyTeam { label } => {
                 text(format!("then[{i}].label"), label)?
+            }
+            Action::SendTemplate {
+                name, parameters, ..
+            } => {
+                text(format!("then[{i}].name"), name)?;
+                if parameters.len() > 20 {
+                    bad(format!("then[{i}].parameters"), "at most 20 parameters")?;
+                }
+                for (k, p) in parameters.iter().enumerate() {
+                    text(format!("then[{i}].parameters[{k}]"), p)?;
+                }
             }
             Action::SetPriority { priority } if !(-10..=10).contains(priority) => {
                 bad(format!("then[{i}].priority"), "must be -10 to 10")?;

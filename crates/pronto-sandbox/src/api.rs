@@ -50,6 +50,7 @@ impl Sandbox {
         let api = Router::new()
             .route("/{node}/messages", post(send).get(messages_edge))
             .route("/{node}/message_attachments", post(upload_attachment))
+            .route("/{node}/media", post(upload_media))
             .route("/{node}/conversations", get(list_conversations))
             .route("/{node}/message_templates", get(message_templates))
             .route("/{node}", get(read_node))
@@ -462,12 +463,7 @@ async fn upload_attachment(
     (Axum(sb), method, OriginalUri(uri), headers, Path(node), RawQuery(q)): Parts,
     body: Bytes,
 ) -> Answer {
-    let boundary = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once("boundary="))
-        .map(|(_, b)| b.trim_matches('"').to_owned());
-    let parts = boundary.map(|b| multipart(&body, &b)).unwrap_or_default();
+    let parts = multipart_of(&headers, &body);
     let message = parts
         .iter()
         .find(|(name, _)| name == "message")
@@ -494,6 +490,43 @@ async fn upload_attachment(
             _ => Err(GraphError::param("(#100) Upload attachment failure: no filedata")),
         }
     })
+}
+
+/// `POST /{phone-number-id}/media`: WhatsApp's media upload, multipart with
+/// `messaging_product=whatsapp`, `type` (the MIME type) and `file`; answers a media
+/// id the number's messages can name (and that downloads like a customer's).
+async fn upload_media(
+    (Axum(sb), method, OriginalUri(uri), headers, Path(node), RawQuery(q)): Parts,
+    body: Bytes,
+) -> Answer {
+    let parts = multipart_of(&headers, &body);
+    let part = |name: &str| {
+        parts
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    };
+    let (product, mime, file) = (part("messaging_product"), part("type"), part("file"));
+    let (status, answer) = sb.handle_whatsapp(
+        method.as_str(),
+        uri.path(),
+        &headers,
+        q.as_deref(),
+        &node,
+        &[],
+        |s, n, _, _| crate::whatsapp::upload(s, n, product, mime, file),
+    );
+    Answer(status, answer)
+}
+
+/// The named parts of a request's multipart body (none without a boundary).
+fn multipart_of(headers: &HeaderMap, body: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let boundary = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once("boundary="))
+        .map(|(_, b)| b.trim_matches('"').to_owned());
+    boundary.map(|b| multipart(body, &b)).unwrap_or_default()
 }
 
 /// The named parts of a multipart body (a plain reading: enough for the sandbox).

@@ -31,9 +31,11 @@ pub use avatar::picture as profile_picture;
 pub use echoes::Delivered;
 pub use error::{GraphError, SandboxError};
 pub use sandbox::{LoggedRequest, PageConfig, Platform, Sandbox, SeedMessage};
-pub use simulator::{EventKind, Pace, Sent, Simulator, Summary};
+pub use simulator::{
+    EventKind, Pace, Sent, Simulator, Summary, WaKind, WaMessage, WaSent, WhatsAppSimulator,
+};
 pub use webhook::{Event, build, sign};
-pub use whatsapp::{WhatsAppNumber, text_body as whatsapp_text_body};
+pub use whatsapp::{WaCustomerMessage, WhatsAppNumber, text_body as whatsapp_text_body};
 
 /// The current time in microseconds since the Unix epoch.
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;

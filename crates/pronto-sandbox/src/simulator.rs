@@ -1,6 +1,7 @@
 //! Simulated customers: a seeded stream of Meta webhooks (messages in English,
 //! French and Italian, images, quick-reply taps, ad referrals, postbacks,
-//! reactions, reads, deliveries, comments), signed and POSTed to a page's callback.
+//! reactions, reads, deliveries, comments), signed and POSTed to a page's callback;
+//! `whatsapp` does the same for a WhatsApp number.
 //!
 //! The events depend only on the seed, the page and the sandbox's history (what the
 //! page replied), and the bodies also on the clock: a fixed clock and a seed
@@ -15,6 +16,9 @@ use crate::sandbox::{Platform, Sandbox};
 use crate::webhook::{Event, build, sign};
 
 mod personas;
+mod whatsapp;
+
+pub use whatsapp::{WaKind, WaMessage, WaSent, WhatsAppSimulator};
 
 /// The kinds of event customers produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -305,32 +309,43 @@ impl Simulator {
     pub async fn run(
         &mut self,
         pace: Pace,
-        mut on_sent: impl FnMut(&Sent),
+        on_sent: impl FnMut(&Sent),
     ) -> Result<Summary, SandboxError> {
-        let started = Instant::now();
-        let period = Duration::from_secs_f64(1.0 / pace.rate.clamp(0.001, 1_000_000.0));
-        let mut tick = tokio::time::interval(period);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut summary = Summary::default();
-        loop {
-            let unbounded = pace.count.is_none() && pace.duration.is_none();
-            if unbounded
-                || pace.count.is_some_and(|c| summary.sent >= c)
-                || pace.duration.is_some_and(|d| started.elapsed() >= d)
-            {
-                break;
-            }
-            tick.tick().await;
-            let sent = self.step().await?;
-            summary.sent += 1;
-            if (200..300).contains(&sent.status) {
-                summary.acknowledged += 1;
-            }
-            on_sent(&sent);
-        }
-        summary.elapsed = started.elapsed();
-        Ok(summary)
+        paced(pace, async || self.step().await, |s| s.status, on_sent).await
     }
+}
+
+/// Runs `step` at `pace` (see [`Pace`]), calling `on_sent` after each; `status`
+/// reads what the callback answered.
+pub(crate) async fn paced<T>(
+    pace: Pace,
+    mut step: impl AsyncFnMut() -> Result<T, SandboxError>,
+    status: fn(&T) -> u16,
+    mut on_sent: impl FnMut(&T),
+) -> Result<Summary, SandboxError> {
+    let started = Instant::now();
+    let period = Duration::from_secs_f64(1.0 / pace.rate.clamp(0.001, 1_000_000.0));
+    let mut tick = tokio::time::interval(period);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut summary = Summary::default();
+    loop {
+        let unbounded = pace.count.is_none() && pace.duration.is_none();
+        if unbounded
+            || pace.count.is_some_and(|c| summary.sent >= c)
+            || pace.duration.is_some_and(|d| started.elapsed() >= d)
+        {
+            break;
+        }
+        tick.tick().await;
+        let sent = step().await?;
+        summary.sent += 1;
+        if (200..300).contains(&status(&sent)) {
+            summary.acknowledged += 1;
+        }
+        on_sent(&sent);
+    }
+    summary.elapsed = started.elapsed();
+    Ok(summary)
 }
 
 fn kind_of(e: &Event) -> EventKind {

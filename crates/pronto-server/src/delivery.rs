@@ -31,6 +31,8 @@ pub enum Outcome {
     AlreadySent(i64),
     /// A delivery failed and will be tried again at the given time.
     Retrying(i64, i64),
+    /// A delivery waits for its turn in the number's throughput (not an attempt).
+    Paced(i64, i64),
     /// A delivery failed for good.
     Failed(i64, String),
 }
@@ -75,6 +77,16 @@ pub async fn deliver_next(state: &AppState) -> Result<Outcome, pronto_store::Sto
             Sent::Graph(crate::graph::send(state, &channel, &job).await)
         }
         ChannelKind::WhatsApp => {
+            let per_second = channel.whatsapp_config().messages_per_second;
+            if let Some(next) = state
+                .store
+                .take_send_slot(channel.id, now, per_second)
+                .await?
+            {
+                let reason = "waiting for its turn in the number's throughput";
+                state.store.put_back(&job, reason, next).await?;
+                return Ok(Outcome::Paced(job.message.id, next));
+            }
             Sent::Graph(crate::whatsapp::cloud::send(state, &channel, &job).await)
         }
         // A web chat reply is delivered by being stored: the visitor's stream
@@ -91,10 +103,21 @@ pub async fn deliver_next(state: &AppState) -> Result<Outcome, pronto_store::Sto
                 .map(Some),
         ),
     };
+    // Whose other messages wait too when the platform asks to slow down.
+    let mut hold = None;
     let result = match sent {
         Sent::Done(result) => result,
         Sent::Graph(Ok(mid)) => Ok(Some(mid)),
         Sent::Graph(Err(crate::graph::SendError::Retry(r))) => Err(Failure::Retry(r)),
+        Sent::Graph(Err(crate::graph::SendError::SlowDown(r, h))) => {
+            hold = Some(match h {
+                pronto_store::Hold::Conversation(_) => {
+                    pronto_store::Hold::Conversation(job.message.conversation_id)
+                }
+                h => h,
+            });
+            Err(Failure::Retry(r))
+        }
         Sent::Graph(Err(crate::graph::SendError::Final(r))) => Err(Failure::Final(r)),
         Sent::Graph(Err(crate::graph::SendError::TokenInvalid(r))) => {
             return stop_channel(state, &channel, &job, "needs_token", &r).await;
@@ -116,6 +139,9 @@ pub async fn deliver_next(state: &AppState) -> Result<Outcome, pronto_store::Sto
         Err(Failure::Retry(reason)) if job.attempts < MAX_ATTEMPTS => {
             let next = now + backoff(job.attempts);
             state.store.retry_later(&job, &reason, next).await?;
+            if let Some(hold) = hold {
+                state.store.hold_deliveries(&job, hold, next).await?;
+            }
             state.count("delivery_retried");
             Outcome::Retrying(job.message.id, next)
         }

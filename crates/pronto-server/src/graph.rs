@@ -24,6 +24,9 @@ pub enum SendError {
     /// The account is locked, restricted or blocked (WhatsApp 131031, 131042,
     /// 131048, 368): nothing goes until an admin acts.
     AccountStopped(String),
+    /// Worth trying again later, and the other waiting messages of the pair (one
+    /// customer) or of the number too: WhatsApp asked to slow down.
+    SlowDown(String, pronto_store::Hold),
 }
 
 pub use pronto_channels::signature::appsecret_proof;
@@ -203,6 +206,51 @@ async fn attachment_id(
     upload: i64,
 ) -> Result<String, SendError> {
     use pronto_channels::messenger::upload;
+    platform_file_id(
+        state,
+        channel,
+        upload,
+        upload::REUSE_DAYS,
+        async |file, bytes| {
+            let boundary = format!("pronto-{}", crate::auth::random_token(16));
+            let (content_type, body) =
+                upload::body(&file.kind, &file.name, &file.mime_type, &bytes, &boundary);
+            let page = channel.meta_config().page_id;
+            let request = state
+                .http
+                .post(format!(
+                    "{}/{page}/message_attachments",
+                    base_url(state, channel)
+                ))
+                .query(&credentials(state, channel).map_err(SendError::Retry)?)
+                .header(reqwest::header::CONTENT_TYPE, content_type)
+                .body(body);
+            let answer = exchange(request, "Meta").await.map_err(|e| match e {
+                Exchange::Unreachable(why) => SendError::Retry(why),
+                Exchange::Refused(status, answer) => classify(status, &answer),
+            })?;
+            answer["attachment_id"]
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    SendError::Retry("Meta answered the upload without an attachment_id".into())
+                })
+        },
+    )
+    .await
+}
+
+/// The platform's id of an agent's upload on this channel: the one kept for this
+/// content when younger than `reuse_days`, else what `send` answers when given the
+/// upload and its bytes, kept for next time. The same file, in any reply, any
+/// conversation, goes to the platform once while its id lives.
+pub(crate) async fn platform_file_id(
+    state: &AppState,
+    channel: &Channel,
+    upload: i64,
+    reuse_days: i64,
+    send: impl AsyncFnOnce(pronto_store::Upload, Vec<u8>) -> Result<String, SendError>,
+) -> Result<String, SendError> {
     let store = |e: pronto_store::StoreError| SendError::Retry(e.to_string());
     let file = state
         .store
@@ -211,7 +259,7 @@ async fn attachment_id(
         .map_err(store)?
         .ok_or_else(|| SendError::Final(format!("upload {upload} is not stored")))?;
     let now = state.now();
-    let since = now - upload::REUSE_DAYS * 86_400_000_000;
+    let since = now - reuse_days * 86_400_000_000;
     if let Some(id) = state
         .store
         .platform_attachment(channel.id, &file.storage_key, since)
@@ -226,32 +274,14 @@ async fn attachment_id(
         .await
         .map_err(|e| SendError::Retry(format!("the file store: {e}")))?
         .ok_or_else(|| SendError::Final(format!("upload {upload}'s bytes are gone")))?;
-    let boundary = format!("pronto-{}", crate::auth::random_token(16));
-    let (content_type, body) =
-        upload::body(&file.kind, &file.name, &file.mime_type, &bytes, &boundary);
-    let page = channel.meta_config().page_id;
-    let request = state
-        .http
-        .post(format!(
-            "{}/{page}/message_attachments",
-            base_url(state, channel)
-        ))
-        .query(&credentials(state, channel).map_err(SendError::Retry)?)
-        .header(reqwest::header::CONTENT_TYPE, content_type)
-        .body(body);
-    let answer = exchange(request, "Meta").await.map_err(|e| match e {
-        Exchange::Unreachable(why) => SendError::Retry(why),
-        Exchange::Refused(status, answer) => classify(status, &answer),
-    })?;
-    let id = answer["attachment_id"].as_str().ok_or_else(|| {
-        SendError::Retry("Meta answered the upload without an attachment_id".into())
-    })?;
+    let key = file.storage_key.clone();
+    let id = send(file, bytes).await?;
     state
         .store
-        .keep_platform_attachment(channel.id, &file.storage_key, id, now)
+        .keep_platform_attachment(channel.id, &key, &id, now)
         .await
         .map_err(store)?;
-    Ok(id.to_owned())
+    Ok(id)
 }
 
 async fn post_messages(

@@ -7,8 +7,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::routes::{
-    admin, automation, comments, contacts, conversations, email, events, health, inbound, media,
-    responsiveness, routing, saved_replies, session, templates,
+    admin, automation, comments, contacts, conversations, costs, email, events, health, inbound,
+    media, responsiveness, routing, saved_replies, session, templates,
 };
 
 /// Every error: a stable machine code and a sentence for a person.
@@ -225,7 +225,7 @@ impl Modify for Security {
         crate::routes::rules::list, crate::routes::rules::create, crate::routes::rules::update, crate::routes::rules::delete, crate::routes::rules::order,
         routing::get_channel, routing::put_channel, routing::put_member, routing::put_away,
         routing::put_contact, routing::assignments,
-        templates::list, templates::sync, media::get, contacts::find, contacts::get, contacts::picture, contacts::update, contacts::definitions, contacts::define, contacts::undefine, contacts::merge, email::test, email::message, email::raw, email::html, email::move_to_email,
+        templates::list, templates::sync, costs::get, media::get, contacts::find, contacts::get, contacts::picture, contacts::update, contacts::definitions, contacts::define, contacts::undefine, contacts::merge, email::test, email::message, email::raw, email::html, email::move_to_email,
         crate::routes::exports::conversations, crate::routes::exports::responsiveness,
         crate::routes::uploads::create, crate::routes::uploads::create_for_channel, crate::routes::uploads::get,
     ),

@@ -9,7 +9,7 @@
 use axum::http::StatusCode;
 use pronto_channels::messenger::{ContentError, Outgoing};
 use pronto_core::Timestamp;
-use pronto_core::policy::{self, MessagingType, ReplyFacts, WindowState};
+use pronto_core::policy::{self, EntryPoint, MessagingType, ReplyFacts, WindowState};
 use pronto_store::{Channel, ChannelKind, MessageAuthor, Outbound, StoreError, Stored};
 use serde_json::Value;
 
@@ -115,13 +115,10 @@ impl MetaTarget {
         policy::decide_reply(&self.facts, text).map_err(Refusal::Policy)
     }
 
-    /// The messaging window, for the agent's screen and the sender actions.
+    /// The messaging window (and WhatsApp's free entry point), for the agent's
+    /// screen and the sender actions.
     pub fn window(&self) -> WindowState {
-        policy::window(
-            self.facts.platform,
-            self.facts.capabilities,
-            self.facts.last_customer_action,
-        )
+        policy::window(&self.facts)
     }
 }
 
@@ -139,12 +136,25 @@ pub async fn meta_target(
     if recipient.starts_with(COMMENTER_PREFIX) {
         return Err(Refusal::CommenterOnly.into());
     }
+    // Only WhatsApp has a free entry point after an ad.
+    let entry_point = match channel.kind {
+        ChannelKind::WhatsApp => state
+            .store
+            .entry_point(channel.workspace_id, conversation_id)
+            .await?
+            .map(|(referred_at, first_reply_at)| EntryPoint {
+                referred_at: Timestamp::from_micros(referred_at),
+                first_reply_at: first_reply_at.map(Timestamp::from_micros),
+            }),
+        _ => None,
+    };
     let facts = ReplyFacts {
         platform: channel.kind.platform(),
         capabilities: crate::graph::capabilities(channel),
         last_customer_action: last_in.map(Timestamp::from_micros),
         author: crate::graph::author(author),
         now: Timestamp::from_micros(now),
+        entry_point,
     };
     Ok(MetaTarget { recipient, facts })
 }
@@ -239,6 +249,8 @@ pub struct Composer {
     pub window: Option<WindowState>,
     /// Whether an agent's reply may go now, as the policy would decide it.
     pub verdict: Result<MessagingType, Refusal>,
+    /// What the policy judged it on (Meta channels), for what a template would cost.
+    pub facts: Option<ReplyFacts>,
 }
 
 /// The composer's state for an agent in conversation `conversation_id`.
@@ -251,6 +263,7 @@ pub async fn composer(
         return Ok(Composer {
             window: None,
             verdict: Ok(MessagingType::Response),
+            facts: None,
         });
     }
     let now = state.now();
@@ -259,10 +272,12 @@ pub async fn composer(
         Ok(target) => Ok(Composer {
             window: Some(target.window()),
             verdict: target.decide(""),
+            facts: Some(target.facts),
         }),
         Err(ReplyError::Refused(r)) => Ok(Composer {
             window: None,
             verdict: Err(r),
+            facts: None,
         }),
         Err(ReplyError::Store(e)) => Err(e),
     }

@@ -247,6 +247,92 @@ async fn evaluate_and_apply(state: &AppState, ws: i64, stored: &Stored) -> Resul
     Ok(())
 }
 
+/// The language of the template `name` to send to `contact`: the rule's, else the
+/// customer's (`fr` finds `fr` or `fr_FR`), else English, else the first listed.
+fn template_language(
+    templates: &[pronto_store::WhatsAppTemplate],
+    name: &str,
+    wanted: &str,
+    contact: &pronto_store::Contact,
+) -> Option<String> {
+    let versions: Vec<&str> = templates
+        .iter()
+        .filter(|t| t.name == name)
+        .map(|t| t.language.as_str())
+        .collect();
+    let starts = |prefix: &str| {
+        let prefix = prefix.to_lowercase();
+        versions
+            .iter()
+            .find(|l| l.to_lowercase().starts_with(&prefix))
+            .copied()
+    };
+    if !wanted.is_empty() {
+        return versions
+            .iter()
+            .find(|l| **l == wanted)
+            .map(|l| (*l).to_owned());
+    }
+    contact
+        .language
+        .as_deref()
+        .and_then(|l| starts(l.split(['_', '-']).next().unwrap_or(l)))
+        .or_else(|| starts("en"))
+        .or_else(|| versions.first().copied())
+        .map(str::to_owned)
+}
+
+/// Sends a rule's message (`text` and `attachments`) as an automation, through the
+/// one reply path: on Meta channels only within what the platform allows an
+/// automated message (on WhatsApp, a template at any time). A refusal is logged,
+/// like a failed action; a robot's mail gets no automated answer.
+async fn send_automated(
+    state: &AppState,
+    ws: i64,
+    stored: &Stored,
+    index: usize,
+    fired: &Fired,
+    text: String,
+    attachments: serde_json::Value,
+) -> Result<(), StoreError> {
+    let conversation = stored.message.conversation_id;
+    // Keyed by the message and the rule, so that a message processed twice (a
+    // worker's lease ran out) sends once.
+    let key = format!(
+        "rule-{}-message-{}-{index}",
+        fired.rule_id, stored.message.id
+    );
+    let out = Outbound {
+        conversation_id: conversation,
+        author: MessageAuthor::Automation,
+        agent_id: None,
+        text,
+        attachments,
+        idempotency_key: Some(key),
+        subject: None,
+    };
+    let channel = state.store.channel(ws, stored.message.channel_id).await?;
+    let what = fired.action.kind();
+    if !crate::email::may_automate(state, &channel, &stored.message).await {
+        tracing::info!(
+            rule = fired.rule_id,
+            "{what} to conversation {conversation} not sent: automated mail"
+        );
+        return Ok(());
+    }
+    match crate::reply::send(state, &channel, &out, state.now()).await {
+        Ok(_) => Ok(()),
+        Err(ReplyError::Refused(r)) => {
+            tracing::info!(
+                rule = fired.rule_id,
+                "{what} to conversation {conversation} not sent: {r}"
+            );
+            Ok(())
+        }
+        Err(ReplyError::Store(e)) => Err(e),
+    }
+}
+
 async fn apply(
     state: &AppState,
     ws: i64,
@@ -288,40 +374,44 @@ async fn apply(
                 &contact.name,
                 "",
             );
-            // Keyed by the message and the rule, so that a message processed twice
-            // (a worker's lease ran out) sends once.
-            let key = format!(
-                "rule-{}-message-{}-{index}",
-                fired.rule_id, stored.message.id
-            );
-            let out = Outbound {
-                conversation_id: conversation,
-                author: MessageAuthor::Automation,
-                agent_id: None,
-                text,
-                attachments: json!([]),
-                idempotency_key: Some(key),
-                subject: None,
-            };
+            send_automated(state, ws, stored, index, fired, text, json!([])).await?;
+        }
+        Action::SendTemplate {
+            name,
+            language,
+            parameters,
+        } => {
             let channel = state.store.channel(ws, stored.message.channel_id).await?;
-            // A robot's mail gets no automated answer (email channels).
-            if !crate::email::may_automate(state, &channel, &stored.message).await {
+            if channel.kind != pronto_store::ChannelKind::WhatsApp {
                 tracing::info!(
                     rule = fired.rule_id,
-                    "saved reply to conversation {conversation} not sent: automated mail"
+                    "template {name} to conversation {conversation} not sent: templates are WhatsApp's, and this is a {} channel",
+                    channel.kind.as_str()
                 );
                 return Ok(());
             }
-            // The one reply path: on Meta channels only within what the platform
-            // allows an automated message. A refusal is logged, like a failed action.
-            match crate::reply::send(state, &channel, &out, now).await {
-                Ok(_) => {}
-                Err(ReplyError::Refused(r)) => tracing::info!(
+            let templates = state.store.templates(ws, channel.id).await?;
+            let Some(language) = template_language(&templates, name, language, contact) else {
+                tracing::info!(
                     rule = fired.rule_id,
-                    "saved reply to conversation {conversation} not sent: {r}"
-                ),
-                Err(ReplyError::Store(e)) => return Err(e),
-            }
+                    "template {name} to conversation {conversation} not sent: no such template is synchronized"
+                );
+                return Ok(());
+            };
+            let parameters: Vec<String> = parameters
+                .iter()
+                .map(|p| {
+                    pronto_core::template::saved_reply::render(
+                        p,
+                        contact.greeting_name(),
+                        &contact.name,
+                        "",
+                    )
+                })
+                .collect();
+            let attachment = json!([{"type": "template", "name": name, "language": language,
+                "parameters": parameters}]);
+            send_automated(state, ws, stored, index, fired, String::new(), attachment).await?;
         }
         Action::SetPriority { priority } => {
             state

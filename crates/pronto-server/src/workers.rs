@@ -36,7 +36,7 @@ pub struct Worker {
 const SECOND: Duration = Duration::from_secs(1);
 
 /// Every worker the server runs.
-pub const WORKERS: [Worker; 12] = [
+pub const WORKERS: [Worker; 13] = [
     Worker {
         name: "outbox",
         wakes_on_change: true,
@@ -102,6 +102,12 @@ pub const WORKERS: [Worker; 12] = [
         wakes_on_change: false,
         idle: Duration::from_secs(15),
         step: |s| Box::pin(at_risk(s)),
+    },
+    Worker {
+        name: "template sync",
+        wakes_on_change: false,
+        idle: Duration::from_secs(600),
+        step: |s| Box::pin(template_sync(s)),
     },
     Worker {
         name: "retention sweep",
@@ -225,6 +231,12 @@ async fn retention(state: &AppState) -> Result<bool, String> {
         );
     }
     Ok(false)
+}
+
+async fn template_sync(state: &AppState) -> Result<bool, String> {
+    crate::whatsapp::templates::scheduled(state)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 async fn media(state: &AppState) -> Result<bool, String> {

@@ -30,6 +30,7 @@ mod live_event;
 mod media;
 mod messages;
 pub mod model;
+mod pacing;
 mod profiles;
 mod retention;
 mod routing;
@@ -61,6 +62,7 @@ pub use integrations::{RuleRun, StoredRule, Subscription, Waiting};
 pub use live_event::{LiveEvent, Logged, MessageStatus};
 pub use media::{MediaFile, MediaJob};
 pub use model::*;
+pub use pacing::Hold;
 pub use profiles::{ProfileFacts, ProfileJob, ProfileOutcome};
 pub use retention::Purged;
 pub use routing::{
@@ -71,7 +73,7 @@ pub use search::{CANDIDATES as SEARCH_CANDIDATES, HitKind, ReplyPair, SearchHit,
 pub use uploads::Upload;
 pub use webchat::{VisitorDetails, VisitorFile};
 pub use webhooks::{ChannelHealth, DeadLetter, PlatformReply, WebhookBody};
-pub use whatsapp::{StatusUpdate, status_moves};
+pub use whatsapp::{CostLine, StatusUpdate, status_moves};
 
 /// Which database is behind the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -508,6 +508,11 @@ impl Store {
                 .await?;
         }
         tx.commit().await?;
+        // Statuses that overtook this answer were kept for its id: now they apply.
+        if let (Some(id), "sent") = (external_id, status) {
+            self.apply_early_statuses(job.workspace_id, job.channel_id, id, now)
+                .await?;
+        }
         Ok(())
     }
 

@@ -5,6 +5,7 @@
 use serde_json::Value;
 use sqlx::Row;
 
+use crate::events::Write;
 use crate::live_event::{LiveEvent, MessageStatus};
 use crate::messages::message_in;
 use crate::model::{Message, Micros, WhatsAppTemplate};
@@ -31,6 +32,20 @@ pub fn status_moves(current: &str, next: &str) -> bool {
     }
 }
 
+/// What a period's messages of one pricing category came to, as WhatsApp's status
+/// webhooks priced them (`pricing.category`, `pricing.billable`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct CostLine {
+    /// `marketing`, `utility`, `authentication`, `service`...
+    pub category: String,
+    /// Messages WhatsApp bills.
+    pub billable: i64,
+    /// Messages it does not (service, free entry point, utility inside the window).
+    pub free: i64,
+    /// How many of the free ones came in a free entry point after an ad.
+    pub free_entry_point: i64,
+}
+
 /// A platform's report on one of Pronto's messages.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct StatusUpdate<'a> {
@@ -44,13 +59,18 @@ pub struct StatusUpdate<'a> {
     pub pricing: Option<&'a Value>,
 }
 
+/// How long a status for a message no send has claimed is kept (a send answers in
+/// seconds; one sent by another tool on the same number is never claimed).
+const EARLY_STATUS_KEPT: Micros = 24 * 3_600 * 1_000_000;
+
 impl Store {
     /// Applies a status webhook to the outgoing message with the platform id
     /// `external_id`: its status moves forward only (`sent` < `delivered` < `read`,
     /// `failed` only before delivery, with `error`), and `pricing`, when given, is
     /// kept. Publishes `message.status` when the status moved, `message.updated` when
     /// only the pricing did. Returns the message when anything changed; `None` when
-    /// nothing did or no such message is stored.
+    /// nothing did. A status for an id no message has yet (it overtook the send's
+    /// answer) is kept and applied when the send is recorded (a day at most).
     pub async fn apply_message_status(
         &self,
         workspace_id: i64,
@@ -58,67 +78,84 @@ impl Store {
         update: StatusUpdate<'_>,
         now: Micros,
     ) -> Result<Option<Message>> {
-        let StatusUpdate {
-            external_id,
-            status,
-            error,
-            pricing,
-        } = update;
         let mut tx = self.write_tx().await?;
-        let found = sqlx::query(
-            "SELECT id, status, pricing FROM messages
-             WHERE channel_id = $1 AND external_id = $2 AND workspace_id = $3 AND direction = 'out'",
+        if let Some(id) = outgoing_id(&mut tx, workspace_id, channel_id, update.external_id).await?
+        {
+            let changed = apply_in(&mut tx, workspace_id, id, update, now).await?;
+            tx.commit().await?;
+            return Ok(changed);
+        }
+        sqlx::query("DELETE FROM early_statuses WHERE received_at < $1")
+            .bind(now - EARLY_STATUS_KEPT)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO early_statuses (workspace_id, channel_id, external_id, status, error, pricing, received_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(workspace_id)
+        .bind(channel_id)
+        .bind(update.external_id)
+        .bind(update.status)
+        .bind(update.error)
+        .bind(update.pricing.map(Value::to_string))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        // The send may have been recorded since the look-up: whichever of the two
+        // writes comes second sees the other's and applies what was kept.
+        self.apply_early_statuses(workspace_id, channel_id, update.external_id, now)
+            .await
+    }
+
+    /// Applies, in arrival order, the statuses kept for `external_id` before a
+    /// message had that id, once one has; returns the message when anything changed.
+    pub(crate) async fn apply_early_statuses(
+        &self,
+        workspace_id: i64,
+        channel_id: i64,
+        external_id: &str,
+        now: Micros,
+    ) -> Result<Option<Message>> {
+        let mut tx = self.write_tx().await?;
+        let Some(id) = outgoing_id(&mut tx, workspace_id, channel_id, external_id).await? else {
+            return Ok(None);
+        };
+        let rows = sqlx::query(
+            "DELETE FROM early_statuses WHERE channel_id = $1 AND external_id = $2 AND workspace_id = $3
+             RETURNING id, status, error, pricing",
         )
         .bind(channel_id)
         .bind(external_id)
         .bind(workspace_id)
-        .fetch_optional(&mut *tx)
+        .fetch_all(&mut *tx)
         .await?;
-        let Some(row) = found else {
-            return Ok(None);
-        };
-        let id: i64 = row.try_get("id")?;
-        let current: String = row.try_get("status")?;
-        let stored_pricing: Option<String> = row.try_get("pricing")?;
-        let moves = status_moves(&current, status);
-        let new_pricing = pricing
-            .map(Value::to_string)
-            .filter(|p| stored_pricing.as_deref() != Some(p.as_str()));
-        if !moves && new_pricing.is_none() {
-            return Ok(None);
+        let mut kept = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let pricing: Option<String> = r.try_get("pricing")?;
+            kept.push((
+                r.try_get::<i64, _>("id")?,
+                r.try_get::<String, _>("status")?,
+                r.try_get::<Option<String>, _>("error")?,
+                pricing.and_then(|p| serde_json::from_str::<Value>(&p).ok()),
+            ));
         }
-        if moves {
-            sqlx::query("UPDATE messages SET status = $1, error = $2 WHERE id = $3")
-                .bind(status)
-                .bind(if status == "failed" { error } else { None })
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        if let Some(p) = &new_pricing {
-            sqlx::query("UPDATE messages SET pricing = $1 WHERE id = $2")
-                .bind(p)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let message = message_in(&mut tx, id).await?;
-        let event = if moves {
-            LiveEvent::MessageStatus(MessageStatus::Message {
-                conversation_id: message.conversation_id,
-                message_id: message.id,
-                status: message.status.clone(),
-                error: message.error.clone(),
-            })
-        } else {
-            LiveEvent::MessageUpdated {
-                conversation_id: message.conversation_id,
-                message: message.clone(),
+        kept.sort_by_key(|k| k.0);
+        let mut changed = None;
+        for (_, status, error, pricing) in &kept {
+            let update = StatusUpdate {
+                external_id,
+                status,
+                error: error.as_deref(),
+                pricing: pricing.as_ref(),
+            };
+            if let Some(m) = apply_in(&mut tx, workspace_id, id, update, now).await? {
+                changed = Some(m);
             }
-        };
-        tx.emit(workspace_id, &event, now);
+        }
         tx.commit().await?;
-        Ok(Some(message))
+        Ok(changed)
     }
 
     /// Replaces a channel's templates with `templates` (the account's full list,
@@ -209,6 +246,118 @@ impl Store {
         Ok(true)
     }
 
+    /// Where a conversation's customer came from an ad: when the message carrying
+    /// the latest referral came (the contact's `referral` attribute) and the
+    /// business's first message in the conversation since; `None` without a
+    /// referral.
+    pub async fn entry_point(
+        &self,
+        workspace_id: i64,
+        conversation_id: i64,
+    ) -> Result<Option<(Micros, Option<Micros>)>> {
+        let attributes: Option<String> = sqlx::query_scalar(
+            "SELECT k.attributes FROM conversations c JOIN contacts k ON k.id = c.contact_id
+             WHERE c.id = $1 AND c.workspace_id = $2",
+        )
+        .bind(conversation_id)
+        .bind(workspace_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let referred_at = attributes
+            .and_then(|a| serde_json::from_str::<Value>(&a).ok())
+            .and_then(|a| a["referral"]["at"].as_i64());
+        let Some(referred_at) = referred_at else {
+            return Ok(None);
+        };
+        let first_reply: Option<Micros> = sqlx::query_scalar(
+            "SELECT MIN(at) FROM messages
+             WHERE conversation_id = $1 AND workspace_id = $2 AND direction = 'out' AND at >= $3",
+        )
+        .bind(conversation_id)
+        .bind(workspace_id)
+        .bind(referred_at)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Some((referred_at, first_reply)))
+    }
+
+    /// The priced messages of a channel sent in `[from, to)`, by category (in
+    /// order): what WhatsApp bills and what it does not.
+    pub async fn whatsapp_costs(
+        &self,
+        workspace_id: i64,
+        channel_id: i64,
+        from: Micros,
+        to: Micros,
+    ) -> Result<Vec<CostLine>> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT pricing FROM messages
+             WHERE channel_id = $1 AND workspace_id = $2 AND direction = 'out'
+               AND pricing IS NOT NULL AND at >= $3 AND at < $4",
+        )
+        .bind(channel_id)
+        .bind(workspace_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut lines: std::collections::BTreeMap<String, CostLine> = Default::default();
+        for p in rows {
+            let Ok(p) = serde_json::from_str::<Value>(&p) else {
+                continue;
+            };
+            let category = p["category"].as_str().unwrap_or("unknown").to_lowercase();
+            let line = lines.entry(category.clone()).or_insert(CostLine {
+                category,
+                billable: 0,
+                free: 0,
+                free_entry_point: 0,
+            });
+            if p["billable"].as_bool().unwrap_or(false) {
+                line.billable += 1;
+            } else {
+                line.free += 1;
+                if p["type"] == "free_entry_point" {
+                    line.free_entry_point += 1;
+                }
+            }
+        }
+        Ok(lines.into_values().collect())
+    }
+
+    /// Records a synchronization of a channel's templates at `now` (by the schedule
+    /// or an admin) and why it failed, if it did.
+    pub async fn record_template_sync(
+        &self,
+        channel_id: i64,
+        now: Micros,
+        error: Option<&str>,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO template_syncs (channel_id, tried_at, error) VALUES ($1, $2, $3)
+             ON CONFLICT (channel_id) DO UPDATE SET tried_at = excluded.tried_at, error = excluded.error",
+        )
+        .bind(channel_id)
+        .bind(now)
+        .bind(error)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The WhatsApp channel (of any workspace) whose templates were synchronized
+    /// longest ago, if that was before `before` (or never): the schedule's next.
+    pub async fn template_sync_due(&self, before: Micros) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT c.id FROM channels c LEFT JOIN template_syncs s ON s.channel_id = c.id
+             WHERE c.kind = 'whatsapp' AND (s.tried_at IS NULL OR s.tried_at < $1)
+             ORDER BY COALESCE(s.tried_at, 0), c.id LIMIT 1",
+        )
+        .bind(before)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     /// The platform id of the customer's latest message in a conversation (what a
     /// read receipt names).
     pub async fn last_customer_message_id(
@@ -260,6 +409,85 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// The outgoing message with the platform id `external_id` on the channel.
+async fn outgoing_id(
+    tx: &mut Write,
+    workspace_id: i64,
+    channel_id: i64,
+    external_id: &str,
+) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM messages
+         WHERE channel_id = $1 AND external_id = $2 AND workspace_id = $3 AND direction = 'out'",
+    )
+    .bind(channel_id)
+    .bind(external_id)
+    .bind(workspace_id)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// Applies `update` to message `id` in `tx` (forward only, pricing kept) and
+/// publishes what changed; the message when anything did.
+async fn apply_in(
+    tx: &mut Write,
+    workspace_id: i64,
+    id: i64,
+    update: StatusUpdate<'_>,
+    now: Micros,
+) -> Result<Option<Message>> {
+    let StatusUpdate {
+        status,
+        error,
+        pricing,
+        ..
+    } = update;
+    let row = sqlx::query("SELECT status, pricing FROM messages WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let current: String = row.try_get("status")?;
+    let stored_pricing: Option<String> = row.try_get("pricing")?;
+    let moves = status_moves(&current, status);
+    let new_pricing = pricing
+        .map(Value::to_string)
+        .filter(|p| stored_pricing.as_deref() != Some(p.as_str()));
+    if !moves && new_pricing.is_none() {
+        return Ok(None);
+    }
+    if moves {
+        sqlx::query("UPDATE messages SET status = $1, error = $2 WHERE id = $3")
+            .bind(status)
+            .bind(if status == "failed" { error } else { None })
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    if let Some(p) = &new_pricing {
+        sqlx::query("UPDATE messages SET pricing = $1 WHERE id = $2")
+            .bind(p)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let message = message_in(tx, id).await?;
+    let event = if moves {
+        LiveEvent::MessageStatus(MessageStatus::Message {
+            conversation_id: message.conversation_id,
+            message_id: message.id,
+            status: message.status.clone(),
+            error: message.error.clone(),
+        })
+    } else {
+        LiveEvent::MessageUpdated {
+            conversation_id: message.conversation_id,
+            message: message.clone(),
+        }
+    };
+    tx.emit(workspace_id, &event, now);
+    Ok(Some(message))
 }
 
 #[cfg(test)]

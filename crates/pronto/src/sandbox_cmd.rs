@@ -1,12 +1,16 @@
 //! `pronto sandbox`: Meta's side on loopback. Serves the sandbox's Graph API,
-//! registers one Page, optionally creates the matching channel in a running Pronto,
-//! then sends simulated customers to it and keeps answering Pronto's replies.
+//! registers one Page (or WhatsApp number), optionally creates the matching channel
+//! in a running Pronto, then sends simulated customers to it and keeps answering
+//! Pronto's replies (for WhatsApp: statuses for them, templates, media downloads).
 
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::Args;
-use pronto_sandbox::{GRAPH_VERSION, Pace, PageConfig, Platform, Sandbox, Simulator, system_clock};
+use pronto_sandbox::{
+    GRAPH_VERSION, Pace, PageConfig, Platform, Sandbox, SandboxError, Simulator, Summary,
+    WhatsAppNumber, WhatsAppSimulator, system_clock,
+};
 use serde_json::{Value, json};
 
 #[derive(Args, Debug)]
@@ -14,19 +18,22 @@ pub struct SandboxArgs {
     /// The port on 127.0.0.1 for the Graph API; 0 picks a free one (printed).
     #[arg(long, default_value_t = 0)]
     port: u16,
-    /// messenger or instagram.
-    #[arg(long, default_value = "messenger", value_parser = ["messenger", "instagram"])]
+    /// messenger, instagram or whatsapp.
+    #[arg(long, default_value = "messenger", value_parser = ["messenger", "instagram", "whatsapp"])]
     platform: String,
-    /// The Page (or Instagram account) id; default: made up.
+    /// The Page (or Instagram account, or WhatsApp phone number) id; default: made up.
     #[arg(long)]
     page_id: Option<String>,
+    /// The WhatsApp Business Account id (with --platform whatsapp); default: made up.
+    #[arg(long)]
+    waba_id: Option<String>,
     /// The app id; default: made up.
     #[arg(long)]
     app_id: Option<String>,
     /// The app secret; default: made up from the seed.
     #[arg(long)]
     app_secret: Option<String>,
-    /// The Page access token; default: made up from the seed.
+    /// The Page access token (WhatsApp: the access token); default: made up from the seed.
     #[arg(long)]
     page_token: Option<String>,
     /// The app has the Human Agent feature (HUMAN_AGENT replies up to 7 days).
@@ -77,22 +84,41 @@ async fn serve(args: SandboxArgs) -> anyhow::Result<()> {
         "instagram" => Platform::Instagram,
         _ => Platform::Messenger,
     };
-    let mut page = PageConfig::new(
-        platform,
-        args.page_id.as_deref().unwrap_or("100000000000001"),
-        args.app_id.as_deref().unwrap_or("900000000000009"),
-        &args
-            .app_secret
-            .clone()
-            .unwrap_or_else(|| format!("sandbox-secret-{seed:x}")),
-        &args
-            .page_token
-            .clone()
-            .unwrap_or_else(|| format!("EAAB-sandbox-{seed:x}")),
-    );
-    page.human_agent = args.human_agent;
+    let whatsapp = args.platform == "whatsapp";
+    let node = args.page_id.clone().unwrap_or_else(|| {
+        if whatsapp {
+            "106540352242922"
+        } else {
+            "100000000000001"
+        }
+        .to_owned()
+    });
+    let app_id = args.app_id.as_deref().unwrap_or("900000000000009");
+    let secret = args
+        .app_secret
+        .clone()
+        .unwrap_or_else(|| format!("sandbox-secret-{seed:x}"));
+    let token = args
+        .page_token
+        .clone()
+        .unwrap_or_else(|| format!("EAAB-sandbox-{seed:x}"));
     let sandbox = Sandbox::new(clock);
-    sandbox.add_page(page.clone());
+    let config = if whatsapp {
+        let waba = args.waba_id.as_deref().unwrap_or("102290129340398");
+        sandbox.add_whatsapp(
+            WhatsAppNumber::new(&node, waba, &secret, &token).with_sample_templates(),
+        );
+        json!({"phone_number_id": node, "waba_id": waba, "app_id": app_id,
+            "app_secret": secret, "access_token": token, "mark_read": true})
+    } else {
+        let mut page = PageConfig::new(platform, &node, app_id, &secret, &token);
+        page.human_agent = args.human_agent;
+        sandbox.add_page(page.clone());
+        json!({
+            "page_id": page.id, "app_id": page.app_id, "app_secret": page.app_secret,
+            "page_access_token": page.token, "human_agent": page.human_agent,
+        })
+    };
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port))
         .await
         .with_context(|| format!("listening on 127.0.0.1:{}", args.port))?;
@@ -100,15 +126,12 @@ async fn serve(args: SandboxArgs) -> anyhow::Result<()> {
     sandbox.serve(listener);
     tokio::spawn(sandbox.clone().run_deliveries());
 
-    let config = json!({
-        "page_id": page.id, "app_id": page.app_id, "app_secret": page.app_secret,
-        "page_access_token": page.token, "human_agent": page.human_agent,
-    });
     println!("Graph API: {graph}");
     println!("Start Pronto with: PRONTO_GRAPH_BASE_URL={graph} pronto serve");
+    let what = if whatsapp { "number" } else { "page" };
     println!(
-        "{} page {} (app {}), seed {seed}",
-        args.platform, page.id, page.app_id
+        "{} {what} {node} (app {app_id}), seed {seed}",
+        args.platform
     );
     println!("channel config: {config}");
 
@@ -129,7 +152,11 @@ async fn serve(args: SandboxArgs) -> anyhow::Result<()> {
             .context("waiting for Ctrl-C")?;
         return Ok(());
     };
-    sandbox.set_callback(&page.id, Some(callback.clone()))?;
+    if whatsapp {
+        sandbox.with_whatsapp(&node, |n| n.callback_url = Some(callback.clone()));
+    } else {
+        sandbox.set_callback(&node, Some(callback.clone()))?;
+    }
     println!("customers write to {callback}");
 
     let pace = Pace {
@@ -141,19 +168,40 @@ async fn serve(args: SandboxArgs) -> anyhow::Result<()> {
         }),
         duration: args.duration.map(Duration::from_secs),
     };
-    let mut customers = Simulator::new(&sandbox, &page.id, seed)?;
     let every = args.progress_every;
     let (mut n, mut refused) = (0u64, 0u64);
-    let run = customers.run(pace, |sent| {
+    let mut report = |kind: &dyn std::fmt::Debug, status: u16| {
         n += 1;
-        if !(200..300).contains(&sent.status) {
+        if !(200..300).contains(&status) {
             refused += 1;
-            eprintln!("event {n} ({:?}) answered {}", sent.kind, sent.status);
+            eprintln!("event {n} ({kind:?}) answered {status}");
         }
         if every > 0 && n % every == 0 {
             println!("{n} events sent, {refused} refused");
         }
-    });
+    };
+    let run = async {
+        let summary: Result<Summary, SandboxError> = if whatsapp {
+            match WhatsAppSimulator::new(&sandbox, &node, seed) {
+                Ok(mut customers) => {
+                    customers
+                        .run(pace, |sent| report(&sent.message.kind, sent.status))
+                        .await
+                }
+                Err(e) => Err(e),
+            }
+        } else {
+            match Simulator::new(&sandbox, &node, seed) {
+                Ok(mut customers) => {
+                    customers
+                        .run(pace, |sent| report(&sent.kind, sent.status))
+                        .await
+                }
+                Err(e) => Err(e),
+            }
+        };
+        summary
+    };
     let summary = tokio::select! {
         s = run => s.context("sending simulated customers")?,
         _ = tokio::signal::ctrl_c() => {

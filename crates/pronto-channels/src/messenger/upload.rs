@@ -91,24 +91,16 @@ pub fn body(
     boundary: &str,
 ) -> (String, Vec<u8>) {
     let message =
-        serde_json::json!({"attachment": {"type": kind, "payload": {"is_reusable": true}}});
-    // A file name of plain characters only: it goes into a header.
-    let name: String = filename
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-        .collect();
-    let mut out = Vec::with_capacity(bytes.len() + 512);
-    out.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"message\"\r\n\r\n{message}\r\n\
-             --{boundary}\r\nContent-Disposition: form-data; name=\"filedata\"; filename=\"{name}\"\r\n\
-             Content-Type: {mime}\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    out.extend_from_slice(bytes);
-    out.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), out)
+        serde_json::json!({"attachment": {"type": kind, "payload": {"is_reusable": true}}})
+            .to_string();
+    crate::multipart::form(
+        &[("message", &message)],
+        "filedata",
+        filename,
+        mime,
+        bytes,
+        boundary,
+    )
 }
 
 #[cfg(test)]

@@ -23,6 +23,25 @@ pub struct Meaning {
     pub reason: &'static str,
 }
 
+/// Whom a throughput error asks to slow down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlowDown {
+    /// The business number and this one customer (131056, the pair limit): the
+    /// number's other customers may go on.
+    Pair,
+    /// The whole number (130429 throughput, 131057 maintenance, 80007 the account).
+    Number,
+}
+
+/// Whether an error asks to slow down, and whom.
+pub fn slow_down(code: i64) -> Option<SlowDown> {
+    match code {
+        131056 => Some(SlowDown::Pair),
+        130429 | 131057 | 80007 => Some(SlowDown::Number),
+        _ => None,
+    }
+}
+
 /// What an error code means (an unknown code: the message failed).
 pub fn meaning(code: i64) -> Meaning {
     let (action, reason) = known(code).unwrap_or((Action::Fail, "WhatsApp refused the message"));

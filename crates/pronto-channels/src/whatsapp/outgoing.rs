@@ -6,7 +6,8 @@
 //!
 //! A reply's attachments are kept in Pronto's own form (a JSON list beside the text):
 //! - `{"type": "image"|"video"|"audio"|"document"|"sticker", "media_id": "..." or
-//!   "url": "https://...", "caption": "...", "filename": "..."}`;
+//!   "url": "https://..." or "upload_id": N (an agent's file, uploaded at send time),
+//!   "caption": "...", "filename": "..."}`;
 //! - `{"type": "buttons", "buttons": [{"id": "yes", "title": "Yes"}], "header": "...",
 //!   "footer": "..."}` (the text is the body);
 //! - `{"type": "list", "button": "Options", "sections": [{"title": "...", "rows":
@@ -14,8 +15,11 @@
 //! - `{"type": "reaction", "message_id": "wamid...", "emoji": "👍"}`;
 //! - `{"type": "reply_to", "message_id": "wamid..."}`: quote the customer's message;
 //! - `{"type": "template", "name": "order_update", "language": "en_US",
-//!   "parameters": ["12345"] or {"order": "12345"}}` (the reply's text, if any, is
-//!   what Pronto shows: the template as the customer sees it; it is not sent).
+//!   "parameters": ["12345"] or {"order": "12345"}, "header": {"type": "text",
+//!   "text": "..."} or {"type": "image"|"video"|"document", "link": "https://..."},
+//!   "buttons": [{"index": 0, "url": "order/12345"}, {"index": 1, "payload": "..."}]}`
+//!   (the reply's text, if any, is what Pronto shows: the template as the customer
+//!   sees it; it is not sent).
 
 use serde_json::{Value, json};
 
@@ -114,6 +118,10 @@ pub enum MediaSource {
     Id(String),
     /// An HTTPS link WhatsApp fetches.
     Link(String),
+    /// An agent's upload in Pronto's file store, not yet given to WhatsApp: the
+    /// sender uploads it (or reuses its media id) and puts the [`MediaSource::Id`]
+    /// in its place before building the body.
+    Upload(i64),
 }
 
 /// A section of a list.
@@ -134,6 +142,62 @@ pub struct TemplateMessage {
     pub language: String,
     /// The body's parameters.
     pub parameters: Parameters,
+    /// The header's parameter, for a header with a variable or a media header.
+    pub header: Option<HeaderParameter>,
+    /// The buttons' parameters: a URL button's suffix, a quick reply's payload.
+    pub buttons: Vec<ButtonParameter>,
+}
+
+/// A template header's parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeaderParameter {
+    /// The text of a `TEXT` header's one variable (`{{1}}` or named).
+    Text {
+        /// The value.
+        text: String,
+        /// The placeholder's name, for a named template.
+        name: Option<String>,
+    },
+    /// The file of an `IMAGE`, `VIDEO` or `DOCUMENT` header, by HTTPS link.
+    Media {
+        /// `image`, `video` or `document`.
+        kind: String,
+        /// Where WhatsApp fetches it.
+        link: String,
+        /// A document's file name.
+        filename: Option<String>,
+    },
+}
+
+/// A template button's parameter, for the button at `index` (from 0) of the
+/// template's buttons.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ButtonParameter {
+    /// The end of a dynamic URL button's link (its `{{1}}`).
+    Url {
+        /// The button's position.
+        index: usize,
+        /// The suffix.
+        suffix: String,
+    },
+    /// What a quick-reply button's tap sends back (`button.payload`).
+    QuickReply {
+        /// The button's position.
+        index: usize,
+        /// The payload.
+        payload: String,
+    },
+}
+
+impl ButtonParameter {
+    /// The button's position.
+    pub fn index(&self) -> usize {
+        match self {
+            ButtonParameter::Url { index, .. } | ButtonParameter::QuickReply { index, .. } => {
+                *index
+            }
+        }
+    }
 }
 
 /// A template's parameters: `{{1}}`, `{{2}}`... or `{{name}}`.
@@ -290,6 +354,7 @@ impl Outgoing {
                 let mut p = match source {
                     MediaSource::Id(id) => json!({"id": id}),
                     MediaSource::Link(link) => json!({"link": link}),
+                    MediaSource::Upload(_) => json!({"id": null}),
                 };
                 if let Some(c) = caption {
                     p["caption"] = json!(c);
@@ -386,9 +451,49 @@ impl TemplateMessage {
                 .map(|(name, t)| json!({"type": "text", "parameter_name": name, "text": t}))
                 .collect(),
         };
-        let mut template = json!({"name": self.name, "language": {"policy": "deterministic", "code": self.language}});
+        let mut components = Vec::new();
+        match &self.header {
+            Some(HeaderParameter::Text { text, name }) => {
+                let mut p = json!({"type": "text", "text": text});
+                if let Some(n) = name {
+                    p["parameter_name"] = json!(n);
+                }
+                components.push(json!({"type": "header", "parameters": [p]}));
+            }
+            Some(HeaderParameter::Media {
+                kind,
+                link,
+                filename,
+            }) => {
+                let mut media = json!({"link": link});
+                if let Some(f) = filename {
+                    media["filename"] = json!(f);
+                }
+                components.push(
+                    json!({"type": "header", "parameters": [{"type": kind, kind.as_str(): media}]}),
+                );
+            }
+            None => {}
+        }
         if !parameters.is_empty() {
-            template["components"] = json!([{"type": "body", "parameters": parameters}]);
+            components.push(json!({"type": "body", "parameters": parameters}));
+        }
+        for b in &self.buttons {
+            let (sub_type, parameter) = match b {
+                ButtonParameter::Url { suffix, .. } => {
+                    ("url", json!({"type": "text", "text": suffix}))
+                }
+                ButtonParameter::QuickReply { payload, .. } => (
+                    "quick_reply",
+                    json!({"type": "payload", "payload": payload}),
+                ),
+            };
+            components.push(json!({"type": "button", "sub_type": sub_type,
+                "index": b.index().to_string(), "parameters": [parameter]}));
+        }
+        let mut template = json!({"name": self.name, "language": {"policy": "deterministic", "code": self.language}});
+        if !components.is_empty() {
+            template["components"] = Value::Array(components);
         }
         template
     }
@@ -461,6 +566,9 @@ fn body_text(text: &str) -> Result<String, String> {
 
 fn media(kind: &str, item: &Value, text: &str) -> Result<Content, String> {
     let source = match (item["media_id"].as_str(), item["url"].as_str()) {
+        _ if item["upload_id"].is_i64() => {
+            MediaSource::Upload(item["upload_id"].as_i64().unwrap_or_default())
+        }
         (Some(id), _) if !id.is_empty() => MediaSource::Id(id.to_owned()),
         (_, Some(url)) if url.starts_with("https://") || url.starts_with("http://") => {
             MediaSource::Link(url.to_owned())
@@ -485,7 +593,11 @@ fn media(kind: &str, item: &Value, text: &str) -> Result<Content, String> {
             "a {kind} has no caption on WhatsApp; send the text as another reply"
         ));
     }
-    let filename = optional(item, "filename", 240)?;
+    // An upload's name is the document's file name.
+    let filename = match optional(item, "filename", 240)? {
+        None if kind == "document" => optional(item, "name", 240)?,
+        f => f,
+    };
     Ok(Content::Media {
         kind: kind.to_owned(),
         source,
@@ -604,11 +716,87 @@ fn template(item: &Value) -> Result<TemplateMessage, String> {
             return Err("\"parameters\" is a list (positional) or an object (named)".into());
         }
     };
+    let header = match &item["header"] {
+        Value::Null => None,
+        h => Some(header(h)?),
+    };
+    let buttons = match &item["buttons"] {
+        Value::Null => Vec::new(),
+        Value::Array(b) => b
+            .iter()
+            .enumerate()
+            .map(|(i, b)| button(b).map_err(|e| format!("buttons[{i}]: {e}")))
+            .collect::<Result<_, _>>()?,
+        _ => return Err("\"buttons\" is a list of {\"index\", \"url\" or \"payload\"}".into()),
+    };
     Ok(TemplateMessage {
         name,
         language,
         parameters,
+        header,
+        buttons,
     })
+}
+
+/// A template header's parameter: `{"type": "text", "text", "parameter_name"?}` or
+/// `{"type": "image"|"video"|"document", "link": "https://...", "filename"?}`.
+fn header(h: &Value) -> Result<HeaderParameter, String> {
+    match h["type"].as_str() {
+        Some("text") => {
+            let text = h["text"].as_str().unwrap_or_default();
+            parameter_text(text).map_err(|e| format!("the header's parameter {e}"))?;
+            if chars(text) > MAX_HEADER_FOOTER {
+                return Err(format!(
+                    "the header's parameter takes at most {MAX_HEADER_FOOTER} characters"
+                ));
+            }
+            Ok(HeaderParameter::Text {
+                text: text.to_owned(),
+                name: h["parameter_name"].as_str().map(str::to_owned),
+            })
+        }
+        Some(kind @ ("image" | "video" | "document")) => {
+            let link = h["link"].as_str().unwrap_or_default();
+            if !link.starts_with("https://") {
+                return Err(format!("the header's {kind} needs an https \"link\""));
+            }
+            Ok(HeaderParameter::Media {
+                kind: kind.to_owned(),
+                link: link.to_owned(),
+                filename: optional(h, "filename", 240)?,
+            })
+        }
+        _ => Err("the header is {\"type\": \"text\", \"text\"} or {\"type\": \"image\"|\"video\"|\"document\", \"link\"}".into()),
+    }
+}
+
+/// A template button's parameter: `{"index": 0, "url": "suffix"}` or
+/// `{"index": 1, "payload": "..."}`.
+fn button(b: &Value) -> Result<ButtonParameter, String> {
+    let index = b["index"]
+        .as_u64()
+        .and_then(|i| usize::try_from(i).ok())
+        .filter(|i| *i < 10)
+        .ok_or("needs an \"index\" from 0 to 9")?;
+    match (b["url"].as_str(), b["payload"].as_str()) {
+        (Some(suffix), None) => {
+            parameter_text(suffix).map_err(|e| format!("the link's end {e}"))?;
+            Ok(ButtonParameter::Url {
+                index,
+                suffix: suffix.to_owned(),
+            })
+        }
+        (None, Some(payload)) => {
+            if payload.is_empty() || chars(payload) > 1000 {
+                return Err("a payload has 1 to 1000 characters".into());
+            }
+            Ok(ButtonParameter::QuickReply {
+                index,
+                payload: payload.to_owned(),
+            })
+        }
+        _ => Err("give a \"url\" (a URL button's end) or a \"payload\" (a quick reply's)".into()),
+    }
 }
 
 /// WhatsApp refuses a parameter that is empty or holds a newline, a tab or more

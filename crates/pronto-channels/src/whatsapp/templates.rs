@@ -1,10 +1,13 @@
 //! The account's message templates as `GET /{waba-id}/message_templates` lists them:
 //! one page read at a time, each template's placeholders (`{{1}}` or `{{name}}`),
-//! and the text the customer will see once they are filled.
+//! its header (a variable, or a file), footer and buttons (a dynamic link's end, a
+//! quick reply's payload), and the text the customer will see once they are filled.
 
 use serde_json::Value;
 
-use super::outgoing::{Parameters, parameter_text};
+use super::outgoing::{
+    ButtonParameter, HeaderParameter, Parameters, TemplateMessage, parameter_text,
+};
 
 /// A template of the account.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,15 +86,178 @@ pub fn read(item: &Value) -> Result<Template, String> {
     })
 }
 
+/// One of a template's buttons.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateButton {
+    /// `URL`, `QUICK_REPLY`, `PHONE_NUMBER`, `COPY_CODE`...
+    pub kind: String,
+    /// Its label.
+    pub text: String,
+    /// A URL button's link (with `{{1}}` when its end is a parameter).
+    pub url: Option<String>,
+}
+
+impl TemplateButton {
+    /// A URL button whose link ends with a parameter.
+    pub fn dynamic_url(&self) -> bool {
+        self.kind.eq_ignore_ascii_case("URL")
+            && self.url.as_deref().is_some_and(|u| u.contains("{{"))
+    }
+
+    /// A quick-reply button.
+    pub fn quick_reply(&self) -> bool {
+        self.kind.eq_ignore_ascii_case("QUICK_REPLY")
+    }
+}
+
 impl Template {
-    /// The body's text, if it has one.
-    pub fn body(&self) -> Option<&str> {
+    fn component(&self, kind: &str) -> Option<&Value> {
         self.components.as_array()?.iter().find(|c| {
             c["type"]
                 .as_str()
-                .is_some_and(|t| t.eq_ignore_ascii_case("body"))
-        })?["text"]
-            .as_str()
+                .is_some_and(|t| t.eq_ignore_ascii_case(kind))
+        })
+    }
+
+    /// The body's text, if it has one.
+    pub fn body(&self) -> Option<&str> {
+        self.component("body")?["text"].as_str()
+    }
+
+    /// The header's format (`TEXT`, `IMAGE`, `VIDEO`, `DOCUMENT`, `LOCATION`), in
+    /// capitals, if it has a header.
+    pub fn header_format(&self) -> Option<String> {
+        let h = self.component("header")?;
+        Some(h["format"].as_str().unwrap_or("TEXT").to_uppercase())
+    }
+
+    /// A text header's text.
+    pub fn header_text(&self) -> Option<&str> {
+        self.component("header")?["text"].as_str()
+    }
+
+    /// A text header's placeholder (it has at most one).
+    pub fn header_placeholder(&self) -> Option<String> {
+        placeholders(self.header_text().unwrap_or_default())
+            .into_iter()
+            .next()
+    }
+
+    /// The footer's text.
+    pub fn footer(&self) -> Option<&str> {
+        self.component("footer")?["text"].as_str()
+    }
+
+    /// Its buttons, in order.
+    pub fn buttons(&self) -> Vec<TemplateButton> {
+        let Some(list) = self
+            .component("buttons")
+            .and_then(|c| c["buttons"].as_array())
+        else {
+            return Vec::new();
+        };
+        list.iter()
+            .map(|b| TemplateButton {
+                kind: b["type"].as_str().unwrap_or_default().to_uppercase(),
+                text: b["text"].as_str().unwrap_or_default().to_owned(),
+                url: b["url"].as_str().map(str::to_owned),
+            })
+            .collect()
+    }
+
+    /// Checks a template message against this template (the body's parameters, the
+    /// header's, the buttons') and returns what the customer will see: the header
+    /// (its text, or `[image]`), the body, the footer, the buttons' labels.
+    pub fn preview(&self, m: &TemplateMessage) -> Result<String, String> {
+        let body = self.fill(&m.parameters)?;
+        let name = &self.name;
+        let header = match (self.header_format().as_deref(), &m.header) {
+            (None, None) => None,
+            (None, Some(_)) => return Err(format!("the template {name} has no header to fill")),
+            (Some("TEXT"), h) => {
+                let text = self.header_text().unwrap_or_default();
+                match (self.header_placeholder(), h) {
+                    (None, None) => Some(text.to_owned()),
+                    (Some(p), Some(HeaderParameter::Text { text: value, .. })) => {
+                        Some(text.replace(&format!("{{{{{p}}}}}"), value))
+                    }
+                    (Some(p), _) => {
+                        return Err(format!(
+                            "the template {name}'s header needs a text for {{{{{p}}}}}"
+                        ));
+                    }
+                    (None, Some(_)) => {
+                        return Err(format!("the template {name}'s header has no variable"));
+                    }
+                }
+            }
+            (Some(format @ ("IMAGE" | "VIDEO" | "DOCUMENT")), h) => {
+                let kind = format.to_lowercase();
+                match h {
+                    Some(HeaderParameter::Media { kind: given, .. }) if *given == kind => {
+                        Some(format!("[{kind}]"))
+                    }
+                    _ => {
+                        return Err(format!(
+                            "the template {name} has a {kind} header: give its https link"
+                        ));
+                    }
+                }
+            }
+            (Some(other), _) => {
+                return Err(format!(
+                    "the template {name} has a {} header, which Pronto cannot fill yet",
+                    other.to_lowercase()
+                ));
+            }
+        };
+        let buttons = self.buttons();
+        let mut filled = vec![false; buttons.len()];
+        for p in &m.buttons {
+            let i = p.index();
+            let Some(b) = buttons.get(i) else {
+                return Err(format!(
+                    "the template {name} has {} buttons; there is no button {i}",
+                    buttons.len()
+                ));
+            };
+            let fits = match p {
+                ButtonParameter::Url { .. } => b.dynamic_url(),
+                ButtonParameter::QuickReply { .. } => b.quick_reply(),
+            };
+            if !fits || filled[i] {
+                return Err(format!(
+                    "the template {name}'s button {i} ({}) takes {}",
+                    b.text,
+                    if b.dynamic_url() {
+                        "one link end"
+                    } else if b.quick_reply() {
+                        "one payload"
+                    } else {
+                        "no parameter"
+                    }
+                ));
+            }
+            filled[i] = true;
+        }
+        if let Some((i, b)) = buttons
+            .iter()
+            .enumerate()
+            .find(|(i, b)| b.dynamic_url() && !filled[*i])
+        {
+            return Err(format!(
+                "the template {name}'s button {i} ({}) needs the end of its link",
+                b.text
+            ));
+        }
+        let labels: Vec<String> = buttons.iter().map(|b| format!("[{}]", b.text)).collect();
+        let lines: Vec<String> = header
+            .into_iter()
+            .chain([body])
+            .chain(self.footer().map(str::to_owned))
+            .chain((!labels.is_empty()).then(|| labels.join(" ")))
+            .collect();
+        Ok(lines.join("\n"))
     }
 
     /// Whether it can be sent (only `APPROVED` templates can).
@@ -254,6 +420,116 @@ mod tests {
         t.status = "PENDING".into();
         assert!(t.sendable().unwrap_err().contains("pending"));
         assert!(read(&json!({"name": "x"})).unwrap_err().contains("\"id\""));
+    }
+
+    fn shipped() -> Template {
+        read(
+            &json!({"id": "9", "name": "order_shipped", "language": "en_US", "status": "APPROVED",
+            "category": "UTILITY", "components": [
+            {"type": "HEADER", "format": "TEXT", "text": "Order {{1}}"},
+            {"type": "BODY", "text": "It ships {{1}}."},
+            {"type": "FOOTER", "text": "Pronto Shop"},
+            {"type": "BUTTONS", "buttons": [
+                {"type": "URL", "text": "Track", "url": "https://shop.example/track/{{1}}"},
+                {"type": "QUICK_REPLY", "text": "Stop updates"}]}]}),
+        )
+        .unwrap()
+    }
+
+    fn message(header: Option<HeaderParameter>, buttons: Vec<ButtonParameter>) -> TemplateMessage {
+        TemplateMessage {
+            name: "order_shipped".into(),
+            language: "en_US".into(),
+            parameters: Parameters::Positional(vec!["today".into()]),
+            header,
+            buttons,
+        }
+    }
+
+    #[test]
+    fn headers_and_buttons_are_checked_and_shown_in_the_preview() {
+        let t = shipped();
+        let header = Some(HeaderParameter::Text {
+            text: "A-1".into(),
+            name: None,
+        });
+        let track = ButtonParameter::Url {
+            index: 0,
+            suffix: "A-1".into(),
+        };
+        let stop = ButtonParameter::QuickReply {
+            index: 1,
+            payload: "STOP_A1".into(),
+        };
+        let m = message(header.clone(), vec![track.clone(), stop.clone()]);
+        assert_eq!(
+            t.preview(&m).unwrap(),
+            "Order A-1\nIt ships today.\nPronto Shop\n[Track] [Stop updates]"
+        );
+        // The quick reply's payload is optional; the link's end is not.
+        assert!(
+            t.preview(&message(header.clone(), vec![track.clone()]))
+                .is_ok()
+        );
+        let e = t.preview(&message(header.clone(), vec![])).unwrap_err();
+        assert!(e.contains("needs the end of its link"), "{e}");
+        let e = t.preview(&message(None, vec![track.clone()])).unwrap_err();
+        assert!(e.contains("header needs a text"), "{e}");
+        let wrong = ButtonParameter::Url {
+            index: 1,
+            suffix: "x".into(),
+        };
+        let e = t
+            .preview(&message(header.clone(), vec![track.clone(), wrong]))
+            .unwrap_err();
+        assert!(
+            e.contains("button 1 (Stop updates) takes one payload"),
+            "{e}"
+        );
+        let far = ButtonParameter::QuickReply {
+            index: 5,
+            payload: "x".into(),
+        };
+        assert!(
+            t.preview(&message(header, vec![track, far]))
+                .unwrap_err()
+                .contains("no button 5")
+        );
+
+        // A media header takes a link of its kind; a body-only template nothing more.
+        let mut photo = shipped();
+        photo.components = json!([{"type": "HEADER", "format": "IMAGE"}, {"type": "BODY", "text": "It ships {{1}}."}]);
+        let image = Some(HeaderParameter::Media {
+            kind: "image".into(),
+            link: "https://x/p.png".into(),
+            filename: None,
+        });
+        assert_eq!(
+            photo.preview(&message(image, vec![])).unwrap(),
+            "[image]\nIt ships today."
+        );
+        assert!(
+            photo
+                .preview(&message(None, vec![]))
+                .unwrap_err()
+                .contains("image header")
+        );
+        let mut plain = shipped();
+        plain.components = json!([{"type": "BODY", "text": "It ships {{1}}."}]);
+        assert_eq!(
+            plain.preview(&message(None, vec![])).unwrap(),
+            "It ships today."
+        );
+        let text = Some(HeaderParameter::Text {
+            text: "x".into(),
+            name: None,
+        });
+        assert!(
+            plain
+                .preview(&message(text, vec![]))
+                .unwrap_err()
+                .contains("no header")
+        );
     }
 
     #[test]

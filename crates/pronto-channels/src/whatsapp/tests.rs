@@ -507,3 +507,58 @@ fn send_limits_are_checked_before_storing() {
         }
     ));
 }
+
+#[test]
+fn template_headers_and_buttons_are_sent_as_the_reference_shows() {
+    let body = send(
+        "",
+        json!([{"type": "template", "name": "order_update", "language": "en_US",
+            "parameters": ["12345"],
+            "header": {"type": "image", "link": "https://shop.example/p.png"},
+            "buttons": [{"index": 0, "payload": "CANCEL_12345"}, {"index": 1, "url": "order/12345"}]}]),
+    );
+    assert_eq!(
+        body["template"]["components"],
+        json!([
+            {"type":"header","parameters":[{"type":"image","image":{"link":"https://shop.example/p.png"}}]},
+            {"type":"body","parameters":[{"type":"text","text":"12345"}]},
+            {"type":"button","sub_type":"quick_reply","index":"0","parameters":[{"type":"payload","payload":"CANCEL_12345"}]},
+            {"type":"button","sub_type":"url","index":"1","parameters":[{"type":"text","text":"order/12345"}]}])
+    );
+    let text = send(
+        "",
+        json!([{"type": "template", "name": "t", "language": "en",
+            "header": {"type": "text", "text": "A-1", "parameter_name": "order"}}]),
+    );
+    assert_eq!(
+        text["template"]["components"][0],
+        json!({"type":"header","parameters":[{"type":"text","text":"A-1","parameter_name":"order"}]})
+    );
+    for (bad, why) in [
+        (json!({"type": "image", "link": "http://x"}), "https"),
+        (json!({"type": "location"}), "the header is"),
+        (json!({"type": "text", "text": "a\nb"}), "newline"),
+    ] {
+        let e = Outgoing::from_reply(
+            "",
+            &json!([{"type": "template", "name": "t", "language": "en", "header": bad}]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains(why), "{e}");
+    }
+    for (bad, why) in [
+        (json!([{"url": "x"}]), "index"),
+        (json!([{"index": 0}]), "give a"),
+        (json!([{"index": 0, "url": "x", "payload": "y"}]), "give a"),
+        (json!({"index": 0}), "a list"),
+    ] {
+        let e = Outgoing::from_reply(
+            "",
+            &json!([{"type": "template", "name": "t", "language": "en", "buttons": bad}]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains(why), "{e}");
+    }
+}

@@ -301,3 +301,44 @@ fn an_actions_kind_is_its_json_type() {
         assert_eq!(serde_json::to_value(&a).unwrap()["type"], a.kind());
     }
 }
+
+#[test]
+fn a_rule_can_send_a_template_with_its_parameters() {
+    let r = rule(
+        1,
+        json!({"name": "shipped", "when": {"type": "customer_message"},
+            "if": [{"type": "text_contains", "text": "shipped"}],
+            "then": [{"type": "send_template", "name": "order_update", "parameters": ["{first_name}", "Friday"]}]}),
+    );
+    validate(&r).unwrap();
+    assert_eq!(
+        r.then[0],
+        Action::SendTemplate {
+            name: "order_update".into(),
+            language: String::new(),
+            parameters: vec!["{first_name}".into(), "Friday".into()],
+        }
+    );
+    assert_eq!(r.then[0].kind(), "send_template");
+    // Written back without the empty language.
+    assert_eq!(
+        serde_json::to_value(&r.then[0]).unwrap(),
+        json!({"type": "send_template", "name": "order_update", "parameters": ["{first_name}", "Friday"]})
+    );
+    for (then, part) in [
+        (
+            json!({"type": "send_template", "name": " "}),
+            "then[0].name",
+        ),
+        (
+            json!({"type": "send_template", "name": "x", "parameters": [""]}),
+            "then[0].parameters[0]",
+        ),
+    ] {
+        let r = rule(
+            1,
+            json!({"name": "a", "when": {"type": "customer_message"}, "then": [then]}),
+        );
+        assert_eq!(validate(&r).unwrap_err().part, part);
+    }
+}

@@ -79,6 +79,13 @@ if (document.body.dataset.page === "inbox") (() => {
     if (!openId) return;
     const tpl = document.createElement("template");
     tpl.innerHTML = await Pronto.fragment("/ui/conversations/" + openId);
+    // WhatsApp templates being filled survive the redraw: open, typed, focused.
+    const kept = [...document.querySelectorAll("#templates details[open] form[data-template]")]
+      .map((f) => ({
+        name: f.dataset.template, language: f.dataset.language,
+        values: [...f.querySelectorAll("input")].map((i) => [i.id, i.value]),
+        focus: f.contains(document.activeElement) ? document.activeElement.id : null,
+      }));
     ["conv-head", "thread", "side"].forEach((id) => {
       const fresh = tpl.content.getElementById(id);
       const old = document.getElementById(id);
@@ -107,6 +114,19 @@ if (document.body.dataset.page === "inbox") (() => {
         Pronto.localise(fresh);
         if (atBottom) fresh.scrollTop = fresh.scrollHeight;
       }
+    });
+    kept.forEach((k) => {
+      const form = [...document.querySelectorAll("#templates form[data-template]")]
+        .find((f) => f.dataset.template === k.name && f.dataset.language === k.language);
+      if (!form) return;
+      form.closest("details").open = true;
+      k.values.forEach(([id, value]) => {
+        const input = document.getElementById(id);
+        if (input && form.contains(input)) input.value = value;
+      });
+      form.dispatchEvent(new Event("input", { bubbles: true }));
+      const focus = k.focus && document.getElementById(k.focus);
+      if (focus) focus.focus();
     });
     applyReplyState();
     showPresence();
@@ -297,7 +317,7 @@ if (document.body.dataset.page === "inbox") (() => {
     document.getElementById("long-hint").hidden = sentences(area.value) <= 3;
   };
 
-  // ---- files (Messenger): a button, drag and drop, paste -------------------------
+  // ---- files (Messenger, WhatsApp): a button, drag and drop, paste -------------------------
   // The file is uploaded at once, so the platform's limits are checked before the
   // agent sends (the server refuses with the reason); the reply then names it.
   let attached = null;
@@ -674,22 +694,51 @@ if (document.body.dataset.page === "inbox") (() => {
   });
 
   // ---- WhatsApp templates (offered when the window is closed) -------------------
-  // The preview fills each placeholder as typed; text only, never HTML.
+  // The preview fills each placeholder as typed; text only, never HTML. The header's
+  // variable or file link and the buttons' link ends and payloads go beside the
+  // body's parameters.
   const templateParams = (form) => {
-    const inputs = [...form.querySelectorAll("input")];
+    const inputs = [...form.querySelectorAll("input[data-part=body]")];
     if (form.dataset.named === "true") {
       return Object.fromEntries(inputs.map((i) => [i.name, i.value.trim()]));
     }
     return inputs.map((i) => i.value.trim());
   };
+  const templateExtras = (form) => {
+    const out = {};
+    const text = form.querySelector("input[data-part=header]");
+    const media = form.querySelector("input[data-part=header-media]");
+    if (text) {
+      out.header = { type: "text", text: text.value.trim() };
+      if (form.dataset.named === "true") out.header.parameter_name = text.name;
+    } else if (media) {
+      out.header = { type: media.dataset.kind, link: media.value.trim() };
+    }
+    const buttons = [];
+    form.querySelectorAll("input[data-part=url], input[data-part=payload]").forEach((i) => {
+      const value = i.value.trim();
+      if (!value) return;
+      const index = Number(i.dataset.index);
+      buttons.push(i.dataset.part === "url" ? { index, url: value } : { index, payload: value });
+    });
+    if (buttons.length) out.buttons = buttons;
+    return out;
+  };
   document.addEventListener("input", (e) => {
     const form = e.target.closest && e.target.closest("form[data-template]");
     if (!form) return;
-    let text = form.dataset.body;
-    form.querySelectorAll("input").forEach((i) => {
-      text = text.split("{{" + i.name + "}}").join(i.value.trim() || "{{" + i.name + "}}");
-    });
-    form.querySelector("[data-preview]").textContent = text;
+    const fillIn = (text, inputs) => {
+      inputs.forEach((i) => {
+        text = text.split("{{" + i.name + "}}").join(i.value.trim() || "{{" + i.name + "}}");
+      });
+      return text;
+    };
+    const header = form.dataset.media
+      ? "[" + form.dataset.media + "]"
+      : fillIn(form.dataset.header || "", form.querySelectorAll("input[data-part=header]"));
+    const body = fillIn(form.dataset.body, form.querySelectorAll("input[data-part=body]"));
+    const lines = [header, body, form.dataset.footer || "", form.dataset.buttons || ""];
+    form.querySelector("[data-preview]").textContent = lines.filter((l) => l).join("\n");
   });
   document.addEventListener("submit", async (e) => {
     const form = e.target.closest && e.target.closest("form[data-template]");
@@ -700,10 +749,13 @@ if (document.body.dataset.page === "inbox") (() => {
     try {
       await Pronto.api("POST", "/conversations/" + openId + "/messages", {
         text: "",
-        attachments: [{ type: "template", name: form.dataset.template,
-          language: form.dataset.language, parameters: templateParams(form) }],
+        attachments: [Object.assign({ type: "template", name: form.dataset.template,
+          language: form.dataset.language, parameters: templateParams(form) }, templateExtras(form))],
       }, { "idempotency-key": form.dataset.key || (form.dataset.key = crypto.randomUUID()) });
       Pronto.say("");
+      // Sent: the form closes empty (a redraw keeps only the ones being filled).
+      form.reset();
+      form.closest("details").open = false;
       await refreshPane();
     } catch (err) {
       Pronto.say(err.message, "error");

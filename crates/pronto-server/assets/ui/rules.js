@@ -94,7 +94,9 @@
             input.dataset.field = name + "[" + i + "]." + input.dataset.param;
             const v = input.value;
             item[input.dataset.param] = "number" in input.dataset ? Number(v)
-              : "bool" in input.dataset ? v === "true" : v.trim();
+              : "bool" in input.dataset ? v === "true"
+              : "list" in input.dataset ? v.split("|").map((p) => p.trim()).filter((p) => p)
+              : v.trim();
           });
         return item;
       });

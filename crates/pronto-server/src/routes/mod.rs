@@ -6,6 +6,7 @@ pub mod automation;
 pub mod comments;
 pub mod contacts;
 pub mod conversations;
+pub mod costs;
 pub mod email;
 pub mod events;
 pub mod exports;
@@ -100,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .route("/channels/{id}/dead-letters", get(admin::dead_letters))
         .route("/channels/{id}/templates", get(templates::list))
         .route("/channels/{id}/templates/sync", post(templates::sync))
+        .route("/channels/{id}/costs", get(costs::get))
         .route("/search", get(search::search))
         .route("/conversations/{id}/suggestions", get(search::suggestions))
         .route("/conversations", get(conversations::list))

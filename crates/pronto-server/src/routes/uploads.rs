@@ -3,7 +3,8 @@
 //! against the conversation's platform before keeping them (a clear refusal naming
 //! the field `file`), and keeps them in the file store; the reply then names the
 //! upload (`{"upload_id": N}` in its attachments), and the delivery uploads it to the
-//! platform once per channel and content (`graph::attachment_id`).
+//! platform once per channel and content while its id lives (`graph::platform_file_id`:
+//! Messenger's attachment id, WhatsApp's media id).
 //! `GET /api/v1/uploads/{id}` serves it back to the workspace's members.
 
 use axum::Json;
@@ -24,7 +25,15 @@ use crate::extract::{ApiPath, ApiQuery};
 use crate::state::AppState;
 
 /// The largest upload read (the platforms' limits are checked after, per channel).
-pub const MAX_UPLOAD_BYTES: usize = pronto_channels::messenger::upload::MAX_BYTES + 1;
+pub const MAX_UPLOAD_BYTES: usize = {
+    let messenger = pronto_channels::messenger::upload::MAX_BYTES;
+    let whatsapp = pronto_channels::whatsapp::upload::MAX_BYTES;
+    if messenger > whatsapp {
+        messenger + 1
+    } else {
+        whatsapp + 1
+    }
+};
 
 /// The query string.
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -126,7 +135,11 @@ async fn keep(
 pub fn takes_files(kind: ChannelKind) -> bool {
     matches!(
         kind,
-        ChannelKind::Messenger | ChannelKind::Instagram | ChannelKind::WebChat | ChannelKind::Email
+        ChannelKind::Messenger
+            | ChannelKind::Instagram
+            | ChannelKind::WhatsApp
+            | ChannelKind::WebChat
+            | ChannelKind::Email
     )
 }
 
@@ -146,6 +159,7 @@ fn check(
                 .into(),
         ),
         ChannelKind::Instagram => upload::instagram_kind_for(mime, size),
+        ChannelKind::WhatsApp => pronto_channels::whatsapp::upload::kind_for(mime, size),
         ChannelKind::Email => pronto_channels::email::attach::kind_for(mime, size),
         ChannelKind::WebChat => {
             crate::webchat::files::team_kind_for(&channel.webchat_config(), mime, size)

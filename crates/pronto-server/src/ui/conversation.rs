@@ -149,8 +149,9 @@ struct PaneData<'a> {
     window: Option<policy::WindowState>,
     reply: ReplyState,
     away: Option<(Presence, i64, StatusSource)>,
-    /// A WhatsApp channel's templates, when only a template may go.
-    templates: Option<Vec<pronto_store::WhatsAppTemplate>>,
+    /// A WhatsApp channel's templates, when only a template may go, each with
+    /// whether WhatsApp would bill it now.
+    templates: Option<Vec<(pronto_store::WhatsAppTemplate, bool)>>,
     /// The workspace's contact attributes.
     definitions: Vec<pronto_store::AttributeDefinition>,
     /// Where "Continue by email" writes: a chat conversation's contact's known
@@ -185,7 +186,7 @@ pub async fn pane(
         .store
         .notes_page(ws, id, None, crate::routes::conversations::PAGE_NOTES)
         .await?;
-    let (reply, window) = reply_state(state, v.t(), id, channel).await?;
+    let (reply, window, facts) = reply_state(state, v.t(), id, channel).await?;
     let away = state
         .store
         .latest_status(channel.id)
@@ -193,7 +194,20 @@ pub async fn pane(
         .map(|s| (s.status, s.at, s.source));
     // Outside WhatsApp's window the composer offers the templates.
     let templates = if channel.kind == pronto_store::ChannelKind::WhatsApp && !reply.allowed {
-        Some(state.store.templates(ws, channel.id).await?)
+        let list = state.store.templates(ws, channel.id).await?;
+        let billed = |t: &pronto_store::WhatsAppTemplate| {
+            facts
+                .as_ref()
+                .is_none_or(|f| policy::charged(f, Some(&t.category)))
+        };
+        Some(
+            list.into_iter()
+                .map(|t| {
+                    let b = billed(&t);
+                    (t, b)
+                })
+                .collect(),
+        )
     } else {
         None
     };
@@ -227,7 +241,11 @@ async fn reply_state(
     t: &Texts,
     id: i64,
     channel: &Channel,
-) -> ApiResult<(ReplyState, Option<policy::WindowState>)> {
+) -> ApiResult<(
+    ReplyState,
+    Option<policy::WindowState>,
+    Option<policy::ReplyFacts>,
+)> {
     let composer = crate::reply::composer(state, channel, id).await?;
     let reply = match composer.verdict {
         Ok(kind) => ReplyState {
@@ -241,7 +259,7 @@ async fn reply_state(
             tagged: false,
         },
     };
-    Ok((reply, composer.window))
+    Ok((reply, composer.window, composer.facts))
 }
 
 /// A refusal in the viewer's words.
@@ -564,6 +582,18 @@ fn window_card(t: &Texts, w: Option<&policy::WindowState>, now: i64, whatsapp: b
                                 None => p { (i.human_agent_off) },
                             }
                         }
+                    }
+                    @match w.free_entry_point {
+                        Some(policy::FreeEntryPoint::Offered { reply_by }) => {
+                            p.free id="free-entry" { (fill(i.free_entry_offered, &[("date", &super::format::instant(reply_by.micros()))])) }
+                        }
+                        Some(policy::FreeEntryPoint::Open { until }) => {
+                            p.free id="free-entry" { (fill(i.free_entry_open, &[("date", &super::format::instant(until.micros()))])) }
+                        }
+                        Some(policy::FreeEntryPoint::Over { ended }) => {
+                            p id="free-entry" { (fill(i.free_entry_over, &[("date", &super::format::instant(ended.micros()))])) }
+                        }
+                        None => {}
                     }
                 }
             }

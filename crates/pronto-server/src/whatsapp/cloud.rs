@@ -4,10 +4,11 @@
 //! code into retry, fail with the reason, or the channel needs an admin.
 
 use pronto_channels::signature::appsecret_proof;
-use pronto_channels::whatsapp::errors::{self, Action};
+use pronto_channels::whatsapp::errors::{self, Action, SlowDown};
+use pronto_channels::whatsapp::outgoing::{Content, MediaSource};
 use pronto_channels::whatsapp::{Outgoing, outgoing};
 use pronto_core::Timestamp;
-use pronto_store::{Channel, MessageAuthor, OutboxJob};
+use pronto_store::{Channel, Hold, MessageAuthor, OutboxJob};
 use serde_json::Value;
 
 use crate::graph::SendError;
@@ -23,7 +24,7 @@ pub async fn send(
 ) -> Result<String, SendError> {
     let m = &job.message;
     let at = state.now();
-    let content = Outgoing::from_reply(&m.text, &m.attachments)
+    let mut content = Outgoing::from_reply(&m.text, &m.attachments)
         .map_err(|e| SendError::Final(e.to_string()))?;
     // The policy again: a window can close while a reply waits in the outbox.
     let target = crate::reply::meta_target(state, channel, m.conversation_id, m.author, at)
@@ -36,6 +37,11 @@ pub async fn send(
         target
             .decide(&m.text)
             .map_err(|r| SendError::Final(r.to_string()))?;
+    }
+    if let Content::Media { source, .. } = &mut content.content
+        && let MediaSource::Upload(upload) = *source
+    {
+        *source = MediaSource::Id(media_id(state, channel, upload).await?);
     }
     let answer = post_messages(state, channel, &content.body(&target.recipient)).await?;
     answer["messages"][0]["id"]
@@ -89,13 +95,37 @@ pub fn base_url(state: &AppState, channel: &Channel) -> String {
         .to_owned()
 }
 
-/// `POST /{phone-number-id}/messages` with the channel's token (a bearer token, and
-/// `appsecret_proof`); the answer on success.
-async fn post_messages(
+/// WhatsApp's media id of an agent's upload: the one kept for this content while it
+/// lives, else the file uploaded once (`POST /{phone-number-id}/media`).
+async fn media_id(state: &AppState, channel: &Channel, upload: i64) -> Result<String, SendError> {
+    use pronto_channels::whatsapp::upload;
+    crate::graph::platform_file_id(
+        state,
+        channel,
+        upload,
+        upload::REUSE_DAYS,
+        async |file, bytes| {
+            let boundary = format!("pronto-{}", crate::auth::random_token(16));
+            let (content_type, body) = upload::body(&file.name, &file.mime_type, &bytes, &boundary);
+            let request = post(state, channel, "media")?
+                .header(reqwest::header::CONTENT_TYPE, content_type)
+                .body(body);
+            let answer = exchange(request).await?;
+            answer["id"].as_str().map(str::to_owned).ok_or_else(|| {
+                SendError::Retry("WhatsApp answered the upload without an id".into())
+            })
+        },
+    )
+    .await
+}
+
+/// `POST /{phone-number-id}/{edge}` with the channel's token (a bearer token, and
+/// `appsecret_proof`), the body still to set.
+fn post(
     state: &AppState,
     channel: &Channel,
-    body: &Value,
-) -> Result<Value, SendError> {
+    edge: &str,
+) -> Result<reqwest::RequestBuilder, SendError> {
     let config = channel.whatsapp_config();
     let token = state
         .open_secret(&config.access_token)
@@ -104,19 +134,27 @@ async fn post_messages(
         .open_secret(&config.app_secret)
         .map_err(SendError::Retry)?;
     let url = format!(
-        "{}/{}/messages",
+        "{}/{}/{edge}",
         base_url(state, channel),
         config.phone_number_id
     );
-    let request = state
-        .http
-        .post(&url)
-        .bearer_auth(token.as_str())
-        .query(&[(
-            "appsecret_proof",
-            appsecret_proof(secret.as_str(), token.as_str()),
-        )])
-        .json(body);
+    Ok(state.http.post(&url).bearer_auth(token.as_str()).query(&[(
+        "appsecret_proof",
+        appsecret_proof(secret.as_str(), token.as_str()),
+    )]))
+}
+
+/// `POST /{phone-number-id}/messages` with `body`; the answer on success.
+async fn post_messages(
+    state: &AppState,
+    channel: &Channel,
+    body: &Value,
+) -> Result<Value, SendError> {
+    exchange(post(state, channel, "messages")?.json(body)).await
+}
+
+/// Sends a Cloud API request; its errors sorted by [`classify`].
+async fn exchange(request: reqwest::RequestBuilder) -> Result<Value, SendError> {
     crate::graph::exchange(request, "WhatsApp")
         .await
         .map_err(|e| match e {
@@ -137,7 +175,12 @@ pub fn classify(status: u16, answer: &Value) -> SendError {
         .or_else(|| e["message"].as_str());
     let reason = errors::describe(code, details);
     match errors::meaning(code).action {
-        Action::Retry => SendError::Retry(reason),
+        Action::Retry => match errors::slow_down(code) {
+            // The pair's hold names the conversation, which the delivery knows.
+            Some(SlowDown::Pair) => SendError::SlowDown(reason, Hold::Conversation(0)),
+            Some(SlowDown::Number) => SendError::SlowDown(reason, Hold::Channel),
+            None => SendError::Retry(reason),
+        },
         Action::Attention if matches!(code, 190 | 102 | 0 | 3 | 10 | 200..=299) => {
             SendError::TokenInvalid(reason)
         }
@@ -161,9 +204,16 @@ mod tests {
     #[test]
     fn cloud_api_errors_sort_by_their_code() {
         assert!(
-            matches!(classify(400, &err(130429)), SendError::Retry(r) if r.contains("throughput"))
+            matches!(classify(400, &err(130429)), SendError::SlowDown(r, _) if r.contains("throughput"))
         );
-        assert!(matches!(classify(400, &err(131056)), SendError::Retry(_)));
+        assert!(matches!(
+            classify(400, &err(131056)),
+            SendError::SlowDown(_, Hold::Conversation(_))
+        ));
+        assert!(matches!(
+            classify(400, &err(130429)),
+            SendError::SlowDown(_, Hold::Channel)
+        ));
         assert!(
             matches!(classify(400, &err(131047)), SendError::Final(r) if r.contains("24 hours") && r.contains("131047: d"))
         );

@@ -40,7 +40,9 @@ pub(crate) async fn download(
     let info: Value = response.json().await.unwrap_or(Value::Null);
     if !status.is_success() {
         return Err(match super::cloud::classify(status.as_u16(), &info) {
-            crate::graph::SendError::Retry(r) => Failure::Retry(r),
+            crate::graph::SendError::Retry(r) | crate::graph::SendError::SlowDown(r, _) => {
+                Failure::Retry(r)
+            }
             crate::graph::SendError::Final(r)
             | crate::graph::SendError::TokenInvalid(r)
             | crate::graph::SendError::AccountStopped(r) => Failure::Final(r),

@@ -24,9 +24,48 @@ pub enum SyncError {
     Store(#[from] StoreError),
 }
 
+/// How often the schedule synchronizes each WhatsApp channel's templates (the
+/// `message_template_status_update` webhook keeps their status between times).
+pub const SYNC_EVERY: i64 = 6 * 3_600_000_000;
+
 /// Reads every template of the channel's account and keeps them (the stored list is
-/// replaced). Returns how many there are.
+/// replaced), and records the try (its failure too). Returns how many there are.
 pub async fn sync(state: &AppState, channel: &Channel) -> Result<usize, SyncError> {
+    let result = fetch_and_keep(state, channel).await;
+    let error = match &result {
+        Err(SyncError::Graph(reason)) => Some(reason.as_str()),
+        _ => None,
+    };
+    state
+        .store
+        .record_template_sync(channel.id, state.now(), error)
+        .await?;
+    result
+}
+
+/// One step of the schedule: synchronizes the WhatsApp channel whose templates are
+/// the oldest, if older than [`SYNC_EVERY`]; true when it did (there may be more).
+/// A refusal is recorded and logged, and tried again after the same wait.
+pub async fn scheduled(state: &AppState) -> Result<bool, StoreError> {
+    let Some(id) = state
+        .store
+        .template_sync_due(state.now() - SYNC_EVERY)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let channel = state.store.channel_any_workspace(id).await?;
+    match sync(state, &channel).await {
+        Ok(n) => tracing::info!(channel = id, "templates synchronized: {n}"),
+        Err(SyncError::Graph(reason)) => {
+            tracing::warn!(channel = id, "templates not synchronized: {reason}");
+        }
+        Err(SyncError::Store(e)) => return Err(e),
+    }
+    Ok(true)
+}
+
+async fn fetch_and_keep(state: &AppState, channel: &Channel) -> Result<usize, SyncError> {
     let config = channel.whatsapp_config();
     let token = state
         .open_secret(&config.access_token)
@@ -64,7 +103,8 @@ pub async fn sync(state: &AppState, channel: &Channel) -> Result<usize, SyncErro
                     crate::graph::SendError::Retry(r)
                     | crate::graph::SendError::Final(r)
                     | crate::graph::SendError::TokenInvalid(r)
-                    | crate::graph::SendError::AccountStopped(r) => {
+                    | crate::graph::SendError::AccountStopped(r)
+                    | crate::graph::SendError::SlowDown(r, _) => {
                         format!("the templates could not be read: {r}")
                     }
                 },
@@ -116,7 +156,7 @@ pub fn wire(t: &WhatsAppTemplate) -> Template {
 }
 
 /// Checks a template reply against the stored templates: it exists in that
-/// language, is approved, and its parameters fit. Returns the text the customer
+/// language, is approved, and its parameters (body, header, buttons) fit. Returns the text the customer
 /// will see; `Ok(None)` when the reply is not a template.
 pub async fn check(
     state: &AppState,
@@ -156,5 +196,5 @@ pub async fn check(
     };
     let template = wire(found);
     template.sendable().map_err(Ok)?;
-    template.fill(&t.parameters).map(Some).map_err(Ok)
+    template.preview(t).map(Some).map_err(Ok)
 }

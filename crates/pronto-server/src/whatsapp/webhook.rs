@@ -309,8 +309,9 @@ async fn reaction(
 }
 
 /// A status of one of Pronto's messages: moved forward only, failures with the
-/// reason as people understand it, pricing kept. A status for a message Pronto does
-/// not know (sent by another tool on the same number) changes nothing.
+/// reason as people understand it, pricing kept. A status for an id no message has
+/// yet is kept by the store until the send records it (another tool's message on the
+/// same number never claims it).
 async fn status(state: &AppState, channel: &Channel, s: &Status) -> Result<(), String> {
     let Some(id) = &s.id else {
         return Err("a status without the message's \"id\"".into());

@@ -177,7 +177,7 @@ async fn an_agents_file_is_checked_uploaded_to_meta_once_and_reused() {
     }
 }
 
-async fn upload(
+pub(crate) async fn upload(
     client: &Client,
     conversation: i64,
     name: &str,

@@ -226,6 +226,24 @@ async fn connected_with(db: TestDb, mark_read: bool) -> (TestApp, Sandbox, Clien
     (app, sandbox, admin, channel)
 }
 
+/// Synchronizes the channel's templates from the sandbox's account.
+async fn sync(admin: &Client, channel: i64) {
+    let (status, synced) = admin
+        .post(
+            &format!("/api/v1/channels/{channel}/templates/sync"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{synced}");
+}
+
+/// [`connected`], its templates synchronized.
+async fn synced(db: TestDb) -> (TestApp, Sandbox, Client, i64) {
+    let (app, sandbox, admin, channel) = connected(db).await;
+    sync(&admin, channel).await;
+    (app, sandbox, admin, channel)
+}
+
 #[tokio::test]
 async fn a_text_round_trip_with_statuses_that_never_go_backwards() {
     for db in testing::backends().await {
@@ -711,5 +729,703 @@ async fn read_receipts_and_the_typing_indicator_name_the_customers_last_message(
         assert!(!sent, "{action} after 24 hours");
     }
     assert_eq!(sandbox.sends().len(), before);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_sandboxs_simulated_customers_send_every_kind_and_get_statuses() {
+    for db in testing::backends().await {
+        simulated_customers(db).await;
+    }
+}
+
+/// Every message id Pronto holds, over all conversations.
+async fn stored_ids(admin: &Client) -> Vec<(String, Value)> {
+    let (_, list) = admin.get("/api/v1/conversations?limit=100").await;
+    let mut out = Vec::new();
+    for c in list["items"].as_array().unwrap() {
+        let (_, c) = admin
+            .get(&format!("/api/v1/conversations/{}", c["id"]))
+            .await;
+        for m in c["messages"].as_array().unwrap() {
+            if let Some(id) = m["external_id"].as_str() {
+                out.push((id.to_owned(), m.clone()));
+            }
+        }
+    }
+    out
+}
+
+async fn simulated_customers(db: TestDb) {
+    use pronto_sandbox::{WaKind, WhatsAppSimulator};
+    use pronto_server::media::{Fetched, fetch_next};
+    let (app, sandbox, admin, _) = connected(db).await;
+    let mut customers = WhatsAppSimulator::new(&sandbox, PNID, 11).unwrap();
+    assert!(WhatsAppSimulator::new(&sandbox, "999", 11).is_err());
+    let first = [
+        WaKind::Text,
+        WaKind::Image,
+        WaKind::Video,
+        WaKind::Audio,
+        WaKind::Document,
+        WaKind::Sticker,
+        WaKind::Location,
+        WaKind::Contacts,
+        WaKind::AdReferral,
+        WaKind::Unsupported,
+    ];
+    let mut sent = Vec::new();
+    for kind in first {
+        let s = customers.step_kind(kind).await.unwrap();
+        assert_eq!((s.status, s.message.kind), (200, kind));
+        sent.push(s.message);
+    }
+    let outcomes = drain(&app).await;
+    assert!(
+        outcomes.iter().all(|p| matches!(p, Processed::Done(1))),
+        "{outcomes:?}"
+    );
+    let stored = stored_ids(&admin).await;
+    for m in &sent {
+        assert!(
+            stored.iter().any(|(id, _)| *id == m.wamid),
+            "{:?} {} stored",
+            m.kind,
+            m.wamid
+        );
+    }
+    // Their five files are fetched by id with the token, while the URLs work.
+    for _ in 0..5 {
+        assert!(matches!(
+            fetch_next(&app.state).await.unwrap(),
+            Fetched::Stored(_)
+        ));
+    }
+    assert_eq!(fetch_next(&app.state).await.unwrap(), Fetched::Idle);
+
+    // The business answers every conversation; the sandbox's statuses come back.
+    let (_, list) = admin.get("/api/v1/conversations?limit=100").await;
+    for c in list["items"].as_array().unwrap() {
+        let (status, _) = admin
+            .post(
+                &format!("/api/v1/conversations/{}/messages", c["id"]),
+                json!({"text": "Thanks, looking into it"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        assert!(matches!(
+            deliver_next(&app.state).await.unwrap(),
+            Outcome::Delivered(_)
+        ));
+    }
+    sandbox.deliver_pending().await;
+    drain(&app).await;
+    let replies: Vec<Value> = stored_ids(&admin)
+        .await
+        .into_iter()
+        .map(|(_, m)| m)
+        .filter(|m| m["author"] == "agent")
+        .collect();
+    assert!(!replies.is_empty());
+    assert!(
+        replies.iter().all(|m| m["status"] == "delivered"),
+        "{replies:?}"
+    );
+
+    // Now the kinds that answer the business's messages: reactions, taps, and a
+    // number change; each is applied (a customer with no reply yet writes a text).
+    for kind in [
+        WaKind::Reaction,
+        WaKind::ButtonReply,
+        WaKind::ListReply,
+        WaKind::TemplateButton,
+        WaKind::NumberChange,
+    ] {
+        let s = customers.step_kind(kind).await.unwrap();
+        assert_eq!(s.status, 200);
+        sent.push(s.message);
+    }
+    let outcomes = drain(&app).await;
+    assert!(
+        outcomes.iter().all(|p| matches!(p, Processed::Done(_))),
+        "{outcomes:?}"
+    );
+    let stored = stored_ids(&admin).await;
+    for m in &sent[first.len()..] {
+        match m.kind {
+            WaKind::Reaction => assert!(
+                stored.iter().any(|(_, s)| s["reaction"].is_string()),
+                "a reaction shown on the reply"
+            ),
+            WaKind::NumberChange => {}
+            _ => assert!(stored.iter().any(|(id, _)| *id == m.wamid), "{:?}", m.kind),
+        }
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_file_from_the_composer_goes_by_media_upload_once_and_whatsapps_limits_refuse_first() {
+    for db in testing::backends().await {
+        composer_file(db).await;
+    }
+}
+
+async fn composer_file(db: TestDb) {
+    use crate::files::upload;
+    let (app, sandbox, admin, _) = connected(db).await;
+    sandbox.whatsapp_customer_text(PNID, CUSTOMER, "Sheena Nelson", "A photo?", T0);
+    sandbox.deliver_pending().await;
+    drain(&app).await;
+    let (conversation, _) = conversation(&admin).await;
+
+    // What WhatsApp would refuse is refused before anything is kept.
+    let (status, e) = upload(&admin, conversation, "a.gif", "image/gif", b"GIF89a").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+    assert_eq!(e["field"], "file", "{e}");
+    assert!(
+        e["message"].as_str().unwrap().contains("JPEG or PNG"),
+        "{e}"
+    );
+    let big = vec![0u8; 5 * 1024 * 1024 + 1];
+    let (status, e) = upload(&admin, conversation, "big.jpg", "image/jpeg", &big).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        e["message"].as_str().unwrap().contains("at most 5 MB"),
+        "{e}"
+    );
+
+    // A photo: uploaded to WhatsApp at send time, its media id named in the message.
+    let png = pronto_sandbox::profile_picture("the-parcel");
+    let (status, file) = upload(&admin, conversation, "parcel.png", "image/png", &png).await;
+    assert_eq!(status, StatusCode::CREATED, "{file}");
+    assert_eq!(file["type"], "image");
+    let mut ids = Vec::new();
+    for key in ["one", "two"] {
+        app.advance(MIN);
+        let (status, reply) = admin
+            .send(
+                admin
+                    .request(
+                        reqwest::Method::POST,
+                        &format!("/api/v1/conversations/{conversation}/messages"),
+                    )
+                    .header("idempotency-key", key)
+                    .json(
+                        &json!({"text": "Here it is", "attachments": [{"upload_id": file["id"]}]}),
+                    ),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{reply}");
+        assert_eq!(
+            deliver_next(&app.state).await.unwrap(),
+            Outcome::Delivered(reply["id"].as_i64().unwrap())
+        );
+        let sends = sandbox.sends();
+        let call = sends.last().unwrap();
+        assert_eq!(call.body["type"], "image", "{}", call.body);
+        assert_eq!(call.body["image"]["caption"], "Here it is");
+        ids.push(call.body["image"]["id"].as_str().unwrap().to_owned());
+    }
+    let uploads: Vec<_> = sandbox
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with(&format!("/{PNID}/media")))
+        .collect();
+    assert_eq!(uploads.len(), 1, "the same file goes to WhatsApp once");
+    assert_eq!(uploads[0].status, 200, "{:?}", uploads[0].response);
+    assert!(uploads[0].proof_ok);
+    assert_eq!(uploads[0].response["id"].as_str(), Some(ids[0].as_str()));
+    assert_eq!(ids[0], ids[1], "its media id reused");
+    // Both sends were accepted: the media id is the number's.
+    sandbox.deliver_pending().await;
+    drain(&app).await;
+    let (_, c) = admin
+        .get(&format!("/api/v1/conversations/{conversation}"))
+        .await;
+    let replies: Vec<&Value> = c["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["author"] == "agent")
+        .collect();
+    assert_eq!(replies.len(), 2);
+    assert!(replies.iter().all(|m| m["status"] == "delivered"), "{c}");
+
+    // A document keeps its name as the file name WhatsApp shows.
+    let pdf = b"%PDF-1.4\n%%EOF\n";
+    let (_, doc) = upload(&admin, conversation, "invoice.pdf", "application/pdf", pdf).await;
+    let (status, _) = admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"text": "", "attachments": [{"upload_id": doc["id"]}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(matches!(
+        deliver_next(&app.state).await.unwrap(),
+        Outcome::Delivered(_)
+    ));
+    let sends = sandbox.sends();
+    let call = sends.last().unwrap();
+    assert_eq!(call.body["type"], "document", "{}", call.body);
+    assert_eq!(call.body["document"]["filename"], "invoice.pdf");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_ad_answered_within_a_day_opens_72_free_hours_shown_in_the_composer() {
+    for db in testing::backends().await {
+        free_entry_point(db).await;
+    }
+}
+
+async fn free_entry_point(db: TestDb) {
+    use crate::support::html;
+    let (app, sandbox, admin, channel) = synced(db).await;
+    sandbox.whatsapp_customer_message(
+        PNID,
+        CUSTOMER,
+        "Sheena Nelson",
+        json!({"type": "text", "text": {"body": "I saw your ad"},
+            "referral": {"source_type": "ad", "source_id": "AD1", "headline": "Sale", "ctwa_clid": "C1"}}),
+        T0,
+    );
+    sandbox.deliver_pending().await;
+    drain(&app).await;
+    let (conversation, _) = conversation(&admin).await;
+    let pane = async || {
+        html(&admin, &format!("/ui/conversations/{conversation}"), "en")
+            .await
+            .1
+    };
+    let p = pane().await;
+    assert!(p.contains("This customer came from an ad"), "{p}");
+
+    // The answer, an hour later, opens 72 free hours from it.
+    app.advance(HOUR);
+    let (status, reply) = admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"text": "Welcome!"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{reply}");
+    deliver_next(&app.state).await.unwrap();
+    sandbox.deliver_pending().await;
+    drain(&app).await;
+    let p = pane().await;
+    assert!(p.contains("Free entry point (ad)"), "{p}");
+
+    // Two days later the 24-hour window is closed (only a template may go), but
+    // the free entry point still is open: the template is free.
+    app.advance(2 * 24 * HOUR);
+    let p = pane().await;
+    assert!(p.contains("Free entry point (ad)"), "{p}");
+    assert!(p.contains("data-allowed=\"false\""), "{p}");
+    assert!(
+        p.contains("spring_sale · en_US · marketing · <span class=\"cost\">free now</span>"),
+        "the picker says the template is free now: {p}"
+    );
+    let (status, _) = admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"text": "no template"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, sent) = admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"text": "", "attachments": [{"type": "template", "name": "spring_sale", "language": "en_US"}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{sent}");
+    deliver_next(&app.state).await.unwrap();
+    sandbox.deliver_pending().await;
+    drain(&app).await;
+    let m = app
+        .state
+        .store
+        .message(1, sent["id"].as_i64().unwrap())
+        .await
+        .unwrap();
+    let pricing = m.pricing.expect("pricing");
+    assert_eq!(pricing["type"], "free_entry_point", "{pricing}");
+    assert_eq!(pricing["billable"], false);
+
+    // After the 72 hours, it is over, and a marketing template is billed.
+    app.advance(2 * 24 * HOUR);
+    let p = pane().await;
+    assert!(p.contains("The free entry point after the ad ended"), "{p}");
+    assert!(
+        p.contains(
+            "spring_sale · en_US · marketing · <span class=\"cost\">billed by WhatsApp</span>"
+        ),
+        "{p}"
+    );
+    let (status, _) = admin
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"text": "", "attachments": [{"type": "template", "name": "spring_sale", "language": "en_US"}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    deliver_next(&app.state).await.unwrap();
+    sandbox.deliver_pending().await;
+    drain(&app).await;
+
+    // The month's cost, from each message's pricing: by category, billable or free
+    // (the answer that opened the free entry point is priced in it too).
+    let (status, costs) = admin
+        .get(&format!("/api/v1/channels/{channel}/costs?month=2026-03"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{costs}");
+    assert_eq!(
+        (costs["billable"].as_i64(), costs["free"].as_i64()),
+        (Some(1), Some(2)),
+        "{costs}"
+    );
+    assert_eq!(
+        costs["categories"],
+        json!([
+            {"category": "marketing", "billable": 1, "free": 1, "free_entry_point": 1},
+            {"category": "service", "billable": 0, "free": 1, "free_entry_point": 1}
+        ])
+    );
+    let (_, april) = admin
+        .get(&format!("/api/v1/channels/{channel}/costs?month=2026-04"))
+        .await;
+    assert_eq!(april["categories"], json!([]));
+    let (status, e) = admin
+        .get(&format!("/api/v1/channels/{channel}/costs?month=March"))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+    // The channel's settings say it too, in the admin's language.
+    let (_, settings) = html(&admin, "/settings", "fr").await;
+    assert!(settings.contains("1 facturables, 2 gratuits"), "{settings}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_template_with_header_and_button_parameters_is_checked_sent_and_previewed() {
+    for db in testing::backends().await {
+        template_parts(db).await;
+    }
+}
+
+async fn template_parts(db: TestDb) {
+    let (app, sandbox, admin, channel) = connected(db).await;
+    sandbox.with_whatsapp(PNID, |n| {
+        *n = n.clone().with_sample_templates();
+    });
+    sandbox.whatsapp_customer_text(PNID, CUSTOMER, "Sheena Nelson", "Where is it?", T0);
+    sandbox.deliver_pending().await;
+    drain(&app).await;
+    let (conversation, _) = conversation(&admin).await;
+    sync(&admin, channel).await;
+    // Two days later only a template goes.
+    app.advance(2 * 24 * HOUR);
+    let path = format!("/api/v1/conversations/{conversation}/messages");
+
+    // The dynamic link's end is required, and the header's variable.
+    let (status, e) = admin
+        .post(
+            &path,
+            json!({"text": "", "attachments": [{"type": "template", "name": "order_shipped",
+                "language": "en_US", "parameters": ["today"], "header": {"type": "text", "text": "A-1"}}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("needs the end of its link"),
+        "{e}"
+    );
+    let (status, e) = admin
+        .post(
+            &path,
+            json!({"text": "", "attachments": [{"type": "template", "name": "order_shipped",
+                "language": "en_US", "parameters": ["today"], "buttons": [{"index": 0, "url": "A-1"}]}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("header needs a text"),
+        "{e}"
+    );
+    assert!(sandbox.sends().is_empty(), "nothing refused was sent");
+
+    // Filled: stored as the customer sees it, sent with every component.
+    let (status, sent) = admin
+        .post(
+            &path,
+            json!({"text": "", "attachments": [{"type": "template", "name": "order_shipped",
+                "language": "en_US", "parameters": ["today"], "header": {"type": "text", "text": "A-1"},
+                "buttons": [{"index": 0, "url": "A-1"}, {"index": 1, "payload": "STOP_A1"}]}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{sent}");
+    assert_eq!(
+        sent["text"],
+        "Order A-1\nGood news: it left our warehouse today.\nPronto Demo Shop\n[Track it] [Stop updates]"
+    );
+    assert_eq!(
+        deliver_next(&app.state).await.unwrap(),
+        Outcome::Delivered(sent["id"].as_i64().unwrap())
+    );
+    let sends = sandbox.sends();
+    let call = sends.last().unwrap();
+    assert_eq!(call.status, 200, "{}", call.response);
+    let components = &call.body["template"]["components"];
+    assert_eq!(components[0]["parameters"][0]["text"], "A-1");
+    assert_eq!(components[2]["sub_type"], "url");
+    assert_eq!(components[2]["parameters"][0]["text"], "A-1");
+    assert_eq!(components[3]["parameters"][0]["payload"], "STOP_A1");
+
+    // A media header goes by its link.
+    let (status, sent) = admin
+        .post(
+            &path,
+            json!({"text": "", "attachments": [{"type": "template", "name": "new_arrivals",
+                "language": "en_US", "parameters": ["Sheena"],
+                "header": {"type": "image", "link": "https://shop.example/new.png"}}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{sent}");
+    assert_eq!(sent["text"], "[image]\nNew arrivals are in, Sheena!");
+    deliver_next(&app.state).await.unwrap();
+    let sends = sandbox.sends();
+    let call = sends.last().unwrap();
+    assert_eq!(call.status, 200, "{}", call.response);
+    assert_eq!(
+        call.body["template"]["components"][0]["parameters"][0]["image"]["link"],
+        "https://shop.example/new.png"
+    );
+
+    // The composer's form has a field for each part, and the preview shows them.
+    let p = crate::support::html(&admin, &format!("/ui/conversations/{conversation}"), "en")
+        .await
+        .1;
+    assert!(p.contains("data-part=\"header\""), "{p}");
+    assert!(p.contains("data-part=\"url\""), "{p}");
+    assert!(p.contains("data-part=\"payload\""), "{p}");
+    assert!(p.contains("data-part=\"header-media\""), "{p}");
+    assert!(p.contains("Button “Track it”: the end of its link"), "{p}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_rule_sends_a_template_as_an_automation_that_is_never_a_response() {
+    for db in testing::backends().await {
+        rule_template(db).await;
+    }
+}
+
+async fn rule_template(db: TestDb) {
+    let (app, sandbox, admin, _) = synced(db).await;
+    let rule = json!({"name": "Order news", "when": {"type": "customer_message"},
+        "if": [{"type": "text_contains", "text": "shipped"}],
+        "then": [{"type": "send_template", "name": "order_update",
+                  "parameters": ["{first_name}", "Friday"]}]});
+    let (status, created) = admin.post("/api/v1/rules", rule).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    // The customer asks: the rule answers with the template, in their language
+    // (English, the only version), the contact's first name filled in.
+    sandbox.whatsapp_customer_text(PNID, CUSTOMER, "Sheena Nelson", "Has it shipped?", T0);
+    sandbox.deliver_pending().await;
+    drain(&app).await;
+    assert_eq!(
+        deliver_next(&app.state).await.unwrap(),
+        Outcome::Delivered(2),
+        "the rule's template is queued after the customer's message"
+    );
+    let sends = sandbox.sends();
+    let call = sends.last().unwrap();
+    assert_eq!(call.status, 200, "{}", call.response);
+    assert_eq!(call.body["template"]["name"], "order_update");
+    assert_eq!(call.body["template"]["language"]["code"], "en_US");
+    assert_eq!(
+        call.body["template"]["components"][0]["parameters"],
+        json!([{"type": "text", "text": "Sheena"}, {"type": "text", "text": "Friday"}])
+    );
+    let (_, c) = conversation(&admin).await;
+    let sent = &c["messages"][1];
+    assert_eq!(sent["author"], "automation", "{c}");
+    assert_eq!(sent["text"], "Your order Sheena ships on Friday.");
+    assert_eq!(
+        c["conversation"]["waiting_since"], T0,
+        "an automation is never a response: {c}"
+    );
+
+    // Two days later (window closed), the same rule still may send it: a template.
+    app.advance(2 * 24 * HOUR);
+    let at = T0 + 2 * 24 * HOUR;
+    sandbox.whatsapp_customer_text(PNID, CUSTOMER, "Sheena Nelson", "shipped yet?", at);
+    sandbox.deliver_pending().await;
+    drain(&app).await;
+    assert!(matches!(
+        deliver_next(&app.state).await.unwrap(),
+        Outcome::Delivered(_)
+    ));
+    assert_eq!(sandbox.sends().last().unwrap().body["type"], "template");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_outbox_keeps_the_numbers_pace_and_a_pair_limit_holds_that_customer_only() {
+    for db in testing::backends().await {
+        pacing(db).await;
+    }
+}
+
+async fn pacing(db: TestDb) {
+    let (app, sandbox, admin, channel) = connected(db).await;
+    // A number that takes 2 messages a second (a coexistence number takes 20).
+    let stored = app
+        .state
+        .store
+        .channel_any_workspace(channel)
+        .await
+        .unwrap();
+    let mut config = stored.config.clone();
+    config["messages_per_second"] = json!(2);
+    app.state
+        .store
+        .set_channel_config(1, channel, &config)
+        .await
+        .unwrap();
+    const OTHER: &str = "33612345678";
+    sandbox.whatsapp_customer_text(PNID, CUSTOMER, "Sheena Nelson", "Hi", T0);
+    sandbox.whatsapp_customer_text(PNID, OTHER, "Léa Martin", "Bonjour", T0);
+    sandbox.deliver_pending().await;
+    drain(&app).await;
+    let (_, list) = admin.get("/api/v1/conversations").await;
+    let id_of = |name: &str| {
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["contact_name"] == name || c["contact"]["name"] == name)
+            .map(|c| c["id"].as_i64().unwrap())
+            .unwrap_or_else(|| panic!("{name} in {list}"))
+    };
+    let (sheena, lea) = (id_of("Sheena Nelson"), id_of("Léa Martin"));
+    let reply = async |conversation: i64, text: &str| {
+        let (status, m) = admin
+            .post(
+                &format!("/api/v1/conversations/{conversation}/messages"),
+                json!({"text": text}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{m}");
+        m["id"].as_i64().unwrap()
+    };
+    let a1 = reply(sheena, "one").await;
+    let a2 = reply(sheena, "two").await;
+    let b1 = reply(lea, "un").await;
+
+    // 131056: too many to Sheena. Her messages wait; Léa's goes.
+    let pair = json!({"error": {"message": "(#131056) Pair rate limit hit", "type": "OAuthException",
+        "code": 131056, "error_data": {"messaging_product": "whatsapp",
+        "details": "Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time."},
+        "fbtrace_id": "x"}});
+    sandbox.push_error(400, pair);
+    let Outcome::Retrying(m, next) = deliver_next(&app.state).await.unwrap() else {
+        panic!("131056 is retried");
+    };
+    assert_eq!(m, a1);
+    assert_eq!(
+        deliver_next(&app.state).await.unwrap(),
+        Outcome::Delivered(b1),
+        "the other customer's message goes at once"
+    );
+    assert_eq!(
+        deliver_next(&app.state).await.unwrap(),
+        Outcome::Idle,
+        "Sheena's second message waits with her first"
+    );
+
+    // Then hers, in order, two a second: the third waits for the next second,
+    // without counting an attempt.
+    app.advance(next - T0);
+    let a3 = reply(sheena, "three").await;
+    assert_eq!(
+        deliver_next(&app.state).await.unwrap(),
+        Outcome::Delivered(a1)
+    );
+    assert_eq!(
+        deliver_next(&app.state).await.unwrap(),
+        Outcome::Delivered(a2)
+    );
+    let Outcome::Paced(m, turn) = deliver_next(&app.state).await.unwrap() else {
+        panic!("the third message of the second waits its turn");
+    };
+    assert_eq!(m, a3);
+    assert!(turn > next && turn <= next + 1_000_000, "{turn} {next}");
+    assert_eq!(deliver_next(&app.state).await.unwrap(), Outcome::Idle);
+    app.advance(turn - next);
+    assert_eq!(
+        deliver_next(&app.state).await.unwrap(),
+        Outcome::Delivered(a3)
+    );
+    let texts: Vec<String> = sandbox
+        .sends()
+        .iter()
+        .filter(|r| r.status == 200)
+        .map(|r| {
+            r.body["text"]["body"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(texts, ["un", "one", "two", "three"]);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn templates_are_synchronized_on_a_schedule() {
+    for db in testing::backends().await {
+        scheduled_sync(db).await;
+    }
+}
+
+async fn scheduled_sync(db: TestDb) {
+    use pronto_server::whatsapp::templates::{SYNC_EVERY, scheduled};
+    let (app, sandbox, admin, channel) = connected(db).await;
+    let reads = |sandbox: &Sandbox| {
+        sandbox
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/message_templates"))
+            .count()
+    };
+    // A new channel is synchronized at once, then not before its time.
+    assert!(scheduled(&app.state).await.unwrap());
+    assert!(!scheduled(&app.state).await.unwrap());
+    assert_eq!(reads(&sandbox), 1);
+    let (_, list) = admin
+        .get(&format!("/api/v1/channels/{channel}/templates"))
+        .await;
+    assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+
+    // Six hours later, again; a refusal is recorded and waits its turn too.
+    app.advance(SYNC_EVERY + MIN);
+    sandbox.push_error(
+        400,
+        json!({"error": {"code": 190, "message": "(#190) token expired", "type": "OAuthException"}}),
+    );
+    assert!(scheduled(&app.state).await.unwrap());
+    assert!(!scheduled(&app.state).await.unwrap());
+    assert_eq!(reads(&sandbox), 2);
+    app.advance(SYNC_EVERY + MIN);
+    assert!(scheduled(&app.state).await.unwrap());
+    assert_eq!(reads(&sandbox), 3);
     app.stop().await;
 }

@@ -10,4 +10,5 @@ mod pages;
 mod retention;
 mod routing;
 mod search;
+mod statuses;
 mod suite;

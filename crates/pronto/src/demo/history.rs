@@ -120,7 +120,7 @@ pub async fn load(
 /// When a past conversation began: a day in the last 90, mostly in the shop's
 /// daytime (UTC 7:00 to 21:00, Paris being an hour or two ahead), never in the last
 /// hour so that every one of them is history.
-fn asked_at(rng: &mut Rng, now: i64) -> Option<i64> {
+pub(super) fn asked_at(rng: &mut Rng, now: i64) -> Option<i64> {
     let days_ago = rng.range(0, 90);
     let midnight = now.div_euclid(DAY) * DAY - days_ago * DAY;
     let hour = if rng.below(100) < 85 {
@@ -134,7 +134,7 @@ fn asked_at(rng: &mut Rng, now: i64) -> Option<i64> {
 
 /// Who answers and how fast, or nobody: quick in opening hours (weekdays 8:00 to
 /// 17:00 UTC), slow or missed outside them, as in a real small team.
-fn answer(rng: &mut Rng, asked: i64, lang: Lang) -> Option<(i64, u64, String)> {
+pub(super) fn answer(rng: &mut Rng, asked: i64, lang: Lang) -> Option<(i64, u64, String)> {
     let hour = asked.rem_euclid(DAY) / HOUR;
     // 1970-01-01 was a Thursday: day 0 is Thursday, so days 2 and 3 are the weekend.
     let weekend = matches!(asked.div_euclid(DAY).rem_euclid(7), 2 | 3);

@@ -1,7 +1,8 @@
 //! `pronto serve --demo`: Pronto with Meta's side played by the sandbox in the same
 //! process, so one command shows the inbox and the dashboard alive. On the first
 //! start of its database it makes a demo workspace (an admin, three agents, a
-//! Messenger and an Instagram channel on sandbox pages, a web chat, automations,
+//! Messenger and an Instagram channel on sandbox pages, a WhatsApp channel on a
+//! sandbox number with its templates, a web chat, automations,
 //! saved replies) and 90 days of history; later starts find them again. While it
 //! runs, simulated customers write in English, French and Italian (on Meta's
 //! channels, and as visitors of the demo shop's site, served beside it with the
@@ -17,6 +18,7 @@ mod live;
 mod script;
 mod setup;
 mod webchat;
+mod whatsapp;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
@@ -34,6 +36,8 @@ pub const EMAIL: &str = "demo@pronto.test";
 pub const PASSWORD: &str = "pronto-demo";
 /// Past conversations put in on the first start, per channel.
 const HISTORY: [(Platform, usize); 2] = [(Platform::Messenger, 240), (Platform::Instagram, 80)];
+/// Past conversations put in on the first start on WhatsApp.
+const WHATSAPP_HISTORY: usize = 120;
 
 /// Runs the demo until Ctrl-C or SIGTERM.
 pub fn serve(common: &Common, listen: Option<SocketAddr>) -> anyhow::Result<()> {
@@ -64,6 +68,8 @@ async fn run(mut config: Config) -> anyhow::Result<()> {
     for page in &pages {
         sandbox.add_page(page.clone());
     }
+    let number = whatsapp::number();
+    sandbox.add_whatsapp(number.clone());
     let graph_listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
         .await
         .context("listening for the sandbox's Graph API on 127.0.0.1")?;
@@ -115,10 +121,18 @@ async fn run(mut config: Config) -> anyhow::Result<()> {
         .pool_idle_timeout(Duration::from_secs(5))
         .build()
         .context("building the HTTP client")?;
-    let workspace = setup::prepare(&state, &http, &base, &pages).await?;
+    let workspace = setup::prepare(&state, &http, &base, &pages, &number).await?;
     for c in &workspace.channels {
         sandbox.set_callback(&c.page.id, Some(c.callback.clone()))?;
     }
+    let (wa_channel, wa_created) = workspace.whatsapp;
+    let wa_callback = format!("{base}/webhooks/meta/{wa_channel}");
+    sandbox.with_whatsapp(&number.phone_number_id, |n| {
+        n.callback_url = Some(wa_callback);
+    });
+    // The account's templates, as the channel's settings page would synchronize them.
+    let path = format!("/api/v1/channels/{wa_channel}/templates/sync");
+    workspace.admin.post(&path, serde_json::json!({})).await?;
     for (i, c) in workspace
         .channels
         .iter()
@@ -143,10 +157,28 @@ async fn run(mut config: Config) -> anyhow::Result<()> {
         )
         .await?;
     }
-    if workspace.channels.iter().any(|c| c.created) {
+    if wa_created {
+        println!("Putting in 90 days of history on whatsapp ({WHATSAPP_HISTORY} conversations)...");
+        whatsapp::history(
+            &state,
+            &sandbox,
+            &http,
+            &number,
+            wa_channel,
+            WHATSAPP_HISTORY,
+            2029,
+        )
+        .await?;
+    }
+    if workspace.channels.iter().any(|c| c.created) || wa_created {
         wait_for_webhooks(&state).await?;
-        for c in workspace.channels.iter().filter(|c| c.created) {
-            setup::tidy(&workspace.admin, c.id, state.now()).await?;
+        let created = workspace
+            .channels
+            .iter()
+            .filter(|c| c.created)
+            .map(|c| c.id);
+        for id in created.chain(wa_created.then_some(wa_channel)) {
+            setup::tidy(&workspace.admin, id, state.now()).await?;
         }
     }
     // Automations come after the history: a greeting for a message of last month
@@ -157,7 +189,7 @@ async fn run(mut config: Config) -> anyhow::Result<()> {
         .channels
         .iter()
         .map(|c| c.id)
-        .chain([workspace.webchat, mailbox])
+        .chain([wa_channel, workspace.webchat, mailbox])
         .collect();
     for id in &channel_ids {
         let path = format!("/api/v1/channels/{id}/automation");
@@ -194,10 +226,11 @@ async fn run(mut config: Config) -> anyhow::Result<()> {
         .channels
         .iter()
         .map(|c| format!("{} (channel {})", c.page.platform.as_str(), c.id))
+        .chain([format!("whatsapp (channel {wa_channel})")])
         .collect();
     println!(
         "Customers write to {} every 5 to 15 seconds, visitors to the web chat every 20 to 45; agents Ana, Marco and Léa (same password) answer. Ctrl-C to stop.",
-        names.join(" and ")
+        names.join(", ")
     );
     let mut tasks = Vec::new();
     for (i, c) in workspace.channels.iter().enumerate() {
@@ -208,6 +241,11 @@ async fn run(mut config: Config) -> anyhow::Result<()> {
             seed,
         )));
     }
+    tasks.push(tokio::spawn(whatsapp::customers(
+        sandbox.clone(),
+        number.phone_number_id.clone(),
+        started ^ 0x0000_0a77,
+    )));
     tasks.push(tokio::spawn(webchat::visitors(
         base.clone(),
         workspace.webchat,

@@ -4,7 +4,7 @@
 //! through the API, signed in as that admin.
 
 use anyhow::{Context, anyhow};
-use pronto_sandbox::PageConfig;
+use pronto_sandbox::{PageConfig, WhatsAppNumber};
 use pronto_server::AppState;
 use pronto_store::Role;
 use serde_json::{Value, json};
@@ -15,6 +15,8 @@ use super::{EMAIL, PASSWORD};
 
 /// The web chat channel's name.
 const WEBCHAT: &str = "Demo web chat";
+/// The WhatsApp channel's name.
+const WHATSAPP: &str = "Demo whatsapp";
 
 /// A demo channel and its sandbox page.
 pub struct DemoChannel {
@@ -31,6 +33,8 @@ pub struct Workspace {
     pub admin: Api,
     pub agents: Vec<(Api, Lang)>,
     pub channels: Vec<DemoChannel>,
+    /// The WhatsApp channel, and whether this start made it (so it has no history).
+    pub whatsapp: (i64, bool),
     /// The web chat channel (its allowed origin is set at each start).
     pub webchat: i64,
 }
@@ -41,6 +45,7 @@ pub async fn prepare(
     http: &reqwest::Client,
     base: &str,
     pages: &[PageConfig],
+    number: &WhatsAppNumber,
 ) -> anyhow::Result<Workspace> {
     let store = &state.store;
     let now = state.now();
@@ -110,6 +115,25 @@ pub async fn prepare(
         });
     }
 
+    let whatsapp = match find(&existing, "name", WHATSAPP) {
+        Some(c) => (c["id"].as_i64(), false),
+        None => {
+            let config = json!({"phone_number_id": number.phone_number_id,
+                "waba_id": number.waba_id, "app_id": "900000000000009",
+                "app_secret": number.app_secret, "access_token": number.token,
+                "mark_read": true});
+            let body = json!({"kind": "whatsapp", "name": WHATSAPP, "config": config});
+            (
+                admin.post("/api/v1/channels", body).await?["id"].as_i64(),
+                true,
+            )
+        }
+    };
+    let whatsapp = (
+        whatsapp.0.context("no id for the WhatsApp channel")?,
+        whatsapp.1,
+    );
+
     let webchat = match find(&existing, "name", WEBCHAT) {
         Some(c) => c["id"].as_i64(),
         None => {
@@ -143,6 +167,7 @@ pub async fn prepare(
         admin,
         agents,
         channels,
+        whatsapp,
         webchat,
     })
 }

@@ -175,9 +175,12 @@ async fn demo_shows_history_and_live_customers_and_restarts_on_its_data() {
     let channels = s.get("/api/v1/channels").await;
     let channels = channels.as_array().expect("a list");
     let kinds: Vec<&str> = channels.iter().filter_map(|c| c["kind"].as_str()).collect();
-    assert_eq!(kinds, ["messenger", "instagram", "webchat", "email"]);
+    assert_eq!(
+        kinds,
+        ["messenger", "instagram", "whatsapp", "webchat", "email"]
+    );
     // The email channel is the demo's own, in-process, and says so.
-    let mailbox = &channels[3];
+    let mailbox = &channels[4];
     assert_eq!(mailbox["state"], "demo", "{mailbox}");
     assert!(
         mailbox["name"].as_str().unwrap().contains("in-process"),
@@ -201,13 +204,40 @@ async fn demo_shows_history_and_live_customers_and_restarts_on_its_data() {
         .to_owned();
     let page = reqwest::get(&shop).await.unwrap().text().await.unwrap();
     assert!(page.contains(&format!("{}/widget.js", demo.url)), "{page}");
-    let webchat = channels[2]["id"].as_i64().unwrap();
+    let webchat = channels[3]["id"].as_i64().unwrap();
     let config = s.get(&format!("/api/v1/channels/{webchat}")).await;
     assert_eq!(
         config["config"]["allowed_origins"],
         json!([shop.trim_end_matches('/')])
     );
     let messenger = channels[0]["id"].as_i64().unwrap();
+
+    // WhatsApp: its templates synchronized from the sandbox's account, a history
+    // with answered conversations, the customers named from their profiles.
+    let whatsapp = channels[2]["id"].as_i64().unwrap();
+    let templates = s
+        .get(&format!("/api/v1/channels/{whatsapp}/templates"))
+        .await;
+    assert!(
+        templates.as_array().is_some_and(|t| t.len() >= 7),
+        "{templates}"
+    );
+    let wa = s
+        .get(&format!(
+            "/api/v1/conversations?channel={whatsapp}&limit=100"
+        ))
+        .await;
+    assert!(
+        wa["items"].as_array().is_some_and(|i| i.len() > 30),
+        "WhatsApp history: {wa}"
+    );
+    let wa_report = s
+        .get(&format!("/api/v1/channels/{whatsapp}/responsiveness"))
+        .await;
+    assert!(
+        wa_report["opportunities"]["answered"].as_u64() > Some(10),
+        "answered WhatsApp history: {wa_report}"
+    );
 
     let list = s
         .get(&format!(
@@ -295,7 +325,7 @@ async fn demo_shows_history_and_live_customers_and_restarts_on_its_data() {
         users
     );
     assert_eq!(users, 4, "the admin and three agents");
-    assert_eq!(s.get("/api/v1/channels").await.as_array().unwrap().len(), 4);
+    assert_eq!(s.get("/api/v1/channels").await.as_array().unwrap().len(), 5);
     assert_eq!(
         s.get("/api/v1/rules").await.as_array().unwrap().len(),
         1,

@@ -187,6 +187,12 @@ pub struct Inbox {
     pub window_none: &'static str,
     /// A person may still reply with the Human Agent tag until {date}.
     pub human_agent_until: &'static str,
+    /// This customer came from an ad: answer before {date}...
+    pub free_entry_offered: &'static str,
+    /// Free entry point (ad): every message is free until {date}...
+    pub free_entry_open: &'static str,
+    /// The free entry point after the ad ended at {date}.
+    pub free_entry_over: &'static str,
     /// The Human Agent period is over too.
     pub human_agent_over: &'static str,
     /// This channel does not have the Human Agent feature.
@@ -239,6 +245,18 @@ pub struct Inbox {
     pub template_send: &'static str,
     /// As the customer will see it:
     pub template_preview: &'static str,
+    /// billed by WhatsApp
+    pub template_billed: &'static str,
+    /// free now
+    pub template_free: &'static str,
+    /// The header's {{name}}
+    pub template_header_text: &'static str,
+    /// The header's {kind}: its https link
+    pub template_header_media: &'static str,
+    /// Button “{text}”: the end of its link
+    pub template_button_url: &'static str,
+    /// Button “{text}”: what a tap sends back (optional)
+    pub template_button_payload: &'static str,
     /// No template is known for this channel yet: an admin synchronizes them...
     pub templates_none: &'static str,
     /// Paused by WhatsApp for low quality: pick another.
@@ -396,6 +414,9 @@ pub const EN: Inbox = Inbox {
     window_closed: "Closed since {date}",
     window_none: "The customer has not written yet.",
     human_agent_until: "A person may still reply with the Human Agent tag until {date}.",
+    free_entry_offered: "This customer came from an ad: answer before {date} and every message for 72 hours after your answer is free.",
+    free_entry_open: "Free entry point (ad): every message, templates included, is free until {date}; the 24-hour window still decides what may be sent.",
+    free_entry_over: "The free entry point after the ad ended at {date}.",
     human_agent_over: "The Human Agent period is over too.",
     human_agent_off: "This channel does not have the Human Agent feature.",
     window_always: "No 24-hour window on this channel.",
@@ -422,6 +443,12 @@ pub const EN: Inbox = Inbox {
     templates_title: "Approved templates",
     template_send: "Send this template",
     template_preview: "As the customer will see it:",
+    template_billed: "billed by WhatsApp",
+    template_free: "free now",
+    template_header_text: "Header {{{name}}}",
+    template_header_media: "Header {kind}: its https link",
+    template_button_url: "Button “{text}”: the end of its link",
+    template_button_payload: "Button “{text}”: what a tap sends back (optional)",
     templates_none: "No template is known for this channel yet: an admin synchronizes them from WhatsApp (POST /api/v1/channels/{id}/templates/sync).",
     template_paused: "Paused by WhatsApp for low quality: pick another.",
     template_disabled: "Disabled by WhatsApp: it cannot be sent again.",
@@ -548,6 +575,9 @@ pub const FR: Inbox = Inbox {
     window_closed: "Fermée depuis le {date}",
     window_none: "Le client n'a pas encore écrit.",
     human_agent_until: "Une personne peut encore répondre avec le tag Human Agent jusqu'au {date}.",
+    free_entry_offered: "Ce client vient d'une publicité : répondez avant le {date} et tous les messages des 72 heures suivant votre réponse seront gratuits.",
+    free_entry_open: "Point d'entrée gratuit (publicité) : tous les messages, modèles compris, sont gratuits jusqu'au {date} ; la fenêtre de 24 heures décide toujours de ce qui peut partir.",
+    free_entry_over: "Le point d'entrée gratuit après la publicité a pris fin le {date}.",
     human_agent_over: "La période Human Agent est aussi terminée.",
     human_agent_off: "Ce canal n'a pas la fonction Human Agent.",
     window_always: "Pas de fenêtre de 24 heures sur ce canal.",
@@ -574,6 +604,12 @@ pub const FR: Inbox = Inbox {
     templates_title: "Modèles approuvés",
     template_send: "Envoyer ce modèle",
     template_preview: "Tel que le client le verra :",
+    template_billed: "facturé par WhatsApp",
+    template_free: "gratuit maintenant",
+    template_header_text: "En-tête {{{name}}}",
+    template_header_media: "En-tête {kind} : son lien https",
+    template_button_url: "Bouton « {text} » : la fin de son lien",
+    template_button_payload: "Bouton « {text} » : ce qu'un appui renvoie (facultatif)",
     templates_none: "Aucun modèle connu pour ce canal : un administrateur les synchronise depuis WhatsApp (POST /api/v1/channels/{id}/templates/sync).",
     template_paused: "Mis en pause par WhatsApp pour qualité insuffisante : choisissez-en un autre.",
     template_disabled: "Désactivé par WhatsApp : il ne peut plus être envoyé.",
@@ -700,6 +736,9 @@ pub const IT: Inbox = Inbox {
     window_closed: "Chiusa dal {date}",
     window_none: "Il cliente non ha ancora scritto.",
     human_agent_until: "Una persona può ancora rispondere con il tag Human Agent fino al {date}.",
+    free_entry_offered: "Questo cliente arriva da un annuncio: rispondi entro il {date} e ogni messaggio delle 72 ore dopo la tua risposta è gratuito.",
+    free_entry_open: "Punto di ingresso gratuito (annuncio): ogni messaggio, modelli compresi, è gratuito fino al {date}; la finestra di 24 ore decide comunque cosa si può inviare.",
+    free_entry_over: "Il punto di ingresso gratuito dopo l'annuncio è terminato il {date}.",
     human_agent_over: "Anche il periodo Human Agent è terminato.",
     human_agent_off: "Questo canale non ha la funzione Human Agent.",
     window_always: "Nessuna finestra di 24 ore su questo canale.",
@@ -726,6 +765,12 @@ pub const IT: Inbox = Inbox {
     templates_title: "Modelli approvati",
     template_send: "Invia questo modello",
     template_preview: "Come lo vedrà il cliente:",
+    template_billed: "a pagamento su WhatsApp",
+    template_free: "gratuito ora",
+    template_header_text: "Intestazione {{{name}}}",
+    template_header_media: "Intestazione {kind}: il suo link https",
+    template_button_url: "Pulsante «{text}»: la fine del suo link",
+    template_button_payload: "Pulsante «{text}»: cosa invia un tocco (facoltativo)",
     templates_none: "Nessun modello noto per questo canale: un amministratore li sincronizza da WhatsApp (POST /api/v1/channels/{id}/templates/sync).",
     template_paused: "Messo in pausa da WhatsApp per bassa qualità: scegline un altro.",
     template_disabled: "Disattivato da WhatsApp: non può più essere inviato.",

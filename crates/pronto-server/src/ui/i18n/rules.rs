@@ -123,6 +123,8 @@ pub struct Rules {
     pub a_set_priority: &'static str,
     /// Send the saved reply
     pub a_send_saved_reply: &'static str,
+    /// Send the WhatsApp template
+    pub a_send_template: &'static str,
     /// Move to the folder
     pub a_move: &'static str,
     /// Notify
@@ -163,6 +165,12 @@ pub struct Rules {
     pub p_folder: &'static str,
     /// URL (https://…)
     pub p_url: &'static str,
+    /// Template name
+    pub p_template: &'static str,
+    /// Its language (empty: the customer's)
+    pub p_template_language: &'static str,
+    /// Its parameters, separated by |
+    pub p_template_parameters: &'static str,
     /// Inbox
     pub folder_inbox: &'static str,
     /// Done
@@ -234,6 +242,7 @@ pub const EN: Rules = Rules {
     a_label: "Add the label",
     a_set_priority: "Set the priority to",
     a_send_saved_reply: "Send the saved reply",
+    a_send_template: "Send the WhatsApp template",
     a_move: "Move to the folder",
     a_notify: "Notify",
     a_notify_team: "Notify the team",
@@ -254,6 +263,9 @@ pub const EN: Rules = Rules {
     p_reply: "Saved reply",
     p_folder: "Folder",
     p_url: "URL (https://…)",
+    p_template: "Template name",
+    p_template_language: "Language (empty: the customer's)",
+    p_template_parameters: "Parameters, separated by | ({first_name} works)",
     folder_inbox: "Inbox",
     folder_done: "Done",
     folder_spam: "Spam",
@@ -321,6 +333,7 @@ pub const FR: Rules = Rules {
     a_label: "Ajouter l'étiquette",
     a_set_priority: "Mettre la priorité à",
     a_send_saved_reply: "Envoyer la réponse enregistrée",
+    a_send_template: "Envoyer le modèle WhatsApp",
     a_move: "Déplacer dans le dossier",
     a_notify: "Prévenir",
     a_notify_team: "Prévenir l'équipe",
@@ -341,6 +354,9 @@ pub const FR: Rules = Rules {
     p_reply: "Réponse enregistrée",
     p_folder: "Dossier",
     p_url: "URL (https://…)",
+    p_template: "Nom du modèle",
+    p_template_language: "Langue (vide : celle du client)",
+    p_template_parameters: "Paramètres, séparés par | ({first_name} fonctionne)",
     folder_inbox: "Boîte de réception",
     folder_done: "Terminé",
     folder_spam: "Indésirable",
@@ -408,6 +424,7 @@ pub const IT: Rules = Rules {
     a_label: "Aggiungi l'etichetta",
     a_set_priority: "Imposta la priorità a",
     a_send_saved_reply: "Invia la risposta salvata",
+    a_send_template: "Invia il modello WhatsApp",
     a_move: "Sposta nella cartella",
     a_notify: "Avvisa",
     a_notify_team: "Avvisa il team",
@@ -428,6 +445,9 @@ pub const IT: Rules = Rules {
     p_reply: "Risposta salvata",
     p_folder: "Cartella",
     p_url: "URL (https://…)",
+    p_template: "Nome del modello",
+    p_template_language: "Lingua (vuota: quella del cliente)",
+    p_template_parameters: "Parametri, separati da | ({first_name} funziona)",
     folder_inbox: "Posta in arrivo",
     folder_done: "Completate",
     folder_spam: "Spam",

@@ -139,6 +139,14 @@ pub struct Settings {
     pub state_needs_attention: &'static str,
     /// Templates: {count}
     pub templates_count: &'static str,
+    /// This month ({month}), as WhatsApp prices messages:
+    pub costs_title: &'static str,
+    /// {billable} billable, {free} free
+    pub costs_total: &'static str,
+    /// {category}: {billable} billable, {free} free ({fep} in a free entry point)
+    pub costs_category: &'static str,
+    /// No priced messages this month yet.
+    pub costs_none: &'static str,
     /// Synchronize the templates
     pub templates_sync: &'static str,
     /// Last webhook
@@ -368,6 +376,10 @@ pub const EN: Settings = Settings {
     mark_read: "Send read receipts when an agent opens the conversation",
     state_needs_attention: "Needs an admin: WhatsApp stopped the account (locked, restricted or blocked), so replies cannot be sent. See WhatsApp Manager.",
     templates_count: "Message templates: {count}",
+    costs_title: "This month ({month}), as WhatsApp prices messages:",
+    costs_total: "{billable} billable, {free} free",
+    costs_category: "{category}: {billable} billable, {free} free ({fep} in a free entry point)",
+    costs_none: "No priced messages this month yet.",
     templates_sync: "Synchronize the templates",
     last_webhook: "Last webhook",
     last_send: "Last reply sent",
@@ -518,6 +530,10 @@ pub const FR: Settings = Settings {
     mark_read: "Envoyer les confirmations de lecture quand un agent ouvre la conversation",
     state_needs_attention: "Un administrateur doit intervenir : WhatsApp a arrêté le compte (verrouillé, restreint ou bloqué), les réponses ne peuvent pas partir. Voir WhatsApp Manager.",
     templates_count: "Modèles de message : {count}",
+    costs_title: "Ce mois-ci ({month}), selon la tarification de WhatsApp :",
+    costs_total: "{billable} facturables, {free} gratuits",
+    costs_category: "{category} : {billable} facturables, {free} gratuits ({fep} dans un point d'entrée gratuit)",
+    costs_none: "Aucun message tarifé ce mois-ci pour l'instant.",
     templates_sync: "Synchroniser les modèles",
     last_webhook: "Dernier webhook",
     last_send: "Dernière réponse envoyée",
@@ -668,6 +684,10 @@ pub const IT: Settings = Settings {
     mark_read: "Invia le conferme di lettura quando un agente apre la conversazione",
     state_needs_attention: "Serve un amministratore: WhatsApp ha fermato l’account (bloccato o limitato), quindi le risposte non possono partire. Vedi WhatsApp Manager.",
     templates_count: "Modelli di messaggio: {count}",
+    costs_title: "Questo mese ({month}), secondo i prezzi di WhatsApp:",
+    costs_total: "{billable} a pagamento, {free} gratuiti",
+    costs_category: "{category}: {billable} a pagamento, {free} gratuiti ({fep} in un punto di ingresso gratuito)",
+    costs_none: "Ancora nessun messaggio con prezzo questo mese.",
     templates_sync: "Sincronizza i modelli",
     last_webhook: "Ultimo webhook",
     last_send: "Ultima risposta inviata",

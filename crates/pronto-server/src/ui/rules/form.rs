@@ -12,6 +12,8 @@ enum Param<'a> {
     Text(&'static str, &'a str),
     Number(&'static str, &'a str),
     Choice(&'static str, &'a str, Vec<(String, String)>),
+    /// Several texts in one field, separated by `|`.
+    List(&'static str, &'a str),
 }
 
 /// The form.
@@ -100,7 +102,9 @@ fn row(t: &Texts, part: &str, legend: &str, kinds: &[(&str, &str, Vec<Param>)]) 
 
 fn param(p: &Param) -> Markup {
     let (name, label) = match p {
-        Param::Text(n, l) | Param::Number(n, l) | Param::Choice(n, l, _) => (*n, *l),
+        Param::Text(n, l) | Param::Number(n, l) | Param::Choice(n, l, _) | Param::List(n, l) => {
+            (*n, *l)
+        }
     };
     html! {
         div.field {
@@ -108,6 +112,7 @@ fn param(p: &Param) -> Markup {
             @match p {
                 Param::Text(..) => input type="text" data-param=(name) autocomplete="off";,
                 Param::Number(..) => input type="number" data-param=(name) data-number="";,
+                Param::List(..) => input type="text" data-param=(name) data-list="" autocomplete="off";,
                 Param::Choice(_, _, options) => {
                     select data-param=(name) data-number[name != "folder" && name != "open"]
                         data-bool[name == "open"] {
@@ -209,6 +214,15 @@ fn actions<'a>(t: &'a Texts, names: &Names) -> Vec<(&'static str, &'a str, Vec<P
             "send_saved_reply",
             t.a_send_saved_reply,
             vec![Param::Choice("id", t.p_reply, options(&names.replies))],
+        ),
+        (
+            "send_template",
+            t.a_send_template,
+            vec![
+                Param::Text("name", t.p_template),
+                Param::Text("language", t.p_template_language),
+                Param::List("parameters", t.p_template_parameters),
+            ],
         ),
         (
             "move",

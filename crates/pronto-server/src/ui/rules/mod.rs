@@ -246,6 +246,20 @@ fn action(t: &Texts, names: &Names, a: &Action) -> String {
         Action::Label { label } | Action::NotifyTeam { label } => label.clone(),
         Action::SetPriority { priority } => priority.to_string(),
         Action::SendSavedReply { id } => named(t, &names.replies, *id),
+        Action::SendTemplate {
+            name,
+            language,
+            parameters,
+        } => {
+            let mut v = name.clone();
+            if !language.is_empty() {
+                v.push_str(&format!(" ({language})"));
+            }
+            if !parameters.is_empty() {
+                v.push_str(&format!(": {}", parameters.join(" | ")));
+            }
+            v
+        }
         Action::Move { folder } => folder_name(t, folder).to_owned(),
         Action::CallWebhook { url } => crate::outgoing::redact_url(url),
     };
@@ -258,6 +272,7 @@ fn action_kind<'a>(t: &'a Texts, kind: &'a str) -> &'a str {
         "label" => t.a_label,
         "set_priority" => t.a_set_priority,
         "send_saved_reply" => t.a_send_saved_reply,
+        "send_template" => t.a_send_template,
         "move" => t.a_move,
         "notify" => t.a_notify,
         "notify_team" => t.a_notify_team,

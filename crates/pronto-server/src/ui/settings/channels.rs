@@ -46,7 +46,9 @@ pub async fn list(state: &AppState, v: &Viewer) -> ApiResult<Markup> {
             None
         };
         let templates = if c.kind == ChannelKind::WhatsApp {
-            Some(state.store.templates(v.workspace(), c.id).await?.len())
+            let n = state.store.templates(v.workspace(), c.id).await?.len();
+            let costs = crate::routes::costs::month(state, v.workspace(), c.id, None).await?;
+            Some((n, costs))
         } else {
             None
         };
@@ -63,11 +65,36 @@ pub async fn list(state: &AppState, v: &Viewer) -> ApiResult<Markup> {
         } @else {
             ul.cards {
                 @for (c, (h, templates, reader)) in channels.iter().zip(&health) {
-                    li.card { (channel(v, &base, c, *h, *templates, reader.as_ref())) }
+                    li.card { (channel(v, &base, c, *h, templates.as_ref(), reader.as_ref())) }
                 }
             }
         }
     })
+}
+
+/// A WhatsApp channel's month: its messages by pricing category, billable or free.
+fn costs_section(v: &Viewer, costs: &crate::routes::costs::Costs) -> Markup {
+    let s = &v.t().settings;
+    html! {
+        section.costs aria-label=(fill(s.costs_title, &[("month", &costs.month)])) {
+            p { (fill(s.costs_title, &[("month", &costs.month)])) " "
+                @if costs.categories.is_empty() {
+                    (s.costs_none)
+                } @else {
+                    strong { (fill(s.costs_total, &[("billable", &costs.billable.to_string()), ("free", &costs.free.to_string())])) }
+                }
+            }
+            @if !costs.categories.is_empty() {
+                ul {
+                    @for c in &costs.categories {
+                        li { (fill(s.costs_category, &[("category", &c.category),
+                            ("billable", &c.billable.to_string()), ("free", &c.free.to_string()),
+                            ("fep", &c.free_entry_point.to_string())])) }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn kind_label(v: &Viewer, c: &Channel) -> &'static str {
@@ -87,7 +114,7 @@ fn channel(
     base: &str,
     c: &Channel,
     health: Option<pronto_store::ChannelHealth>,
-    templates: Option<usize>,
+    templates: Option<&(usize, crate::routes::costs::Costs)>,
     reader: Option<&crate::email::receive::Reader>,
 ) -> Markup {
     let s = &v.t().settings;
@@ -128,12 +155,13 @@ fn channel(
                 @match h.last_send_at { Some(at) => (time(at)), None => (s.never) }
             }
         }
-        @if let Some(n) = templates {
+        @if let Some((n, costs)) = templates {
             form.inline-form data-form="templates-sync" data-id=(c.id) {
                 span { (fill(s.templates_count, &[("count", &n.to_string())])) } " "
                 button type="submit" { (s.templates_sync) }
                 (form_error())
             }
+            (costs_section(v, costs))
         }
         @match c.state.as_str() {
             "receiving" => p.state.ok { (s.state_receiving) },
