@@ -153,6 +153,15 @@ enum Pick {
     Newest,
 }
 
+/// Whose past messages the suggestions read: the workspace's, but the
+/// conversation being answered's, and customers of the language when known.
+#[derive(Clone, Copy)]
+struct Whose<'a> {
+    workspace_id: i64,
+    except: i64,
+    language: Option<&'a str>,
+}
+
 /// A past customer message picked for the suggestions.
 struct Asked {
     message_id: i64,
@@ -365,6 +374,11 @@ impl Store {
         ranked_matches: i64,
     ) -> Result<Vec<ReplyPair>> {
         let limit = usize::try_from(limit.max(1)).unwrap_or(1);
+        let whose = Whose {
+            workspace_id,
+            except,
+            language,
+        };
         let counts = self.match_counts(q, COUNTED).await?;
         let newest_id: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM messages")
             .fetch_one(&self.pool)
@@ -388,16 +402,8 @@ impl Store {
         }
         let mut asked = match q.only(&rare) {
             Some(rq) => {
-                self.asked(
-                    workspace_id,
-                    &rq,
-                    Pick::Ranked,
-                    except,
-                    language,
-                    RANKED_READ,
-                    -1,
-                )
-                .await?
+                self.asked(&whose, &rq, Pick::Ranked, RANKED_READ, -1)
+                    .await?
             }
             None => Vec::new(),
         };
@@ -414,15 +420,7 @@ impl Store {
                     newest_id - window
                 };
                 let found = self
-                    .asked(
-                        workspace_id,
-                        &cq,
-                        Pick::Newest,
-                        except,
-                        language,
-                        NEWEST_READ,
-                        after,
-                    )
+                    .asked(&whose, &cq, Pick::Newest, NEWEST_READ, after)
                     .await?;
                 let enough = found.len() as i64 >= NEWEST_READ;
                 for a in found {
@@ -511,14 +509,17 @@ impl Store {
     /// (`Newest`), at most `limit`.
     async fn asked(
         &self,
-        workspace_id: i64,
+        whose: &Whose<'_>,
         q: &Query,
         pick: Pick,
-        except: i64,
-        language: Option<&str>,
         limit: i64,
         after: i64,
     ) -> Result<Vec<Asked>> {
+        let Whose {
+            workspace_id,
+            except,
+            language,
+        } = *whose;
         let pg = self.backend == Backend::Postgres;
         let all = pick == Pick::Newest;
         let order = match pick {
