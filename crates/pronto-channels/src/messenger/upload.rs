@@ -27,6 +27,12 @@ pub fn kind_for(mime: &str, size: usize) -> Result<&'static str, String> {
         }
         _ => "file",
     };
+    sized(kind, size, "Messenger and Instagram")
+}
+
+/// `kind` if a file of `size` bytes is within Meta's limit for it (8 MB for
+/// images, 25 MB for the rest), else why `platform` would refuse it.
+fn sized(kind: &'static str, size: usize, platform: &str) -> Result<&'static str, String> {
     if size == 0 {
         return Err("the file is empty".into());
     }
@@ -37,7 +43,8 @@ pub fn kind_for(mime: &str, size: usize) -> Result<&'static str, String> {
     };
     if size > limit {
         return Err(format!(
-            "Messenger and Instagram take {kind}s of at most {} MB; this one has {:.1} MB",
+            "{platform} take{} {kind}s of at most {} MB; this one has {:.1} MB",
+            if platform.contains(" and ") { "" } else { "s" },
             limit / 1024 / 1024,
             size as f64 / 1024.0 / 1024.0
         ));
@@ -62,22 +69,7 @@ pub fn instagram_kind_for(mime: &str, size: usize) -> Result<&'static str, Strin
             ));
         }
     };
-    if size == 0 {
-        return Err("the file is empty".into());
-    }
-    let limit = if kind == "image" {
-        MAX_IMAGE_BYTES
-    } else {
-        MAX_BYTES
-    };
-    if size > limit {
-        return Err(format!(
-            "Instagram takes {kind}s of at most {} MB; this one has {:.1} MB",
-            limit / 1024 / 1024,
-            size as f64 / 1024.0 / 1024.0
-        ));
-    }
-    Ok(kind)
+    sized(kind, size, "Instagram")
 }
 
 /// The multipart body of `POST /{page-id}/message_attachments` for a file, with

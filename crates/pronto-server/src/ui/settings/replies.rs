@@ -131,9 +131,9 @@ fn form(v: &Viewer, channels: &[Channel]) -> Markup {
                     legend { (s.reply_file) }
                     input type="hidden" name="upload_id" value="";
                     p.hint id="reply-file-current" hidden {}
-                    label.remove-file id="reply-file-remove" hidden {
-                        input type="checkbox" name="remove_file";
-                        " " (s.reply_file_remove)
+                    div.remove-file id="reply-file-remove" hidden {
+                        input type="checkbox" id="reply-file-remove-box" name="remove_file";
+                        " " label for="reply-file-remove-box" { (s.reply_file_remove) }
                     }
                     (checked_field("reply-file", s.reply_file_choose, Some(s.reply_file_hint), html! {
                         input id="reply-file" name="file" type="file" data-field="file"
