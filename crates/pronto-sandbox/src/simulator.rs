@@ -47,6 +47,17 @@ const MIX: [(EventKind, u64); 9] = [
     (EventKind::Comment, 8),
 ];
 
+/// The kind a `roll` below 100 picks from a mix whose weights add up to 100.
+fn pick<K: Copy>(mix: &[(K, u64)], mut roll: u64) -> Option<K> {
+    mix.iter()
+        .find(|(_, w)| {
+            let hit = roll < *w;
+            roll = roll.saturating_sub(*w);
+            hit
+        })
+        .map(|(k, _)| *k)
+}
+
 /// How fast and how long [`Simulator::run`] goes: `rate` events per second, until
 /// `count` events or `duration`, whichever comes first (at least one must be set).
 #[derive(Debug, Clone, Copy)]
@@ -121,15 +132,7 @@ impl Simulator {
 
     /// The next event of the mix, recorded in the sandbox (not sent).
     pub fn next_event(&mut self) -> Event {
-        let mut roll = self.rng.below(100);
-        let kind = MIX
-            .iter()
-            .find(|(_, w)| {
-                let hit = roll < *w;
-                roll = roll.saturating_sub(*w);
-                hit
-            })
-            .map_or(EventKind::Text, |(k, _)| *k);
+        let kind = pick(&MIX, self.rng.below(100)).unwrap_or(EventKind::Text);
         self.event(kind)
     }
 

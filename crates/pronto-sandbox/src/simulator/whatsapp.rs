@@ -134,15 +134,7 @@ impl WhatsAppSimulator {
 
     /// The next message of the mix, recorded in the sandbox (not sent).
     pub fn next_message(&mut self) -> Result<WaMessage, SandboxError> {
-        let mut roll = self.rng.below(100);
-        let kind = MIX
-            .iter()
-            .find(|(_, w)| {
-                let hit = roll < *w;
-                roll = roll.saturating_sub(*w);
-                hit
-            })
-            .map_or(WaKind::Text, |(k, _)| *k);
+        let kind = super::pick(&MIX, self.rng.below(100)).unwrap_or(WaKind::Text);
         self.message(kind)
     }
 

@@ -173,16 +173,12 @@ async fn a_long_conversation_comes_a_page_at_a_time() {
     // The button loads the page before (a search hit there is reached this way),
     // and says no more when it is the first.
     let older_page = |before: i64| {
-        admin
-            .request(
-                reqwest::Method::GET,
-                &format!("/ui/conversations/{conversation}/older?before={before}"),
-            )
-            .send()
+        let path = format!("/ui/conversations/{conversation}/older?before={before}");
+        let admin = &admin;
+        async move { crate::support::html(admin, &path, "en").await }
     };
-    let page = older_page(first_shown).await.unwrap();
-    assert_eq!(page.status(), StatusCode::OK);
-    let page = page.text().await.unwrap();
+    let (status, page) = older_page(first_shown).await;
+    assert_eq!(status, StatusCode::OK);
     for i in 0..5 {
         assert!(
             page.contains(&format!("message {i}<")),
@@ -191,8 +187,5 @@ async fn a_long_conversation_comes_a_page_at_a_time() {
     }
     assert!(!page.contains("message 5<") && !page.contains("class=\"older\""));
     // A message of another conversation is not a place in this one.
-    assert_eq!(
-        older_page(999_999).await.unwrap().status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(older_page(999_999).await.0, StatusCode::NOT_FOUND);
 }

@@ -85,32 +85,14 @@ async fn move_to_email(server: &Mailserver, db: TestDb) {
         "{e}"
     );
     // No pane offers it yet.
-    let pane = admin
-        .request(
-            reqwest::Method::GET,
-            &format!("/ui/conversations/{chat_conv}"),
-        )
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, pane) =
+        crate::support::html(&admin, &format!("/ui/conversations/{chat_conv}"), "en").await;
     assert!(!pane.contains("id=\"move-email\""));
 
     let folder = server.folder("move").await;
     let channel = email_channel(&admin, server.config(&folder)).await;
-    let pane = admin
-        .request(
-            reqwest::Method::GET,
-            &format!("/ui/conversations/{chat_conv}"),
-        )
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, pane) =
+        crate::support::html(&admin, &format!("/ui/conversations/{chat_conv}"), "en").await;
     assert!(
         pane.contains("id=\"move-email\"") && pane.contains("Lia@Customer.test"),
         "{pane}"

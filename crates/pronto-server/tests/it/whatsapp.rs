@@ -93,6 +93,14 @@ async fn post_signed(app: &TestApp, channel: i64, body: &str) -> StatusCode {
         .status()
 }
 
+/// Sheena writes `text` at T0, and it is processed; her conversation.
+async fn customer_wrote(app: &TestApp, sandbox: &Sandbox, admin: &Client, text: &str) -> i64 {
+    sandbox.whatsapp_customer_text(PNID, CUSTOMER, "Sheena Nelson", text, T0);
+    sandbox.deliver_pending().await;
+    drain(app).await;
+    conversation(admin).await.0
+}
+
 async fn conversation(admin: &Client) -> (i64, Value) {
     let (_, list) = admin.get("/api/v1/conversations").await;
     let id = list["items"][0]["id"].as_i64().expect("a conversation");
@@ -354,10 +362,7 @@ async fn after_24_hours_only_a_template_goes() {
 
 async fn templates(db: TestDb) {
     let (app, sandbox, admin, channel) = connected(db).await;
-    sandbox.whatsapp_customer_text(PNID, CUSTOMER, "Sheena Nelson", "Where is my order?", T0);
-    sandbox.deliver_pending().await;
-    drain(&app).await;
-    let (conversation, _) = conversation(&admin).await;
+    let conversation = customer_wrote(&app, &sandbox, &admin, "Where is my order?").await;
     app.advance(24 * HOUR);
 
     // A free reply is refused before it is stored, saying why.
@@ -540,10 +545,7 @@ async fn a_130429_is_retried_and_a_locked_account_stops_the_channel() {
 
 async fn throughput(db: TestDb) {
     let (app, sandbox, admin, _) = connected(db).await;
-    sandbox.whatsapp_customer_text(PNID, CUSTOMER, "Sheena Nelson", "Hi", T0);
-    sandbox.deliver_pending().await;
-    drain(&app).await;
-    let (conversation, _) = conversation(&admin).await;
+    let conversation = customer_wrote(&app, &sandbox, &admin, "Hi").await;
     let (_, reply) = admin
         .post(
             &format!("/api/v1/conversations/{conversation}/messages"),
@@ -874,10 +876,7 @@ async fn a_file_from_the_composer_goes_by_media_upload_once_and_whatsapps_limits
 async fn composer_file(db: TestDb) {
     use crate::files::upload;
     let (app, sandbox, admin, _) = connected(db).await;
-    sandbox.whatsapp_customer_text(PNID, CUSTOMER, "Sheena Nelson", "A photo?", T0);
-    sandbox.deliver_pending().await;
-    drain(&app).await;
-    let (conversation, _) = conversation(&admin).await;
+    let conversation = customer_wrote(&app, &sandbox, &admin, "A photo?").await;
 
     // What WhatsApp would refuse is refused before anything is kept.
     let (status, e) = upload(&admin, conversation, "a.gif", "image/gif", b"GIF89a").await;
@@ -1119,10 +1118,7 @@ async fn template_parts(db: TestDb) {
     sandbox.with_whatsapp(PNID, |n| {
         *n = n.clone().with_sample_templates();
     });
-    sandbox.whatsapp_customer_text(PNID, CUSTOMER, "Sheena Nelson", "Where is it?", T0);
-    sandbox.deliver_pending().await;
-    drain(&app).await;
-    let (conversation, _) = conversation(&admin).await;
+    let conversation = customer_wrote(&app, &sandbox, &admin, "Where is it?").await;
     sync(&admin, channel).await;
     // Two days later only a template goes.
     app.advance(2 * 24 * HOUR);
