@@ -36,7 +36,7 @@ start() {
       # Debian's own python3 keeps venv in a package of its own.
       if [ "$(id -u)" = 0 ]; then
         say "installing python3-venv (Debian's package)"
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
         rm -rf "$DIR/venv"
         python3 -m venv "$DIR/venv"
       else
