@@ -559,6 +559,13 @@
   closer.addEventListener("click", function () { toggle(false); });
   panel.addEventListener("keydown", function (e) { if (e.key === "Escape") toggle(false); });
   document.addEventListener("visibilitychange", read);
+  // The network is back (the browser says so): reconnect now rather than at the
+  // end of the backoff, which grows to 16 s while it was down.
+  window.addEventListener("online", function () {
+    if (!state.token || !box.classList.contains("offline")) return;
+    state.retry = 0;
+    connect();
+  });
   // Another tab identified the visitor, or started the session: follow it.
   window.addEventListener("storage", function (e) {
     if (e.key !== KEY) return;

@@ -87,6 +87,19 @@ async fn widget_shows(browser: &Browser, text: &str) {
         .await;
 }
 
+/// Waits until the server has answered every message the visitor sent (the widget
+/// drops a message's "Sending…" copy when its POST answers, and the server answers
+/// after the visitor's details, such as the page, are stored with it).
+async fn widget_sent(browser: &Browser) {
+    browser
+        .wait_until(&format!(
+            "{} && !{}.querySelector('.pending')",
+            inside(".log"),
+            inside(".log")
+        ))
+        .await;
+}
+
 /// Opens the widget and writes `text` with Enter.
 async fn visitor_writes(browser: &Browser, text: &str) {
     browser
@@ -231,6 +244,7 @@ async fn browser_tabs_share_the_chat_a_lost_connection_misses_nothing_and_other_
         .await;
     visitor_writes(&visitor, "Is the shop open on Sunday?").await;
     widget_shows(&visitor, "Is the shop open on Sunday?").await;
+    widget_sent(&visitor).await;
     let conversation = the_conversation(&admin, channel).await;
     // The page the visitor is on is the site's (the loader tells the frame).
     let (_, detail) = admin
@@ -286,6 +300,11 @@ async fn browser_tabs_share_the_chat_a_lost_connection_misses_nothing_and_other_
         .await;
     reply(&admin, conversation, "Anything else?").await;
     proxy.resume();
+    // As the browser does when its network comes back (without it the widget
+    // would retry at the end of a backoff that grows to 16 s).
+    visitor
+        .execute("window.dispatchEvent(new Event('online'))")
+        .await;
     widget_shows(&visitor, "Anything else?").await;
     visitor
         .wait_until(&format!("!{}.classList.contains('offline')", inside(".pw")))
