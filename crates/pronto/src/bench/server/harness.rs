@@ -161,9 +161,15 @@ impl Server {
 }
 
 impl Drop for Server {
+    /// Kills the server; with PRONTO_BENCH_KEEP_LOG=FILE its log is kept there (the
+    /// run's folder goes away), e.g. with PRONTO_BENCH_RUST_LOG=sqlx=debug to see
+    /// every statement.
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if let Some(keep) = std::env::var_os("PRONTO_BENCH_KEEP_LOG") {
+            let _ = std::fs::copy(&self.log, keep);
+        }
     }
 }
 
@@ -342,7 +348,8 @@ pub(super) fn cpu_of(pid: &str) -> Duration {
 }
 
 /// This binary without the caller's PRONTO_ variables, so that nothing from the
-/// caller's setup changes what is measured (the settings file is `Database::flags`'s).
+/// caller's setup changes what is measured (the settings file is `Database::flags`'s);
+/// its log filter is PRONTO_BENCH_RUST_LOG's if set.
 fn pronto() -> anyhow::Result<Command> {
     let mut command = Command::new(std::env::current_exe().context("finding the pronto binary")?);
     for (name, _) in std::env::vars_os() {
@@ -350,6 +357,7 @@ fn pronto() -> anyhow::Result<Command> {
             command.env_remove(name);
         }
     }
-    command.env("RUST_LOG", "info,sqlx=warn");
+    let log = std::env::var("PRONTO_BENCH_RUST_LOG").unwrap_or_else(|_| "info,sqlx=warn".into());
+    command.env("RUST_LOG", log);
     Ok(command)
 }
