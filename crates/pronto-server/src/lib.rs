@@ -10,7 +10,6 @@ pub mod alerts;
 pub mod at_risk;
 pub mod auth;
 pub mod automation;
-pub mod cache;
 pub mod client;
 pub mod clocks;
 pub mod config;

@@ -59,9 +59,10 @@ pub struct Inner {
     /// came meanwhile (then it is looked at once more when the run ends).
     announcing: Mutex<HashMap<(i64, i64), bool>>,
     /// Each workspace's rules, parsed, kept a moment (read on every message).
-    pub rules: crate::cache::Cache<i64, Arc<Vec<pronto_core::rules::Rule>>>,
+    pub rules: pronto_store::cache::Cache<i64, Arc<Vec<pronto_core::rules::Rule>>>,
     /// Each channel's automation settings, kept a moment (read on every message).
-    pub automations: crate::cache::Cache<(i64, i64), Option<Arc<crate::automation::Automations>>>,
+    pub automations:
+        pronto_store::cache::Cache<(i64, i64), Option<Arc<crate::automation::Automations>>>,
     /// Requests handled, by status class, for `/metrics`.
     pub counters: Mutex<HashMap<&'static str, u64>>,
     /// This node's name in leases (an email mailbox's reader), random per start.

@@ -387,16 +387,32 @@ impl Store {
         .bind(workspace_id)
         .execute(&self.pool)
         .await?;
+        self.tokens.clear();
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("API token"));
         }
         Ok(())
     }
 
-    /// Who an API token belongs to. Its `last_used_at` is refreshed at most once a
-    /// minute: a write on every request would make each call of an integration a
-    /// second commit on one row.
+    /// Who an API token belongs to, kept a moment (an integration calls with it
+    /// many times a second; a revocation on this node forgets every token at once,
+    /// one on another node is seen within [`crate::cache::FRESH`]). Its
+    /// `last_used_at` is refreshed at most once a minute: a write on every request
+    /// would make each call of an integration a second commit on one row.
     pub async fn token_principal(
+        &self,
+        token_hash: &str,
+        now: Micros,
+    ) -> Result<Option<Principal>> {
+        self.tokens
+            .get(
+                &token_hash.to_owned(),
+                self.token_principal_uncached(token_hash, now),
+            )
+            .await
+    }
+
+    async fn token_principal_uncached(
         &self,
         token_hash: &str,
         now: Micros,

@@ -147,17 +147,13 @@ impl Store {
         channel(&row)
     }
 
-    /// A channel of the workspace.
+    /// A channel of the workspace (kept a moment: see [`crate::cache`]).
     pub async fn channel(&self, workspace_id: i64, id: i64) -> Result<Channel> {
-        let row = sqlx::query(&format!(
-            "SELECT {CHANNEL_COLUMNS} FROM channels WHERE id = $1 AND workspace_id = $2"
-        ))
-        .bind(id)
-        .bind(workspace_id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound("channel"))?;
-        channel(&row)
+        let found = self.channel_any_workspace(id).await?;
+        if found.workspace_id != workspace_id {
+            return Err(StoreError::NotFound("channel"));
+        }
+        Ok(found)
     }
 
     /// Replaces a channel's settings (within its workspace).
@@ -174,6 +170,7 @@ impl Store {
                 .bind(workspace_id)
                 .execute(&self.pool)
                 .await?;
+        self.channels.forget(&channel_id);
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("channel"));
         }
@@ -187,6 +184,7 @@ impl Store {
             .bind(channel_id)
             .execute(&self.pool)
             .await?;
+        self.channels.forget(&channel_id);
         Ok(())
     }
 
@@ -211,16 +209,22 @@ impl Store {
         Ok((row.try_get("external_id")?, last_in.max(last_action)))
     }
 
-    /// A channel by id alone, for workers that act for every workspace.
+    /// A channel by id alone, for workers that act for every workspace (kept a
+    /// moment: a channel is read on every message and webhook; the writes here
+    /// forget it, another node's are seen within [`crate::cache::FRESH`]).
     pub async fn channel_any_workspace(&self, id: i64) -> Result<Channel> {
-        let row = sqlx::query(&format!(
-            "SELECT {CHANNEL_COLUMNS} FROM channels WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound("channel"))?;
-        channel(&row)
+        self.channels
+            .get(&id, async {
+                let row = sqlx::query(&format!(
+                    "SELECT {CHANNEL_COLUMNS} FROM channels WHERE id = $1"
+                ))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or(StoreError::NotFound("channel"))?;
+                channel(&row)
+            })
+            .await
     }
 
     /// Every workspace's channels, for maintenance at start.

@@ -15,6 +15,7 @@ mod actions;
 mod alerts;
 mod at_risk;
 mod automation;
+pub mod cache;
 mod comments;
 mod contacts;
 mod email;
@@ -130,6 +131,12 @@ pub struct Store {
     bodies: std::sync::Arc<std::sync::OnceLock<group_commit::bodies::Bodies>>,
     /// Words' match counts for the reply suggestions, kept a while.
     word_counts: std::sync::Arc<search::WordCounts>,
+    /// Channels by id, kept a moment (read on every message and webhook); the
+    /// writes below forget theirs.
+    channels: std::sync::Arc<cache::Cache<i64, Channel>>,
+    /// API tokens' owners by the token's hash, kept a moment (read on every API
+    /// call); a revocation forgets them all.
+    tokens: std::sync::Arc<cache::Cache<String, Option<Principal>>>,
 }
 
 /// The database URL, kept for PostgreSQL's `LISTEN` connection; never printed (it
@@ -183,6 +190,9 @@ impl Store {
             Backend::Sqlite => {
                 AnyPoolOptions::new()
                     .max_connections(8)
+                    // No ping at each acquire: on SQLite it is a round trip to the
+                    // connection's thread for nothing (a file cannot drop a link).
+                    .test_before_acquire(false)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             for pragma in [
@@ -203,6 +213,10 @@ impl Store {
                 AnyPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
+                    // No ping at each acquire (a round trip before every statement):
+                    // a connection the server dropped fails its next statement, which
+                    // the caller sees as any database error, and the pool discards it.
+                    .test_before_acquire(false)
                     .connect_with(options)
                     .await?
             }
@@ -217,6 +231,8 @@ impl Store {
             group: Default::default(),
             bodies: Default::default(),
             word_counts: Default::default(),
+            channels: Default::default(),
+            tokens: Default::default(),
         })
     }
 

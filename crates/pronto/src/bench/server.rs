@@ -216,6 +216,10 @@ async fn measure(args: &ServerBench, db: &Database) -> anyhow::Result<()> {
         "| server resident memory after the {} inbound messages, the server idle again (VmRSS / VmHWM) | {} / {} |",
         api.ok, after_inbound.rss, after_inbound.peak
     );
+    println!(
+        "| of which the process's own (RssAnon) / mapped files' pages, the binary and its language models (RssFile) | {} / {} |",
+        after_inbound.anon, after_inbound.file
+    );
     if let Some(peer) = args.yardstick {
         yardstick(peer, db, &http, &api, n, concurrency).await?;
     }

@@ -46,6 +46,12 @@ pub(super) struct Server {
 pub(super) struct Memory {
     pub(super) rss: String,
     pub(super) peak: String,
+    /// Of the resident memory, the process's own (heap and stacks: RssAnon) and
+    /// the pages of files it maps (RssFile: the binary, with lingua's language
+    /// models, which are built into it and read in place; the system can drop
+    /// them and read them again).
+    pub(super) anon: String,
+    pub(super) file: String,
 }
 
 impl Server {
@@ -108,6 +114,8 @@ impl Server {
         Memory {
             rss: field("VmRSS:"),
             peak: field("VmHWM:"),
+            anon: field("RssAnon:"),
+            file: field("RssFile:"),
         }
     }
 

@@ -264,6 +264,10 @@ async fn measure(args: &WebhookBench, db: &Database) -> anyhow::Result<()> {
         "| server resident memory after / peak | {} / {} |",
         memory.rss, memory.peak
     );
+    println!(
+        "| of which the process's own (RssAnon) / mapped files' pages, the binary and its language models (RssFile) | {} / {} |",
+        memory.anon, memory.file
+    );
     Ok(())
 }
 
