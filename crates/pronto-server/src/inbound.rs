@@ -32,12 +32,9 @@ pub async fn receive_threads(
 ) -> Vec<Result<Stored>> {
     let ws = channel.workspace_id;
     let results = state.store.receive_threads(ws, messages, state.now()).await;
-    let mut any = false;
-    for stored in results.iter().flatten().filter(|s| s.created) {
-        any = true;
-        if let Some(contact) = stored.detect_language_of {
-            learn_language(state, ws, contact, &stored.message.text).await;
-        }
+    let created: Vec<&Stored> = results.iter().flatten().filter(|s| s.created).collect();
+    learn_languages(state, ws, &created).await;
+    for stored in &created {
         crate::rules::after_customer_message(state, ws, stored).await;
         // A new customer's automations wait for their name: the profile worker
         // runs them once the platform answered (`profiles`).
@@ -45,25 +42,41 @@ pub async fn receive_threads(
             crate::automation::after_customer_message(state, channel, &stored.message).await;
         }
     }
-    if any {
+    if !created.is_empty() {
         state.after_change(ws, channel.id);
     }
     results
 }
 
-/// Detects the language of a customer whose language is not known from their
-/// message (`pronto_core::language`), off the async threads, and keeps it, so that
-/// the automations answer in it and routing by language skill works.
-async fn learn_language(state: &AppState, ws: i64, contact: i64, text: &str) {
-    let text = text.to_owned();
-    let found = tokio::task::spawn_blocking(move || pronto_core::language::detect(&text)).await;
-    if let Ok(Some(language)) = found
-        && let Err(e) = state
-            .store
-            .learn_language(ws, contact, language, state.now())
-            .await
+/// Detects the language of the customers whose language is not known from their
+/// new messages (`pronto_core::language`), off the async threads and all at once,
+/// and keeps them in one write, so that the automations answer in it and routing by
+/// language skill works.
+async fn learn_languages(state: &AppState, ws: i64, created: &[&Stored]) {
+    let texts: Vec<(i64, String)> = created
+        .iter()
+        .filter_map(|s| Some((s.detect_language_of?, s.message.text.clone())))
+        .collect();
+    if texts.is_empty() {
+        return;
+    }
+    let found = tokio::task::spawn_blocking(move || {
+        let mut found: Vec<(i64, &'static str)> = Vec::new();
+        for (contact, text) in &texts {
+            if found.iter().any(|(c, _)| c == contact) {
+                continue;
+            }
+            if let Some(language) = pronto_core::language::detect(text) {
+                found.push((*contact, language));
+            }
+        }
+        found
+    })
+    .await;
+    if let Ok(found) = found
+        && let Err(e) = state.store.learn_languages(ws, &found, state.now()).await
     {
-        tracing::warn!("the language of contact {contact}: {e}");
+        tracing::warn!("the language of {} contacts: {e}", found.len());
     }
 }
 

@@ -82,27 +82,49 @@ impl Store {
         language: &str,
         now: Micros,
     ) -> Result<bool> {
+        let learnt = self
+            .learn_languages(workspace_id, &[(contact_id, language)], now)
+            .await?;
+        Ok(learnt == 1)
+    }
+
+    /// [`Store::learn_language`] for several contacts in one transaction (a batch
+    /// of new customers); a contact named twice keeps the first language. Says how
+    /// many were kept.
+    pub async fn learn_languages(
+        &self,
+        workspace_id: i64,
+        languages: &[(i64, &str)],
+        now: Micros,
+    ) -> Result<usize> {
+        if languages.is_empty() {
+            return Ok(0);
+        }
         let mut tx = self.write_tx().await?;
-        let attributes: Option<String> = sqlx::query_scalar(
-            "UPDATE contacts SET language = $1, language_source = 'detected'
-             WHERE id = $2 AND workspace_id = $3 AND language IS NULL
-             RETURNING attributes",
-        )
-        .bind(language)
-        .bind(contact_id)
-        .bind(workspace_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(attributes) = attributes else {
-            return Ok(false);
-        };
-        let event = LiveEvent::ContactUpdated {
-            contact_id,
-            attributes: serde_json::from_str(&attributes).unwrap_or_default(),
-        };
-        tx.emit(workspace_id, &event, now);
+        let mut learnt = 0;
+        for (contact_id, language) in languages {
+            let attributes: Option<String> = sqlx::query_scalar(
+                "UPDATE contacts SET language = $1, language_source = 'detected'
+                 WHERE id = $2 AND workspace_id = $3 AND language IS NULL
+                 RETURNING attributes",
+            )
+            .bind(*language)
+            .bind(*contact_id)
+            .bind(workspace_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(attributes) = attributes else {
+                continue;
+            };
+            learnt += 1;
+            let event = LiveEvent::ContactUpdated {
+                contact_id: *contact_id,
+                attributes: serde_json::from_str(&attributes).unwrap_or_default(),
+            };
+            tx.emit(workspace_id, &event, now);
+        }
         tx.commit().await?;
-        Ok(true)
+        Ok(learnt)
     }
 
     /// Writes a person's change to a contact's card.

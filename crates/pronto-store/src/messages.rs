@@ -101,6 +101,19 @@ pub(crate) async fn contact_for(
         }
         return Ok(id);
     }
+    insert_contact(conn, workspace_id, channel_id, external_id, name, now).await
+}
+
+/// A new contact known on `channel_id` as `external_id` (the caller looked: it is
+/// not known yet).
+pub(crate) async fn insert_contact(
+    conn: &mut AnyConnection,
+    workspace_id: i64,
+    channel_id: i64,
+    external_id: &str,
+    name: Option<&str>,
+    now: Micros,
+) -> Result<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO contacts (workspace_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",
     )

@@ -17,7 +17,7 @@ use sqlx::Row;
 use crate::events::Write;
 use crate::inbox::{list_key, record_move};
 use crate::live_event::LiveEvent;
-use crate::messages::{MESSAGE_COLUMNS, contact_for, message};
+use crate::messages::{MESSAGE_COLUMNS, insert_contact, message};
 use crate::model::{Inbound, Message, MessageAuthor, Micros, Stored};
 use crate::profiles::queue_profile;
 
@@ -242,6 +242,9 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
     // The items in order, as if written one after the other.
     let mut fates = Vec::with_capacity(items.len());
     let mut first_of: HashMap<(i64, &str), usize> = HashMap::new();
+    // Whether each channel's platform has profiles to ask for (read once a batch,
+    // when a conversation opens).
+    let mut has_profiles: HashMap<i64, bool> = HashMap::new();
     let mut rows: Vec<usize> = Vec::new();
     for (i, (&(ws, _, now), m)) in items.iter().zip(&fields).enumerate() {
         if let Some(ext) = m.external_id {
@@ -258,8 +261,9 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
         let customer = match customers.entry((m.channel_id, m.contact.to_owned())) {
             Entry::Occupied(known) => known.into_mut(),
             Entry::Vacant(new) => {
+                // Not among the batch's customers looked up above: a new one.
                 let contact =
-                    contact_for(tx, ws, m.channel_id, m.contact, m.contact_name, now).await?;
+                    insert_contact(tx, ws, m.channel_id, m.contact, m.contact_name, now).await?;
                 new.insert(Customer {
                     contact,
                     named: m.contact_name.is_some_and(|n| !n.is_empty()),
@@ -285,8 +289,23 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
             Entry::Vacant(new) => {
                 // A new conversation: the platform is asked who they are (once a
                 // contact: `queue_profile`).
-                customer.profile_pending =
-                    queue_profile(tx, ws, customer.contact, m.channel_id, m.contact, now).await?;
+                let profiles = match has_profiles.entry(m.channel_id) {
+                    Entry::Occupied(known) => *known.get(),
+                    Entry::Vacant(new) => {
+                        let kind: String =
+                            sqlx::query_scalar("SELECT kind FROM channels WHERE id = $1")
+                                .bind(m.channel_id)
+                                .fetch_one(&mut **tx)
+                                .await?;
+                        *new.insert(
+                            pronto_core::channel::ChannelKind::parse(&kind)
+                                .is_some_and(|k| k.has_user_profiles()),
+                        )
+                    }
+                };
+                customer.profile_pending = profiles
+                    && queue_profile(tx, ws, customer.contact, m.channel_id, m.contact, now)
+                        .await?;
                 new.insert(Conversation {
                 id: sqlx::query_scalar(
                     "INSERT INTO conversations (workspace_id, channel_id, contact_id, thread_key, list_key, created_at)
