@@ -139,6 +139,26 @@ struct Customer {
     conversations: HashMap<String, Conversation>,
 }
 
+/// Whether `channel`'s platform has profiles to ask for, read once a batch (when a
+/// conversation opens) and kept in `known`.
+async fn has_profiles(
+    tx: &mut Write,
+    known: &mut HashMap<i64, bool>,
+    channel: i64,
+) -> Result<bool> {
+    if let Some(&has) = known.get(&channel) {
+        return Ok(has);
+    }
+    let kind: String = sqlx::query_scalar("SELECT kind FROM channels WHERE id = $1")
+        .bind(channel)
+        .fetch_one(&mut **tx)
+        .await?;
+    let has =
+        pronto_core::channel::ChannelKind::parse(&kind).is_some_and(|k| k.has_user_profiles());
+    known.insert(channel, has);
+    Ok(has)
+}
+
 /// Writes `items` in `tx` and emits their events; one result per item, in order.
 /// The caller checked that each item's channel is in its workspace.
 pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Vec<Stored>> {
@@ -242,9 +262,7 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
     // The items in order, as if written one after the other.
     let mut fates = Vec::with_capacity(items.len());
     let mut first_of: HashMap<(i64, &str), usize> = HashMap::new();
-    // Whether each channel's platform has profiles to ask for (read once a batch,
-    // when a conversation opens).
-    let mut has_profiles: HashMap<i64, bool> = HashMap::new();
+    let mut profiles: HashMap<i64, bool> = HashMap::new();
     let mut rows: Vec<usize> = Vec::new();
     for (i, (&(ws, _, now), m)) in items.iter().zip(&fields).enumerate() {
         if let Some(ext) = m.external_id {
@@ -289,21 +307,7 @@ pub(crate) async fn write_batch(tx: &mut Write, items: &[Item<'_>]) -> Result<Ve
             Entry::Vacant(new) => {
                 // A new conversation: the platform is asked who they are (once a
                 // contact: `queue_profile`).
-                let profiles = match has_profiles.entry(m.channel_id) {
-                    Entry::Occupied(known) => *known.get(),
-                    Entry::Vacant(new) => {
-                        let kind: String =
-                            sqlx::query_scalar("SELECT kind FROM channels WHERE id = $1")
-                                .bind(m.channel_id)
-                                .fetch_one(&mut **tx)
-                                .await?;
-                        *new.insert(
-                            pronto_core::channel::ChannelKind::parse(&kind)
-                                .is_some_and(|k| k.has_user_profiles()),
-                        )
-                    }
-                };
-                customer.profile_pending = profiles
+                customer.profile_pending = has_profiles(tx, &mut profiles, m.channel_id).await?
                     && queue_profile(tx, ws, customer.contact, m.channel_id, m.contact, now)
                         .await?;
                 new.insert(Conversation {
